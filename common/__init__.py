@@ -1,0 +1,1 @@
+"""Pure-Python domain core shared by the desktop client and the sync server."""

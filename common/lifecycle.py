@@ -1,0 +1,146 @@
+"""The life of a case, as a state machine over :class:`~common.enums.CaseStatus`.
+
+Every change of status is a named event; :data:`TRANSITIONS` is the one table saying which
+statuses an event may start from and where it leads. The server checks a pushed case
+record with :func:`check_status_change`; clients offer only :func:`allowed_events`.
+
+Choices worth knowing:
+
+* ``change_venue`` leads to ``pending``: the case keeps living at the new court, so the
+  case record gets the new ``court_id`` and stays (or becomes) pending; the venue change is
+  recorded as the event. ``venue_changed`` is kept only for records that carry it as a
+  status (e.g. imported ones); ``calendar`` takes such a case back to pending.
+* A motion to *recalendar* (not reopen) brings back an administratively closed case, and
+  while an appeal is pending the Board *remands* rather than reopens; the error message
+  for a wrong choice names the right event.
+* ``appeal_decided`` leads to ``decided`` (the Board's decision is the decision on
+  record; ``close`` follows once it is final) or, when the Board's decision ends the case,
+  to ``closed``. Pass ``outcome`` to choose; ``decided`` is the default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from common.enums import CaseStatus
+
+_S = CaseStatus
+
+
+class CaseEvent(StrEnum):
+    OPEN = "open"  # a notice to appear is filed with the court
+    CALENDAR = "calendar"
+    DECIDE = "decide"
+    APPEAL = "appeal"
+    APPEAL_DECIDED = "appeal_decided"
+    REMAND = "remand"  # the Board sends the case back to the immigration judge
+    REOPEN = "reopen"
+    ADMINISTRATIVELY_CLOSE = "administratively_close"
+    RECALENDAR = "recalendar"
+    CHANGE_VENUE = "change_venue"
+    CLOSE = "close"
+
+
+class TransitionError(ValueError):
+    """The event or status change is not allowed; ``str(error)`` says why and what is."""
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    sources: frozenset[CaseStatus]
+    targets: tuple[CaseStatus, ...]  # the first is the default outcome
+    refusal: str  # completes "a case that is <status> cannot ..."
+
+
+INITIAL_STATUS = CaseStatus.OPENED
+
+TRANSITIONS: dict[CaseEvent, Transition] = {
+    # A case is opened once, when it is created; no existing status leads to "opened".
+    CaseEvent.OPEN: Transition(frozenset(), (_S.OPENED,), "be opened again"),
+    CaseEvent.CALENDAR: Transition(
+        frozenset({_S.OPENED, _S.REOPENED, _S.VENUE_CHANGED}), (_S.PENDING,), "be calendared"
+    ),
+    CaseEvent.DECIDE: Transition(frozenset({_S.PENDING, _S.REOPENED}), (_S.DECIDED,), "be decided"),
+    CaseEvent.APPEAL: Transition(frozenset({_S.DECIDED}), (_S.APPEALED,), "be appealed"),
+    CaseEvent.APPEAL_DECIDED: Transition(
+        frozenset({_S.APPEALED}), (_S.DECIDED, _S.CLOSED), "receive an appeal decision"
+    ),
+    CaseEvent.REMAND: Transition(frozenset({_S.APPEALED}), (_S.PENDING,), "be remanded"),
+    CaseEvent.REOPEN: Transition(frozenset({_S.DECIDED, _S.CLOSED}), (_S.REOPENED,), "be reopened"),
+    CaseEvent.ADMINISTRATIVELY_CLOSE: Transition(
+        frozenset({_S.PENDING, _S.REOPENED}), (_S.ADMIN_CLOSED,), "be administratively closed"
+    ),
+    CaseEvent.RECALENDAR: Transition(
+        frozenset({_S.ADMIN_CLOSED}), (_S.PENDING,), "be recalendared"
+    ),
+    CaseEvent.CHANGE_VENUE: Transition(
+        frozenset({_S.OPENED, _S.PENDING, _S.REOPENED}), (_S.PENDING,), "change venue"
+    ),
+    CaseEvent.CLOSE: Transition(frozenset({_S.DECIDED, _S.APPEALED}), (_S.CLOSED,), "be closed"),
+}
+
+
+def _spoken(status: CaseStatus) -> str:
+    return status.value.replace("_", " ")
+
+
+def allowed_events(status: CaseStatus) -> tuple[CaseEvent, ...]:
+    """Return the events a case in ``status`` may take, in the table's order."""
+    return tuple(event for event, rule in TRANSITIONS.items() if status in rule.sources)
+
+
+def _allowed_text(status: CaseStatus) -> str:
+    events = allowed_events(status)
+    return ", ".join(events) if events else "none"
+
+
+def apply_event(
+    status: CaseStatus, event: CaseEvent, *, outcome: CaseStatus | None = None
+) -> CaseStatus:
+    """Return the status a case in ``status`` has after ``event``.
+
+    ``outcome`` picks the result of an event with more than one (``appeal_decided``); for
+    the others it may be omitted or must equal the only result. Raises
+    :class:`TransitionError` naming the events that are allowed instead.
+    """
+    rule = TRANSITIONS[event]
+    if status not in rule.sources:
+        raise TransitionError(
+            f"a case that is {_spoken(status)} cannot {rule.refusal}; "
+            f"allowed events: {_allowed_text(status)}"
+        )
+    if outcome is None:
+        return rule.targets[0]
+    if outcome not in rule.targets:
+        choices = " or ".join(target.value for target in rule.targets)
+        raise TransitionError(f"the event {event.value} leads to {choices}, not {outcome.value}")
+    return outcome
+
+
+def events_between(old: CaseStatus, new: CaseStatus) -> tuple[CaseEvent, ...]:
+    """Return the events that take a case from ``old`` to ``new`` in one step."""
+    return tuple(
+        event for event, rule in TRANSITIONS.items() if old in rule.sources and new in rule.targets
+    )
+
+
+def check_status_change(old: CaseStatus | None, new: CaseStatus) -> None:
+    """Raise :class:`TransitionError` unless one event leads from ``old`` to ``new``.
+
+    ``old == new`` is always fine (the record changed in other ways). ``old is None``
+    means a new case record, which must start as ``opened``.
+    """
+    if old is None:
+        if new is not INITIAL_STATUS:
+            raise TransitionError(
+                f"a new case starts as {INITIAL_STATUS.value} (by a notice to appear), "
+                f"not {new.value}"
+            )
+        return
+    if old is new or events_between(old, new):
+        return
+    raise TransitionError(
+        f"a case cannot go from {_spoken(old)} to {_spoken(new)} in one step; "
+        f"allowed events: {_allowed_text(old)}"
+    )

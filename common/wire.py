@@ -1,0 +1,254 @@
+"""The wire schema of every synced entity, defined once for server and client.
+
+A record travels as ``{entity, id, version, deleted, data}``; ``data`` is one of the models
+below dumped in JSON mode. ``version`` and ``deleted`` belong to the envelope, never to
+``data``. Unknown fields are refused, so a typo in a client is an error, not a silent drop.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Any, ClassVar
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+from common.anumber import parse_a_number
+from common.enums import (
+    AppearanceScope,
+    CaseStatus,
+    CaseType,
+    ClockEffect,
+    Custody,
+    DocumentStatus,
+    DocumentType,
+    FilingKind,
+    FilingStatus,
+    HearingStatus,
+    HearingType,
+    Medium,
+    OrderStatus,
+    Party,
+    RepresentationStatus,
+    Role,
+    RopRequestStatus,
+    Visibility,
+)
+
+
+def _check_uuid(value: str) -> str:
+    return str(uuid.UUID(value))
+
+
+def _check_sha256(value: str) -> str:
+    if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+        raise ValueError("must be 64 lowercase hexadecimal characters (a SHA-256 digest)")
+    return value
+
+
+RecordId = Annotated[str, AfterValidator(_check_uuid)]
+Sha256 = Annotated[str, AfterValidator(_check_sha256)]
+ANumber = Annotated[str, AfterValidator(parse_a_number)]
+ShortText = Annotated[str, Field(max_length=200)]
+LongText = Annotated[str, Field(max_length=20_000)]
+
+
+class WireRecord(BaseModel):
+    """Base of every entity's ``data``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    entity: ClassVar[str]
+
+    id: RecordId
+
+
+class Court(WireRecord):
+    entity: ClassVar[str] = "court"
+    code: Annotated[str, Field(min_length=2, max_length=8)]
+    name: ShortText
+    address: ShortText
+    city: ShortText
+    state: Annotated[str, Field(min_length=2, max_length=2)]
+    timezone: ShortText
+
+
+class Courtroom(WireRecord):
+    entity: ClassVar[str] = "courtroom"
+    court_id: RecordId
+    name: ShortText
+    video_capable: bool = False
+
+
+class UserProfile(WireRecord):
+    entity: ClassVar[str] = "user_profile"
+    username: ShortText
+    display_name: ShortText
+    role: Role
+    court_id: RecordId | None = None
+    eoir_id: ShortText | None = None
+    active: bool = True
+
+
+class Case(WireRecord):
+    entity: ClassVar[str] = "case"
+    a_number: ANumber
+    court_id: RecordId
+    judge_id: RecordId | None = None
+    case_type: CaseType
+    status: CaseStatus
+    custody: Custody
+    respondent_first_name: ShortText
+    respondent_last_name: ShortText
+    nationality: ShortText
+    language: ShortText
+    date_of_birth: date | None = None
+    charges: list[ShortText] = Field(default_factory=list, max_length=50)
+    nta_served_on: date | None = None
+    opened_on: date
+    decided_on: date | None = None
+
+
+class Representation(WireRecord):
+    entity: ClassVar[str] = "representation"
+    case_id: RecordId
+    practitioner_id: RecordId
+    form: FilingKind
+    scope: AppearanceScope
+    primary: bool = True
+    status: RepresentationStatus
+    accepted_on: date | None = None
+
+
+class Hearing(WireRecord):
+    entity: ClassVar[str] = "hearing"
+    case_id: RecordId
+    courtroom_id: RecordId | None = None
+    judge_id: RecordId | None = None
+    hearing_type: HearingType
+    medium: Medium
+    starts_at: AwareDatetime
+    duration_minutes: Annotated[int, Field(ge=5, le=600)] = 30
+    status: HearingStatus = HearingStatus.SCHEDULED
+    adjournment_code: ShortText | None = None
+    interpreter_language: ShortText | None = None
+    outcome: LongText | None = None
+
+
+class Document(WireRecord):
+    entity: ClassVar[str] = "document"
+    case_id: RecordId
+    doc_type: DocumentType
+    title: ShortText
+    filer_id: RecordId | None = None
+    filer_party: Party
+    filed_on: date
+    pages: Annotated[int, Field(ge=0)]
+    sha256: Sha256
+    size: Annotated[int, Field(ge=0)]
+    status: DocumentStatus
+    filing_id: RecordId | None = None
+
+
+class Annotation(WireRecord):
+    entity: ClassVar[str] = "annotation"
+    document_id: RecordId
+    document_sha256: Sha256
+    author_id: RecordId
+    visibility: Visibility = Visibility.PRIVATE
+    kind: ShortText
+    page: Annotated[int, Field(ge=0)]
+    # Geometry in PDF points, origin at the page's top-left, y growing downwards
+    # (PyMuPDF's convention); the kind decides the keys (rect, quads, ink paths).
+    geometry: dict[str, Any]
+    color: ShortText = "#ffd400"
+    text: LongText = ""
+    comment: LongText = ""
+    created_at: AwareDatetime
+
+
+class Order(WireRecord):
+    entity: ClassVar[str] = "order"
+    case_id: RecordId
+    judge_id: RecordId
+    template: ShortText
+    template_version: ShortText
+    status: OrderStatus = OrderStatus.DRAFT
+    fields: dict[str, Any] = Field(default_factory=dict)
+    body: LongText = ""
+    signed_at: AwareDatetime | None = None
+    signed_by: RecordId | None = None
+    document_id: RecordId | None = None
+    corrects_order_id: RecordId | None = None
+
+
+class Filing(WireRecord):
+    entity: ClassVar[str] = "filing"
+    case_id: RecordId | None = None
+    court_id: RecordId
+    filer_id: RecordId
+    kind: FilingKind
+    status: FilingStatus = FilingStatus.PENDING
+    submitted_at: AwareDatetime
+    lead_document_id: RecordId | None = None
+    attachment_ids: list[RecordId] = Field(default_factory=list, max_length=100)
+    form: dict[str, Any] = Field(default_factory=dict)
+    reviewed_by: RecordId | None = None
+    reviewed_at: AwareDatetime | None = None
+    rejection_reason: ShortText | None = None
+
+
+class ServiceRecord(WireRecord):
+    entity: ClassVar[str] = "service_record"
+    case_id: RecordId
+    document_id: RecordId
+    party: Party
+    recipient_id: RecordId | None = None
+    method: ShortText = "electronic"
+    served_at: AwareDatetime
+
+
+class RopRequest(WireRecord):
+    entity: ClassVar[str] = "rop_request"
+    case_id: RecordId
+    requester_id: RecordId
+    status: RopRequestStatus = RopRequestStatus.QUEUED
+    progress: Annotated[float, Field(ge=0, le=1)] = 0.0
+    requested_at: AwareDatetime
+    result_sha256: Sha256 | None = None
+    result_pages: int | None = None
+    error: ShortText | None = None
+
+
+class AdjournmentCodeRecord(WireRecord):
+    entity: ClassVar[str] = "adjournment_code"
+    code: Annotated[str, Field(min_length=1, max_length=4)]
+    description: ShortText
+    clock_effect: ClockEffect
+    active: bool = True
+
+
+ENTITY_SCHEMAS: dict[str, type[WireRecord]] = {
+    model.entity: model
+    for model in (
+        Court,
+        Courtroom,
+        UserProfile,
+        Case,
+        Representation,
+        Hearing,
+        Document,
+        Annotation,
+        Order,
+        Filing,
+        ServiceRecord,
+        RopRequest,
+        AdjournmentCodeRecord,
+    )
+}
+"""Entity wire name -> schema. The order is the order a fresh client should apply them in."""
+
+
+def parse_record(entity: str, data: dict[str, Any]) -> WireRecord:
+    """Validate ``data`` as a record of ``entity``; raises ``KeyError`` for an unknown
+    entity and ``pydantic.ValidationError`` for bad data."""
+    return ENTITY_SCHEMAS[entity].model_validate(data)

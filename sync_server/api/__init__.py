@@ -1,0 +1,1 @@
+"""HTTP: blueprints, the access gate, problem+json errors and the OpenAPI document."""

@@ -1,0 +1,54 @@
+"""``/api/v1/auth``: sign in, refresh, sign out."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+
+from common.protocol import LoginRequest, LogoutRequest, RefreshRequest, TokenResponse
+from sync_server.api.gate import current_principal, endpoint, json_body
+from sync_server.api.problems import ApiProblem
+from sync_server.policy import Action
+from sync_server.services.auth import AuthError, AuthService
+
+bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
+
+
+def _auth() -> AuthService:
+    service: AuthService = current_app.extensions["ecas"].auth
+    return service
+
+
+def _tokens(response: TokenResponse) -> Response:
+    return Response(response.model_dump_json(), mimetype="application/json",
+                    headers={"Cache-Control": "no-store"})
+
+
+@bp.post("/login")
+@endpoint(Action.PUBLIC, "Sign in with username and password",
+          request_model=LoginRequest, response_model=TokenResponse, responses=(401, 429))
+def login() -> Response:
+    body = json_body(LoginRequest)
+    try:
+        return _tokens(_auth().login(body.username, body.password))
+    except AuthError as err:
+        raise ApiProblem(err.status, "Sign-in failed", str(err)) from err
+
+
+@bp.post("/refresh")
+@endpoint(Action.PUBLIC, "Trade a refresh token for new tokens (the old one dies)",
+          request_model=RefreshRequest, response_model=TokenResponse, responses=(401,))
+def refresh() -> Response:
+    body = json_body(RefreshRequest)
+    try:
+        return _tokens(_auth().refresh(body.refresh_token))
+    except AuthError as err:
+        raise ApiProblem(err.status, "Session refresh failed", str(err)) from err
+
+
+@bp.post("/logout")
+@endpoint(Action.SIGNED_IN, "Sign out: the refresh token's family is revoked",
+          request_model=LogoutRequest, responses=(401,))
+def logout() -> Response:
+    body = json_body(LogoutRequest) if request.content_length else LogoutRequest()
+    _auth().logout(current_principal(), body.refresh_token)
+    return Response(status=204)

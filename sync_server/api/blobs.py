@@ -1,0 +1,131 @@
+"""``/api/v1/blobs``: resumable content-addressed uploads and Range downloads."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request
+
+from common.protocol import BlobUploadProgress, BlobUploadRequest, BlobUploadResponse
+from sync_server.api.gate import current_principal, endpoint, json_body
+from sync_server.api.problems import ApiProblem
+from sync_server.policy import Action
+from sync_server.services.blob_store import is_sha256
+from sync_server.services.blobs import BlobService, UploadError
+
+bp = Blueprint("blobs", __name__, url_prefix="/api/v1/blobs")
+
+
+def _service() -> BlobService:
+    service: BlobService = current_app.extensions["ecas"].blobs
+    return service
+
+
+def _upload_id(raw: str) -> str:
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError as err:
+        raise ApiProblem(404, "Not Found", "No such upload.") from err
+
+
+def _problem(err: UploadError) -> ApiProblem:
+    extra: dict[str, Any] = {}
+    headers = {}
+    if err.offset is not None:
+        extra["offset"] = err.offset
+        headers["Upload-Offset"] = str(err.offset)
+    errors = [{"loc": p.code, "msg": p.message} for p in err.problems] or None
+    title = {404: "Not Found", 409: "Offset mismatch", 413: "Too large",
+             422: "Document refused"}.get(err.status, "Upload failed")
+    return ApiProblem(err.status, title, str(err), errors=errors, headers=headers, **extra)
+
+
+@bp.post("/uploads")
+@endpoint(Action.BLOB_UPLOAD, "Start or resume the upload of a blob named by its SHA-256",
+          request_model=BlobUploadRequest, response_model=BlobUploadResponse,
+          responses=(401, 413, 422))
+def start_upload() -> Response:
+    body = json_body(BlobUploadRequest)
+    try:
+        state = _service().start(current_principal(), body.sha256, body.size)
+    except UploadError as err:
+        raise _problem(err) from err
+    answer = BlobUploadResponse(upload_id=state.upload_id, offset=state.offset,
+                                exists=state.exists)
+    return Response(answer.model_dump_json(), status=200 if state.exists else 201,
+                    mimetype="application/json")
+
+
+@bp.route("/uploads/<raw_id>", methods=["HEAD"])
+@endpoint(Action.BLOB_UPLOAD, "The offset an interrupted upload resumes from",
+          responses=(401, 404))
+def upload_offset(raw_id: str) -> Response:
+    try:
+        state = _service().status(current_principal(), _upload_id(raw_id))
+    except UploadError as err:
+        raise _problem(err) from err
+    return Response(status=204, headers={"Upload-Offset": str(state.offset),
+                                         "Cache-Control": "no-store"})
+
+
+class _DisconnectAware:
+    """Turns werkzeug's "client went away" into the ConnectionError services expect."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            data: bytes = self._stream.read(size)
+        except Exception as err:
+            if type(err).__name__ == "ClientDisconnected":
+                raise ConnectionError("client disconnected") from err
+            raise
+        return data
+
+
+@bp.patch("/uploads/<raw_id>")
+@endpoint(Action.BLOB_UPLOAD, "Append bytes at `Upload-Offset`; completes when all arrived",
+          response_model=BlobUploadProgress, responses=(400, 401, 404, 409, 413, 422))
+def append_upload(raw_id: str) -> Response:
+    upload_id = _upload_id(raw_id)
+    raw_offset = request.headers.get("Upload-Offset", "")
+    if not raw_offset.isdigit():
+        raise ApiProblem(400, "Missing Upload-Offset", "Send the byte offset in Upload-Offset.")
+    request.max_content_length = current_app.extensions["ecas"].config.max_blob_bytes
+    try:
+        state = _service().append(current_principal(), upload_id, int(raw_offset),
+                                  _DisconnectAware(request.stream))  # type: ignore[arg-type]
+    except UploadError as err:
+        raise _problem(err) from err
+    progress = BlobUploadProgress(upload_id=upload_id, offset=state.offset,
+                                  complete=state.complete)
+    return Response(progress.model_dump_json(), mimetype="application/json",
+                    headers={"Upload-Offset": str(state.offset)})
+
+
+@bp.get("/<sha256>")
+@endpoint(Action.BLOB_READ, "A document's bytes; honours a single `Range`",
+          responses=(206, 401, 404, 416))
+def download(sha256: str) -> Response:
+    if not is_sha256(sha256):
+        raise ApiProblem(404, "Not Found", "No such document.")
+    service = _service()
+    try:
+        size = service.authorise_read(current_principal(), sha256)
+    except UploadError as err:
+        raise _problem(err) from err
+    start, length, status = 0, size, 200
+    headers = {"Accept-Ranges": "bytes", "ETag": f'"{sha256}"',
+               "Cache-Control": "private, max-age=31536000, immutable"}
+    if request.range is not None:
+        span = request.range.range_for_length(size)
+        if span is None:
+            raise ApiProblem(416, "Range Not Satisfiable", f"The document has {size} bytes.",
+                             headers={"Content-Range": f"bytes */{size}"})
+        start, length, status = span[0], span[1] - span[0], 206
+        headers["Content-Range"] = f"bytes {span[0]}-{span[1] - 1}/{size}"
+    headers["Content-Length"] = str(length)
+    return Response(service.read(sha256, start, length), status=status,
+                    mimetype="application/pdf", headers=headers, direct_passthrough=True)

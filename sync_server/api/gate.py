@@ -1,0 +1,109 @@
+"""The access gate: every endpoint declares what it does; nothing runs undeclared.
+
+``@endpoint(Action.X, ...)`` records the action (and the request/response models for the
+OpenAPI document). A ``before_request`` hook authenticates the bearer token and asks
+:func:`sync_server.policy.allows`; a view without a declaration is refused (fail closed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import orjson
+from flask import Flask, current_app, g, request
+from pydantic import BaseModel
+
+from sync_server.api.problems import ApiProblem
+from sync_server.policy import Action, Principal, allows
+from sync_server.services.auth import AuthError
+
+F = TypeVar("F", bound=Callable[..., Any])
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class EndpointSpec:
+    action: Action
+    summary: str
+    request_model: type[BaseModel] | None = None
+    response_model: type[BaseModel] | None = None
+    responses: tuple[int, ...] = ()
+
+
+def endpoint(action: Action, summary: str, *, request_model: type[BaseModel] | None = None,
+             response_model: type[BaseModel] | None = None,
+             responses: tuple[int, ...] = ()) -> Callable[[F], F]:
+    def mark(view: F) -> F:
+        view._ecas_endpoint = EndpointSpec(  # type: ignore[attr-defined]
+            action, summary, request_model, response_model, responses)
+        return view
+    return mark
+
+
+def endpoint_spec(view: Callable[..., Any]) -> EndpointSpec | None:
+    spec = getattr(view, "_ecas_endpoint", None)
+    return spec if isinstance(spec, EndpointSpec) else None
+
+
+def current_principal() -> Principal:
+    principal: Principal | None = g.get("principal")
+    if principal is None:
+        raise ApiProblem(401, "Unauthorized", "Sign in first.")
+    return principal
+
+
+def _bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _authenticate() -> Principal | None:
+    token = _bearer_token()
+    if token is None:
+        return None
+    services = current_app.extensions["ecas"]
+    with services.factory() as session:
+        try:
+            return services.auth.authenticate(session, token)  # type: ignore[no-any-return]
+        except AuthError as err:
+            raise ApiProblem(err.status, "Unauthorized", str(err),
+                             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+                             ) from err
+
+
+def _gate() -> None:
+    if request.endpoint is None:
+        return  # 404/405: let routing answer
+    view = current_app.view_functions.get(request.endpoint)
+    spec = endpoint_spec(view) if view is not None else None
+    if spec is None:
+        if request.endpoint == "static":
+            return
+        raise ApiProblem(403, "Forbidden", "This endpoint declares no access rule.")
+    principal = None if spec.action is Action.PUBLIC else _authenticate()
+    g.principal = principal
+    if not allows(principal, spec.action):
+        if principal is None:
+            raise ApiProblem(401, "Unauthorized", "Sign in first.",
+                             headers={"WWW-Authenticate": "Bearer"})
+        raise ApiProblem(403, "Forbidden", "Your role may not do this.")
+
+
+def install_gate(app: Flask) -> None:
+    app.before_request(_gate)
+
+
+def json_body(model: type[M]) -> M:
+    """The request body parsed strictly as ``model``; malformed JSON is a 400 problem,
+    wrong fields a 422 problem (raised as ``pydantic.ValidationError``)."""
+    if not request.mimetype or request.mimetype != "application/json":
+        raise ApiProblem(415, "Unsupported Media Type", "Send the body as application/json.")
+    try:
+        data = orjson.loads(request.get_data(cache=False))
+    except orjson.JSONDecodeError as err:
+        raise ApiProblem(400, "Malformed JSON", f"The body is not valid JSON: {err.msg}.",
+                         ) from err
+    return model.model_validate(data)

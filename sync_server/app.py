@@ -1,0 +1,60 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask import Flask
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from common.pdf_preflight import load_intake_limits
+from sync_server.api import auth, blobs, meta, sync
+from sync_server.api.gate import install_gate
+from sync_server.api.problems import register_error_handlers
+from sync_server.config import ServerConfig, load_config
+from sync_server.db import make_engine, make_session_factory
+from sync_server.services.auth import AuthService
+from sync_server.services.blob_store import open_blob_store
+from sync_server.services.blobs import BlobService
+
+
+@dataclass
+class Services:
+    """What the views reach through ``current_app.extensions["ecas"]``."""
+
+    config: ServerConfig
+    engine: Engine
+    factory: sessionmaker[Session]
+    auth: AuthService
+    blobs: BlobService
+
+
+def build_services(config: ServerConfig) -> Services:
+    engine = make_engine(config.database_url)
+    factory = make_session_factory(engine)
+    limits = load_intake_limits()
+    blob_service = BlobService(factory, open_blob_store(config.blob_url),
+                               config.data_dir / "staging", config.max_blob_bytes,
+                               limits.max_pages)
+    auth_service = AuthService(config, factory, failure_delay=0.0 if config.testing else 0.25)
+    return Services(config, engine, factory, auth_service, blob_service)
+
+
+def create_app(config: ServerConfig | None = None) -> Flask:
+    """A configured server; ``config`` defaults to the environment (see ``config.py``).
+
+    The database must be migrated first (``ecas-server init-db``).
+    """
+    config = config or load_config()
+    app = Flask(__name__)
+    app.config.update(TESTING=config.testing, MAX_CONTENT_LENGTH=config.max_request_bytes,
+                      JSON_SORT_KEYS=False)
+    app.extensions["ecas"] = build_services(config)
+    register_error_handlers(app)
+    install_gate(app)
+    for blueprint in (auth.bp, sync.bp, blobs.bp, meta.bp):
+        app.register_blueprint(blueprint)
+    logging.getLogger("sync_server").setLevel(logging.INFO)
+    return app

@@ -1,0 +1,136 @@
+"""``ecas-server``: migrate, seed, manage accounts, run, and verify the audit chain."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+from common.enums import Role
+from sync_server.app import build_services, create_app
+from sync_server.config import load_config
+from sync_server.db import write_transaction
+from sync_server.migrate import upgrade
+from sync_server.services import audit
+from sync_server.services.auth import create_user
+
+
+def _init_db(_args: argparse.Namespace) -> int:
+    config = load_config()
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(config.database_url)
+    print(f"Database is at the newest schema ({_safe_url(config.database_url)}).")
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    """The URL without a password, for messages."""
+    head, sep, tail = url.partition("@")
+    if not sep or "://" not in head:
+        return url
+    scheme, _, credentials = head.partition("://")
+    return f"{scheme}://{credentials.split(':')[0]}:***@{tail}"
+
+
+def _seed_demo(args: argparse.Namespace) -> int:
+    from sync_server.demo.seed import is_seeded, seed_demo
+
+    services = build_services(load_config())
+    if is_seeded(services.factory):
+        print("Demo data is already present; nothing to do.")
+        return 0
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 50 == 0:
+            width = 30
+            filled = width * done // total
+            print(f"\r  documents [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+                  end="" if done < total else "\n", flush=True)
+
+    print(f"Seeding {args.cases} demo cases with their documents…")
+    report = seed_demo(services.factory, services.blobs.store, services.blobs.staging,
+                       cases=args.cases, password=args.password, progress=progress)
+    print(f"Seeded {report.courts} courts, {report.users} users, {report.cases} cases, "
+          f"{report.hearings} hearings, {report.documents} documents, "
+          f"{report.pending_filings} filings in {time.perf_counter() - started:.1f} s.")
+    if report.generated_password:
+        print(f"Every demo user's password: {report.password}")
+    return 0
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    password = os.environ.get("ECAS_NEW_PASSWORD") or getpass.getpass("Password: ")
+    if len(password) < 12:
+        print("The password must have at least 12 characters.", file=sys.stderr)
+        return 2
+    services = build_services(load_config())
+    with write_transaction(services.factory) as session:
+        user_id = create_user(session, username=args.username, password=password,
+                              role=Role(args.role), display_name=args.display_name,
+                              court_id=args.court_id, eoir_id=args.eoir_id,
+                              assigned_court_ids=args.assigned_court or [])
+    print(f"Created {args.role} {args.username} ({user_id}).")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    app = create_app()
+    print(f"ECAS sync server on http://{args.host}:{args.port}/ (Ctrl+C stops it)")
+    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    return 0
+
+
+def _verify_audit(_args: argparse.Namespace) -> int:
+    services = build_services(load_config())
+    with services.factory() as session:
+        report = audit.verify_chain(session)
+    if report.ok:
+        print(f"Audit chain intact: {report.entries} entries.")
+        return 0
+    print(f"Audit chain BROKEN at entry {report.first_broken_seq}: {report.reason}.",
+          file=sys.stderr)
+    return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ecas-server",
+        description="The ECAS sync server. Settings come from ECAS_DATA_DIR, "
+                    "ECAS_DATABASE_URL and ECAS_BLOB_URL.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("init-db", help="create or migrate the database").set_defaults(func=_init_db)
+    seed = sub.add_parser("seed-demo", help="fill an empty database with demo data")
+    seed.add_argument("--cases", type=int, default=300)
+    seed.add_argument("--password", help="password of every demo user (default: random)")
+    seed.set_defaults(func=_seed_demo)
+    user = sub.add_parser("create-user", help="create an account (password from "
+                                              "ECAS_NEW_PASSWORD or a prompt)")
+    user.add_argument("username")
+    user.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user.add_argument("--display-name", required=True)
+    user.add_argument("--court-id")
+    user.add_argument("--eoir-id")
+    user.add_argument("--assigned-court", action="append", help="for DHS users; repeatable")
+    user.set_defaults(func=_create_user)
+    run = sub.add_parser("run", help="serve HTTP (development server; use gunicorn in "
+                                     "production)")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8750)
+    run.set_defaults(func=_run)
+    sub.add_parser("verify-audit", help="check every link of the audit chain"
+                   ).set_defaults(func=_verify_audit)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Server settings, read from the environment with working defaults.
+
+``ECAS_DATA_DIR``      folder for the SQLite file and the document store
+                       (default: the platform's user data folder for ``ecas-server``)
+``ECAS_DATABASE_URL``  SQLAlchemy URL overriding the SQLite default,
+                       e.g. ``postgresql+psycopg://ecas@db/ecas``
+``ECAS_BLOB_URL``      a folder, or ``s3://bucket/prefix`` for S3-compatible storage
+                       (endpoint and keys from the usual ``AWS_*`` variables)
+``ECAS_SECRET_KEY``    key for signing access tokens; a random one is made and kept in
+                       the data folder when unset
+``ECAS_ACCESS_TOKEN_SECONDS`` / ``ECAS_REFRESH_TOKEN_DAYS``  token lifetimes
+``ECAS_MAX_REQUEST_BYTES``    largest JSON request body accepted (default 8 MiB)
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    data_dir: Path
+    database_url: str
+    blob_url: str
+    secret_key: str = field(repr=False)
+    access_token_seconds: int = 900
+    refresh_token_days: int = 14
+    max_request_bytes: int = 8 * 1024 * 1024
+    max_blob_bytes: int = 25 * 1024 * 1024
+    login_lockout_failures: int = 5
+    login_lockout_seconds: int = 900
+    sync_page_max: int = 5000
+    testing: bool = False
+
+    def with_overrides(self, **changes: Any) -> ServerConfig:
+        return replace(self, **changes)
+
+
+def _secret_from_data_dir(data_dir: Path) -> str:
+    """A random signing key kept beside the data, readable by the server's user only."""
+    path = data_dir / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load_config(env: Mapping[str, str] | None = None) -> ServerConfig:
+    """Build the configuration from ``env`` (default: ``os.environ``)."""
+    env = os.environ if env is None else env
+    data_dir = Path(env.get("ECAS_DATA_DIR") or platformdirs.user_data_dir("ecas-server"))
+    database_url = env.get("ECAS_DATABASE_URL") or f"sqlite:///{data_dir / 'ecas.sqlite3'}"
+    blob_url = env.get("ECAS_BLOB_URL") or str(data_dir / "blobs")
+    secret = env.get("ECAS_SECRET_KEY") or _secret_from_data_dir(data_dir)
+    return ServerConfig(
+        data_dir=data_dir,
+        database_url=database_url,
+        blob_url=blob_url,
+        secret_key=secret,
+        access_token_seconds=int(env.get("ECAS_ACCESS_TOKEN_SECONDS", "900")),
+        refresh_token_days=int(env.get("ECAS_REFRESH_TOKEN_DAYS", "14")),
+        max_request_bytes=int(env.get("ECAS_MAX_REQUEST_BYTES", str(8 * 1024 * 1024))),
+    )

@@ -1,0 +1,1 @@
+"""Synthetic demo data for the seed-demo command (fictional people, generated documents)."""

@@ -1,0 +1,53 @@
+"""SQLAlchemy models of the server."""
+
+from sync_server.models.records import (
+    ENTITY_TABLES,
+    AdjournmentCodeRow,
+    AnnotationRow,
+    CaseRow,
+    CourtroomRow,
+    CourtRow,
+    DocumentRow,
+    FilingRow,
+    HearingRow,
+    OrderRow,
+    RepresentationRow,
+    RopRequestRow,
+    ServiceRecordRow,
+    Synced,
+    UserRow,
+)
+from sync_server.models.system import (
+    AppliedMutation,
+    AuditEntry,
+    Blob,
+    BlobUpload,
+    RefreshToken,
+    ServerState,
+    SyncRecord,
+)
+
+__all__ = [
+    "ENTITY_TABLES",
+    "AdjournmentCodeRow",
+    "AnnotationRow",
+    "AppliedMutation",
+    "AuditEntry",
+    "Blob",
+    "BlobUpload",
+    "CaseRow",
+    "CourtRow",
+    "CourtroomRow",
+    "DocumentRow",
+    "FilingRow",
+    "HearingRow",
+    "OrderRow",
+    "RefreshToken",
+    "RepresentationRow",
+    "RopRequestRow",
+    "ServerState",
+    "ServiceRecordRow",
+    "SyncRecord",
+    "Synced",
+    "UserRow",
+]

@@ -1,0 +1,214 @@
+"""Typed tables of the synced entities (the wire names of DESIGN.md).
+
+Each table has the columns of its wire schema (``common.wire``) plus ``version`` and
+``deleted``; :mod:`sync_server.services.records` converts between the two.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sync_server.db import Base
+from sync_server.models.types import UTCDateTime, utcnow
+
+ID = String(36)
+
+
+class Synced:
+    """Columns every synced record has."""
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, index=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CourtRow(Synced, Base):
+    __tablename__ = "court"
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(2))
+    timezone: Mapped[str] = mapped_column(String(64))
+
+
+class CourtroomRow(Synced, Base):
+    __tablename__ = "courtroom"
+    court_id: Mapped[str] = mapped_column(ForeignKey("court.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    video_capable: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class UserRow(Synced, Base):
+    """A person who signs in; synced to others as ``user_profile`` (no secrets)."""
+
+    __tablename__ = "user_profile"
+    username: Mapped[str] = mapped_column(String(150), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    court_id: Mapped[str | None] = mapped_column(ForeignKey("court.id"), index=True)
+    eoir_id: Mapped[str | None] = mapped_column(String(20), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Not synced: credentials and the DHS user's assigned courts.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    assigned_court_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CaseRow(Synced, Base):
+    __tablename__ = "case"
+    a_number: Mapped[str] = mapped_column(String(9), index=True)
+    court_id: Mapped[str] = mapped_column(ForeignKey("court.id"), index=True)
+    judge_id: Mapped[str | None] = mapped_column(ForeignKey("user_profile.id"), index=True)
+    case_type: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(40))
+    custody: Mapped[str] = mapped_column(String(20))
+    respondent_first_name: Mapped[str] = mapped_column(String(200))
+    respondent_last_name: Mapped[str] = mapped_column(String(200), index=True)
+    nationality: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(200))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    charges: Mapped[list[str]] = mapped_column(JSON, default=list)
+    nta_served_on: Mapped[date | None] = mapped_column(Date)
+    opened_on: Mapped[date] = mapped_column(Date)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+
+
+class RepresentationRow(Synced, Base):
+    __tablename__ = "representation"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    practitioner_id: Mapped[str] = mapped_column(ForeignKey("user_profile.id"), index=True)
+    form: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[str] = mapped_column(String(40))
+    primary: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(String(20))
+    accepted_on: Mapped[date | None] = mapped_column(Date)
+
+
+class HearingRow(Synced, Base):
+    __tablename__ = "hearing"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    courtroom_id: Mapped[str | None] = mapped_column(ForeignKey("courtroom.id"), index=True)
+    judge_id: Mapped[str | None] = mapped_column(ForeignKey("user_profile.id"), index=True)
+    hearing_type: Mapped[str] = mapped_column(String(20))
+    medium: Mapped[str] = mapped_column(String(20))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    status: Mapped[str] = mapped_column(String(20))
+    adjournment_code: Mapped[str | None] = mapped_column(String(4))
+    interpreter_language: Mapped[str | None] = mapped_column(String(200))
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+
+class DocumentRow(Synced, Base):
+    __tablename__ = "document"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    doc_type: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    filer_id: Mapped[str | None] = mapped_column(ForeignKey("user_profile.id"))
+    filer_party: Mapped[str] = mapped_column(String(20))
+    filed_on: Mapped[date] = mapped_column(Date)
+    pages: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(20))
+    filing_id: Mapped[str | None] = mapped_column(String(36), index=True)
+
+
+class AnnotationRow(Synced, Base):
+    __tablename__ = "annotation"
+    document_id: Mapped[str] = mapped_column(ForeignKey("document.id"), index=True)
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    author_id: Mapped[str] = mapped_column(ForeignKey("user_profile.id"), index=True)
+    visibility: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(40))
+    page: Mapped[int] = mapped_column(Integer)
+    geometry: Mapped[dict[str, Any]] = mapped_column(JSON)
+    color: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OrderRow(Synced, Base):
+    __tablename__ = "order"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    judge_id: Mapped[str] = mapped_column(ForeignKey("user_profile.id"), index=True)
+    template: Mapped[str] = mapped_column(String(80))
+    template_version: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    body: Mapped[str] = mapped_column(Text, default="")
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signed_by: Mapped[str | None] = mapped_column(String(36))
+    document_id: Mapped[str | None] = mapped_column(String(36))
+    corrects_order_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class FilingRow(Synced, Base):
+    __tablename__ = "filing"
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("case.id"), index=True)
+    court_id: Mapped[str] = mapped_column(ForeignKey("court.id"), index=True)
+    filer_id: Mapped[str] = mapped_column(ForeignKey("user_profile.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lead_document_id: Mapped[str | None] = mapped_column(String(36))
+    attachment_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    form: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reviewed_by: Mapped[str | None] = mapped_column(String(36))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rejection_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class ServiceRecordRow(Synced, Base):
+    __tablename__ = "service_record"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("document.id"))
+    party: Mapped[str] = mapped_column(String(20))
+    recipient_id: Mapped[str | None] = mapped_column(String(36))
+    method: Mapped[str] = mapped_column(String(40))
+    served_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RopRequestRow(Synced, Base):
+    __tablename__ = "rop_request"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    requester_id: Mapped[str] = mapped_column(ForeignKey("user_profile.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    result_sha256: Mapped[str | None] = mapped_column(String(64))
+    result_pages: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(200))
+
+
+class AdjournmentCodeRow(Synced, Base):
+    __tablename__ = "adjournment_code"
+    code: Mapped[str] = mapped_column(String(4), unique=True)
+    description: Mapped[str] = mapped_column(String(200))
+    clock_effect: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+ENTITY_TABLES: dict[str, type[Synced]] = {
+    "court": CourtRow,
+    "courtroom": CourtroomRow,
+    "user_profile": UserRow,
+    "case": CaseRow,
+    "representation": RepresentationRow,
+    "hearing": HearingRow,
+    "document": DocumentRow,
+    "annotation": AnnotationRow,
+    "order": OrderRow,
+    "filing": FilingRow,
+    "service_record": ServiceRecordRow,
+    "rop_request": RopRequestRow,
+    "adjournment_code": AdjournmentCodeRow,
+}

@@ -1,0 +1,428 @@
+"""The one access policy: who may call what, see which records and change them.
+
+Every endpoint declares an :class:`Action` (checked by :func:`allows` before the view
+runs); the sync feed is filtered by :func:`feed_filter`; every pushed change is judged by
+:func:`check_write`; single reads (a document's bytes) by :func:`can_see`. Nothing else in
+the server decides access.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from sqlalchemy import ColumnElement, and_, false, or_, select
+
+from common.enums import (
+    DocumentStatus,
+    FilingStatus,
+    OrderStatus,
+    RepresentationStatus,
+    Role,
+    Visibility,
+)
+from common.wire import (
+    Annotation,
+    Case,
+    Courtroom,
+    Document,
+    Filing,
+    Hearing,
+    Order,
+    Representation,
+    RopRequest,
+    ServiceRecord,
+    UserProfile,
+    WireRecord,
+)
+from sync_server.models import RepresentationRow, SyncRecord
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in user, as the policy sees them."""
+
+    id: str
+    username: str
+    role: Role
+    court_id: str | None
+    display_name: str
+    assigned_court_ids: tuple[str, ...] = ()
+
+
+class Action(StrEnum):
+    """What an endpoint does, for :func:`allows`."""
+
+    PUBLIC = "public"
+    SIGNED_IN = "signed_in"
+    SYNC_PULL = "sync.pull"
+    SYNC_PUSH = "sync.push"
+    BLOB_UPLOAD = "blob.upload"
+    BLOB_READ = "blob.read"
+
+
+_PUSHERS = frozenset(Role) - {Role.EOIR_STAFF}
+
+
+def allows(principal: Principal | None, action: Action) -> bool:
+    """May ``principal`` (None: not signed in) call an endpoint doing ``action``?"""
+    if action is Action.PUBLIC:
+        return True
+    if principal is None:
+        return False
+    if action in (Action.SYNC_PUSH, Action.BLOB_UPLOAD):
+        return principal.role in _PUSHERS
+    return True
+
+
+# --- Placement: where a record belongs, and who may see it -------------------------------
+
+
+class Audience(StrEnum):
+    PUBLIC = "public"  # everyone whose scope covers the record's court or case
+    COURT = "court"  # court staff and EOIR staff only (and the owner)
+    OWNER = "owner"  # the owner alone
+
+
+@dataclass(frozen=True)
+class Placement:
+    court_id: str | None
+    case_id: str | None
+    owner_id: str | None
+    audience: Audience
+
+
+class Lookups(Protocol):
+    """Facts about other records that placement and write checks need."""
+
+    def case_court(self, case_id: str) -> str | None: ...
+
+    def document_case(self, document_id: str) -> str | None: ...
+
+    def practitioner_case_ids(self, user_id: str) -> Collection[str]: ...
+
+
+_GLOBAL = Placement(None, None, None, Audience.PUBLIC)
+
+
+def placement_of(record: WireRecord, lookups: Lookups) -> Placement:
+    """Where ``record`` sits for the feed; a record whose parent is unknown is private to
+    nobody in particular (court None), which no external user can see."""
+    match record:
+        case Courtroom():
+            return Placement(record.court_id, None, None, Audience.PUBLIC)
+        case UserProfile():
+            return Placement(record.court_id, None, record.id, Audience.COURT)
+        case Case():
+            return Placement(record.court_id, record.id, None, Audience.PUBLIC)
+        case Representation():
+            accepted = record.status is RepresentationStatus.ACCEPTED
+            audience = Audience.PUBLIC if accepted else Audience.COURT
+            court = lookups.case_court(record.case_id)
+            return Placement(court, record.case_id, record.practitioner_id, audience)
+        case Hearing():
+            return Placement(lookups.case_court(record.case_id), record.case_id, None,
+                             Audience.PUBLIC)
+        case Document():
+            accepted = record.status is DocumentStatus.ACCEPTED
+            audience = Audience.PUBLIC if accepted else Audience.COURT
+            court = lookups.case_court(record.case_id)
+            return Placement(court, record.case_id, record.filer_id, audience)
+        case Annotation():
+            case_id = lookups.document_case(record.document_id)
+            court = lookups.case_court(case_id) if case_id else None
+            shared = record.visibility is Visibility.SHARED
+            audience = Audience.COURT if shared else Audience.OWNER
+            return Placement(court, case_id, record.author_id, audience)
+        case Order():
+            audience = Audience.COURT if record.status is OrderStatus.DRAFT else Audience.PUBLIC
+            return Placement(lookups.case_court(record.case_id), record.case_id, None, audience)
+        case Filing():
+            return Placement(record.court_id, record.case_id, record.filer_id, Audience.COURT)
+        case ServiceRecord():
+            court = lookups.case_court(record.case_id)
+            return Placement(court, record.case_id, record.recipient_id, Audience.PUBLIC)
+        case RopRequest():
+            court = lookups.case_court(record.case_id)
+            return Placement(court, record.case_id, record.requester_id, Audience.COURT)
+    return _GLOBAL  # court, adjournment_code: reference data everyone signed in may read
+
+
+def _is_global(p: Placement) -> bool:
+    return p.court_id is None and p.case_id is None and p.audience is Audience.PUBLIC
+
+
+def can_see(principal: Principal, placement: Placement, lookups: Lookups) -> bool:
+    """The Python twin of :func:`feed_filter`, for single reads."""
+    if placement.owner_id == principal.id:
+        return True
+    if placement.audience is Audience.OWNER:
+        return False
+    role = principal.role
+    if role is Role.EOIR_STAFF:
+        return True
+    if role.is_court_staff:
+        return placement.court_id in (principal.court_id, None)
+    if placement.audience is not Audience.PUBLIC:
+        return False
+    if _is_global(placement):
+        return True
+    if role is Role.DHS:
+        return placement.court_id in principal.assigned_court_ids
+    cases = lookups.practitioner_case_ids(principal.id)
+    return placement.case_id is not None and placement.case_id in cases
+
+
+def feed_filter(principal: Principal) -> ColumnElement[bool]:
+    """The SQL condition on :class:`SyncRecord` rows that ``principal`` may pull."""
+    rec = SyncRecord
+    own = rec.owner_id == principal.id
+    role = principal.role
+    if role is Role.EOIR_STAFF:
+        return or_(rec.audience != Audience.OWNER.value, own)
+    if role.is_court_staff:
+        in_court = or_(rec.court_id == principal.court_id, rec.court_id.is_(None))
+        return or_(and_(in_court, rec.audience != Audience.OWNER.value), own)
+    public = rec.audience == Audience.PUBLIC.value
+    global_rows = and_(rec.court_id.is_(None), rec.case_id.is_(None), public)
+    if role is Role.DHS:
+        courts = list(principal.assigned_court_ids)
+        in_scope = and_(rec.court_id.in_(courts), public) if courts else false()
+        return or_(in_scope, global_rows, own)
+    accepted_cases = select(RepresentationRow.case_id).where(
+        RepresentationRow.practitioner_id == principal.id,
+        RepresentationRow.status == RepresentationStatus.ACCEPTED.value,
+        RepresentationRow.deleted.is_(False),
+    )
+    return or_(and_(rec.case_id.in_(accepted_cases), public), global_rows, own)
+
+
+def scope_key(principal: Principal, lookups: Lookups) -> str:
+    """A value that changes whenever the set of records ``principal`` may see changes
+    for a reason other than a record changing (a new appearance, a new court)."""
+    if principal.role is Role.EOIR_STAFF:
+        return "all"
+    if principal.role.is_court_staff:
+        return f"court:{principal.court_id}"
+    if principal.role is Role.DHS:
+        return "dhs:" + ",".join(sorted(principal.assigned_court_ids))
+    return "cases:" + ",".join(sorted(lookups.practitioner_case_ids(principal.id)))
+
+
+# --- Writes ------------------------------------------------------------------------------
+
+WriteRule = Callable[[Principal, WireRecord | None, WireRecord | None, Lookups], str | None]
+
+
+def _changed_fields(old: WireRecord, new: WireRecord) -> set[str]:
+    a, b = old.model_dump(), new.model_dump()
+    return {key for key in b if a.get(key) != b.get(key)}
+
+
+def _court_of(record: WireRecord, lookups: Lookups) -> str | None:
+    return placement_of(record, lookups).court_id
+
+
+def _in_own_court(p: Principal, record: WireRecord | None, lookups: Lookups) -> bool:
+    return record is None or _court_of(record, lookups) == p.court_id
+
+
+def _staff_in_court(p: Principal, old: WireRecord | None, new: WireRecord | None,
+                    lookups: Lookups, roles: Collection[Role]) -> str | None:
+    if p.role not in roles:
+        names = " or ".join(sorted(r.value for r in roles))
+        return f"only a {names} may change this record"
+    if not (_in_own_court(p, old, lookups) and _in_own_court(p, new, lookups)):
+        return "the record belongs to another court"
+    return None
+
+
+def _rule_courtroom(p: Principal, old: WireRecord | None, new: WireRecord | None,
+                    lookups: Lookups) -> str | None:
+    return _staff_in_court(p, old, new, lookups, {Role.COURT_ADMIN})
+
+
+def _rule_user_profile(p: Principal, old: WireRecord | None, new: WireRecord | None,
+                       lookups: Lookups) -> str | None:
+    if old is None or new is None:
+        return "accounts are created and removed by an administrator, not by sync"
+    if p.role is not Role.COURT_ADMIN or old.court_id != p.court_id:  # type: ignore[attr-defined]
+        return "only the court administrator of the user's court may change a profile"
+    changed = _changed_fields(old, new)
+    if changed & {"role", "username", "court_id"}:
+        return "role, username and court can't be changed through sync"
+    return None
+
+
+def _rule_case(p: Principal, old: WireRecord | None, new: WireRecord | None,
+               lookups: Lookups) -> str | None:
+    if new is None:
+        return "cases are never deleted; close them instead"
+    if p.role is not Role.CLERK:
+        return "only a clerk may change a case"
+    if not _in_own_court(p, old, lookups):
+        return "the case belongs to another court"
+    if old is None and not _in_own_court(p, new, lookups):
+        return "a case can only be opened at your own court"
+    return None  # a change of court on an existing case is a change of venue
+
+
+def _rule_clerk_only(p: Principal, old: WireRecord | None, new: WireRecord | None,
+                     lookups: Lookups) -> str | None:
+    if new is None:
+        return "this record is never deleted"
+    return _staff_in_court(p, old, new, lookups, {Role.CLERK})
+
+
+_JUDGE_HEARING_FIELDS = {"status", "outcome", "adjournment_code"}
+
+
+def _rule_hearing(p: Principal, old: WireRecord | None, new: WireRecord | None,
+                  lookups: Lookups) -> str | None:
+    if p.role is Role.JUDGE and old is not None and new is not None:
+        if not _in_own_court(p, old, lookups):
+            return "the hearing belongs to another court"
+        extra = _changed_fields(old, new) - _JUDGE_HEARING_FIELDS
+        if extra:
+            return "a judge records outcomes; scheduling fields are the clerk's: " + ", ".join(
+                sorted(extra))
+        return None
+    return _staff_in_court(p, old, new, lookups, {Role.CLERK})
+
+
+def _rule_document(p: Principal, old: WireRecord | None, new: WireRecord | None,
+                   lookups: Lookups) -> str | None:
+    if new is None:
+        return "documents of the record are never deleted"
+    assert isinstance(new, Document)
+    if isinstance(old, Document) and old.status is not DocumentStatus.PENDING:
+        return "a reviewed document is part of the record and can't be altered"
+    if p.role is Role.CLERK:
+        if old is not None and _changed_fields(old, new) - {"status"}:
+            return "review changes a document's status only"
+        return _staff_in_court(p, old, new, lookups, {Role.CLERK})
+    if p.role.is_external:
+        return _external_filing_check(p, old, new, new.filer_id, new.status.value, lookups)
+    return "only clerks and filing parties add documents"
+
+
+def _external_filing_check(p: Principal, old: WireRecord | None, new: WireRecord,
+                           filer_id: str | None, status: str, lookups: Lookups) -> str | None:
+    if old is not None:
+        return "a submitted filing can't be changed; file a new one"
+    if filer_id != p.id:
+        return "you can file only in your own name"
+    if status != "pending":
+        return "new filings wait for clerk review"
+    placement = placement_of(new, lookups)
+    if p.role is Role.DHS:
+        ok = placement.court_id in p.assigned_court_ids
+    else:
+        ok = placement.case_id in lookups.practitioner_case_ids(p.id)
+    return None if ok else "you may file only in cases you appear in"
+
+
+def _rule_filing(p: Principal, old: WireRecord | None, new: WireRecord | None,
+                 lookups: Lookups) -> str | None:
+    if new is None:
+        return "filings are never deleted"
+    assert isinstance(new, Filing)
+    if p.role.is_external:
+        if new.kind.value in ("eoir_28", "eoir_27") and old is None and new.filer_id == p.id:
+            return None if new.status is FilingStatus.PENDING else "new filings wait for review"
+        return _external_filing_check(p, old, new, new.filer_id, new.status.value, lookups)
+    denied = _staff_in_court(p, old, new, lookups, {Role.CLERK})
+    if denied or old is None:
+        return denied
+    if _changed_fields(old, new) - {"status", "reviewed_by", "reviewed_at", "rejection_reason"}:
+        return "review changes a filing's status only"
+    if new.status is FilingStatus.REJECTED and not new.rejection_reason:
+        return "a rejected filing needs a reason from the catalogue"
+    return None
+
+
+def _rule_annotation(p: Principal, old: WireRecord | None, new: WireRecord | None,
+                     lookups: Lookups) -> str | None:
+    if not p.role.is_court_staff:
+        return "annotations are for court staff"
+    for record in (old, new):
+        if record is not None and record.author_id != p.id:  # type: ignore[attr-defined]
+            return "annotations belong to their author"
+    if not (_in_own_court(p, old, lookups) and _in_own_court(p, new, lookups)):
+        return "the document belongs to another court"
+    return None
+
+
+def _rule_order(p: Principal, old: WireRecord | None, new: WireRecord | None,
+                lookups: Lookups) -> str | None:
+    if new is None:
+        return "orders are never deleted"
+    assert isinstance(new, Order)
+    if isinstance(old, Order) and old.status is not OrderStatus.DRAFT:
+        return "a signed order is immutable; issue a correcting order instead"
+    denied = _staff_in_court(p, old, new, lookups, {Role.JUDGE, Role.CLERK})
+    if denied:
+        return denied
+    if new.status is not OrderStatus.DRAFT:
+        if p.role is not Role.JUDGE or new.judge_id != p.id:
+            return "only the judge of the case signs an order"
+        if new.signed_by != p.id:
+            return "the signer must be the signing judge"
+    return None
+
+
+def _rule_rop_request(p: Principal, old: WireRecord | None, new: WireRecord | None,
+                      lookups: Lookups) -> str | None:
+    if old is not None or new is None:
+        return "record requests are updated by the server only"
+    assert isinstance(new, RopRequest)
+    if new.requester_id != p.id:
+        return "you can request the record only for yourself"
+    case_placement = Placement(lookups.case_court(new.case_id), new.case_id, None,
+                               Audience.PUBLIC)
+    if not can_see(p, case_placement, lookups):
+        return "you may request the record only of a case you can see"
+    return None
+
+
+def _rule_reference_data(p: Principal, old: WireRecord | None, new: WireRecord | None,
+                         lookups: Lookups) -> str | None:
+    if new is None:
+        return "reference data is retired (active=false), not deleted"
+    return None if p.role is Role.COURT_ADMIN else "only a court administrator edits reference data"
+
+
+def _rule_court(p: Principal, old: WireRecord | None, new: WireRecord | None,
+                lookups: Lookups) -> str | None:
+    return "courts are set up by the system administrator (ecas-server)"
+
+
+_WRITE_RULES: dict[str, WriteRule] = {
+    "court": _rule_court,
+    "courtroom": _rule_courtroom,
+    "user_profile": _rule_user_profile,
+    "case": _rule_case,
+    "representation": _rule_clerk_only,
+    "hearing": _rule_hearing,
+    "document": _rule_document,
+    "annotation": _rule_annotation,
+    "order": _rule_order,
+    "filing": _rule_filing,
+    "service_record": _rule_clerk_only,
+    "rop_request": _rule_rop_request,
+    "adjournment_code": _rule_reference_data,
+}
+
+
+def check_write(principal: Principal, entity: str, old: WireRecord | None,
+                new: WireRecord | None, lookups: Lookups) -> str | None:
+    """Why ``principal`` may not turn ``old`` into ``new`` (None: creation; None: deletion),
+    or None when the change is allowed. Domain validity is checked elsewhere."""
+    if principal.role is Role.EOIR_STAFF:
+        return "EOIR staff have read-only access"
+    rule = _WRITE_RULES.get(entity)
+    if rule is None:
+        return f"unknown entity {entity!r}"
+    return rule(principal, old, new, lookups)

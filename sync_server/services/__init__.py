@@ -1,0 +1,1 @@
+"""Services: the server's behaviour, knowing nothing of HTTP."""

@@ -1,0 +1,216 @@
+"""Pull (``changes``) and push, as DESIGN.md's sync protocol gives them.
+
+Pull reads the change feed in version order. Push applies each mutation in a savepoint of
+one write transaction and stores its result there too, so a replayed push returns the
+stored results and applies nothing twice, even after a crash between apply and answer.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from common.protocol import Mutation, MutationOp, MutationResult, MutationStatus, PushRequest
+from common.wire import ENTITY_SCHEMAS, Case, WireRecord, parse_record
+from sync_server.db import write_transaction
+from sync_server.models import AppliedMutation, SyncRecord
+from sync_server.policy import Principal, can_see, check_write, feed_filter, placement_of, scope_key
+from sync_server.services import audit
+from sync_server.services.change_rules import check_change
+from sync_server.services.records import (
+    SessionLookups,
+    change_dict,
+    change_json,
+    load_record,
+    republish_case_children,
+    row_to_record,
+    write_record,
+)
+
+
+class CursorError(ValueError):
+    """The ``since`` cursor is not one this server made."""
+
+
+@dataclass(frozen=True)
+class Cursor:
+    version: int
+    scope: str
+
+    def encode(self) -> str:
+        raw = orjson.dumps([self.version, self.scope])
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text_: str) -> Cursor:
+        try:
+            raw = base64.urlsafe_b64decode(text_ + "=" * (-len(text_) % 4))
+            version, scope = orjson.loads(raw)
+        except (ValueError, TypeError) as err:
+            raise CursorError("the cursor is not valid; start again without `since`") from err
+        if not isinstance(version, int) or not isinstance(scope, str) or version < 0:
+            raise CursorError("the cursor is not valid; start again without `since`")
+        return cls(version, scope)
+
+
+def _scope_digest(principal: Principal, lookups: SessionLookups) -> str:
+    return hashlib.sha256(scope_key(principal, lookups).encode()).hexdigest()[:16]
+
+
+def pull(session: Session, principal: Principal, since: str | None, limit: int) -> bytes:
+    """One page of changes in ``principal``'s scope after ``since``, as response JSON.
+
+    The committed top of the version sequence is read first; every version at or below it
+    is committed (versions are handed out under the write lock), so paging up to it can't
+    skip a record that commits meanwhile. An empty tail advances the cursor to that top.
+    """
+    lookups = SessionLookups(session)
+    scope = _scope_digest(principal, lookups)
+    start, reset = 0, False
+    if since:
+        cursor = Cursor.decode(since)
+        start, reset = (cursor.version, False) if cursor.scope == scope else (0, True)
+    top = int(session.execute(text("SELECT version FROM server_state WHERE id = 1")).scalar_one())
+    rows = session.execute(
+        select(SyncRecord.entity, SyncRecord.record_id, SyncRecord.version,
+               SyncRecord.deleted, SyncRecord.payload)
+        .where(SyncRecord.version > start, SyncRecord.version <= top, feed_filter(principal))
+        .order_by(SyncRecord.version)
+        .limit(limit + 1)
+    ).all()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    end = rows[-1].version if has_more else max(top, start)
+    body = ",".join(change_json(r.entity, r.record_id, r.version, r.deleted, r.payload)
+                    for r in rows)
+    tail = orjson.dumps({"cursor": Cursor(end, scope).encode(), "has_more": has_more,
+                         "reset": reset}).decode()
+    return f'{{"changes":[{body}],{tail[1:]}'.encode()
+
+
+# --- push --------------------------------------------------------------------------------
+
+
+def _rejected(m: Mutation, reason: str) -> MutationResult:
+    return MutationResult(mutation_id=m.mutation_id, status=MutationStatus.REJECTED, error=reason)
+
+
+def _validation_message(err: ValidationError) -> str:
+    parts = [f"{'.'.join(str(p) for p in e['loc']) or 'data'}: {e['msg']}" for e in err.errors()]
+    return "invalid data — " + "; ".join(parts[:10])
+
+
+class _Pusher:
+    def __init__(self, session: Session, principal: Principal) -> None:
+        self.session = session
+        self.principal = principal
+        self.lookups = SessionLookups(session)
+
+    def apply(self, m: Mutation) -> MutationResult:
+        if m.entity not in ENTITY_SCHEMAS:
+            return _rejected(m, f"unknown entity {m.entity!r}")
+        row = load_record(self.session, m.entity, m.id)
+        old = row_to_record(m.entity, row) if row is not None else None
+        if old is not None and not can_see(self.principal, placement_of(old, self.lookups),
+                                           self.lookups):
+            return _rejected(m, "no such record in your scope")
+        if row is None and m.op is MutationOp.DELETE:
+            return _rejected(m, "no such record to delete")
+        if row is None and m.base_version:
+            return _rejected(m, "the record does not exist on the server")
+        if row is not None and m.base_version != row.version:
+            return self._conflict(m, "the record changed on the server since you read it")
+        if row is not None and row.deleted:
+            return self._conflict(m, "the record was deleted on the server")
+        if m.op is MutationOp.DELETE:
+            return self._delete(m, old)
+        return self._upsert(m, old)
+
+    def _conflict(self, m: Mutation, reason: str) -> MutationResult:
+        current = change_dict(self.session, m.entity, m.id)
+        return MutationResult(mutation_id=m.mutation_id, status=MutationStatus.CONFLICT,
+                              version=current["version"] if current else None,
+                              current=current, error=reason)  # type: ignore[arg-type]
+
+    def _upsert(self, m: Mutation, old: WireRecord | None) -> MutationResult:
+        if m.data is None:
+            return _rejected(m, "an upsert needs `data`")
+        data = dict(m.data)
+        if data.setdefault("id", m.id) != m.id:
+            return _rejected(m, "data.id differs from the mutation's id")
+        try:
+            new = parse_record(m.entity, data)
+        except ValidationError as err:
+            return _rejected(m, _validation_message(err))
+        reason = check_write(self.principal, m.entity, old, new, self.lookups)
+        reason = reason or check_change(self.session, old, new)
+        if reason:
+            return _rejected(m, reason)
+        version = write_record(self.session, new, lookups=self.lookups)
+        if isinstance(new, Case) and isinstance(old, Case) and old.court_id != new.court_id:
+            republish_case_children(self.session, new.id, self.lookups)
+        self._audit(m, version, "record.create" if old is None else "record.update", new)
+        return MutationResult(mutation_id=m.mutation_id, status=MutationStatus.APPLIED,
+                              version=version)
+
+    def _delete(self, m: Mutation, old: WireRecord | None) -> MutationResult:
+        assert old is not None
+        reason = check_write(self.principal, m.entity, old, None, self.lookups)
+        if reason:
+            return _rejected(m, reason)
+        version = write_record(self.session, old, deleted=True, lookups=self.lookups)
+        self._audit(m, version, "record.delete", old)
+        return MutationResult(mutation_id=m.mutation_id, status=MutationStatus.APPLIED,
+                              version=version)
+
+    def _audit(self, m: Mutation, version: int, action: str, record: WireRecord) -> None:
+        detail: dict[str, Any] = {"version": version, "mutation_id": m.mutation_id,
+                                  "data": record.model_dump(mode="json")}
+        audit.append(self.session, actor_id=self.principal.id, action=action,
+                     entity=m.entity, record_id=m.id, detail=detail)
+
+
+def push(factory: sessionmaker[Session], principal: Principal, request: PushRequest,
+         ) -> list[MutationResult]:
+    """Apply ``request``'s mutations in order, each at most once; returns their results."""
+    results: list[MutationResult] = []
+    with write_transaction(factory) as session:
+        pusher = _Pusher(session, principal)
+        for m in request.mutations:
+            stored = session.get(AppliedMutation, m.mutation_id)
+            if stored is not None:
+                same_user = stored.user_id == principal.id
+                results.append(MutationResult.model_validate(stored.result) if same_user
+                               else _rejected(m, "this mutation id was already used"))
+                continue
+            results.append(_apply_in_savepoint(session, pusher, m, request.client_id))
+    return results
+
+
+def _apply_in_savepoint(session: Session, pusher: _Pusher, m: Mutation,
+                        client_id: str) -> MutationResult:
+    savepoint = session.begin_nested()
+    try:
+        result = pusher.apply(m)
+        session.flush()
+    except IntegrityError as err:
+        savepoint.rollback()
+        pusher.lookups.forget()
+        result = _rejected(m, f"the database refused the change ({type(err.orig).__name__})")
+    else:
+        if result.status is not MutationStatus.APPLIED:
+            savepoint.rollback()
+            pusher.lookups.forget()
+        else:
+            savepoint.commit()
+    session.add(AppliedMutation(mutation_id=m.mutation_id, user_id=pusher.principal.id,
+                                client_id=client_id, result=result.model_dump(mode="json")))
+    return result
