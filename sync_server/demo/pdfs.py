@@ -43,7 +43,7 @@ LEFT, RIGHT = 54.0, 558.0
 TOP, BOTTOM = 40.0, 742.0
 WIDTH = RIGHT - LEFT
 SCAN_DPI = 100
-SCAN_JPEG_QUALITY = 55
+SCAN_JPEG_QUALITY = 50
 
 SANS, SANS_BOLD = "helv", "hebo"
 SERIF, SERIF_BOLD, SERIF_ITALIC = "tiro", "tibo", "tiit"
@@ -506,7 +506,7 @@ class _Layout:
         """A signature line with a scribble over it and the typed name under it."""
         self.need(44.0)
         base = self.y + 26
-        self.ops.append(_Poly(_scribble(x + 10, base - 4, rng)))
+        self.ops.append(_Poly(_scribble(x + 10, base - 8, rng)))
         self.ops.append(_Line(x, base, x + 220, base, 0.6))
         self.ops.append(_Text(x, base + 10, name, SANS, 9.0))
         self.ops.append(_Text(x, base + 19, label, SANS, 6.5, 0.25))
@@ -524,9 +524,10 @@ def _scribble(x: float, y: float, rng: random.Random) -> tuple[tuple[float, floa
 # --------------------------------------------------------------------------- rendering
 
 
-def _chrome(style: _Style, number: int, total: int) -> list[_Op]:
-    """Header lines, the rule under them and the footer of one page."""
+def _chrome(style: _Style, number: int, total: int) -> tuple[list[_Op], list[_Op]]:
+    """The header (lines and the rule under them) and the footer of one page."""
     ops: list[_Op] = []
+    foot: list[_Op] = []
     y = TOP
     for text in style.header:
         w = _text_width(text, style.header_font, 10.5)
@@ -535,12 +536,12 @@ def _chrome(style: _Style, number: int, total: int) -> list[_Op]:
     if style.header:
         ops.append(_Line(LEFT, y + 5, RIGHT, y + 5, 1.2))
     if style.footer:
-        ops.append(_Line(LEFT, BOTTOM + 10, RIGHT, BOTTOM + 10, 0.4, 0.4))
-        ops.append(_Text(LEFT, BOTTOM + 22, f"{style.form_id}  |  {DEMO_MARK}", SANS, 7.0, 0.3))
+        foot.append(_Line(LEFT, BOTTOM + 10, RIGHT, BOTTOM + 10, 0.4, 0.4))
+        foot.append(_Text(LEFT, BOTTOM + 22, f"{style.form_id}  |  {DEMO_MARK}", SANS, 7.0, 0.3))
         label = f"Page {number} of {total}"
         w = _text_width(label, SANS, 8.0)
-        ops.append(_Text(RIGHT - w, BOTTOM + 22, label, SANS, 8.0))
-    return ops
+        foot.append(_Text(RIGHT - w, BOTTOM + 22, label, SANS, 8.0))
+    return ops, foot
 
 
 def _content(ops: Sequence[_Op]) -> bytes:
@@ -586,8 +587,8 @@ def _build(layout: _Layout) -> pymupdf.Document:
         if page.image is not None:
             pdf_page.insert_image(pdf_page.rect, stream=page.image)  # type: ignore[no-untyped-call]
         else:
-            ops = _chrome(layout.style, number, total) + page.ops
-            _draw_page(doc, pdf_page, ops, resources)
+            head, foot = _chrome(layout.style, number, total)
+            _draw_page(doc, pdf_page, head + page.ops + foot, resources)
     return doc
 
 
@@ -1665,7 +1666,8 @@ def _scan_source(ex: _Exhibit, resp: Respondent, page: int, rng: random.Random) 
         lay.para(text, font=SERIF, size=12, leading=1.5, after=9)
     lay.ops.append(_Circle(RIGHT - 90, lay.y + 50, 38, 2.0, 0.35))
     lay.ops.append(_Circle(RIGHT - 90, lay.y + 50, 30, 0.8, 0.35))
-    lay.signature("Issuing official", rng.choice(_OFFICERS), rng=rng)
+    lay.ops.append(_Text(RIGHT - 107, lay.y + 54, "SEALED", SERIF_BOLD, 10, 0.35))
+    lay.signature("Authorised signature", rng.choice(_OFFICERS), rng=rng)
     _scan_specks(lay, rng)
     return lay
 
@@ -1674,8 +1676,9 @@ def _speckle(pix: pymupdf.Pixmap, rng: random.Random) -> pymupdf.Pixmap:
     """Salt-and-pepper sensor noise on a grayscale pixmap."""
     samples = bytearray(pix.samples)
     size = len(samples)
-    for _ in range(size // 400):
-        samples[rng.randrange(size)] = rng.randrange(40, 200)
+    rand = rng.random
+    for _ in range(size // 1500):
+        samples[int(rand() * size)] = 40 + int(rand() * 160)
     return pymupdf.Pixmap(pymupdf.csGRAY, pix.width, pix.height, bytes(samples), False)  # type: ignore[no-untyped-call]
 
 

@@ -1,0 +1,225 @@
+"""Shared fixtures: real databases (SQLite and PostgreSQL), a seeded server, API helpers.
+
+Server tests take the ``backend`` parameter and so run twice, once per database. Each
+session makes its own PostgreSQL database on 127.0.0.1:5432 and drops it at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import requests
+from flask import Flask
+from flask.testing import FlaskClient
+
+from sync_server.app import create_app
+from sync_server.config import ServerConfig
+from sync_server.demo.seed import demo_id, seed_demo
+from sync_server.migrate import upgrade
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+PG_ADMIN_URL = os.environ.get("ECAS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+DEMO_PASSWORD = "test-password-123"
+DEMO_CASES = 24
+SEED_DAY = date(2026, 11, 27)
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@contextlib.contextmanager
+def make_database(kind: str, folder: Path) -> Iterator[str]:
+    """A fresh, migrated database URL of ``kind`` ("sqlite" or "postgresql")."""
+    if kind == "sqlite":
+        url = f"sqlite:///{folder / 'ecas.sqlite3'}"
+        upgrade(url)
+        yield url
+        return
+    name = f"ecas_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    url = f"{base}/{name}"
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def server_config(url: str, folder: Path, **overrides: Any) -> ServerConfig:
+    return ServerConfig(data_dir=folder, database_url=url, blob_url=str(folder / "blobs"),
+                        secret_key="test-secret-" + uuid.uuid4().hex, testing=True,
+                        **overrides)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def seeded_app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """A server with the demo data (``DEMO_CASES`` cases), shared by a whole session.
+
+    Tests that write make their own records (new ids), so they don't disturb each other.
+    """
+    folder = tmp_path_factory.mktemp(f"seeded-{backend}")
+    with make_database(backend, folder) as url:
+        app = create_app(server_config(url, folder))
+        services = app.extensions["ecas"]
+        seed_demo(services.factory, services.blobs.store, services.blobs.staging,
+                  cases=DEMO_CASES, password=DEMO_PASSWORD, today=SEED_DAY)
+        yield app
+        services.engine.dispose()
+
+
+@pytest.fixture
+def fresh_app(backend: str, tmp_path: Path) -> Iterator[Flask]:
+    """An empty, migrated server of its own (no demo data)."""
+    with make_database(backend, tmp_path) as url:
+        app = create_app(server_config(url, tmp_path))
+        yield app
+        app.extensions["ecas"].engine.dispose()
+
+
+@dataclass
+class Api:
+    """Calls the API as a client would, through Flask's test client."""
+
+    client: FlaskClient
+
+    def login(self, username: str, password: str = DEMO_PASSWORD) -> str:
+        response = self.client.post("/api/v1/auth/login",
+                                    json={"username": username, "password": password})
+        assert response.status_code == 200, response.get_json()
+        return str(response.get_json()["access_token"])
+
+    def headers(self, token: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+    def changes(self, token: str, since: str | None = None, limit: int = 1000) -> Any:
+        query = f"?limit={limit}" + (f"&since={since}" if since else "")
+        response = self.client.get(f"/api/v1/sync/changes{query}", headers=self.headers(token))
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def pull_all(self, token: str, since: str | None = None,
+                 limit: int = 1000) -> tuple[list[dict[str, Any]], str]:
+        """Every change after ``since``; returns the changes and the final cursor."""
+        out: list[dict[str, Any]] = []
+        while True:
+            page = self.changes(token, since, limit)
+            out += page["changes"]
+            since = page["cursor"]
+            if not page["has_more"]:
+                return out, str(since)
+
+    def push(self, token: str, *mutations: dict[str, Any],
+             client_id: str = "test-client") -> list[dict[str, Any]]:
+        response = self.client.post("/api/v1/sync/push", headers=self.headers(token),
+                                    json={"client_id": client_id, "mutations": list(mutations)})
+        assert response.status_code == 200, response.get_json()
+        return list(response.get_json()["results"])
+
+
+@pytest.fixture
+def api(seeded_app: Flask) -> Api:
+    return Api(seeded_app.test_client())
+
+
+def mutation(entity: str, data: dict[str, Any], *, base_version: int | None = None,
+             op: str = "upsert", record_id: str | None = None) -> dict[str, Any]:
+    """A push mutation with a fresh mutation id."""
+    rid = record_id or data.get("id") or str(uuid.uuid4())
+    body: dict[str, Any] = {"mutation_id": str(uuid.uuid4()), "entity": entity, "id": rid,
+                            "op": op, "base_version": base_version}
+    if op == "upsert":
+        body["data"] = {**data, "id": rid}
+    return body
+
+
+def user_id(username: str) -> str:
+    return demo_id("user", username)
+
+
+def court_id(code: str) -> str:
+    return demo_id("court", code)
+
+
+# --- a real server process on loopback ----------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    env: dict[str, str]
+    port: int
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "sync_server.cli", "run", "--port", str(self.port)],
+            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(requests.ConnectionError):
+                if requests.get(f"{self.url}/healthz", timeout=1).ok:
+                    return
+            time.sleep(0.1)
+        raise RuntimeError("the server did not start")
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up, as in a crash or power loss."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def live_server(backend: str, tmp_path: Path) -> Iterator[LiveServer]:
+    """A seeded ``ecas-server run`` process of its own, on a free loopback port."""
+    with make_database(backend, tmp_path) as url:
+        env = {**os.environ, "ECAS_DATA_DIR": str(tmp_path), "ECAS_DATABASE_URL": url,
+               "ECAS_SECRET_KEY": "live-" + uuid.uuid4().hex, "PYTHONPATH": str(REPO)}
+        app = create_app(server_config(url, tmp_path))
+        services = app.extensions["ecas"]
+        seed_demo(services.factory, services.blobs.store, services.blobs.staging, cases=6,
+                  password=DEMO_PASSWORD, today=SEED_DAY)
+        services.engine.dispose()
+        server = LiveServer(env, free_port())
+        server.start()
+        try:
+            yield server
+        finally:
+            server.kill()
