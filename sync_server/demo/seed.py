@@ -20,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pymupdf
@@ -110,7 +111,7 @@ class DemoPlan:
 
     records: list[WireRecord] = field(default_factory=list)
     pdf_jobs: list[tuple[str, tuple[object, ...]]] = field(default_factory=list)
-    users: list[dict[str, object]] = field(default_factory=list)
+    users: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -125,8 +126,8 @@ class SeedReport:
     generated_password: bool
 
 
-def _users(court_ids: list[str]) -> list[dict[str, object]]:
-    people = []
+def _users(court_ids: list[str]) -> list[dict[str, Any]]:
+    people: list[dict[str, Any]] = []
     judges = ("Alvarez", "Brennan", "Chu", "Dlamini", "Eriksen", "Farouk")
     for number, name in enumerate(judges, 1):
         people.append(dict(username=f"judge{number}", role=Role.JUDGE,
@@ -159,7 +160,8 @@ def _users(court_ids: list[str]) -> list[dict[str, object]]:
 
 
 def _business_days(start: date, count: int) -> list[date]:
-    days, day = [], start
+    days: list[date] = []
+    day = start
     while len(days) < count:
         day += timedelta(days=1)
         if day.weekday() < 5:
@@ -235,7 +237,7 @@ class _Planner:
                            ("i589", respondent, index), opened + timedelta(days=40))
         if index % 3 == 0:
             scanned = rng.randint(1, 4)
-            self._document(case, DocumentType.EVIDENCE, "Evidence packet (Exhibits A–F)",
+            self._document(case, DocumentType.EVIDENCE, "Evidence packet (Exhibits A-F)",
                            Party.RESPONDENT,
                            ("evidence", respondent, index, rng.randint(6, 14), scanned),
                            opened + timedelta(days=60))
@@ -367,8 +369,8 @@ def _store_blob(store: BlobStore, staging: Path, data: bytes) -> tuple[str, int]
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         store.publish(sha256, Path(name))
-    with pymupdf.open(stream=data, filetype="pdf") as doc:
-        pages = doc.page_count
+    with pymupdf.open(stream=data, filetype="pdf") as doc:  # type: ignore[no-untyped-call]
+        pages = int(doc.page_count)
     return sha256, pages
 
 
@@ -394,7 +396,7 @@ def seed_demo(factory: sessionmaker[Session], store: BlobStore, staging: Path, *
         for record in plan.records[: len(COURTS) * 5]:  # courts and courtrooms first
             write_record(session, record, lookups=lookups)
         for person in plan.users:
-            create_user(session, password=password, **person)  # type: ignore[arg-type]
+            create_user(session, password=password, **person)
         for record in plan.records[len(COURTS) * 5:]:
             write_record(session, _finished(record, documents, session), lookups=lookups)
         counts = {name: sum(1 for r in plan.records if r.entity == name)

@@ -133,7 +133,7 @@ class AuthService:
                 self._revoke_family(session, row.family_id)
                 audit.append(session, actor_id=row.user_id, action="auth.refresh_reuse",
                              detail={"family": row.family_id})
-                failure: AuthError | None = AuthError(
+                failure = AuthError(
                     "This session was ended because its token was used twice. Sign in again.")
             elif row.expires_at <= utcnow():
                 failure = AuthError("The session has expired. Sign in again.")

@@ -6,9 +6,9 @@ import hashlib
 import os
 import uuid
 from collections.abc import Iterator
-from typing import BinaryIO
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker

@@ -105,7 +105,8 @@ def write_record(session: Session, record: WireRecord, *, deleted: bool = False,
     version = next_version(session)  # before the row is touched: this statement autoflushes
     row = session.get(table, record.id)
     if row is None:
-        row = table(id=record.id)
+        row = table()
+        row.id = record.id
         session.add(row)
     for name, value in record.model_dump().items():
         setattr(row, name, value)
