@@ -241,6 +241,11 @@ class _Planner:
                            Party.RESPONDENT,
                            ("evidence", respondent, index, rng.randint(6, 14), scanned),
                            opened + timedelta(days=60))
+        if index % 5 == 0:
+            self._document(case, DocumentType.COUNTRY_REPORT,
+                           f"Country conditions report: {nationality}", Party.DHS,
+                           ("brief", respondent, f"Country Conditions Report: {nationality}",
+                            index + 5000, 6), opened + timedelta(days=75))
         self._representation(case, index, respondent)
 
     def _hearings(self, case: Case, index: int, respondent: tuple[object, ...],
