@@ -208,13 +208,14 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(backend: str, tmp_path: Path) -> Iterator[LiveServer]:
-    """A seeded ``ecas-server run`` process of its own, on a free loopback port."""
+    """A seeded ``ecas-server run`` process of its own, on a free loopback port (17 cases:
+    the fewest that include a filing waiting for review at the first court)."""
     with make_database(backend, tmp_path) as url:
         env = {**os.environ, "ECAS_DATA_DIR": str(tmp_path), "ECAS_DATABASE_URL": url,
                "ECAS_SECRET_KEY": "live-" + uuid.uuid4().hex, "PYTHONPATH": str(REPO)}
         app = create_app(server_config(url, tmp_path))
         services = app.extensions["ecas"]
-        seed_demo(services.factory, services.blobs.store, services.blobs.staging, cases=6,
+        seed_demo(services.factory, services.blobs.store, services.blobs.staging, cases=17,
                   password=DEMO_PASSWORD, today=SEED_DAY)
         services.engine.dispose()
         server = LiveServer(env, free_port())

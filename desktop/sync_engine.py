@@ -1,0 +1,90 @@
+"""One sync of the local store with the server: push the outbox, then pull the feed.
+
+Plain Python, run on a worker thread by the UI (and directly by ``ecas-desktop sync``).
+Pushing first means the pull that follows already carries the server's answers to this
+user's own edits. Each pulled page is applied with its cursor in one transaction, so a
+process killed mid-sync resumes from the last page it applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from common.protocol import MutationStatus
+from desktop.api_client import ApiClient, ApiError
+from desktop.local_store import LocalStore
+
+Progress = Callable[[str, int, int], None]  # phase, done, total (0: unknown)
+
+
+@dataclass
+class SyncReport:
+    pulled: int = 0
+    pages: int = 0
+    pushed: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    reset: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"pulled {self.pulled} records in {self.pages} pages",
+                 f"pushed {self.pushed} changes"]
+        if self.conflicts:
+            parts.append(f"{self.conflicts} conflicts to resolve")
+        if self.rejected:
+            parts.append(f"{self.rejected} changes refused by the server")
+        return ", ".join(parts)
+
+
+class SyncEngine:
+    def __init__(self, client: ApiClient, store: LocalStore, *, page_size: int = 1000,
+                 push_batch: int = 200) -> None:
+        self.client = client
+        self.store = store
+        self.page_size = page_size
+        self.push_batch = push_batch
+
+    def sync_once(self, progress: Progress = lambda phase, done, total: None) -> SyncReport:
+        """Push, then pull. Raises :class:`ApiError` (e.g. offline) with nothing lost."""
+        report = SyncReport()
+        self.push(report, progress)
+        self.pull(report, progress)
+        return report
+
+    def push(self, report: SyncReport, progress: Progress) -> None:
+        total = self.store.pending_count()
+        done = 0
+        while True:
+            entries = self.store.pending(self.push_batch)
+            if not entries:
+                return
+            try:
+                results = self.client.push(self.store.client_id,
+                                           [e.as_mutation() for e in entries])
+            except ApiError as err:
+                self.store.note_attempt(entries, str(err))
+                raise
+            self.store.acknowledge(entries, results)
+            for result in results:
+                if result.status is MutationStatus.APPLIED:
+                    report.pushed += 1
+                elif result.status is MutationStatus.CONFLICT:
+                    report.conflicts += 1
+                else:
+                    report.rejected += 1
+            done += len(entries)
+            progress("push", done, max(total, done))
+
+    def pull(self, report: SyncReport, progress: Progress) -> None:
+        cursor = self.store.get_state("cursor")
+        while True:
+            page = self.client.changes(cursor, self.page_size)
+            report.pulled += self.store.apply_page(page.changes, page.cursor, reset=page.reset)
+            report.reset = report.reset or page.reset
+            report.pages += 1
+            cursor = page.cursor
+            progress("pull", report.pulled, 0)
+            if not page.has_more:
+                return
