@@ -1,0 +1,89 @@
+"""``ecas-desktop``: the desktop client's command line, for people and for IT scripts.
+
+``ecas-desktop sync --server URL --username U`` runs one sync without a window (password
+from ``ECAS_PASSWORD`` or a prompt) and prints what it pulled and pushed.
+``ecas-desktop --self-test`` checks this installation offscreen and exits 0, or says what
+failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from desktop.api_client import ApiClient, ApiError
+from desktop.local_store import LocalStore
+from desktop.paths import data_dir, store_path
+from desktop.sync_engine import SyncEngine
+
+
+def _sync(args: argparse.Namespace) -> int:
+    password = os.environ.get("ECAS_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            print("Set ECAS_PASSWORD or run in a terminal to be asked for the password.",
+                  file=sys.stderr)
+            return 2
+        password = getpass.getpass(f"Password for {args.username}: ")
+    client = ApiClient(args.server)
+    store = LocalStore(store_path(args.server, args.username, args.data_dir))
+    try:
+        client.login(args.username, password)
+        report = SyncEngine(client, store).sync_once(_print_progress)
+    except ApiError as err:
+        print(f"\nSync failed: {err}", file=sys.stderr)
+        pending = store.pending_count()
+        if pending:
+            print(f"{pending} local changes are kept and will be sent next time.",
+                  file=sys.stderr)
+        return 1
+    print(f"\nSynced with {args.server} as {args.username}: {report.summary()}.")
+    print(f"Local copy: {store.path}")
+    return 0
+
+
+def _print_progress(phase: str, done: int, total: int) -> None:
+    label = "pushing" if phase == "push" else "pulling"
+    suffix = f"/{total}" if total else ""
+    print(f"\r  {label}: {done}{suffix} records", end="", flush=True)
+
+
+def _self_test(_args: argparse.Namespace) -> int:
+    from desktop.self_test import run_self_test
+
+    return run_self_test()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ecas-desktop",
+                                     description="The ECAS desktop client for court staff.")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation offscreen and exit")
+    sub = parser.add_subparsers(dest="command")
+    sync = sub.add_parser("sync", help="run one sync without a window")
+    sync.add_argument("--server", required=True, help="e.g. https://ecas.example.court")
+    sync.add_argument("--username", required=True)
+    sync.add_argument("--data-dir", type=Path, default=None,
+                      help=f"where local copies live (default: {data_dir()})")
+    sync.set_defaults(func=_sync)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.self_test:
+        return _self_test(args)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())
