@@ -7,6 +7,8 @@ to a plain file.
 
 from __future__ import annotations
 
+import contextlib
+
 import keyring
 import keyring.errors
 from keyring.backends import fail
@@ -53,7 +55,5 @@ def load_refresh_token(server_url: str, username: str) -> str | None:
 def forget_refresh_token(server_url: str, username: str) -> None:
     if not keyring_available():
         return
-    try:
+    with contextlib.suppress(keyring.errors.KeyringError):  # nothing was stored
         keyring.delete_password(SERVICE, _account(server_url, username))
-    except keyring.errors.KeyringError:
-        pass  # nothing stored

@@ -46,7 +46,7 @@ def _check_pdf() -> str:
     from PySide6.QtGui import QImage
 
     path = resource_path("sample.pdf")
-    with pymupdf.open(path) as doc:
+    with pymupdf.open(path) as doc:  # type: ignore[no-untyped-call]
         pix = doc[0].get_pixmap(dpi=72)
         image = QImage(pix.samples, pix.width, pix.height, pix.stride,
                        QImage.Format.Format_RGB888)

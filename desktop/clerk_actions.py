@@ -1,0 +1,147 @@
+"""What a clerk does to the docket, as record changes: schedule, reschedule, cancel,
+adjourn, review a filing, assign a judge. Pure functions over wire records; the services
+save what they return through the local store (and so the outbox).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from common.adjournment import AsylumClock, describe_effect, lookup_code
+from common.enums import (
+    DocumentStatus,
+    FilingKind,
+    FilingStatus,
+    HearingStatus,
+    RepresentationStatus,
+)
+from common.resources import read_data_file, resource_path
+from common.wire import Case, Document, Filing, Hearing, Representation
+from desktop.docket import DocketRow
+
+
+@dataclass(frozen=True)
+class Clash:
+    """Another hearing that overlaps the proposed one."""
+
+    reason: str  # "judge" | "courtroom"
+    other: DocketRow
+
+    def message(self) -> str:
+        who = f"Judge {self.other.judge}" if self.reason == "judge" else self.other.courtroom
+        return (f"{who} already has {self.other.respondent} ({self.other.a_number_display}) "
+                f"at {self.other.starts_at:%H:%M} for {self.other.duration_minutes} min.")
+
+
+def find_clashes(proposed: Hearing, docket: Iterable[DocketRow]) -> list[Clash]:
+    """Scheduled hearings that overlap ``proposed`` in the same courtroom or before the
+    same judge (the proposed hearing itself excluded)."""
+    start = proposed.starts_at
+    end = start + timedelta(minutes=proposed.duration_minutes)
+    clashes = []
+    for row in docket:
+        if row.hearing_id == proposed.id or row.status != HearingStatus.SCHEDULED.value:
+            continue
+        other_end = row.starts_at + timedelta(minutes=row.duration_minutes)
+        if row.starts_at >= end or other_end <= start:
+            continue
+        if proposed.judge_id and row.judge_id == proposed.judge_id:
+            clashes.append(Clash("judge", row))
+        elif proposed.courtroom_id and row.courtroom_id == proposed.courtroom_id:
+            clashes.append(Clash("courtroom", row))
+    return clashes
+
+
+def reschedule(hearing: Hearing, starts_at: datetime, courtroom_id: str | None = None,
+               ) -> Hearing:
+    return hearing.model_copy(update={
+        "starts_at": starts_at, "courtroom_id": courtroom_id or hearing.courtroom_id,
+        "status": HearingStatus.SCHEDULED})
+
+
+def cancel(hearing: Hearing) -> Hearing:
+    return hearing.model_copy(update={"status": HearingStatus.CANCELLED})
+
+
+@dataclass(frozen=True)
+class Adjournment:
+    adjourned: Hearing
+    next_hearing: Hearing
+    clock_note: str
+
+
+def adjourn(hearing: Hearing, code: str, next_start: datetime, clock: AsylumClock | None,
+            ) -> Adjournment:
+    """Close ``hearing`` as adjourned with ``code`` and schedule the next one; the note says
+    what this does to the asylum clock, for the clerk to read before saving."""
+    entry = lookup_code(code)  # raises with the list of known codes for a typo
+    adjourned = hearing.model_copy(update={"status": HearingStatus.ADJOURNED,
+                                           "adjournment_code": entry.code})
+    following = hearing.model_copy(update={
+        "id": str(uuid.uuid4()), "starts_at": next_start, "status": HearingStatus.SCHEDULED,
+        "adjournment_code": None, "outcome": None})
+    today = hearing.starts_at.date()
+    current = clock or AsylumClock(days_elapsed=0, running=True, as_of=today)
+    note = describe_effect(current, entry.code, adjourned_on=today,
+                           next_hearing=next_start.date())
+    return Adjournment(adjourned, following, note)
+
+
+@dataclass(frozen=True)
+class RejectionReason:
+    code: str
+    text: str
+
+
+@lru_cache(maxsize=1)
+def rejection_reasons() -> tuple[RejectionReason, ...]:
+    data = read_data_file(resource_path("rejection_reasons.json"))
+    reasons = data["reasons"]
+    assert isinstance(reasons, list)
+    return tuple(RejectionReason(str(r["code"]), str(r["text"])) for r in reasons)
+
+
+@dataclass(frozen=True)
+class Review:
+    """Records to save for one review decision."""
+
+    filing: Filing
+    documents: tuple[Document, ...]
+    representation: Representation | None = None
+
+
+def accept_filing(filing: Filing, documents: Sequence[Document], clerk_id: str,
+                  now: datetime) -> Review:
+    """Accept: the documents join the record; an EOIR-28/27 makes the filer practitioner
+    of record."""
+    reviewed = filing.model_copy(update={"status": FilingStatus.ACCEPTED,
+                                         "reviewed_by": clerk_id, "reviewed_at": now,
+                                         "rejection_reason": None})
+    docs = tuple(d.model_copy(update={"status": DocumentStatus.ACCEPTED}) for d in documents)
+    representation = None
+    if filing.kind in (FilingKind.EOIR_28, FilingKind.EOIR_27) and filing.case_id:
+        form = filing.form
+        representation = Representation(
+            id=str(uuid.uuid4()), case_id=filing.case_id, practitioner_id=filing.filer_id,
+            form=filing.kind, scope=form.get("scope", "all_proceedings"),
+            primary=bool(form.get("primary", True)), status=RepresentationStatus.ACCEPTED,
+            accepted_on=now.date())
+    return Review(reviewed, docs, representation)
+
+
+def reject_filing(filing: Filing, documents: Sequence[Document], clerk_id: str,
+                  now: datetime, reason: RejectionReason) -> Review:
+    reviewed = filing.model_copy(update={"status": FilingStatus.REJECTED,
+                                         "reviewed_by": clerk_id, "reviewed_at": now,
+                                         "rejection_reason": reason.text[:200]})
+    docs = tuple(d.model_copy(update={"status": DocumentStatus.REJECTED}) for d in documents)
+    return Review(reviewed, docs)
+
+
+def assign_judge(case: Case, judge_id: str) -> Case:
+    return case.model_copy(update={"judge_id": judge_id})
+

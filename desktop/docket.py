@@ -1,0 +1,145 @@
+"""The docket as plain data: hearings joined with their case, courtroom and judge, and the
+filters a clerk or judge applies. No Qt here; the table model shows what this returns.
+
+Filtering and sorting run over frozen rows in memory: 20,000 hearings filter and sort in a
+few milliseconds, far quicker than asking Qt's proxy model to call Python once per row.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from common.anumber import format_a_number, normalise_search_term
+
+
+@dataclass(frozen=True, slots=True)
+class DocketRow:
+    hearing_id: str
+    case_id: str
+    a_number: str  # 9 digits
+    respondent: str  # "LAST, First"
+    nationality: str
+    language: str
+    custody: str
+    case_status: str
+    starts_at: datetime  # in the court's time zone
+    duration_minutes: int
+    hearing_type: str
+    medium: str
+    status: str
+    courtroom_id: str | None
+    courtroom: str
+    judge_id: str | None
+    judge: str
+    interpreter_language: str | None
+    adjournment_code: str | None
+    search_key: str = field(repr=False, default="")
+
+    @property
+    def a_number_display(self) -> str:
+        return format_a_number(self.a_number)
+
+    @property
+    def day(self) -> date:
+        return self.starts_at.date()
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so "nunez" finds "Núñez"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def build_docket(hearings: Iterable[dict[str, object]], cases: Iterable[dict[str, object]],
+                 courtrooms: Iterable[dict[str, object]], users: Iterable[dict[str, object]],
+                 courts: Iterable[dict[str, object]]) -> list[DocketRow]:
+    """Join synced records (wire dicts) into docket rows; hearings of unknown cases are
+    left out (their case has not arrived yet)."""
+    case_by_id = {str(c["id"]): c for c in cases}
+    room_names = {str(r["id"]): str(r["name"]) for r in courtrooms}
+    user_names = {str(u["id"]): str(u["display_name"]) for u in users}
+    zones = {str(c["id"]): ZoneInfo(str(c["timezone"])) for c in courts}
+    rows = []
+    for h in hearings:
+        case = case_by_id.get(str(h["case_id"]))
+        if case is None:
+            continue
+        zone = zones.get(str(case["court_id"]))
+        starts = datetime.fromisoformat(str(h["starts_at"]))
+        respondent = f"{str(case['respondent_last_name']).upper()}, {case['respondent_first_name']}"
+        judge_id = h.get("judge_id") or case.get("judge_id")
+        room_id = h.get("courtroom_id")
+        rows.append(DocketRow(
+            hearing_id=str(h["id"]), case_id=str(case["id"]), a_number=str(case["a_number"]),
+            respondent=respondent, nationality=str(case["nationality"]),
+            language=str(case["language"]), custody=str(case["custody"]),
+            case_status=str(case["status"]),
+            starts_at=starts.astimezone(zone) if zone else starts,
+            duration_minutes=int(h.get("duration_minutes") or 30),  # type: ignore[call-overload]
+            hearing_type=str(h["hearing_type"]), medium=str(h["medium"]),
+            status=str(h["status"]), courtroom_id=str(room_id) if room_id else None,
+            courtroom=room_names.get(str(room_id), "") if room_id else "",
+            judge_id=str(judge_id) if judge_id else None,
+            judge=user_names.get(str(judge_id), "") if judge_id else "",
+            interpreter_language=str(h["interpreter_language"])
+            if h.get("interpreter_language") else None,
+            adjournment_code=str(h["adjournment_code"]) if h.get("adjournment_code") else None,
+            search_key=fold(f"{respondent} {case['respondent_first_name']} "
+                            f"{case['respondent_last_name']}")))
+    return rows
+
+
+@dataclass(frozen=True)
+class DocketFilter:
+    """What the user asked to see. Empty sets mean "any"."""
+
+    first_day: date | None = None
+    last_day: date | None = None
+    judge_ids: frozenset[str] = frozenset()
+    courtroom_ids: frozenset[str] = frozenset()
+    hearing_types: frozenset[str] = frozenset()
+    custody: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
+    text: str = ""
+
+    def matches(self, row: DocketRow) -> bool:
+        day = row.starts_at.date()
+        return ((self.first_day is None or day >= self.first_day)
+                and (self.last_day is None or day <= self.last_day)
+                and (not self.judge_ids or row.judge_id in self.judge_ids)
+                and (not self.courtroom_ids or row.courtroom_id in self.courtroom_ids)
+                and (not self.hearing_types or row.hearing_type in self.hearing_types)
+                and (not self.custody or row.custody in self.custody)
+                and (not self.languages or row.language in self.languages))
+
+
+SORT_KEYS = {
+    "time": lambda r: (r.starts_at, r.courtroom, r.respondent),
+    "respondent": lambda r: (r.respondent, r.starts_at),
+    "a_number": lambda r: (r.a_number, r.starts_at),
+    "judge": lambda r: (r.judge, r.starts_at),
+    "courtroom": lambda r: (r.courtroom, r.starts_at),
+    "type": lambda r: (r.hearing_type, r.starts_at),
+    "language": lambda r: (r.language, r.starts_at),
+    "custody": lambda r: (r.custody, r.starts_at),
+    "status": lambda r: (r.status, r.starts_at),
+}
+
+
+def apply_filter(rows: Sequence[DocketRow], wanted: DocketFilter, *, sort: str = "time",
+                 descending: bool = False) -> list[DocketRow]:
+    """The rows ``wanted`` selects, sorted. The search text matches an A-number in any
+    common spelling ("A 123-456-789", "12345678") or part of the respondent's name."""
+    digits = normalise_search_term(wanted.text) if wanted.text.strip() else None
+    needle = fold(wanted.text.strip())
+    selected = [r for r in rows if wanted.matches(r)]
+    if digits is not None:
+        selected = [r for r in selected if r.a_number == digits]
+    elif needle:
+        selected = [r for r in selected if needle in r.search_key or needle in r.a_number]
+    selected.sort(key=SORT_KEYS[sort], reverse=descending)
+    return selected
