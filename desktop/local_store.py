@@ -155,7 +155,7 @@ class LocalStore:
             value = conn.scalar(select(state_table.c.value).where(state_table.c.key == key))
         return default if value is None else str(value)
 
-    def _set_state(self, conn: Connection, key: str, value: str) -> None:
+    def set_state(self, conn: Connection, key: str, value: str) -> None:
         done = conn.execute(update(state_table).where(state_table.c.key == key)
                             .values(value=value)).rowcount
         if not done:
@@ -168,7 +168,7 @@ class LocalStore:
             return existing
         with self.transaction() as conn:
             new = str(uuid.uuid4())
-            self._set_state(conn, "client_id", new)
+            self.set_state(conn, "client_id", new)
         return new
 
     # -- reads ------------------------------------------------------------------------------
@@ -331,8 +331,8 @@ class LocalStore:
                 if (change.entity, change.id) in held:
                     continue  # the local edit wins until its push is answered
                 written += self._upsert_server(conn, change)
-            self._set_state(conn, "cursor", cursor)
-            self._set_state(conn, "last_sync_at", _now())
+            self.set_state(conn, "cursor", cursor)
+            self.set_state(conn, "last_sync_at", _now())
         return written
 
     @staticmethod
