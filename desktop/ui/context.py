@@ -1,0 +1,62 @@
+"""What every view is handed: the signed-in session, settings, sync, and the one writer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QThreadPool
+
+from common.wire import WireRecord
+from desktop.local_store import LocalStore
+from desktop.services.session import SignedIn
+from desktop.services.sync_controller import SyncController
+from desktop.settings import Settings
+from desktop.ui.tasks import run_task
+
+
+def _single_writer() -> QThreadPool:
+    pool = QThreadPool()
+    pool.setMaxThreadCount(1)  # SQLite writes go through one worker, in order
+    return pool
+
+
+@dataclass
+class DesktopContext:
+    settings: Settings
+    session: SignedIn
+    sync: SyncController
+    writer: QThreadPool = field(default_factory=_single_writer)
+
+    @property
+    def store(self) -> LocalStore:
+        return self.session.store
+
+    @property
+    def user_id(self) -> str:
+        return str(self.session.user["id"])
+
+    @property
+    def role(self) -> str:
+        return self.session.role
+
+    def save(self, records: Sequence[WireRecord], on_done: Callable[[], Any] = lambda: None,
+             on_error: Callable[[Exception], Any] | None = None) -> None:
+        """Write ``records`` locally (each with its outbox entry) on the writer thread, then
+        call ``on_done`` on the GUI thread and sync soon."""
+
+        def write() -> None:
+            for record in records:
+                self.store.save(record)
+
+        def done(_: None) -> None:
+            self.sync.sync_soon()
+            on_done()
+
+        run_task(write, done, on_error, pool=self.writer)
+
+    def read(self, op: Callable[[LocalStore], Any], on_done: Callable[[Any], Any],
+             on_error: Callable[[Exception], Any] | None = None) -> None:
+        """Run a read of the local store on a pool thread."""
+        run_task(lambda: op(self.store), on_done, on_error)

@@ -1,0 +1,83 @@
+"""The sign-in dialog: server address, username, password; online or offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.api_client import ApiError
+from desktop.services.session import SignedIn, sign_in
+from desktop.settings import CA_BUNDLE, LAST_USERNAME, SERVER_URL, Settings
+from desktop.ui.tasks import run_task
+
+
+class SignInDialog(QDialog):
+    """Accepted once a sign-in succeeded; ``result_session`` then holds it."""
+
+    def __init__(self, settings: Settings, *, base_dir: Path | None = None,
+                 message: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sign in to ECAS")
+        self.settings = settings
+        self.base_dir = base_dir
+        self.result_session: SignedIn | None = None
+        self.server = QLineEdit(str(settings.value(SERVER_URL)))
+        self.server.setReadOnly(settings.is_locked(SERVER_URL))
+        if self.server.isReadOnly():
+            self.server.setToolTip("Set by your IT department")
+        self.username = QLineEdit(str(settings.value(LAST_USERNAME)))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = QLabel(message)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c62828")
+        form = QFormLayout()
+        form.addRow("&Server:", self.server)
+        form.addRow("&Username:", self.username)
+        form.addRow("&Password:", self.password)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        (self.password if self.username.text() else self.username).setFocus()
+
+    def submit(self) -> None:
+        server, username = self.server.text().strip(), self.username.text().strip()
+        password = self.password.text()
+        if not server or not username or not password:
+            self.error.setText("Enter the server address, your username and your password.")
+            return
+        self.error.setText("Signing in…")
+        self.buttons.setEnabled(False)
+        verify: bool | str = str(self.settings.value(CA_BUNDLE)) or True
+        run_task(lambda: sign_in(server, username, password, base_dir=self.base_dir,
+                                 verify=verify),
+                 self._signed_in, self._failed)
+
+    def _signed_in(self, session: SignedIn) -> None:
+        self.settings.set(SERVER_URL, self.server.text().strip())
+        self.settings.set(LAST_USERNAME, self.username.text().strip())
+        self.result_session = session
+        self.password.clear()
+        self.accept()
+
+    def _failed(self, err: Exception) -> None:
+        self.buttons.setEnabled(True)
+        self.password.selectAll()
+        self.password.setFocus()
+        self.error.setText(str(err) if isinstance(err, ApiError)
+                           else f"Sign-in failed unexpectedly: {err}")

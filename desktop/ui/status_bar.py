@@ -1,0 +1,58 @@
+"""The always-visible status: online or offline, changes waiting, last sync, progress."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
+
+from desktop.services.sync_controller import SyncStatus
+
+
+class SyncStatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.connection = QLabel()
+        self.connection.setObjectName("connection")
+        self.pending = QLabel()
+        self.pending.setObjectName("pending")
+        self.last_sync = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.sync_button = QPushButton("Sync now")
+        self.sync_button.setToolTip("Send and receive changes now (F5)")
+        for widget in (self.connection, self.pending, self.last_sync):
+            self.addPermanentWidget(widget)
+        self.addPermanentWidget(self.progress)
+        self.addPermanentWidget(self.sync_button)
+        self.show_status(SyncStatus())
+
+    def show_status(self, status: SyncStatus) -> None:
+        if status.syncing:
+            text, color = "● Syncing…", "#1565c0"
+        elif status.online is None:
+            text, color = "● Not synced yet", "#757575"
+        elif status.online:
+            text, color = "● Online", "#2e7d32"
+        else:
+            text, color = "● Offline — working on this computer's copy", "#c62828"
+        self.connection.setText(text)
+        self.connection.setStyleSheet(f"color: {color}; font-weight: bold")
+        self.connection.setToolTip(status.message)
+        pending = f"{status.pending} change{'s' if status.pending != 1 else ''} waiting"
+        issues = f", {status.issues} to resolve" if status.issues else ""
+        self.pending.setText(pending + issues if status.pending or status.issues
+                             else "All changes sent")
+        self.last_sync.setText("Last sync: " + (status.last_sync.astimezone().strftime(
+            "%H:%M:%S") if status.last_sync else "never"))
+        if not status.syncing:
+            self.progress.hide()
+        if status.message and not status.syncing:
+            self.showMessage(status.message, 8000)
+
+    def show_progress(self, phase: str, done: int, total: int) -> None:
+        self.progress.show()
+        self.progress.setRange(0, total)  # total 0: a busy indicator
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{'Sending' if phase == 'push' else 'Receiving'} %v"
+                                + (" of %m" if total else ""))
