@@ -48,13 +48,15 @@ def _operation(spec: APISpec, view: Any, seen: set[str]) -> dict[str, Any] | Non
         ref = _register(spec, declared.request_model, seen)
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref}}}
     ok: dict[str, Any] = {"description": "Success"}
-    if declared.response_model is not None:
+    if declared.response_model is not None and declared.status != 204:
         ok["content"] = {"application/json": {
             "schema": _register(spec, declared.response_model, seen)}}
-    op["responses"]["200"] = ok
-    for status in declared.responses:
-        op["responses"][str(status)] = {"description": f"HTTP {status}", **(
-            problem if status >= 400 else {})}
+    op["responses"][str(declared.status)] = ok
+    # Every JSON body can be malformed, of the wrong type, invalid or too large.
+    refusals = (400, 413, 415, 422) if declared.request_model is not None else ()
+    for status in sorted({*declared.responses, *refusals}):
+        extra = problem if status >= 400 else {k: v for k, v in ok.items() if k == "content"}
+        op["responses"][str(status)] = {"description": f"HTTP {status}", **extra}
     return op
 
 

@@ -47,7 +47,7 @@ def refresh() -> Response:
 
 @bp.post("/logout")
 @endpoint(Action.SIGNED_IN, "Sign out: the refresh token's family is revoked",
-          request_model=LogoutRequest, responses=(401,))
+          request_model=LogoutRequest, responses=(401,), status=204)
 def logout() -> Response:
     body = json_body(LogoutRequest) if request.content_length else LogoutRequest()
     _auth().logout(current_principal(), body.refresh_token)

@@ -44,7 +44,7 @@ def _problem(err: UploadError) -> ApiProblem:
 @bp.post("/uploads")
 @endpoint(Action.BLOB_UPLOAD, "Start or resume the upload of a blob named by its SHA-256",
           request_model=BlobUploadRequest, response_model=BlobUploadResponse,
-          responses=(401, 413, 422))
+          responses=(200, 401, 413, 422), status=201)
 def start_upload() -> Response:
     body = json_body(BlobUploadRequest)
     try:
@@ -59,7 +59,7 @@ def start_upload() -> Response:
 
 @bp.route("/uploads/<raw_id>", methods=["HEAD"])
 @endpoint(Action.BLOB_UPLOAD, "The offset an interrupted upload resumes from",
-          responses=(401, 404))
+          responses=(401, 404), status=204)
 def upload_offset(raw_id: str) -> Response:
     try:
         state = _service().status(current_principal(), _upload_id(raw_id))
@@ -119,7 +119,8 @@ def download(sha256: str) -> Response:
     start, length, status = 0, size, 200
     headers = {"Accept-Ranges": "bytes", "ETag": f'"{sha256}"',
                "Cache-Control": "private, max-age=31536000, immutable"}
-    if request.range is not None:
+    # Several ranges at once are not served; RFC 9110 lets a server answer those whole.
+    if request.range is not None and len(request.range.ranges) == 1:
         span = request.range.range_for_length(size)
         if span is None:
             raise ApiProblem(416, "Range Not Satisfiable", f"The document has {size} bytes.",

@@ -30,14 +30,15 @@ class EndpointSpec:
     request_model: type[BaseModel] | None = None
     response_model: type[BaseModel] | None = None
     responses: tuple[int, ...] = ()
+    status: int = 200  # the usual success status
 
 
 def endpoint(action: Action, summary: str, *, request_model: type[BaseModel] | None = None,
              response_model: type[BaseModel] | None = None,
-             responses: tuple[int, ...] = ()) -> Callable[[F], F]:
+             responses: tuple[int, ...] = (), status: int = 200) -> Callable[[F], F]:
     def mark(view: F) -> F:
         view._ecas_endpoint = EndpointSpec(  # type: ignore[attr-defined]
-            action, summary, request_model, response_model, responses)
+            action, summary, request_model, response_model, responses, status)
         return view
     return mark
 

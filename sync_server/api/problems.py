@@ -66,7 +66,9 @@ def register_error_handlers(app: Flask) -> None:
             404: "There is nothing at this address.",
             405: "This address does not accept that method.",
         }.get(status, err.description)
-        return problem_response(status, err.name, detail)
+        # Keep the exception's own headers (a 405's Allow, a 416's Content-Range).
+        headers = {k: v for k, v in err.get_headers() if k.lower() != "content-type"}
+        return problem_response(status, err.name, detail, headers=headers)
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> Response:

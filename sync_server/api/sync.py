@@ -19,7 +19,8 @@ def _limit() -> int:
     raw = request.args.get("limit", str(DEFAULT_PAGE))
     maximum = current_app.extensions["ecas"].config.sync_page_max
     if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        raise ApiProblem(400, "Bad limit", f"`limit` must be a whole number from 1 to {maximum}.")
+        message = f"`limit` must be a whole number from 1 to {maximum}."
+        raise ApiProblem(400, "Bad limit", message, errors=[{"loc": "limit", "msg": message}])
     return int(raw)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import uuid
 from collections.abc import Iterator
@@ -57,9 +58,12 @@ class BlobService:
     def start(self, principal: Principal, sha256: str, size: int) -> UploadState:
         """Begin (or find again) ``principal``'s upload of ``sha256``."""
         if size > self.max_bytes:
+            # Rounded up, so a file just over the limit never reads as being at it.
+            shown = math.ceil(size * 10 / 1_048_576) / 10
             raise UploadError(
-                f"The file is {size / 1_048_576:.1f} MB; the limit is "
-                f"{self.max_bytes / 1_048_576:.0f} MB. Split it into numbered parts.", 413)
+                f"The file is {shown:.1f} MB; the limit is "
+                f"{self.max_bytes / 1_048_576:.0f} MB. Split it into at least "
+                f"{math.ceil(size / self.max_bytes)} numbered parts and file each part.", 413)
         with write_transaction(self.factory) as session:
             if session.get(Blob, sha256) is not None:
                 return UploadState(None, size, exists=True)
