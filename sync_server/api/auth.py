@@ -31,7 +31,8 @@ def login() -> Response:
     try:
         return _tokens(_auth().login(body.username, body.password))
     except AuthError as err:
-        raise ApiProblem(err.status, "Sign-in failed", str(err)) from err
+        headers = {"Retry-After": str(err.retry_after)} if err.retry_after else None
+        raise ApiProblem(err.status, "Sign-in failed", str(err), headers=headers) from err
 
 
 @bp.post("/refresh")

@@ -38,9 +38,11 @@ _DUMMY_HASH = _hasher.hash("not a real password")
 class AuthError(Exception):
     """Sign-in or token refused; ``status`` is the HTTP status to answer with."""
 
-    def __init__(self, message: str, status: int = 401) -> None:
+    def __init__(self, message: str, status: int = 401, retry_after: int | None = None,
+                 ) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after
 
 
 def hash_password(password: str) -> str:
@@ -80,8 +82,10 @@ class AuthService:
         password_ok = _verify(user.password_hash if user and known else _DUMMY_HASH, password)
         with write_transaction(self.factory) as session:
             if user is None or not known:
+                # A digest, not the text: people type passwords into the username box.
+                tried = hashlib.sha256(username.lower().encode()).hexdigest()[:16]
                 audit.append(session, actor_id=None, action="auth.login_failed",
-                             detail={"username": username[:150], "reason": "unknown"})
+                             detail={"username_sha256": tried, "reason": "unknown"})
                 failures = 1
             else:
                 row = session.get(UserRow, user.id, populate_existing=True)
@@ -170,15 +174,24 @@ class AuthService:
         user = session.get(UserRow, claims.get("sub"))
         if user is None or not user.active or user.deleted:
             raise AuthError("The account is disabled.")
+        # Signing out (or a detected token theft) revokes the family: its access tokens
+        # stop working at once instead of living out their 15 minutes.
+        revoked = session.scalar(select(RefreshToken.token_hash).where(
+            RefreshToken.family_id == claims.get("fam"), RefreshToken.revoked.is_(True)
+        ).limit(1))
+        if revoked is not None:
+            raise AuthError("This session was ended. Sign in again.")
         return principal_of(user)
 
 
 def _raise_if_locked(user: UserRow) -> None:
     now = utcnow()
     if user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        seconds = int((user.locked_until - now).total_seconds()) + 1
+        minutes = max(1, seconds // 60 + 1)
         raise AuthError(f"Too many failed sign-ins. Try again in {minutes} minutes, "
-                        "or ask your court administrator to unlock the account.", 429)
+                        "or ask your court administrator to unlock the account.", 429,
+                        retry_after=seconds)
 
 
 def _verify(stored_hash: str, password: str) -> bool:

@@ -113,6 +113,7 @@ def test_five_failures_lock_the_account_even_for_the_right_password(seeded_app: 
     assert locked.status_code == 429
     assert locked.mimetype == "application/problem+json"
     assert re.search(r"[Tt]ry again in \d+ minutes", locked.get_json()["detail"])
+    assert 0 < int(locked.headers["Retry-After"]) <= 15 * 60
     assert "access_token" not in locked.get_json()
     uid = _user_row(seeded_app, username).id
     failures = [e for e in _audit_entries(seeded_app, uid) if e.action == "auth.login_failed"]
@@ -168,6 +169,9 @@ def test_logout_revokes_the_refresh_token_family(seeded_app: Flask) -> None:
     )
     assert response.status_code == 204
     assert _refresh(client, newer["refresh_token"]).status_code == 401
+    # The access tokens of the ended session stop working at once, not in 15 minutes.
+    after = client.get(CHANGES, headers=_bearer(newer["access_token"]))
+    assert after.status_code == 401 and "ended" in after.get_json()["detail"]
 
 
 def test_logout_needs_a_signed_in_user(seeded_app: Flask) -> None:
