@@ -99,6 +99,15 @@ class Blob(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class BlobHolder(Base):
+    """Someone who proved they have a blob's bytes (by uploading them) and so may read it."""
+
+    __tablename__ = "blob_holder"
+    sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class BlobUpload(Base):
     """A resumable upload in progress; its bytes sit in the store's staging area."""
 

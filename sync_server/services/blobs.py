@@ -6,7 +6,7 @@ import hashlib
 import math
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from common.pdf_preflight import PreflightProblem, preflight_pdf
 from sync_server.db import write_transaction
-from sync_server.models import Blob, BlobUpload, DocumentRow
+from sync_server.models import Blob, BlobHolder, BlobUpload, DocumentRow
 from sync_server.policy import Principal, can_see, placement_of
 from sync_server.services import audit
 from sync_server.services.blob_store import CHUNK, BlobStore
@@ -65,7 +65,10 @@ class BlobService:
                 f"{self.max_bytes / 1_048_576:.0f} MB. Split it into at least "
                 f"{math.ceil(size / self.max_bytes)} numbered parts and file each part.", 413)
         with write_transaction(self.factory) as session:
-            if session.get(Blob, sha256) is not None:
+            blob = session.get(Blob, sha256)
+            # "Already there" only for someone who may read it; anyone else sends the bytes,
+            # so the answer can't be used to learn which files the court holds.
+            if blob is not None and self._may_read(session, principal, blob):
                 return UploadState(None, size, exists=True)
             upload = session.scalar(select(BlobUpload).where(
                 BlobUpload.sha256 == sha256, BlobUpload.user_id == principal.id,
@@ -99,11 +102,13 @@ class BlobService:
                                   409, offset=upload.offset)
             size, sha256 = upload.size, upload.sha256
         staged = self._staged(upload_id)
-        written, failure = _copy_limited(stream, staged, offset, size - offset)
+
+        def checkpoint(written: int) -> None:
+            self._save_offset(principal, upload_id, offset + written)
+
+        written, failure = _copy_limited(stream, staged, offset, size - offset, checkpoint)
         new_offset = offset + written
-        with write_transaction(self.factory) as session:
-            upload = self._own_upload(session, principal, upload_id)
-            upload.offset = new_offset
+        self._save_offset(principal, upload_id, new_offset)
         if failure is not None:
             raise UploadError(failure, 400, offset=new_offset)
         if new_offset < size:
@@ -111,20 +116,35 @@ class BlobService:
         self._finish(principal, upload_id, sha256, staged)
         return UploadState(upload_id, new_offset, complete=True)
 
+    def _save_offset(self, principal: Principal, upload_id: str, offset: int) -> None:
+        with write_transaction(self.factory) as session:
+            upload = self._own_upload(session, principal, upload_id)
+            upload.offset = offset
+
     def _finish(self, principal: Principal, upload_id: str, sha256: str, staged: Path) -> None:
-        digest, size = _file_sha256(staged), staged.stat().st_size
+        # Verify and publish a private copy, never the staged file itself: a stalled
+        # request for the same upload may still hold the staged file open and write to it.
+        verified = self.staging / f"{uuid.uuid4()}.verified"
+        digest, size = _copy_with_digest(staged, verified)
+        try:
+            self._publish_verified(principal, upload_id, sha256, staged, verified, digest, size)
+        finally:
+            verified.unlink(missing_ok=True)
+
+    def _publish_verified(self, principal: Principal, upload_id: str, sha256: str,
+                          staged: Path, verified: Path, digest: str, size: int) -> None:
         problems: tuple[PreflightProblem, ...] = ()
         if digest != sha256:
             message = "The bytes received don't match the SHA-256 announced; nothing was kept."
         else:
-            report = preflight_pdf(staged, max_bytes=self.max_bytes, max_pages=self.max_pages)
+            report = preflight_pdf(verified, max_bytes=self.max_bytes, max_pages=self.max_pages)
             problems = report.problems
             message = "The file can't be accepted: " + " ".join(p.message for p in problems)
         if digest != sha256 or problems:
             self._discard(upload_id, staged)
             raise UploadError(message, 422, problems=problems)
         if not self.store.exists(sha256):
-            self.store.publish(sha256, staged)
+            self.store.publish(sha256, verified)
         staged.unlink(missing_ok=True)
         with write_transaction(self.factory) as session:
             upload = session.get(BlobUpload, upload_id)
@@ -132,6 +152,8 @@ class BlobService:
                 session.delete(upload)
             if session.get(Blob, sha256) is None:
                 session.add(Blob(sha256=sha256, size=size, uploaded_by=principal.id))
+            if session.get(BlobHolder, (sha256, principal.id)) is None:
+                session.add(BlobHolder(sha256=sha256, user_id=principal.id))
             audit.append(session, actor_id=principal.id, action="blob.upload",
                          entity="blob", record_id=sha256)
 
@@ -162,6 +184,8 @@ class BlobService:
     def _may_read(session: Session, principal: Principal, blob: Blob) -> bool:
         if blob.uploaded_by == principal.id:
             return True
+        if session.get(BlobHolder, (blob.sha256, principal.id)) is not None:
+            return True
         lookups = SessionLookups(session)
         docs = session.scalars(select(DocumentRow).where(DocumentRow.sha256 == blob.sha256,
                                                          DocumentRow.deleted.is_(False)))
@@ -172,11 +196,17 @@ class BlobService:
         return self.store.read_range(sha256, start, length)
 
 
-def _copy_limited(stream: BinaryIO, target: Path, offset: int,
-                  limit: int) -> tuple[int, str | None]:
+CHECKPOINT_BYTES = 4 * 1024 * 1024
+
+
+def _copy_limited(stream: BinaryIO, target: Path, offset: int, limit: int,
+                  checkpoint: Callable[[int], None]) -> tuple[int, str | None]:
     """Append at most ``limit`` bytes of ``stream`` to ``target`` at ``offset``; returns
-    bytes written and why it stopped early (a dropped connection, too many bytes)."""
-    written, failure = 0, None
+    bytes written and why it stopped early (a dropped connection, too many bytes).
+
+    Every few MB the bytes so far are fsynced and ``checkpoint(written)`` records them, so
+    a server crash mid-request loses at most the last few MB, not the whole request."""
+    written, failure, synced = 0, None, 0
     with target.open("r+b") as out:
         out.seek(offset)
         out.truncate()
@@ -190,6 +220,11 @@ def _copy_limited(stream: BinaryIO, target: Path, offset: int,
                     break
                 out.write(chunk)
                 written += len(chunk)
+                if written - synced >= CHECKPOINT_BYTES:
+                    out.flush()
+                    os.fsync(out.fileno())
+                    checkpoint(written)
+                    synced = written
         except OSError:  # the client went away mid-body (ConnectionError); keep what arrived
             failure = "The connection dropped during the upload; resume from the offset."
         out.flush()
@@ -197,9 +232,14 @@ def _copy_limited(stream: BinaryIO, target: Path, offset: int,
     return written, failure
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK), b""):
+def _copy_with_digest(source: Path, target: Path) -> tuple[str, int]:
+    """Copy ``source`` to ``target`` (fsynced) and return the copy's SHA-256 and size."""
+    digest, size = hashlib.sha256(), 0
+    with source.open("rb") as src, target.open("wb") as out:
+        for chunk in iter(lambda: src.read(CHUNK), b""):
             digest.update(chunk)
-    return digest.hexdigest()
+            out.write(chunk)
+            size += len(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    return digest.hexdigest(), size
