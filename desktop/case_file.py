@@ -1,0 +1,443 @@
+"""One case as the judge or clerk reads it: summary, hearings, eROP documents, representation,
+orders, deadlines and pending filings, joined from the local store into frozen rows.
+
+No Qt here; the case file view shows what :func:`load_case_file` returns. A related record
+that has not arrived (or is out of this user's scope) shows as "Unknown …", never an error.
+The case history (audit trail) is not part of it: the server has no endpoint for it yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from common.adjournment import lookup_code
+from common.anumber import format_a_number
+from common.deadlines import Deadline, deadlines_for_case
+from common.enums import Custody, FilingStatus, HearingStatus, HearingType
+from desktop.docket import build_docket
+from desktop.local_store import LocalStore
+
+Record = Mapping[str, Any]
+
+UNKNOWN_JUDGE = "Unknown judge"
+UNKNOWN_COURT = "Unknown court"
+UNKNOWN_PERSON = "Unknown practitioner"
+
+# Wire spellings that read badly when merely de-underscored.
+_LABELS = {
+    "eoir_28": "EOIR-28",
+    "eoir_27": "EOIR-27",
+    "i589_application": "Form I-589",
+    "notice_to_appear": "Notice to appear",
+    "dhs": "DHS",
+    "credible_fear_review": "Credible fear review",
+    "administratively_closed": "Administratively closed",
+    "all_except_custody_and_bond": "All except custody and bond",
+    "in_person": "In person",
+}
+
+
+def label(value: object) -> str:
+    """A wire value as people read it: ``"never_detained"`` -> ``"Never detained"``."""
+    text = "" if value is None else str(value)
+    return _LABELS.get(text) or text.replace("_", " ").capitalize()
+
+
+def court_zone(court: Record | None) -> tzinfo:
+    """The court's time zone; UTC when the court or its zone is unknown."""
+    try:
+        return ZoneInfo(str(court["timezone"])) if court else UTC
+    except (KeyError, ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSummary:
+    case_id: str
+    a_number: str  # 9 digits
+    respondent: str  # "First LAST"
+    nationality: str
+    language: str
+    custody: str
+    case_type: str
+    status: str
+    judge_id: str | None
+    judge: str
+    court_id: str
+    court: str
+    opened_on: date | None
+    decided_on: date | None
+    date_of_birth: date | None
+    charges: tuple[str, ...]
+
+    @property
+    def a_number_display(self) -> str:
+        return format_a_number(self.a_number)
+
+
+@dataclass(frozen=True, slots=True)
+class HearingEntry:
+    hearing_id: str
+    starts_at: datetime  # in the court's time zone
+    duration_minutes: int
+    hearing_type: str
+    medium: str
+    status: str
+    courtroom: str
+    judge: str
+    interpreter_language: str | None
+    outcome: str | None
+    adjournment_code: str | None
+    adjournment: str  # the code's description, "" when none
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentEntry:
+    document_id: str
+    doc_type: str
+    title: str
+    filer_party: str
+    filer: str
+    filed_on: date | None
+    pages: int
+    status: str
+    sha256: str
+    size: int
+    cached: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RepresentationEntry:
+    representation_id: str
+    practitioner: str
+    form: str
+    scope: str
+    primary: bool
+    status: str
+    accepted_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderEntry:
+    order_id: str
+    template: str
+    status: str
+    judge: str
+    signed_at: datetime | None
+    document_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineEntry:
+    title: str
+    due: date
+    anchor: date
+    state: str  # "past" | "next" | "upcoming"
+    caveat: str | None
+
+    @property
+    def is_past(self) -> bool:
+        return self.state == "past"
+
+
+@dataclass(frozen=True, slots=True)
+class FilingEntry:
+    filing_id: str
+    kind: str
+    filer: str
+    submitted_at: datetime | None
+    lead_document: str
+    status: str
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    summary: CaseSummary
+    hearings: tuple[HearingEntry, ...]
+    documents: tuple[DocumentEntry, ...]
+    representation: tuple[RepresentationEntry, ...]
+    orders: tuple[OrderEntry, ...]
+    deadlines: tuple[DeadlineEntry, ...]
+    filings: tuple[FilingEntry, ...]  # waiting for clerk review
+    today: date
+
+    @property
+    def next_deadline(self) -> DeadlineEntry | None:
+        return next((d for d in self.deadlines if d.state == "next"), None)
+
+
+def _date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _datetime(value: object, zone: tzinfo) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value)).astimezone(zone) if value else None
+    except ValueError:
+        return None
+
+
+def _for_case(records: Iterable[dict[str, Any]], case_id: str) -> list[dict[str, Any]]:
+    return [r for r in records if r.get("case_id") == case_id]
+
+
+def _names(users: Iterable[Record]) -> dict[str, str]:
+    return {str(u["id"]): str(u.get("display_name") or u.get("username") or "") for u in users}
+
+
+def load_case_file(
+    store: LocalStore,
+    case_id: str,
+    today: date | None = None,
+    *,
+    is_cached: Callable[[str], bool] = lambda _sha256: False,
+) -> CaseFile | None:
+    """Assemble the case file of ``case_id`` from ``store``; None if the case is not here.
+
+    ``today`` (court-local, default the court's today) decides which deadlines are past;
+    ``is_cached(sha256)`` says whether a document's PDF is on this computer.
+    """
+    case = store.get("case", case_id)
+    if case is None:
+        return None
+    court = store.get("court", str(case.get("court_id")))
+    zone = court_zone(court)
+    today = today or datetime.now(zone).date()
+    names = _names(store.all("user_profile"))
+    summary = _summary(case, court, names)
+    hearing_records = _for_case(store.all("hearing"), case_id)
+    documents = _for_case(store.all("document"), case_id)
+    return CaseFile(
+        summary=summary,
+        hearings=_hearings(store, case, court, hearing_records, names),
+        documents=_documents(documents, names, is_cached),
+        representation=_representation(_for_case(store.all("representation"), case_id), names),
+        orders=_orders(_for_case(store.all("order"), case_id), names, zone),
+        deadlines=case_deadlines(case, hearing_records, zone, today),
+        filings=_filings(_for_case(store.all("filing"), case_id), documents, names, zone),
+        today=today,
+    )
+
+
+def _summary(case: Record, court: Record | None, names: Mapping[str, str]) -> CaseSummary:
+    judge_id = str(case["judge_id"]) if case.get("judge_id") else None
+    first = str(case.get("respondent_first_name") or "")
+    last = str(case.get("respondent_last_name") or "").upper()
+    return CaseSummary(
+        case_id=str(case["id"]),
+        a_number=str(case.get("a_number") or "").zfill(9),
+        respondent=f"{first} {last}".strip() or "Unknown respondent",
+        nationality=str(case.get("nationality") or ""),
+        language=str(case.get("language") or ""),
+        custody=str(case.get("custody") or ""),
+        case_type=str(case.get("case_type") or ""),
+        status=str(case.get("status") or ""),
+        judge_id=judge_id,
+        judge=names.get(judge_id, UNKNOWN_JUDGE) if judge_id else "Not assigned",
+        court_id=str(case.get("court_id") or ""),
+        court=str(court["name"]) if court else UNKNOWN_COURT,
+        opened_on=_date(case.get("opened_on")),
+        decided_on=_date(case.get("decided_on")),
+        date_of_birth=_date(case.get("date_of_birth")),
+        charges=tuple(str(c) for c in case.get("charges") or ()),
+    )
+
+
+def _adjournment_text(code: str | None) -> str:
+    if not code:
+        return ""
+    try:
+        return lookup_code(code).description
+    except KeyError:
+        return "Unknown code"
+
+
+def _hearings(
+    store: LocalStore,
+    case: Record,
+    court: Record | None,
+    hearings: list[dict[str, Any]],
+    names: Mapping[str, str],
+) -> tuple[HearingEntry, ...]:
+    rows = build_docket(
+        hearings,
+        [dict(case)],
+        store.all("courtroom"),
+        [{"id": k, "display_name": v} for k, v in names.items()],
+        [dict(court)] if court else [],
+    )
+    outcomes = {str(h["id"]): h.get("outcome") for h in hearings}
+    rows.sort(key=lambda r: r.starts_at)
+    return tuple(
+        HearingEntry(
+            hearing_id=r.hearing_id,
+            starts_at=r.starts_at,
+            duration_minutes=r.duration_minutes,
+            hearing_type=r.hearing_type,
+            medium=r.medium,
+            status=r.status,
+            courtroom=r.courtroom or ("Unknown courtroom" if r.courtroom_id else ""),
+            judge=r.judge or (UNKNOWN_JUDGE if r.judge_id else "Not assigned"),
+            interpreter_language=r.interpreter_language,
+            outcome=str(outcomes.get(r.hearing_id) or "") or None,
+            adjournment_code=r.adjournment_code,
+            adjournment=_adjournment_text(r.adjournment_code),
+        )
+        for r in rows
+    )
+
+
+def _documents(
+    documents: list[dict[str, Any]], names: Mapping[str, str], is_cached: Callable[[str], bool]
+) -> tuple[DocumentEntry, ...]:
+    entries = []
+    for d in documents:
+        party = str(d.get("filer_party") or "")
+        filer_id = d.get("filer_id")
+        sha256 = str(d.get("sha256") or "")
+        entries.append(
+            DocumentEntry(
+                document_id=str(d["id"]),
+                doc_type=str(d.get("doc_type") or ""),
+                title=str(d.get("title") or "Untitled"),
+                filer_party=party,
+                filer=names.get(str(filer_id), UNKNOWN_PERSON) if filer_id else label(party),
+                filed_on=_date(d.get("filed_on")),
+                pages=int(d.get("pages") or 0),
+                status=str(d.get("status") or ""),
+                sha256=sha256,
+                size=int(d.get("size") or 0),
+                cached=bool(sha256) and is_cached(sha256),
+            )
+        )
+    entries.sort(key=lambda e: (e.filed_on or date.min, e.title))
+    return tuple(entries)
+
+
+def _representation(
+    records: list[dict[str, Any]],
+    names: Mapping[str, str],
+) -> tuple[RepresentationEntry, ...]:
+    entries = [
+        RepresentationEntry(
+            representation_id=str(r["id"]),
+            practitioner=names.get(str(r.get("practitioner_id")), UNKNOWN_PERSON),
+            form=str(r.get("form") or ""),
+            scope=str(r.get("scope") or ""),
+            primary=bool(r.get("primary", True)),
+            status=str(r.get("status") or ""),
+            accepted_on=_date(r.get("accepted_on")),
+        )
+        for r in records
+    ]
+    entries.sort(key=lambda e: (not e.primary, e.practitioner))
+    return tuple(entries)
+
+
+def _orders(
+    records: list[dict[str, Any]],
+    names: Mapping[str, str],
+    zone: tzinfo,
+) -> tuple[OrderEntry, ...]:
+    entries = [
+        OrderEntry(
+            order_id=str(o["id"]),
+            template=str(o.get("template") or ""),
+            status=str(o.get("status") or ""),
+            judge=names.get(str(o.get("judge_id")), UNKNOWN_JUDGE),
+            signed_at=_datetime(o.get("signed_at"), zone),
+            document_id=str(o["document_id"]) if o.get("document_id") else None,
+        )
+        for o in records
+    ]
+    # Drafts (unsigned) first: they are what the judge still has to act on.
+    entries.sort(
+        key=lambda e: (
+            e.signed_at is not None,
+            e.signed_at or datetime.min.replace(tzinfo=UTC),
+            e.template,
+        )
+    )
+    return tuple(entries)
+
+
+_ANCHORING = {HearingStatus.SCHEDULED.value, HearingStatus.COMPLETED.value}
+
+
+def case_deadlines(
+    case: Record,
+    hearings: list[dict[str, Any]],
+    zone: tzinfo,
+    today: date,
+) -> tuple[DeadlineEntry, ...]:
+    """Every deadline of ``case`` anchored on its ``hearings`` and decision, past ones
+    included (marked "past"; the first one due today or later is "next"), soonest first.
+
+    Cancelled and adjourned hearings anchor nothing: the hearing that replaced them does.
+    """
+    anchors: list[tuple[HearingType, date]] = []
+    for h in hearings:
+        starts = _datetime(h.get("starts_at"), zone)
+        if starts is None or h.get("status") not in _ANCHORING:
+            continue
+        try:
+            anchors.append((HearingType(str(h.get("hearing_type"))), starts.date()))
+        except ValueError:
+            continue
+    found: list[Deadline] = deadlines_for_case(
+        anchors,
+        _date(case.get("decided_on")),
+        today=date.min,
+        detained=case.get("custody") == Custody.DETAINED.value,
+    )
+    entries: list[DeadlineEntry] = []
+    next_marked = False
+    for d in found:
+        if d.due < today:
+            state = "past"
+        elif not next_marked:
+            state, next_marked = "next", True
+        else:
+            state = "upcoming"
+        entries.append(DeadlineEntry(d.title, d.due, d.anchor, state, d.caveat))
+    return tuple(entries)
+
+
+def _filings(
+    records: list[dict[str, Any]],
+    documents: list[dict[str, Any]],
+    names: Mapping[str, str],
+    zone: tzinfo,
+) -> tuple[FilingEntry, ...]:
+    titles = {str(d["id"]): str(d.get("title") or "") for d in documents}
+    entries = [
+        FilingEntry(
+            filing_id=str(f["id"]),
+            kind=str(f.get("kind") or ""),
+            filer=names.get(str(f.get("filer_id")), UNKNOWN_PERSON),
+            submitted_at=_datetime(f.get("submitted_at"), zone),
+            lead_document=titles.get(str(f.get("lead_document_id")), ""),
+            status=str(f.get("status") or ""),
+        )
+        for f in records
+        if f.get("status") == FilingStatus.PENDING.value
+    ]
+    entries.sort(key=lambda e: e.submitted_at or datetime.min.replace(tzinfo=UTC))
+    return tuple(entries)
+
+
+def court_judges(store: LocalStore, court_id: str) -> list[tuple[str, str]]:
+    """(id, display name) of the active judges of ``court_id``, by name."""
+    judges = [
+        (str(u["id"]), str(u.get("display_name") or u.get("username")))
+        for u in store.all("user_profile")
+        if u.get("role") == "judge" and u.get("court_id") == court_id and u.get("active", True)
+    ]
+    return sorted(judges, key=lambda j: j[1])

@@ -1,0 +1,590 @@
+"""The case file: the A-number and respondent up top, a summary, and one table per part of
+the record (hearings, eROP documents, representation, orders, deadlines, pending filings).
+
+It reads the local store on a pool thread (``ctx.read``) and saves through ``ctx.save``;
+the widgets never touch SQL. The case history is not shown: the server has no endpoint
+for the audit trail yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from common.wire import Case
+from desktop.case_file import (
+    CaseFile,
+    DeadlineEntry,
+    DocumentEntry,
+    FilingEntry,
+    HearingEntry,
+    OrderEntry,
+    RepresentationEntry,
+    court_judges,
+    label,
+    load_case_file,
+)
+from desktop.clerk_actions import assign_judge
+from desktop.local_store import LocalStore
+from desktop.ui.context import DesktopContext
+
+T = TypeVar("T")
+AnyIndex = QModelIndex | QPersistentModelIndex
+MUTED = QColor("#8a8f98")
+
+
+def display(value: object) -> str:
+    """How a cell shows a value: dates as ISO days, times to the minute, booleans as words."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _sort_key(value: object) -> tuple[int, Any]:
+    if value is None:
+        return (0, "")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (1, value)
+    if isinstance(value, (date, datetime)):
+        return (2, value.isoformat())
+    return (3, str(value).casefold())
+
+
+@dataclass(frozen=True)
+class Column(Generic[T]):
+    title: str
+    value: Callable[[T], object]
+
+
+class RecordTableModel(QAbstractTableModel, Generic[T]):
+    """A read-only table over frozen rows; each column is a title and a getter.
+
+    ``font`` and ``foreground`` (optional) style a whole row, e.g. bold for the next
+    deadline, muted for past ones. ``Qt.UserRole`` gives the row object itself.
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[Column[T] | tuple[str, Callable[[T], object]]],
+        rows: Sequence[T] = (),
+        *,
+        font: Callable[[T], QFont | None] | None = None,
+        foreground: Callable[[T], QColor | None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.columns = [c if isinstance(c, Column) else Column(*c) for c in columns]
+        self._rows: list[T] = list(rows)
+        self._font = font
+        self._foreground = foreground
+
+    @property
+    def rows(self) -> list[T]:
+        return list(self._rows)
+
+    def set_rows(self, rows: Sequence[T]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row(self, index: AnyIndex) -> T | None:
+        return (
+            self._rows[index.row()] if index.isValid() and index.row() < len(self._rows) else None
+        )
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            not index.isValid()
+            or index.row() >= len(self._rows)
+            or index.column() >= len(self.columns)
+        ):
+            return None
+        row = self._rows[index.row()]
+        value = self.columns[index.column()].value(row)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return display(value)
+        if role == Qt.ItemDataRole.UserRole:
+            return row
+        if (
+            role == Qt.ItemDataRole.TextAlignmentRole
+            and isinstance(value, int)
+            and not isinstance(value, bool)
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and self._font is not None:
+            return self._font(row)
+        if role == Qt.ItemDataRole.ForegroundRole and self._foreground is not None:
+            return self._foreground(row)
+        return None
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.columns)
+        ):
+            return self.columns[section].title
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        getter = self.columns[column].value
+        self.layoutAboutToBeChanged.emit()
+        self._rows.sort(
+            key=lambda r: _sort_key(getter(r)), reverse=order == Qt.SortOrder.DescendingOrder
+        )
+        self.layoutChanged.emit()
+
+
+class RecordTableView(QTableView):
+    """A table of whole rows; Enter or a double-click emits ``row_activated`` with the row."""
+
+    row_activated = Signal(object)
+
+    def __init__(self, model: RecordTableModel[Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setSortingEnabled(True)
+        self.setWordWrap(False)
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSortIndicatorShown(False)
+        self.doubleClicked.connect(self._activate)
+        model.modelReset.connect(self._after_reset)
+
+    def record_model(self) -> RecordTableModel[Any]:
+        model = self.model()
+        assert isinstance(model, RecordTableModel)
+        return model
+
+    def _after_reset(self) -> None:
+        self.resizeColumnsToContents()
+        for column in range(self.record_model().columnCount()):
+            self.setColumnWidth(column, min(self.columnWidth(column), 420))
+        if self.record_model().rowCount() and not self.currentIndex().isValid():
+            # A current row for the keyboard (Enter opens it), not a selection shouting blue.
+            self.selectionModel().setCurrentIndex(
+                self.record_model().index(0, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+
+    def _activate(self, index: QModelIndex) -> None:
+        row = self.record_model().row(index)
+        if row is not None:
+            self.row_activated.emit(row)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._activate(self.currentIndex())
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+def _bold() -> QFont:
+    font = QFont()
+    font.setBold(True)
+    return font
+
+
+def hearing_columns() -> list[Column[HearingEntry]]:
+    return [
+        Column("When", lambda h: h.starts_at),
+        Column("Type", lambda h: label(h.hearing_type)),
+        Column("Medium", lambda h: label(h.medium)),
+        Column("Status", lambda h: label(h.status)),
+        Column("Courtroom", lambda h: h.courtroom),
+        Column("Judge", lambda h: h.judge),
+        Column("Interpreter", lambda h: h.interpreter_language),
+        Column(
+            "Adjournment",
+            lambda h: f"{h.adjournment_code} — {h.adjournment}" if h.adjournment_code else "",
+        ),
+        Column("Outcome", lambda h: h.outcome),
+    ]
+
+
+def document_columns() -> list[Column[DocumentEntry]]:
+    return [
+        Column("Filed", lambda d: d.filed_on),
+        Column("Type", lambda d: label(d.doc_type)),
+        Column("Title", lambda d: d.title),
+        Column("Filed by", lambda d: d.filer),
+        Column("Pages", lambda d: d.pages),
+        Column("Status", lambda d: label(d.status)),
+        Column("On this computer", lambda d: "Yes" if d.cached else "—"),
+        Column("SHA-256", lambda d: d.sha256[:12] + "…" if d.sha256 else ""),
+    ]
+
+
+def representation_columns() -> list[Column[RepresentationEntry]]:
+    return [
+        Column("Practitioner", lambda r: r.practitioner),
+        Column("Form", lambda r: label(r.form)),
+        Column("Scope", lambda r: label(r.scope)),
+        Column("Primary", lambda r: r.primary),
+        Column("Status", lambda r: label(r.status)),
+        Column("Accepted", lambda r: r.accepted_on),
+    ]
+
+
+def order_columns() -> list[Column[OrderEntry]]:
+    return [
+        Column("Order", lambda o: label(o.template)),
+        Column("Status", lambda o: label(o.status)),
+        Column("Judge", lambda o: o.judge),
+        Column("Signed", lambda o: o.signed_at or "Not signed"),
+    ]
+
+
+def deadline_columns() -> list[Column[DeadlineEntry]]:
+    return [
+        Column("Due", lambda d: d.due),
+        Column("Deadline", lambda d: d.title),
+        Column("Counted from", lambda d: d.anchor),
+        Column("", lambda d: {"past": "Passed", "next": "Next"}.get(d.state, "")),
+        Column("Note", lambda d: d.caveat),
+    ]
+
+
+def filing_columns() -> list[Column[FilingEntry]]:
+    return [
+        Column("Submitted", lambda f: f.submitted_at),
+        Column("Kind", lambda f: label(f.kind)),
+        Column("Filed by", lambda f: f.filer),
+        Column("Document", lambda f: f.lead_document),
+        Column("Status", lambda f: label(f.status)),
+    ]
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    case_file: CaseFile | None
+    judges: list[tuple[str, str]]
+
+
+def _load(store: LocalStore, case_id: str, today: date | None) -> _Loaded:
+    case_file = load_case_file(store, case_id, today)
+    judges = court_judges(store, case_file.summary.court_id) if case_file else []
+    return _Loaded(case_file, judges)
+
+
+def _assigned(store: LocalStore, case_id: str, judge_id: str) -> Case:
+    record = store.get("case", case_id)
+    if record is None:
+        raise LookupError("The case is no longer on this computer.")
+    return assign_judge(Case.model_validate(record), judge_id)
+
+
+class CaseFileView(QWidget):
+    """One case's file. ``open_document(document_id)`` asks for a document to be shown;
+    ``loaded`` fires each time the view has shown fresh data. ``today`` fixes the day that
+    splits past from coming deadlines (tests); by default it is today at the case's court."""
+
+    open_document = Signal(str)
+    loaded = Signal()
+
+    def __init__(
+        self,
+        ctx: DesktopContext,
+        case_id: str,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.case_id = case_id
+        self.today = today  # None: today at the case's court
+        self.case_file: CaseFile | None = None
+        self.a_number = QLabel("…")
+        self.a_number.setObjectName("a_number")
+        self.a_number.setStyleSheet("font-size: 26pt; font-weight: bold;")
+        self.a_number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.respondent = QLabel()
+        self.respondent.setObjectName("respondent")
+        self.respondent.setStyleSheet("font-size: 16pt;")
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.summary = QGridLayout()
+        self._summary_values: dict[str, QLabel] = {}
+        self.hearings = RecordTableModel(hearing_columns())
+        self.documents = RecordTableModel(document_columns())
+        self.representation = RecordTableModel(representation_columns())
+        self.orders = RecordTableModel(order_columns())
+        self.deadlines = RecordTableModel(
+            deadline_columns(),
+            font=lambda d: _bold() if d.state == "next" else None,
+            foreground=lambda d: MUTED if d.is_past else None,
+        )
+        self.filings = RecordTableModel(filing_columns())
+        self.tabs = QTabWidget()
+        self.tables: dict[str, RecordTableView] = {}
+        for key, title, model in (
+            ("hearings", "Hearings", self.hearings),
+            ("documents", "Documents (eROP)", self.documents),
+            ("representation", "Representation", self.representation),
+            ("orders", "Orders", self.orders),
+            ("deadlines", "Deadlines", self.deadlines),
+            ("filings", "Pending filings", self.filings),
+        ):
+            table = RecordTableView(model)
+            table.setObjectName(f"{key}_table")
+            self.tables[key] = table
+            self.tabs.addTab(table, title)
+        self.tables["documents"].row_activated.connect(
+            lambda row: self.open_document.emit(row.document_id)
+        )
+        self._build_assign_bar()
+        self._layout()
+        self.refresh()
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _build_assign_bar(self) -> None:
+        self.assign_button = QPushButton("Assign judge…")
+        self.assign_button.setObjectName("assign_judge")
+        self.judge_combo = QComboBox()
+        self.judge_combo.setObjectName("judge_combo")
+        self.judge_combo.setMinimumWidth(240)
+        self.assign_confirm = QPushButton("Assign")
+        self.assign_cancel = QPushButton("Cancel")
+        self.assign_bar = QWidget()
+        bar = QHBoxLayout(self.assign_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(QLabel("Judge:"))
+        for widget in (self.judge_combo, self.assign_confirm, self.assign_cancel):
+            bar.addWidget(widget)
+        self.assign_bar.hide()
+        is_clerk = self.ctx.role == "clerk"
+        self.assign_button.setVisible(is_clerk)
+        self.assign_button.clicked.connect(self._start_assign)
+        self.assign_confirm.clicked.connect(self._confirm_assign)
+        self.assign_cancel.clicked.connect(self.assign_bar.hide)
+
+    def _layout(self) -> None:
+        names = QVBoxLayout()
+        names.setSpacing(0)
+        names.addWidget(self.a_number)
+        names.addWidget(self.respondent)
+        header = QHBoxLayout()
+        header.addLayout(names, 1)
+        actions = QVBoxLayout()
+        actions.addWidget(self.assign_button, 0, Qt.AlignmentFlag.AlignRight)
+        actions.addWidget(self.assign_bar, 0, Qt.AlignmentFlag.AlignRight)
+        actions.addStretch(1)
+        header.addLayout(actions)
+        summary_box = QFrame()
+        summary_box.setObjectName("summary")
+        summary_box.setFrameShape(QFrame.Shape.StyledPanel)
+        summary_box.setLayout(self.summary)
+        self.summary.setHorizontalSpacing(18)
+        fields = (
+            "Nationality",
+            "Language",
+            "Date of birth",
+            "Custody",
+            "Case type",
+            "Status",
+            "Judge",
+            "Court",
+            "Opened",
+            "Decided",
+            "Charges",
+            "Next deadline",
+        )
+        for number, name in enumerate(fields):
+            row, pair = divmod(number, 3)
+            caption = QLabel(name + ":")
+            caption.setStyleSheet("color: #5f6368;")
+            value = QLabel()
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.summary.addWidget(caption, row, pair * 2, Qt.AlignmentFlag.AlignRight)
+            self.summary.addWidget(value, row, pair * 2 + 1)
+            self._summary_values[name] = value
+        for pair in range(3):
+            self.summary.setColumnStretch(pair * 2 + 1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.message)
+        layout.addWidget(summary_box)
+        layout.addWidget(self.tabs, 1)
+        self.message.hide()
+
+    # -- data -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read the case again from the local store (off the GUI thread) and show it."""
+        self.ctx.read(
+            lambda store: _load(store, self.case_id, self.today), self._show, self._show_error
+        )
+
+    def summary_value(self, name: str) -> str:
+        return self._summary_values[name].text()
+
+    def _show(self, result: _Loaded) -> None:
+        self.case_file = result.case_file
+        if result.case_file is None:
+            self.a_number.setText("Case not found")
+            self.respondent.setText("This case is not in this computer's copy (yet).")
+            for model in (
+                self.hearings,
+                self.documents,
+                self.representation,
+                self.orders,
+                self.deadlines,
+                self.filings,
+            ):
+                model.set_rows(())
+            self.loaded.emit()
+            return
+        cf = result.case_file
+        s = cf.summary
+        self.a_number.setText(s.a_number_display)
+        self.respondent.setText(s.respondent)
+        next_due = cf.next_deadline
+        values = {
+            "Nationality": s.nationality,
+            "Language": s.language,
+            "Date of birth": display(s.date_of_birth),
+            "Custody": label(s.custody),
+            "Case type": label(s.case_type),
+            "Status": label(s.status),
+            "Judge": s.judge,
+            "Court": s.court,
+            "Opened": display(s.opened_on),
+            "Decided": display(s.decided_on) or "—",
+            "Charges": ", ".join(s.charges) or "—",
+            "Next deadline": f"{next_due.due.isoformat()} — {next_due.title}"
+            if next_due
+            else "None",
+        }
+        for name, value in values.items():
+            self._summary_values[name].setText(value)
+        self.hearings.set_rows(cf.hearings)
+        self.documents.set_rows(cf.documents)
+        self.representation.set_rows(cf.representation)
+        self.orders.set_rows(cf.orders)
+        self.deadlines.set_rows(cf.deadlines)
+        self.filings.set_rows(cf.filings)
+        counts = (
+            len(cf.hearings),
+            len(cf.documents),
+            len(cf.representation),
+            len(cf.orders),
+            len(cf.deadlines),
+            len(cf.filings),
+        )
+        titles = (
+            "Hearings",
+            "Documents (eROP)",
+            "Representation",
+            "Orders",
+            "Deadlines",
+            "Pending filings",
+        )
+        for index, (title, count) in enumerate(zip(titles, counts, strict=True)):
+            self.tabs.setTabText(index, f"{title} ({count})")
+        self._fill_judges(result.judges, s.judge_id)
+        self.loaded.emit()
+
+    def _show_error(self, error: Exception) -> None:
+        self._say(f"Could not read the case from this computer's copy: {error}", error=True)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #c62828;" if error else "color: #2e7d32;")
+        self.message.show()
+
+    # -- assigning a judge (clerks) ---------------------------------------------------------
+
+    def _fill_judges(self, judges: list[tuple[str, str]], current: str | None) -> None:
+        self.judge_combo.clear()
+        for judge_id, name in judges:
+            self.judge_combo.addItem(name, judge_id)
+        at = self.judge_combo.findData(current) if current else -1
+        self.judge_combo.setCurrentIndex(max(at, 0))
+
+    def _start_assign(self) -> None:
+        self.assign_bar.show()
+        self.judge_combo.setFocus()
+
+    def _confirm_assign(self) -> None:
+        judge_id = self.judge_combo.currentData()
+        if not judge_id or self.case_file is None:
+            return
+        if judge_id == self.case_file.summary.judge_id:
+            self.assign_bar.hide()
+            return
+        name = self.judge_combo.currentText()
+        self.assign_confirm.setEnabled(False)
+
+        def save(case: Case) -> None:
+            self.ctx.save([case], lambda: self._assigned_done(name), self._assign_failed)
+
+        self.ctx.read(
+            lambda store: _assigned(store, self.case_id, str(judge_id)), save, self._assign_failed
+        )
+
+    def _assigned_done(self, name: str) -> None:
+        self.assign_confirm.setEnabled(True)
+        self.assign_bar.hide()
+        self._say(
+            f"Assigned to {name}. The change is saved on this computer and sent at the next sync."
+        )
+        self.refresh()
+
+    def _assign_failed(self, error: Exception) -> None:
+        self.assign_confirm.setEnabled(True)
+        self._say(f"The judge was not assigned: {error}", error=True)
