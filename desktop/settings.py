@@ -61,7 +61,7 @@ class Settings:
         return value
 
     def is_locked(self, option: Option) -> bool:
-        return _convert(bool, self._system.value(f"locked/{option.key}", False))
+        return bool(_convert(bool, self._system.value(f"locked/{option.key}", False)))
 
     def value(self, option: Option) -> Any:
         if not self.is_locked(option) and self._user.contains(option.key):

@@ -28,8 +28,8 @@ from desktop.dashboard import (
     load_dashboard,
 )
 from desktop.docket import DocketRow
-from desktop.ui.case_file_view import Column, RecordTableModel, RecordTableView
 from desktop.ui.context import DesktopContext
+from desktop.ui.record_table import Column, RecordTableModel, RecordTableView
 
 
 class CountTile(QFrame):

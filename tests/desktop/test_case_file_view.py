@@ -10,8 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from pytestqt.qtbot import QtBot
 
-from desktop.ui.case_file_view import MUTED, CaseFileView, RecordTableModel
+from desktop.ui.case_file_view import CaseFileView
 from desktop.ui.context import DesktopContext
+from desktop.ui.record_table import MUTED, RecordTableModel
 from sync_server.demo.seed import demo_id
 from tests.conftest import SEED_DAY
 
