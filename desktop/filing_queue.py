@@ -1,0 +1,113 @@
+"""The clerk's filing review queue as plain data: each filing joined with its case, its
+filer and its documents, oldest first. No Qt here; the review view shows what this returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from common.anumber import format_a_number
+from common.enums import FilingStatus
+from common.wire import Document, Filing
+from desktop.conflicts import FILING_KINDS
+
+
+@dataclass(frozen=True)
+class FilingRow:
+    """One filing with what the queue shows of it; ``documents`` has the lead first."""
+
+    filing: Filing
+    documents: tuple[Document, ...]
+    a_number: str
+    respondent: str
+    filer: str
+    submitted_at: datetime  # in the court's time zone
+
+    @property
+    def filing_id(self) -> str:
+        return self.filing.id
+
+    @property
+    def kind_label(self) -> str:
+        return FILING_KINDS.get(self.filing.kind.value, self.filing.kind.value)
+
+    @property
+    def lead(self) -> Document | None:
+        lead = [d for d in self.documents if d.id == self.filing.lead_document_id]
+        return lead[0] if lead else None
+
+    @property
+    def attachments(self) -> int:
+        return len(self.documents) - (1 if self.lead else 0)
+
+    @property
+    def pending(self) -> bool:
+        return self.filing.status is FilingStatus.PENDING
+
+
+def build_filing_rows(
+    filings: Iterable[dict[str, Any]],
+    cases: Iterable[dict[str, Any]],
+    documents: Iterable[dict[str, Any]],
+    users: Iterable[dict[str, Any]],
+    courts: Iterable[dict[str, Any]],
+    include_reviewed: bool = False,
+) -> list[FilingRow]:
+    """Join filings with their case, filer and documents, oldest first."""
+    wanted = [
+        Filing.model_validate(f)
+        for f in filings
+        if include_reviewed or f.get("status") == FilingStatus.PENDING.value
+    ]
+    ids = {f.id for f in wanted}
+    docs: dict[str, Document] = {}
+    by_filing: dict[str, list[str]] = {}
+    for d in documents:
+        if d.get("filing_id") in ids or any(
+            d["id"] in (f.lead_document_id, *f.attachment_ids) for f in wanted
+        ):
+            doc = Document.model_validate(d)
+            docs[doc.id] = doc
+            if doc.filing_id:
+                by_filing.setdefault(doc.filing_id, []).append(doc.id)
+    case_by_id = {str(c["id"]): c for c in cases}
+    names = {str(u["id"]): str(u["display_name"]) for u in users}
+    zones = {str(c["id"]): ZoneInfo(str(c["timezone"])) for c in courts}
+    rows = []
+    for filing in wanted:
+        order = [filing.lead_document_id, *filing.attachment_ids, *by_filing.get(filing.id, [])]
+        own = tuple(docs[i] for i in dict.fromkeys(order) if i is not None and i in docs)
+        case = case_by_id.get(filing.case_id or "", {})
+        respondent = (
+            (f"{str(case['respondent_last_name']).upper()}, {case['respondent_first_name']}")
+            if case
+            else "(case not on file)"
+        )
+        zone = zones.get(filing.court_id)
+        rows.append(
+            FilingRow(
+                filing,
+                own,
+                format_a_number(str(case["a_number"])) if case else "—",
+                respondent,
+                names.get(filing.filer_id, "Unknown filer"),
+                filing.submitted_at.astimezone(zone) if zone else filing.submitted_at,
+            )
+        )
+    return sorted(rows, key=lambda r: r.filing.submitted_at)
+
+
+def load_filing_rows(store: Any, include_reviewed: bool) -> list[FilingRow]:
+    """Read the queue from a :class:`~desktop.local_store.LocalStore` (off the GUI thread)."""
+    return build_filing_rows(
+        store.all("filing"),
+        store.all("case"),
+        store.all("document"),
+        store.all("user_profile"),
+        store.all("court"),
+        include_reviewed,
+    )
