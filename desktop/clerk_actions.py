@@ -115,9 +115,10 @@ class Review:
 
 
 def accept_filing(filing: Filing, documents: Sequence[Document], clerk_id: str,
-                  now: datetime) -> Review:
+                  now: datetime, existing: Representation | None = None) -> Review:
     """Accept: the documents join the record; an EOIR-28/27 makes the filer practitioner
-    of record."""
+    of record — updating the filer's ``existing`` appearance in the case if there is one,
+    so a case never holds two appearances of the same practitioner."""
     reviewed = filing.model_copy(update={"status": FilingStatus.ACCEPTED,
                                          "reviewed_by": clerk_id, "reviewed_at": now,
                                          "rejection_reason": None})
@@ -126,8 +127,9 @@ def accept_filing(filing: Filing, documents: Sequence[Document], clerk_id: str,
     if filing.kind in (FilingKind.EOIR_28, FilingKind.EOIR_27) and filing.case_id:
         form = filing.form
         representation = Representation(
-            id=str(uuid.uuid4()), case_id=filing.case_id, practitioner_id=filing.filer_id,
-            form=filing.kind, scope=form.get("scope", "all_proceedings"),
+            id=existing.id if existing else str(uuid.uuid4()), case_id=filing.case_id,
+            practitioner_id=filing.filer_id, form=filing.kind,
+            scope=form.get("scope", "all_proceedings"),
             primary=bool(form.get("primary", True)), status=RepresentationStatus.ACCEPTED,
             accepted_on=now.date())
     return Review(reviewed, docs, representation)

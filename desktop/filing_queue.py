@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from common.anumber import format_a_number
 from common.enums import FilingStatus
-from common.wire import Document, Filing
+from common.wire import Document, Filing, Representation
 from desktop.conflicts import FILING_KINDS
 
 
@@ -26,6 +26,8 @@ class FilingRow:
     respondent: str
     filer: str
     submitted_at: datetime  # in the court's time zone
+    # The filer's existing appearance in the case, if any (an EOIR-28 accepted updates it).
+    representation: Representation | None = None
 
     @property
     def filing_id(self) -> str:
@@ -56,6 +58,7 @@ def build_filing_rows(
     users: Iterable[dict[str, Any]],
     courts: Iterable[dict[str, Any]],
     include_reviewed: bool = False,
+    representations: Iterable[dict[str, Any]] = (),
 ) -> list[FilingRow]:
     """Join filings with their case, filer and documents, oldest first."""
     wanted = [
@@ -64,12 +67,11 @@ def build_filing_rows(
         if include_reviewed or f.get("status") == FilingStatus.PENDING.value
     ]
     ids = {f.id for f in wanted}
+    named = {i for f in wanted for i in (f.lead_document_id, *f.attachment_ids) if i}
     docs: dict[str, Document] = {}
     by_filing: dict[str, list[str]] = {}
     for d in documents:
-        if d.get("filing_id") in ids or any(
-            d["id"] in (f.lead_document_id, *f.attachment_ids) for f in wanted
-        ):
+        if d.get("filing_id") in ids or d["id"] in named:
             doc = Document.model_validate(d)
             docs[doc.id] = doc
             if doc.filing_id:
@@ -77,6 +79,8 @@ def build_filing_rows(
     case_by_id = {str(c["id"]): c for c in cases}
     names = {str(u["id"]): str(u["display_name"]) for u in users}
     zones = {str(c["id"]): ZoneInfo(str(c["timezone"])) for c in courts}
+    appearances = {(str(r["case_id"]), str(r["practitioner_id"])): Representation.model_validate(r)
+                   for r in representations}
     rows = []
     for filing in wanted:
         order = [filing.lead_document_id, *filing.attachment_ids, *by_filing.get(filing.id, [])]
@@ -96,6 +100,7 @@ def build_filing_rows(
                 respondent,
                 names.get(filing.filer_id, "Unknown filer"),
                 filing.submitted_at.astimezone(zone) if zone else filing.submitted_at,
+                appearances.get((filing.case_id or "", filing.filer_id)),
             )
         )
     return sorted(rows, key=lambda r: r.filing.submitted_at)
@@ -110,4 +115,5 @@ def load_filing_rows(store: Any, include_reviewed: bool) -> list[FilingRow]:
         store.all("user_profile"),
         store.all("court"),
         include_reviewed,
+        store.all("representation"),
     )

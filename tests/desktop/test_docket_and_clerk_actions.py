@@ -153,3 +153,14 @@ def test_rejecting_uses_a_reason_from_the_catalogue() -> None:
     assert review.filing.status is FilingStatus.REJECTED
     assert review.filing.rejection_reason == reason.text
     assert [d.status for d in review.documents] == [DocumentStatus.REJECTED]
+
+
+def test_accepting_an_eoir_28_updates_the_filers_existing_appearance() -> None:
+    filing, docs = _filing(FilingKind.EOIR_28)
+    earlier = accept_filing(filing, docs, "clerk", datetime(2026, 11, 1, tzinfo=UTC))
+    assert earlier.representation is not None
+    pending = earlier.representation.model_copy(update={"status": "pending"})
+    review = accept_filing(filing, docs, "clerk", datetime(2026, 11, 27, tzinfo=UTC), pending)
+    assert review.representation is not None
+    assert review.representation.id == pending.id
+    assert review.representation.status == "accepted"
