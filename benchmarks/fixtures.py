@@ -1,0 +1,511 @@
+"""A large, deterministic court system for the sync benchmark, loaded in bulk.
+
+Reference data and accounts go through the server's own code (``write_record``,
+``create_user``). Cases, hearings and documents -- hundreds of thousands of rows -- are
+built as real wire records (``common.wire``), placed with ``placement_of`` and encoded with
+``encode_payload``, then inserted with SQLAlchemy Core executemany into their typed tables
+and ``sync_record``. Versions continue the server's sequence in write order (a case, then
+its hearings, then its documents), and ``server_state.version`` is raised with every chunk,
+so the invariant the pull relies on holds at every commit. :func:`verify_bulk_rows` checks
+on a sample that the bulk rows are exactly what ``write_record`` would have written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import uuid
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from common.adjournment import load_adjournment_codes
+from common.enums import (
+    CaseStatus,
+    CaseType,
+    Custody,
+    DocumentStatus,
+    DocumentType,
+    HearingStatus,
+    HearingType,
+    Medium,
+    Party,
+    Role,
+)
+from common.wire import (
+    AdjournmentCodeRecord,
+    Case,
+    Court,
+    Courtroom,
+    Document,
+    Hearing,
+    WireRecord,
+)
+from sync_server.db import Base, begin_write, write_transaction
+from sync_server.demo.seed import CHARGES, PEOPLE
+from sync_server.models import SyncRecord
+from sync_server.models.types import utcnow
+from sync_server.policy import placement_of
+from sync_server.services.auth import create_user
+from sync_server.services.records import SessionLookups, encode_payload, write_record
+
+NAMESPACE = uuid.UUID("0b5e1c7a-3f43-4a2e-9d0c-5be7c4f1e2a9")
+PASSWORD = "bench-password-123"
+TODAY = date(2026, 11, 27)
+CHUNK_CASES = 2_000
+
+# (code, name, address, city, state, time zone); the first is the judge's court.
+COURTS = (
+    (
+        "SFR",
+        "San Francisco Immigration Court",
+        "630 Sansome Street",
+        "San Francisco",
+        "CA",
+        "America/Los_Angeles",
+    ),
+    (
+        "NYB",
+        "New York - Broadway Immigration Court",
+        "290 Broadway",
+        "New York",
+        "NY",
+        "America/New_York",
+    ),
+    (
+        "HOU",
+        "Houston Immigration Court",
+        "600 Jefferson Street",
+        "Houston",
+        "TX",
+        "America/Chicago",
+    ),
+    (
+        "LOS",
+        "Los Angeles Immigration Court",
+        "606 S. Olive Street",
+        "Los Angeles",
+        "CA",
+        "America/Los_Angeles",
+    ),
+    (
+        "CHI",
+        "Chicago Immigration Court",
+        "525 W. Van Buren Street",
+        "Chicago",
+        "IL",
+        "America/Chicago",
+    ),
+    ("MIA", "Miami Immigration Court", "333 S. Miami Avenue", "Miami", "FL", "America/New_York"),
+    (
+        "ATL",
+        "Atlanta Immigration Court",
+        "401 W. Peachtree Street",
+        "Atlanta",
+        "GA",
+        "America/New_York",
+    ),
+    ("DAL", "Dallas Immigration Court", "1100 Commerce Street", "Dallas", "TX", "America/Chicago"),
+    ("DEN", "Denver Immigration Court", "1961 Stout Street", "Denver", "CO", "America/Denver"),
+    (
+        "SEA",
+        "Seattle Immigration Court",
+        "1000 Second Avenue",
+        "Seattle",
+        "WA",
+        "America/Los_Angeles",
+    ),
+    ("PHO", "Phoenix Immigration Court", "250 N. 7th Avenue", "Phoenix", "AZ", "America/Phoenix"),
+    (
+        "BOS",
+        "Boston Immigration Court",
+        "15 New Sudbury Street",
+        "Boston",
+        "MA",
+        "America/New_York",
+    ),
+    ("NEW", "Newark Immigration Court", "970 Broad Street", "Newark", "NJ", "America/New_York"),
+    (
+        "ARL",
+        "Arlington Immigration Court",
+        "1901 S. Bell Street",
+        "Arlington",
+        "VA",
+        "America/New_York",
+    ),
+    (
+        "SND",
+        "San Diego Immigration Court",
+        "880 Front Street",
+        "San Diego",
+        "CA",
+        "America/Los_Angeles",
+    ),
+    (
+        "SLC",
+        "Salt Lake City Immigration Court",
+        "2975 S. Decker Lake Drive",
+        "Salt Lake City",
+        "UT",
+        "America/Denver",
+    ),
+    ("ORL", "Orlando Immigration Court", "3535 Lawton Road", "Orlando", "FL", "America/New_York"),
+    (
+        "CLE",
+        "Cleveland Immigration Court",
+        "801 W. Superior Avenue",
+        "Cleveland",
+        "OH",
+        "America/New_York",
+    ),
+)
+ROOMS_PER_COURT = 4
+BIG_COURT = 0
+
+
+def bench_id(*parts: object) -> str:
+    """A stable UUID, so the same arguments make the same ids in every run."""
+    return str(uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)))
+
+
+def court_index_of_case(index: int) -> int:
+    """6 % of the cases go to the judge's court, the rest round the 17 others (~5.5 % each);
+    the big court's cases are spread over the whole feed, as they would be in real life."""
+    return BIG_COURT if index % 50 < 3 else 1 + index % (len(COURTS) - 1)
+
+
+def cases_at_big_court(cases: int) -> int:
+    return sum(1 for i in range(cases) if court_index_of_case(i) == BIG_COURT)
+
+
+@dataclass(frozen=True)
+class BenchWorld:
+    """What the benchmark needs to know about the data it loaded."""
+
+    cases: int
+    hearings: int
+    documents: int
+    big_court_id: str
+    judge_username: str
+    clerk_username: str
+    password: str
+    first_bulk_version: int
+    last_version: int
+    big_court_counts: dict[str, int] = field(default_factory=dict)
+    sample: list[WireRecord] = field(default_factory=list)
+
+
+class MemoryLookups:
+    """:class:`sync_server.policy.Lookups` answered from the generator's own memory."""
+
+    def __init__(self) -> None:
+        self.case_courts: dict[str, str] = {}
+        self.case_judges: dict[str, str | None] = {}
+
+    def case_court(self, case_id: str) -> str | None:
+        return self.case_courts.get(case_id)
+
+    def case_judge(self, case_id: str) -> str | None:
+        return self.case_judges.get(case_id)
+
+    def document_case(self, document_id: str) -> str | None:
+        return None  # no annotations are generated
+
+    def practitioner_case_ids(self, user_id: str) -> Collection[str]:
+        return ()
+
+
+# --- the plan of one case ------------------------------------------------------------------
+
+
+class CaseFactory:
+    """Builds case ``index`` with its hearings and documents as validated wire records."""
+
+    def __init__(self, judge_ids: list[str]) -> None:
+        self.judge_ids = judge_ids
+        self.court_ids = [bench_id("court", c[0]) for c in COURTS]
+
+    def records(self, index: int) -> list[WireRecord]:
+        rng = random.Random(index)  # per case, so any case can be rebuilt alone
+        court = court_index_of_case(index)
+        court_id = self.court_ids[court]
+        nationality, language, firsts, lasts = rng.choice(PEOPLE)
+        opened = TODAY - timedelta(days=rng.randint(30, 900))
+        custody = rng.choices(list(Custody), weights=(2, 3, 5))[0]
+        case = Case(
+            id=bench_id("case", index),
+            a_number=f"{200000000 + index:09d}",
+            court_id=court_id,
+            judge_id=self.judge_ids[court],
+            case_type=CaseType.REMOVAL if index % 11 else CaseType.ASYLUM_ONLY,
+            status=CaseStatus.PENDING if index % 17 else CaseStatus.DECIDED,
+            custody=custody,
+            respondent_first_name=rng.choice(firsts),
+            respondent_last_name=rng.choice(lasts),
+            nationality=nationality,
+            language=language,
+            date_of_birth=date(1960, 1, 1) + timedelta(days=rng.randint(0, 40 * 365)),
+            charges=rng.sample(CHARGES, k=rng.randint(1, 2)),
+            nta_served_on=opened - timedelta(days=rng.randint(5, 60)),
+            opened_on=opened,
+        )
+        out: list[WireRecord] = [case]
+        for number in range(1 + index % 2):  # 1.5 hearings a case
+            out.append(self._hearing(rng, case, index, number, court))
+        for number in range(2 + index % 3):  # 3 documents a case
+            out.append(self._document(rng, case, index, number))
+        return out
+
+    def _hearing(
+        self, rng: random.Random, case: Case, index: int, number: int, court: int
+    ) -> Hearing:
+        day = TODAY + timedelta(days=rng.randint(-60, 90))
+        kind = HearingType.INDIVIDUAL if number == 1 else HearingType.MASTER
+        starts = datetime.combine(
+            day, time(14 + rng.randint(0, 7), rng.choice((0, 30))), tzinfo=UTC
+        )
+        return Hearing(
+            id=bench_id("hearing", index, number),
+            case_id=case.id,
+            courtroom_id=bench_id("courtroom", COURTS[court][0], rng.randint(1, ROOMS_PER_COURT)),
+            judge_id=case.judge_id,
+            hearing_type=kind,
+            medium=Medium.VIDEO if case.custody is Custody.DETAINED else Medium.IN_PERSON,
+            starts_at=starts,
+            duration_minutes=180 if kind is HearingType.INDIVIDUAL else 30,
+            status=HearingStatus.COMPLETED if day < TODAY else HearingStatus.SCHEDULED,
+            interpreter_language=case.language,
+        )
+
+    def _document(self, rng: random.Random, case: Case, index: int, number: int) -> Document:
+        kinds = (
+            (DocumentType.NOTICE_TO_APPEAR, "Notice to Appear", Party.DHS),
+            (DocumentType.HEARING_NOTICE, "Notice of master hearing", Party.COURT),
+            (DocumentType.APPLICATION_I589, "Form I-589, Application for Asylum", Party.RESPONDENT),
+            (DocumentType.EVIDENCE, "Evidence packet (Exhibits A-F)", Party.RESPONDENT),
+        )
+        doc_type, title, party = kinds[number]
+        pages = rng.randint(2, 40)
+        return Document(
+            id=bench_id("document", index, number),
+            case_id=case.id,
+            doc_type=doc_type,
+            title=title,
+            filer_party=party,
+            filed_on=case.opened_on + timedelta(days=number * 20),
+            pages=pages,
+            sha256=hashlib.sha256(f"bench/{index}/{number}".encode()).hexdigest(),
+            size=pages * 41_000 + rng.randint(0, 40_000),
+            status=DocumentStatus.PENDING
+            if index % 20 == 0 and number == 3
+            else DocumentStatus.ACCEPTED,
+        )
+
+
+# --- rows ----------------------------------------------------------------------------------
+
+
+def typed_row(record: WireRecord, version: int, now: datetime) -> dict[str, Any]:
+    """The typed-table row ``write_record`` makes of ``record``."""
+    return {**record.model_dump(), "version": version, "deleted": False, "updated_at": now}
+
+
+def feed_row(record: WireRecord, version: int, lookups: MemoryLookups) -> dict[str, Any]:
+    """The ``sync_record`` row ``write_record`` publishes for ``record``."""
+    placement = placement_of(record, lookups)
+    return {
+        "entity": record.entity,
+        "record_id": record.id,
+        "version": version,
+        "deleted": False,
+        "court_id": placement.court_id,
+        "case_id": placement.case_id,
+        "owner_id": placement.owner_id,
+        "audience": placement.audience.value,
+        "payload": encode_payload(record),
+    }
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def _reference_records() -> list[WireRecord]:
+    records: list[WireRecord] = []
+    for code, name, address, city, state, zone in COURTS:
+        court_id = bench_id("court", code)
+        records.append(
+            Court(
+                id=court_id,
+                code=code,
+                name=name,
+                address=address,
+                city=city,
+                state=state,
+                timezone=zone,
+            )
+        )
+        records += [
+            Courtroom(
+                id=bench_id("courtroom", code, room),
+                court_id=court_id,
+                name=f"Courtroom {room}",
+                video_capable=room % 2 == 0,
+            )
+            for room in range(1, ROOMS_PER_COURT + 1)
+        ]
+    records += [
+        AdjournmentCodeRecord(
+            id=bench_id("adjournment", c.code),
+            code=c.code,
+            description=c.description,
+            clock_effect=c.clock_effect,
+        )
+        for c in load_adjournment_codes().values()
+    ]
+    return records
+
+
+def _load_reference_and_users(factory: sessionmaker[Session]) -> tuple[list[str], int]:
+    """Courts, courtrooms, adjournment codes and accounts, through the server's code.
+    Returns the judge id of every court and the version reached."""
+    judge_ids = [bench_id("user", "judge", c[0]) for c in COURTS]
+    big = COURTS[BIG_COURT][0]
+    with write_transaction(factory) as session:
+        lookups = SessionLookups(session)
+        for record in _reference_records():
+            write_record(session, record, lookups=lookups)
+        for (code, *_), judge_id in zip(COURTS, judge_ids, strict=True):
+            create_user(
+                session,
+                username=f"judge-{code.lower()}",
+                password=PASSWORD,
+                role=Role.JUDGE,
+                display_name=f"Immigration Judge {code}",
+                court_id=bench_id("court", code),
+                user_id=judge_id,
+            )
+        create_user(
+            session,
+            username=f"clerk-{big.lower()}",
+            password=PASSWORD,
+            role=Role.CLERK,
+            display_name=f"Clerk {big}",
+            court_id=bench_id("court", big),
+            user_id=bench_id("user", "clerk", big),
+        )
+        version = int(
+            session.execute(text("SELECT version FROM server_state WHERE id = 1")).scalar_one()
+        )
+    return judge_ids, version
+
+
+def _chunks(cases: int) -> Iterator[range]:
+    for start in range(0, cases, CHUNK_CASES):
+        yield range(start, min(cases, start + CHUNK_CASES))
+
+
+def load_world(
+    factory: sessionmaker[Session],
+    cases: int,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> BenchWorld:
+    """Fill a migrated, empty database with ``cases`` cases and everything around them."""
+    judge_ids, version = _load_reference_and_users(factory)
+    first = version + 1
+    maker = CaseFactory(judge_ids)
+    lookups = MemoryLookups()
+    big_court_id = bench_id("court", COURTS[BIG_COURT][0])
+    counts = {"case": 0, "hearing": 0, "document": 0}
+    big_counts = {"case": 0, "hearing": 0, "document": 0}
+    sample: list[WireRecord] = []
+    now = utcnow()
+    for chunk in _chunks(cases):
+        typed: dict[str, list[dict[str, Any]]] = {"case": [], "hearing": [], "document": []}
+        feed: list[dict[str, Any]] = []
+        for index in chunk:
+            records = maker.records(index)
+            case = records[0]
+            assert isinstance(case, Case)
+            lookups.case_courts[case.id] = case.court_id
+            lookups.case_judges[case.id] = case.judge_id
+            for record in records:
+                version += 1
+                typed[record.entity].append(typed_row(record, version, now))
+                feed.append(feed_row(record, version, lookups))
+                counts[record.entity] += 1
+                if case.court_id == big_court_id:
+                    big_counts[record.entity] += 1
+            if index % 4999 == 0 or index == cases - 1:
+                sample += records
+        with write_transaction(factory) as session:
+            for entity in ("case", "hearing", "document"):  # parents first
+                session.execute(insert(Base.metadata.tables[entity]), typed[entity])
+            session.execute(insert(Base.metadata.tables["sync_record"]), feed)
+            session.execute(
+                text("UPDATE server_state SET version = :v WHERE id = 1"), {"v": version}
+            )
+        progress(chunk.stop, cases)
+    return BenchWorld(
+        cases=counts["case"],
+        hearings=counts["hearing"],
+        documents=counts["document"],
+        big_court_id=big_court_id,
+        judge_username=f"judge-{COURTS[BIG_COURT][0].lower()}",
+        clerk_username=f"clerk-{COURTS[BIG_COURT][0].lower()}",
+        password=PASSWORD,
+        first_bulk_version=first,
+        last_version=version,
+        big_court_counts=big_counts,
+        sample=sample,
+    )
+
+
+# --- the bulk rows are the real thing ------------------------------------------------------
+
+
+def _snapshot(session: Session, record: WireRecord) -> tuple[dict[str, Any], dict[str, Any]]:
+    table = Base.metadata.tables[record.entity]
+    typed = session.execute(select(table).where(table.c.id == record.id)).mappings().one()
+    feed_table = SyncRecord.__table__
+    feed = (
+        session.execute(
+            select(feed_table).where(
+                feed_table.c.entity == record.entity, feed_table.c.record_id == record.id
+            )
+        )
+        .mappings()
+        .one()
+    )
+    skip = {"version", "updated_at"}
+    return (
+        {k: v for k, v in typed.items() if k not in skip},
+        {k: v for k, v in feed.items() if k not in skip},
+    )
+
+
+def verify_bulk_rows(factory: sessionmaker[Session], sample: list[WireRecord]) -> int:
+    """Rewrite each sampled record with ``write_record`` in a transaction that is rolled
+    back, and assert its typed row and feed entry (payload, placement) are unchanged but
+    for version and timestamp. Returns how many records were checked."""
+    session = factory()
+    transaction = session.begin()
+    try:
+        begin_write(session)
+        lookups = SessionLookups(session)
+        for record in sample:
+            before = _snapshot(session, record)
+            write_record(session, record, lookups=lookups)
+            session.flush()
+            after = _snapshot(session, record)
+            assert before == after, (
+                f"bulk {record.entity} {record.id} differs from write_record's:\n"
+                f"  bulk:         {before}\n  write_record: {after}"
+            )
+    finally:
+        transaction.rollback()
+        session.close()
+    return len(sample)
