@@ -1,0 +1,288 @@
+"""The docket table, on screen and on paper: a read-only model over frozen
+:class:`~desktop.docket.DocketRow` values.
+
+Filtering and sorting are not done by a ``QSortFilterProxyModel`` (that calls Python once
+per row and once per comparison); the view asks :func:`filter_and_sort` for the rows and
+hands them to :meth:`DocketTableModel.set_rows`. A header click reaches
+:meth:`DocketTableModel.sort`, which re-sorts the rows it holds and remembers the key, so
+the next filter keeps the same order. :func:`export_docket_pdf` prints the same columns.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QMarginsF,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSizeF,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QPageLayout,
+    QPageSize,
+    QPdfWriter,
+    QTextDocument,
+)
+
+from desktop.docket import SORT_KEYS, DocketFilter, DocketRow, apply_filter
+
+Index = QModelIndex | QPersistentModelIndex
+
+TYPE_NAMES = {"master": "Master", "individual": "Individual", "bond": "Bond"}
+MEDIUM_NAMES = {"in_person": "In person", "video": "Video", "telephone": "Telephone"}
+CUSTODY_NAMES = {"detained": "Detained", "released": "Released", "never_detained": "Never detained"}
+STATUS_NAMES = {
+    "scheduled": "Scheduled",
+    "completed": "Completed",
+    "adjourned": "Adjourned",
+    "cancelled": "Cancelled",
+}
+
+# Columns whose order desktop.docket does not define (it sorts what clerks ask for most).
+EXTRA_SORT_KEYS: dict[str, Callable[[DocketRow], Any]] = {
+    "medium": lambda r: (r.medium, r.starts_at),
+    "adjournment_code": lambda r: (r.adjournment_code or "", r.starts_at),
+}
+
+_DETAINED_BACKGROUND = QBrush(QColor(255, 232, 228))  # a pale red any palette can read over
+_MUTED = QBrush(QColor(110, 110, 110))
+_BOLD = QFont()
+_BOLD.setBold(True)
+
+
+def format_time(row: DocketRow) -> str:
+    """Court-local start, e.g. ``Tue 01 Dec 09:00``."""
+    return f"{row.starts_at:%a %d %b %H:%M}"
+
+
+def format_language(row: DocketRow) -> str:
+    """The respondent's language, with the interpreter booked for the hearing if any."""
+    if row.interpreter_language is None:
+        return row.language
+    if row.interpreter_language == row.language:
+        return f"{row.language} (interp.)"
+    return f"{row.language} (interp. {row.interpreter_language})"
+
+
+@dataclass(frozen=True)
+class DocketColumn:
+    title: str
+    sort_key: str
+    text: Callable[[DocketRow], str]
+    sample: str = ""  # typical widest text, to size the column without measuring every row
+
+
+COLUMNS: tuple[DocketColumn, ...] = (
+    DocketColumn("Time", "time", format_time, "Wed 30 Dec 00:00"),
+    DocketColumn("A-number", "a_number", lambda r: r.a_number_display, "A000-000-000"),
+    DocketColumn("Respondent", "respondent", lambda r: r.respondent),
+    DocketColumn(
+        "Type", "type", lambda r: TYPE_NAMES.get(r.hearing_type, r.hearing_type), "Individual"
+    ),
+    DocketColumn("Medium", "medium", lambda r: MEDIUM_NAMES.get(r.medium, r.medium), "Telephone"),
+    DocketColumn("Courtroom", "courtroom", lambda r: r.courtroom, "Courtroom 10"),
+    DocketColumn("Judge", "judge", lambda r: r.judge, "Immigration Judge Brennan"),
+    DocketColumn("Language", "language", format_language, "Portuguese (interp.)"),
+    DocketColumn(
+        "Custody", "custody", lambda r: CUSTODY_NAMES.get(r.custody, r.custody), "Never detained"
+    ),
+    DocketColumn("Status", "status", lambda r: STATUS_NAMES.get(r.status, r.status), "Scheduled"),
+    DocketColumn("Adj. code", "adjournment_code", lambda r: r.adjournment_code or "", "Adj. code"),
+)
+RESPONDENT_COLUMN = 2
+CUSTODY_COLUMN = 8
+STATUS_COLUMN = 9
+
+
+def filter_and_sort(
+    rows: Sequence[DocketRow],
+    wanted: DocketFilter,
+    sort_key: str = "time",
+    descending: bool = False,
+) -> list[DocketRow]:
+    """The rows ``wanted`` selects, in the order of ``sort_key`` (a column's key)."""
+    if sort_key in SORT_KEYS:
+        return apply_filter(rows, wanted, sort=sort_key, descending=descending)
+    selected = apply_filter(rows, wanted)
+    selected.sort(key=EXTRA_SORT_KEYS[sort_key], reverse=descending)
+    return selected
+
+
+def sort_rows(rows: list[DocketRow], sort_key: str, descending: bool) -> None:
+    """Sort ``rows`` in place by a column's key."""
+    key = SORT_KEYS.get(sort_key) or EXTRA_SORT_KEYS[sort_key]
+    rows.sort(key=key, reverse=descending)
+
+
+def row_tooltip(row: DocketRow) -> str:
+    kind = TYPE_NAMES.get(row.hearing_type, row.hearing_type)
+    lines = [
+        f"{row.respondent} — {row.a_number_display}",
+        f"{kind} hearing, {format_time(row)}, {row.duration_minutes} min, "
+        f"{MEDIUM_NAMES.get(row.medium, row.medium).lower()}",
+        f"{row.courtroom or 'No courtroom'} · {row.judge or 'No judge assigned'}",
+        f"Nationality: {row.nationality} · Language: {row.language}",
+        f"Interpreter: {row.interpreter_language}"
+        if row.interpreter_language
+        else "No interpreter booked",
+        f"Custody: {CUSTODY_NAMES.get(row.custody, row.custody)}",
+    ]
+    if row.adjournment_code:
+        lines.append(f"Adjourned, code {row.adjournment_code}")
+    return "\n".join(lines)
+
+
+class DocketTableModel(QAbstractTableModel):
+    """Read-only docket rows; ``Qt.UserRole`` gives the :class:`DocketRow` itself."""
+
+    sort_changed = Signal(str, bool)  # column key, descending
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[DocketRow] = []
+        self.sort_key = "time"
+        self.descending = False
+
+    # -- data -------------------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[DocketRow]) -> None:
+        """Show ``rows`` as given (callers sort them by :attr:`sort_key`)."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[DocketRow]:
+        return list(self._rows)
+
+    def row_at(self, index: Index) -> DocketRow | None:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        return self._rows[index.row()]
+
+    def row_of(self, hearing_id: str) -> int:
+        """The row showing ``hearing_id``, or -1."""
+        return next((i for i, r in enumerate(self._rows) if r.hearing_id == hearing_id), -1)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self.row_at(index)
+        if row is None or not 0 <= index.column() < len(COLUMNS):
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[column].text(row)
+        if role == Qt.ItemDataRole.UserRole:
+            return row
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row_tooltip(row)
+        if role == Qt.ItemDataRole.BackgroundRole and row.custody == "detained":
+            return _DETAINED_BACKGROUND
+        if role == Qt.ItemDataRole.ForegroundRole and row.status in ("cancelled", "adjourned"):
+            return _MUTED
+        if (
+            role == Qt.ItemDataRole.FontRole
+            and column == CUSTODY_COLUMN
+            and row.custody == "detained"
+        ):
+            return _BOLD
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return super().headerData(section, orientation, role)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section].title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Sort by {COLUMNS[section].title.lower()} (click again to reverse)"
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    # -- sorting ----------------------------------------------------------------------------
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Re-sort the rows shown by ``column`` and remember it for the next filter."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.sort_key = COLUMNS[column].sort_key
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        ids = [self._rows[i.row()].hearing_id for i in old]
+        sort_rows(self._rows, self.sort_key, self.descending)
+        where = {r.hearing_id: n for n, r in enumerate(self._rows)}
+        self.changePersistentIndexList(
+            old, [self.index(where[h], i.column()) for h, i in zip(ids, old, strict=True)]
+        )
+        self.layoutChanged.emit()
+        self.sort_changed.emit(self.sort_key, self.descending)
+
+
+def docket_html(rows: Sequence[DocketRow], title: str) -> str:
+    """The docket as an HTML table for QTextDocument (detained rows tinted, as on screen)."""
+    esc = html.escape
+    head = "".join(f"<th align=left>{esc(c.title)}</th>" for c in COLUMNS)
+    body = []
+    for row in rows:
+        tint = ' bgcolor="#ffe8e4"' if row.custody == "detained" else ""
+        cells = "".join(
+            f"<td>{esc(c.text(row))}</td>"
+            if n == RESPONDENT_COLUMN
+            else f"<td><nobr>{esc(c.text(row))}</nobr></td>"
+            for n, c in enumerate(COLUMNS)
+        )
+        body.append(f"<tr{tint}>{cells}</tr>")
+    count = f"{len(rows)} hearing{'' if len(rows) == 1 else 's'}"
+    printed = datetime.now().astimezone().strftime("%a %d %b %Y %H:%M")
+    return (
+        f"<h3>{esc(title)}</h3><p>{count} · printed {esc(printed)} · "
+        "shaded rows are detained</p>"
+        '<table border="0.5" cellspacing="0" cellpadding="2" width="100%">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def export_docket_pdf(rows: Sequence[DocketRow], path: str | Path, title: str) -> None:
+    """Write ``rows`` as a landscape Letter PDF docket at ``path`` (needs a QGuiApplication;
+    long dockets run over pages, the header row repeated on each)."""
+    writer = QPdfWriter(str(path))
+    writer.setTitle(title)
+    writer.setCreator("ECAS")
+    writer.setResolution(300)
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
+    writer.setPageOrientation(QPageLayout.Orientation.Landscape)
+    writer.setPageMargins(QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter)
+    document = QTextDocument()
+    document.documentLayout().setPaintDevice(writer)  # lay text out at the PDF's resolution
+    document.setDefaultFont(QFont("Sans Serif", 8))
+    document.setHtml(docket_html(rows, title))
+    page = writer.pageLayout().paintRectPixels(writer.resolution())
+    document.setPageSize(QSizeF(page.size()))  # a set size: no extra margins from print_
+    document.print_(writer)

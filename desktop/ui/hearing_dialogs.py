@@ -1,0 +1,323 @@
+"""The clerk's hearing dialogs: reschedule (with a live clash check) and adjourn (with the
+asylum-clock note shown before saving). Both change records only through ``ctx.save``.
+
+A clash does not block: master calendars are double-booked on purpose, and a clerk may
+know the other hearing is about to move. So each clash is listed in red and the save
+button stays disabled until the clerk ticks "Schedule anyway" — a deliberate act that
+Enter alone cannot do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from PySide6.QtCore import QDate, Qt, QTime, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from common.adjournment import load_adjournment_codes
+from common.wire import Hearing, WireRecord
+from desktop.clerk_actions import Adjournment, Clash, adjourn, find_clashes, reschedule
+from desktop.docket import DocketRow
+from desktop.ui.context import DesktopContext
+from desktop.ui.docket_model import TYPE_NAMES, format_time
+
+ERROR_STYLE = "color: #b00020;"
+EFFECT_WORDS = {"stops": "clock stops", "runs": "clock runs", "neutral": "clock unchanged"}
+
+
+def courtrooms_of(rows: Sequence[DocketRow]) -> list[tuple[str, str]]:
+    """(id, name) of the courtrooms the docket uses, by name."""
+    rooms = {r.courtroom_id: r.courtroom for r in rows if r.courtroom_id}
+    return sorted(rooms.items(), key=lambda item: item[1])
+
+
+def next_weekday(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+class ClashPanel(QWidget):
+    """The clashes in red, and the box a clerk ticks to schedule anyway."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.messages = QLabel()
+        self.messages.setStyleSheet(ERROR_STYLE)
+        self.messages.setWordWrap(True)
+        self.messages.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.anyway = QCheckBox("Schedule anyway")
+        self.anyway.setToolTip("The clash is known (e.g. a batched master calendar)")
+        self.anyway.toggled.connect(self.changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.messages)
+        layout.addWidget(self.anyway)
+        self._shown: list[str] = []
+        self.show_clashes([])
+
+    def show_clashes(self, clashes: Sequence[Clash]) -> None:
+        texts = [c.message() for c in clashes]
+        if texts != self._shown:  # a different clash must be acknowledged afresh
+            self.anyway.setChecked(False)
+        self._shown = texts
+        self.messages.setText("\n".join(f"Clash: {t}" for t in texts))
+        self.messages.setVisible(bool(texts))
+        self.anyway.setVisible(bool(texts))
+        self.changed.emit()
+
+    @property
+    def clashes_text(self) -> str:
+        return self.messages.text()
+
+    @property
+    def acknowledged(self) -> bool:
+        return not self._shown or self.anyway.isChecked()
+
+
+class _HearingDialog(QDialog):
+    """What both dialogs share: the hearing's summary, date and time in court-local time,
+    the clash panel, and saving through the context."""
+
+    saved = Signal()
+
+    def __init__(
+        self,
+        ctx: DesktopContext,
+        hearing: Hearing,
+        docket_rows: Sequence[DocketRow],
+        parent: QWidget | None,
+        ok_text: str,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.hearing = hearing
+        self.docket_rows = list(docket_rows)
+        own = next((r for r in self.docket_rows if r.hearing_id == hearing.id), None)
+        self.row = own
+        self.zone: tzinfo = (
+            own.starts_at.tzinfo if own else hearing.starts_at.tzinfo
+        ) or hearing.starts_at.astimezone().tzinfo  # type: ignore[assignment]
+        self.form = QFormLayout()
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.time_edit = QTimeEdit()
+        self.time_edit.setDisplayFormat("HH:mm")
+        self.clash_panel = ClashPanel()
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(ok_text)
+        self.buttons.accepted.connect(self._on_ok)
+        self.buttons.rejected.connect(self.reject)
+        layout = self.box = QVBoxLayout(self)
+        summary = QLabel(self._summary())
+        summary.setWordWrap(True)
+        layout.addWidget(summary)
+        layout.addLayout(self.form)
+        layout.addWidget(self.clash_panel)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.clash_panel.changed.connect(self._update_ok)
+        self.setMinimumWidth(560)
+
+    def _summary(self) -> str:
+        row = self.row
+        if row is None:
+            return f"Hearing on {self.hearing.starts_at.astimezone(self.zone):%a %d %b %H:%M}"
+        kind = TYPE_NAMES.get(row.hearing_type, row.hearing_type)
+        return (
+            f"<b>{row.respondent}</b> ({row.a_number_display})<br>{kind} hearing, "
+            f"{format_time(row)}, {row.duration_minutes} min — {row.courtroom}, "
+            f"{row.judge}"
+        )
+
+    def set_start(self, local: datetime) -> None:
+        """Show ``local`` (court time) in the date and time edits."""
+        self.date_edit.setDate(QDate(local.year, local.month, local.day))
+        self.time_edit.setTime(QTime(local.hour, local.minute))
+
+    def chosen_start(self) -> datetime:
+        """The start the clerk picked, in the court's time zone."""
+        day: date = self.date_edit.date().toPython()  # type: ignore[assignment]
+        clock: time = self.time_edit.time().toPython()  # type: ignore[assignment]
+        return datetime.combine(day, clock.replace(second=0, microsecond=0), tzinfo=self.zone)
+
+    def records(self) -> list[WireRecord] | None:
+        """What OK saves, or None when the choice is not valid."""
+        raise NotImplementedError
+
+    def _update_ok(self) -> None:
+        self.ok_button.setEnabled(self.records() is not None and self.clash_panel.acknowledged)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to show every clash and the whole note (wrapped labels need height for the
+        dialog's width, which a shown window does not recompute by itself)."""
+        self.box.activate()
+        needed = (
+            self.box.totalHeightForWidth(self.width())
+            if self.box.hasHeightForWidth()
+            else self.box.totalSizeHint().height()
+        )
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
+    def _on_ok(self) -> None:
+        records = self.records()
+        if records is None or not self.clash_panel.acknowledged:
+            return
+        self.buttons.setEnabled(False)
+        self.error.hide()
+        self.ctx.save(records, self._on_saved, self._on_failed)
+
+    def _on_saved(self) -> None:
+        self.saved.emit()
+        self.accept()
+
+    def _on_failed(self, err: Exception) -> None:
+        self.buttons.setEnabled(True)
+        self.error.setText(f"Not saved: {err}")
+        self.error.show()
+
+
+class RescheduleDialog(_HearingDialog):
+    """Move a hearing to another court-local date, time or courtroom."""
+
+    def __init__(
+        self,
+        ctx: DesktopContext,
+        hearing: Hearing,
+        docket_rows: Sequence[DocketRow],
+        parent: QWidget | None = None,
+        *,
+        courtrooms: Sequence[tuple[str, str]] | None = None,
+    ) -> None:
+        super().__init__(ctx, hearing, docket_rows, parent, "Reschedule")
+        self.setWindowTitle("Reschedule hearing")
+        self.courtroom_combo = QComboBox()
+        for room_id, name in courtrooms or courtrooms_of(self.docket_rows):
+            self.courtroom_combo.addItem(name, room_id)
+        current = self.courtroom_combo.findData(hearing.courtroom_id)
+        if current < 0 and hearing.courtroom_id:
+            self.courtroom_combo.addItem("(current courtroom)", hearing.courtroom_id)
+            current = self.courtroom_combo.count() - 1
+        self.courtroom_combo.setCurrentIndex(max(current, 0))
+        language = hearing.interpreter_language
+        self.interpreter = QLabel(
+            f"{language} — tell the interpreter unit the new time." if language else "None booked"
+        )
+        self.form.addRow("&Date:", self.date_edit)
+        self.form.addRow("&Time (court):", self.time_edit)
+        self.form.addRow("C&ourtroom:", self.courtroom_combo)
+        self.form.addRow("Interpreter:", self.interpreter)
+        self.set_start(hearing.starts_at.astimezone(self.zone))
+        for signal in (
+            self.date_edit.dateChanged,
+            self.time_edit.timeChanged,
+            self.courtroom_combo.currentIndexChanged,
+        ):
+            signal.connect(self._check)
+        self._check()
+
+    def proposed(self) -> Hearing:
+        room = self.courtroom_combo.currentData()
+        return reschedule(self.hearing, self.chosen_start(), str(room) if room else None)
+
+    def records(self) -> list[WireRecord] | None:
+        return [self.proposed()]
+
+    def _check(self) -> None:
+        self.clash_panel.show_clashes(find_clashes(self.proposed(), self.docket_rows))
+
+
+class AdjournDialog(_HearingDialog):
+    """Adjourn a hearing with an Appendix O code and schedule the next one; the effect on
+    the asylum clock is shown before anything is saved."""
+
+    def __init__(
+        self,
+        ctx: DesktopContext,
+        hearing: Hearing,
+        docket_rows: Sequence[DocketRow],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(ctx, hearing, docket_rows, parent, "Adjourn")
+        self.setWindowTitle("Adjourn hearing")
+        self.code_combo = QComboBox()
+        for entry in load_adjournment_codes().values():
+            effect = EFFECT_WORDS.get(entry.clock_effect.value, entry.clock_effect.value)
+            self.code_combo.addItem(f"{entry.code} — {entry.description} ({effect})", entry.code)
+        self.code_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.code_combo.setCurrentIndex(-1)
+        self.code_combo.setPlaceholderText("Choose an adjournment code")
+        self.clock_note = QLabel()
+        self.clock_note.setWordWrap(True)
+        self.form.addRow("Adjournment &code:", self.code_combo)
+        self.form.addRow("Next hearing &date:", self.date_edit)
+        self.form.addRow("Next hearing &time:", self.time_edit)
+        # Below the form, full width: a wrapped label in a form row gets too little height.
+        self.box.insertWidget(2, self.clock_note)
+        local = hearing.starts_at.astimezone(self.zone)
+        self.set_start(
+            datetime.combine(
+                next_weekday(local.date() + timedelta(days=28)), local.time(), tzinfo=self.zone
+            )
+        )
+        for signal in (
+            self.date_edit.dateChanged,
+            self.time_edit.timeChanged,
+            self.code_combo.currentIndexChanged,
+        ):
+            signal.connect(self._check)
+        self._check()
+
+    def adjournment(self) -> Adjournment | None:
+        """The records and clock note for the current choice; None with no code chosen."""
+        code = self.code_combo.currentData()
+        if not code:
+            return None
+        return adjourn(self.hearing, str(code), self.chosen_start(), None)
+
+    def records(self) -> list[WireRecord] | None:
+        try:
+            result = self.adjournment()
+        except ValueError:
+            return None
+        return None if result is None else [result.adjourned, result.next_hearing]
+
+    def _check(self) -> None:
+        try:
+            result = self.adjournment()
+        except ValueError as err:  # the next hearing is before this one
+            self.clock_note.setText(str(err).capitalize())
+            self.clock_note.setStyleSheet(ERROR_STYLE)
+            self.clash_panel.show_clashes([])
+            return
+        self.clock_note.setStyleSheet("")
+        if result is None:
+            self.clock_note.setText("Choose a code to see its effect on the clock.")
+            self.clash_panel.show_clashes([])
+            return
+        self.clock_note.setText(result.clock_note)
+        self.clash_panel.show_clashes(find_clashes(result.next_hearing, self.docket_rows))
