@@ -99,6 +99,8 @@ class Lookups(Protocol):
 
     def case_court(self, case_id: str) -> str | None: ...
 
+    def case_judge(self, case_id: str) -> str | None: ...
+
     def document_case(self, document_id: str) -> str | None: ...
 
     def practitioner_case_ids(self, user_id: str) -> Collection[str]: ...
@@ -366,7 +368,8 @@ def _rule_order(p: Principal, old: WireRecord | None, new: WireRecord | None,
     if denied:
         return denied
     if new.status is not OrderStatus.DRAFT:
-        if p.role is not Role.JUDGE or new.judge_id != p.id:
+        if p.role is not Role.JUDGE or p.id != new.judge_id \
+                or p.id != lookups.case_judge(new.case_id):
             return "only the judge of the case signs an order"
         if new.signed_by != p.id:
             return "the signer must be the signing judge"

@@ -54,6 +54,9 @@ class SessionLookups:
                 select(CaseRow.court_id).where(CaseRow.id == case_id))
         return self._case_court[case_id]
 
+    def case_judge(self, case_id: str) -> str | None:
+        return self._session.scalar(select(CaseRow.judge_id).where(CaseRow.id == case_id))
+
     def document_case(self, document_id: str) -> str | None:
         return self._session.scalar(
             select(DocumentRow.case_id).where(DocumentRow.id == document_id))

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 from sqlalchemy import select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from common.protocol import Mutation, MutationOp, MutationResult, MutationStatus, PushRequest
@@ -75,10 +75,12 @@ def pull(session: Session, principal: Principal, since: str | None, limit: int) 
     lookups = SessionLookups(session)
     scope = _scope_digest(principal, lookups)
     start, reset = 0, False
+    top = int(session.execute(text("SELECT version FROM server_state WHERE id = 1")).scalar_one())
     if since:
         cursor = Cursor.decode(since)
+        if cursor.version > top:  # forged, or from before this server was restored
+            raise CursorError("the cursor is ahead of this server; start again without `since`")
         start, reset = (cursor.version, False) if cursor.scope == scope else (0, True)
-    top = int(session.execute(text("SELECT version FROM server_state WHERE id = 1")).scalar_one())
     rows = session.execute(
         select(SyncRecord.entity, SyncRecord.record_id, SyncRecord.version,
                SyncRecord.deleted, SyncRecord.payload)
@@ -201,10 +203,13 @@ def _apply_in_savepoint(session: Session, pusher: _Pusher, m: Mutation,
     try:
         result = pusher.apply(m)
         session.flush()
-    except IntegrityError as err:
+    # A broken constraint, or a value the column can't hold (sqlite3 raises OverflowError
+    # for integers beyond 64 bits): this mutation is refused, the others still apply.
+    except (IntegrityError, DataError, OverflowError) as err:
         savepoint.rollback()
         pusher.lookups.forget()
-        result = _rejected(m, f"the database refused the change ({type(err.orig).__name__})")
+        cause = type(getattr(err, "orig", err)).__name__
+        result = _rejected(m, f"the database refused the change ({cause})")
     else:
         if result.status is not MutationStatus.APPLIED:
             savepoint.rollback()

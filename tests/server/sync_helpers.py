@@ -1,0 +1,235 @@
+"""Builders of valid records and small database probes for the sync tests.
+
+Every builder returns fresh ids, so tests sharing the seeded server don't disturb each
+other. Data are wire dicts (``common.wire``); push them with ``tests.conftest.mutation``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select, text
+
+from sync_server.demo.seed import demo_id
+from sync_server.models import ENTITY_TABLES, Blob, CaseRow, DocumentRow
+from sync_server.services.records import row_to_record
+from tests.conftest import Api, court_id, mutation, user_id
+
+SFR, NYB, HOU = court_id("SFR"), court_id("NYB"), court_id("HOU")
+NOW = "2026-11-27T15:00:00Z"
+_codes = itertools.count(1)
+
+
+@dataclass
+class TokenBook:
+    """Access tokens of demo users, signed in once per test module."""
+
+    api: Api
+    _tokens: dict[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, username: str) -> str:
+        if username not in self._tokens:
+            self._tokens[username] = self.api.login(username)
+        return self._tokens[username]
+
+
+def stored(app: Flask, entity: str, record_id: str) -> tuple[dict[str, Any], int, bool] | None:
+    """A record as the server holds it: (wire data, version, deleted), or None."""
+    with app.extensions["ecas"].factory() as session:
+        row = session.get(ENTITY_TABLES[entity], record_id)
+        if row is None:
+            return None
+        data = row_to_record(entity, row).model_dump(mode="json")
+        return data, row.version, row.deleted
+
+
+def version_of(app: Flask, entity: str, record_id: str) -> int:
+    record = stored(app, entity, record_id)
+    assert record is not None, f"no {entity} {record_id}"
+    return record[1]
+
+
+def server_version(app: Flask) -> int:
+    with app.extensions["ecas"].factory() as session:
+        return int(
+            session.execute(text("SELECT version FROM server_state WHERE id = 1")).scalar_one()
+        )
+
+
+def case_ids(app: Flask, *courts: str) -> set[str]:
+    with app.extensions["ecas"].factory() as session:
+        query = select(CaseRow.id).where(CaseRow.deleted.is_(False))
+        if courts:
+            query = query.where(CaseRow.court_id.in_(courts))
+        return set(session.scalars(query))
+
+
+def a_blob(app: Flask) -> tuple[str, int]:
+    """(sha256, size) of a document body the server holds."""
+    with app.extensions["ecas"].factory() as session:
+        blob = session.scalars(select(Blob).order_by(Blob.sha256).limit(1)).one()
+        return blob.sha256, blob.size
+
+
+def a_document(app: Flask, case_id: str) -> dict[str, Any]:
+    """Wire data of an accepted document of ``case_id``."""
+    with app.extensions["ecas"].factory() as session:
+        row = session.scalars(
+            select(DocumentRow)
+            .where(DocumentRow.case_id == case_id, DocumentRow.status == "accepted")
+            .order_by(DocumentRow.id)
+            .limit(1)
+        ).one()
+        return row_to_record("document", row).model_dump(mode="json")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def case_data(court: str, *, judge: str | None = None, status: str = "pending") -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "a_number": f"3{random.randrange(10**8):08d}",
+        "court_id": court,
+        "judge_id": user_id(judge) if judge else None,
+        "case_type": "removal",
+        "status": status,
+        "custody": "never_detained",
+        "respondent_first_name": "Ana",
+        "respondent_last_name": "Tester",
+        "nationality": "Peru",
+        "language": "Spanish",
+        "opened_on": "2026-10-01",
+    }
+
+
+def hearing_data(case_id: str, court_code: str = "SFR") -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "case_id": case_id,
+        "courtroom_id": demo_id("courtroom", court_code, 1),
+        "judge_id": None,
+        "hearing_type": "master",
+        "medium": "in_person",
+        "starts_at": "2026-12-01T17:00:00Z",
+        "duration_minutes": 30,
+        "status": "scheduled",
+    }
+
+
+def document_data(
+    app: Flask, case_id: str, *, filer: str | None = None, status: str = "accepted"
+) -> dict[str, Any]:
+    sha256, size = a_blob(app)
+    return {
+        "id": new_id(),
+        "case_id": case_id,
+        "doc_type": "evidence",
+        "title": "Exhibit G",
+        "filer_id": user_id(filer) if filer else None,
+        "filer_party": "practitioner" if filer else "respondent",
+        "filed_on": "2026-11-20",
+        "pages": 1,
+        "sha256": sha256,
+        "size": size,
+        "status": status,
+    }
+
+
+def annotation_data(
+    document: dict[str, Any], author: str, *, visibility: str = "private"
+) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "document_id": document["id"],
+        "document_sha256": document["sha256"],
+        "author_id": user_id(author),
+        "visibility": visibility,
+        "kind": "highlight",
+        "page": 0,
+        "geometry": {"rect": [72, 72, 300, 90]},
+        "comment": "check the date",
+        "created_at": NOW,
+    }
+
+
+def order_data(case_id: str, judge: str) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "case_id": case_id,
+        "judge_id": user_id(judge),
+        "template": "removal_order",
+        "template_version": "1",
+        "status": "draft",
+        "body": "The respondent is ordered removed.",
+    }
+
+
+def signed(order: dict[str, Any], signer: str) -> dict[str, Any]:
+    return {**order, "status": "signed", "signed_by": user_id(signer), "signed_at": NOW}
+
+
+def filing_data(case_id: str, court: str, filer: str, kind: str = "document") -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "case_id": case_id,
+        "court_id": court,
+        "filer_id": user_id(filer),
+        "kind": kind,
+        "status": "pending",
+        "submitted_at": NOW,
+    }
+
+
+def representation_data(
+    case_id: str, practitioner: str, *, status: str = "pending"
+) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "case_id": case_id,
+        "practitioner_id": user_id(practitioner),
+        "form": "eoir_28",
+        "scope": "all_proceedings",
+        "status": status,
+        "accepted_on": "2026-11-27" if status == "accepted" else None,
+    }
+
+
+def courtroom_data(court: str) -> dict[str, Any]:
+    return {"id": new_id(), "court_id": court, "name": "Courtroom 9", "video_capable": True}
+
+
+def adjournment_code_data() -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "code": f"Z{next(_codes):03d}",
+        "description": "Test code",
+        "clock_effect": "runs",
+    }
+
+
+def push_one(
+    api: Api, token: str, entity: str, data: dict[str, Any], *, base_version: int | None = None
+) -> dict[str, Any]:
+    """Push one upsert; returns its result."""
+    (result,) = api.push(token, mutation(entity, data, base_version=base_version))
+    return result
+
+
+def applied(
+    api: Api, token: str, entity: str, data: dict[str, Any], *, base_version: int | None = None
+) -> int:
+    """Push one upsert that must apply; returns the new version."""
+    result = push_one(api, token, entity, data, base_version=base_version)
+    assert result["status"] == "applied", result
+    return int(result["version"])
+
+
+def by_entity(changes: list[dict[str, Any]], entity: str) -> dict[str, dict[str, Any]]:
+    return {c["id"]: c for c in changes if c["entity"] == entity}

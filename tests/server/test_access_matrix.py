@@ -1,0 +1,263 @@
+"""Who may call which endpoint, and who may write which entity: two explicit tables.
+
+The endpoint table must name every route of the app, so a new endpoint without a row fails
+here until someone decides who may call it (mirroring ``sync_server.policy.allows``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.test import TestResponse
+
+from common.wire import ENTITY_SCHEMAS
+from sync_server.demo.seed import demo_id
+from tests.conftest import DEMO_PASSWORD, Api, mutation, user_id
+from tests.server.sync_helpers import (
+    SFR,
+    TokenBook,
+    a_document,
+    adjournment_code_data,
+    annotation_data,
+    courtroom_data,
+    document_data,
+    filing_data,
+    hearing_data,
+    new_id,
+    order_data,
+    representation_data,
+    stored,
+)
+
+USERS = {
+    "judge": "judge1",
+    "clerk": "clerk1",
+    "court_admin": "admin1",
+    "eoir_staff": "eoir1",
+    "attorney": "attorney1",
+    "accredited_rep": "rep1",
+    "dhs": "dhs1",
+}
+ANONYMOUS = "anonymous"
+SIGNED_IN = frozenset(USERS)
+EVERYONE = SIGNED_IN | {ANONYMOUS}
+WRITERS = SIGNED_IN - {"eoir_staff"}
+
+ENDPOINT_ACCESS: dict[str, frozenset[str]] = {
+    "auth.login": EVERYONE,
+    "auth.refresh": EVERYONE,
+    "auth.logout": SIGNED_IN,
+    "sync.changes": SIGNED_IN,
+    "sync.push": WRITERS,
+    "blobs.start_upload": WRITERS,
+    "blobs.upload_offset": WRITERS,
+    "blobs.append_upload": WRITERS,
+    "blobs.download": SIGNED_IN,
+    "meta.healthz": EVERYONE,
+    "meta.openapi": EVERYONE,
+    "static": EVERYONE,
+}
+
+Call = Callable[[Api, dict[str, str]], TestResponse]
+
+
+def _refresh(api: Api, headers: dict[str, str]) -> TestResponse:
+    login = api.client.post(
+        "/api/v1/auth/login", json={"username": "rep1", "password": DEMO_PASSWORD}
+    )
+    body = {"refresh_token": login.get_json()["refresh_token"]}
+    return api.client.post("/api/v1/auth/refresh", json=body, headers=headers)
+
+
+# One harmless request per endpoint: allowed callers get a 2xx or a 4xx about the request.
+CALLS: dict[str, Call] = {
+    "auth.login": lambda api, h: api.client.post(
+        "/api/v1/auth/login", json={"username": "rep1", "password": DEMO_PASSWORD}, headers=h
+    ),
+    "auth.refresh": _refresh,
+    "auth.logout": lambda api, h: api.client.post("/api/v1/auth/logout", headers=h),
+    "sync.changes": lambda api, h: api.client.get("/api/v1/sync/changes?limit=1", headers=h),
+    "sync.push": lambda api, h: api.client.post("/api/v1/sync/push", json={}, headers=h),
+    "blobs.start_upload": lambda api, h: api.client.post(
+        "/api/v1/blobs/uploads", json={}, headers=h
+    ),
+    "blobs.upload_offset": lambda api, h: api.client.head(
+        f"/api/v1/blobs/uploads/{uuid.uuid4()}", headers=h
+    ),
+    "blobs.append_upload": lambda api, h: api.client.patch(
+        f"/api/v1/blobs/uploads/{uuid.uuid4()}", data=b"x", headers=h
+    ),
+    "blobs.download": lambda api, h: api.client.get(f"/api/v1/blobs/{'0' * 64}", headers=h),
+    "meta.healthz": lambda api, h: api.client.get("/healthz", headers=h),
+    "meta.openapi": lambda api, h: api.client.get("/api/openapi.json", headers=h),
+    "static": lambda api, h: api.client.get("/static/nothing.css", headers=h),
+}
+
+
+@pytest.fixture(scope="module")
+def tokens(seeded_app: Flask) -> TokenBook:
+    return TokenBook(Api(seeded_app.test_client()))
+
+
+def test_every_endpoint_has_a_row(seeded_app: Flask) -> None:
+    routed = {rule.endpoint for rule in seeded_app.url_map.iter_rules()}
+    assert routed == set(ENDPOINT_ACCESS) == set(CALLS)
+
+
+@pytest.mark.parametrize("role", sorted(EVERYONE))
+@pytest.mark.parametrize("endpoint", sorted(ENDPOINT_ACCESS))
+def test_endpoint_access(api: Api, tokens: TokenBook, endpoint: str, role: str) -> None:
+    headers = {} if role == ANONYMOUS else api.headers(tokens[USERS[role]])
+    status = CALLS[endpoint](api, headers).status_code
+
+    if role in ENDPOINT_ACCESS[endpoint]:
+        assert status < 500 and status not in (401, 403), status
+    else:
+        assert status == (401 if role == ANONYMOUS else 403)
+
+
+# --- writes -------------------------------------------------------------------------------
+
+Build = Callable[[Flask, str, str], tuple[str, dict[str, Any], int | None]]
+"""(app, the acting username, a case attorney1 appears in) -> (entity, data, base)."""
+
+
+def _user_profile(app: Flask, actor: str, case: str) -> tuple[str, dict[str, Any], int | None]:
+    data, version, _ = stored(app, "user_profile", user_id("clerk2")) or ({}, None, False)
+    return "user_profile", data, version
+
+
+def _case(app: Flask, actor: str, case: str) -> tuple[str, dict[str, Any], int | None]:
+    # An unchanged save of an existing case: the matrix adds no case to the shared server.
+    data, version, _ = stored(app, "case", case) or ({}, None, False)
+    return "case", data, version
+
+
+def _service_record(app: Flask, actor: str, case: str) -> tuple[str, dict[str, Any], None]:
+    return (
+        "service_record",
+        {
+            "id": new_id(),
+            "case_id": case,
+            "document_id": a_document(app, case)["id"],
+            "party": "respondent",
+            "served_at": "2026-11-27T15:00:00Z",
+        },
+        None,
+    )
+
+
+def _court(app: Flask, actor: str, case: str) -> tuple[str, dict[str, Any], None]:
+    return (
+        "court",
+        {
+            "id": new_id(),
+            "code": "TST",
+            "name": "Test Immigration Court",
+            "address": "1 Main St",
+            "city": "Testville",
+            "state": "TX",
+            "timezone": "America/Chicago",
+        },
+        None,
+    )
+
+
+WRITE_CASES: dict[str, tuple[Build, frozenset[str]]] = {
+    "court": (_court, frozenset()),
+    "courtroom": (
+        lambda app, actor, case: ("courtroom", courtroom_data(SFR), None),
+        frozenset({"court_admin"}),
+    ),
+    "user_profile": (_user_profile, frozenset({"court_admin"})),
+    "case": (_case, frozenset({"clerk"})),
+    "representation": (
+        lambda app, actor, case: ("representation", representation_data(case, "attorney2"), None),
+        frozenset({"clerk"}),
+    ),
+    "hearing": (
+        lambda app, actor, case: ("hearing", hearing_data(case), None),
+        frozenset({"clerk"}),
+    ),
+    "document": (
+        lambda app, actor, case: (
+            "document",
+            document_data(app, case, filer=actor, status="pending"),
+            None,
+        ),
+        frozenset({"clerk", "attorney", "dhs"}),
+    ),
+    "annotation": (
+        lambda app, actor, case: (
+            "annotation",
+            annotation_data(a_document(app, case), actor),
+            None,
+        ),
+        frozenset({"judge", "clerk", "court_admin"}),
+    ),
+    "order": (
+        lambda app, actor, case: ("order", order_data(case, "judge1"), None),
+        frozenset({"judge", "clerk"}),
+    ),
+    "filing": (
+        lambda app, actor, case: ("filing", filing_data(case, SFR, actor), None),
+        frozenset({"clerk", "attorney", "dhs"}),
+    ),
+    "service_record": (_service_record, frozenset({"clerk"})),
+    "rop_request": (
+        lambda app, actor, case: (
+            "rop_request",
+            {
+                "id": new_id(),
+                "case_id": case,
+                "requester_id": user_id(actor),
+                "requested_at": "2026-11-27T15:00:00Z",
+            },
+            None,
+        ),
+        frozenset({"judge", "clerk", "court_admin", "attorney", "dhs"}),
+    ),
+    "adjournment_code": (
+        lambda app, actor, case: ("adjournment_code", adjournment_code_data(), None),
+        frozenset({"court_admin"}),
+    ),
+}
+
+
+ATTORNEY_CASE = demo_id("case", 12)  # SFR; attorney1's EOIR-28 there is accepted
+
+
+def test_every_entity_has_a_write_row(seeded_app: Flask) -> None:
+    assert set(WRITE_CASES) == set(ENTITY_SCHEMAS)
+    appearance = stored(seeded_app, "representation", demo_id("representation", 12))
+    assert appearance is not None
+    assert appearance[0]["case_id"] == ATTORNEY_CASE
+    assert appearance[0]["practitioner_id"] == user_id("attorney1")
+    assert appearance[0]["status"] == "accepted"
+
+
+@pytest.mark.parametrize("role", sorted(SIGNED_IN))
+@pytest.mark.parametrize("entity", sorted(WRITE_CASES))
+def test_write_access(
+    api: Api, tokens: TokenBook, seeded_app: Flask, entity: str, role: str
+) -> None:
+    build, writers = WRITE_CASES[entity]
+    kind, data, base = build(seeded_app, USERS[role], ATTORNEY_CASE)
+    response = api.client.post(
+        "/api/v1/sync/push",
+        headers=api.headers(tokens[USERS[role]]),
+        json={"client_id": "matrix", "mutations": [mutation(kind, data, base_version=base)]},
+    )
+
+    if role == "eoir_staff":  # refused at the door: EOIR staff read only
+        assert response.status_code == 403
+        return
+    (result,) = response.get_json()["results"]
+    if role in writers:
+        assert result["status"] == "applied", result
+    else:
+        assert result["status"] == "rejected" and result["error"], result

@@ -1,0 +1,370 @@
+"""Pushing changes: applied once, conflicts shown with the server's record, and every
+refusal explained; applied changes are audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from common.wire import Case, Hearing
+from sync_server.models import AuditEntry
+from sync_server.services import audit
+from tests.conftest import Api, mutation, user_id
+from tests.server.sync_helpers import (
+    NYB,
+    SFR,
+    TokenBook,
+    adjournment_code_data,
+    annotation_data,
+    applied,
+    by_entity,
+    case_data,
+    case_ids,
+    courtroom_data,
+    document_data,
+    hearing_data,
+    new_id,
+    order_data,
+    push_one,
+    server_version,
+    signed,
+    stored,
+    version_of,
+)
+
+
+@pytest.fixture(scope="module")
+def tokens(seeded_app: Flask) -> TokenBook:
+    return TokenBook(Api(seeded_app.test_client()))
+
+
+@pytest.fixture
+def case(api: Api, tokens: TokenBook) -> dict[str, Any]:
+    """A fresh pending SFR case of judge1, opened by clerk1."""
+    data = case_data(SFR, judge="judge1")
+    applied(api, tokens["clerk1"], "case", data)
+    return data
+
+
+@pytest.fixture
+def hearing(api: Api, tokens: TokenBook, case: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """A fresh scheduled hearing of ``case`` and its version."""
+    data = hearing_data(case["id"])
+    return data, applied(api, tokens["clerk1"], "hearing", data)
+
+
+def _rejected(result: dict[str, Any], *words: str) -> None:
+    assert result["status"] == "rejected", result
+    assert result["current"] is None
+    for word in words:
+        assert word in result["error"], result["error"]
+
+
+# --- applied ------------------------------------------------------------------------------
+
+
+def test_clerk_reschedules_a_hearing(
+    api: Api, tokens: TokenBook, seeded_app: Flask, hearing: tuple[dict[str, Any], int]
+) -> None:
+    data, version = hearing
+    _, cursor = api.pull_all(tokens["clerk1"])
+    moved = {**data, "starts_at": "2026-12-08T18:30:00Z"}
+
+    new_version = applied(api, tokens["clerk1"], "hearing", moved, base_version=version)
+
+    assert new_version > version
+    changes, _ = api.pull_all(tokens["judge1"], cursor)
+    pulled = by_entity(changes, "hearing")[data["id"]]
+    assert pulled["version"] == new_version
+    assert pulled["data"]["starts_at"] == "2026-12-08T18:30:00Z"
+
+
+def test_a_replayed_push_is_answered_from_storage_and_applied_once(
+    api: Api, tokens: TokenBook, seeded_app: Flask, case: dict[str, Any]
+) -> None:
+    token = tokens["clerk1"]
+    first = mutation("hearing", hearing_data(case["id"]))
+    second = mutation("hearing", hearing_data(case["id"]))
+    results = api.push(token, first, second)
+    assert [r["status"] for r in results] == ["applied", "applied"]
+    top = server_version(seeded_app)
+
+    assert api.push(token, first, second) == results
+    assert server_version(seeded_app) == top
+    for m, result in zip((first, second), results, strict=True):
+        assert version_of(seeded_app, "hearing", m["id"]) == result["version"]
+
+
+def test_a_mutation_repeated_within_one_push_applies_once(
+    api: Api, tokens: TokenBook, seeded_app: Flask, case: dict[str, Any]
+) -> None:
+    m = mutation("hearing", hearing_data(case["id"]))
+    top = server_version(seeded_app)
+
+    first, again = api.push(tokens["clerk1"], m, m)
+
+    assert first["status"] == "applied" and again == first
+    assert server_version(seeded_app) == top + 1
+
+
+def test_a_stale_base_version_is_a_conflict_carrying_the_servers_record(
+    api: Api, tokens: TokenBook, seeded_app: Flask, hearing: tuple[dict[str, Any], int]
+) -> None:
+    data, version = hearing
+    theirs = {**data, "duration_minutes": 60}
+    their_version = applied(api, tokens["clerk2"], "hearing", theirs, base_version=version)
+
+    mine = {**data, "starts_at": "2026-12-09T16:00:00Z"}
+    result = push_one(api, tokens["clerk1"], "hearing", mine, base_version=version)
+
+    assert result["status"] == "conflict"
+    assert result["current"]["version"] == their_version
+    server_record = Hearing.model_validate(theirs).model_dump(mode="json")
+    assert result["current"]["data"] == server_record
+    assert stored(seeded_app, "hearing", data["id"]) == (server_record, their_version, False)
+
+
+def test_judge_records_an_outcome(
+    api: Api, tokens: TokenBook, hearing: tuple[dict[str, Any], int]
+) -> None:
+    data, version = hearing
+    outcome = {
+        **data,
+        "status": "adjourned",
+        "adjournment_code": "02",
+        "outcome": "Continued for respondent preparation.",
+    }
+    assert applied(api, tokens["judge1"], "hearing", outcome, base_version=version) > version
+
+
+def test_case_follows_its_lifecycle(
+    api: Api, tokens: TokenBook, seeded_app: Flask, case: dict[str, Any]
+) -> None:
+    version = version_of(seeded_app, "case", case["id"])
+    closed = push_one(
+        api, tokens["clerk1"], "case", {**case, "status": "closed"}, base_version=version
+    )
+    _rejected(closed, "pending", "closed")
+
+    decided = {**case, "status": "decided", "decided_on": "2026-11-27"}
+    assert applied(api, tokens["clerk1"], "case", decided, base_version=version) > version
+
+
+# --- rejected -----------------------------------------------------------------------------
+
+
+def test_unknown_entity_is_rejected(api: Api, tokens: TokenBook) -> None:
+    result = push_one(api, tokens["clerk1"], "widget", {"name": "x"})
+    _rejected(result, "unknown entity", "widget")
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"duration_minutes": "long"}, ("duration_minutes",)),
+        ({"starts_at": None}, ("starts_at",)),
+        ({"hearing_type": "tea_party"}, ("hearing_type",)),
+        ({"surprise": 1}, ("surprise",)),
+    ],
+)
+def test_invalid_hearing_data_is_rejected_naming_the_field(
+    api: Api,
+    tokens: TokenBook,
+    case: dict[str, Any],
+    change: dict[str, Any],
+    words: tuple[str, ...],
+) -> None:
+    data = {**hearing_data(case["id"]), **change}
+    _rejected(push_one(api, tokens["clerk1"], "hearing", data), "invalid data", *words)
+
+
+def test_missing_field_and_bad_a_number_are_rejected(api: Api, tokens: TokenBook) -> None:
+    missing = case_data(SFR)
+    del missing["opened_on"]
+    _rejected(push_one(api, tokens["clerk1"], "case", missing), "opened_on")
+    bad = {**case_data(SFR), "a_number": "A12-34"}
+    _rejected(push_one(api, tokens["clerk1"], "case", bad), "a_number")
+
+
+def test_data_id_must_match_the_mutation_id(
+    api: Api, tokens: TokenBook, case: dict[str, Any]
+) -> None:
+    m = mutation("hearing", hearing_data(case["id"]))
+    m["data"]["id"] = new_id()
+    (result,) = api.push(tokens["clerk1"], m)
+    _rejected(result, "data.id")
+
+
+def test_clerk_cannot_touch_another_courts_hearing_nor_learn_it(
+    api: Api, tokens: TokenBook, seeded_app: Flask
+) -> None:
+    nyb_case = sorted(case_ids(seeded_app, NYB))[0]
+    data = hearing_data(nyb_case, "NYB")
+    version = applied(api, tokens["clerk3"], "hearing", data)
+
+    edit = {**data, "starts_at": "2026-12-10T15:00:00Z"}
+    result = push_one(api, tokens["clerk1"], "hearing", edit, base_version=version - 1)
+
+    _rejected(result, "scope")
+    assert result["version"] is None
+    assert nyb_case not in str(result)
+    assert version_of(seeded_app, "hearing", data["id"]) == version
+
+
+def test_judge_cannot_reschedule(
+    api: Api, tokens: TokenBook, hearing: tuple[dict[str, Any], int]
+) -> None:
+    data, version = hearing
+    moved = {**data, "starts_at": "2026-12-08T18:30:00Z"}
+    result = push_one(api, tokens["judge1"], "hearing", moved, base_version=version)
+    _rejected(result, "starts_at")
+
+
+def test_document_without_its_bytes_is_rejected(
+    api: Api, tokens: TokenBook, seeded_app: Flask, case: dict[str, Any]
+) -> None:
+    data = {**document_data(seeded_app, case["id"]), "sha256": "ab" * 32}
+    _rejected(push_one(api, tokens["clerk1"], "document", data), "missing_blobs")
+
+
+def test_cases_and_documents_are_never_deleted(
+    api: Api, tokens: TokenBook, seeded_app: Flask, case: dict[str, Any]
+) -> None:
+    document = document_data(seeded_app, case["id"])
+    doc_version = applied(api, tokens["clerk1"], "document", document)
+    case_version = version_of(seeded_app, "case", case["id"])
+
+    results = api.push(
+        tokens["clerk1"],
+        mutation("case", case, op="delete", base_version=case_version),
+        mutation("document", document, op="delete", base_version=doc_version),
+    )
+
+    _rejected(results[0], "never deleted")
+    _rejected(results[1], "never deleted")
+    assert stored(seeded_app, "case", case["id"]) == (
+        Case.model_validate(case).model_dump(mode="json"),
+        case_version,
+        False,
+    )
+
+
+# --- orders -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def draft(api: Api, tokens: TokenBook, case: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    data = order_data(case["id"], "judge1")
+    return data, applied(api, tokens["judge1"], "order", data)
+
+
+def test_a_signed_order_is_immutable(
+    api: Api, tokens: TokenBook, draft: tuple[dict[str, Any], int]
+) -> None:
+    data, version = draft
+    version = applied(api, tokens["judge1"], "order", signed(data, "judge1"), base_version=version)
+
+    edited = {**signed(data, "judge1"), "body": "The respondent is granted asylum."}
+    result = push_one(api, tokens["judge1"], "order", edited, base_version=version)
+    _rejected(result, "immutable")
+
+
+def test_a_clerk_cannot_sign(
+    api: Api, tokens: TokenBook, draft: tuple[dict[str, Any], int]
+) -> None:
+    data, version = draft
+    result = push_one(api, tokens["clerk1"], "order", signed(data, "clerk1"), base_version=version)
+    _rejected(result, "judge")
+
+
+@pytest.mark.parametrize("take_over", [False, True], ids=["as-is", "judge_id-rewritten"])
+def test_another_judge_cannot_sign_the_order(
+    api: Api, tokens: TokenBook, draft: tuple[dict[str, Any], int], take_over: bool
+) -> None:
+    data, version = draft
+    order = signed(data, "judge2")
+    if take_over:  # judge2 names itself the order's judge: still not the judge of the case
+        order["judge_id"] = order["signed_by"]
+    result = push_one(api, tokens["judge2"], "order", order, base_version=version)
+    _rejected(result, "judge")
+
+
+def test_eoir_staff_may_not_push(api: Api, tokens: TokenBook, case: dict[str, Any]) -> None:
+    response = api.client.post(
+        "/api/v1/sync/push",
+        headers=api.headers(tokens["eoir1"]),
+        json={"client_id": "eoir", "mutations": [mutation("hearing", hearing_data(case["id"]))]},
+    )
+    assert response.status_code == 403
+    assert response.mimetype == "application/problem+json"
+
+
+# --- a database refusal stays within its mutation -----------------------------------------
+
+
+def test_a_database_refusal_rejects_only_its_own_mutation(
+    api: Api, tokens: TokenBook, seeded_app: Flask
+) -> None:
+    duplicate_code = {**adjournment_code_data(), "code": "01"}  # unique in the database
+    room = courtroom_data(SFR)
+    top = server_version(seeded_app)
+
+    refused, ok = api.push(
+        tokens["admin1"], mutation("adjournment_code", duplicate_code), mutation("courtroom", room)
+    )
+
+    _rejected(refused, "database refused")
+    assert ok["status"] == "applied"
+    assert stored(seeded_app, "adjournment_code", duplicate_code["id"]) is None
+    assert server_version(seeded_app) == top + 1
+
+
+@pytest.mark.parametrize(("field", "value"), [("kind", "k" * 120), ("page", 2**63)])
+def test_a_value_the_database_cannot_hold_fails_only_its_mutation(
+    api: Api, tokens: TokenBook, seeded_app: Flask, backend: str, field: str, value: object
+) -> None:
+    document = document_data(seeded_app, sorted(case_ids(seeded_app, SFR))[0])
+    applied(api, tokens["clerk1"], "document", document)
+    note = {**annotation_data(document, "clerk1"), field: value}
+
+    results = api.push(
+        tokens["clerk1"],
+        mutation("annotation", note),
+        mutation("hearing", hearing_data(document["case_id"])),
+    )
+
+    # The wire allows a 200-character kind, the column 40: only PostgreSQL enforces it.
+    if field == "page" or backend == "postgresql":
+        _rejected(results[0], "database refused")
+    assert results[1]["status"] == "applied"
+
+
+# --- audit --------------------------------------------------------------------------------
+
+
+def test_every_applied_change_is_audited_and_the_chain_holds(
+    api: Api, tokens: TokenBook, seeded_app: Flask, hearing: tuple[dict[str, Any], int]
+) -> None:
+    data, created = hearing
+    updated = applied(
+        api, tokens["clerk1"], "hearing", {**data, "duration_minutes": 45}, base_version=created
+    )
+    refused = push_one(
+        api, tokens["judge1"], "hearing", {**data, "duration_minutes": 90}, base_version=updated
+    )
+    assert refused["status"] == "rejected"
+
+    with seeded_app.extensions["ecas"].factory() as session:
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.record_id == data["id"]).order_by(AuditEntry.seq)
+        ).all()
+        assert [(e.action, e.detail["version"]) for e in entries] == [
+            ("record.create", created),
+            ("record.update", updated),
+        ]
+        assert {e.actor_id for e in entries} == {user_id("clerk1")}
+        assert entries[1].detail["data"]["duration_minutes"] == 45
+        assert audit.verify_chain(session).ok
