@@ -3,7 +3,7 @@
 ``ecas-desktop sync --server URL --username U`` runs one sync without a window (password
 from ``ECAS_PASSWORD`` or a prompt) and prints what it pulled and pushed.
 ``ecas-desktop --self-test`` checks this installation offscreen and exits 0, or says what
-failed.
+failed. With no command, the window opens.
 """
 
 from __future__ import annotations
@@ -79,8 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_test:
         return _self_test(args)
     if args.command is None:
-        parser.print_help()
-        return 0
+        from desktop.app import run_gui
+
+        return run_gui()
     result: int = args.func(args)
     return result
 

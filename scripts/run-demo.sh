@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the sync server with demo data on this machine.
+# Runs the sync server with demo data on this machine, and the desktop client when there
+# is a display.
 #
 # Environment (all optional):
 #   ECAS_DATA_DIR        server data folder   (default: <repo>/.ecas-demo)
@@ -44,4 +45,25 @@ cat <<BOX
 
 BOX
 
-exec "$SERVER" run --host "$HOST" --port "$PORT"
+"$SERVER" run --host "$HOST" --port "$PORT" &
+SERVER_PID=$!
+trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT INT TERM
+for _ in $(seq 1 100); do
+  "$REPO/.venv/bin/python" -c "import urllib.request as u; u.urlopen('$URL/healthz', timeout=1)" \
+    >/dev/null 2>&1 && break
+  sleep 0.2
+done
+
+# The desktop client needs a display; without one, say so and keep serving.
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ "$(uname)" = "Darwin" ]; then
+  echo "demo: starting the desktop client (sign in as clerk1 or judge1, password $PASSWORD)"
+  "$REPO/.venv/bin/ecas-desktop" || true
+  echo "demo: desktop closed; the server keeps running until Ctrl+C"
+else
+  cat <<NODISPLAY
+demo: no display here, so the desktop client was not started. On a machine with a
+      display run:  .venv/bin/ecas-desktop   (server $URL is preset)
+      Without one:  ECAS_PASSWORD=$PASSWORD .venv/bin/ecas-desktop sync --server $URL --username clerk1
+NODISPLAY
+fi
+wait "$SERVER_PID"

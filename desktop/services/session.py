@@ -9,7 +9,6 @@ this session only, and the user is told so.
 from __future__ import annotations
 
 import contextlib
-
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any

@@ -15,7 +15,7 @@ from flask import Flask
 from PySide6.QtCore import QSettings
 
 from common.protocol import Change
-from desktop.api_client import ApiClient
+from desktop.api_client import ApiClient, Session
 from desktop.local_store import LocalStore
 from desktop.services.session import SignedIn
 from desktop.services.sync_controller import SyncController
@@ -78,6 +78,7 @@ def make_context(qapp: object, filled_store: Callable, settings: Settings,  # ty
     def make(username: str) -> DesktopContext:
         store, user = filled_store(username)
         client = ApiClient(UNREACHABLE)
+        client.session = Session("access", "refresh", user)  # signed in; the server is down
         session = SignedIn(client, store, user, online=False)
         controller = SyncController(SyncEngine(client, store), interval_seconds=3600)
         ctx = DesktopContext(settings, session, controller)

@@ -1,0 +1,77 @@
+"""Starting the desktop window: sign in (or resume from the keyring), then the main window."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop.paths import APP_NAME, ORGANISATION
+from desktop.services.session import SignedIn, resume
+from desktop.services.sync_controller import SyncController
+from desktop.settings import CA_BUNDLE, LAST_USERNAME, SERVER_URL, SYNC_INTERVAL, Settings
+from desktop.sync_engine import SyncEngine
+
+if TYPE_CHECKING:
+    from desktop.ui.main_window import MainWindow
+
+NO_DISPLAY = ("No display was found, so the ECAS window can't open here. Run it in a desktop "
+              "session. Without a display you can still run one sync with "
+              "`ecas-desktop sync --server URL --username NAME`, or check the installation with "
+              "`ecas-desktop --self-test`.")
+
+
+def has_display() -> bool:
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _sign_in(settings: Settings) -> SignedIn | None:
+    from desktop.ui.sign_in_dialog import SignInDialog
+
+    server, username = str(settings.value(SERVER_URL)), str(settings.value(LAST_USERNAME))
+    verify: bool | str = str(settings.value(CA_BUNDLE)) or True
+    if username:
+        resumed = resume(server, username, verify=verify)
+        if resumed is not None:
+            return resumed
+    dialog = SignInDialog(settings)
+    return dialog.result_session if dialog.exec() else None
+
+
+def run_gui() -> int:
+    if not has_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APP_NAME)
+    settings = Settings()
+    signed_out: list[bool] = []
+    while True:
+        session = _sign_in(settings)
+        if session is None:
+            return 0
+        window = _open_main_window(settings, session)
+        signed_out.clear()
+        window.signed_out.connect(lambda: signed_out.append(True))
+        app.exec()
+        if not signed_out:
+            return 0  # the window was closed: quit; after signing out, ask again
+
+
+def _open_main_window(settings: Settings, session: SignedIn) -> MainWindow:
+    from desktop.ui.context import DesktopContext
+    from desktop.ui.main_window import MainWindow
+
+    engine = SyncEngine(session.client, session.store)
+    controller = SyncController(engine, int(settings.value(SYNC_INTERVAL)))
+    window = MainWindow(DesktopContext(settings, session, controller))
+    window.show()
+    if session.notice and not session.online:
+        QMessageBox.information(window, "Working offline", session.notice)
+    controller.sync_now()
+    return window

@@ -1,0 +1,166 @@
+"""The main window: dashboard, docket, filing review and conflicts as tabs, case files
+opening as tabs of their own, and the sync status always in view."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from desktop.dashboard import mark_case_seen
+from desktop.offline_auth import check_password
+from desktop.services.sync_controller import SyncStatus
+from desktop.settings import IDLE_LOCK_MINUTES
+from desktop.sync_engine import SyncReport
+from desktop.ui.case_file_view import CaseFileView
+from desktop.ui.conflicts_view import ConflictsView
+from desktop.ui.context import DesktopContext
+from desktop.ui.dashboard_view import DashboardView
+from desktop.ui.docket_view import DocketView
+from desktop.ui.filing_review_view import FilingReviewView
+from desktop.ui.idle_lock import IdleWatcher, LockDialog
+from desktop.ui.status_bar import SyncStatusBar
+from desktop.ui.tasks import run_task
+
+ROLE_NAMES = {"judge": "Immigration Judge", "clerk": "Clerk", "court_admin": "Court Administrator",
+              "eoir_staff": "EOIR staff"}
+
+
+class MainWindow(QMainWindow):
+    signed_out = Signal()
+
+    def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        user = ctx.session.user
+        self.setWindowTitle(f"ECAS — {user.get('display_name', '')} "
+                            f"({ROLE_NAMES.get(ctx.role, ctx.role)})")
+        self.resize(1280, 800)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.tabCloseRequested.connect(self._close_tab)
+        self.dashboard = DashboardView(ctx)
+        self.docket = DocketView(ctx)
+        self.filings = FilingReviewView(ctx)
+        self.conflicts = ConflictsView(ctx)
+        self.pages: list[QWidget] = [self.dashboard, self.docket, self.filings, self.conflicts]
+        for page, title in zip(self.pages, ("Dashboard", "Docket", "Filing review",
+                                            "Conflicts"), strict=True):
+            self.tabs.addTab(page, title)
+            self.tabs.tabBar().setTabButton(self.tabs.indexOf(page),
+                                            self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self.setCentralWidget(self.tabs)
+        self.status = SyncStatusBar()
+        self.setStatusBar(self.status)
+        self._case_tabs: dict[str, CaseFileView] = {}
+        self._wire()
+        self._menus()
+        self._lock = IdleWatcher(int(ctx.settings.value(IDLE_LOCK_MINUTES)), self)
+        self._lock.idle.connect(self.lock)
+        if ctx.session.notice:
+            self.status.showMessage(ctx.session.notice, 15_000)
+
+    # -- wiring -----------------------------------------------------------------------------
+
+    def _wire(self) -> None:
+        for page in (self.dashboard, self.docket, self.filings):
+            page.open_case.connect(self.open_case)
+        self.ctx.sync.status_changed.connect(self._on_status)
+        self.ctx.sync.progress.connect(self.status.show_progress)
+        self.ctx.sync.synced.connect(self._on_synced)
+        self.ctx.sync.auth_required.connect(self._on_auth_required)
+        self.conflicts.resolved.connect(self.ctx.sync.refresh_counts)
+        self.status.sync_button.clicked.connect(self.ctx.sync.sync_now)
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self._action(file_menu, "&Sync now", QKeySequence(Qt.Key.Key_F5), self.ctx.sync.sync_now)
+        self._action(file_menu, "&Lock", QKeySequence("Ctrl+L"), self.lock)
+        self._action(file_menu, "Sign &out", QKeySequence(), self._sign_out)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        go_menu = self.menuBar().addMenu("&Go")
+        for number, page in enumerate(self.pages, 1):
+            title = self.tabs.tabText(self.tabs.indexOf(page))
+            self._action(go_menu, title, QKeySequence(f"Ctrl+{number}"),
+                         lambda _checked=False, p=page: self.tabs.setCurrentWidget(p))
+        self._action(go_menu, "Close case tab", QKeySequence.StandardKey.Close,
+                     lambda: self._close_tab(self.tabs.currentIndex()))
+
+    def _action(self, menu: object, text: str,
+                shortcut: QKeySequence | QKeySequence.StandardKey, slot: object) -> QAction:
+        action = QAction(text, self)
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)  # every binding the platform has (Ctrl+W, Ctrl+F4)
+        else:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)  # type: ignore[attr-defined]
+        return action
+
+    # -- behaviour --------------------------------------------------------------------------
+
+    def open_case(self, case_id: str) -> None:
+        view = self._case_tabs.get(case_id)
+        if view is None:
+            view = CaseFileView(self.ctx, case_id)
+            self._case_tabs[case_id] = view
+            case = self.ctx.store.get("case", case_id) or {}
+            title = str(case.get("respondent_last_name", "Case")).upper()
+            self.tabs.addTab(view, title)
+        self.tabs.setCurrentWidget(view)
+        run_task(lambda: mark_case_seen(self.ctx.store, case_id), lambda _: None,
+                 pool=self.ctx.writer)
+
+    def _close_tab(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if widget in self.pages or widget is None:
+            return
+        self.tabs.removeTab(index)
+        for case_id, view in list(self._case_tabs.items()):
+            if view is widget:
+                del self._case_tabs[case_id]
+        widget.deleteLater()
+
+    def _on_status(self, status: SyncStatus) -> None:
+        self.status.show_status(status)
+        label = f"Conflicts ({status.issues})" if status.issues else "Conflicts"
+        self.tabs.setTabText(self.tabs.indexOf(self.conflicts), label)
+
+    def _on_synced(self, report: SyncReport) -> None:
+        if report.pulled or report.pushed or report.conflicts or report.rejected:
+            self.refresh_all()
+
+    def refresh_all(self) -> None:
+        for page in (*self.pages, *self._case_tabs.values()):
+            page.refresh()  # type: ignore[attr-defined]
+
+    def _on_auth_required(self, message: str) -> None:
+        self.status.showMessage(f"{message} Your changes are kept on this computer.", 0)
+
+    def lock(self) -> None:
+        self.tabs.hide()
+        username = str(self.ctx.session.user.get("username", ""))
+        dialog = LockDialog(username, lambda pw: check_password(self.ctx.store, pw), self)
+        if dialog.exec():
+            self.tabs.show()
+            self._lock.timer.start()
+        else:
+            self._sign_out()
+
+    def _sign_out(self) -> None:
+        pending = self.ctx.store.pending_count()
+        if pending and QMessageBox.question(
+                self, "Sign out",
+                f"{pending} changes have not reached the server yet. They stay on this "
+                "computer and are sent the next time you sign in. Sign out now?",
+        ) != QMessageBox.StandardButton.Yes:
+            self.tabs.show()
+            return
+        self.signed_out.emit()
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.ctx.sync.stop()
+        super().closeEvent(event)
