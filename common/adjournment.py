@@ -8,6 +8,7 @@ The codes live in ``resources/adjournment_codes.json`` so a policy update is a d
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -177,3 +178,30 @@ def describe_effect(
     if after.running:
         return f"{lead}: {so_far} so far; {after.days_elapsed} by {hearing}."
     return f"{lead}: {so_far} so far; stays at {after.days_elapsed} until {hearing}."
+
+
+def clock_from_history(
+    application_filed_on: date | None,
+    adjournments: Iterable[tuple[date, str, date]],
+    as_of: date,
+    *,
+    codes: dict[str, AdjournmentCode] | None = None,
+) -> AsylumClock | None:
+    """The asylum clock of a case as of ``as_of``, replayed from its record.
+
+    The clock starts running when the asylum application is filed; each past adjournment
+    ``(adjourned_on, code, next_hearing_on)`` then stops, runs or leaves it, in date order.
+    None when no application is on file (there is no clock). Adjournments before the
+    filing, or with codes no longer in the catalogue, are skipped.
+    """
+    if application_filed_on is None:
+        return None
+    clock = AsylumClock(days_elapsed=0, running=True, as_of=application_filed_on)
+    for adjourned_on, code, next_on in sorted(adjournments):
+        if adjourned_on < clock.as_of or adjourned_on > as_of or next_on < adjourned_on:
+            continue
+        try:
+            clock = apply_to_clock(clock, code, adjourned_on, min(next_on, as_of), codes=codes)
+        except KeyError:
+            continue
+    return _advance(clock, as_of) if as_of > clock.as_of else clock

@@ -5,15 +5,17 @@ save what they return through the local store (and so the outbox).
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from common.adjournment import AsylumClock, describe_effect, lookup_code
+from common.adjournment import AsylumClock, clock_from_history, describe_effect, lookup_code
 from common.enums import (
     DocumentStatus,
+    DocumentType,
     FilingKind,
     FilingStatus,
     HearingStatus,
@@ -22,6 +24,7 @@ from common.enums import (
 from common.resources import read_data_file, resource_path
 from common.wire import Case, Document, Filing, Hearing, Representation
 from desktop.docket import DocketRow
+from desktop.local_store import LocalStore
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class Clash:
     other: DocketRow
 
     def message(self) -> str:
-        who = f"Judge {self.other.judge}" if self.reason == "judge" else self.other.courtroom
+        who = self.other.judge if self.reason == "judge" else self.other.courtroom
         return (f"{who} already has {self.other.respondent} ({self.other.a_number_display}) "
                 f"at {self.other.starts_at:%H:%M} for {self.other.duration_minutes} min.")
 
@@ -74,6 +77,24 @@ class Adjournment:
     clock_note: str
 
 
+def case_clock(store: LocalStore, case_id: str, as_of: date) -> AsylumClock | None:
+    """The case's asylum clock replayed from the local copy: it starts when the I-589 was
+    filed and each past adjournment stops or runs it until the next hearing. None when no
+    asylum application is on file."""
+    filed = sorted(date.fromisoformat(str(d["filed_on"])) for d in store.all("document")
+                   if d["case_id"] == case_id
+                   and d["doc_type"] == DocumentType.APPLICATION_I589.value
+                   and d["status"] == DocumentStatus.ACCEPTED.value)
+    hearings = sorted((datetime.fromisoformat(str(h["starts_at"])), h)
+                      for h in store.all("hearing") if h["case_id"] == case_id)
+    history = []
+    for (start, hearing), (following, _) in itertools.pairwise(hearings):
+        code = hearing.get("adjournment_code")
+        if hearing["status"] == HearingStatus.ADJOURNED.value and code:
+            history.append((start.date(), str(code), following.date()))
+    return clock_from_history(filed[0] if filed else None, history, as_of)
+
+
 def adjourn(hearing: Hearing, code: str, next_start: datetime, clock: AsylumClock | None,
             ) -> Adjournment:
     """Close ``hearing`` as adjourned with ``code`` and schedule the next one; the note says
@@ -85,9 +106,12 @@ def adjourn(hearing: Hearing, code: str, next_start: datetime, clock: AsylumCloc
         "id": str(uuid.uuid4()), "starts_at": next_start, "status": HearingStatus.SCHEDULED,
         "adjournment_code": None, "outcome": None})
     today = hearing.starts_at.date()
-    current = clock or AsylumClock(days_elapsed=0, running=True, as_of=today)
-    note = describe_effect(current, entry.code, adjourned_on=today,
-                           next_hearing=next_start.date())
+    if clock is None:
+        note = (f"No asylum application is on file, so there is no clock to affect "
+                f"(code {entry.code} would make it {entry.clock_effect.value}).")
+    else:
+        note = describe_effect(clock, entry.code, adjourned_on=max(today, clock.as_of),
+                               next_hearing=max(next_start.date(), clock.as_of))
     return Adjournment(adjourned, following, note)
 
 

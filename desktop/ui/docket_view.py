@@ -38,8 +38,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from common.adjournment import AsylumClock
 from common.wire import Hearing
-from desktop.clerk_actions import cancel
+from desktop.clerk_actions import cancel, case_clock
 from desktop.docket import DocketFilter, DocketRow, build_docket
 from desktop.local_store import LocalStore
 from desktop.ui.context import DesktopContext
@@ -499,9 +500,17 @@ class DocketView(QWidget):
             )
 
     def adjourn_selected(self) -> None:
+        """Open the adjourn dialog once the case's asylum clock is read from the store."""
         hearing = self._selected_hearing()
-        if hearing is not None and self.adjourn_action.isEnabled():
-            self._open_dialog(AdjournDialog(self.ctx, hearing, self.data.rows, self))
+        if hearing is None or not self.adjourn_action.isEnabled():
+            return
+        today = date.today()
+
+        def show(clock: AsylumClock | None) -> None:
+            self._open_dialog(AdjournDialog(self.ctx, hearing, self.data.rows, self, clock))
+
+        self.ctx.read(lambda store: case_clock(store, hearing.case_id, today), show,
+                      self._on_load_failed)
 
     def _open_dialog(self, dialog: RescheduleDialog | AdjournDialog) -> None:
         self.dialog = dialog

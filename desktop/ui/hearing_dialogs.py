@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from common.adjournment import load_adjournment_codes
+from common.adjournment import AsylumClock, load_adjournment_codes
 from common.wire import Hearing, WireRecord
 from desktop.clerk_actions import Adjournment, Clash, adjourn, find_clashes, reschedule
 from desktop.docket import DocketRow
@@ -261,8 +261,10 @@ class AdjournDialog(_HearingDialog):
         hearing: Hearing,
         docket_rows: Sequence[DocketRow],
         parent: QWidget | None = None,
+        clock: AsylumClock | None = None,
     ) -> None:
         super().__init__(ctx, hearing, docket_rows, parent, "Adjourn")
+        self.clock = clock  # the case's asylum clock today; None: no application on file
         self.setWindowTitle("Adjourn hearing")
         self.code_combo = QComboBox()
         for entry in load_adjournment_codes().values():
@@ -297,7 +299,7 @@ class AdjournDialog(_HearingDialog):
         code = self.code_combo.currentData()
         if not code:
             return None
-        return adjourn(self.hearing, str(code), self.chosen_start(), None)
+        return adjourn(self.hearing, str(code), self.chosen_start(), self.clock)
 
     def records(self) -> list[WireRecord] | None:
         try:

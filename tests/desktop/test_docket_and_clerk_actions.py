@@ -164,3 +164,21 @@ def test_accepting_an_eoir_28_updates_the_filers_existing_appearance() -> None:
     assert review.representation is not None
     assert review.representation.id == pending.id
     assert review.representation.status == "accepted"
+
+
+def test_case_clock_starts_at_the_asylum_application(filled_store) -> None:  # type: ignore[no-untyped-def]
+    from desktop.clerk_actions import case_clock
+
+    store, _ = filled_store("clerk1")
+    applications = {d["case_id"]: d["filed_on"] for d in store.all("document")
+                    if d["doc_type"] == "i589_application"}
+    with_app = next(iter(applications))
+    today = date(2026, 11, 27)
+    clock = case_clock(store, with_app, today)
+    assert clock is not None and clock.running
+    assert clock.days_elapsed == (today - date.fromisoformat(applications[with_app])).days
+    without = next(c["id"] for c in store.all("case") if c["id"] not in applications)
+    assert case_clock(store, without, today) is None
+    hearing = _proposed(datetime(2026, 12, 1, 9, tzinfo=UTC), ROOM_A, JUDGE_X)
+    note = adjourn(hearing, "02", datetime(2027, 1, 12, 9, tzinfo=UTC), None).clock_note
+    assert "No asylum application is on file" in note

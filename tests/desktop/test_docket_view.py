@@ -294,6 +294,7 @@ def test_adjourning_with_code_02_shows_the_clock_stopping_then_saves_two_records
     target = _scheduled_in_view(clerk_view)[0]
     _click_row(qtbot, clerk_view, target.hearing_id)
     qtbot.keyClick(clerk_view.table, Qt.Key.Key_J, CTRL)
+    qtbot.waitUntil(lambda: isinstance(clerk_view.dialog, AdjournDialog), timeout=5000)
     dialog = clerk_view.dialog
     assert isinstance(dialog, AdjournDialog)
     assert not dialog.ok_button.isEnabled()  # no code chosen yet
