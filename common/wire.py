@@ -51,6 +51,16 @@ Sha256 = Annotated[str, AfterValidator(_check_sha256)]
 ANumber = Annotated[str, AfterValidator(parse_a_number)]
 ShortText = Annotated[str, Field(max_length=200)]
 LongText = Annotated[str, Field(max_length=20_000)]
+# Counts and sizes fit a signed 64-bit column on every database, with room to spare.
+Count = Annotated[int, Field(ge=0, le=2**53)]
+
+# Strings no longer than the database column that holds them.
+Str4 = Annotated[str, Field(max_length=4)]
+Str20 = Annotated[str, Field(max_length=20)]
+Str40 = Annotated[str, Field(max_length=40)]
+Str64 = Annotated[str, Field(max_length=64)]
+Str80 = Annotated[str, Field(max_length=80)]
+Str150 = Annotated[str, Field(max_length=150)]
 
 
 class WireRecord(BaseModel):
@@ -69,7 +79,7 @@ class Court(WireRecord):
     address: ShortText
     city: ShortText
     state: Annotated[str, Field(min_length=2, max_length=2)]
-    timezone: ShortText
+    timezone: Str64
 
 
 class Courtroom(WireRecord):
@@ -81,11 +91,11 @@ class Courtroom(WireRecord):
 
 class UserProfile(WireRecord):
     entity: ClassVar[str] = "user_profile"
-    username: ShortText
+    username: Str150
     display_name: ShortText
     role: Role
     court_id: RecordId | None = None
-    eoir_id: ShortText | None = None
+    eoir_id: Str20 | None = None
     active: bool = True
 
 
@@ -129,7 +139,7 @@ class Hearing(WireRecord):
     starts_at: AwareDatetime
     duration_minutes: Annotated[int, Field(ge=5, le=600)] = 30
     status: HearingStatus = HearingStatus.SCHEDULED
-    adjournment_code: ShortText | None = None
+    adjournment_code: Str4 | None = None
     interpreter_language: ShortText | None = None
     outcome: LongText | None = None
 
@@ -142,9 +152,9 @@ class Document(WireRecord):
     filer_id: RecordId | None = None
     filer_party: Party
     filed_on: date
-    pages: Annotated[int, Field(ge=0)]
+    pages: Count
     sha256: Sha256
-    size: Annotated[int, Field(ge=0)]
+    size: Count
     status: DocumentStatus
     filing_id: RecordId | None = None
 
@@ -155,12 +165,12 @@ class Annotation(WireRecord):
     document_sha256: Sha256
     author_id: RecordId
     visibility: Visibility = Visibility.PRIVATE
-    kind: ShortText
-    page: Annotated[int, Field(ge=0)]
+    kind: Str40
+    page: Annotated[int, Field(ge=0, le=1_000_000)]
     # Geometry in PDF points, origin at the page's top-left, y growing downwards
     # (PyMuPDF's convention); the kind decides the keys (rect, quads, ink paths).
     geometry: dict[str, Any]
-    color: ShortText = "#ffd400"
+    color: Str20 = "#ffd400"
     text: LongText = ""
     comment: LongText = ""
     created_at: AwareDatetime
@@ -170,8 +180,8 @@ class Order(WireRecord):
     entity: ClassVar[str] = "order"
     case_id: RecordId
     judge_id: RecordId
-    template: ShortText
-    template_version: ShortText
+    template: Str80
+    template_version: Str40
     status: OrderStatus = OrderStatus.DRAFT
     fields: dict[str, Any] = Field(default_factory=dict)
     body: LongText = ""
@@ -203,7 +213,7 @@ class ServiceRecord(WireRecord):
     document_id: RecordId
     party: Party
     recipient_id: RecordId | None = None
-    method: ShortText = "electronic"
+    method: Str40 = "electronic"
     served_at: AwareDatetime
 
 
@@ -215,7 +225,7 @@ class RopRequest(WireRecord):
     progress: Annotated[float, Field(ge=0, le=1)] = 0.0
     requested_at: AwareDatetime
     result_sha256: Sha256 | None = None
-    result_pages: int | None = None
+    result_pages: Count | None = None
     error: ShortText | None = None
 
 

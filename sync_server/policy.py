@@ -367,6 +367,9 @@ def _rule_order(p: Principal, old: WireRecord | None, new: WireRecord | None,
     denied = _staff_in_court(p, old, new, lookups, {Role.JUDGE, Role.CLERK})
     if denied:
         return denied
+    if p.role is Role.JUDGE and any(o is not None and o.judge_id != p.id  # type: ignore[attr-defined]
+                                    for o in (old, new)):
+        return "a judge drafts and signs only their own orders"
     if new.status is not OrderStatus.DRAFT:
         if p.role is not Role.JUDGE or p.id != new.judge_id \
                 or p.id != lookups.case_judge(new.case_id):

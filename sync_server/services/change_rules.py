@@ -6,12 +6,22 @@ document whose bytes the server holds, parents that exist), not who may make it.
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.enums import CaseStatus
+from common.enums import CaseStatus, Role
 from common.lifecycle import TransitionError, check_status_change
-from common.wire import Annotation, Case, Document, WireRecord
-from sync_server.models import ENTITY_TABLES, Blob, DocumentRow
+from common.wire import Annotation, Case, Document, Filing, Hearing, WireRecord
+from sync_server.models import (
+    ENTITY_TABLES,
+    AdjournmentCodeRow,
+    Blob,
+    BlobHolder,
+    CaseRow,
+    CourtroomRow,
+    DocumentRow,
+    UserRow,
+)
 
 # Reference fields of each entity and the entity they name; must exist on the server.
 PARENTS: dict[str, dict[str, str]] = {
@@ -44,21 +54,75 @@ def missing_parents(session: Session, record: WireRecord) -> list[str]:
     return missing
 
 
-def check_change(session: Session, old: WireRecord | None, new: WireRecord) -> str | None:
-    """Why ``new`` is not a valid next state of ``old`` (None: a new record), or None."""
+def check_change(session: Session, actor_id: str, old: WireRecord | None,
+                 new: WireRecord) -> str | None:
+    """Why ``new`` is not a valid next state of ``old`` (None: a new record) when pushed by
+    the user ``actor_id``, or None."""
     problems = missing_parents(session, new)
     if problems:
         return "; ".join(problems)
     match new:
         case Case():
-            return _check_case(old, new)
+            return _check_case(old, new) or _judge_at_court(session, new.judge_id,
+                                                            new.court_id)
+        case Hearing():
+            return _check_hearing(session, new)
         case Document():
-            if session.get(Blob, new.sha256) is None:
-                return f"missing_blobs: upload the document's bytes ({new.sha256}) first"
+            return _check_document_bytes(session, actor_id, old, new)
+        case Filing():
+            court = _case_court(session, new.case_id)
+            if court is not None and court != new.court_id:
+                return "the filing names another court than its case's"
         case Annotation():
             doc = session.get(DocumentRow, new.document_id)
             if doc is not None and doc.sha256 != new.document_sha256:
                 return "the annotation was made on other bytes than the document's"
+    return None
+
+
+def _case_court(session: Session, case_id: str | None) -> str | None:
+    row = session.get(CaseRow, case_id) if case_id else None
+    return row.court_id if row is not None else None
+
+
+def _judge_at_court(session: Session, judge_id: str | None, court_id: str | None) -> str | None:
+    if judge_id is None:
+        return None
+    judge = session.get(UserRow, judge_id)
+    if judge is None or judge.role != Role.JUDGE.value or judge.court_id != court_id:
+        return "the judge must be an immigration judge of the case's court"
+    return None
+
+
+def _check_hearing(session: Session, new: Hearing) -> str | None:
+    court = _case_court(session, new.case_id)
+    reason = _judge_at_court(session, new.judge_id, court)
+    if reason:
+        return reason
+    if new.courtroom_id is not None:
+        room = session.get(CourtroomRow, new.courtroom_id)
+        if room is None or room.court_id != court:
+            return "the courtroom is not one of the case's court"
+    if new.adjournment_code is not None:
+        known = session.scalar(select(AdjournmentCodeRow.id).where(
+            AdjournmentCodeRow.code == new.adjournment_code,
+            AdjournmentCodeRow.active.is_(True), AdjournmentCodeRow.deleted.is_(False)))
+        if known is None:
+            return f"{new.adjournment_code!r} is not a current adjournment code"
+    return None
+
+
+def _check_document_bytes(session: Session, actor_id: str, old: WireRecord | None,
+                          new: Document) -> str | None:
+    """A document may name only bytes its filer uploaded (or the bytes it already had):
+    knowing a hash must not be a way to read a file."""
+    if isinstance(old, Document) and old.sha256 == new.sha256:
+        return None
+    blob = session.get(Blob, new.sha256)
+    holds = blob is not None and (blob.uploaded_by == actor_id or session.get(
+        BlobHolder, (new.sha256, actor_id)) is not None)
+    if not holds:
+        return f"missing_blobs: upload the document's bytes ({new.sha256}) first"
     return None
 
 

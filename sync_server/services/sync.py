@@ -153,7 +153,7 @@ class _Pusher:
         except ValidationError as err:
             return _rejected(m, _validation_message(err))
         reason = check_write(self.principal, m.entity, old, new, self.lookups)
-        reason = reason or check_change(self.session, old, new)
+        reason = reason or check_change(self.session, self.principal.id, old, new)
         if reason:
             return _rejected(m, reason)
         version = write_record(self.session, new, lookups=self.lookups)

@@ -16,7 +16,14 @@ from flask import Flask
 from sqlalchemy import select, text
 
 from sync_server.demo.seed import demo_id
-from sync_server.models import ENTITY_TABLES, Blob, CaseRow, DocumentRow
+from sync_server.models import (
+    ENTITY_TABLES,
+    Blob,
+    BlobHolder,
+    CaseRow,
+    DocumentRow,
+    RepresentationRow,
+)
 from sync_server.services.records import row_to_record
 from tests.conftest import Api, court_id, mutation, user_id
 
@@ -69,10 +76,13 @@ def case_ids(app: Flask, *courts: str) -> set[str]:
         return set(session.scalars(query))
 
 
-def a_blob(app: Flask) -> tuple[str, int]:
-    """(sha256, size) of a document body the server holds."""
-    with app.extensions["ecas"].factory() as session:
+def a_blob(app: Flask, holder: str | None = None) -> tuple[str, int]:
+    """(sha256, size) of a document body the server holds; ``holder`` is recorded as having
+    uploaded it (what an upload through the API does), so they may file it."""
+    with app.extensions["ecas"].factory() as session, session.begin():
         blob = session.scalars(select(Blob).order_by(Blob.sha256).limit(1)).one()
+        if holder and session.get(BlobHolder, (blob.sha256, user_id(holder))) is None:
+            session.add(BlobHolder(sha256=blob.sha256, user_id=user_id(holder)))
         return blob.sha256, blob.size
 
 
@@ -124,9 +134,12 @@ def hearing_data(case_id: str, court_code: str = "SFR") -> dict[str, Any]:
 
 
 def document_data(
-    app: Flask, case_id: str, *, filer: str | None = None, status: str = "accepted"
+    app: Flask, case_id: str, *, filer: str | None = None, status: str = "accepted",
+    pusher: str | None = None,
 ) -> dict[str, Any]:
-    sha256, size = a_blob(app)
+    """A new document of ``case_id``; its bytes are held by ``pusher`` (default: the filer,
+    else clerk1), who may therefore push it."""
+    sha256, size = a_blob(app, pusher or filer or "clerk1")
     return {
         "id": new_id(),
         "case_id": case_id,
@@ -233,3 +246,17 @@ def applied(
 
 def by_entity(changes: list[dict[str, Any]], entity: str) -> dict[str, dict[str, Any]]:
     return {c["id"]: c for c in changes if c["entity"] == entity}
+
+
+def accepted_cases(app: Flask, username: str) -> set[str]:
+    """Cases where ``username``'s appearance is accepted."""
+    with app.extensions["ecas"].factory() as session:
+        return set(
+            session.scalars(
+                select(RepresentationRow.case_id).where(
+                    RepresentationRow.practitioner_id == user_id(username),
+                    RepresentationRow.status == "accepted",
+                    RepresentationRow.deleted.is_(False),
+                )
+            )
+        )

@@ -56,8 +56,9 @@ def test_seeded_database_has_the_people_and_work_of_a_court(seeded_app: Flask) -
         nta_cases = session.scalars(select(DocumentRow.case_id).where(
             DocumentRow.doc_type == DocumentType.NOTICE_TO_APPEAR.value)).all()
         assert set(demo_cases) <= set(nta_cases)  # every case was opened by an NTA
+        demo_hearings = [demo_id("hearing", i, n) for i in range(DEMO_CASES) for n in (0, 1)]
         starts = session.scalars(select(HearingRow.starts_at).where(
-            HearingRow.case_id.in_(demo_cases))).all()
+            HearingRow.id.in_(demo_hearings))).all()
         now = datetime.combine(SEED_DAY, datetime.min.time(), tzinfo=UTC)
         assert all(now - timedelta(days=7) <= s <= now + timedelta(days=40) for s in starts)
         assert any(s > now for s in starts)

@@ -20,6 +20,7 @@ from tests.server.sync_helpers import (
     SFR,
     TokenBook,
     a_document,
+    accepted_cases,
     annotation_data,
     applied,
     by_entity,
@@ -40,19 +41,6 @@ def tokens(seeded_app: Flask) -> TokenBook:
 
 def _pull(api: Api, tokens: TokenBook, username: str) -> Changes:
     return api.pull_all(tokens[username])[0]
-
-
-def _accepted_cases(app: Flask, username: str) -> set[str]:
-    with app.extensions["ecas"].factory() as session:
-        return set(
-            session.scalars(
-                select(RepresentationRow.case_id).where(
-                    RepresentationRow.practitioner_id == user_id(username),
-                    RepresentationRow.status == "accepted",
-                    RepresentationRow.deleted.is_(False),
-                )
-            )
-        )
 
 
 def _pending_case(app: Flask, username: str) -> str:
@@ -124,7 +112,7 @@ def test_attorney_sees_only_cases_with_an_accepted_appearance(
     api: Api, tokens: TokenBook, seeded_app: Flask
 ) -> None:
     changes = _pull(api, tokens, "attorney1")
-    accepted = _accepted_cases(seeded_app, "attorney1")
+    accepted = accepted_cases(seeded_app, "attorney1")
     pending = _pending_case(seeded_app, "attorney1")
     assert accepted and pending
 
@@ -142,7 +130,7 @@ def test_attorney_sees_only_cases_with_an_accepted_appearance(
 def test_attorney_does_not_see_pending_documents_of_others(
     api: Api, tokens: TokenBook, seeded_app: Flask
 ) -> None:
-    case = sorted(_accepted_cases(seeded_app, "attorney1"))[0]
+    case = sorted(accepted_cases(seeded_app, "attorney1"))[0]
     theirs = document_data(seeded_app, case, filer="dhs1", status="pending")
     applied(api, tokens["dhs1"], "document", theirs)
 
@@ -171,7 +159,7 @@ def test_private_annotation_reaches_only_its_author_shared_only_court_staff(
     api: Api, tokens: TokenBook, seeded_app: Flask
 ) -> None:
     # A document of a case attorney1 appears in: the attorney sees the document, not notes.
-    case = sorted(_accepted_cases(seeded_app, "attorney1"))[0]
+    case = sorted(accepted_cases(seeded_app, "attorney1"))[0]
     document = a_document(seeded_app, case)
     readers = ("judge1", "judge2", "clerk1", "judge3", "eoir1", "attorney1", "dhs1")
     cursors = {name: api.pull_all(tokens[name])[1] for name in readers}
