@@ -37,7 +37,7 @@ from common.wire import (
     UserProfile,
     WireRecord,
 )
-from sync_server.models import RepresentationRow, SyncRecord
+from sync_server.models import RepresentationRow, SyncDeparture, SyncRecord
 
 
 @dataclass(frozen=True)
@@ -177,9 +177,10 @@ def can_see(principal: Principal, placement: Placement, lookups: Lookups) -> boo
     return placement.case_id is not None and placement.case_id in cases
 
 
-def feed_filter(principal: Principal) -> ColumnElement[bool]:
-    """The SQL condition on :class:`SyncRecord` rows that ``principal`` may pull."""
-    rec = SyncRecord
+def feed_filter(principal: Principal,
+                rec: type[SyncRecord] | type[SyncDeparture] = SyncRecord) -> ColumnElement[bool]:
+    """The SQL condition on change-feed rows (or departures, which carry the same
+    placement columns) that ``principal`` may pull."""
     own = rec.owner_id == principal.id
     role = principal.role
     if role is Role.EOIR_STAFF:

@@ -25,6 +25,7 @@ from sync_server.models.system import (
     BlobUpload,
     RefreshToken,
     ServerState,
+    SyncDeparture,
     SyncRecord,
 )
 
@@ -49,6 +50,7 @@ __all__ = [
     "RopRequestRow",
     "ServerState",
     "ServiceRecordRow",
+    "SyncDeparture",
     "SyncRecord",
     "Synced",
     "UserRow",

@@ -50,6 +50,20 @@ class SyncRecord(Base):
     )
 
 
+class SyncDeparture(Base):
+    """A record leaving the readers of its old placement (made private, moved to another
+    court): they receive it as a tombstone, while its new readers receive the record."""
+
+    __tablename__ = "sync_departure"
+    version: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    entity: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(36))
+    court_id: Mapped[str | None] = mapped_column(String(36))
+    case_id: Mapped[str | None] = mapped_column(String(36))
+    owner_id: Mapped[str | None] = mapped_column(String(36))
+    audience: Mapped[str] = mapped_column(String(10))
+
+
 class AppliedMutation(Base):
     """The stored result of a pushed mutation, written in the transaction of its effect."""
 

@@ -21,11 +21,12 @@ from sync_server.models import (
     CaseRow,
     DocumentRow,
     RepresentationRow,
+    SyncDeparture,
     Synced,
     SyncRecord,
 )
 from sync_server.models.types import utcnow
-from sync_server.policy import Placement, placement_of
+from sync_server.policy import Audience, Placement, placement_of
 
 
 def row_to_record(entity: str, row: Synced) -> WireRecord:
@@ -80,9 +81,21 @@ def encode_payload(record: WireRecord) -> str:
     return orjson.dumps(record.model_dump(mode="json")).decode()
 
 
+def _feed_placement(feed: SyncRecord) -> Placement:
+    return Placement(feed.court_id, feed.case_id, feed.owner_id, Audience(feed.audience))
+
+
+def _depart(session: Session, feed: SyncRecord) -> None:
+    """Tell the readers of the record's old placement that it left them (a tombstone at a
+    version just below the record's new one)."""
+    session.add(SyncDeparture(version=next_version(session), entity=feed.entity,
+                              record_id=feed.record_id, court_id=feed.court_id,
+                              case_id=feed.case_id, owner_id=feed.owner_id,
+                              audience=feed.audience))
+
+
 def _publish(session: Session, entity: str, record: WireRecord, version: int, deleted: bool,
-             placement: Placement) -> None:
-    feed = session.get(SyncRecord, (entity, record.id))
+             placement: Placement, feed: SyncRecord | None) -> None:
     if feed is None:
         feed = SyncRecord(entity=entity, record_id=record.id)
         session.add(feed)
@@ -105,6 +118,11 @@ def write_record(session: Session, record: WireRecord, *, deleted: bool = False,
     """
     entity = record.entity
     table = ENTITY_TABLES[entity]
+    lookups = lookups or SessionLookups(session)
+    placement = placement_of(record, lookups)
+    feed = session.get(SyncRecord, (entity, record.id))
+    if feed is not None and _feed_placement(feed) != placement:
+        _depart(session, feed)
     version = next_version(session)  # before the row is touched: this statement autoflushes
     row = session.get(table, record.id)
     if row is None:
@@ -119,10 +137,9 @@ def write_record(session: Session, record: WireRecord, *, deleted: bool = False,
     row.deleted = deleted
     row.updated_at = utcnow()
     session.flush()
-    lookups = lookups or SessionLookups(session)
     if entity in ("case", "representation"):
-        lookups.forget()
-    _publish(session, entity, record, version, deleted, placement_of(record, lookups))
+        lookups.forget()  # other records' placement may follow from this one
+    _publish(session, entity, record, version, deleted, placement, feed)
     return version
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from common.protocol import Mutation, MutationOp, MutationResult, MutationStatus, PushRequest
 from common.wire import ENTITY_SCHEMAS, Case, WireRecord, parse_record
 from sync_server.db import write_transaction
-from sync_server.models import AppliedMutation, SyncRecord
+from sync_server.models import AppliedMutation, SyncDeparture, SyncRecord
 from sync_server.policy import Principal, can_see, check_write, feed_filter, placement_of, scope_key
 from sync_server.services import audit
 from sync_server.services.change_rules import check_change
@@ -91,11 +91,28 @@ def pull(session: Session, principal: Principal, since: str | None, limit: int) 
     has_more = len(rows) > limit
     rows = rows[:limit]
     end = rows[-1].version if has_more else max(top, start)
-    body = ",".join(change_json(r.entity, r.record_id, r.version, r.deleted, r.payload)
-                    for r in rows)
+    changes = [(r.version, change_json(r.entity, r.record_id, r.version, r.deleted, r.payload))
+               for r in rows]
+    changes += [(d.version, change_json(d.entity, d.record_id, d.version, True,
+                                        orjson.dumps({"id": d.record_id}).decode()))
+                for d in _departures(session, principal, start, end)]
+    changes.sort(key=lambda pair: pair[0])
+    body = ",".join(text_ for _, text_ in changes)
     tail = orjson.dumps({"cursor": Cursor(end, scope).encode(), "has_more": has_more,
                          "reset": reset}).decode()
     return f'{{"changes":[{body}],{tail[1:]}'.encode()
+
+
+def _departures(session: Session, principal: Principal, start: int, end: int,
+                ) -> list[SyncDeparture]:
+    """Records that left ``principal``'s view in (start, end]: sent as tombstones. They are
+    few, so a page may carry them beyond ``limit``; a reader who still sees the record
+    receives it again at its newer version."""
+    return list(session.scalars(
+        select(SyncDeparture)
+        .where(SyncDeparture.version > start, SyncDeparture.version <= end,
+               feed_filter(principal, SyncDeparture))
+        .order_by(SyncDeparture.version)))
 
 
 # --- push --------------------------------------------------------------------------------

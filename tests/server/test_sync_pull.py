@@ -302,11 +302,6 @@ def test_a_bad_limit_is_a_400_problem(api: Api, tokens: TokenBook, limit: str) -
     assert "limit" in response.get_json()["detail"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the feed keeps one row per record: a reader who loses a record (annotation "
-    "made private, case moved to another court) is never told, and keeps a stale copy",
-)
 def test_an_annotation_made_private_again_leaves_the_other_readers(
     api: Api, tokens: TokenBook, seeded_app: Flask
 ) -> None:
@@ -314,6 +309,7 @@ def test_an_annotation_made_private_again_leaves_the_other_readers(
     shared = annotation_data(document, "judge1", visibility="shared")
     version = applied(api, tokens["judge1"], "annotation", shared)
     _, cursor = api.pull_all(tokens["judge2"])
+    _, author_cursor = api.pull_all(tokens["judge1"])
 
     private = {**shared, "visibility": "private"}
     applied(api, tokens["judge1"], "annotation", private, base_version=version)
@@ -321,3 +317,30 @@ def test_an_annotation_made_private_again_leaves_the_other_readers(
     changes, _ = api.pull_all(tokens["judge2"], cursor)
     gone = by_entity(changes, "annotation").get(shared["id"])
     assert gone is not None and gone["deleted"]
+    # The author sees the departure and then the record again, newer: it stays theirs.
+    mine = [c for c in api.pull_all(tokens["judge1"], author_cursor)[0]
+            if c["id"] == shared["id"]]
+    assert [c["deleted"] for c in mine] == [True, False]
+    assert mine[0]["version"] < mine[1]["version"]
+    assert mine[1]["data"]["visibility"] == "private"
+
+
+def test_a_change_of_venue_moves_the_case_between_the_courts_clerks(
+    api: Api, tokens: TokenBook, seeded_app: Flask
+) -> None:
+    case = case_data(SFR)
+    version = applied(api, tokens["clerk1"], "case", case)
+    document = document_data(seeded_app, case["id"])
+    applied(api, tokens["clerk1"], "document", document)
+    _, sfr_cursor = api.pull_all(tokens["clerk2"])
+    _, nyb_cursor = api.pull_all(tokens["clerk3"])
+
+    applied(api, tokens["clerk1"], "case", {**case, "court_id": NYB}, base_version=version)
+
+    left = by_entity(api.pull_all(tokens["clerk2"], sfr_cursor)[0], "case")
+    assert left[case["id"]]["deleted"]
+    left_docs = by_entity(api.pull_all(tokens["clerk2"], sfr_cursor)[0], "document")
+    assert left_docs[document["id"]]["deleted"]
+    arrived = api.pull_all(tokens["clerk3"], nyb_cursor)[0]
+    assert not by_entity(arrived, "case")[case["id"]]["deleted"]
+    assert not by_entity(arrived, "document")[document["id"]]["deleted"]
