@@ -25,8 +25,14 @@ CHUNK = 1024 * 1024
 class ApiError(Exception):
     """A request that did not succeed; ``kind`` lets callers react without parsing text."""
 
-    def __init__(self, message: str, *, kind: str, status: int | None = None,
-                 body: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str,
+        status: int | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.kind = kind  # "offline", "auth", "conflict", "refused", "server", "integrity"
         self.status = status
@@ -35,9 +41,11 @@ class ApiError(Exception):
 
 class Offline(ApiError):
     def __init__(self, url: str) -> None:
-        super().__init__(f"The server at {url} can't be reached. You can keep working: "
-                         "changes are kept on this computer and sent when it is back.",
-                         kind="offline")
+        super().__init__(
+            f"The server at {url} can't be reached. You can keep working: "
+            "changes are kept on this computer and sent when it is back.",
+            kind="offline",
+        )
 
 
 @dataclass
@@ -63,21 +71,38 @@ class ApiClient:
     def _url(self, path: str) -> str:
         return f"{self.base_url}{path}"
 
-    def _send(self, method: str, path: str, *, auth: bool = True, **kwargs: Any,
-              ) -> requests.Response:
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        auth: bool = True,
+        **kwargs: Any,
+    ) -> requests.Response:
         headers = dict(kwargs.pop("headers", {}))
         if auth:
             if self.session is None:
                 raise ApiError("You are not signed in.", kind="auth")
             headers["Authorization"] = f"Bearer {self.session.access_token}"
         try:
-            return self._http.request(method, self._url(path), headers=headers,
-                                      timeout=kwargs.pop("timeout", TIMEOUT), **kwargs)
+            return self._http.request(
+                method,
+                self._url(path),
+                headers=headers,
+                timeout=kwargs.pop("timeout", TIMEOUT),
+                **kwargs,
+            )
         except (requests.ConnectionError, requests.Timeout) as err:
             raise Offline(self.base_url) from err
 
-    def _call(self, method: str, path: str, *, auth: bool = True, **kwargs: Any,
-              ) -> requests.Response:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        auth: bool = True,
+        **kwargs: Any,
+    ) -> requests.Response:
         """A request that refreshes the access token once when the server says it expired."""
         response = self._send(method, path, auth=auth, **kwargs)
         if response.status_code == 401 and auth and self.session is not None:
@@ -90,8 +115,12 @@ class ApiClient:
     # -- auth -------------------------------------------------------------------------------
 
     def login(self, username: str, password: str) -> Session:
-        response = self._send("POST", "/api/v1/auth/login", auth=False,
-                              json={"username": username, "password": password})
+        response = self._send(
+            "POST",
+            "/api/v1/auth/login",
+            auth=False,
+            json={"username": username, "password": password},
+        )
         if response.status_code >= 400:
             raise _error_from(response)
         return self._adopt(TokenResponse.model_validate_json(response.content))
@@ -105,8 +134,12 @@ class ApiClient:
         with self._lock:
             if self.session is None:
                 raise ApiError("You are not signed in.", kind="auth")
-            response = self._send("POST", "/api/v1/auth/refresh", auth=False,
-                                  json={"refresh_token": self.session.refresh_token})
+            response = self._send(
+                "POST",
+                "/api/v1/auth/refresh",
+                auth=False,
+                json={"refresh_token": self.session.refresh_token},
+            )
             if response.status_code >= 400:
                 self.session = None
                 error = _error_from(response)
@@ -114,8 +147,9 @@ class ApiClient:
             return self._adopt(TokenResponse.model_validate_json(response.content))
 
     def _adopt(self, tokens: TokenResponse) -> Session:
-        self.session = Session(tokens.access_token, tokens.refresh_token,
-                               tokens.user.model_dump(mode="json"))
+        self.session = Session(
+            tokens.access_token, tokens.refresh_token, tokens.user.model_dump(mode="json")
+        )
         self.on_tokens(self.session)
         return self.session
 
@@ -123,8 +157,9 @@ class ApiClient:
         if self.session is None:
             return
         try:
-            self._send("POST", "/api/v1/auth/logout",
-                       json={"refresh_token": self.session.refresh_token})
+            self._send(
+                "POST", "/api/v1/auth/logout", json={"refresh_token": self.session.refresh_token}
+            )
         finally:
             self.session = None
 
@@ -138,27 +173,38 @@ class ApiClient:
         return ChangesResponse.model_validate(orjson.loads(response.content))
 
     def push(self, client_id: str, mutations: list[dict[str, Any]]) -> list[MutationResult]:
-        response = self._call("POST", "/api/v1/sync/push",
-                              json={"client_id": client_id, "mutations": mutations})
+        response = self._call(
+            "POST", "/api/v1/sync/push", json={"client_id": client_id, "mutations": mutations}
+        )
         return [MutationResult.model_validate(r) for r in orjson.loads(response.content)["results"]]
 
     # -- blobs ------------------------------------------------------------------------------
 
-    def upload(self, data: bytes, progress: Callable[[int, int], None] = lambda d, t: None,
-               ) -> str:
+    def upload(
+        self,
+        data: bytes,
+        progress: Callable[[int, int], None] = lambda d, t: None,
+    ) -> str:
         """Upload ``data`` (resuming where the server has it); returns its SHA-256."""
         sha256 = hashlib.sha256(data).hexdigest()
-        start = self._call("POST", "/api/v1/blobs/uploads",
-                           json={"sha256": sha256, "size": len(data)}).json()
+        start = self._call(
+            "POST", "/api/v1/blobs/uploads", json={"sha256": sha256, "size": len(data)}
+        ).json()
         if start.get("exists"):
             progress(len(data), len(data))
             return sha256
         upload_id, offset = start["upload_id"], int(start["offset"])
         while offset < len(data):
-            chunk = data[offset:offset + CHUNK]
-            response = self._call("PATCH", f"/api/v1/blobs/uploads/{upload_id}", data=chunk,
-                                  headers={"Upload-Offset": str(offset),
-                                           "Content-Type": "application/offset+octet-stream"})
+            chunk = data[offset : offset + CHUNK]
+            response = self._call(
+                "PATCH",
+                f"/api/v1/blobs/uploads/{upload_id}",
+                data=chunk,
+                headers={
+                    "Upload-Offset": str(offset),
+                    "Content-Type": "application/offset+octet-stream",
+                },
+            )
             offset = int(response.json()["offset"])
             progress(offset, len(data))
         return sha256
@@ -182,7 +228,11 @@ def _error_from(response: requests.Response) -> ApiError:
     if status in (401, 429):
         return ApiError(str(detail), kind="auth", status=status, body=body)
     if status >= 500:
-        return ApiError("The server had a problem handling the request. Try again in a "
-                        "moment; if it keeps happening, tell your IT staff.", kind="server",
-                        status=status, body=body)
+        return ApiError(
+            "The server had a problem handling the request. Try again in a "
+            "moment; if it keeps happening, tell your IT staff.",
+            kind="server",
+            status=status,
+            body=body,
+        )
     return ApiError(str(detail), kind="refused", status=status, body=body)

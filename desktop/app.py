@@ -17,10 +17,12 @@ from desktop.sync_engine import SyncEngine
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
 
-NO_DISPLAY = ("No display was found, so the ECAS window can't open here. Run it in a desktop "
-              "session. Without a display you can still run one sync with "
-              "`ecas-desktop sync --server URL --username NAME`, or check the installation with "
-              "`ecas-desktop --self-test`.")
+NO_DISPLAY = (
+    "No display was found, so the ECAS window can't open here. Run it in a desktop "
+    "session. Without a display you can still run one sync with "
+    "`ecas-desktop sync --server URL --username NAME`, or check the installation with "
+    "`ecas-desktop --self-test`."
+)
 
 
 def has_display() -> bool:

@@ -36,8 +36,10 @@ class Clash:
 
     def message(self) -> str:
         who = self.other.judge if self.reason == "judge" else self.other.courtroom
-        return (f"{who} already has {self.other.respondent} ({self.other.a_number_display}) "
-                f"at {self.other.starts_at:%H:%M} for {self.other.duration_minutes} min.")
+        return (
+            f"{who} already has {self.other.respondent} ({self.other.a_number_display}) "
+            f"at {self.other.starts_at:%H:%M} for {self.other.duration_minutes} min."
+        )
 
 
 def find_clashes(proposed: Hearing, docket: Iterable[DocketRow]) -> list[Clash]:
@@ -59,11 +61,18 @@ def find_clashes(proposed: Hearing, docket: Iterable[DocketRow]) -> list[Clash]:
     return clashes
 
 
-def reschedule(hearing: Hearing, starts_at: datetime, courtroom_id: str | None = None,
-               ) -> Hearing:
-    return hearing.model_copy(update={
-        "starts_at": starts_at, "courtroom_id": courtroom_id or hearing.courtroom_id,
-        "status": HearingStatus.SCHEDULED})
+def reschedule(
+    hearing: Hearing,
+    starts_at: datetime,
+    courtroom_id: str | None = None,
+) -> Hearing:
+    return hearing.model_copy(
+        update={
+            "starts_at": starts_at,
+            "courtroom_id": courtroom_id or hearing.courtroom_id,
+            "status": HearingStatus.SCHEDULED,
+        }
+    )
 
 
 def cancel(hearing: Hearing) -> Hearing:
@@ -81,12 +90,18 @@ def case_clock(store: LocalStore, case_id: str, as_of: date) -> AsylumClock | No
     """The case's asylum clock replayed from the local copy: it starts when the I-589 was
     filed and each past adjournment stops or runs it until the next hearing. None when no
     asylum application is on file."""
-    filed = sorted(date.fromisoformat(str(d["filed_on"])) for d in store.all("document")
-                   if d["case_id"] == case_id
-                   and d["doc_type"] == DocumentType.APPLICATION_I589.value
-                   and d["status"] == DocumentStatus.ACCEPTED.value)
-    hearings = sorted((datetime.fromisoformat(str(h["starts_at"])), h)
-                      for h in store.all("hearing") if h["case_id"] == case_id)
+    filed = sorted(
+        date.fromisoformat(str(d["filed_on"]))
+        for d in store.all("document")
+        if d["case_id"] == case_id
+        and d["doc_type"] == DocumentType.APPLICATION_I589.value
+        and d["status"] == DocumentStatus.ACCEPTED.value
+    )
+    hearings = sorted(
+        (datetime.fromisoformat(str(h["starts_at"])), h)
+        for h in store.all("hearing")
+        if h["case_id"] == case_id
+    )
     history = []
     for (start, hearing), (following, _) in itertools.pairwise(hearings):
         code = hearing.get("adjournment_code")
@@ -95,23 +110,40 @@ def case_clock(store: LocalStore, case_id: str, as_of: date) -> AsylumClock | No
     return clock_from_history(filed[0] if filed else None, history, as_of)
 
 
-def adjourn(hearing: Hearing, code: str, next_start: datetime, clock: AsylumClock | None,
-            ) -> Adjournment:
+def adjourn(
+    hearing: Hearing,
+    code: str,
+    next_start: datetime,
+    clock: AsylumClock | None,
+) -> Adjournment:
     """Close ``hearing`` as adjourned with ``code`` and schedule the next one; the note says
     what this does to the asylum clock, for the clerk to read before saving."""
     entry = lookup_code(code)  # raises with the list of known codes for a typo
-    adjourned = hearing.model_copy(update={"status": HearingStatus.ADJOURNED,
-                                           "adjournment_code": entry.code})
-    following = hearing.model_copy(update={
-        "id": str(uuid.uuid4()), "starts_at": next_start, "status": HearingStatus.SCHEDULED,
-        "adjournment_code": None, "outcome": None})
+    adjourned = hearing.model_copy(
+        update={"status": HearingStatus.ADJOURNED, "adjournment_code": entry.code}
+    )
+    following = hearing.model_copy(
+        update={
+            "id": str(uuid.uuid4()),
+            "starts_at": next_start,
+            "status": HearingStatus.SCHEDULED,
+            "adjournment_code": None,
+            "outcome": None,
+        }
+    )
     today = hearing.starts_at.date()
     if clock is None:
-        note = (f"No asylum application is on file, so there is no clock to affect "
-                f"(code {entry.code} would make it {entry.clock_effect.value}).")
+        note = (
+            f"No asylum application is on file, so there is no clock to affect "
+            f"(code {entry.code} would make it {entry.clock_effect.value})."
+        )
     else:
-        note = describe_effect(clock, entry.code, adjourned_on=max(today, clock.as_of),
-                               next_hearing=max(next_start.date(), clock.as_of))
+        note = describe_effect(
+            clock,
+            entry.code,
+            adjourned_on=max(today, clock.as_of),
+            next_hearing=max(next_start.date(), clock.as_of),
+        )
     return Adjournment(adjourned, following, note)
 
 
@@ -138,36 +170,59 @@ class Review:
     representation: Representation | None = None
 
 
-def accept_filing(filing: Filing, documents: Sequence[Document], clerk_id: str,
-                  now: datetime, existing: Representation | None = None) -> Review:
+def accept_filing(
+    filing: Filing,
+    documents: Sequence[Document],
+    clerk_id: str,
+    now: datetime,
+    existing: Representation | None = None,
+) -> Review:
     """Accept: the documents join the record; an EOIR-28/27 makes the filer practitioner
     of record — updating the filer's ``existing`` appearance in the case if there is one,
     so a case never holds two appearances of the same practitioner."""
-    reviewed = filing.model_copy(update={"status": FilingStatus.ACCEPTED,
-                                         "reviewed_by": clerk_id, "reviewed_at": now,
-                                         "rejection_reason": None})
+    reviewed = filing.model_copy(
+        update={
+            "status": FilingStatus.ACCEPTED,
+            "reviewed_by": clerk_id,
+            "reviewed_at": now,
+            "rejection_reason": None,
+        }
+    )
     docs = tuple(d.model_copy(update={"status": DocumentStatus.ACCEPTED}) for d in documents)
     representation = None
     if filing.kind in (FilingKind.EOIR_28, FilingKind.EOIR_27) and filing.case_id:
         form = filing.form
         representation = Representation(
-            id=existing.id if existing else str(uuid.uuid4()), case_id=filing.case_id,
-            practitioner_id=filing.filer_id, form=filing.kind,
+            id=existing.id if existing else str(uuid.uuid4()),
+            case_id=filing.case_id,
+            practitioner_id=filing.filer_id,
+            form=filing.kind,
             scope=form.get("scope", "all_proceedings"),
-            primary=bool(form.get("primary", True)), status=RepresentationStatus.ACCEPTED,
-            accepted_on=now.date())
+            primary=bool(form.get("primary", True)),
+            status=RepresentationStatus.ACCEPTED,
+            accepted_on=now.date(),
+        )
     return Review(reviewed, docs, representation)
 
 
-def reject_filing(filing: Filing, documents: Sequence[Document], clerk_id: str,
-                  now: datetime, reason: RejectionReason) -> Review:
-    reviewed = filing.model_copy(update={"status": FilingStatus.REJECTED,
-                                         "reviewed_by": clerk_id, "reviewed_at": now,
-                                         "rejection_reason": reason.text[:200]})
+def reject_filing(
+    filing: Filing,
+    documents: Sequence[Document],
+    clerk_id: str,
+    now: datetime,
+    reason: RejectionReason,
+) -> Review:
+    reviewed = filing.model_copy(
+        update={
+            "status": FilingStatus.REJECTED,
+            "reviewed_by": clerk_id,
+            "reviewed_at": now,
+            "rejection_reason": reason.text[:200],
+        }
+    )
     docs = tuple(d.model_copy(update={"status": DocumentStatus.REJECTED}) for d in documents)
     return Review(reviewed, docs)
 
 
 def assign_judge(case: Case, judge_id: str) -> Case:
     return case.model_copy(update={"judge_id": judge_id})
-

@@ -25,8 +25,10 @@ def _sync(args: argparse.Namespace) -> int:
     password = os.environ.get("ECAS_PASSWORD")
     if password is None:
         if not sys.stdin.isatty():
-            print("Set ECAS_PASSWORD or run in a terminal to be asked for the password.",
-                  file=sys.stderr)
+            print(
+                "Set ECAS_PASSWORD or run in a terminal to be asked for the password.",
+                file=sys.stderr,
+            )
             return 2
         password = getpass.getpass(f"Password for {args.username}: ")
     client = ApiClient(args.server)
@@ -38,8 +40,7 @@ def _sync(args: argparse.Namespace) -> int:
         print(f"\nSync failed: {err}", file=sys.stderr)
         pending = store.pending_count()
         if pending:
-            print(f"{pending} local changes are kept and will be sent next time.",
-                  file=sys.stderr)
+            print(f"{pending} local changes are kept and will be sent next time.", file=sys.stderr)
         return 1
     print(f"\nSynced with {args.server} as {args.username}: {report.summary()}.")
     print(f"Local copy: {store.path}")
@@ -59,16 +60,22 @@ def _self_test(_args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ecas-desktop",
-                                     description="The ECAS desktop client for court staff.")
-    parser.add_argument("--self-test", action="store_true",
-                        help="check this installation offscreen and exit")
+    parser = argparse.ArgumentParser(
+        prog="ecas-desktop", description="The ECAS desktop client for court staff."
+    )
+    parser.add_argument(
+        "--self-test", action="store_true", help="check this installation offscreen and exit"
+    )
     sub = parser.add_subparsers(dest="command")
     sync = sub.add_parser("sync", help="run one sync without a window")
     sync.add_argument("--server", required=True, help="e.g. https://ecas.example.court")
     sync.add_argument("--username", required=True)
-    sync.add_argument("--data-dir", type=Path, default=None,
-                      help=f"where local copies live (default: {data_dir()})")
+    sync.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help=f"where local copies live (default: {data_dir()})",
+    )
     sync.set_defaults(func=_sync)
     return parser
 

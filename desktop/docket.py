@@ -54,9 +54,13 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def build_docket(hearings: Iterable[dict[str, object]], cases: Iterable[dict[str, object]],
-                 courtrooms: Iterable[dict[str, object]], users: Iterable[dict[str, object]],
-                 courts: Iterable[dict[str, object]]) -> list[DocketRow]:
+def build_docket(
+    hearings: Iterable[dict[str, object]],
+    cases: Iterable[dict[str, object]],
+    courtrooms: Iterable[dict[str, object]],
+    users: Iterable[dict[str, object]],
+    courts: Iterable[dict[str, object]],
+) -> list[DocketRow]:
     """Join synced records (wire dicts) into docket rows; hearings of unknown cases are
     left out (their case has not arrived yet)."""
     case_by_id = {str(c["id"]): c for c in cases}
@@ -73,23 +77,34 @@ def build_docket(hearings: Iterable[dict[str, object]], cases: Iterable[dict[str
         respondent = f"{str(case['respondent_last_name']).upper()}, {case['respondent_first_name']}"
         judge_id = h.get("judge_id") or case.get("judge_id")
         room_id = h.get("courtroom_id")
-        rows.append(DocketRow(
-            hearing_id=str(h["id"]), case_id=str(case["id"]), a_number=str(case["a_number"]),
-            respondent=respondent, nationality=str(case["nationality"]),
-            language=str(case["language"]), custody=str(case["custody"]),
-            case_status=str(case["status"]),
-            starts_at=starts.astimezone(zone) if zone else starts,
-            duration_minutes=int(h.get("duration_minutes") or 30),  # type: ignore[call-overload]
-            hearing_type=str(h["hearing_type"]), medium=str(h["medium"]),
-            status=str(h["status"]), courtroom_id=str(room_id) if room_id else None,
-            courtroom=room_names.get(str(room_id), "") if room_id else "",
-            judge_id=str(judge_id) if judge_id else None,
-            judge=user_names.get(str(judge_id), "") if judge_id else "",
-            interpreter_language=str(h["interpreter_language"])
-            if h.get("interpreter_language") else None,
-            adjournment_code=str(h["adjournment_code"]) if h.get("adjournment_code") else None,
-            search_key=fold(f"{respondent} {case['respondent_first_name']} "
-                            f"{case['respondent_last_name']}")))
+        rows.append(
+            DocketRow(
+                hearing_id=str(h["id"]),
+                case_id=str(case["id"]),
+                a_number=str(case["a_number"]),
+                respondent=respondent,
+                nationality=str(case["nationality"]),
+                language=str(case["language"]),
+                custody=str(case["custody"]),
+                case_status=str(case["status"]),
+                starts_at=starts.astimezone(zone) if zone else starts,
+                duration_minutes=int(h.get("duration_minutes") or 30),  # type: ignore[call-overload]
+                hearing_type=str(h["hearing_type"]),
+                medium=str(h["medium"]),
+                status=str(h["status"]),
+                courtroom_id=str(room_id) if room_id else None,
+                courtroom=room_names.get(str(room_id), "") if room_id else "",
+                judge_id=str(judge_id) if judge_id else None,
+                judge=user_names.get(str(judge_id), "") if judge_id else "",
+                interpreter_language=str(h["interpreter_language"])
+                if h.get("interpreter_language")
+                else None,
+                adjournment_code=str(h["adjournment_code"]) if h.get("adjournment_code") else None,
+                search_key=fold(
+                    f"{respondent} {case['respondent_first_name']} {case['respondent_last_name']}"
+                ),
+            )
+        )
     return rows
 
 
@@ -108,13 +123,15 @@ class DocketFilter:
 
     def matches(self, row: DocketRow) -> bool:
         day = row.starts_at.date()
-        return ((self.first_day is None or day >= self.first_day)
-                and (self.last_day is None or day <= self.last_day)
-                and (not self.judge_ids or row.judge_id in self.judge_ids)
-                and (not self.courtroom_ids or row.courtroom_id in self.courtroom_ids)
-                and (not self.hearing_types or row.hearing_type in self.hearing_types)
-                and (not self.custody or row.custody in self.custody)
-                and (not self.languages or row.language in self.languages))
+        return (
+            (self.first_day is None or day >= self.first_day)
+            and (self.last_day is None or day <= self.last_day)
+            and (not self.judge_ids or row.judge_id in self.judge_ids)
+            and (not self.courtroom_ids or row.courtroom_id in self.courtroom_ids)
+            and (not self.hearing_types or row.hearing_type in self.hearing_types)
+            and (not self.custody or row.custody in self.custody)
+            and (not self.languages or row.language in self.languages)
+        )
 
 
 SORT_KEYS = {
@@ -130,8 +147,9 @@ SORT_KEYS = {
 }
 
 
-def apply_filter(rows: Sequence[DocketRow], wanted: DocketFilter, *, sort: str = "time",
-                 descending: bool = False) -> list[DocketRow]:
+def apply_filter(
+    rows: Sequence[DocketRow], wanted: DocketFilter, *, sort: str = "time", descending: bool = False
+) -> list[DocketRow]:
     """The rows ``wanted`` selects, sorted. The search text matches an A-number in any
     common spelling ("A 123-456-789", "12345678") or part of the respondent's name."""
     digits = normalise_search_term(wanted.text) if wanted.text.strip() else None

@@ -79,8 +79,10 @@ def build_filing_rows(
     case_by_id = {str(c["id"]): c for c in cases}
     names = {str(u["id"]): str(u["display_name"]) for u in users}
     zones = {str(c["id"]): ZoneInfo(str(c["timezone"])) for c in courts}
-    appearances = {(str(r["case_id"]), str(r["practitioner_id"])): Representation.model_validate(r)
-                   for r in representations}
+    appearances = {
+        (str(r["case_id"]), str(r["practitioner_id"])): Representation.model_validate(r)
+        for r in representations
+    }
     rows = []
     for filing in wanted:
         order = [filing.lead_document_id, *filing.attachment_ids, *by_filing.get(filing.id, [])]

@@ -48,7 +48,8 @@ from common.wire import WireRecord
 metadata = MetaData()
 
 record_table = Table(
-    "record", metadata,
+    "record",
+    metadata,
     Column("entity", String(40), primary_key=True),
     Column("id", String(36), primary_key=True),
     Column("version", Integer, nullable=False, default=0),  # the server's; 0 = never synced
@@ -58,7 +59,8 @@ record_table = Table(
 )
 
 outbox_table = Table(
-    "outbox", metadata,
+    "outbox",
+    metadata,
     Column("seq", Integer, primary_key=True, autoincrement=True),
     Column("mutation_id", String(36), nullable=False, unique=True),
     Column("entity", String(40), nullable=False),
@@ -73,13 +75,15 @@ outbox_table = Table(
 )
 
 state_table = Table(
-    "sync_state", metadata,
+    "sync_state",
+    metadata,
     Column("key", String(40), primary_key=True),
     Column("value", Text, nullable=False),
 )
 
 issue_table = Table(
-    "sync_issue", metadata,
+    "sync_issue",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("kind", String(10), nullable=False),  # "conflict" | "rejected"
     Column("entity", String(40), nullable=False),
@@ -103,8 +107,14 @@ class OutboxEntry:
     revision: int
 
     def as_mutation(self) -> dict[str, Any]:
-        return {"mutation_id": self.mutation_id, "entity": self.entity, "id": self.record_id,
-                "op": self.op, "base_version": self.base_version, "data": self.data}
+        return {
+            "mutation_id": self.mutation_id,
+            "entity": self.entity,
+            "id": self.record_id,
+            "op": self.op,
+            "base_version": self.base_version,
+            "data": self.data,
+        }
 
 
 @dataclass(frozen=True)
@@ -156,8 +166,9 @@ class LocalStore:
         return default if value is None else str(value)
 
     def set_state(self, conn: Connection, key: str, value: str) -> None:
-        done = conn.execute(update(state_table).where(state_table.c.key == key)
-                            .values(value=value)).rowcount
+        done = conn.execute(
+            update(state_table).where(state_table.c.key == key).values(value=value)
+        ).rowcount
         if not done:
             conn.execute(insert(state_table).values(key=key, value=value))
 
@@ -175,26 +186,44 @@ class LocalStore:
 
     def get(self, entity: str, record_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(record_table.c.data, record_table.c.deleted).where(
-                record_table.c.entity == entity, record_table.c.id == record_id)).first()
+            row = conn.execute(
+                select(record_table.c.data, record_table.c.deleted).where(
+                    record_table.c.entity == entity, record_table.c.id == record_id
+                )
+            ).first()
         return None if row is None or row.deleted else _loads(row.data)
 
     def version_of(self, entity: str, record_id: str) -> int:
         with self.engine.connect() as conn:
-            return int(conn.scalar(select(record_table.c.version).where(
-                record_table.c.entity == entity, record_table.c.id == record_id)) or 0)
+            return int(
+                conn.scalar(
+                    select(record_table.c.version).where(
+                        record_table.c.entity == entity, record_table.c.id == record_id
+                    )
+                )
+                or 0
+            )
 
     def all(self, entity: str) -> list[dict[str, Any]]:
         """Every live record of ``entity`` (local edits included)."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(record_table.c.data).where(
-                record_table.c.entity == entity, record_table.c.deleted.is_(False))).scalars()
+            rows = conn.execute(
+                select(record_table.c.data).where(
+                    record_table.c.entity == entity, record_table.c.deleted.is_(False)
+                )
+            ).scalars()
             return [orjson.loads(r) for r in rows]
 
     def count(self, entity: str) -> int:
         with self.engine.connect() as conn:
-            return int(conn.scalar(select(func.count()).select_from(record_table).where(
-                record_table.c.entity == entity, record_table.c.deleted.is_(False))) or 0)
+            return int(
+                conn.scalar(
+                    select(func.count())
+                    .select_from(record_table)
+                    .where(record_table.c.entity == entity, record_table.c.deleted.is_(False))
+                )
+                or 0
+            )
 
     # -- local edits ------------------------------------------------------------------------
 
@@ -212,46 +241,94 @@ class LocalStore:
 
     def _queue(self, entity: str, record_id: str, op: str, data: dict[str, Any] | None) -> str:
         with self.transaction() as conn:
-            current = conn.execute(select(record_table).where(
-                record_table.c.entity == entity, record_table.c.id == record_id)).first()
+            current = conn.execute(
+                select(record_table).where(
+                    record_table.c.entity == entity, record_table.c.id == record_id
+                )
+            ).first()
             if current is None:
-                conn.execute(insert(record_table).values(
-                    entity=entity, id=record_id, version=0, deleted=op == "delete",
-                    data=_dumps(data or {})))
+                conn.execute(
+                    insert(record_table).values(
+                        entity=entity,
+                        id=record_id,
+                        version=0,
+                        deleted=op == "delete",
+                        data=_dumps(data or {}),
+                    )
+                )
             else:
                 values: dict[str, Any] = {"deleted": op == "delete"}
                 if data is not None:
                     values["data"] = _dumps(data)
-                conn.execute(update(record_table).where(
-                    record_table.c.entity == entity, record_table.c.id == record_id
-                ).values(**values))
+                conn.execute(
+                    update(record_table)
+                    .where(record_table.c.entity == entity, record_table.c.id == record_id)
+                    .values(**values)
+                )
             base = int(current.version) if current is not None and current.version else None
             return self._queue_outbox(conn, entity, record_id, op, base, data)
 
-    def _queue_outbox(self, conn: Connection, entity: str, record_id: str, op: str,
-                      base: int | None, data: dict[str, Any] | None) -> str:
-        pending = conn.execute(select(outbox_table).where(
-            outbox_table.c.entity == entity, outbox_table.c.record_id == record_id)).first()
+    def _queue_outbox(
+        self,
+        conn: Connection,
+        entity: str,
+        record_id: str,
+        op: str,
+        base: int | None,
+        data: dict[str, Any] | None,
+    ) -> str:
+        pending = conn.execute(
+            select(outbox_table).where(
+                outbox_table.c.entity == entity, outbox_table.c.record_id == record_id
+            )
+        ).first()
         if pending is not None:
-            conn.execute(update(outbox_table).where(outbox_table.c.seq == pending.seq).values(
-                op=op, data=None if data is None else _dumps(data),
-                revision=pending.revision + 1))
+            conn.execute(
+                update(outbox_table)
+                .where(outbox_table.c.seq == pending.seq)
+                .values(
+                    op=op,
+                    data=None if data is None else _dumps(data),
+                    revision=pending.revision + 1,
+                )
+            )
             return str(pending.mutation_id)
         mutation_id = str(uuid.uuid4())
-        conn.execute(insert(outbox_table).values(
-            mutation_id=mutation_id, entity=entity, record_id=record_id, op=op,
-            base_version=base, data=None if data is None else _dumps(data), revision=0,
-            attempts=0, created_at=_now()))
+        conn.execute(
+            insert(outbox_table).values(
+                mutation_id=mutation_id,
+                entity=entity,
+                record_id=record_id,
+                op=op,
+                base_version=base,
+                data=None if data is None else _dumps(data),
+                revision=0,
+                attempts=0,
+                created_at=_now(),
+            )
+        )
         return mutation_id
 
     # -- outbox -----------------------------------------------------------------------------
 
     def pending(self, limit: int = 200) -> list[OutboxEntry]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(outbox_table).order_by(outbox_table.c.seq)
-                                .limit(limit)).all()
-        return [OutboxEntry(r.seq, r.mutation_id, r.entity, r.record_id, r.op, r.base_version,
-                            _loads(r.data), r.revision) for r in rows]
+            rows = conn.execute(
+                select(outbox_table).order_by(outbox_table.c.seq).limit(limit)
+            ).all()
+        return [
+            OutboxEntry(
+                r.seq,
+                r.mutation_id,
+                r.entity,
+                r.record_id,
+                r.op,
+                r.base_version,
+                _loads(r.data),
+                r.revision,
+            )
+            for r in rows
+        ]
 
     def pending_count(self) -> int:
         with self.engine.connect() as conn:
@@ -260,8 +337,11 @@ class LocalStore:
     def note_attempt(self, entries: Iterable[OutboxEntry], error: str) -> None:
         with self.transaction() as conn:
             for entry in entries:
-                conn.execute(update(outbox_table).where(outbox_table.c.seq == entry.seq)
-                             .values(attempts=outbox_table.c.attempts + 1, last_error=error))
+                conn.execute(
+                    update(outbox_table)
+                    .where(outbox_table.c.seq == entry.seq)
+                    .values(attempts=outbox_table.c.attempts + 1, last_error=error)
+                )
 
     def acknowledge(self, entries: list[OutboxEntry], results: list[MutationResult]) -> None:
         """Record the server's answers to a push, in one transaction."""
@@ -272,42 +352,65 @@ class LocalStore:
                 if result is not None:
                     self._acknowledge_one(conn, entry, result)
 
-    def _acknowledge_one(self, conn: Connection, entry: OutboxEntry,
-                         result: MutationResult) -> None:
-        still = conn.execute(select(outbox_table.c.revision).where(
-            outbox_table.c.seq == entry.seq)).scalar()
+    def _acknowledge_one(
+        self, conn: Connection, entry: OutboxEntry, result: MutationResult
+    ) -> None:
+        still = conn.execute(
+            select(outbox_table.c.revision).where(outbox_table.c.seq == entry.seq)
+        ).scalar()
         edited_meanwhile = still is not None and still != entry.revision
         where = (record_table.c.entity == entry.entity) & (record_table.c.id == entry.record_id)
         if result.status is MutationStatus.APPLIED:
             server_data = _dumps(entry.data) if entry.data is not None else None
-            conn.execute(update(record_table).where(where).values(
-                version=result.version, server_data=server_data))
+            conn.execute(
+                update(record_table)
+                .where(where)
+                .values(version=result.version, server_data=server_data)
+            )
             if edited_meanwhile:
                 # The user changed the record while it travelled: send the newer edit as a
                 # fresh mutation on top of the version the server just assigned.
-                conn.execute(update(outbox_table).where(outbox_table.c.seq == entry.seq).values(
-                    mutation_id=str(uuid.uuid4()), base_version=result.version))
+                conn.execute(
+                    update(outbox_table)
+                    .where(outbox_table.c.seq == entry.seq)
+                    .values(mutation_id=str(uuid.uuid4()), base_version=result.version)
+                )
                 return
         else:
             local = conn.execute(select(record_table.c.data).where(where)).scalar()
-            conn.execute(insert(issue_table).values(
-                kind=result.status.value, entity=entry.entity, record_id=entry.record_id,
-                local_data=local,
-                server_change=_dumps(result.current.model_dump(mode="json"))
-                if result.current else None,
-                error=result.error, created_at=_now()))
+            conn.execute(
+                insert(issue_table).values(
+                    kind=result.status.value,
+                    entity=entry.entity,
+                    record_id=entry.record_id,
+                    local_data=local,
+                    server_change=_dumps(result.current.model_dump(mode="json"))
+                    if result.current
+                    else None,
+                    error=result.error,
+                    created_at=_now(),
+                )
+            )
             self._restore_server_state(conn, entry, result)
         conn.execute(delete(outbox_table).where(outbox_table.c.seq == entry.seq))
 
-    def _restore_server_state(self, conn: Connection, entry: OutboxEntry,
-                              result: MutationResult) -> None:
+    def _restore_server_state(
+        self, conn: Connection, entry: OutboxEntry, result: MutationResult
+    ) -> None:
         """After a conflict or refusal, show the server's record again; the user's version
         is kept in the issue until they choose."""
         where = (record_table.c.entity == entry.entity) & (record_table.c.id == entry.record_id)
         if result.current is not None:
-            conn.execute(update(record_table).where(where).values(
-                version=result.current.version, deleted=result.current.deleted,
-                data=_dumps(result.current.data), server_data=_dumps(result.current.data)))
+            conn.execute(
+                update(record_table)
+                .where(where)
+                .values(
+                    version=result.current.version,
+                    deleted=result.current.deleted,
+                    data=_dumps(result.current.data),
+                    server_data=_dumps(result.current.data),
+                )
+            )
             return
         server = conn.execute(select(record_table.c.server_data).where(where)).scalar()
         if server is None:
@@ -324,8 +427,10 @@ class LocalStore:
                 # The scope changed: forget server records, keep anything still unsent.
                 queued = select(outbox_table.c.record_id)
                 conn.execute(delete(record_table).where(record_table.c.id.not_in(queued)))
-            held = {(r.entity, r.record_id) for r in conn.execute(
-                select(outbox_table.c.entity, outbox_table.c.record_id))}
+            held = {
+                (r.entity, r.record_id)
+                for r in conn.execute(select(outbox_table.c.entity, outbox_table.c.record_id))
+            }
             written = 0
             for change in changes:
                 if (change.entity, change.id) in held:
@@ -338,15 +443,28 @@ class LocalStore:
     @staticmethod
     def _upsert_server(conn: Connection, change: Change) -> int:
         payload = _dumps(change.data)
-        values = {"version": change.version, "deleted": change.deleted, "data": payload,
-                  "server_data": payload}
-        done = conn.execute(update(record_table).where(
-            record_table.c.entity == change.entity, record_table.c.id == change.id,
-            record_table.c.version < change.version).values(**values)).rowcount
+        values = {
+            "version": change.version,
+            "deleted": change.deleted,
+            "data": payload,
+            "server_data": payload,
+        }
+        done = conn.execute(
+            update(record_table)
+            .where(
+                record_table.c.entity == change.entity,
+                record_table.c.id == change.id,
+                record_table.c.version < change.version,
+            )
+            .values(**values)
+        ).rowcount
         if done:
             return 1
-        exists = conn.execute(select(record_table.c.version).where(
-            record_table.c.entity == change.entity, record_table.c.id == change.id)).first()
+        exists = conn.execute(
+            select(record_table.c.version).where(
+                record_table.c.entity == change.entity, record_table.c.id == change.id
+            )
+        ).first()
         if exists is not None:
             return 0  # we already hold this version or a newer one
         conn.execute(insert(record_table).values(entity=change.entity, id=change.id, **values))
@@ -357,8 +475,18 @@ class LocalStore:
     def issues(self) -> list[SyncIssue]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(issue_table).order_by(issue_table.c.id)).all()
-        return [SyncIssue(r.id, r.kind, r.entity, r.record_id, _loads(r.local_data),
-                          _loads(r.server_change), r.error) for r in rows]
+        return [
+            SyncIssue(
+                r.id,
+                r.kind,
+                r.entity,
+                r.record_id,
+                _loads(r.local_data),
+                _loads(r.server_change),
+                r.error,
+            )
+            for r in rows
+        ]
 
     def resolve_keep_mine(self, issue_id: int) -> str | None:
         """Send the user's version again, on top of the server's current one."""
@@ -369,13 +497,19 @@ class LocalStore:
             server = _loads(issue.server_change) or {}
             base = int(server.get("version") or 0) or None
             local = _loads(issue.local_data)
-            conn.execute(update(record_table).where(
-                record_table.c.entity == issue.entity, record_table.c.id == issue.record_id
-            ).values(data=issue.local_data, deleted=False))
-            mutation = self._queue_outbox(conn, issue.entity, issue.record_id, "upsert", base,
-                                          local)
-            conn.execute(update(outbox_table).where(outbox_table.c.mutation_id == mutation)
-                         .values(base_version=base))
+            conn.execute(
+                update(record_table)
+                .where(record_table.c.entity == issue.entity, record_table.c.id == issue.record_id)
+                .values(data=issue.local_data, deleted=False)
+            )
+            mutation = self._queue_outbox(
+                conn, issue.entity, issue.record_id, "upsert", base, local
+            )
+            conn.execute(
+                update(outbox_table)
+                .where(outbox_table.c.mutation_id == mutation)
+                .values(base_version=base)
+            )
             conn.execute(delete(issue_table).where(issue_table.c.id == issue_id))
             return mutation
 

@@ -32,8 +32,12 @@ def _check_store() -> str:
 
     with tempfile.TemporaryDirectory() as folder:
         store = LocalStore(Path(folder) / "self-test.sqlite3")
-        record = AdjournmentCodeRecord(id="00000000-0000-4000-8000-000000000001", code="01",
-                                       description="self-test", clock_effect=ClockEffect.STOPS)
+        record = AdjournmentCodeRecord(
+            id="00000000-0000-4000-8000-000000000001",
+            code="01",
+            description="self-test",
+            clock_effect=ClockEffect.STOPS,
+        )
         store.save(record)
         assert store.get("adjournment_code", record.id) == record.model_dump(mode="json")
         assert store.pending_count() == 1
@@ -48,16 +52,20 @@ def _check_pdf() -> str:
     path = resource_path("sample.pdf")
     with pymupdf.open(path) as doc:  # type: ignore[no-untyped-call]
         pix = doc[0].get_pixmap(dpi=72)
-        image = QImage(pix.samples, pix.width, pix.height, pix.stride,
-                       QImage.Format.Format_RGB888)
+        image = QImage(pix.samples, pix.width, pix.height, pix.stride, QImage.Format.Format_RGB888)
         if image.isNull() or image.width() < 100:
             raise RuntimeError("the rendered page is empty")
-        return f"sample PDF renders ({doc.page_count} pages, page 1 {image.width()}x" \
-               f"{image.height()} px, PyMuPDF {pymupdf.VersionBind})"
+        return (
+            f"sample PDF renders ({doc.page_count} pages, page 1 {image.width()}x"
+            f"{image.height()} px, PyMuPDF {pymupdf.VersionBind})"
+        )
 
 
 CHECKS: list[tuple[str, Callable[[], str]]] = [
-    ("Qt", _check_qt), ("local store", _check_store), ("PDF rendering", _check_pdf)]
+    ("Qt", _check_qt),
+    ("local store", _check_store),
+    ("PDF rendering", _check_pdf),
+]
 
 
 def run_self_test() -> int:

@@ -29,25 +29,36 @@ class Option:
 SERVER_URL = Option("sync/server_url", str, "http://127.0.0.1:8750", "Server address")
 SYNC_INTERVAL = Option("sync/interval_seconds", int, 60, "Sync every (seconds)", 10, 3600)
 CACHE_MB = Option("documents/cache_mb", int, 2048, "Document cache size (MB)", 100, 100_000)
-PREFETCH_DAYS = Option("documents/prefetch_days", int, 7,
-                       "Keep documents of hearings in the next (days)", 0, 60)
-IDLE_LOCK_MINUTES = Option("security/idle_lock_minutes", int, 30,
-                           "Lock after idle (minutes)", 1, 240)
+PREFETCH_DAYS = Option(
+    "documents/prefetch_days", int, 7, "Keep documents of hearings in the next (days)", 0, 60
+)
+IDLE_LOCK_MINUTES = Option(
+    "security/idle_lock_minutes", int, 30, "Lock after idle (minutes)", 1, 240
+)
 CA_BUNDLE = Option("sync/ca_bundle", str, "", "TLS certificate bundle (empty: system)")
 LAST_USERNAME = Option("session/last_username", str, "", "Last username")
 
-OPTIONS = (SERVER_URL, SYNC_INTERVAL, CACHE_MB, PREFETCH_DAYS, IDLE_LOCK_MINUTES, CA_BUNDLE,
-           LAST_USERNAME)
+OPTIONS = (
+    SERVER_URL,
+    SYNC_INTERVAL,
+    CACHE_MB,
+    PREFETCH_DAYS,
+    IDLE_LOCK_MINUTES,
+    CA_BUNDLE,
+    LAST_USERNAME,
+)
 
 
 class Settings:
     """Typed access to the declared options (tests pass their own INI-file QSettings)."""
 
     def __init__(self, user: QSettings | None = None, system: QSettings | None = None) -> None:
-        self._user = user or QSettings(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
-                                       ORGANISATION, APP_NAME)
-        self._system = system or QSettings(QSettings.Format.NativeFormat,
-                                           QSettings.Scope.SystemScope, ORGANISATION, APP_NAME)
+        self._user = user or QSettings(
+            QSettings.Format.NativeFormat, QSettings.Scope.UserScope, ORGANISATION, APP_NAME
+        )
+        self._system = system or QSettings(
+            QSettings.Format.NativeFormat, QSettings.Scope.SystemScope, ORGANISATION, APP_NAME
+        )
 
     def _coerce(self, option: Option, raw: Any) -> Any:
         try:

@@ -29,8 +29,10 @@ class SyncReport:
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        parts = [f"pulled {self.pulled} records in {self.pages} pages",
-                 f"pushed {self.pushed} changes"]
+        parts = [
+            f"pulled {self.pulled} records in {self.pages} pages",
+            f"pushed {self.pushed} changes",
+        ]
         if self.conflicts:
             parts.append(f"{self.conflicts} conflicts to resolve")
         if self.rejected:
@@ -39,8 +41,9 @@ class SyncReport:
 
 
 class SyncEngine:
-    def __init__(self, client: ApiClient, store: LocalStore, *, page_size: int = 1000,
-                 push_batch: int = 200) -> None:
+    def __init__(
+        self, client: ApiClient, store: LocalStore, *, page_size: int = 1000, push_batch: int = 200
+    ) -> None:
         self.client = client
         self.store = store
         self.page_size = page_size
@@ -61,8 +64,7 @@ class SyncEngine:
             if not entries:
                 return
             try:
-                results = self.client.push(self.store.client_id,
-                                           [e.as_mutation() for e in entries])
+                results = self.client.push(self.store.client_id, [e.as_mutation() for e in entries])
             except ApiError as err:
                 self.store.note_attempt(entries, str(err))
                 raise

@@ -40,12 +40,23 @@ PASSWORD = "screenshot-password"
 def _serve(folder: Path) -> str:
     url = f"sqlite:///{folder / 'ecas.sqlite3'}"
     upgrade(url)
-    config = ServerConfig(data_dir=folder, database_url=url, blob_url=str(folder / "blobs"),
-                          secret_key="screenshots", testing=True)
+    config = ServerConfig(
+        data_dir=folder,
+        database_url=url,
+        blob_url=str(folder / "blobs"),
+        secret_key="screenshots",
+        testing=True,
+    )
     app = create_app(config)
     services = app.extensions["ecas"]
-    seed_demo(services.factory, services.blobs.store, services.blobs.staging, cases=120,
-              password=PASSWORD, today=date.today())
+    seed_demo(
+        services.factory,
+        services.blobs.store,
+        services.blobs.staging,
+        cases=120,
+        password=PASSWORD,
+        today=date.today(),
+    )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}"
@@ -61,8 +72,10 @@ def _window(url: str, username: str, folder: Path) -> MainWindow:
     session = sign_in(url, username, PASSWORD, base_dir=folder / "desktop")
     engine = SyncEngine(session.client, session.store)
     engine.sync_once()
-    settings = Settings(QSettings(str(folder / f"{username}.ini"), QSettings.Format.IniFormat),
-                        QSettings(str(folder / "system.ini"), QSettings.Format.IniFormat))
+    settings = Settings(
+        QSettings(str(folder / f"{username}.ini"), QSettings.Format.IniFormat),
+        QSettings(str(folder / "system.ini"), QSettings.Format.IniFormat),
+    )
     controller = SyncController(engine, 3600)
     window = MainWindow(DesktopContext(settings, session, controller))
     window.resize(1400, 860)

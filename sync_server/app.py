@@ -35,9 +35,13 @@ def build_services(config: ServerConfig) -> Services:
     engine = make_engine(config.database_url)
     factory = make_session_factory(engine)
     limits = load_intake_limits()
-    blob_service = BlobService(factory, open_blob_store(config.blob_url),
-                               config.data_dir / "staging", config.max_blob_bytes,
-                               limits.max_pages)
+    blob_service = BlobService(
+        factory,
+        open_blob_store(config.blob_url),
+        config.data_dir / "staging",
+        config.max_blob_bytes,
+        limits.max_pages,
+    )
     auth_service = AuthService(config, factory, failure_delay=0.0 if config.testing else 0.25)
     return Services(config, engine, factory, auth_service, blob_service)
 
@@ -49,8 +53,9 @@ def create_app(config: ServerConfig | None = None) -> Flask:
     """
     config = config or load_config()
     app = Flask(__name__)
-    app.config.update(TESTING=config.testing, MAX_CONTENT_LENGTH=config.max_request_bytes,
-                      JSON_SORT_KEYS=False)
+    app.config.update(
+        TESTING=config.testing, MAX_CONTENT_LENGTH=config.max_request_bytes, JSON_SORT_KEYS=False
+    )
     app.extensions["ecas"] = build_services(config)
     register_error_handlers(app)
     install_gate(app)

@@ -48,15 +48,26 @@ def _seed_demo(args: argparse.Namespace) -> int:
         if done == total or done % 50 == 0:
             width = 30
             filled = width * done // total
-            print(f"\r  documents [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
-                  end="" if done < total else "\n", flush=True)
+            print(
+                f"\r  documents [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+                end="" if done < total else "\n",
+                flush=True,
+            )
 
     print(f"Seeding {args.cases} demo cases with their documents…")
-    report = seed_demo(services.factory, services.blobs.store, services.blobs.staging,
-                       cases=args.cases, password=args.password, progress=progress)
-    print(f"Seeded {report.courts} courts, {report.users} users, {report.cases} cases, "
-          f"{report.hearings} hearings, {report.documents} documents, "
-          f"{report.pending_filings} filings in {time.perf_counter() - started:.1f} s.")
+    report = seed_demo(
+        services.factory,
+        services.blobs.store,
+        services.blobs.staging,
+        cases=args.cases,
+        password=args.password,
+        progress=progress,
+    )
+    print(
+        f"Seeded {report.courts} courts, {report.users} users, {report.cases} cases, "
+        f"{report.hearings} hearings, {report.documents} documents, "
+        f"{report.pending_filings} filings in {time.perf_counter() - started:.1f} s."
+    )
     if report.generated_password:
         print(f"Every demo user's password: {report.password}")
     return 0
@@ -69,10 +80,16 @@ def _create_user(args: argparse.Namespace) -> int:
         return 2
     services = build_services(load_config())
     with write_transaction(services.factory) as session:
-        user_id = create_user(session, username=args.username, password=password,
-                              role=Role(args.role), display_name=args.display_name,
-                              court_id=args.court_id, eoir_id=args.eoir_id,
-                              assigned_court_ids=args.assigned_court or [])
+        user_id = create_user(
+            session,
+            username=args.username,
+            password=password,
+            role=Role(args.role),
+            display_name=args.display_name,
+            court_id=args.court_id,
+            eoir_id=args.eoir_id,
+            assigned_court_ids=args.assigned_court or [],
+        )
     print(f"Created {args.role} {args.username} ({user_id}).")
     return 0
 
@@ -91,8 +108,9 @@ def _verify_audit(_args: argparse.Namespace) -> int:
     if report.ok:
         print(f"Audit chain intact: {report.entries} entries.")
         return 0
-    print(f"Audit chain BROKEN at entry {report.first_broken_seq}: {report.reason}.",
-          file=sys.stderr)
+    print(
+        f"Audit chain BROKEN at entry {report.first_broken_seq}: {report.reason}.", file=sys.stderr
+    )
     return 1
 
 
@@ -100,15 +118,17 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ecas-server",
         description="The ECAS sync server. Settings come from ECAS_DATA_DIR, "
-                    "ECAS_DATABASE_URL and ECAS_BLOB_URL.")
+        "ECAS_DATABASE_URL and ECAS_BLOB_URL.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("init-db", help="create or migrate the database").set_defaults(func=_init_db)
     seed = sub.add_parser("seed-demo", help="fill an empty database with demo data")
     seed.add_argument("--cases", type=int, default=300)
     seed.add_argument("--password", help="password of every demo user (default: random)")
     seed.set_defaults(func=_seed_demo)
-    user = sub.add_parser("create-user", help="create an account (password from "
-                                              "ECAS_NEW_PASSWORD or a prompt)")
+    user = sub.add_parser(
+        "create-user", help="create an account (password from ECAS_NEW_PASSWORD or a prompt)"
+    )
     user.add_argument("username")
     user.add_argument("--role", required=True, choices=[r.value for r in Role])
     user.add_argument("--display-name", required=True)
@@ -116,13 +136,13 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("--eoir-id")
     user.add_argument("--assigned-court", action="append", help="for DHS users; repeatable")
     user.set_defaults(func=_create_user)
-    run = sub.add_parser("run", help="serve HTTP (development server; use gunicorn in "
-                                     "production)")
+    run = sub.add_parser("run", help="serve HTTP (development server; use gunicorn in production)")
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8750)
     run.set_defaults(func=_run)
-    sub.add_parser("verify-audit", help="check every link of the audit chain"
-                   ).set_defaults(func=_verify_audit)
+    sub.add_parser("verify-audit", help="check every link of the audit chain").set_defaults(
+        func=_verify_audit
+    )
     return parser
 
 

@@ -28,5 +28,10 @@ def ensure_state_row(factory: sessionmaker[Session]) -> None:
     with factory() as session, session.begin():
         exists = session.execute(text("SELECT 1 FROM server_state WHERE id = 1")).first()
         if exists is None:
-            session.execute(text("INSERT INTO server_state (id, version, audit_seq, audit_head)"
-                                 " VALUES (1, 0, 0, :head)"), {"head": "0" * 64})
+            session.execute(
+                text(
+                    "INSERT INTO server_state (id, version, audit_seq, audit_head)"
+                    " VALUES (1, 0, 0, :head)"
+                ),
+                {"head": "0" * 64},
+            )

@@ -38,8 +38,11 @@ def _operation(spec: APISpec, view: Any, seen: set[str]) -> dict[str, Any] | Non
     declared = endpoint_spec(view)
     if declared is None:
         return None
-    problem = {"content": {"application/problem+json": {"schema": {"$ref": _REF_TEMPLATE
-                                                                   .format(model="Problem")}}}}
+    problem = {
+        "content": {
+            "application/problem+json": {"schema": {"$ref": _REF_TEMPLATE.format(model="Problem")}}
+        }
+    }
     op: dict[str, Any] = {"summary": declared.summary, "responses": {}}
     if declared.action is not Action.PUBLIC:
         op["security"] = [{"bearer": []}]
@@ -49,8 +52,9 @@ def _operation(spec: APISpec, view: Any, seen: set[str]) -> dict[str, Any] | Non
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref}}}
     ok: dict[str, Any] = {"description": "Success"}
     if declared.response_model is not None and declared.status != 204:
-        ok["content"] = {"application/json": {
-            "schema": _register(spec, declared.response_model, seen)}}
+        ok["content"] = {
+            "application/json": {"schema": _register(spec, declared.response_model, seen)}
+        }
     op["responses"][str(declared.status)] = ok
     # Every JSON body can be malformed, of the wrong type, invalid or too large.
     refusals = (400, 413, 415, 422) if declared.request_model is not None else ()
@@ -61,9 +65,14 @@ def _operation(spec: APISpec, view: Any, seen: set[str]) -> dict[str, Any] | Non
 
 
 def build_openapi(app: Flask) -> dict[str, Any]:
-    spec = APISpec(title="ECAS sync server", version="1", openapi_version="3.1.0",
-                   info={"description": "The sync protocol of DESIGN.md; errors are "
-                                        "application/problem+json."})
+    spec = APISpec(
+        title="ECAS sync server",
+        version="1",
+        openapi_version="3.1.0",
+        info={
+            "description": "The sync protocol of DESIGN.md; errors are application/problem+json."
+        },
+    )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     seen: set[str] = set()
     _register(spec, Problem, seen)
@@ -82,7 +91,9 @@ def build_openapi(app: Flask) -> dict[str, Any]:
         if operations:
             params = re.findall(r"{([^}]+)}", path)
             for op in operations.values():
-                op["parameters"] = [{"name": p, "in": "path", "required": True,
-                                     "schema": {"type": "string"}} for p in params]
+                op["parameters"] = [
+                    {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+                    for p in params
+                ]
             spec.path(path=path, operations=operations)
     return spec.to_dict()

@@ -125,8 +125,9 @@ def placement_of(record: WireRecord, lookups: Lookups) -> Placement:
             court = lookups.case_court(record.case_id)
             return Placement(court, record.case_id, record.practitioner_id, audience)
         case Hearing():
-            return Placement(lookups.case_court(record.case_id), record.case_id, None,
-                             Audience.PUBLIC)
+            return Placement(
+                lookups.case_court(record.case_id), record.case_id, None, Audience.PUBLIC
+            )
         case Document():
             accepted = record.status is DocumentStatus.ACCEPTED
             audience = Audience.PUBLIC if accepted else Audience.COURT
@@ -177,8 +178,9 @@ def can_see(principal: Principal, placement: Placement, lookups: Lookups) -> boo
     return placement.case_id is not None and placement.case_id in cases
 
 
-def feed_filter(principal: Principal,
-                rec: type[SyncRecord] | type[SyncDeparture] = SyncRecord) -> ColumnElement[bool]:
+def feed_filter(
+    principal: Principal, rec: type[SyncRecord] | type[SyncDeparture] = SyncRecord
+) -> ColumnElement[bool]:
     """The SQL condition on change-feed rows (or departures, which carry the same
     placement columns) that ``principal`` may pull."""
     own = rec.owner_id == principal.id
@@ -232,8 +234,13 @@ def _in_own_court(p: Principal, record: WireRecord | None, lookups: Lookups) -> 
     return record is None or _court_of(record, lookups) == p.court_id
 
 
-def _staff_in_court(p: Principal, old: WireRecord | None, new: WireRecord | None,
-                    lookups: Lookups, roles: Collection[Role]) -> str | None:
+def _staff_in_court(
+    p: Principal,
+    old: WireRecord | None,
+    new: WireRecord | None,
+    lookups: Lookups,
+    roles: Collection[Role],
+) -> str | None:
     if p.role not in roles:
         names = " or ".join(sorted(r.value for r in roles))
         return f"only a {names} may change this record"
@@ -242,13 +249,15 @@ def _staff_in_court(p: Principal, old: WireRecord | None, new: WireRecord | None
     return None
 
 
-def _rule_courtroom(p: Principal, old: WireRecord | None, new: WireRecord | None,
-                    lookups: Lookups) -> str | None:
+def _rule_courtroom(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
     return _staff_in_court(p, old, new, lookups, {Role.COURT_ADMIN})
 
 
-def _rule_user_profile(p: Principal, old: WireRecord | None, new: WireRecord | None,
-                       lookups: Lookups) -> str | None:
+def _rule_user_profile(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
     if old is None or new is None:
         return "accounts are created and removed by an administrator, not by sync"
     if p.role is not Role.COURT_ADMIN or old.court_id != p.court_id:  # type: ignore[attr-defined]
@@ -259,8 +268,9 @@ def _rule_user_profile(p: Principal, old: WireRecord | None, new: WireRecord | N
     return None
 
 
-def _rule_case(p: Principal, old: WireRecord | None, new: WireRecord | None,
-               lookups: Lookups) -> str | None:
+def _rule_case(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
     if new is None:
         return "cases are never deleted; close them instead"
     if p.role is not Role.CLERK:
@@ -272,8 +282,9 @@ def _rule_case(p: Principal, old: WireRecord | None, new: WireRecord | None,
     return None  # a change of court on an existing case is a change of venue
 
 
-def _rule_clerk_only(p: Principal, old: WireRecord | None, new: WireRecord | None,
-                     lookups: Lookups) -> str | None:
+def _rule_clerk_only(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
     if new is None:
         return "this record is never deleted"
     return _staff_in_court(p, old, new, lookups, {Role.CLERK})
@@ -282,21 +293,24 @@ def _rule_clerk_only(p: Principal, old: WireRecord | None, new: WireRecord | Non
 _JUDGE_HEARING_FIELDS = {"status", "outcome", "adjournment_code"}
 
 
-def _rule_hearing(p: Principal, old: WireRecord | None, new: WireRecord | None,
-                  lookups: Lookups) -> str | None:
+def _rule_hearing(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
     if p.role is Role.JUDGE and old is not None and new is not None:
         if not _in_own_court(p, old, lookups):
             return "the hearing belongs to another court"
         extra = _changed_fields(old, new) - _JUDGE_HEARING_FIELDS
         if extra:
             return "a judge records outcomes; scheduling fields are the clerk's: " + ", ".join(
-                sorted(extra))
+                sorted(extra)
+            )
         return None
     return _staff_in_court(p, old, new, lookups, {Role.CLERK})
 
 
-def _rule_document(p: Principal, old: WireRecord | None, new: WireRecord | None,
-                   lookups: Lookups) -> str | None:
+def _rule_document(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
     if new is None:
         return "documents of the record are never deleted"
     assert isinstance(new, Document)
@@ -311,8 +325,14 @@ def _rule_document(p: Principal, old: WireRecord | None, new: WireRecord | None,
     return "only clerks and filing parties add documents"
 
 
-def _external_filing_check(p: Principal, old: WireRecord | None, new: WireRecord,
-                           filer_id: str | None, status: str, lookups: Lookups) -> str | None:
+def _external_filing_check(
+    p: Principal,
+    old: WireRecord | None,
+    new: WireRecord,
+    filer_id: str | None,
+    status: str,
+    lookups: Lookups,
+) -> str | None:
     if old is not None:
         return "a submitted filing can't be changed; file a new one"
     if filer_id != p.id:
@@ -327,8 +347,9 @@ def _external_filing_check(p: Principal, old: WireRecord | None, new: WireRecord
     return None if ok else "you may file only in cases you appear in"
 
 
-def _rule_filing(p: Principal, old: WireRecord | None, new: WireRecord | None,
-                 lookups: Lookups) -> str | None:
+def _rule_filing(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
     if new is None:
         return "filings are never deleted"
     assert isinstance(new, Filing)
@@ -346,8 +367,9 @@ def _rule_filing(p: Principal, old: WireRecord | None, new: WireRecord | None,
     return None
 
 
-def _rule_annotation(p: Principal, old: WireRecord | None, new: WireRecord | None,
-                     lookups: Lookups) -> str | None:
+def _rule_annotation(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
     if not p.role.is_court_staff:
         return "annotations are for court staff"
     for record in (old, new):
@@ -358,8 +380,9 @@ def _rule_annotation(p: Principal, old: WireRecord | None, new: WireRecord | Non
     return None
 
 
-def _rule_order(p: Principal, old: WireRecord | None, new: WireRecord | None,
-                lookups: Lookups) -> str | None:
+def _rule_order(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
     if new is None:
         return "orders are never deleted"
     assert isinstance(new, Order)
@@ -368,41 +391,48 @@ def _rule_order(p: Principal, old: WireRecord | None, new: WireRecord | None,
     denied = _staff_in_court(p, old, new, lookups, {Role.JUDGE, Role.CLERK})
     if denied:
         return denied
-    if p.role is Role.JUDGE and any(o is not None and o.judge_id != p.id  # type: ignore[attr-defined]
-                                    for o in (old, new)):
+    if p.role is Role.JUDGE and any(
+        o is not None and o.judge_id != p.id  # type: ignore[attr-defined]
+        for o in (old, new)
+    ):
         return "a judge drafts and signs only their own orders"
     if new.status is not OrderStatus.DRAFT:
-        if p.role is not Role.JUDGE or p.id != new.judge_id \
-                or p.id != lookups.case_judge(new.case_id):
+        if (
+            p.role is not Role.JUDGE
+            or p.id != new.judge_id
+            or p.id != lookups.case_judge(new.case_id)
+        ):
             return "only the judge of the case signs an order"
         if new.signed_by != p.id:
             return "the signer must be the signing judge"
     return None
 
 
-def _rule_rop_request(p: Principal, old: WireRecord | None, new: WireRecord | None,
-                      lookups: Lookups) -> str | None:
+def _rule_rop_request(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
     if old is not None or new is None:
         return "record requests are updated by the server only"
     assert isinstance(new, RopRequest)
     if new.requester_id != p.id:
         return "you can request the record only for yourself"
-    case_placement = Placement(lookups.case_court(new.case_id), new.case_id, None,
-                               Audience.PUBLIC)
+    case_placement = Placement(lookups.case_court(new.case_id), new.case_id, None, Audience.PUBLIC)
     if not can_see(p, case_placement, lookups):
         return "you may request the record only of a case you can see"
     return None
 
 
-def _rule_reference_data(p: Principal, old: WireRecord | None, new: WireRecord | None,
-                         lookups: Lookups) -> str | None:
+def _rule_reference_data(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
     if new is None:
         return "reference data is retired (active=false), not deleted"
     return None if p.role is Role.COURT_ADMIN else "only a court administrator edits reference data"
 
 
-def _rule_court(p: Principal, old: WireRecord | None, new: WireRecord | None,
-                lookups: Lookups) -> str | None:
+def _rule_court(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
     return "courts are set up by the system administrator (ecas-server)"
 
 
@@ -423,8 +453,13 @@ _WRITE_RULES: dict[str, WriteRule] = {
 }
 
 
-def check_write(principal: Principal, entity: str, old: WireRecord | None,
-                new: WireRecord | None, lookups: Lookups) -> str | None:
+def check_write(
+    principal: Principal,
+    entity: str,
+    old: WireRecord | None,
+    new: WireRecord | None,
+    lookups: Lookups,
+) -> str | None:
     """Why ``principal`` may not turn ``old`` into ``new`` (None: creation; None: deletion),
     or None when the change is allowed. Domain validity is checked elsewhere."""
     if principal.role is Role.EOIR_STAFF:

@@ -62,9 +62,14 @@ def make_database(kind: str, folder: Path) -> Iterator[str]:
 
 
 def server_config(url: str, folder: Path, **overrides: Any) -> ServerConfig:
-    return ServerConfig(data_dir=folder, database_url=url, blob_url=str(folder / "blobs"),
-                        secret_key="test-secret-" + uuid.uuid4().hex, testing=True,
-                        **overrides)
+    return ServerConfig(
+        data_dir=folder,
+        database_url=url,
+        blob_url=str(folder / "blobs"),
+        secret_key="test-secret-" + uuid.uuid4().hex,
+        testing=True,
+        **overrides,
+    )
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -82,8 +87,14 @@ def seeded_app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     with make_database(backend, folder) as url:
         app = create_app(server_config(url, folder))
         services = app.extensions["ecas"]
-        seed_demo(services.factory, services.blobs.store, services.blobs.staging,
-                  cases=DEMO_CASES, password=DEMO_PASSWORD, today=SEED_DAY)
+        seed_demo(
+            services.factory,
+            services.blobs.store,
+            services.blobs.staging,
+            cases=DEMO_CASES,
+            password=DEMO_PASSWORD,
+            today=SEED_DAY,
+        )
         yield app
         services.engine.dispose()
 
@@ -104,8 +115,9 @@ class Api:
     client: FlaskClient
 
     def login(self, username: str, password: str = DEMO_PASSWORD) -> str:
-        response = self.client.post("/api/v1/auth/login",
-                                    json={"username": username, "password": password})
+        response = self.client.post(
+            "/api/v1/auth/login", json={"username": username, "password": password}
+        )
         assert response.status_code == 200, response.get_json()
         return str(response.get_json()["access_token"])
 
@@ -118,8 +130,9 @@ class Api:
         assert response.status_code == 200, response.get_json()
         return response.get_json()
 
-    def pull_all(self, token: str, since: str | None = None,
-                 limit: int = 1000) -> tuple[list[dict[str, Any]], str]:
+    def pull_all(
+        self, token: str, since: str | None = None, limit: int = 1000
+    ) -> tuple[list[dict[str, Any]], str]:
         """Every change after ``since``; returns the changes and the final cursor."""
         out: list[dict[str, Any]] = []
         while True:
@@ -129,10 +142,14 @@ class Api:
             if not page["has_more"]:
                 return out, str(since)
 
-    def push(self, token: str, *mutations: dict[str, Any],
-             client_id: str = "test-client") -> list[dict[str, Any]]:
-        response = self.client.post("/api/v1/sync/push", headers=self.headers(token),
-                                    json={"client_id": client_id, "mutations": list(mutations)})
+    def push(
+        self, token: str, *mutations: dict[str, Any], client_id: str = "test-client"
+    ) -> list[dict[str, Any]]:
+        response = self.client.post(
+            "/api/v1/sync/push",
+            headers=self.headers(token),
+            json={"client_id": client_id, "mutations": list(mutations)},
+        )
         assert response.status_code == 200, response.get_json()
         return list(response.get_json()["results"])
 
@@ -142,12 +159,23 @@ def api(seeded_app: Flask) -> Api:
     return Api(seeded_app.test_client())
 
 
-def mutation(entity: str, data: dict[str, Any], *, base_version: int | None = None,
-             op: str = "upsert", record_id: str | None = None) -> dict[str, Any]:
+def mutation(
+    entity: str,
+    data: dict[str, Any],
+    *,
+    base_version: int | None = None,
+    op: str = "upsert",
+    record_id: str | None = None,
+) -> dict[str, Any]:
     """A push mutation with a fresh mutation id."""
     rid = record_id or data.get("id") or str(uuid.uuid4())
-    body: dict[str, Any] = {"mutation_id": str(uuid.uuid4()), "entity": entity, "id": rid,
-                            "op": op, "base_version": base_version}
+    body: dict[str, Any] = {
+        "mutation_id": str(uuid.uuid4()),
+        "entity": entity,
+        "id": rid,
+        "op": op,
+        "base_version": base_version,
+    }
     if op == "upsert":
         body["data"] = {**data, "id": rid}
     return body
@@ -183,7 +211,10 @@ class LiveServer:
     def start(self) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "sync_server.cli", "run", "--port", str(self.port)],
-            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             with contextlib.suppress(requests.ConnectionError):
@@ -211,12 +242,23 @@ def live_server(backend: str, tmp_path: Path) -> Iterator[LiveServer]:
     """A seeded ``ecas-server run`` process of its own, on a free loopback port (17 cases:
     the fewest that include a filing waiting for review at the first court)."""
     with make_database(backend, tmp_path) as url:
-        env = {**os.environ, "ECAS_DATA_DIR": str(tmp_path), "ECAS_DATABASE_URL": url,
-               "ECAS_SECRET_KEY": "live-" + uuid.uuid4().hex, "PYTHONPATH": str(REPO)}
+        env = {
+            **os.environ,
+            "ECAS_DATA_DIR": str(tmp_path),
+            "ECAS_DATABASE_URL": url,
+            "ECAS_SECRET_KEY": "live-" + uuid.uuid4().hex,
+            "PYTHONPATH": str(REPO),
+        }
         app = create_app(server_config(url, tmp_path))
         services = app.extensions["ecas"]
-        seed_demo(services.factory, services.blobs.store, services.blobs.staging, cases=17,
-                  password=DEMO_PASSWORD, today=SEED_DAY)
+        seed_demo(
+            services.factory,
+            services.blobs.store,
+            services.blobs.staging,
+            cases=17,
+            password=DEMO_PASSWORD,
+            today=SEED_DAY,
+        )
         services.engine.dispose()
         server = LiveServer(env, free_port())
         server.start()

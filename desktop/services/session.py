@@ -49,8 +49,14 @@ def _keep_tokens(client: ApiClient, server_url: str, username: str) -> str | Non
     return None if credentials.keyring_available() else credentials.NO_KEYRING_NOTICE
 
 
-def sign_in(server_url: str, username: str, password: str, *, base_dir: Path | None = None,
-            verify: bool | str = True) -> SignedIn:
+def sign_in(
+    server_url: str,
+    username: str,
+    password: str,
+    *,
+    base_dir: Path | None = None,
+    verify: bool | str = True,
+) -> SignedIn:
     """Sign in online, or offline when the server can't be reached and this user has
     signed in on this computer before. Raises :class:`ApiError` with a clear message."""
     client = ApiClient(server_url, verify=verify)
@@ -60,14 +66,25 @@ def sign_in(server_url: str, username: str, password: str, *, base_dir: Path | N
     except Offline as err:
         saved = store.get_state(_USER_KEY)
         if saved is None:
-            raise ApiError(f"{err} You have not signed in on this computer before, so there is "
-                           "no local copy to open yet.", kind="offline") from err
+            raise ApiError(
+                f"{err} You have not signed in on this computer before, so there is "
+                "no local copy to open yet.",
+                kind="offline",
+            ) from err
         if not check_password(store, password):
-            raise ApiError("The password is wrong (checked against this computer's copy, "
-                           "since the server can't be reached).", kind="auth") from err
-        return SignedIn(client, store, orjson.loads(saved), online=False,
-                        notice="Working offline with this computer's copy. Changes are "
-                               "kept and sent when the server is back.")
+            raise ApiError(
+                "The password is wrong (checked against this computer's copy, "
+                "since the server can't be reached).",
+                kind="auth",
+            ) from err
+        return SignedIn(
+            client,
+            store,
+            orjson.loads(saved),
+            online=False,
+            notice="Working offline with this computer's copy. Changes are "
+            "kept and sent when the server is back.",
+        )
     remember_password(store, password)
     with store.transaction() as conn:
         store.set_state(conn, _USER_KEY, orjson.dumps(session.user).decode())
@@ -75,8 +92,9 @@ def sign_in(server_url: str, username: str, password: str, *, base_dir: Path | N
     return SignedIn(client, store, session.user, online=True, notice=notice)
 
 
-def resume(server_url: str, username: str, *, base_dir: Path | None = None,
-           verify: bool | str = True) -> SignedIn | None:
+def resume(
+    server_url: str, username: str, *, base_dir: Path | None = None, verify: bool | str = True
+) -> SignedIn | None:
     """Sign in again with the refresh token in the keyring; None if there is none or the
     server refused it (the sign-in dialog then asks for the password)."""
     token = credentials.load_refresh_token(server_url, username)

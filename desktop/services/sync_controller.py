@@ -42,8 +42,7 @@ class _Worker(QObject):
         except ApiError as err:
             self.failed.emit(err)
         except Exception as err:  # a bug must not kill the sync thread
-            self.failed.emit(ApiError(f"Sync stopped by an unexpected error: {err}",
-                                      kind="server"))
+            self.failed.emit(ApiError(f"Sync stopped by an unexpected error: {err}", kind="server"))
         else:
             self.finished.emit(report)
 
@@ -57,13 +56,18 @@ class SyncController(QObject):
 
     MIN_RETRY_MS = 5_000
 
-    def __init__(self, engine: SyncEngine, interval_seconds: int, parent: QObject | None = None,
-                 ) -> None:
+    def __init__(
+        self,
+        engine: SyncEngine,
+        interval_seconds: int,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.engine = engine
         self.interval_ms = interval_seconds * 1000
-        self.status = SyncStatus(pending=engine.store.pending_count(),
-                                 issues=len(engine.store.issues()))
+        self.status = SyncStatus(
+            pending=engine.store.pending_count(), issues=len(engine.store.issues())
+        )
         self._failures = 0
         self._thread = QThread()
         self._thread.setObjectName("sync")
@@ -97,22 +101,30 @@ class SyncController(QObject):
             self._timer.start(delay_ms)
 
     def refresh_counts(self) -> None:
-        self._set(pending=self.engine.store.pending_count(),
-                  issues=len(self.engine.store.issues()))
+        self._set(pending=self.engine.store.pending_count(), issues=len(self.engine.store.issues()))
 
     def _on_finished(self, report: SyncReport) -> None:
         self._failures = 0
-        self._set(online=True, syncing=False, last_sync=datetime.now(UTC),
-                  pending=self.engine.store.pending_count(),
-                  issues=len(self.engine.store.issues()), message=report.summary())
+        self._set(
+            online=True,
+            syncing=False,
+            last_sync=datetime.now(UTC),
+            pending=self.engine.store.pending_count(),
+            issues=len(self.engine.store.issues()),
+            message=report.summary(),
+        )
         self.synced.emit(report)
         self._timer.start(self.interval_ms)
 
     def _on_failed(self, err: ApiError) -> None:
         self._failures += 1
         pending = self.engine.store.pending_count()
-        self._set(online=False if err.kind == "offline" else self.status.online,
-                  syncing=False, pending=pending, message=str(err))
+        self._set(
+            online=False if err.kind == "offline" else self.status.online,
+            syncing=False,
+            pending=pending,
+            message=str(err),
+        )
         if err.kind == "auth":
             self.auth_required.emit(str(err))
             return

@@ -41,8 +41,12 @@ class DesktopContext:
     def role(self) -> str:
         return self.session.role
 
-    def save(self, records: Sequence[WireRecord], on_done: Callable[[], Any] = lambda: None,
-             on_error: Callable[[Exception], Any] | None = None) -> None:
+    def save(
+        self,
+        records: Sequence[WireRecord],
+        on_done: Callable[[], Any] = lambda: None,
+        on_error: Callable[[Exception], Any] | None = None,
+    ) -> None:
         """Write ``records`` locally (each with its outbox entry) on the writer thread, then
         call ``on_done`` on the GUI thread and sync soon."""
 
@@ -56,7 +60,11 @@ class DesktopContext:
 
         run_task(write, done, on_error, pool=self.writer)
 
-    def read(self, op: Callable[[LocalStore], Any], on_done: Callable[[Any], Any],
-             on_error: Callable[[Exception], Any] | None = None) -> None:
+    def read(
+        self,
+        op: Callable[[LocalStore], Any],
+        on_done: Callable[[Any], Any],
+        on_error: Callable[[Exception], Any] | None = None,
+    ) -> None:
         """Run a read of the local store on a pool thread."""
         run_task(lambda: op(self.store), on_done, on_error)

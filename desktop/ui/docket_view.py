@@ -509,8 +509,9 @@ class DocketView(QWidget):
         def show(clock: AsylumClock | None) -> None:
             self._open_dialog(AdjournDialog(self.ctx, hearing, self.data.rows, self, clock))
 
-        self.ctx.read(lambda store: case_clock(store, hearing.case_id, today), show,
-                      self._on_load_failed)
+        self.ctx.read(
+            lambda store: case_clock(store, hearing.case_id, today), show, self._on_load_failed
+        )
 
     def _open_dialog(self, dialog: RescheduleDialog | AdjournDialog) -> None:
         self.dialog = dialog

@@ -413,8 +413,9 @@ class FilingReviewView(QWidget):
     def accept_selected(self) -> None:
         row = self._reviewable()
         if row is not None:
-            review = accept_filing(row.filing, row.documents, self.ctx.user_id,
-                                   datetime.now(UTC), row.representation)
+            review = accept_filing(
+                row.filing, row.documents, self.ctx.user_id, datetime.now(UTC), row.representation
+            )
             self._save(row, review, "Accepted")
 
     def reject_selected(self) -> None:

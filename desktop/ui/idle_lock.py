@@ -19,8 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-_INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
-                 QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.TabletPress}
+_INPUT_EVENTS = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.TabletPress,
+}
 
 
 class IdleWatcher(QObject):
@@ -48,8 +54,9 @@ class IdleWatcher(QObject):
 class LockDialog(QDialog):
     """Asks for the password until it is right; Sign out leaves instead."""
 
-    def __init__(self, username: str, check: Callable[[str], bool],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, username: str, check: Callable[[str], bool], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("ECAS is locked")
         self._check = check
@@ -64,8 +71,12 @@ class LockDialog(QDialog):
         buttons.accepted.connect(self.try_unlock)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Locked after a period without use. Enter your password "
-                                "to continue; your work is safe."))
+        layout.addWidget(
+            QLabel(
+                "Locked after a period without use. Enter your password "
+                "to continue; your work is safe."
+            )
+        )
         layout.addWidget(self.password)
         layout.addWidget(self.error)
         layout.addWidget(buttons)

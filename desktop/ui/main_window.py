@@ -22,8 +22,12 @@ from desktop.ui.idle_lock import IdleWatcher, LockDialog
 from desktop.ui.status_bar import SyncStatusBar
 from desktop.ui.tasks import run_task
 
-ROLE_NAMES = {"judge": "Immigration Judge", "clerk": "Clerk", "court_admin": "Court Administrator",
-              "eoir_staff": "EOIR staff"}
+ROLE_NAMES = {
+    "judge": "Immigration Judge",
+    "clerk": "Clerk",
+    "court_admin": "Court Administrator",
+    "eoir_staff": "EOIR staff",
+}
 
 
 class MainWindow(QMainWindow):
@@ -33,8 +37,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         user = ctx.session.user
-        self.setWindowTitle(f"ECAS — {user.get('display_name', '')} "
-                            f"({ROLE_NAMES.get(ctx.role, ctx.role)})")
+        self.setWindowTitle(
+            f"ECAS — {user.get('display_name', '')} ({ROLE_NAMES.get(ctx.role, ctx.role)})"
+        )
         self.resize(1280, 800)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -45,11 +50,13 @@ class MainWindow(QMainWindow):
         self.filings = FilingReviewView(ctx)
         self.conflicts = ConflictsView(ctx)
         self.pages: list[QWidget] = [self.dashboard, self.docket, self.filings, self.conflicts]
-        for page, title in zip(self.pages, ("Dashboard", "Docket", "Filing review",
-                                            "Conflicts"), strict=True):
+        for page, title in zip(
+            self.pages, ("Dashboard", "Docket", "Filing review", "Conflicts"), strict=True
+        ):
             self.tabs.addTab(page, title)
-            self.tabs.tabBar().setTabButton(self.tabs.indexOf(page),
-                                            self.tabs.tabBar().ButtonPosition.RightSide, None)
+            self.tabs.tabBar().setTabButton(
+                self.tabs.indexOf(page), self.tabs.tabBar().ButtonPosition.RightSide, None
+            )
         self.setCentralWidget(self.tabs)
         self.status = SyncStatusBar()
         self.setStatusBar(self.status)
@@ -83,13 +90,26 @@ class MainWindow(QMainWindow):
         go_menu = self.menuBar().addMenu("&Go")
         for number, page in enumerate(self.pages, 1):
             title = self.tabs.tabText(self.tabs.indexOf(page))
-            self._action(go_menu, title, QKeySequence(f"Ctrl+{number}"),
-                         lambda _checked=False, p=page: self.tabs.setCurrentWidget(p))
-        self._action(go_menu, "Close case tab", QKeySequence.StandardKey.Close,
-                     lambda: self._close_tab(self.tabs.currentIndex()))
+            self._action(
+                go_menu,
+                title,
+                QKeySequence(f"Ctrl+{number}"),
+                lambda _checked=False, p=page: self.tabs.setCurrentWidget(p),
+            )
+        self._action(
+            go_menu,
+            "Close case tab",
+            QKeySequence.StandardKey.Close,
+            lambda: self._close_tab(self.tabs.currentIndex()),
+        )
 
-    def _action(self, menu: object, text: str,
-                shortcut: QKeySequence | QKeySequence.StandardKey, slot: object) -> QAction:
+    def _action(
+        self,
+        menu: object,
+        text: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey,
+        slot: object,
+    ) -> QAction:
         action = QAction(text, self)
         if isinstance(shortcut, QKeySequence.StandardKey):
             action.setShortcuts(shortcut)  # every binding the platform has (Ctrl+W, Ctrl+F4)
@@ -110,8 +130,9 @@ class MainWindow(QMainWindow):
             title = str(case.get("respondent_last_name", "Case")).upper()
             self.tabs.addTab(view, title)
         self.tabs.setCurrentWidget(view)
-        run_task(lambda: mark_case_seen(self.ctx.store, case_id), lambda _: None,
-                 pool=self.ctx.writer)
+        run_task(
+            lambda: mark_case_seen(self.ctx.store, case_id), lambda _: None, pool=self.ctx.writer
+        )
 
     def _close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)
@@ -151,11 +172,16 @@ class MainWindow(QMainWindow):
 
     def _sign_out(self) -> None:
         pending = self.ctx.store.pending_count()
-        if pending and QMessageBox.question(
-                self, "Sign out",
+        if (
+            pending
+            and QMessageBox.question(
+                self,
+                "Sign out",
                 f"{pending} changes have not reached the server yet. They stay on this "
                 "computer and are sent the next time you sign in. Sign out now?",
-        ) != QMessageBox.StandardButton.Yes:
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
             self.tabs.show()
             return
         self.signed_out.emit()

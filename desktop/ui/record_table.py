@@ -199,4 +199,3 @@ class RecordTableView(QTableView):
             event.accept()
             return
         super().keyPressEvent(event)
-

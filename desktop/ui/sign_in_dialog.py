@@ -23,8 +23,14 @@ from desktop.ui.tasks import run_task
 class SignInDialog(QDialog):
     """Accepted once a sign-in succeeded; ``result_session`` then holds it."""
 
-    def __init__(self, settings: Settings, *, base_dir: Path | None = None,
-                 message: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        base_dir: Path | None = None,
+        message: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sign in to ECAS")
         self.settings = settings
@@ -44,8 +50,9 @@ class SignInDialog(QDialog):
         form.addRow("&Server:", self.server)
         form.addRow("&Username:", self.username)
         form.addRow("&Password:", self.password)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
@@ -64,9 +71,11 @@ class SignInDialog(QDialog):
         self.error.setText("Signing in…")
         self.buttons.setEnabled(False)
         verify: bool | str = str(self.settings.value(CA_BUNDLE)) or True
-        run_task(lambda: sign_in(server, username, password, base_dir=self.base_dir,
-                                 verify=verify),
-                 self._signed_in, self._failed)
+        run_task(
+            lambda: sign_in(server, username, password, base_dir=self.base_dir, verify=verify),
+            self._signed_in,
+            self._failed,
+        )
 
     def _signed_in(self, session: SignedIn) -> None:
         self.settings.set(SERVER_URL, self.server.text().strip())
@@ -79,5 +88,6 @@ class SignInDialog(QDialog):
         self.buttons.setEnabled(True)
         self.password.selectAll()
         self.password.setFocus()
-        self.error.setText(str(err) if isinstance(err, ApiError)
-                           else f"Sign-in failed unexpectedly: {err}")
+        self.error.setText(
+            str(err) if isinstance(err, ApiError) else f"Sign-in failed unexpectedly: {err}"
+        )

@@ -41,10 +41,13 @@ class SyncStatusBar(QStatusBar):
         self.connection.setToolTip(status.message)
         pending = f"{status.pending} change{'s' if status.pending != 1 else ''} waiting"
         issues = f", {status.issues} to resolve" if status.issues else ""
-        self.pending.setText(pending + issues if status.pending or status.issues
-                             else "All changes sent")
-        self.last_sync.setText("Last sync: " + (status.last_sync.astimezone().strftime(
-            "%H:%M:%S") if status.last_sync else "never"))
+        self.pending.setText(
+            pending + issues if status.pending or status.issues else "All changes sent"
+        )
+        self.last_sync.setText(
+            "Last sync: "
+            + (status.last_sync.astimezone().strftime("%H:%M:%S") if status.last_sync else "never")
+        )
         if not status.syncing:
             self.progress.hide()
         if status.message and not status.syncing:
@@ -54,5 +57,6 @@ class SyncStatusBar(QStatusBar):
         self.progress.show()
         self.progress.setRange(0, total)  # total 0: a busy indicator
         self.progress.setValue(done)
-        self.progress.setFormat(f"{'Sending' if phase == 'push' else 'Receiving'} %v"
-                                + (" of %m" if total else ""))
+        self.progress.setFormat(
+            f"{'Sending' if phase == 'push' else 'Receiving'} %v" + (" of %m" if total else "")
+        )

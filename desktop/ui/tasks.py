@@ -45,9 +45,12 @@ def _alive(callback: Callable[..., Any]) -> bool:
     return not isinstance(owner, QObject) or shiboken6.isValid(owner)
 
 
-def run_task(op: Callable[[], T], on_done: Callable[[T], Any],
-             on_error: Callable[[Exception], Any] | None = None,
-             pool: QThreadPool | None = None) -> None:
+def run_task(
+    op: Callable[[], T],
+    on_done: Callable[[T], Any],
+    on_error: Callable[[Exception], Any] | None = None,
+    pool: QThreadPool | None = None,
+) -> None:
     relay = _Relay()  # lives on the GUI thread, so its signals arrive there
     _live.add(relay)
 

@@ -19,13 +19,21 @@ def _auth() -> AuthService:
 
 
 def _tokens(response: TokenResponse) -> Response:
-    return Response(response.model_dump_json(), mimetype="application/json",
-                    headers={"Cache-Control": "no-store"})
+    return Response(
+        response.model_dump_json(),
+        mimetype="application/json",
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @bp.post("/login")
-@endpoint(Action.PUBLIC, "Sign in with username and password",
-          request_model=LoginRequest, response_model=TokenResponse, responses=(401, 429))
+@endpoint(
+    Action.PUBLIC,
+    "Sign in with username and password",
+    request_model=LoginRequest,
+    response_model=TokenResponse,
+    responses=(401, 429),
+)
 def login() -> Response:
     body = json_body(LoginRequest)
     try:
@@ -36,8 +44,13 @@ def login() -> Response:
 
 
 @bp.post("/refresh")
-@endpoint(Action.PUBLIC, "Trade a refresh token for new tokens (the old one dies)",
-          request_model=RefreshRequest, response_model=TokenResponse, responses=(401,))
+@endpoint(
+    Action.PUBLIC,
+    "Trade a refresh token for new tokens (the old one dies)",
+    request_model=RefreshRequest,
+    response_model=TokenResponse,
+    responses=(401,),
+)
 def refresh() -> Response:
     body = json_body(RefreshRequest)
     try:
@@ -47,8 +60,13 @@ def refresh() -> Response:
 
 
 @bp.post("/logout")
-@endpoint(Action.SIGNED_IN, "Sign out: the refresh token's family is revoked",
-          request_model=LogoutRequest, responses=(401,), status=204)
+@endpoint(
+    Action.SIGNED_IN,
+    "Sign out: the refresh token's family is revoked",
+    request_model=LogoutRequest,
+    responses=(401,),
+    status=204,
+)
 def logout() -> Response:
     body = json_body(LogoutRequest) if request.content_length else LogoutRequest()
     _auth().logout(current_principal(), body.refresh_token)

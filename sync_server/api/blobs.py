@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from flask import Blueprint, Response, current_app, request
 
@@ -36,37 +36,51 @@ def _problem(err: UploadError) -> ApiProblem:
         extra["offset"] = err.offset
         headers["Upload-Offset"] = str(err.offset)
     errors = [{"loc": p.code, "msg": p.message} for p in err.problems] or None
-    title = {404: "Not Found", 409: "Offset mismatch", 413: "Too large",
-             422: "Document refused"}.get(err.status, "Upload failed")
+    title = {
+        404: "Not Found",
+        409: "Offset mismatch",
+        413: "Too large",
+        422: "Document refused",
+    }.get(err.status, "Upload failed")
     return ApiProblem(err.status, title, str(err), errors=errors, headers=headers, **extra)
 
 
 @bp.post("/uploads")
-@endpoint(Action.BLOB_UPLOAD, "Start or resume the upload of a blob named by its SHA-256",
-          request_model=BlobUploadRequest, response_model=BlobUploadResponse,
-          responses=(200, 401, 413, 422), status=201)
+@endpoint(
+    Action.BLOB_UPLOAD,
+    "Start or resume the upload of a blob named by its SHA-256",
+    request_model=BlobUploadRequest,
+    response_model=BlobUploadResponse,
+    responses=(200, 401, 413, 422),
+    status=201,
+)
 def start_upload() -> Response:
     body = json_body(BlobUploadRequest)
     try:
         state = _service().start(current_principal(), body.sha256, body.size)
     except UploadError as err:
         raise _problem(err) from err
-    answer = BlobUploadResponse(upload_id=state.upload_id, offset=state.offset,
-                                exists=state.exists)
-    return Response(answer.model_dump_json(), status=200 if state.exists else 201,
-                    mimetype="application/json")
+    answer = BlobUploadResponse(upload_id=state.upload_id, offset=state.offset, exists=state.exists)
+    return Response(
+        answer.model_dump_json(), status=200 if state.exists else 201, mimetype="application/json"
+    )
 
 
 @bp.route("/uploads/<raw_id>", methods=["HEAD"])
-@endpoint(Action.BLOB_UPLOAD, "The offset an interrupted upload resumes from",
-          responses=(401, 404), status=204)
+@endpoint(
+    Action.BLOB_UPLOAD,
+    "The offset an interrupted upload resumes from",
+    responses=(401, 404),
+    status=204,
+)
 def upload_offset(raw_id: str) -> Response:
     try:
         state = _service().status(current_principal(), _upload_id(raw_id))
     except UploadError as err:
         raise _problem(err) from err
-    return Response(status=204, headers={"Upload-Offset": str(state.offset),
-                                         "Cache-Control": "no-store"})
+    return Response(
+        status=204, headers={"Upload-Offset": str(state.offset), "Cache-Control": "no-store"}
+    )
 
 
 class _DisconnectAware:
@@ -86,8 +100,12 @@ class _DisconnectAware:
 
 
 @bp.patch("/uploads/<raw_id>")
-@endpoint(Action.BLOB_UPLOAD, "Append bytes at `Upload-Offset`; completes when all arrived",
-          response_model=BlobUploadProgress, responses=(400, 401, 404, 409, 413, 422))
+@endpoint(
+    Action.BLOB_UPLOAD,
+    "Append bytes at `Upload-Offset`; completes when all arrived",
+    response_model=BlobUploadProgress,
+    responses=(400, 401, 404, 409, 413, 422),
+)
 def append_upload(raw_id: str) -> Response:
     upload_id = _upload_id(raw_id)
     raw_offset = request.headers.get("Upload-Offset", "")
@@ -95,19 +113,22 @@ def append_upload(raw_id: str) -> Response:
         raise ApiProblem(400, "Missing Upload-Offset", "Send the byte offset in Upload-Offset.")
     request.max_content_length = current_app.extensions["ecas"].config.max_blob_bytes
     try:
-        state = _service().append(current_principal(), upload_id, int(raw_offset),
-                                  _DisconnectAware(request.stream))  # type: ignore[arg-type]
+        stream = cast(BinaryIO, _DisconnectAware(request.stream))  # only read() is used
+        state = _service().append(current_principal(), upload_id, int(raw_offset), stream)
     except UploadError as err:
         raise _problem(err) from err
-    progress = BlobUploadProgress(upload_id=upload_id, offset=state.offset,
-                                  complete=state.complete)
-    return Response(progress.model_dump_json(), mimetype="application/json",
-                    headers={"Upload-Offset": str(state.offset)})
+    progress = BlobUploadProgress(upload_id=upload_id, offset=state.offset, complete=state.complete)
+    return Response(
+        progress.model_dump_json(),
+        mimetype="application/json",
+        headers={"Upload-Offset": str(state.offset)},
+    )
 
 
 @bp.get("/<sha256>")
-@endpoint(Action.BLOB_READ, "A document's bytes; honours a single `Range`",
-          responses=(206, 401, 404, 416))
+@endpoint(
+    Action.BLOB_READ, "A document's bytes; honours a single `Range`", responses=(206, 401, 404, 416)
+)
 def download(sha256: str) -> Response:
     if not is_sha256(sha256):
         raise ApiProblem(404, "Not Found", "No such document.")
@@ -117,16 +138,28 @@ def download(sha256: str) -> Response:
     except UploadError as err:
         raise _problem(err) from err
     start, length, status = 0, size, 200
-    headers = {"Accept-Ranges": "bytes", "ETag": f'"{sha256}"',
-               "Cache-Control": "private, max-age=31536000, immutable"}
+    headers = {
+        "Accept-Ranges": "bytes",
+        "ETag": f'"{sha256}"',
+        "Cache-Control": "private, max-age=31536000, immutable",
+    }
     # Several ranges at once are not served; RFC 9110 lets a server answer those whole.
     if request.range is not None and len(request.range.ranges) == 1:
         span = request.range.range_for_length(size)
         if span is None:
-            raise ApiProblem(416, "Range Not Satisfiable", f"The document has {size} bytes.",
-                             headers={"Content-Range": f"bytes */{size}"})
+            raise ApiProblem(
+                416,
+                "Range Not Satisfiable",
+                f"The document has {size} bytes.",
+                headers={"Content-Range": f"bytes */{size}"},
+            )
         start, length, status = span[0], span[1] - span[0], 206
         headers["Content-Range"] = f"bytes {span[0]}-{span[1] - 1}/{size}"
     headers["Content-Length"] = str(length)
-    return Response(service.read(sha256, start, length), status=status,
-                    mimetype="application/pdf", headers=headers, direct_passthrough=True)
+    return Response(
+        service.read(sha256, start, length),
+        status=status,
+        mimetype="application/pdf",
+        headers=headers,
+        direct_passthrough=True,
+    )

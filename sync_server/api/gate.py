@@ -33,13 +33,21 @@ class EndpointSpec:
     status: int = 200  # the usual success status
 
 
-def endpoint(action: Action, summary: str, *, request_model: type[BaseModel] | None = None,
-             response_model: type[BaseModel] | None = None,
-             responses: tuple[int, ...] = (), status: int = 200) -> Callable[[F], F]:
+def endpoint(
+    action: Action,
+    summary: str,
+    *,
+    request_model: type[BaseModel] | None = None,
+    response_model: type[BaseModel] | None = None,
+    responses: tuple[int, ...] = (),
+    status: int = 200,
+) -> Callable[[F], F]:
     def mark(view: F) -> F:
         view._ecas_endpoint = EndpointSpec(  # type: ignore[attr-defined]
-            action, summary, request_model, response_model, responses, status)
+            action, summary, request_model, response_model, responses, status
+        )
         return view
+
     return mark
 
 
@@ -70,9 +78,12 @@ def _authenticate() -> Principal | None:
         try:
             return services.auth.authenticate(session, token)  # type: ignore[no-any-return]
         except AuthError as err:
-            raise ApiProblem(err.status, "Unauthorized", str(err),
-                             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
-                             ) from err
+            raise ApiProblem(
+                err.status,
+                "Unauthorized",
+                str(err),
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            ) from err
 
 
 def _gate() -> None:
@@ -88,8 +99,9 @@ def _gate() -> None:
     g.principal = principal
     if not allows(principal, spec.action):
         if principal is None:
-            raise ApiProblem(401, "Unauthorized", "Sign in first.",
-                             headers={"WWW-Authenticate": "Bearer"})
+            raise ApiProblem(
+                401, "Unauthorized", "Sign in first.", headers={"WWW-Authenticate": "Bearer"}
+            )
         raise ApiProblem(403, "Forbidden", "Your role may not do this.")
 
 
@@ -105,6 +117,9 @@ def json_body(model: type[M]) -> M:
     try:
         data = orjson.loads(request.get_data(cache=False))
     except orjson.JSONDecodeError as err:
-        raise ApiProblem(400, "Malformed JSON", f"The body is not valid JSON: {err.msg}.",
-                         ) from err
+        raise ApiProblem(
+            400,
+            "Malformed JSON",
+            f"The body is not valid JSON: {err.msg}.",
+        ) from err
     return model.model_validate(data)

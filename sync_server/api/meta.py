@@ -19,13 +19,17 @@ def healthz() -> Response:
     services = current_app.extensions["ecas"]
     try:
         with services.factory() as session:
-            version = session.execute(text("SELECT version FROM server_state WHERE id = 1")
-                                      ).scalar_one()
+            version = session.execute(
+                text("SELECT version FROM server_state WHERE id = 1")
+            ).scalar_one()
     except Exception:
         body = {"status": "unavailable", "database": "unreachable or not initialised"}
         return Response(orjson.dumps(body), status=503, mimetype="application/json")
-    return Response(orjson.dumps({"status": "ok", "database": "ok", "version": version}),
-                    mimetype="application/json", headers={"Cache-Control": "no-store"})
+    return Response(
+        orjson.dumps({"status": "ok", "database": "ok", "version": version}),
+        mimetype="application/json",
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @bp.get("/api/openapi.json")

@@ -18,17 +18,32 @@ PROBLEM_MIME = "application/problem+json"
 class ApiProblem(Exception):
     """Raise to answer with a problem; ``extra`` adds members (e.g. ``offset``)."""
 
-    def __init__(self, status: int, title: str, detail: str | None = None, *,
-                 errors: list[dict[str, str]] | None = None, type_: str = "about:blank",
-                 headers: dict[str, str] | None = None, **extra: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str | None = None,
+        *,
+        errors: list[dict[str, str]] | None = None,
+        type_: str = "about:blank",
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(detail or title)
         self.status, self.title, self.detail = status, title, detail
         self.errors, self.type, self.headers, self.extra = errors, type_, headers or {}, extra
 
 
-def problem_response(status: int, title: str, detail: str | None = None, *,
-                     errors: list[dict[str, str]] | None = None, type_: str = "about:blank",
-                     headers: dict[str, str] | None = None, **extra: Any) -> Response:
+def problem_response(
+    status: int,
+    title: str,
+    detail: str | None = None,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    type_: str = "about:blank",
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
     body: dict[str, Any] = {"type": type_, "title": title, "status": status}
     if detail:
         body["detail"] = detail
@@ -42,21 +57,33 @@ def problem_response(status: int, title: str, detail: str | None = None, *,
 
 
 def validation_errors(err: ValidationError) -> list[dict[str, str]]:
-    return [{"loc": ".".join(str(p) for p in e["loc"]) or "body", "msg": e["msg"]}
-            for e in err.errors(include_url=False, include_input=False)]
+    return [
+        {"loc": ".".join(str(p) for p in e["loc"]) or "body", "msg": e["msg"]}
+        for e in err.errors(include_url=False, include_input=False)
+    ]
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiProblem)
     def _api_problem(err: ApiProblem) -> Response:
-        return problem_response(err.status, err.title, err.detail, errors=err.errors,
-                                type_=err.type, headers=err.headers, **err.extra)
+        return problem_response(
+            err.status,
+            err.title,
+            err.detail,
+            errors=err.errors,
+            type_=err.type,
+            headers=err.headers,
+            **err.extra,
+        )
 
     @app.errorhandler(ValidationError)
     def _validation(err: ValidationError) -> Response:
-        return problem_response(422, "The request is not valid",
-                                "Some fields are missing or have the wrong type; see errors.",
-                                errors=validation_errors(err))
+        return problem_response(
+            422,
+            "The request is not valid",
+            "Some fields are missing or have the wrong type; see errors.",
+            errors=validation_errors(err),
+        )
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException) -> Response:
@@ -74,6 +101,9 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(err: Exception) -> Response:
         # Log the detail for operators; tell the client nothing internal.
         log.exception("unhandled error")
-        return problem_response(500, "Internal Server Error",
-                                "The server failed to handle the request; it has been logged. "
-                                "Try again, and tell support if it keeps happening.")
+        return problem_response(
+            500,
+            "Internal Server Error",
+            "The server failed to handle the request; it has been logged. "
+            "Try again, and tell support if it keeps happening.",
+        )

@@ -25,8 +25,12 @@ def _limit() -> int:
 
 
 @bp.get("/changes")
-@endpoint(Action.SYNC_PULL, "Records in your scope changed after `since` (opaque cursor)",
-          response_model=ChangesResponse, responses=(400, 401))
+@endpoint(
+    Action.SYNC_PULL,
+    "Records in your scope changed after `since` (opaque cursor)",
+    response_model=ChangesResponse,
+    responses=(400, 401),
+)
 def changes() -> Response:
     limit = _limit()
     since = request.args.get("since") or None
@@ -40,11 +44,15 @@ def changes() -> Response:
 
 
 @bp.post("/push")
-@endpoint(Action.SYNC_PUSH, "Apply mutations; each mutation_id is applied at most once",
-          request_model=PushRequest, response_model=PushResponse, responses=(400, 401, 413))
+@endpoint(
+    Action.SYNC_PUSH,
+    "Apply mutations; each mutation_id is applied at most once",
+    request_model=PushRequest,
+    response_model=PushResponse,
+    responses=(400, 401, 413),
+)
 def push() -> Response:
     body = json_body(PushRequest)
     services = current_app.extensions["ecas"]
     results = sync.push(services.factory, current_principal(), body)
-    return Response(PushResponse(results=results).model_dump_json(),
-                    mimetype="application/json")
+    return Response(PushResponse(results=results).model_dump_json(), mimetype="application/json")

@@ -66,12 +66,30 @@ from sync_server.services.records import SessionLookups, write_record
 NAMESPACE = uuid.UUID("6f1c2b1e-6d0e-4c4e-9a57-1d2c3e4f5a6b")
 
 COURTS = (
-    ("SFR", "San Francisco Immigration Court", "630 Sansome Street", "San Francisco", "CA",
-     "America/Los_Angeles"),
-    ("NYB", "New York - Broadway Immigration Court", "290 Broadway", "New York", "NY",
-     "America/New_York"),
-    ("HOU", "Houston Immigration Court", "600 Jefferson Street", "Houston", "TX",
-     "America/Chicago"),
+    (
+        "SFR",
+        "San Francisco Immigration Court",
+        "630 Sansome Street",
+        "San Francisco",
+        "CA",
+        "America/Los_Angeles",
+    ),
+    (
+        "NYB",
+        "New York - Broadway Immigration Court",
+        "290 Broadway",
+        "New York",
+        "NY",
+        "America/New_York",
+    ),
+    (
+        "HOU",
+        "Houston Immigration Court",
+        "600 Jefferson Street",
+        "Houston",
+        "TX",
+        "America/Chicago",
+    ),
 )
 
 # (nationality, language, first names, last names)
@@ -96,8 +114,13 @@ PEOPLE = (
     ("Ukraine", "Ukrainian", ("Oleksandr", "Iryna", "Taras"), ("Shevchenko", "Kovalenko")),
 )
 
-CHARGES = ("212(a)(6)(A)(i)", "212(a)(7)(A)(i)(I)", "237(a)(1)(B)", "237(a)(1)(C)(i)",
-           "237(a)(2)(A)(iii)")
+CHARGES = (
+    "212(a)(6)(A)(i)",
+    "212(a)(7)(A)(i)(I)",
+    "237(a)(1)(B)",
+    "237(a)(1)(C)(i)",
+    "237(a)(2)(A)(iii)",
+)
 
 
 def demo_id(*parts: object) -> str:
@@ -130,29 +153,66 @@ def _users(court_ids: list[str]) -> list[dict[str, Any]]:
     people: list[dict[str, Any]] = []
     judges = ("Alvarez", "Brennan", "Chu", "Dlamini", "Eriksen", "Farouk")
     for number, name in enumerate(judges, 1):
-        people.append(dict(username=f"judge{number}", role=Role.JUDGE,
-                           court_id=court_ids[(number - 1) // 2],
-                           display_name=f"Immigration Judge {name}"))
+        people.append(
+            dict(
+                username=f"judge{number}",
+                role=Role.JUDGE,
+                court_id=court_ids[(number - 1) // 2],
+                display_name=f"Immigration Judge {name}",
+            )
+        )
     clerks = ("Garcia", "Hughes", "Ito", "Jones")
     clerk_courts = (court_ids[0], court_ids[0], court_ids[1], court_ids[2])
     for number, (name, court) in enumerate(zip(clerks, clerk_courts, strict=True), 1):
-        people.append(dict(username=f"clerk{number}", role=Role.CLERK, court_id=court,
-                           display_name=f"Clerk {name}"))
+        people.append(
+            dict(
+                username=f"clerk{number}",
+                role=Role.CLERK,
+                court_id=court,
+                display_name=f"Clerk {name}",
+            )
+        )
     for number, court in enumerate(court_ids, 1):
-        people.append(dict(username=f"admin{number}", role=Role.COURT_ADMIN, court_id=court,
-                           display_name=f"Court Administrator {number}"))
+        people.append(
+            dict(
+                username=f"admin{number}",
+                role=Role.COURT_ADMIN,
+                court_id=court,
+                display_name=f"Court Administrator {number}",
+            )
+        )
     people += [
         dict(username="eoir1", role=Role.EOIR_STAFF, display_name="EOIR Analyst Kim"),
-        dict(username="attorney1", role=Role.ATTORNEY, display_name="Attorney Laura Mendez",
-             eoir_id="EOIR-A1001"),
-        dict(username="attorney2", role=Role.ATTORNEY, display_name="Attorney Sam Okafor",
-             eoir_id="EOIR-A1002"),
-        dict(username="rep1", role=Role.ACCREDITED_REP, display_name="Accredited Rep. Nora Haddad",
-             eoir_id="EOIR-R2001"),
-        dict(username="dhs1", role=Role.DHS, display_name="DHS Attorney Pat Quinn",
-             assigned_court_ids=court_ids[:2]),
-        dict(username="dhs2", role=Role.DHS, display_name="DHS Attorney Robin Vance",
-             assigned_court_ids=court_ids[2:]),
+        dict(
+            username="attorney1",
+            role=Role.ATTORNEY,
+            display_name="Attorney Laura Mendez",
+            eoir_id="EOIR-A1001",
+        ),
+        dict(
+            username="attorney2",
+            role=Role.ATTORNEY,
+            display_name="Attorney Sam Okafor",
+            eoir_id="EOIR-A1002",
+        ),
+        dict(
+            username="rep1",
+            role=Role.ACCREDITED_REP,
+            display_name="Accredited Rep. Nora Haddad",
+            eoir_id="EOIR-R2001",
+        ),
+        dict(
+            username="dhs1",
+            role=Role.DHS,
+            display_name="DHS Attorney Pat Quinn",
+            assigned_court_ids=court_ids[:2],
+        ),
+        dict(
+            username="dhs2",
+            role=Role.DHS,
+            display_name="DHS Attorney Robin Vance",
+            assigned_court_ids=court_ids[2:],
+        ),
     ]
     for person in people:
         person["user_id"] = demo_id("user", person["username"])
@@ -177,24 +237,48 @@ class _Planner:
         self.plan = DemoPlan()
         self.court_ids = [demo_id("court", c[0]) for c in COURTS]
         self.plan.users = _users(self.court_ids)
-        self.judges = {c: [str(u["user_id"]) for u in self.plan.users
-                           if u["role"] is Role.JUDGE and u["court_id"] == c]
-                       for c in self.court_ids}
+        self.judges = {
+            c: [
+                str(u["user_id"])
+                for u in self.plan.users
+                if u["role"] is Role.JUDGE and u["court_id"] == c
+            ]
+            for c in self.court_ids
+        }
         self.hearing_days = _business_days(today - timedelta(days=3), 25)
 
     def build(self) -> DemoPlan:
         for code, name, address, city, state, zone in COURTS:
             court_id = demo_id("court", code)
-            self.plan.records.append(Court(id=court_id, code=code, name=name, address=address,
-                                           city=city, state=state, timezone=zone))
+            self.plan.records.append(
+                Court(
+                    id=court_id,
+                    code=code,
+                    name=name,
+                    address=address,
+                    city=city,
+                    state=state,
+                    timezone=zone,
+                )
+            )
             for room in range(1, 5):
-                self.plan.records.append(Courtroom(
-                    id=demo_id("courtroom", code, room), court_id=court_id,
-                    name=f"Courtroom {room}", video_capable=room % 2 == 0))
+                self.plan.records.append(
+                    Courtroom(
+                        id=demo_id("courtroom", code, room),
+                        court_id=court_id,
+                        name=f"Courtroom {room}",
+                        video_capable=room % 2 == 0,
+                    )
+                )
         self.plan.records += [
-            AdjournmentCodeRecord(id=demo_id("adjournment", c.code), code=c.code,
-                                  description=c.description, clock_effect=c.clock_effect)
-            for c in load_adjournment_codes().values()]
+            AdjournmentCodeRecord(
+                id=demo_id("adjournment", c.code),
+                code=c.code,
+                description=c.description,
+                clock_effect=c.clock_effect,
+            )
+            for c in load_adjournment_codes().values()
+        ]
         for index in range(self.cases):
             self._case(index)
         return self.plan
@@ -214,71 +298,127 @@ class _Planner:
         opened = self.today - timedelta(days=rng.randint(30, 900))
         charges = rng.sample(CHARGES, k=rng.randint(1, 2))
         case = Case(
-            id=case_id, a_number=a_number, court_id=court_id,
+            id=case_id,
+            a_number=a_number,
+            court_id=court_id,
             judge_id=rng.choice(self.judges[court_id]),
             case_type=CaseType.REMOVAL if index % 11 else CaseType.ASYLUM_ONLY,
-            status=CaseStatus.PENDING if index % 17 else CaseStatus.DECIDED, custody=custody,
-            respondent_first_name=rng.choice(firsts), respondent_last_name=rng.choice(lasts),
-            nationality=nationality, language=language,
+            status=CaseStatus.PENDING if index % 17 else CaseStatus.DECIDED,
+            custody=custody,
+            respondent_first_name=rng.choice(firsts),
+            respondent_last_name=rng.choice(lasts),
+            nationality=nationality,
+            language=language,
             date_of_birth=date(1960, 1, 1) + timedelta(days=rng.randint(0, 40 * 365)),
-            charges=charges, nta_served_on=opened - timedelta(days=rng.randint(5, 60)),
-            opened_on=opened)
+            charges=charges,
+            nta_served_on=opened - timedelta(days=rng.randint(5, 60)),
+            opened_on=opened,
+        )
         self.plan.records.append(case)
-        respondent = (case.respondent_first_name, case.respondent_last_name, a_number,
-                      nationality, language, case.date_of_birth)
+        respondent = (
+            case.respondent_first_name,
+            case.respondent_last_name,
+            a_number,
+            nationality,
+            language,
+            case.date_of_birth,
+        )
         court = COURTS[court_index]
-        self._document(case, DocumentType.NOTICE_TO_APPEAR, "Notice to Appear", Party.DHS,
-                       ("nta", respondent, court, case.nta_served_on, tuple(charges), index),
-                       case.nta_served_on)
+        self._document(
+            case,
+            DocumentType.NOTICE_TO_APPEAR,
+            "Notice to Appear",
+            Party.DHS,
+            ("nta", respondent, court, case.nta_served_on, tuple(charges), index),
+            case.nta_served_on,
+        )
         self._hearings(case, index, respondent, court)
         if index % 2 == 0:
-            self._document(case, DocumentType.APPLICATION_I589,
-                           "Form I-589, Application for Asylum", Party.RESPONDENT,
-                           ("i589", respondent, index), opened + timedelta(days=40))
+            self._document(
+                case,
+                DocumentType.APPLICATION_I589,
+                "Form I-589, Application for Asylum",
+                Party.RESPONDENT,
+                ("i589", respondent, index),
+                opened + timedelta(days=40),
+            )
         if index % 3 == 0:
             scanned = rng.randint(1, 4)
-            self._document(case, DocumentType.EVIDENCE, "Evidence packet (Exhibits A-F)",
-                           Party.RESPONDENT,
-                           ("evidence", respondent, index, rng.randint(6, 14), scanned),
-                           opened + timedelta(days=60))
+            self._document(
+                case,
+                DocumentType.EVIDENCE,
+                "Evidence packet (Exhibits A-F)",
+                Party.RESPONDENT,
+                ("evidence", respondent, index, rng.randint(6, 14), scanned),
+                opened + timedelta(days=60),
+            )
         if index % 5 == 0:
-            self._document(case, DocumentType.COUNTRY_REPORT,
-                           f"Country conditions report: {nationality}", Party.DHS,
-                           ("brief", respondent, f"Country Conditions Report: {nationality}",
-                            index + 5000, 6), opened + timedelta(days=75))
+            self._document(
+                case,
+                DocumentType.COUNTRY_REPORT,
+                f"Country conditions report: {nationality}",
+                Party.DHS,
+                ("brief", respondent, f"Country Conditions Report: {nationality}", index + 5000, 6),
+                opened + timedelta(days=75),
+            )
         self._representation(case, index, respondent)
 
-    def _hearings(self, case: Case, index: int, respondent: tuple[object, ...],
-                  court: tuple[str, ...]) -> None:
+    def _hearings(
+        self, case: Case, index: int, respondent: tuple[object, ...], court: tuple[str, ...]
+    ) -> None:
         rng = self.rng
         count = 1 if index % 3 else 2
         for number in range(count):
             day = rng.choice(self.hearing_days)
-            kind = HearingType.INDIVIDUAL if number == 1 or index % 7 == 0 else (
-                HearingType.BOND if case.custody is Custody.DETAINED and index % 4 == 0
-                else HearingType.MASTER)
-            local = datetime.combine(day, time(8 + rng.randint(0, 7), rng.choice((0, 30))),
-                                     tzinfo=ZoneInfo(court[5]))
+            kind = (
+                HearingType.INDIVIDUAL
+                if number == 1 or index % 7 == 0
+                else (
+                    HearingType.BOND
+                    if case.custody is Custody.DETAINED and index % 4 == 0
+                    else HearingType.MASTER
+                )
+            )
+            local = datetime.combine(
+                day, time(8 + rng.randint(0, 7), rng.choice((0, 30))), tzinfo=ZoneInfo(court[5])
+            )
             room = rng.randint(1, 4)
             past = day < self.today
             hearing = Hearing(
-                id=demo_id("hearing", index, number), case_id=case.id,
-                courtroom_id=demo_id("courtroom", court[0], room), judge_id=case.judge_id,
+                id=demo_id("hearing", index, number),
+                case_id=case.id,
+                courtroom_id=demo_id("courtroom", court[0], room),
+                judge_id=case.judge_id,
                 hearing_type=kind,
-                medium=Medium.VIDEO if case.custody is Custody.DETAINED else rng.choices(
-                    list(Medium), weights=(8, 2, 1))[0],
+                medium=Medium.VIDEO
+                if case.custody is Custody.DETAINED
+                else rng.choices(list(Medium), weights=(8, 2, 1))[0],
                 starts_at=local.astimezone(UTC),
                 duration_minutes=180 if kind is HearingType.INDIVIDUAL else 30,
                 status=HearingStatus.COMPLETED if past else HearingStatus.SCHEDULED,
-                interpreter_language=None if case.language == "English" else case.language)
+                interpreter_language=None if case.language == "English" else case.language,
+            )
             self.plan.records.append(hearing)
-            judge = next(str(u["display_name"]) for u in self.plan.users
-                         if u["user_id"] == case.judge_id)
-            self._document(case, DocumentType.HEARING_NOTICE,
-                           f"Notice of {kind.value} hearing", Party.COURT,
-                           ("notice", respondent, court, local, kind.value, f"Courtroom {room}",
-                            judge, index * 10 + number),
-                           case.opened_on + timedelta(days=number))
+            judge = next(
+                str(u["display_name"]) for u in self.plan.users if u["user_id"] == case.judge_id
+            )
+            self._document(
+                case,
+                DocumentType.HEARING_NOTICE,
+                f"Notice of {kind.value} hearing",
+                Party.COURT,
+                (
+                    "notice",
+                    respondent,
+                    court,
+                    local,
+                    kind.value,
+                    f"Courtroom {room}",
+                    judge,
+                    index * 10 + number,
+                ),
+                case.opened_on + timedelta(days=number),
+            )
 
     def _representation(self, case: Case, index: int, respondent: tuple[object, ...]) -> None:
         attorney = {0: "attorney1", 1: "attorney2"}.get(self.court_ids.index(case.court_id))
@@ -286,83 +426,151 @@ class _Planner:
             return
         practitioner = demo_id("user", attorney)
         status = RepresentationStatus.PENDING if index % 24 == 0 else RepresentationStatus.ACCEPTED
-        self.plan.records.append(Representation(
-            id=demo_id("representation", index), case_id=case.id,
-            practitioner_id=practitioner, form=FilingKind.EOIR_28,
-            scope=AppearanceScope.ALL_PROCEEDINGS, status=status,
-            accepted_on=case.opened_on + timedelta(days=20)
-            if status is RepresentationStatus.ACCEPTED else None))
+        self.plan.records.append(
+            Representation(
+                id=demo_id("representation", index),
+                case_id=case.id,
+                practitioner_id=practitioner,
+                form=FilingKind.EOIR_28,
+                scope=AppearanceScope.ALL_PROCEEDINGS,
+                status=status,
+                accepted_on=case.opened_on + timedelta(days=20)
+                if status is RepresentationStatus.ACCEPTED
+                else None,
+            )
+        )
         if status is RepresentationStatus.ACCEPTED and index % 8 == 0:
             filing_id = demo_id("filing", index)
-            doc_id = self._document(case, DocumentType.BRIEF, "Pre-hearing brief",
-                                    Party.PRACTITIONER,
-                                    ("brief", respondent, "Respondent's Pre-Hearing Brief",
-                                     index, 4), self.today - timedelta(days=1),
-                                    status=DocumentStatus.PENDING, filer_id=practitioner,
-                                    filing_id=filing_id)
-            self.plan.records.append(Filing(
-                id=filing_id, case_id=case.id, court_id=case.court_id, filer_id=practitioner,
-                kind=FilingKind.DOCUMENT, status=FilingStatus.PENDING,
-                submitted_at=datetime.combine(self.today - timedelta(days=1), time(15, 5),
-                                              tzinfo=UTC),
-                lead_document_id=doc_id))
+            doc_id = self._document(
+                case,
+                DocumentType.BRIEF,
+                "Pre-hearing brief",
+                Party.PRACTITIONER,
+                ("brief", respondent, "Respondent's Pre-Hearing Brief", index, 4),
+                self.today - timedelta(days=1),
+                status=DocumentStatus.PENDING,
+                filer_id=practitioner,
+                filing_id=filing_id,
+            )
+            self.plan.records.append(
+                Filing(
+                    id=filing_id,
+                    case_id=case.id,
+                    court_id=case.court_id,
+                    filer_id=practitioner,
+                    kind=FilingKind.DOCUMENT,
+                    status=FilingStatus.PENDING,
+                    submitted_at=datetime.combine(
+                        self.today - timedelta(days=1), time(15, 5), tzinfo=UTC
+                    ),
+                    lead_document_id=doc_id,
+                )
+            )
 
-    def _document(self, case: Case, doc_type: DocumentType, title: str, party: Party,
-                  job: tuple[object, ...], filed_on: date | None, *,
-                  status: DocumentStatus = DocumentStatus.ACCEPTED, filer_id: str | None = None,
-                  filing_id: str | None = None) -> str:
+    def _document(
+        self,
+        case: Case,
+        doc_type: DocumentType,
+        title: str,
+        party: Party,
+        job: tuple[object, ...],
+        filed_on: date | None,
+        *,
+        status: DocumentStatus = DocumentStatus.ACCEPTED,
+        filer_id: str | None = None,
+        filing_id: str | None = None,
+    ) -> str:
         doc_id = demo_id("document", case.id, len(self.plan.pdf_jobs))
         self.plan.pdf_jobs.append((doc_id, job))
         # sha256, size and pages are filled in once the PDF exists.
-        self.plan.records.append(Document.model_construct(
-            id=doc_id, case_id=case.id, doc_type=doc_type, title=title, filer_id=filer_id,
-            filer_party=party, filed_on=filed_on or case.opened_on, pages=0, sha256="",
-            size=0, status=status, filing_id=filing_id))
+        self.plan.records.append(
+            Document.model_construct(
+                id=doc_id,
+                case_id=case.id,
+                doc_type=doc_type,
+                title=title,
+                filer_id=filer_id,
+                filer_party=party,
+                filed_on=filed_on or case.opened_on,
+                pages=0,
+                sha256="",
+                size=0,
+                status=status,
+                filing_id=filing_id,
+            )
+        )
         return doc_id
 
 
 def _respondent(values: tuple[object, ...]) -> pdfs.Respondent:
     first, last, a_number, nationality, language, born = values
-    return pdfs.Respondent(first_name=str(first), last_name=str(last), a_number=str(a_number),
-                           nationality=str(nationality), language=str(language),
-                           date_of_birth=born if isinstance(born, date) else date(1990, 1, 1),
-                           address="1200 Example Avenue, Apt 4, Oakland, CA 94607")
+    return pdfs.Respondent(
+        first_name=str(first),
+        last_name=str(last),
+        a_number=str(a_number),
+        nationality=str(nationality),
+        language=str(language),
+        date_of_birth=born if isinstance(born, date) else date(1990, 1, 1),
+        address="1200 Example Avenue, Apt 4, Oakland, CA 94607",
+    )
 
 
 def _court_info(values: tuple[str, ...]) -> pdfs.CourtInfo:
-    return pdfs.CourtInfo(name=values[1], address=f"{values[2]}, {values[3]}, {values[4]}",
-                          city=values[3])
+    return pdfs.CourtInfo(
+        name=values[1], address=f"{values[2]}, {values[3]}, {values[4]}", city=values[3]
+    )
 
 
-def render_job(job: tuple[object, ...]) -> bytes:
+def render_job(job: tuple[Any, ...]) -> bytes:
     """Render one planned document (runs in a worker process)."""
-    kind = job[0]
-    renderers: dict[object, Callable[[], bytes]] = {
-        "nta": lambda: pdfs.notice_to_appear(
-            _respondent(job[1]), _court_info(job[2]), served_on=job[3],  # type: ignore[arg-type]
-            charges=list(job[4]), seed=int(job[5])),  # type: ignore[call-overload]
-        "i589": lambda: pdfs.i589_application(_respondent(job[1]),  # type: ignore[arg-type]
-                                              seed=int(job[2])),  # type: ignore[call-overload]
-        "evidence": lambda: pdfs.evidence_packet(
-            _respondent(job[1]), seed=int(job[2]), pages=int(job[3]),  # type: ignore[arg-type, call-overload]
-            scanned_pages=int(job[4])),  # type: ignore[call-overload]
-        "notice": lambda: pdfs.hearing_notice(
-            _respondent(job[1]), _court_info(job[2]), hearing_at=job[3],  # type: ignore[arg-type]
-            hearing_type=str(job[4]), courtroom=str(job[5]), judge=str(job[6]),
-            seed=int(job[7])),  # type: ignore[call-overload]
-        "brief": lambda: pdfs.brief(_respondent(job[1]), title=str(job[2]),  # type: ignore[arg-type]
-                                    seed=int(job[3]), pages=int(job[4])),  # type: ignore[call-overload]
-    }
-    return renderers[kind]()
+    kind, *args = job
+    if kind == "nta":
+        person, court, served_on, charges, seed = args
+        return pdfs.notice_to_appear(
+            _respondent(person),
+            _court_info(court),
+            served_on=served_on,
+            charges=list(charges),
+            seed=seed,
+        )
+    if kind == "i589":
+        person, seed = args
+        return pdfs.i589_application(_respondent(person), seed=seed)
+    if kind == "evidence":
+        person, seed, pages, scanned = args
+        return pdfs.evidence_packet(
+            _respondent(person), seed=seed, pages=pages, scanned_pages=scanned
+        )
+    if kind == "notice":
+        person, court, hearing_at, hearing_type, room, judge, seed = args
+        return pdfs.hearing_notice(
+            _respondent(person),
+            _court_info(court),
+            hearing_at=hearing_at,
+            hearing_type=hearing_type,
+            courtroom=room,
+            judge=judge,
+            seed=seed,
+        )
+    if kind == "brief":
+        person, title, seed, pages = args
+        return pdfs.brief(_respondent(person), title=title, seed=seed, pages=pages)
+    raise ValueError(f"unknown demo document kind {kind!r}")
 
 
-def _render_all(jobs: list[tuple[str, tuple[object, ...]]],
-                progress: Callable[[int, int], None]) -> Iterator[tuple[str, bytes]]:
+def _render_all(
+    jobs: list[tuple[str, tuple[object, ...]]], progress: Callable[[int, int], None]
+) -> Iterator[tuple[str, bytes]]:
     workers = max(1, min(4, os.cpu_count() or 1))
     with ProcessPoolExecutor(workers) as pool:
         for done, (doc_id, data) in enumerate(
-                zip((j[0] for j in jobs), pool.map(render_job, (j[1] for j in jobs),
-                                                   chunksize=16), strict=True), 1):
+            zip(
+                (j[0] for j in jobs),
+                pool.map(render_job, (j[1] for j in jobs), chunksize=16),
+                strict=True,
+            ),
+            1,
+        ):
             progress(done, len(jobs))
             yield doc_id, data
 
@@ -384,9 +592,16 @@ def is_seeded(factory: sessionmaker[Session]) -> bool:
         return session.scalar(select(CourtRow.id).limit(1)) is not None
 
 
-def seed_demo(factory: sessionmaker[Session], store: BlobStore, staging: Path, *, cases: int,
-              password: str | None, today: date | None = None,
-              progress: Callable[[int, int], None] = lambda done, total: None) -> SeedReport:
+def seed_demo(
+    factory: sessionmaker[Session],
+    store: BlobStore,
+    staging: Path,
+    *,
+    cases: int,
+    password: str | None,
+    today: date | None = None,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> SeedReport:
     """Write the demo data (the database must be migrated and empty of courts)."""
     generated = password is None
     password = password or pdfs_password()
@@ -402,17 +617,28 @@ def seed_demo(factory: sessionmaker[Session], store: BlobStore, staging: Path, *
             write_record(session, record, lookups=lookups)
         for person in plan.users:
             create_user(session, password=password, **person)
-        for record in plan.records[len(COURTS) * 5:]:
+        for record in plan.records[len(COURTS) * 5 :]:
             write_record(session, _finished(record, documents, session), lookups=lookups)
-        counts = {name: sum(1 for r in plan.records if r.entity == name)
-                  for name in ("case", "hearing", "document", "filing")}
+        counts = {
+            name: sum(1 for r in plan.records if r.entity == name)
+            for name in ("case", "hearing", "document", "filing")
+        }
         audit.append(session, actor_id=None, action="demo.seed", detail=counts)
-    return SeedReport(len(COURTS), len(plan.users), counts["case"], counts["hearing"],
-                      counts["document"], counts["filing"], password, generated)
+    return SeedReport(
+        len(COURTS),
+        len(plan.users),
+        counts["case"],
+        counts["hearing"],
+        counts["document"],
+        counts["filing"],
+        password,
+        generated,
+    )
 
 
-def _finished(record: WireRecord, documents: dict[str, tuple[str, int, int]],
-              session: Session) -> WireRecord:
+def _finished(
+    record: WireRecord, documents: dict[str, tuple[str, int, int]], session: Session
+) -> WireRecord:
     if not isinstance(record, Document):
         return record
     sha256, size, pages = documents[record.id]

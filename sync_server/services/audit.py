@@ -23,8 +23,16 @@ from sync_server.models.types import utcnow
 GENESIS = "0" * 64
 
 
-def entry_hash(seq: int, at: datetime, actor_id: str | None, action: str, entity: str | None,
-               record_id: str | None, detail: dict[str, Any], prev_hash: str) -> str:
+def entry_hash(
+    seq: int,
+    at: datetime,
+    actor_id: str | None,
+    action: str,
+    entity: str | None,
+    record_id: str | None,
+    detail: dict[str, Any],
+    prev_hash: str,
+) -> str:
     """The hash of one entry; ``detail`` must be plain JSON (it is stored as JSON)."""
     body = orjson.dumps(
         [seq, at.isoformat(), actor_id, action, entity, record_id, detail, prev_hash],
@@ -33,21 +41,40 @@ def entry_hash(seq: int, at: datetime, actor_id: str | None, action: str, entity
     return hashlib.sha256(body).hexdigest()
 
 
-def append(session: Session, *, actor_id: str | None, action: str, entity: str | None = None,
-           record_id: str | None = None, detail: dict[str, Any] | None = None) -> AuditEntry:
+def append(
+    session: Session,
+    *,
+    actor_id: str | None,
+    action: str,
+    entity: str | None = None,
+    record_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
     """Append one entry. The caller's transaction must hold the write lock."""
     state = session.execute(
-        text("SELECT audit_seq, audit_head FROM server_state WHERE id = 1")).one_or_none()
+        text("SELECT audit_seq, audit_head FROM server_state WHERE id = 1")
+    ).one_or_none()
     assert state is not None, "server_state is missing: run `ecas-server init-db`"
     seq, prev = int(state.audit_seq) + 1, str(state.audit_head)
     at = utcnow()
     payload = detail or {}
     digest = entry_hash(seq, at, actor_id, action, entity, record_id, payload, prev)
-    entry = AuditEntry(seq=seq, at=at, actor_id=actor_id, action=action, entity=entity,
-                       record_id=record_id, detail=payload, prev_hash=prev, hash=digest)
+    entry = AuditEntry(
+        seq=seq,
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        entity=entity,
+        record_id=record_id,
+        detail=payload,
+        prev_hash=prev,
+        hash=digest,
+    )
     session.add(entry)
-    session.execute(text("UPDATE server_state SET audit_seq = :seq, audit_head = :head "
-                         "WHERE id = 1"), {"seq": seq, "head": digest})
+    session.execute(
+        text("UPDATE server_state SET audit_seq = :seq, audit_head = :head WHERE id = 1"),
+        {"seq": seq, "head": digest},
+    )
     return entry
 
 
@@ -70,8 +97,9 @@ def _check(entries: Iterable[AuditEntry]) -> tuple[int, int | None, str | None]:
             return count, expected_seq, f"entry {expected_seq} is missing"
         if e.prev_hash != prev:
             return count, e.seq, "its link to the previous entry does not match"
-        digest = entry_hash(e.seq, e.at, e.actor_id, e.action, e.entity, e.record_id,
-                            e.detail, e.prev_hash)
+        digest = entry_hash(
+            e.seq, e.at, e.actor_id, e.action, e.entity, e.record_id, e.detail, e.prev_hash
+        )
         if digest != e.hash:
             return count, e.seq, "its content does not match its hash (altered)"
         prev, expected_seq = e.hash, expected_seq + 1
@@ -81,12 +109,16 @@ def _check(entries: Iterable[AuditEntry]) -> tuple[int, int | None, str | None]:
 def verify_chain(session: Session) -> ChainReport:
     """Recompute the whole chain, oldest first, streaming in batches."""
     rows = session.scalars(
-        select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=2000))
+        select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=2000)
+    )
     count, broken, info = _check(rows)
     if broken is not None:
         return ChainReport(count, broken, info)
     state = session.get(ServerState, 1)
     if state is not None and (state.audit_seq != count or state.audit_head != info):
-        return ChainReport(count, count + 1 if state.audit_seq > count else state.audit_seq,
-                           "the newest entries were removed (the head no longer matches)")
+        return ChainReport(
+            count,
+            count + 1 if state.audit_seq > count else state.audit_seq,
+            "the newest entries were removed (the head no longer matches)",
+        )
     return ChainReport(count, None, None)

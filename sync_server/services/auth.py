@@ -38,8 +38,12 @@ _DUMMY_HASH = _hasher.hash("not a real password")
 class AuthError(Exception):
     """Sign-in or token refused; ``status`` is the HTTP status to answer with."""
 
-    def __init__(self, message: str, status: int = 401, retry_after: int | None = None,
-                 ) -> None:
+    def __init__(
+        self,
+        message: str,
+        status: int = 401,
+        retry_after: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
@@ -54,9 +58,14 @@ def _token_hash(token: str) -> str:
 
 
 def principal_of(user: UserRow) -> Principal:
-    return Principal(id=user.id, username=user.username, role=Role(user.role),
-                     court_id=user.court_id, display_name=user.display_name,
-                     assigned_court_ids=tuple(user.assigned_court_ids or ()))
+    return Principal(
+        id=user.id,
+        username=user.username,
+        role=Role(user.role),
+        court_id=user.court_id,
+        display_name=user.display_name,
+        assigned_court_ids=tuple(user.assigned_court_ids or ()),
+    )
 
 
 @dataclass
@@ -75,7 +84,8 @@ class AuthService:
         # every other writer behind argon2.
         with self.factory() as session:
             user = session.scalar(
-                select(UserRow).where(func.lower(UserRow.username) == username.lower()))
+                select(UserRow).where(func.lower(UserRow.username) == username.lower())
+            )
         known = user is not None and user.active and not user.deleted
         if user is not None and known:
             _raise_if_locked(user)
@@ -84,8 +94,12 @@ class AuthService:
             if user is None or not known:
                 # A digest, not the text: people type passwords into the username box.
                 tried = hashlib.sha256(username.lower().encode()).hexdigest()[:16]
-                audit.append(session, actor_id=None, action="auth.login_failed",
-                             detail={"username_sha256": tried, "reason": "unknown"})
+                audit.append(
+                    session,
+                    actor_id=None,
+                    action="auth.login_failed",
+                    detail={"username_sha256": tried, "reason": "unknown"},
+                )
                 failures = 1
             else:
                 row = session.get(UserRow, user.id, populate_existing=True)
@@ -105,8 +119,12 @@ class AuthService:
         locked = user.failed_logins >= self.config.login_lockout_failures
         if locked:
             user.locked_until = utcnow() + timedelta(seconds=self.config.login_lockout_seconds)
-        audit.append(session, actor_id=user.id, action="auth.login_failed",
-                     detail={"failures": user.failed_logins, "locked": locked})
+        audit.append(
+            session,
+            actor_id=user.id,
+            action="auth.login_failed",
+            detail={"failures": user.failed_logins, "locked": locked},
+        )
 
     def _record_success(self, user: UserRow, password: str) -> None:
         user.failed_logins = 0
@@ -116,15 +134,27 @@ class AuthService:
 
     def _issue(self, session: Session, user: UserRow, family_id: str) -> TokenResponse:
         refresh = secrets.token_urlsafe(32)
-        session.add(RefreshToken(
-            token_hash=_token_hash(refresh), family_id=family_id, user_id=user.id,
-            expires_at=utcnow() + timedelta(days=self.config.refresh_token_days)))
+        session.add(
+            RefreshToken(
+                token_hash=_token_hash(refresh),
+                family_id=family_id,
+                user_id=user.id,
+                expires_at=utcnow() + timedelta(days=self.config.refresh_token_days),
+            )
+        )
         access = self._signer.dumps({"sub": user.id, "fam": family_id})
         return TokenResponse(
-            access_token=access, refresh_token=refresh,
+            access_token=access,
+            refresh_token=refresh,
             expires_in=self.config.access_token_seconds,
-            user=SessionUser(id=user.id, username=user.username, role=Role(user.role),
-                             court_id=user.court_id, display_name=user.display_name))
+            user=SessionUser(
+                id=user.id,
+                username=user.username,
+                role=Role(user.role),
+                court_id=user.court_id,
+                display_name=user.display_name,
+            ),
+        )
 
     # -- tokens ----------------------------------------------------------------------------
 
@@ -135,10 +165,15 @@ class AuthService:
                 raise AuthError("The session is not valid. Sign in again.")
             if row.used_at is not None or row.revoked:
                 self._revoke_family(session, row.family_id)
-                audit.append(session, actor_id=row.user_id, action="auth.refresh_reuse",
-                             detail={"family": row.family_id})
+                audit.append(
+                    session,
+                    actor_id=row.user_id,
+                    action="auth.refresh_reuse",
+                    detail={"family": row.family_id},
+                )
                 failure = AuthError(
-                    "This session was ended because its token was used twice. Sign in again.")
+                    "This session was ended because its token was used twice. Sign in again."
+                )
             elif row.expires_at <= utcnow():
                 failure = AuthError("The session has expired. Sign in again.")
             else:
@@ -160,8 +195,9 @@ class AuthService:
 
     @staticmethod
     def _revoke_family(session: Session, family_id: str) -> None:
-        session.execute(update(RefreshToken).where(RefreshToken.family_id == family_id)
-                        .values(revoked=True))
+        session.execute(
+            update(RefreshToken).where(RefreshToken.family_id == family_id).values(revoked=True)
+        )
 
     def authenticate(self, session: Session, access_token: str) -> Principal:
         """The principal an access token stands for; raises :class:`AuthError`."""
@@ -176,9 +212,11 @@ class AuthService:
             raise AuthError("The account is disabled.")
         # Signing out (or a detected token theft) revokes the family: its access tokens
         # stop working at once instead of living out their 15 minutes.
-        revoked = session.scalar(select(RefreshToken.token_hash).where(
-            RefreshToken.family_id == claims.get("fam"), RefreshToken.revoked.is_(True)
-        ).limit(1))
+        revoked = session.scalar(
+            select(RefreshToken.token_hash)
+            .where(RefreshToken.family_id == claims.get("fam"), RefreshToken.revoked.is_(True))
+            .limit(1)
+        )
         if revoked is not None:
             raise AuthError("This session was ended. Sign in again.")
         return principal_of(user)
@@ -189,9 +227,12 @@ def _raise_if_locked(user: UserRow) -> None:
     if user.locked_until is not None and user.locked_until > now:
         seconds = int((user.locked_until - now).total_seconds()) + 1
         minutes = max(1, seconds // 60 + 1)
-        raise AuthError(f"Too many failed sign-ins. Try again in {minutes} minutes, "
-                        "or ask your court administrator to unlock the account.", 429,
-                        retry_after=seconds)
+        raise AuthError(
+            f"Too many failed sign-ins. Try again in {minutes} minutes, "
+            "or ask your court administrator to unlock the account.",
+            429,
+            retry_after=seconds,
+        )
 
 
 def _verify(stored_hash: str, password: str) -> bool:
@@ -201,17 +242,42 @@ def _verify(stored_hash: str, password: str) -> bool:
         return False
 
 
-def create_user(session: Session, *, username: str, password: str, role: Role,
-                display_name: str, court_id: str | None = None, eoir_id: str | None = None,
-                assigned_court_ids: list[str] | None = None, user_id: str | None = None,
-                ) -> str:
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    display_name: str,
+    court_id: str | None = None,
+    eoir_id: str | None = None,
+    assigned_court_ids: list[str] | None = None,
+    user_id: str | None = None,
+) -> str:
     """Create an account (the caller holds the write lock); returns its id."""
-    profile = UserProfile(id=user_id or str(uuid.uuid4()), username=username.lower(),
-                          display_name=display_name, role=role, court_id=court_id,
-                          eoir_id=eoir_id)
-    write_record(session, profile, extra_columns={
-        "password_hash": hash_password(password), "failed_logins": 0,
-        "assigned_court_ids": assigned_court_ids or []})
-    audit.append(session, actor_id=None, action="account.create", entity="user_profile",
-                 record_id=profile.id, detail={"username": profile.username, "role": role.value})
+    profile = UserProfile(
+        id=user_id or str(uuid.uuid4()),
+        username=username.lower(),
+        display_name=display_name,
+        role=role,
+        court_id=court_id,
+        eoir_id=eoir_id,
+    )
+    write_record(
+        session,
+        profile,
+        extra_columns={
+            "password_hash": hash_password(password),
+            "failed_logins": 0,
+            "assigned_court_ids": assigned_court_ids or [],
+        },
+    )
+    audit.append(
+        session,
+        actor_id=None,
+        action="account.create",
+        entity="user_profile",
+        record_id=profile.id,
+        detail={"username": profile.username, "role": role.value},
+    )
     return profile.id

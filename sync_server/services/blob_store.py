@@ -116,8 +116,9 @@ class S3BlobStore:
     def read_range(self, sha256: str, start: int, length: int) -> Iterator[bytes]:
         if length <= 0:
             return
-        obj = self.client.get_object(Bucket=self.bucket, Key=self.key(sha256),
-                                     Range=f"bytes={start}-{start + length - 1}")
+        obj = self.client.get_object(
+            Bucket=self.bucket, Key=self.key(sha256), Range=f"bytes={start}-{start + length - 1}"
+        )
         yield from obj["Body"].iter_chunks(CHUNK)
 
 

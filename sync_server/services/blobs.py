@@ -26,8 +26,14 @@ from sync_server.services.records import SessionLookups, row_to_record
 class UploadError(Exception):
     """An upload step refused; ``status`` is the HTTP status, ``problems`` the reasons."""
 
-    def __init__(self, message: str, status: int, *, offset: int | None = None,
-                 problems: tuple[PreflightProblem, ...] = ()) -> None:
+    def __init__(
+        self,
+        message: str,
+        status: int,
+        *,
+        offset: int | None = None,
+        problems: tuple[PreflightProblem, ...] = (),
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.offset = offset
@@ -43,8 +49,14 @@ class UploadState:
 
 
 class BlobService:
-    def __init__(self, factory: sessionmaker[Session], store: BlobStore, staging: Path,
-                 max_bytes: int, max_pages: int) -> None:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        store: BlobStore,
+        staging: Path,
+        max_bytes: int,
+        max_pages: int,
+    ) -> None:
         self.factory = factory
         self.store = store
         self.staging = staging
@@ -63,19 +75,26 @@ class BlobService:
             raise UploadError(
                 f"The file is {shown:.1f} MB; the limit is "
                 f"{self.max_bytes / 1_048_576:.0f} MB. Split it into at least "
-                f"{math.ceil(size / self.max_bytes)} numbered parts and file each part.", 413)
+                f"{math.ceil(size / self.max_bytes)} numbered parts and file each part.",
+                413,
+            )
         with write_transaction(self.factory) as session:
             blob = session.get(Blob, sha256)
             # "Already there" only for someone who may read it; anyone else sends the bytes,
             # so the answer can't be used to learn which files the court holds.
             if blob is not None and self._may_read(session, principal, blob):
                 return UploadState(None, size, exists=True)
-            upload = session.scalar(select(BlobUpload).where(
-                BlobUpload.sha256 == sha256, BlobUpload.user_id == principal.id,
-                BlobUpload.size == size))
+            upload = session.scalar(
+                select(BlobUpload).where(
+                    BlobUpload.sha256 == sha256,
+                    BlobUpload.user_id == principal.id,
+                    BlobUpload.size == size,
+                )
+            )
             if upload is None:
-                upload = BlobUpload(id=str(uuid.uuid4()), sha256=sha256, size=size, offset=0,
-                                    user_id=principal.id)
+                upload = BlobUpload(
+                    id=str(uuid.uuid4()), sha256=sha256, size=size, offset=0, user_id=principal.id
+                )
                 session.add(upload)
                 self._staged(upload.id).touch()
             return UploadState(upload.id, upload.offset)
@@ -91,15 +110,19 @@ class BlobService:
             raise UploadError("No such upload. Start it again with POST /blobs/uploads.", 404)
         return upload
 
-    def append(self, principal: Principal, upload_id: str, offset: int,
-               stream: BinaryIO) -> UploadState:
+    def append(
+        self, principal: Principal, upload_id: str, offset: int, stream: BinaryIO
+    ) -> UploadState:
         """Write the bytes of ``stream`` at ``offset``. Bytes that arrived before a dropped
         connection are kept, so the client resumes from the offset it is told."""
         with self.factory() as session:
             upload = self._own_upload(session, principal, upload_id)
             if offset != upload.offset:
-                raise UploadError(f"The upload is at byte {upload.offset}; resume from there.",
-                                  409, offset=upload.offset)
+                raise UploadError(
+                    f"The upload is at byte {upload.offset}; resume from there.",
+                    409,
+                    offset=upload.offset,
+                )
             size, sha256 = upload.size, upload.sha256
         staged = self._staged(upload_id)
 
@@ -131,8 +154,16 @@ class BlobService:
         finally:
             verified.unlink(missing_ok=True)
 
-    def _publish_verified(self, principal: Principal, upload_id: str, sha256: str,
-                          staged: Path, verified: Path, digest: str, size: int) -> None:
+    def _publish_verified(
+        self,
+        principal: Principal,
+        upload_id: str,
+        sha256: str,
+        staged: Path,
+        verified: Path,
+        digest: str,
+        size: int,
+    ) -> None:
         problems: tuple[PreflightProblem, ...] = ()
         if digest != sha256:
             message = "The bytes received don't match the SHA-256 announced; nothing was kept."
@@ -154,8 +185,13 @@ class BlobService:
                 session.add(Blob(sha256=sha256, size=size, uploaded_by=principal.id))
             if session.get(BlobHolder, (sha256, principal.id)) is None:
                 session.add(BlobHolder(sha256=sha256, user_id=principal.id))
-            audit.append(session, actor_id=principal.id, action="blob.upload",
-                         entity="blob", record_id=sha256)
+            audit.append(
+                session,
+                actor_id=principal.id,
+                action="blob.upload",
+                entity="blob",
+                record_id=sha256,
+            )
 
     def _discard(self, upload_id: str, staged: Path) -> None:
         staged.unlink(missing_ok=True)
@@ -176,8 +212,13 @@ class BlobService:
             blob = session.get(Blob, sha256)
             if blob is None or not self._may_read(session, principal, blob):
                 raise UploadError("No such document.", 404)
-            audit.append(session, actor_id=principal.id, action="document.read",
-                         entity="blob", record_id=sha256)
+            audit.append(
+                session,
+                actor_id=principal.id,
+                action="document.read",
+                entity="blob",
+                record_id=sha256,
+            )
             return blob.size
 
     @staticmethod
@@ -187,10 +228,15 @@ class BlobService:
         if session.get(BlobHolder, (blob.sha256, principal.id)) is not None:
             return True
         lookups = SessionLookups(session)
-        docs = session.scalars(select(DocumentRow).where(DocumentRow.sha256 == blob.sha256,
-                                                         DocumentRow.deleted.is_(False)))
-        return any(can_see(principal, placement_of(row_to_record("document", d), lookups),
-                           lookups) for d in docs)
+        docs = session.scalars(
+            select(DocumentRow).where(
+                DocumentRow.sha256 == blob.sha256, DocumentRow.deleted.is_(False)
+            )
+        )
+        return any(
+            can_see(principal, placement_of(row_to_record("document", d), lookups), lookups)
+            for d in docs
+        )
 
     def read(self, sha256: str, start: int, length: int) -> Iterator[bytes]:
         return self.store.read_range(sha256, start, length)
@@ -199,8 +245,9 @@ class BlobService:
 CHECKPOINT_BYTES = 4 * 1024 * 1024
 
 
-def _copy_limited(stream: BinaryIO, target: Path, offset: int, limit: int,
-                  checkpoint: Callable[[int], None]) -> tuple[int, str | None]:
+def _copy_limited(
+    stream: BinaryIO, target: Path, offset: int, limit: int, checkpoint: Callable[[int], None]
+) -> tuple[int, str | None]:
     """Append at most ``limit`` bytes of ``stream`` to ``target`` at ``offset``; returns
     bytes written and why it stopped early (a dropped connection, too many bytes).
 

@@ -54,8 +54,9 @@ def missing_parents(session: Session, record: WireRecord) -> list[str]:
     return missing
 
 
-def check_change(session: Session, actor_id: str, old: WireRecord | None,
-                 new: WireRecord) -> str | None:
+def check_change(
+    session: Session, actor_id: str, old: WireRecord | None, new: WireRecord
+) -> str | None:
     """Why ``new`` is not a valid next state of ``old`` (None: a new record) when pushed by
     the user ``actor_id``, or None."""
     problems = missing_parents(session, new)
@@ -63,8 +64,7 @@ def check_change(session: Session, actor_id: str, old: WireRecord | None,
         return "; ".join(problems)
     match new:
         case Case():
-            return _check_case(old, new) or _judge_at_court(session, new.judge_id,
-                                                            new.court_id)
+            return _check_case(old, new) or _judge_at_court(session, new.judge_id, new.court_id)
         case Hearing():
             return _check_hearing(session, new)
         case Document():
@@ -104,23 +104,29 @@ def _check_hearing(session: Session, new: Hearing) -> str | None:
         if room is None or room.court_id != court:
             return "the courtroom is not one of the case's court"
     if new.adjournment_code is not None:
-        known = session.scalar(select(AdjournmentCodeRow.id).where(
-            AdjournmentCodeRow.code == new.adjournment_code,
-            AdjournmentCodeRow.active.is_(True), AdjournmentCodeRow.deleted.is_(False)))
+        known = session.scalar(
+            select(AdjournmentCodeRow.id).where(
+                AdjournmentCodeRow.code == new.adjournment_code,
+                AdjournmentCodeRow.active.is_(True),
+                AdjournmentCodeRow.deleted.is_(False),
+            )
+        )
         if known is None:
             return f"{new.adjournment_code!r} is not a current adjournment code"
     return None
 
 
-def _check_document_bytes(session: Session, actor_id: str, old: WireRecord | None,
-                          new: Document) -> str | None:
+def _check_document_bytes(
+    session: Session, actor_id: str, old: WireRecord | None, new: Document
+) -> str | None:
     """A document may name only bytes its filer uploaded (or the bytes it already had):
     knowing a hash must not be a way to read a file."""
     if isinstance(old, Document) and old.sha256 == new.sha256:
         return None
     blob = session.get(Blob, new.sha256)
-    holds = blob is not None and (blob.uploaded_by == actor_id or session.get(
-        BlobHolder, (new.sha256, actor_id)) is not None)
+    holds = blob is not None and (
+        blob.uploaded_by == actor_id or session.get(BlobHolder, (new.sha256, actor_id)) is not None
+    )
     if not holds:
         return f"missing_blobs: upload the document's bytes ({new.sha256}) first"
     return None

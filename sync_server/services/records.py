@@ -52,7 +52,8 @@ class SessionLookups:
     def case_court(self, case_id: str) -> str | None:
         if case_id not in self._case_court:
             self._case_court[case_id] = self._session.scalar(
-                select(CaseRow.court_id).where(CaseRow.id == case_id))
+                select(CaseRow.court_id).where(CaseRow.id == case_id)
+            )
         return self._case_court[case_id]
 
     def case_judge(self, case_id: str) -> str | None:
@@ -60,14 +61,18 @@ class SessionLookups:
 
     def document_case(self, document_id: str) -> str | None:
         return self._session.scalar(
-            select(DocumentRow.case_id).where(DocumentRow.id == document_id))
+            select(DocumentRow.case_id).where(DocumentRow.id == document_id)
+        )
 
     def practitioner_case_ids(self, user_id: str) -> Collection[str]:
         if user_id not in self._practitioner_cases:
-            ids = self._session.scalars(select(RepresentationRow.case_id).where(
-                RepresentationRow.practitioner_id == user_id,
-                RepresentationRow.status == RepresentationStatus.ACCEPTED.value,
-                RepresentationRow.deleted.is_(False)))
+            ids = self._session.scalars(
+                select(RepresentationRow.case_id).where(
+                    RepresentationRow.practitioner_id == user_id,
+                    RepresentationRow.status == RepresentationStatus.ACCEPTED.value,
+                    RepresentationRow.deleted.is_(False),
+                )
+            )
             self._practitioner_cases[user_id] = frozenset(ids)
         return self._practitioner_cases[user_id]
 
@@ -88,14 +93,28 @@ def _feed_placement(feed: SyncRecord) -> Placement:
 def _depart(session: Session, feed: SyncRecord) -> None:
     """Tell the readers of the record's old placement that it left them (a tombstone at a
     version just below the record's new one)."""
-    session.add(SyncDeparture(version=next_version(session), entity=feed.entity,
-                              record_id=feed.record_id, court_id=feed.court_id,
-                              case_id=feed.case_id, owner_id=feed.owner_id,
-                              audience=feed.audience))
+    session.add(
+        SyncDeparture(
+            version=next_version(session),
+            entity=feed.entity,
+            record_id=feed.record_id,
+            court_id=feed.court_id,
+            case_id=feed.case_id,
+            owner_id=feed.owner_id,
+            audience=feed.audience,
+        )
+    )
 
 
-def _publish(session: Session, entity: str, record: WireRecord, version: int, deleted: bool,
-             placement: Placement, feed: SyncRecord | None) -> None:
+def _publish(
+    session: Session,
+    entity: str,
+    record: WireRecord,
+    version: int,
+    deleted: bool,
+    placement: Placement,
+    feed: SyncRecord | None,
+) -> None:
     if feed is None:
         feed = SyncRecord(entity=entity, record_id=record.id)
         session.add(feed)
@@ -108,9 +127,14 @@ def _publish(session: Session, entity: str, record: WireRecord, version: int, de
     feed.payload = encode_payload(record)
 
 
-def write_record(session: Session, record: WireRecord, *, deleted: bool = False,
-                 lookups: SessionLookups | None = None,
-                 extra_columns: dict[str, Any] | None = None) -> int:
+def write_record(
+    session: Session,
+    record: WireRecord,
+    *,
+    deleted: bool = False,
+    lookups: SessionLookups | None = None,
+    extra_columns: dict[str, Any] | None = None,
+) -> int:
     """Create or update ``record`` (or tombstone it) at a new version; returns the version.
 
     The caller's transaction must hold the write lock. ``extra_columns`` sets columns that
@@ -147,21 +171,28 @@ def republish_case_children(session: Session, case_id: str, lookups: SessionLook
     """Give every record of a case a new version and placement (after a change of venue),
     so clients of the new court receive them. Returns how many were republished."""
     count = 0
-    for entity in ("representation", "hearing", "document", "order", "filing",
-                   "service_record", "rop_request"):
+    for entity in (
+        "representation",
+        "hearing",
+        "document",
+        "order",
+        "filing",
+        "service_record",
+        "rop_request",
+    ):
         table = ENTITY_TABLES[entity]
         rows = session.scalars(select(table).where(table.case_id == case_id))  # type: ignore[attr-defined]
         for row in rows:
-            write_record(session, row_to_record(entity, row), deleted=row.deleted,
-                         lookups=lookups)
+            write_record(session, row_to_record(entity, row), deleted=row.deleted, lookups=lookups)
             count += 1
     return count
 
 
 def change_json(entity: str, record_id: str, version: int, deleted: bool, payload: str) -> str:
     """One change of the feed as JSON text, built around the stored payload."""
-    head = orjson.dumps({"entity": entity, "id": record_id, "version": version,
-                         "deleted": deleted}).decode()
+    head = orjson.dumps(
+        {"entity": entity, "id": record_id, "version": version, "deleted": deleted}
+    ).decode()
     return f'{head[:-1]},"data":{payload}}}'
 
 
@@ -170,5 +201,10 @@ def change_dict(session: Session, entity: str, record_id: str) -> dict[str, Any]
     feed = session.get(SyncRecord, (entity, record_id))
     if feed is None:
         return None
-    return {"entity": entity, "id": record_id, "version": feed.version,
-            "deleted": feed.deleted, "data": orjson.loads(feed.payload)}
+    return {
+        "entity": entity,
+        "id": record_id,
+        "version": feed.version,
+        "deleted": feed.deleted,
+        "data": orjson.loads(feed.payload),
+    }

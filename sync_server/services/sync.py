@@ -18,7 +18,14 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from common.protocol import Mutation, MutationOp, MutationResult, MutationStatus, PushRequest
+from common.protocol import (
+    Change,
+    Mutation,
+    MutationOp,
+    MutationResult,
+    MutationStatus,
+    PushRequest,
+)
 from common.wire import ENTITY_SCHEMAS, Case, WireRecord, parse_record
 from sync_server.db import write_transaction
 from sync_server.models import AppliedMutation, SyncDeparture, SyncRecord
@@ -82,8 +89,13 @@ def pull(session: Session, principal: Principal, since: str | None, limit: int) 
             raise CursorError("the cursor is ahead of this server; start again without `since`")
         start, reset = (cursor.version, False) if cursor.scope == scope else (0, True)
     rows = session.execute(
-        select(SyncRecord.entity, SyncRecord.record_id, SyncRecord.version,
-               SyncRecord.deleted, SyncRecord.payload)
+        select(
+            SyncRecord.entity,
+            SyncRecord.record_id,
+            SyncRecord.version,
+            SyncRecord.deleted,
+            SyncRecord.payload,
+        )
         .where(SyncRecord.version > start, SyncRecord.version <= top, feed_filter(principal))
         .order_by(SyncRecord.version)
         .limit(limit + 1)
@@ -91,28 +103,47 @@ def pull(session: Session, principal: Principal, since: str | None, limit: int) 
     has_more = len(rows) > limit
     rows = rows[:limit]
     end = rows[-1].version if has_more else max(top, start)
-    changes = [(r.version, change_json(r.entity, r.record_id, r.version, r.deleted, r.payload))
-               for r in rows]
-    changes += [(d.version, change_json(d.entity, d.record_id, d.version, True,
-                                        orjson.dumps({"id": d.record_id}).decode()))
-                for d in _departures(session, principal, start, end)]
+    changes = [
+        (r.version, change_json(r.entity, r.record_id, r.version, r.deleted, r.payload))
+        for r in rows
+    ]
+    changes += [
+        (
+            d.version,
+            change_json(
+                d.entity, d.record_id, d.version, True, orjson.dumps({"id": d.record_id}).decode()
+            ),
+        )
+        for d in _departures(session, principal, start, end)
+    ]
     changes.sort(key=lambda pair: pair[0])
     body = ",".join(text_ for _, text_ in changes)
-    tail = orjson.dumps({"cursor": Cursor(end, scope).encode(), "has_more": has_more,
-                         "reset": reset}).decode()
+    tail = orjson.dumps(
+        {"cursor": Cursor(end, scope).encode(), "has_more": has_more, "reset": reset}
+    ).decode()
     return f'{{"changes":[{body}],{tail[1:]}'.encode()
 
 
-def _departures(session: Session, principal: Principal, start: int, end: int,
-                ) -> list[SyncDeparture]:
+def _departures(
+    session: Session,
+    principal: Principal,
+    start: int,
+    end: int,
+) -> list[SyncDeparture]:
     """Records that left ``principal``'s view in (start, end]: sent as tombstones. They are
     few, so a page may carry them beyond ``limit``; a reader who still sees the record
     receives it again at its newer version."""
-    return list(session.scalars(
-        select(SyncDeparture)
-        .where(SyncDeparture.version > start, SyncDeparture.version <= end,
-               feed_filter(principal, SyncDeparture))
-        .order_by(SyncDeparture.version)))
+    return list(
+        session.scalars(
+            select(SyncDeparture)
+            .where(
+                SyncDeparture.version > start,
+                SyncDeparture.version <= end,
+                feed_filter(principal, SyncDeparture),
+            )
+            .order_by(SyncDeparture.version)
+        )
+    )
 
 
 # --- push --------------------------------------------------------------------------------
@@ -138,8 +169,9 @@ class _Pusher:
             return _rejected(m, f"unknown entity {m.entity!r}")
         row = load_record(self.session, m.entity, m.id)
         old = row_to_record(m.entity, row) if row is not None else None
-        if old is not None and not can_see(self.principal, placement_of(old, self.lookups),
-                                           self.lookups):
+        if old is not None and not can_see(
+            self.principal, placement_of(old, self.lookups), self.lookups
+        ):
             return _rejected(m, "no such record in your scope")
         if row is None and m.op is MutationOp.DELETE:
             return _rejected(m, "no such record to delete")
@@ -155,9 +187,13 @@ class _Pusher:
 
     def _conflict(self, m: Mutation, reason: str) -> MutationResult:
         current = change_dict(self.session, m.entity, m.id)
-        return MutationResult(mutation_id=m.mutation_id, status=MutationStatus.CONFLICT,
-                              version=current["version"] if current else None,
-                              current=current, error=reason)  # type: ignore[arg-type]
+        return MutationResult(
+            mutation_id=m.mutation_id,
+            status=MutationStatus.CONFLICT,
+            version=current["version"] if current else None,
+            current=Change.model_validate(current) if current else None,
+            error=reason,
+        )
 
     def _upsert(self, m: Mutation, old: WireRecord | None) -> MutationResult:
         if m.data is None:
@@ -177,8 +213,9 @@ class _Pusher:
         if isinstance(new, Case) and isinstance(old, Case) and old.court_id != new.court_id:
             republish_case_children(self.session, new.id, self.lookups)
         self._audit(m, version, "record.create" if old is None else "record.update", new)
-        return MutationResult(mutation_id=m.mutation_id, status=MutationStatus.APPLIED,
-                              version=version)
+        return MutationResult(
+            mutation_id=m.mutation_id, status=MutationStatus.APPLIED, version=version
+        )
 
     def _delete(self, m: Mutation, old: WireRecord | None) -> MutationResult:
         assert old is not None
@@ -187,18 +224,31 @@ class _Pusher:
             return _rejected(m, reason)
         version = write_record(self.session, old, deleted=True, lookups=self.lookups)
         self._audit(m, version, "record.delete", old)
-        return MutationResult(mutation_id=m.mutation_id, status=MutationStatus.APPLIED,
-                              version=version)
+        return MutationResult(
+            mutation_id=m.mutation_id, status=MutationStatus.APPLIED, version=version
+        )
 
     def _audit(self, m: Mutation, version: int, action: str, record: WireRecord) -> None:
-        detail: dict[str, Any] = {"version": version, "mutation_id": m.mutation_id,
-                                  "data": record.model_dump(mode="json")}
-        audit.append(self.session, actor_id=self.principal.id, action=action,
-                     entity=m.entity, record_id=m.id, detail=detail)
+        detail: dict[str, Any] = {
+            "version": version,
+            "mutation_id": m.mutation_id,
+            "data": record.model_dump(mode="json"),
+        }
+        audit.append(
+            self.session,
+            actor_id=self.principal.id,
+            action=action,
+            entity=m.entity,
+            record_id=m.id,
+            detail=detail,
+        )
 
 
-def push(factory: sessionmaker[Session], principal: Principal, request: PushRequest,
-         ) -> list[MutationResult]:
+def push(
+    factory: sessionmaker[Session],
+    principal: Principal,
+    request: PushRequest,
+) -> list[MutationResult]:
     """Apply ``request``'s mutations in order, each at most once; returns their results."""
     results: list[MutationResult] = []
     with write_transaction(factory) as session:
@@ -207,15 +257,19 @@ def push(factory: sessionmaker[Session], principal: Principal, request: PushRequ
             stored = session.get(AppliedMutation, m.mutation_id)
             if stored is not None:
                 same_user = stored.user_id == principal.id
-                results.append(MutationResult.model_validate(stored.result) if same_user
-                               else _rejected(m, "this mutation id was already used"))
+                results.append(
+                    MutationResult.model_validate(stored.result)
+                    if same_user
+                    else _rejected(m, "this mutation id was already used")
+                )
                 continue
             results.append(_apply_in_savepoint(session, pusher, m, request.client_id))
     return results
 
 
-def _apply_in_savepoint(session: Session, pusher: _Pusher, m: Mutation,
-                        client_id: str) -> MutationResult:
+def _apply_in_savepoint(
+    session: Session, pusher: _Pusher, m: Mutation, client_id: str
+) -> MutationResult:
     savepoint = session.begin_nested()
     try:
         result = pusher.apply(m)
@@ -233,6 +287,12 @@ def _apply_in_savepoint(session: Session, pusher: _Pusher, m: Mutation,
             pusher.lookups.forget()
         else:
             savepoint.commit()
-    session.add(AppliedMutation(mutation_id=m.mutation_id, user_id=pusher.principal.id,
-                                client_id=client_id, result=result.model_dump(mode="json")))
+    session.add(
+        AppliedMutation(
+            mutation_id=m.mutation_id,
+            user_id=pusher.principal.id,
+            client_id=client_id,
+            result=result.model_dump(mode="json"),
+        )
+    )
     return result

@@ -153,8 +153,10 @@ def test_clock_replayed_from_the_case_record() -> None:
     filed = date(2026, 1, 1)
     # 01 (respondent seeks counsel) stops the clock from Mar 1 until the Apr 1 hearing;
     # 03 (DHS preparation) lets it run from Apr 1 to May 1.
-    history = [(date(2026, 4, 1), "03", date(2026, 5, 1)),
-               (date(2026, 3, 1), "01", date(2026, 4, 1))]
+    history = [
+        (date(2026, 4, 1), "03", date(2026, 5, 1)),
+        (date(2026, 3, 1), "01", date(2026, 4, 1)),
+    ]
     clock = clock_from_history(filed, history, as_of=date(2026, 5, 1))
     assert clock is not None
     assert clock.days_elapsed == (date(2026, 3, 1) - filed).days + 30

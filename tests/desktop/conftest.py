@@ -36,8 +36,14 @@ def desktop_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     with make_database("sqlite", folder) as url:
         app = create_app(server_config(url, folder))
         services = app.extensions["ecas"]
-        seed_demo(services.factory, services.blobs.store, services.blobs.staging,
-                  cases=DEMO_CASES, password="test-password-123", today=SEED_DAY)
+        seed_demo(
+            services.factory,
+            services.blobs.store,
+            services.blobs.staging,
+            cases=DEMO_CASES,
+            password="test-password-123",
+            today=SEED_DAY,
+        )
         yield app
         services.engine.dispose()
 
@@ -48,8 +54,9 @@ def filled_store(desktop_server: Flask, tmp_path: Path) -> Callable[[str], tuple
 
     def fill(username: str) -> tuple[LocalStore, dict]:  # type: ignore[type-arg]
         api = Api(desktop_server.test_client())
-        response = api.client.post("/api/v1/auth/login",
-                                   json={"username": username, "password": "test-password-123"})
+        response = api.client.post(
+            "/api/v1/auth/login", json={"username": username, "password": "test-password-123"}
+        )
         body = response.get_json()
         changes, cursor = api.pull_all(body["access_token"])
         store = LocalStore(tmp_path / f"{username}.sqlite3")
@@ -67,8 +74,11 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def make_context(qapp: object, filled_store: Callable, settings: Settings,  # type: ignore[type-arg]
-                 ) -> Iterator[Callable[[str], object]]:
+def make_context(
+    qapp: object,
+    filled_store: Callable,
+    settings: Settings,  # type: ignore[type-arg]
+) -> Iterator[Callable[[str], object]]:
     """``make_context("clerk1")`` -> a DesktopContext over that user's local store, offline
     (its sync attempts fail fast against a closed port; local work goes to the outbox)."""
     from desktop.ui.context import DesktopContext

@@ -18,9 +18,14 @@ pytestmark = pytest.mark.slow
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k != "ECAS_PASSWORD"}
-    return subprocess.run([sys.executable, "-m", "desktop", *args], capture_output=True,
-                          text=True, timeout=120, stdin=subprocess.DEVNULL,
-                          env={**base, "PYTHONPATH": str(REPO), **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        env={**base, "PYTHONPATH": str(REPO), **(env or {})},
+    )
 
 
 def test_self_test_passes_offscreen() -> None:
@@ -31,8 +36,15 @@ def test_self_test_passes_offscreen() -> None:
 
 
 def test_headless_sync_prints_what_it_did(live_server: LiveServer, tmp_path: Path) -> None:
-    args = ("sync", "--server", live_server.url, "--username", "clerk1",
-            "--data-dir", str(tmp_path))
+    args = (
+        "sync",
+        "--server",
+        live_server.url,
+        "--username",
+        "clerk1",
+        "--data-dir",
+        str(tmp_path),
+    )
     result = _run(*args, env={"ECAS_PASSWORD": DEMO_PASSWORD})
     assert result.returncode == 0, result.stderr
     assert "pulled" in result.stdout and "pushed 0 changes" in result.stdout
@@ -41,13 +53,29 @@ def test_headless_sync_prints_what_it_did(live_server: LiveServer, tmp_path: Pat
 
 
 def test_headless_sync_says_what_is_wrong(live_server: LiveServer, tmp_path: Path) -> None:
-    wrong = _run("sync", "--server", live_server.url, "--username", "clerk1", "--data-dir",
-                 str(tmp_path), env={"ECAS_PASSWORD": "not-the-password"})
+    wrong = _run(
+        "sync",
+        "--server",
+        live_server.url,
+        "--username",
+        "clerk1",
+        "--data-dir",
+        str(tmp_path),
+        env={"ECAS_PASSWORD": "not-the-password"},
+    )
     assert wrong.returncode == 1
     assert "username or password is wrong" in wrong.stderr
     no_password = _run("sync", "--server", live_server.url, "--username", "clerk1")
     assert no_password.returncode == 2
     assert "ECAS_PASSWORD" in no_password.stderr
-    down = _run("sync", "--server", "http://127.0.0.1:9", "--username", "clerk1",
-                "--data-dir", str(tmp_path), env={"ECAS_PASSWORD": DEMO_PASSWORD})
+    down = _run(
+        "sync",
+        "--server",
+        "http://127.0.0.1:9",
+        "--username",
+        "clerk1",
+        "--data-dir",
+        str(tmp_path),
+        env={"ECAS_PASSWORD": DEMO_PASSWORD},
+    )
     assert down.returncode == 1 and "can't be reached" in down.stderr

@@ -11,7 +11,8 @@ from common.wire import Hearing
 
 
 def test_saving_a_record_queues_it_and_updates_the_status(
-        qtbot: QtBot, make_context: Callable) -> None:  # type: ignore[type-arg]
+    qtbot: QtBot, make_context: Callable
+) -> None:  # type: ignore[type-arg]
     ctx = make_context("clerk1")
     hearing = Hearing.model_validate(ctx.store.all("hearing")[0])
     moved = hearing.model_copy(update={"starts_at": hearing.starts_at + timedelta(days=1)})

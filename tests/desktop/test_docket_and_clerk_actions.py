@@ -28,18 +28,40 @@ LA = ZoneInfo("America/Los_Angeles")
 
 
 def _case(last: str, first: str, a_number: str, language: str = "Spanish") -> dict[str, object]:
-    return {"id": str(uuid.uuid4()), "a_number": a_number, "court_id": COURT,
-            "judge_id": JUDGE_X, "respondent_last_name": last, "respondent_first_name": first,
-            "nationality": "Guatemala", "language": language, "custody": "detained",
-            "status": "pending"}
+    return {
+        "id": str(uuid.uuid4()),
+        "a_number": a_number,
+        "court_id": COURT,
+        "judge_id": JUDGE_X,
+        "respondent_last_name": last,
+        "respondent_first_name": first,
+        "nationality": "Guatemala",
+        "language": language,
+        "custody": "detained",
+        "status": "pending",
+    }
 
 
-def _hearing(case: dict[str, object], start: datetime, room: str, judge: str,
-             kind: str = "master", minutes: int = 30) -> dict[str, object]:
-    return {"id": str(uuid.uuid4()), "case_id": case["id"], "courtroom_id": room,
-            "judge_id": judge, "hearing_type": kind, "medium": "in_person",
-            "starts_at": start.isoformat(), "duration_minutes": minutes,
-            "status": "scheduled", "interpreter_language": case["language"]}
+def _hearing(
+    case: dict[str, object],
+    start: datetime,
+    room: str,
+    judge: str,
+    kind: str = "master",
+    minutes: int = 30,
+) -> dict[str, object]:
+    return {
+        "id": str(uuid.uuid4()),
+        "case_id": case["id"],
+        "courtroom_id": room,
+        "judge_id": judge,
+        "hearing_type": kind,
+        "medium": "in_person",
+        "starts_at": start.isoformat(),
+        "duration_minutes": minutes,
+        "status": "scheduled",
+        "interpreter_language": case["language"],
+    }
 
 
 @pytest.fixture
@@ -47,21 +69,31 @@ def docket() -> list:  # type: ignore[type-arg]
     nunez = _case("Núñez", "José", "012345678")
     ba = _case("Ba", "Aissata", "209876543", language="Pulaar")
     day = datetime(2026, 12, 1, 9, 0, tzinfo=LA)
-    hearings = [_hearing(nunez, day, ROOM_A, JUDGE_X),
-                _hearing(ba, day + timedelta(hours=1), ROOM_B, JUDGE_Y, "individual", 180),
-                _hearing(ba, day + timedelta(days=1), ROOM_A, JUDGE_X)]
-    return build_docket(hearings, [nunez, ba],
-                        [{"id": ROOM_A, "name": "Courtroom 1"}, {"id": ROOM_B, "name": "Courtroom 2"}],
-                        [{"id": JUDGE_X, "display_name": "IJ Alvarez"},
-                         {"id": JUDGE_Y, "display_name": "IJ Brennan"}],
-                        [{"id": COURT, "timezone": "America/Los_Angeles"}])
+    hearings = [
+        _hearing(nunez, day, ROOM_A, JUDGE_X),
+        _hearing(ba, day + timedelta(hours=1), ROOM_B, JUDGE_Y, "individual", 180),
+        _hearing(ba, day + timedelta(days=1), ROOM_A, JUDGE_X),
+    ]
+    return build_docket(
+        hearings,
+        [nunez, ba],
+        [{"id": ROOM_A, "name": "Courtroom 1"}, {"id": ROOM_B, "name": "Courtroom 2"}],
+        [
+            {"id": JUDGE_X, "display_name": "IJ Alvarez"},
+            {"id": JUDGE_Y, "display_name": "IJ Brennan"},
+        ],
+        [{"id": COURT, "timezone": "America/Los_Angeles"}],
+    )
 
 
 def test_rows_show_local_court_time_and_joined_names(docket: list) -> None:  # type: ignore[type-arg]
     first = apply_filter(docket, DocketFilter())[0]
     assert first.starts_at.tzinfo == LA and first.starts_at.hour == 9
-    assert (first.respondent, first.courtroom, first.judge) == ("NÚÑEZ, José", "Courtroom 1",
-                                                                "IJ Alvarez")
+    assert (first.respondent, first.courtroom, first.judge) == (
+        "NÚÑEZ, José",
+        "Courtroom 1",
+        "IJ Alvarez",
+    )
     assert first.a_number_display == "A012-345-678"
 
 
@@ -84,23 +116,33 @@ def test_filters_combine_and_sort(docket: list) -> None:  # type: ignore[type-ar
     assert {r.judge for r in apply_filter(docket, by_judge)} == {"IJ Alvarez"}
     pulaar = DocketFilter(languages=frozenset({"Pulaar"}), hearing_types=frozenset({"individual"}))
     assert [r.hearing_type for r in apply_filter(docket, pulaar)] == ["individual"]
-    names = [r.respondent for r in apply_filter(docket, DocketFilter(), sort="respondent",
-                                                 descending=True)]
+    names = [
+        r.respondent
+        for r in apply_filter(docket, DocketFilter(), sort="respondent", descending=True)
+    ]
     assert names[0] == "NÚÑEZ, José"
 
 
 def _proposed(start: datetime, room: str, judge: str, minutes: int = 30) -> Hearing:
-    return Hearing(id=str(uuid.uuid4()), case_id=str(uuid.uuid4()), courtroom_id=room,
-                   judge_id=judge, hearing_type="master", medium="in_person",
-                   starts_at=start, duration_minutes=minutes)
+    return Hearing(
+        id=str(uuid.uuid4()),
+        case_id=str(uuid.uuid4()),
+        courtroom_id=room,
+        judge_id=judge,
+        hearing_type="master",
+        medium="in_person",
+        starts_at=start,
+        duration_minutes=minutes,
+    )
 
 
 def test_double_booking_a_judge_or_courtroom_is_found(docket: list) -> None:  # type: ignore[type-arg]
     at_nine = datetime(2026, 12, 1, 9, 15, tzinfo=LA)
     [judge_clash] = find_clashes(_proposed(at_nine, ROOM_B, JUDGE_X), docket)
     assert judge_clash.reason == "judge" and "IJ Alvarez" in judge_clash.message()
-    [room_clash] = find_clashes(_proposed(at_nine + timedelta(hours=2), ROOM_B,
-                                          str(uuid.uuid4())), docket)
+    [room_clash] = find_clashes(
+        _proposed(at_nine + timedelta(hours=2), ROOM_B, str(uuid.uuid4())), docket
+    )
     assert room_clash.reason == "courtroom" and "Courtroom 2" in room_clash.message()
     free = _proposed(datetime(2026, 12, 1, 9, 30, tzinfo=LA), ROOM_A, JUDGE_X)
     assert find_clashes(free, docket) == []  # starts when the 9:00 hearing ends
@@ -109,8 +151,11 @@ def test_double_booking_a_judge_or_courtroom_is_found(docket: list) -> None:  # 
 def test_rescheduling_moves_the_hearing_and_keeps_its_identity() -> None:
     hearing = _proposed(datetime(2026, 12, 1, 9, tzinfo=UTC), ROOM_A, JUDGE_X)
     moved = reschedule(hearing, hearing.starts_at + timedelta(days=14), ROOM_B)
-    assert (moved.id, moved.courtroom_id, moved.status) == (hearing.id, ROOM_B,
-                                                            HearingStatus.SCHEDULED)
+    assert (moved.id, moved.courtroom_id, moved.status) == (
+        hearing.id,
+        ROOM_B,
+        HearingStatus.SCHEDULED,
+    )
 
 
 def test_adjourning_records_the_code_schedules_the_next_and_explains_the_clock() -> None:
@@ -128,12 +173,30 @@ def test_adjourning_records_the_code_schedules_the_next_and_explains_the_clock()
 
 def _filing(kind: FilingKind = FilingKind.DOCUMENT) -> tuple[Filing, list[Document]]:
     case_id, doc_id, filer = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
-    filing = Filing(id=str(uuid.uuid4()), case_id=case_id, court_id=COURT, filer_id=filer,
-                    kind=kind, submitted_at=datetime(2026, 11, 26, tzinfo=UTC),
-                    lead_document_id=doc_id, form={"scope": "all_proceedings"})
-    doc = Document(id=doc_id, case_id=case_id, doc_type="brief", title="Brief",
-                   filer_id=filer, filer_party="practitioner", filed_on=date(2026, 11, 26),
-                   pages=4, sha256="a" * 64, size=1000, status="pending", filing_id=filing.id)
+    filing = Filing(
+        id=str(uuid.uuid4()),
+        case_id=case_id,
+        court_id=COURT,
+        filer_id=filer,
+        kind=kind,
+        submitted_at=datetime(2026, 11, 26, tzinfo=UTC),
+        lead_document_id=doc_id,
+        form={"scope": "all_proceedings"},
+    )
+    doc = Document(
+        id=doc_id,
+        case_id=case_id,
+        doc_type="brief",
+        title="Brief",
+        filer_id=filer,
+        filer_party="practitioner",
+        filed_on=date(2026, 11, 26),
+        pages=4,
+        sha256="a" * 64,
+        size=1000,
+        status="pending",
+        filing_id=filing.id,
+    )
     return filing, [doc]
 
 
@@ -170,8 +233,11 @@ def test_case_clock_starts_at_the_asylum_application(filled_store) -> None:  # t
     from desktop.clerk_actions import case_clock
 
     store, _ = filled_store("clerk1")
-    applications = {d["case_id"]: d["filed_on"] for d in store.all("document")
-                    if d["doc_type"] == "i589_application"}
+    applications = {
+        d["case_id"]: d["filed_on"]
+        for d in store.all("document")
+        if d["doc_type"] == "i589_application"
+    }
     with_app = next(iter(applications))
     today = date(2026, 11, 27)
     clock = case_clock(store, with_app, today)

@@ -32,8 +32,7 @@ def test_tabs_and_ctrl_number_shortcuts(qtbot: QtBot, make_context: Callable) ->
     assert window.tabs.currentWidget() is window.filings
 
 
-def test_status_bar_shows_offline_and_waiting_changes(qtbot: QtBot,
-                                                      make_context: Callable) -> None:  # type: ignore[type-arg]
+def test_status_bar_shows_offline_and_waiting_changes(qtbot: QtBot, make_context: Callable) -> None:  # type: ignore[type-arg]
     ctx = make_context("clerk1")
     window = _window(qtbot, ctx)
     ctx.sync.sync_now()  # the server is unreachable in these tests
@@ -55,8 +54,9 @@ def test_opening_a_case_adds_one_closable_tab(qtbot: QtBot, make_context: Callab
     assert window.tabs.count() == 4
 
 
-def test_lock_hides_the_work_until_the_password(qtbot: QtBot, make_context: Callable,
-                                                monkeypatch: object) -> None:  # type: ignore[type-arg]
+def test_lock_hides_the_work_until_the_password(
+    qtbot: QtBot, make_context: Callable, monkeypatch: object
+) -> None:  # type: ignore[type-arg]
     ctx = make_context("judge1")
     remember_password(ctx.store, "correct horse battery")
     window = _window(qtbot, ctx)

@@ -40,27 +40,38 @@ def test_clerk_pulls_exactly_their_court(live_server: LiveServer, tmp_path: Path
     assert again.pulled == 0 and again.pushed == 0  # nothing new: a no-op sync
 
 
-def test_offline_work_reaches_the_server_and_the_other_clerk(live_server: LiveServer,
-                                                             tmp_path: Path) -> None:
+def test_offline_work_reaches_the_server_and_the_other_clerk(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
     clerk1 = _client(live_server, tmp_path, "clerk1")
     clerk2 = _client(live_server, tmp_path, "clerk2")
     clerk1.sync_once()
     clerk2.sync_once()
     first, second = _court_hearings(clerk1)[:2]
-    filing = next(Filing.model_validate(f) for f in clerk1.store.all("filing")
-                  if f["status"] == FilingStatus.PENDING.value)
+    filing = next(
+        Filing.model_validate(f)
+        for f in clerk1.store.all("filing")
+        if f["status"] == FilingStatus.PENDING.value
+    )
 
     live_server.stop()
-    moved = [h.model_copy(update={"starts_at": h.starts_at + timedelta(days=7)})
-             for h in (first, second)]
+    moved = [
+        h.model_copy(update={"starts_at": h.starts_at + timedelta(days=7)}) for h in (first, second)
+    ]
     for hearing in moved:
         clerk1.store.save(hearing)
-    adjourned = moved[0].model_copy(update={"status": HearingStatus.ADJOURNED,
-                                            "adjournment_code": "02"})
+    adjourned = moved[0].model_copy(
+        update={"status": HearingStatus.ADJOURNED, "adjournment_code": "02"}
+    )
     clerk1.store.save(adjourned)
-    rejected = filing.model_copy(update={
-        "status": FilingStatus.REJECTED, "rejection_reason": "Missing certificate of service",
-        "reviewed_by": user_id("clerk1"), "reviewed_at": datetime.now().astimezone()})
+    rejected = filing.model_copy(
+        update={
+            "status": FilingStatus.REJECTED,
+            "rejection_reason": "Missing certificate of service",
+            "reviewed_by": user_id("clerk1"),
+            "reviewed_at": datetime.now().astimezone(),
+        }
+    )
     clerk1.store.save(rejected)
     with pytest.raises(ApiError) as offline:
         clerk1.sync_once()
@@ -77,8 +88,9 @@ def test_offline_work_reaches_the_server_and_the_other_clerk(live_server: LiveSe
     assert clerk2.store.get("filing", rejected.id) == rejected.model_dump(mode="json")
 
 
-def test_concurrent_edits_become_a_conflict_the_user_resolves(live_server: LiveServer,
-                                                              tmp_path: Path) -> None:
+def test_concurrent_edits_become_a_conflict_the_user_resolves(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
     clerk1 = _client(live_server, tmp_path, "clerk1")
     clerk2 = _client(live_server, tmp_path, "clerk2")
     clerk1.sync_once()
@@ -106,7 +118,8 @@ def test_concurrent_edits_become_a_conflict_the_user_resolves(live_server: LiveS
 
 
 def test_refused_change_is_kept_for_the_user_and_the_record_rolled_back(
-        live_server: LiveServer, tmp_path: Path) -> None:
+    live_server: LiveServer, tmp_path: Path
+) -> None:
     judge = _client(live_server, tmp_path, "judge1")
     judge.sync_once()
     hearing = _court_hearings(judge)[0]

@@ -134,7 +134,11 @@ def hearing_data(case_id: str, court_code: str = "SFR") -> dict[str, Any]:
 
 
 def document_data(
-    app: Flask, case_id: str, *, filer: str | None = None, status: str = "accepted",
+    app: Flask,
+    case_id: str,
+    *,
+    filer: str | None = None,
+    status: str = "accepted",
     pusher: str | None = None,
 ) -> dict[str, Any]:
     """A new document of ``case_id``; its bytes are held by ``pusher`` (default: the filer,

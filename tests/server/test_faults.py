@@ -469,16 +469,16 @@ def test_a_stalled_request_cannot_alter_a_published_blob(live_server: LiveServer
     _assert_blob_is(live_server, headers, data)
 
 
-def test_existence_of_a_blob_is_not_revealed_to_who_cannot_read_it(
-        live_server: LiveServer) -> None:
+def test_existence_of_a_blob_is_not_revealed_to_who_cannot_read_it(live_server: LiveServer) -> None:
     clerk = _login(live_server, "clerk1")
     data = valid_pdf(pages=3)
     upload_id = _start_upload(live_server, clerk, data)
     assert _patch(live_server, clerk, upload_id, 0, data).json()["complete"] is True
     other = _login(live_server, "clerk3")  # another court: may not read this upload
     body = {"sha256": _sha256(data), "size": len(data)}
-    start = requests.post(f"{live_server.url}/api/v1/blobs/uploads", json=body,
-                          headers=other, timeout=30)
+    start = requests.post(
+        f"{live_server.url}/api/v1/blobs/uploads", json=body, headers=other, timeout=30
+    )
     assert start.status_code == 201 and not start.json()["exists"]
     # Proving possession by sending the bytes makes them readable to that user too.
     assert _patch(live_server, other, start.json()["upload_id"], 0, data).json()["complete"]

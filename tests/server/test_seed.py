@@ -45,27 +45,52 @@ def test_seeded_database_has_the_people_and_work_of_a_court(seeded_app: Flask) -
     factory = seeded_app.extensions["ecas"].factory
     with factory() as session:
         roles = dict(session.execute(select(UserRow.username, UserRow.role)).all())
-        for name, role in {"judge1": Role.JUDGE, "clerk1": Role.CLERK, "admin1": Role.COURT_ADMIN,
-                           "attorney1": Role.ATTORNEY, "attorney2": Role.ATTORNEY,
-                           "dhs1": Role.DHS}.items():
+        for name, role in {
+            "judge1": Role.JUDGE,
+            "clerk1": Role.CLERK,
+            "admin1": Role.COURT_ADMIN,
+            "attorney1": Role.ATTORNEY,
+            "attorney2": Role.ATTORNEY,
+            "dhs1": Role.DHS,
+        }.items():
             assert roles[name] == role
         demo_cases = [demo_id("case", index) for index in range(DEMO_CASES)]
         # Other tests add cases to this shared server; count the seeded ones by their ids.
-        assert session.scalar(select(func.count()).select_from(CaseRow).where(
-            CaseRow.id.in_(demo_cases))) == DEMO_CASES
-        nta_cases = session.scalars(select(DocumentRow.case_id).where(
-            DocumentRow.doc_type == DocumentType.NOTICE_TO_APPEAR.value)).all()
+        assert (
+            session.scalar(
+                select(func.count()).select_from(CaseRow).where(CaseRow.id.in_(demo_cases))
+            )
+            == DEMO_CASES
+        )
+        nta_cases = session.scalars(
+            select(DocumentRow.case_id).where(
+                DocumentRow.doc_type == DocumentType.NOTICE_TO_APPEAR.value
+            )
+        ).all()
         assert set(demo_cases) <= set(nta_cases)  # every case was opened by an NTA
         demo_hearings = [demo_id("hearing", i, n) for i in range(DEMO_CASES) for n in (0, 1)]
-        starts = session.scalars(select(HearingRow.starts_at).where(
-            HearingRow.id.in_(demo_hearings))).all()
+        starts = session.scalars(
+            select(HearingRow.starts_at).where(HearingRow.id.in_(demo_hearings))
+        ).all()
         now = datetime.combine(SEED_DAY, datetime.min.time(), tzinfo=UTC)
         assert all(now - timedelta(days=7) <= s <= now + timedelta(days=40) for s in starts)
         assert any(s > now for s in starts)
-        assert session.scalar(select(func.count()).select_from(RepresentationRow).where(
-            RepresentationRow.status == "accepted")) >= 2
-        assert session.scalar(select(func.count()).select_from(FilingRow).where(
-            FilingRow.status == FilingStatus.PENDING.value)) >= 1
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(RepresentationRow)
+                .where(RepresentationRow.status == "accepted")
+            )
+            >= 2
+        )
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(FilingRow)
+                .where(FilingRow.status == FilingStatus.PENDING.value)
+            )
+            >= 1
+        )
 
 
 def test_every_document_is_a_stored_pdf_with_matching_hash(seeded_app: Flask) -> None:
@@ -84,9 +109,11 @@ def test_seed_demo_command_is_idempotent(tmp_path: Path) -> None:
     env = {"ECAS_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}
     run = [sys.executable, "-m", "sync_server.cli"]
     subprocess.run([*run, "init-db"], env=env, check=True, capture_output=True)
-    first = subprocess.run([*run, "seed-demo", "--cases", "3"], env=env, check=True,
-                           capture_output=True, text=True)
+    first = subprocess.run(
+        [*run, "seed-demo", "--cases", "3"], env=env, check=True, capture_output=True, text=True
+    )
     assert "Every demo user's password: demo-" in first.stdout  # random, printed once
-    second = subprocess.run([*run, "seed-demo", "--cases", "3"], env=env, check=True,
-                            capture_output=True, text=True)
+    second = subprocess.run(
+        [*run, "seed-demo", "--cases", "3"], env=env, check=True, capture_output=True, text=True
+    )
     assert "already present" in second.stdout

@@ -318,8 +318,7 @@ def test_an_annotation_made_private_again_leaves_the_other_readers(
     gone = by_entity(changes, "annotation").get(shared["id"])
     assert gone is not None and gone["deleted"]
     # The author sees the departure and then the record again, newer: it stays theirs.
-    mine = [c for c in api.pull_all(tokens["judge1"], author_cursor)[0]
-            if c["id"] == shared["id"]]
+    mine = [c for c in api.pull_all(tokens["judge1"], author_cursor)[0] if c["id"] == shared["id"]]
     assert [c["deleted"] for c in mine] == [True, False]
     assert mine[0]["version"] < mine[1]["version"]
     assert mine[1]["data"]["visibility"] == "private"

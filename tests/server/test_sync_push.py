@@ -386,12 +386,19 @@ def test_a_document_may_name_only_bytes_its_pusher_uploaded(
     body = pdf.tobytes()
     sha = hashlib.sha256(body).hexdigest()
     clerk = api.headers(tokens["clerk2"])
-    start = api.client.post("/api/v1/blobs/uploads", headers=clerk,
-                            json={"sha256": sha, "size": len(body)}).get_json()
-    api.client.patch(f"/api/v1/blobs/uploads/{start['upload_id']}", data=body,
-                     headers={**clerk, "Upload-Offset": "0"})
-    data = {**document_data(seeded_app, case, filer="attorney1", status="pending"),
-            "sha256": sha, "size": len(body)}  # clerk2's bytes, never uploaded by attorney1
+    start = api.client.post(
+        "/api/v1/blobs/uploads", headers=clerk, json={"sha256": sha, "size": len(body)}
+    ).get_json()
+    api.client.patch(
+        f"/api/v1/blobs/uploads/{start['upload_id']}",
+        data=body,
+        headers={**clerk, "Upload-Offset": "0"},
+    )
+    data = {
+        **document_data(seeded_app, case, filer="attorney1", status="pending"),
+        "sha256": sha,
+        "size": len(body),
+    }  # clerk2's bytes, never uploaded by attorney1
     _rejected(push_one(api, tokens["attorney1"], "document", data), "missing_blobs")
 
 
@@ -421,16 +428,18 @@ def test_an_adjournment_needs_a_code_from_the_catalogue(
 ) -> None:
     data, version = hearing
     made_up = {**data, "status": "adjourned", "adjournment_code": "ZZ"}
-    _rejected(push_one(api, tokens["clerk1"], "hearing", made_up, base_version=version),
-              "not a current adjournment code")
+    _rejected(
+        push_one(api, tokens["clerk1"], "hearing", made_up, base_version=version),
+        "not a current adjournment code",
+    )
     real = {**data, "status": "adjourned", "adjournment_code": "02"}
-    assert push_one(api, tokens["clerk1"], "hearing", real,
-                    base_version=version)["status"] == "applied"
+    assert (
+        push_one(api, tokens["clerk1"], "hearing", real, base_version=version)["status"]
+        == "applied"
+    )
 
 
-def test_a_filing_must_name_its_cases_court(
-    api: Api, tokens: TokenBook, seeded_app: Flask
-) -> None:
+def test_a_filing_must_name_its_cases_court(api: Api, tokens: TokenBook, seeded_app: Flask) -> None:
     case = sorted(accepted_cases(seeded_app, "attorney1"))[0]  # an SFR case
     misdirected = filing_data(case, NYB, "attorney1")
     _rejected(push_one(api, tokens["attorney1"], "filing", misdirected), "another court")
@@ -441,5 +450,4 @@ def test_a_judge_drafts_only_their_own_orders(
 ) -> None:
     data, version = draft  # judge1's draft
     edited = {**data, "body": "Rewritten by a colleague."}
-    _rejected(push_one(api, tokens["judge2"], "order", edited, base_version=version),
-              "own orders")
+    _rejected(push_one(api, tokens["judge2"], "order", edited, base_version=version), "own orders")
