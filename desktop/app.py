@@ -8,10 +8,19 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop.paths import APP_NAME, ORGANISATION
+from desktop.doc_cache import DocumentCache
+from desktop.paths import APP_NAME, ORGANISATION, cache_dir, store_path
 from desktop.services.session import SignedIn, resume
 from desktop.services.sync_controller import SyncController
-from desktop.settings import CA_BUNDLE, LAST_USERNAME, SERVER_URL, SYNC_INTERVAL, Settings
+from desktop.settings import (
+    CA_BUNDLE,
+    CACHE_MB,
+    LAST_USERNAME,
+    PREFETCH_DAYS,
+    SERVER_URL,
+    SYNC_INTERVAL,
+    Settings,
+)
 from desktop.sync_engine import SyncEngine
 
 if TYPE_CHECKING:
@@ -69,7 +78,11 @@ def _open_main_window(settings: Settings, session: SignedIn) -> MainWindow:
     from desktop.ui.context import DesktopContext
     from desktop.ui.main_window import MainWindow
 
-    engine = SyncEngine(session.client, session.store)
+    username = str(session.user.get("username", "user"))
+    folder = cache_dir() / "documents" / store_path(session.client.base_url, username).stem
+    cache = DocumentCache(session.store, folder, int(settings.value(CACHE_MB)) * 1024 * 1024)
+    engine = SyncEngine(session.client, session.store, cache=cache,
+                        prefetch_days=int(settings.value(PREFETCH_DAYS)))
     controller = SyncController(engine, int(settings.value(SYNC_INTERVAL)))
     window = MainWindow(DesktopContext(settings, session, controller))
     window.show()

@@ -8,11 +8,13 @@ process killed mid-sync resumes from the last page it applied.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
 
 from common.protocol import MutationStatus
 from desktop.api_client import ApiClient, ApiError
+from desktop.doc_cache import DocumentCache
 from desktop.local_store import LocalStore
 
 Progress = Callable[[str, int, int], None]  # phase, done, total (0: unknown)
@@ -26,7 +28,7 @@ class SyncReport:
     conflicts: int = 0
     rejected: int = 0
     reset: bool = False
-    errors: list[str] = field(default_factory=list)
+    downloaded: int = 0
 
     def summary(self) -> str:
         parts = [
@@ -37,24 +39,42 @@ class SyncReport:
             parts.append(f"{self.conflicts} conflicts to resolve")
         if self.rejected:
             parts.append(f"{self.rejected} changes refused by the server")
+        if self.downloaded:
+            parts.append(f"downloaded {self.downloaded} documents")
         return ", ".join(parts)
 
 
 class SyncEngine:
     def __init__(
-        self, client: ApiClient, store: LocalStore, *, page_size: int = 1000, push_batch: int = 200
+        self,
+        client: ApiClient,
+        store: LocalStore,
+        *,
+        page_size: int = 1000,
+        push_batch: int = 200,
+        cache: DocumentCache | None = None,
+        prefetch_days: int = 0,
     ) -> None:
         self.client = client
         self.store = store
         self.page_size = page_size
         self.push_batch = push_batch
+        self.cache = cache
+        self.prefetch_days = prefetch_days
 
     def sync_once(self, progress: Progress = lambda phase, done, total: None) -> SyncReport:
-        """Push, then pull. Raises :class:`ApiError` (e.g. offline) with nothing lost."""
+        """Push, pull, then fetch the documents of upcoming hearings. Raises
+        :class:`ApiError` (e.g. offline) or :class:`CacheError` with nothing lost."""
         report = SyncReport()
         self.push(report, progress)
         self.pull(report, progress)
+        if self.cache is not None and self.prefetch_days > 0:
+            done = self.cache.prefetch(self.fetch, date.today(), self.prefetch_days, progress)
+            report.downloaded = done.downloaded
         return report
+
+    def fetch(self, sha256: str, start: int) -> Iterator[bytes]:
+        return self.client.download(sha256, start=start)
 
     def push(self, report: SyncReport, progress: Progress) -> None:
         total = self.store.pending_count()

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from desktop.api_client import ApiError
+from desktop.doc_cache import CacheError
 from desktop.sync_engine import SyncEngine, SyncReport
 
 
@@ -41,6 +42,8 @@ class _Worker(QObject):
             report = self._engine.sync_once(self.progress.emit)
         except ApiError as err:
             self.failed.emit(err)
+        except CacheError as err:
+            self.failed.emit(ApiError(str(err), kind="cache"))
         except Exception as err:  # a bug must not kill the sync thread
             self.failed.emit(ApiError(f"Sync stopped by an unexpected error: {err}", kind="server"))
         else:
