@@ -81,10 +81,11 @@ def _open_main_window(settings: Settings, session: SignedIn) -> MainWindow:
     username = str(session.user.get("username", "user"))
     folder = cache_dir() / "documents" / store_path(session.client.base_url, username).stem
     cache = DocumentCache(session.store, folder, int(settings.value(CACHE_MB)) * 1024 * 1024)
-    engine = SyncEngine(session.client, session.store, cache=cache,
-                        prefetch_days=int(settings.value(PREFETCH_DAYS)))
+    engine = SyncEngine(
+        session.client, session.store, cache=cache, prefetch_days=int(settings.value(PREFETCH_DAYS))
+    )
     controller = SyncController(engine, int(settings.value(SYNC_INTERVAL)))
-    window = MainWindow(DesktopContext(settings, session, controller))
+    window = MainWindow(DesktopContext(settings, session, controller, cache=cache))
     window.show()
     if session.notice and not session.online:
         QMessageBox.information(window, "Working offline", session.notice)

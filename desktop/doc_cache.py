@@ -97,8 +97,10 @@ class DocumentCache:
             path.unlink()  # damaged on disk: never show it
             self._forget(sha256)
         if fetch is None:
-            raise CacheError("This document is not on this computer yet, and the server "
-                             "can't be reached. It will be downloaded when you are online.")
+            raise CacheError(
+                "This document is not on this computer yet, and the server "
+                "can't be reached. It will be downloaded when you are online."
+            )
         return self._download(sha256, fetch)
 
     def _download(self, sha256: str, fetch: Fetch) -> Path:
@@ -114,7 +116,8 @@ class DocumentCache:
                     raise CacheFull(
                         f"The disk holding the document cache ({self.folder}) is full. Free "
                         "some space, or lower the document cache size in Settings. Your "
-                        "work is not affected.") from err
+                        "work is not affected."
+                    ) from err
                 raise
             if _sha256_of(part) == sha256:
                 os.replace(part, path)
@@ -125,7 +128,8 @@ class DocumentCache:
         raise DocumentIntegrityError(
             "The server sent bytes that don't match the document's fingerprint (SHA-256), "
             "twice. The document was not saved or shown. Try again later, and tell your "
-            "IT staff if it keeps happening.")
+            "IT staff if it keeps happening."
+        )
 
     @staticmethod
     def _write_part(part: Path, sha256: str, fetch: Fetch) -> None:
@@ -141,11 +145,17 @@ class DocumentCache:
     def _touch(self, sha256: str, size: int) -> None:
         now = datetime.now(UTC).timestamp()
         with self.store.transaction() as conn:
-            done = conn.execute(update(cache_table).where(cache_table.c.sha256 == sha256)
-                                .values(last_used=now, size=size)).rowcount
+            done = conn.execute(
+                update(cache_table)
+                .where(cache_table.c.sha256 == sha256)
+                .values(last_used=now, size=size)
+            ).rowcount
             if not done:
-                conn.execute(cache_table.insert().values(sha256=sha256, size=size,
-                                                         last_used=now, pinned=False))
+                conn.execute(
+                    cache_table.insert().values(
+                        sha256=sha256, size=size, last_used=now, pinned=False
+                    )
+                )
 
     def _forget(self, sha256: str) -> None:
         with self.store.transaction() as conn:
@@ -157,9 +167,11 @@ class DocumentCache:
         with self.store.transaction() as conn:
             conn.execute(update(cache_table).values(pinned=False))
             for start in range(0, len(wanted), 500):
-                conn.execute(update(cache_table)
-                             .where(cache_table.c.sha256.in_(wanted[start:start + 500]))
-                             .values(pinned=True))
+                conn.execute(
+                    update(cache_table)
+                    .where(cache_table.c.sha256.in_(wanted[start : start + 500]))
+                    .values(pinned=True)
+                )
 
     def evict(self) -> int:
         """Delete least recently used, unpinned documents until under the cap; returns how
@@ -169,9 +181,11 @@ class DocumentCache:
             total = int(conn.scalar(select(func.coalesce(func.sum(cache_table.c.size), 0))) or 0)
             if total <= self.cap_bytes:
                 return 0
-            rows = conn.execute(select(cache_table.c.sha256, cache_table.c.size)
-                                .where(cache_table.c.pinned.is_(False))
-                                .order_by(cache_table.c.last_used)).all()
+            rows = conn.execute(
+                select(cache_table.c.sha256, cache_table.c.size)
+                .where(cache_table.c.pinned.is_(False))
+                .order_by(cache_table.c.last_used)
+            ).all()
             for row in rows:
                 if total <= self.cap_bytes:
                     break
@@ -183,8 +197,13 @@ class DocumentCache:
 
     # -- prefetch ---------------------------------------------------------------------------
 
-    def prefetch(self, fetch: Fetch, today: date, days: int,
-                 progress: Progress = lambda phase, done, total: None) -> PrefetchReport:
+    def prefetch(
+        self,
+        fetch: Fetch,
+        today: date,
+        days: int,
+        progress: Progress = lambda phase, done, total: None,
+    ) -> PrefetchReport:
         """Download the accepted documents of every case with a hearing from ``today`` to
         ``today + days``, and pin them so eviction keeps them."""
         shas = documents_for_upcoming_hearings(self.store, today, days)
@@ -201,10 +220,15 @@ def documents_for_upcoming_hearings(store: LocalStore, today: date, days: int) -
     """SHA-256 of the record documents of cases with a scheduled hearing in the window."""
     first = datetime.combine(today, datetime.min.time(), tzinfo=UTC) - timedelta(hours=14)
     last = datetime.combine(today + timedelta(days=days + 1), datetime.min.time(), tzinfo=UTC)
-    cases = {h["case_id"] for h in store.all("hearing")
-             if h["status"] == "scheduled"
-             and first <= datetime.fromisoformat(str(h["starts_at"])) <= last}
-    shas = {d["sha256"] for d in store.all("document")
-            if d["case_id"] in cases and d["status"] == "accepted"}
+    cases = {
+        h["case_id"]
+        for h in store.all("hearing")
+        if h["status"] == "scheduled"
+        and first <= datetime.fromisoformat(str(h["starts_at"])) <= last
+    }
+    shas = {
+        d["sha256"]
+        for d in store.all("document")
+        if d["case_id"] in cases and d["status"] == "accepted"
+    }
     return sorted(shas)
-

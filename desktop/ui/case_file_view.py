@@ -8,6 +8,7 @@ for the audit trail yet.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -129,8 +130,10 @@ class _Loaded:
     judges: list[tuple[str, str]]
 
 
-def _load(store: LocalStore, case_id: str, today: date | None) -> _Loaded:
-    case_file = load_case_file(store, case_id, today)
+def _load(
+    store: LocalStore, case_id: str, today: date | None, is_cached: Callable[[str], bool]
+) -> _Loaded:
+    case_file = load_case_file(store, case_id, today, is_cached=is_cached)
     judges = court_judges(store, case_file.summary.court_id) if case_file else []
     return _Loaded(case_file, judges)
 
@@ -283,7 +286,9 @@ class CaseFileView(QWidget):
     def refresh(self) -> None:
         """Read the case again from the local store (off the GUI thread) and show it."""
         self.ctx.read(
-            lambda store: _load(store, self.case_id, self.today), self._show, self._show_error
+            lambda store: _load(store, self.case_id, self.today, self.ctx.is_cached),
+            self._show,
+            self._show_error,
         )
 
     def summary_value(self, name: str) -> str:

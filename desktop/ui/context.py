@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QThreadPool
 
 from common.wire import WireRecord
+from desktop.doc_cache import DocumentCache
 from desktop.local_store import LocalStore
 from desktop.services.session import SignedIn
 from desktop.services.sync_controller import SyncController
@@ -28,6 +29,11 @@ class DesktopContext:
     session: SignedIn
     sync: SyncController
     writer: QThreadPool = field(default_factory=_single_writer)
+    cache: DocumentCache | None = None
+
+    def is_cached(self, sha256: str) -> bool:
+        """Whether a document's bytes are on this computer (readable offline)."""
+        return self.cache is not None and self.cache.is_cached(sha256)
 
     @property
     def store(self) -> LocalStore:
