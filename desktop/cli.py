@@ -35,7 +35,8 @@ def _sync(args: argparse.Namespace) -> int:
     store = LocalStore(store_path(args.server, args.username, args.data_dir))
     try:
         client.login(args.username, password)
-        report = SyncEngine(client, store).sync_once(_print_progress)
+        engine = SyncEngine(client, store, page_size=args.page_size)
+        report = engine.sync_once(_print_progress)
     except ApiError as err:
         print(f"\nSync failed: {err}", file=sys.stderr)
         pending = store.pending_count()
@@ -75,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help=f"where local copies live (default: {data_dir()})",
+    )
+    sync.add_argument(
+        "--page-size",
+        type=int,
+        default=1000,
+        help="records per pulled page (smaller pages: less memory, more requests)",
     )
     sync.set_defaults(func=_sync)
     return parser
