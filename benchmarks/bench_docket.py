@@ -68,9 +68,10 @@ NOTES = """What the figures say:
   day or week it shows.
 - Loading (a) misses 50 ms by far but runs on a pool thread (`ctx.read`), after start-up and
   after each saved change, so it never blocks typing. About a third is reading and parsing
-  the records (a'); the rest is `build_docket`, where `fold()` (accent folding for search,
-  recomputed for every hearing of a case) is the largest part. Folding once per case, or
-  caching rows by record version, would make a refresh after one edit much cheaper."""
+  the records (a'); the rest is `build_docket` turning each hearing into a `DocketRow`
+  (parsing and converting its time to the court's zone, joining names). Accent folding for
+  search is done once per case. Caching rows by record version would make a refresh after
+  one edit much cheaper; not done yet."""
 ZONE = ZoneInfo("America/Los_Angeles")
 FIRST_DAY = date(2026, 11, 30)
 LANGUAGES = (

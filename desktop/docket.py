@@ -67,6 +67,7 @@ def build_docket(
     room_names = {str(r["id"]): str(r["name"]) for r in courtrooms}
     user_names = {str(u["id"]): str(u["display_name"]) for u in users}
     zones = {str(c["id"]): ZoneInfo(str(c["timezone"])) for c in courts}
+    names: dict[str, tuple[str, str]] = {}  # case id -> (respondent, search key), once a case
     rows = []
     for h in hearings:
         case = case_by_id.get(str(h["case_id"]))
@@ -74,7 +75,9 @@ def build_docket(
             continue
         zone = zones.get(str(case["court_id"]))
         starts = datetime.fromisoformat(str(h["starts_at"]))
-        respondent = f"{str(case['respondent_last_name']).upper()}, {case['respondent_first_name']}"
+        respondent, search_key = names.get(str(case["id"])) or names.setdefault(
+            str(case["id"]), _names(case)
+        )
         judge_id = h.get("judge_id") or case.get("judge_id")
         room_id = h.get("courtroom_id")
         rows.append(
@@ -100,12 +103,18 @@ def build_docket(
                 if h.get("interpreter_language")
                 else None,
                 adjournment_code=str(h["adjournment_code"]) if h.get("adjournment_code") else None,
-                search_key=fold(
-                    f"{respondent} {case['respondent_first_name']} {case['respondent_last_name']}"
-                ),
+                search_key=search_key,
             )
         )
     return rows
+
+
+def _names(case: dict[str, object]) -> tuple[str, str]:
+    """How the docket shows a respondent, and the folded text search matches (both name
+    orders, so "jose nunez" and "nunez jose" find "NÚÑEZ, José")."""
+    first, last = case["respondent_first_name"], case["respondent_last_name"]
+    respondent = f"{str(last).upper()}, {first}"
+    return respondent, fold(f"{respondent} {first} {last}")
 
 
 @dataclass(frozen=True)

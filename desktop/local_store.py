@@ -33,6 +33,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -431,44 +432,62 @@ class LocalStore:
                 (r.entity, r.record_id)
                 for r in conn.execute(select(outbox_table.c.entity, outbox_table.c.record_id))
             }
-            written = 0
-            for change in changes:
-                if (change.entity, change.id) in held:
-                    continue  # the local edit wins until its push is answered
-                written += self._upsert_server(conn, change)
+            latest: dict[tuple[str, str], Change] = {}
+            for change in changes:  # in version order: a later change of a record wins
+                if (change.entity, change.id) not in held:  # local edits wait for their push
+                    latest[(change.entity, change.id)] = change
+            written = self._upsert_server(conn, list(latest.values()))
             self.set_state(conn, "cursor", cursor)
             self.set_state(conn, "last_sync_at", _now())
         return written
 
     @staticmethod
-    def _upsert_server(conn: Connection, change: Change) -> int:
-        payload = _dumps(change.data)
-        values = {
-            "version": change.version,
-            "deleted": change.deleted,
-            "data": payload,
-            "server_data": payload,
-        }
-        done = conn.execute(
-            update(record_table)
-            .where(
-                record_table.c.entity == change.entity,
-                record_table.c.id == change.id,
-                record_table.c.version < change.version,
+    def _upsert_server(conn: Connection, changes: list[Change]) -> int:
+        """Write the server's records in bulk: new ones inserted, newer ones updated, the
+        rest (this copy already holds that version or a newer one) left alone."""
+        known: dict[tuple[str, str], int] = {}
+        ids = [c.id for c in changes]
+        for start in range(0, len(ids), 500):
+            rows = conn.execute(
+                select(record_table.c.entity, record_table.c.id, record_table.c.version).where(
+                    record_table.c.id.in_(ids[start : start + 500])
+                )
             )
-            .values(**values)
-        ).rowcount
-        if done:
-            return 1
-        exists = conn.execute(
-            select(record_table.c.version).where(
-                record_table.c.entity == change.entity, record_table.c.id == change.id
+            known.update({(r.entity, r.id): r.version for r in rows})
+        inserts, updates = [], []
+        for change in changes:
+            payload = _dumps(change.data)
+            row = {
+                "entity": change.entity,
+                "id": change.id,
+                "version": change.version,
+                "deleted": change.deleted,
+                "data": payload,
+                "server_data": payload,
+            }
+            held_version = known.get((change.entity, change.id))
+            if held_version is None:
+                inserts.append(row)
+            elif held_version < change.version:
+                updates.append({**row, "b_entity": change.entity, "b_id": change.id})
+        if inserts:
+            conn.execute(insert(record_table), inserts)
+        if updates:
+            conn.execute(
+                update(record_table)
+                .where(
+                    record_table.c.entity == bindparam("b_entity"),
+                    record_table.c.id == bindparam("b_id"),
+                )
+                .values(
+                    version=bindparam("version"),
+                    deleted=bindparam("deleted"),
+                    data=bindparam("data"),
+                    server_data=bindparam("server_data"),
+                ),
+                updates,
             )
-        ).first()
-        if exists is not None:
-            return 0  # we already hold this version or a newer one
-        conn.execute(insert(record_table).values(entity=change.entity, id=change.id, **values))
-        return 1
+        return len(inserts) + len(updates)
 
     # -- issues -----------------------------------------------------------------------------
 
