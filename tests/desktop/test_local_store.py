@@ -12,13 +12,22 @@ from desktop.local_store import LocalStore
 
 
 def _code(code: str, description: str = "seek representation") -> AdjournmentCodeRecord:
-    return AdjournmentCodeRecord(id=str(uuid.uuid5(uuid.NAMESPACE_URL, code)), code=code,
-                                 description=description, clock_effect=ClockEffect.STOPS)
+    return AdjournmentCodeRecord(
+        id=str(uuid.uuid5(uuid.NAMESPACE_URL, code)),
+        code=code,
+        description=description,
+        clock_effect=ClockEffect.STOPS,
+    )
 
 
 def _change(record: AdjournmentCodeRecord, version: int, deleted: bool = False) -> Change:
-    return Change(entity=record.entity, id=record.id, version=version, deleted=deleted,
-                  data=record.model_dump(mode="json"))
+    return Change(
+        entity=record.entity,
+        id=record.id,
+        version=version,
+        deleted=deleted,
+        data=record.model_dump(mode="json"),
+    )
 
 
 def test_a_page_applies_with_its_cursor_and_keeps_the_newest_version(tmp_path: Path) -> None:
