@@ -62,7 +62,7 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ "$(uname)" = "Darwin" ]; then
 else
   cat <<NODISPLAY
 demo: no display here, so the desktop client was not started. On a machine with a
-      display run:  .venv/bin/ecas-desktop   (server $URL is preset)
+      display run:  .venv/bin/ecas-desktop   (and sign in to $URL)
       Without one:  ECAS_PASSWORD=$PASSWORD .venv/bin/ecas-desktop sync --server $URL --username clerk1
 NODISPLAY
 fi

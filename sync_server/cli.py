@@ -44,8 +44,10 @@ def _seed_demo(args: argparse.Namespace) -> int:
         return 0
     started = time.perf_counter()
 
+    interactive = sys.stdout.isatty()
+
     def progress(done: int, total: int) -> None:
-        if done == total or done % 50 == 0:
+        if interactive and (done == total or done % 50 == 0):
             width = 30
             filled = width * done // total
             print(
@@ -53,6 +55,8 @@ def _seed_demo(args: argparse.Namespace) -> int:
                 end="" if done < total else "\n",
                 flush=True,
             )
+        elif not interactive and (done == total or done % max(1, total // 4) == 0):
+            print(f"  documents: {done}/{total}", flush=True)  # a log gets a few lines
 
     print(f"Seeding {args.cases} demo cases with their documents…")
     report = seed_demo(
