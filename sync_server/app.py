@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from common.pdf_preflight import load_intake_limits
-from sync_server.api import auth, blobs, meta, sync
+from sync_server.api import auth, blobs, cases, meta, sync
 from sync_server.api.gate import install_gate
 from sync_server.api.problems import register_error_handlers
 from sync_server.config import ServerConfig, load_config
@@ -59,7 +59,7 @@ def create_app(config: ServerConfig | None = None) -> Flask:
     app.extensions["ecas"] = build_services(config)
     register_error_handlers(app)
     install_gate(app)
-    for blueprint in (auth.bp, sync.bp, blobs.bp, meta.bp):
+    for blueprint in (auth.bp, sync.bp, blobs.bp, cases.bp, meta.bp):
         app.register_blueprint(blueprint)
     logging.getLogger("sync_server").setLevel(logging.INFO)
     return app

@@ -61,6 +61,7 @@ class Action(StrEnum):
     SYNC_PUSH = "sync.push"
     BLOB_UPLOAD = "blob.upload"
     BLOB_READ = "blob.read"
+    CASE_HISTORY = "case.history"
 
 
 _PUSHERS = frozenset(Role) - {Role.EOIR_STAFF}
@@ -74,6 +75,8 @@ def allows(principal: Principal | None, action: Action) -> bool:
         return False
     if action in (Action.SYNC_PUSH, Action.BLOB_UPLOAD):
         return principal.role in _PUSHERS
+    if action is Action.CASE_HISTORY:  # the audit trail is the court's, not the parties'
+        return principal.role.is_court_staff or principal.role is Role.EOIR_STAFF
     return True
 
 

@@ -57,6 +57,7 @@ ENDPOINT_ACCESS: dict[str, frozenset[str]] = {
     "blobs.upload_offset": WRITERS,
     "blobs.append_upload": WRITERS,
     "blobs.download": SIGNED_IN,
+    "cases.history": frozenset({"judge", "clerk", "court_admin", "eoir_staff"}),
     "meta.healthz": EVERYONE,
     "meta.openapi": EVERYONE,
     "static": EVERYONE,
@@ -92,6 +93,9 @@ CALLS: dict[str, Call] = {
         f"/api/v1/blobs/uploads/{uuid.uuid4()}", data=b"x", headers=h
     ),
     "blobs.download": lambda api, h: api.client.get(f"/api/v1/blobs/{'0' * 64}", headers=h),
+    "cases.history": lambda api, h: api.client.get(
+        f"/api/v1/cases/{demo_id('case', 0)}/history", headers=h
+    ),
     "meta.healthz": lambda api, h: api.client.get("/healthz", headers=h),
     "meta.openapi": lambda api, h: api.client.get("/api/openapi.json", headers=h),
     "static": lambda api, h: api.client.get("/static/nothing.css", headers=h),

@@ -1,0 +1,112 @@
+"""A case's history, read from the audit trail: who changed what in the case, and who
+opened its documents, oldest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync_server.models import ENTITY_TABLES, AuditEntry, CaseRow, DocumentRow, UserRow
+
+# Records that belong to a case, by the column naming it.
+_CASE_CHILDREN = ("representation", "hearing", "document", "order", "filing", "service_record")
+_ACTIONS = {"record.create": "created", "record.update": "changed", "record.delete": "deleted"}
+_BATCH = 500
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    record_id: str
+    summary: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "action": self.action,
+            "entity": self.entity,
+            "record_id": self.record_id,
+            "summary": self.summary,
+        }
+
+
+def _case_record_ids(session: Session, case_id: str) -> dict[str, str]:
+    """Record id -> entity for the case and everything filed or scheduled in it."""
+    ids = {case_id: "case"}
+    for entity in _CASE_CHILDREN:
+        table = ENTITY_TABLES[entity]
+        column = table.case_id  # type: ignore[attr-defined]
+        ids.update(
+            {rid: entity for rid in session.scalars(select(table.id).where(column == case_id))}
+        )
+    return ids
+
+
+def _entries(session: Session, keys: list[str]) -> list[AuditEntry]:
+    found: list[AuditEntry] = []
+    for start in range(0, len(keys), _BATCH):
+        found += session.scalars(
+            select(AuditEntry).where(AuditEntry.record_id.in_(keys[start : start + _BATCH]))
+        )
+    return sorted(found, key=lambda e: e.seq)
+
+
+def _changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> str:
+    if before is None:
+        return ""
+    fields = sorted(k for k in after if k != "id" and before.get(k) != after.get(k))
+    return ": " + ", ".join(f.replace("_", " ") for f in fields) if fields else ""
+
+
+def case_history(session: Session, case_id: str) -> list[HistoryEntry]:
+    """The case's audit entries, as people read them."""
+    if session.get(CaseRow, case_id) is None:
+        return []
+    records = _case_record_ids(session, case_id)
+    titles = dict(
+        session.execute(
+            select(DocumentRow.sha256, DocumentRow.title).where(DocumentRow.case_id == case_id)
+        ).all()
+    )
+    entries = _entries(session, [*records, *titles])
+    names = dict(
+        session.execute(
+            select(UserRow.id, UserRow.display_name).where(
+                UserRow.id.in_({e.actor_id for e in entries if e.actor_id})
+            )
+        ).all()
+    )
+    last: dict[str, dict[str, Any]] = {}
+    out = []
+    for e in entries:
+        actor = names.get(e.actor_id or "", "the system")
+        if e.action == "document.read":
+            out.append(
+                HistoryEntry(
+                    e.at,
+                    actor,
+                    "read",
+                    "document",
+                    e.record_id or "",
+                    f"opened “{titles.get(e.record_id or '', 'a document')}”",
+                )
+            )
+            continue
+        data = e.detail.get("data") if isinstance(e.detail, dict) else None
+        entity = e.entity or records.get(e.record_id or "", "record")
+        verb = _ACTIONS.get(e.action, e.action)
+        summary = f"{verb} the {entity.replace('_', ' ')}"
+        if isinstance(data, dict):
+            if verb == "changed":
+                summary += _changed_fields(last.get(e.record_id or ""), data)
+            last[e.record_id or ""] = data
+        out.append(HistoryEntry(e.at, actor, verb, entity, e.record_id or "", summary))
+    return out
