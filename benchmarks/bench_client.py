@@ -40,13 +40,28 @@ def judge_pull(cases: int) -> list[bytes]:
             continue
         for record in factory.records(index):
             version += 1
-            changes.append({"entity": record.entity, "id": record.id, "version": version,
-                            "deleted": False, "data": record.model_dump(mode="json")})
+            changes.append(
+                {
+                    "entity": record.entity,
+                    "id": record.id,
+                    "version": version,
+                    "deleted": False,
+                    "data": record.model_dump(mode="json"),
+                }
+            )
     pages = []
     for start in range(0, len(changes), PAGE):
-        chunk = changes[start:start + PAGE]
-        pages.append(orjson.dumps({"changes": chunk, "cursor": f"c{start}",
-                                   "has_more": start + PAGE < len(changes), "reset": False}))
+        chunk = changes[start : start + PAGE]
+        pages.append(
+            orjson.dumps(
+                {
+                    "changes": chunk,
+                    "cursor": f"c{start}",
+                    "has_more": start + PAGE < len(changes),
+                    "reset": False,
+                }
+            )
+        )
     return pages
 
 
@@ -66,14 +81,25 @@ def apply_floor(pages: list[bytes], folder: Path) -> tuple[int, float]:
     conn = sqlite3.connect(folder / "floor.sqlite3", isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("CREATE TABLE record (entity TEXT, id TEXT, version INTEGER, deleted INTEGER,"
-                 " data TEXT, server_data TEXT, PRIMARY KEY (entity, id))")
+    conn.execute(
+        "CREATE TABLE record (entity TEXT, id TEXT, version INTEGER, deleted INTEGER,"
+        " data TEXT, server_data TEXT, PRIMARY KEY (entity, id))"
+    )
     started = time.perf_counter()
     count = 0
     for body in pages:
         page = orjson.loads(body)
-        rows = [(c["entity"], c["id"], c["version"], c["deleted"], orjson.dumps(c["data"]),
-                 orjson.dumps(c["data"])) for c in page["changes"]]
+        rows = [
+            (
+                c["entity"],
+                c["id"],
+                c["version"],
+                c["deleted"],
+                orjson.dumps(c["data"]),
+                orjson.dumps(c["data"]),
+            )
+            for c in page["changes"]
+        ]
         conn.execute("BEGIN")
         conn.executemany("INSERT INTO record VALUES (?, ?, ?, ?, ?, ?)", rows)
         conn.execute("COMMIT")
@@ -99,13 +125,17 @@ def main() -> int:
             client_rates.append(records / seconds)
             _, floor_seconds = apply_floor(pages, Path(tmp))
             floor_rates.append(records / floor_seconds)
-        print(f"  run {run + 1}: client {client_rates[-1]:,.0f} rec/s, "
-              f"floor {floor_rates[-1]:,.0f} rec/s")
+        print(
+            f"  run {run + 1}: client {client_rates[-1]:,.0f} rec/s, "
+            f"floor {floor_rates[-1]:,.0f} rec/s"
+        )
     client, floor = statistics.median(client_rates), statistics.median(floor_rates)
     verdict = "PASS" if client >= TARGET else "FAIL"
     print("\nfigure                         median        floor      ratio   target")
-    print(f"client apply rate (rec/s)  {client:>11,.0f}  {floor:>11,.0f}  {floor / client:>8.2f}x"
-          f"   >= {TARGET:,}  {verdict}")
+    print(
+        f"client apply rate (rec/s)  {client:>11,.0f}  {floor:>11,.0f}  {floor / client:>8.2f}x"
+        f"   >= {TARGET:,}  {verdict}"
+    )
     return 0
 
 

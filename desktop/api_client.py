@@ -178,6 +178,12 @@ class ApiClient:
         )
         return [MutationResult.model_validate(r) for r in orjson.loads(response.content)["results"]]
 
+    def case_history(self, case_id: str) -> list[dict[str, Any]]:
+        """The case's audit history (court and EOIR staff), oldest first."""
+        response = self._call("GET", f"/api/v1/cases/{case_id}/history")
+        entries: list[dict[str, Any]] = orjson.loads(response.content)["entries"]
+        return entries
+
     # -- blobs ------------------------------------------------------------------------------
 
     def upload(

@@ -3,7 +3,8 @@ orders, deadlines and pending filings, joined from the local store into frozen r
 
 No Qt here; the case file view shows what :func:`load_case_file` returns. A related record
 that has not arrived (or is out of this user's scope) shows as "Unknown …", never an error.
-The case history (audit trail) is not part of it: the server has no endpoint for it yet.
+The case history (the server's audit trail) is not in the local copy: the History tab
+reads it online (``desktop.ui.case_history``).
 """
 
 from __future__ import annotations

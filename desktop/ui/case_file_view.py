@@ -1,9 +1,9 @@
 """The case file: the A-number and respondent up top, a summary, and one table per part of
-the record (hearings, eROP documents, representation, orders, deadlines, pending filings).
+the record (hearings, eROP documents, representation, orders, deadlines, pending filings),
+and the History tab (the server's audit trail, read online when the tab is opened).
 
 It reads the local store on a pool thread (``ctx.read``) and saves through ``ctx.save``;
-the widgets never touch SQL. The case history is not shown: the server has no endpoint
-for the audit trail yet.
+the widgets never touch SQL.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from desktop.case_file import (
 )
 from desktop.clerk_actions import assign_judge
 from desktop.local_store import LocalStore
+from desktop.ui.case_history import CaseHistoryPanel
 from desktop.ui.context import DesktopContext
 from desktop.ui.record_table import MUTED, Column, RecordTableModel, RecordTableView, display
 
@@ -205,6 +206,9 @@ class CaseFileView(QWidget):
         self.tables["documents"].row_activated.connect(
             lambda row: self.open_document.emit(row.document_id)
         )
+        self.history = CaseHistoryPanel(ctx, case_id)
+        self.tabs.addTab(self.history, "History")
+        self.tabs.currentChanged.connect(self._tab_shown)
         self._build_assign_bar()
         self._layout()
         self.refresh()
@@ -290,6 +294,10 @@ class CaseFileView(QWidget):
             self._show,
             self._show_error,
         )
+
+    def _tab_shown(self, index: int) -> None:
+        if self.tabs.widget(index) is self.history and not self.history.loaded_once:
+            self.history.load()
 
     def summary_value(self, name: str) -> str:
         return self._summary_values[name].text()

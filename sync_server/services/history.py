@@ -59,13 +59,6 @@ def _entries(session: Session, keys: list[str]) -> list[AuditEntry]:
     return sorted(found, key=lambda e: e.seq)
 
 
-def _changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> str:
-    if before is None:
-        return ""
-    fields = sorted(k for k in after if k != "id" and before.get(k) != after.get(k))
-    return ": " + ", ".join(f.replace("_", " ") for f in fields) if fields else ""
-
-
 def case_history(session: Session, case_id: str) -> list[HistoryEntry]:
     """The case's audit entries, as people read them."""
     if session.get(CaseRow, case_id) is None:
@@ -84,7 +77,6 @@ def case_history(session: Session, case_id: str) -> list[HistoryEntry]:
             )
         ).all()
     )
-    last: dict[str, dict[str, Any]] = {}
     out = []
     for e in entries:
         actor = names.get(e.actor_id or "", "the system")
@@ -100,13 +92,12 @@ def case_history(session: Session, case_id: str) -> list[HistoryEntry]:
                 )
             )
             continue
-        data = e.detail.get("data") if isinstance(e.detail, dict) else None
+        detail = e.detail if isinstance(e.detail, dict) else {}
         entity = e.entity or records.get(e.record_id or "", "record")
         verb = _ACTIONS.get(e.action, e.action)
         summary = f"{verb} the {entity.replace('_', ' ')}"
-        if isinstance(data, dict):
-            if verb == "changed":
-                summary += _changed_fields(last.get(e.record_id or ""), data)
-            last[e.record_id or ""] = data
+        changed = detail.get("changed")
+        if verb == "changed" and isinstance(changed, list) and changed:
+            summary += ": " + ", ".join(str(f).replace("_", " ") for f in changed)
         out.append(HistoryEntry(e.at, actor, verb, entity, e.record_id or "", summary))
     return out

@@ -212,7 +212,7 @@ class _Pusher:
         version = write_record(self.session, new, lookups=self.lookups)
         if isinstance(new, Case) and isinstance(old, Case) and old.court_id != new.court_id:
             republish_case_children(self.session, new.id, self.lookups)
-        self._audit(m, version, "record.create" if old is None else "record.update", new)
+        self._audit(m, version, "record.create" if old is None else "record.update", new, old)
         return MutationResult(
             mutation_id=m.mutation_id, status=MutationStatus.APPLIED, version=version
         )
@@ -228,12 +228,19 @@ class _Pusher:
             mutation_id=m.mutation_id, status=MutationStatus.APPLIED, version=version
         )
 
-    def _audit(self, m: Mutation, version: int, action: str, record: WireRecord) -> None:
-        detail: dict[str, Any] = {
-            "version": version,
-            "mutation_id": m.mutation_id,
-            "data": record.model_dump(mode="json"),
-        }
+    def _audit(
+        self,
+        m: Mutation,
+        version: int,
+        action: str,
+        record: WireRecord,
+        old: WireRecord | None = None,
+    ) -> None:
+        data = record.model_dump(mode="json")
+        detail: dict[str, Any] = {"version": version, "mutation_id": m.mutation_id, "data": data}
+        if old is not None:
+            before = old.model_dump(mode="json")
+            detail["changed"] = sorted(k for k in data if before.get(k) != data[k])
         audit.append(
             self.session,
             actor_id=self.principal.id,

@@ -135,3 +135,14 @@ def test_every_case_file_model_passes_the_model_tester(
     view.documents.sort(0, Qt.SortOrder.DescendingOrder)
     filed = [d.filed_on for d in view.documents.rows if d.filed_on]
     assert filed == sorted(filed, reverse=True)
+
+
+def test_history_tab_says_it_needs_the_server_when_offline(
+    qtbot: QtBot, make_context: Callable[[str], DesktopContext]
+) -> None:
+    ctx = make_context("clerk1")
+    case_id = ctx.store.all("case")[0]["id"]
+    view = CaseFileView(ctx, case_id)
+    qtbot.addWidget(view)
+    view.tabs.setCurrentWidget(view.history)  # opening the tab asks the server
+    qtbot.waitUntil(lambda: "can't be reached" in view.history.status.text(), timeout=10_000)

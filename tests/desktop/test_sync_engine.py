@@ -129,3 +129,14 @@ def test_refused_change_is_kept_for_the_user_and_the_record_rolled_back(
     [issue] = judge.store.issues()
     assert issue.kind == "rejected" and issue.error and "clerk" in issue.error
     assert judge.store.get("hearing", hearing.id) == hearing.model_dump(mode="json")
+
+
+def test_case_history_is_read_from_the_server(live_server: LiveServer, tmp_path: Path) -> None:
+    engine = _client(live_server, tmp_path, "clerk1")
+    engine.sync_once()
+    hearing = _court_hearings(engine)[0]
+    engine.store.save(hearing.model_copy(update={"duration_minutes": 50}))
+    engine.sync_once()
+    entries = engine.client.case_history(hearing.case_id)
+    assert entries[-1]["actor"] == "Clerk Garcia"
+    assert entries[-1]["summary"] == "changed the hearing: duration minutes"
