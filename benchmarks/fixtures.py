@@ -47,6 +47,7 @@ from common.wire import (
 )
 from sync_server.db import Base, begin_write, write_transaction
 from sync_server.demo.seed import CHARGES, PEOPLE
+from sync_server.demo.seed import COURTS as DEMO_COURTS
 from sync_server.models import SyncRecord
 from sync_server.models.types import utcnow
 from sync_server.policy import placement_of
@@ -60,30 +61,7 @@ CHUNK_CASES = 2_000
 
 # (code, name, address, city, state, time zone); the first is the judge's court.
 COURTS = (
-    (
-        "SFR",
-        "San Francisco Immigration Court",
-        "630 Sansome Street",
-        "San Francisco",
-        "CA",
-        "America/Los_Angeles",
-    ),
-    (
-        "NYB",
-        "New York - Broadway Immigration Court",
-        "290 Broadway",
-        "New York",
-        "NY",
-        "America/New_York",
-    ),
-    (
-        "HOU",
-        "Houston Immigration Court",
-        "600 Jefferson Street",
-        "Houston",
-        "TX",
-        "America/Chicago",
-    ),
+    *DEMO_COURTS,  # the demo data's three courts first, then fifteen more
     (
         "LOS",
         "Los Angeles Immigration Court",

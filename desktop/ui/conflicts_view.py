@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop.conflicts import IssueRow, load_issue_rows
 from desktop.ui.context import DesktopContext
+from desktop.ui.record_table import HeaderedTableModel
 from desktop.ui.tasks import run_task
 
 ROW_ROLE = Qt.ItemDataRole.UserRole
@@ -42,25 +43,7 @@ _Index = QModelIndex | QPersistentModelIndex
 _CHANGED = QColor("#fff3c4")  # a pale amber, readable in light themes with dark text
 
 
-class _ReadOnlyTableModel(QAbstractTableModel):
-    COLUMNS: tuple[str, ...] = ()
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.COLUMNS[section]
-        return None
-
-
-class IssueTableModel(_ReadOnlyTableModel):
+class IssueTableModel(HeaderedTableModel):
     """Every open sync issue, oldest first."""
 
     COLUMNS = ("Kind", "Record", "Type", "Server's answer")
@@ -91,7 +74,7 @@ class IssueTableModel(_ReadOnlyTableModel):
         return None
 
 
-class FieldDiffModel(_ReadOnlyTableModel):
+class FieldDiffModel(HeaderedTableModel):
     """One issue's two versions, field by field; changed fields are highlighted."""
 
     COLUMNS = ("Field", "Yours", "Server's")

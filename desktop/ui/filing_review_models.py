@@ -5,19 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QWidget
 
 from common.wire import Document
 from desktop.conflicts import field_label
 from desktop.filing_queue import FilingRow
+from desktop.ui.record_table import HeaderedTableModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class FilingTableModel(QAbstractTableModel):
+class FilingTableModel(HeaderedTableModel):
     COLUMNS = (
         "Submitted",
         "Kind",
@@ -54,20 +55,6 @@ class FilingTableModel(QAbstractTableModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        if role == Qt.ItemDataRole.ToolTipRole and section == self.ATTACHMENTS:
-            return "Documents filed with the lead document"
-        return None
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
@@ -103,7 +90,7 @@ class FilingTableModel(QAbstractTableModel):
         return values[column]
 
 
-class DocumentTableModel(QAbstractTableModel):
+class DocumentTableModel(HeaderedTableModel):
     """The documents of one filing: lead first, then attachments."""
 
     COLUMNS = ("", "Title", "Type", "Pages", "Status")
@@ -123,20 +110,6 @@ class DocumentTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._docs)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.COLUMNS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._docs):

@@ -199,3 +199,23 @@ class RecordTableView(QTableView):
             event.accept()
             return
         super().keyPressEvent(event)
+
+
+class HeaderedTableModel(QAbstractTableModel):
+    """Base of the hand-written read-only table models: fixed ``COLUMNS`` titles."""
+
+    COLUMNS: tuple[str, ...] = ()
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.COLUMNS)
+        ):
+            return self.COLUMNS[section]
+        return None
