@@ -8,9 +8,11 @@ the widgets never touch SQL.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
     Qt,
@@ -29,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from common.wire import Case
+from common.enums import HearingType, Medium
+from common.wire import Case, Hearing
 from desktop.case_file import (
     CaseFile,
     DeadlineEntry,
@@ -46,6 +49,8 @@ from desktop.clerk_actions import assign_judge
 from desktop.local_store import LocalStore
 from desktop.ui.case_history import CaseHistoryPanel
 from desktop.ui.context import DesktopContext
+from desktop.ui.docket_view import DocketData, load_docket
+from desktop.ui.hearing_dialogs import ScheduleDialog, next_weekday
 from desktop.ui.record_table import MUTED, Column, RecordTableModel, RecordTableView, display
 
 
@@ -233,6 +238,11 @@ class CaseFileView(QWidget):
         is_clerk = self.ctx.role == "clerk"
         self.assign_button.setVisible(is_clerk)
         self.assign_button.clicked.connect(self._start_assign)
+        self.schedule_button = QPushButton("Schedule hearing…")
+        self.schedule_button.setObjectName("schedule_hearing")
+        self.schedule_button.setVisible(is_clerk)
+        self.schedule_button.clicked.connect(self.schedule_hearing)
+        self.dialog: ScheduleDialog | None = None
         self.assign_confirm.clicked.connect(self._confirm_assign)
         self.assign_cancel.clicked.connect(self.assign_bar.hide)
 
@@ -244,6 +254,7 @@ class CaseFileView(QWidget):
         header = QHBoxLayout()
         header.addLayout(names, 1)
         actions = QVBoxLayout()
+        actions.addWidget(self.schedule_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.assign_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.assign_bar, 0, Qt.AlignmentFlag.AlignRight)
         actions.addStretch(1)
@@ -294,6 +305,34 @@ class CaseFileView(QWidget):
             self._show,
             self._show_error,
         )
+
+    def schedule_hearing(self) -> None:
+        """Open the schedule dialog for a new hearing of this case, once the court's docket
+        (for the clash check) is read."""
+        if self.case_file is None:
+            return
+        summary = self.case_file.summary
+
+        def show(data: DocketData) -> None:
+            zone = data.zone or ZoneInfo("UTC")
+            day = next_weekday(datetime.now(zone).date() + timedelta(days=1))
+            hearing = Hearing(
+                id=str(uuid.uuid4()),
+                case_id=summary.case_id,
+                judge_id=summary.judge_id,
+                courtroom_id=data.courtrooms[0][0] if data.courtrooms else None,
+                hearing_type=HearingType.MASTER,
+                medium=Medium.IN_PERSON,
+                starts_at=datetime.combine(day, time(9, 0), tzinfo=zone),
+                interpreter_language=None if summary.language == "English" else summary.language,
+            )
+            self.dialog = ScheduleDialog(
+                self.ctx, hearing, data.rows, self, courtrooms=data.courtrooms
+            )
+            self.dialog.saved.connect(self.refresh)
+            self.dialog.open()
+
+        self.ctx.read(lambda store: load_docket(store, summary.court_id), show, self._show_error)
 
     def _tab_shown(self, index: int) -> None:
         if self.tabs.widget(index) is self.history and not self.history.loaded_once:

@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QSpinBox,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from common.adjournment import AsylumClock, load_adjournment_codes
+from common.enums import HearingType, Medium
 from common.wire import Hearing, WireRecord
 from desktop.clerk_actions import Adjournment, Clash, adjourn, find_clashes, reschedule
 from desktop.docket import DocketRow
@@ -249,6 +251,59 @@ class RescheduleDialog(_HearingDialog):
 
     def _check(self) -> None:
         self.clash_panel.show_clashes(find_clashes(self.proposed(), self.docket_rows))
+
+
+class ScheduleDialog(RescheduleDialog):
+    """Schedule a new hearing for a case: type, medium and length as well as the date, time
+    and courtroom, with the same clash check."""
+
+    def __init__(
+        self,
+        ctx: DesktopContext,
+        hearing: Hearing,
+        docket_rows: Sequence[DocketRow],
+        parent: QWidget | None = None,
+        *,
+        courtrooms: Sequence[tuple[str, str]] | None = None,
+    ) -> None:
+        self.type_combo = QComboBox()
+        for kind in HearingType:
+            self.type_combo.addItem(TYPE_NAMES.get(kind.value, kind.value), kind.value)
+        self.medium_combo = QComboBox()
+        for medium in Medium:
+            self.medium_combo.addItem(medium.value.replace("_", " ").capitalize(), medium.value)
+        self.length = QSpinBox()
+        self.length.setRange(15, 480)
+        self.length.setSingleStep(15)
+        self.length.setSuffix(" min")
+        super().__init__(ctx, hearing, docket_rows, parent, courtrooms=courtrooms)
+        self.setWindowTitle("Schedule hearing")
+        self.ok_button.setText("Schedule")
+        self.type_combo.setCurrentIndex(self.type_combo.findData(hearing.hearing_type.value))
+        self.medium_combo.setCurrentIndex(self.medium_combo.findData(hearing.medium.value))
+        self.length.setValue(hearing.duration_minutes)
+        self.form.insertRow(0, "Hearing &type:", self.type_combo)
+        self.form.insertRow(1, "&Medium:", self.medium_combo)
+        self.form.insertRow(2, "&Length:", self.length)
+        self.type_combo.currentIndexChanged.connect(self._typed)
+        for signal in (self.medium_combo.currentIndexChanged, self.length.valueChanged):
+            signal.connect(self._check)
+
+    def _typed(self) -> None:
+        # An individual (merits) hearing takes the morning or afternoon; a master, half an hour.
+        individual = self.type_combo.currentData() == HearingType.INDIVIDUAL.value
+        self.length.setValue(180 if individual else 30)
+        self._check()
+
+    def proposed(self) -> Hearing:
+        moved = super().proposed()
+        return moved.model_copy(
+            update={
+                "hearing_type": HearingType(self.type_combo.currentData()),
+                "medium": Medium(self.medium_combo.currentData()),
+                "duration_minutes": self.length.value(),
+            }
+        )
 
 
 class AdjournDialog(_HearingDialog):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -146,3 +146,43 @@ def test_history_tab_says_it_needs_the_server_when_offline(
     qtbot.addWidget(view)
     view.tabs.setCurrentWidget(view.history)  # opening the tab asks the server
     qtbot.waitUntil(lambda: "can't be reached" in view.history.status.text(), timeout=10_000)
+
+
+def test_a_clerk_schedules_a_new_hearing_with_a_clash_check(
+    qtbot: QtBot, make_context: Callable[[str], DesktopContext]
+) -> None:
+    from PySide6.QtCore import QDate, QPoint, QTime
+
+    from desktop.ui.hearing_dialogs import ScheduleDialog
+
+    ctx = make_context("clerk1")
+    view = _open(qtbot, ctx)
+    assert view.schedule_button.isVisible()
+    qtbot.mouseClick(view.schedule_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(view.dialog, ScheduleDialog), timeout=5000)
+    dialog = view.dialog
+    assert isinstance(dialog, ScheduleDialog)
+    # Put it on top of another hearing of the same judge: the clash is named.
+    judge = view.case_file.summary.judge_id if view.case_file else None
+    other = next(
+        h for h in ctx.store.all("hearing") if h["judge_id"] == judge and h["status"] == "scheduled"
+    )
+    when = datetime.fromisoformat(other["starts_at"]).astimezone(dialog.zone)
+    dialog.date_edit.setDate(QDate(when.year, when.month, when.day))
+    dialog.time_edit.setTime(QTime(when.hour, when.minute))
+    assert not dialog.ok_button.isEnabled() and dialog.clash_panel.clashes_text
+    # A free morning instead; an individual hearing takes three hours.
+    dialog.date_edit.setDate(QDate(2027, 3, 3))
+    dialog.time_edit.setTime(QTime(7, 0))
+    dialog.type_combo.setCurrentIndex(dialog.type_combo.findData("individual"))
+    assert dialog.length.value() == 180 and dialog.ok_button.isEnabled()
+    before = ctx.store.count("hearing")
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    assert ctx.store.count("hearing") == before + 1
+    new = next(h for h in ctx.store.all("hearing") if h["id"] == dialog.hearing.id)
+    assert (new["hearing_type"], new["duration_minutes"], new["case_id"]) == (
+        "individual",
+        180,
+        CASE_12,
+    )
