@@ -19,6 +19,7 @@ from desktop.ui.dashboard_view import DashboardView
 from desktop.ui.docket_view import DocketView
 from desktop.ui.filing_review_view import FilingReviewView
 from desktop.ui.idle_lock import IdleWatcher, LockDialog
+from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.status_bar import SyncStatusBar
 from desktop.ui.tasks import run_task
 
@@ -84,6 +85,9 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&Sync now", QKeySequence(Qt.Key.Key_F5), self.ctx.sync.sync_now)
         self._action(file_menu, "&Lock", QKeySequence("Ctrl+L"), self.lock)
+        self._action(
+            file_menu, "Se&ttings…", QKeySequence.StandardKey.Preferences, self.open_settings
+        )
         self._action(file_menu, "Sign &out", QKeySequence(), self._sign_out)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
@@ -133,6 +137,9 @@ class MainWindow(QMainWindow):
         run_task(
             lambda: mark_case_seen(self.ctx.store, case_id), lambda _: None, pool=self.ctx.writer
         )
+
+    def open_settings(self) -> None:
+        SettingsDialog(self.ctx.settings, self).open()
 
     def _close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)

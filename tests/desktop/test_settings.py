@@ -39,3 +39,23 @@ def test_values_are_typed_and_kept_within_their_range(tmp_path: Path) -> None:
     system.setValue(SYNC_INTERVAL.key, 1)
     assert settings.value(CACHE_MB) == CACHE_MB.default
     assert settings.value(SYNC_INTERVAL) == SYNC_INTERVAL.minimum
+
+
+def test_the_dialog_saves_unlocked_settings_and_shows_locked_ones_read_only(
+    qtbot: object, tmp_path: Path
+) -> None:
+    from desktop.ui.settings_dialog import SettingsDialog
+
+    settings, system = _settings(tmp_path)
+    system.setValue(SERVER_URL.key, "https://ecas.court.example")
+    system.setValue(f"locked/{SERVER_URL.key}", True)
+    system.sync()
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    server = dialog.editors[SERVER_URL.key]
+    assert not server.isEnabled() and "IT department" in server.toolTip()
+    interval = dialog.editors[SYNC_INTERVAL.key]
+    interval.setValue(300)  # type: ignore[union-attr]
+    dialog.save()
+    assert settings.value(SYNC_INTERVAL) == 300
+    assert settings.value(SERVER_URL) == "https://ecas.court.example"
