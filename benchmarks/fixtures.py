@@ -46,8 +46,8 @@ from common.wire import (
     WireRecord,
 )
 from sync_server.db import Base, begin_write, write_transaction
-from sync_server.demo.seed import CHARGES, PEOPLE
-from sync_server.demo.seed import COURTS as DEMO_COURTS
+from sync_server.demo.plan import CHARGES, PEOPLE
+from sync_server.demo.plan import COURTS as DEMO_COURTS
 from sync_server.models import SyncRecord
 from sync_server.models.types import utcnow
 from sync_server.policy import placement_of

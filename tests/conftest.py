@@ -27,7 +27,8 @@ from flask.testing import FlaskClient
 
 from sync_server.app import create_app
 from sync_server.config import ServerConfig
-from sync_server.demo.seed import demo_id, seed_demo
+from sync_server.demo.plan import demo_id
+from sync_server.demo.seed import seed_demo
 from sync_server.migrate import upgrade
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -20,7 +20,7 @@ from desktop.case_file import (
     load_case_file,
 )
 from desktop.local_store import LocalStore
-from sync_server.demo.seed import demo_id
+from sync_server.demo.plan import demo_id
 from tests.conftest import SEED_DAY
 
 # Demo case 12 (San Francisco): two hearings, an NTA, hearing notices, an I-589, an evidence

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from desktop.ui.case_file_view import CaseFileView
 from desktop.ui.context import DesktopContext
 from desktop.ui.record_table import MUTED, RecordTableModel
-from sync_server.demo.seed import demo_id
+from sync_server.demo.plan import demo_id
 from tests.conftest import SEED_DAY
 
 CASE_12 = demo_id("case", 12)

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select, text
 
-from sync_server.demo.seed import demo_id
+from sync_server.demo.plan import demo_id
 from sync_server.models import (
     ENTITY_TABLES,
     Blob,

@@ -15,7 +15,7 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from common.wire import ENTITY_SCHEMAS
-from sync_server.demo.seed import demo_id
+from sync_server.demo.plan import demo_id
 from tests.conftest import DEMO_PASSWORD, Api, mutation, user_id
 from tests.server.sync_helpers import (
     SFR,

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from sync_server.demo.seed import demo_id
+from sync_server.demo.plan import demo_id
 from tests.conftest import Api
 from tests.server.sync_helpers import SFR, TokenBook, applied, case_data, hearing_data
 

@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from common.enums import HearingType, Medium
 from common.wire import Hearing
 from sync_server.db import make_engine, make_session_factory
-from sync_server.demo.seed import demo_id
+from sync_server.demo.plan import demo_id
 from sync_server.models import AppliedMutation, AuditEntry
 from sync_server.models.records import HearingRow
 from tests.conftest import DEMO_PASSWORD, LiveServer, mutation

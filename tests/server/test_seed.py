@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from common.enums import DocumentType, FilingStatus, Role
-from sync_server.demo.seed import _Planner, demo_id
+from sync_server.demo.plan import DemoPlanner, demo_id
 from sync_server.models import (
     Blob,
     CaseRow,
@@ -26,7 +26,7 @@ from tests.conftest import DEMO_CASES, REPO, SEED_DAY
 
 
 def test_default_plan_meets_the_demo_minimums() -> None:
-    plan = _Planner(300, SEED_DAY).build()
+    plan = DemoPlanner(300, SEED_DAY).build()
     entities = [r.entity for r in plan.records]
     assert entities.count("case") >= 300
     assert len(plan.pdf_jobs) >= 1000
@@ -36,8 +36,8 @@ def test_default_plan_meets_the_demo_minimums() -> None:
 
 
 def test_plan_is_deterministic() -> None:
-    first = _Planner(40, SEED_DAY).build()
-    second = _Planner(40, SEED_DAY).build()
+    first = DemoPlanner(40, SEED_DAY).build()
+    second = DemoPlanner(40, SEED_DAY).build()
     assert [r.model_dump() for r in first.records] == [r.model_dump() for r in second.records]
 
 

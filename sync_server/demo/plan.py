@@ -1,0 +1,467 @@
+"""The demo data as a plan: courts, people and cases with their hearings, documents,
+appearances and filings, as wire records, plus the list of PDFs to render. Deterministic:
+the same arguments give the same records and ids. ``seed.py`` renders and writes it."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from common.adjournment import load_adjournment_codes
+from common.enums import (
+    AppearanceScope,
+    CaseStatus,
+    CaseType,
+    Custody,
+    DocumentStatus,
+    DocumentType,
+    FilingKind,
+    FilingStatus,
+    HearingStatus,
+    HearingType,
+    Medium,
+    Party,
+    RepresentationStatus,
+    Role,
+)
+from common.wire import (
+    AdjournmentCodeRecord,
+    Case,
+    Court,
+    Courtroom,
+    Document,
+    Filing,
+    Hearing,
+    Representation,
+    WireRecord,
+)
+
+NAMESPACE = uuid.UUID("6f1c2b1e-6d0e-4c4e-9a57-1d2c3e4f5a6b")
+
+COURTS = (
+    (
+        "SFR",
+        "San Francisco Immigration Court",
+        "630 Sansome Street",
+        "San Francisco",
+        "CA",
+        "America/Los_Angeles",
+    ),
+    (
+        "NYB",
+        "New York - Broadway Immigration Court",
+        "290 Broadway",
+        "New York",
+        "NY",
+        "America/New_York",
+    ),
+    (
+        "HOU",
+        "Houston Immigration Court",
+        "600 Jefferson Street",
+        "Houston",
+        "TX",
+        "America/Chicago",
+    ),
+)
+
+# (nationality, language, first names, last names)
+PEOPLE = (
+    ("Guatemala", "Spanish", ("María", "José", "Ana", "Luis"), ("López", "Pérez", "Xol")),
+    ("Guatemala", "K'iche'", ("Tomás", "Juana", "Diego"), ("Tzoc", "Ajanel", "Chávez")),
+    ("Honduras", "Spanish", ("Carlos", "Daniela", "Jorge"), ("Martínez", "Cruz", "Reyes")),
+    ("El Salvador", "Spanish", ("Rosa", "Miguel", "Karla"), ("Hernández", "Flores")),
+    ("Mexico", "Spanish", ("Alejandro", "Guadalupe", "Fernanda"), ("García", "Ramírez")),
+    ("Venezuela", "Spanish", ("Andrés", "Valentina", "Gabriel"), ("Rodríguez", "Suárez")),
+    ("India", "Punjabi", ("Harpreet", "Gurpreet", "Manjit"), ("Singh", "Kaur", "Gill")),
+    ("China", "Mandarin", ("Wei", "Li Na", "Jun"), ("Zhang", "Chen", "Liu")),
+    ("Haiti", "Haitian Creole", ("Jean", "Marie", "Wislande"), ("Joseph", "Pierre")),
+    ("Afghanistan", "Dari", ("Ahmad", "Farida", "Mohammad"), ("Rahimi", "Karimi")),
+    ("Russia", "Russian", ("Dmitri", "Olga", "Sergei"), ("Ivanov", "Smirnova")),
+    ("Mauritania", "Pulaar", ("Amadou", "Aissata", "Oumar"), ("Ba", "Sow", "Diallo")),
+    ("Eritrea", "Tigrinya", ("Yonas", "Helen", "Samuel"), ("Tesfay", "Gebremedhin")),
+    ("Brazil", "Portuguese", ("João", "Ana Paula", "Thiago"), ("Silva", "Souza")),
+    ("Ecuador", "Spanish", ("Segundo", "Blanca", "Wilson"), ("Quishpe", "Guamán")),
+    ("Colombia", "Spanish", ("Camilo", "Paola", "Andrés"), ("Gómez", "Moreno")),
+    ("Cameroon", "French", ("Emmanuel", "Brigitte", "Paul"), ("Nkemelu", "Fotso")),
+    ("Ukraine", "Ukrainian", ("Oleksandr", "Iryna", "Taras"), ("Shevchenko", "Kovalenko")),
+)
+
+CHARGES = (
+    "212(a)(6)(A)(i)",
+    "212(a)(7)(A)(i)(I)",
+    "237(a)(1)(B)",
+    "237(a)(1)(C)(i)",
+    "237(a)(2)(A)(iii)",
+)
+
+
+def demo_id(*parts: object) -> str:
+    """A stable UUID for a demo record, so repeated seeds make the same ids."""
+    return str(uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)))
+
+
+@dataclass
+class DemoPlan:
+    """Everything the seed will write, built before any PDF is rendered."""
+
+    records: list[WireRecord] = field(default_factory=list)
+    pdf_jobs: list[tuple[str, tuple[object, ...]]] = field(default_factory=list)
+    users: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _users(court_ids: list[str]) -> list[dict[str, Any]]:
+    people: list[dict[str, Any]] = []
+    judges = ("Alvarez", "Brennan", "Chu", "Dlamini", "Eriksen", "Farouk")
+    for number, name in enumerate(judges, 1):
+        people.append(
+            dict(
+                username=f"judge{number}",
+                role=Role.JUDGE,
+                court_id=court_ids[(number - 1) // 2],
+                display_name=f"Immigration Judge {name}",
+            )
+        )
+    clerks = ("Garcia", "Hughes", "Ito", "Jones")
+    clerk_courts = (court_ids[0], court_ids[0], court_ids[1], court_ids[2])
+    for number, (name, court) in enumerate(zip(clerks, clerk_courts, strict=True), 1):
+        people.append(
+            dict(
+                username=f"clerk{number}",
+                role=Role.CLERK,
+                court_id=court,
+                display_name=f"Clerk {name}",
+            )
+        )
+    for number, court in enumerate(court_ids, 1):
+        people.append(
+            dict(
+                username=f"admin{number}",
+                role=Role.COURT_ADMIN,
+                court_id=court,
+                display_name=f"Court Administrator {number}",
+            )
+        )
+    people += [
+        dict(username="eoir1", role=Role.EOIR_STAFF, display_name="EOIR Analyst Kim"),
+        dict(
+            username="attorney1",
+            role=Role.ATTORNEY,
+            display_name="Attorney Laura Mendez",
+            eoir_id="EOIR-A1001",
+        ),
+        dict(
+            username="attorney2",
+            role=Role.ATTORNEY,
+            display_name="Attorney Sam Okafor",
+            eoir_id="EOIR-A1002",
+        ),
+        dict(
+            username="rep1",
+            role=Role.ACCREDITED_REP,
+            display_name="Accredited Rep. Nora Haddad",
+            eoir_id="EOIR-R2001",
+        ),
+        dict(
+            username="dhs1",
+            role=Role.DHS,
+            display_name="DHS Attorney Pat Quinn",
+            assigned_court_ids=court_ids[:2],
+        ),
+        dict(
+            username="dhs2",
+            role=Role.DHS,
+            display_name="DHS Attorney Robin Vance",
+            assigned_court_ids=court_ids[2:],
+        ),
+    ]
+    for person in people:
+        person["user_id"] = demo_id("user", person["username"])
+    return people
+
+
+def _business_days(start: date, count: int) -> list[date]:
+    days: list[date] = []
+    day = start
+    while len(days) < count:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days.append(day)
+    return days
+
+
+class DemoPlanner:
+    def __init__(self, cases: int, today: date) -> None:
+        self.rng = random.Random(20261127)
+        self.cases = cases
+        self.today = today
+        self.plan = DemoPlan()
+        self.court_ids = [demo_id("court", c[0]) for c in COURTS]
+        self.plan.users = _users(self.court_ids)
+        self.judges = {
+            c: [
+                str(u["user_id"])
+                for u in self.plan.users
+                if u["role"] is Role.JUDGE and u["court_id"] == c
+            ]
+            for c in self.court_ids
+        }
+        self.hearing_days = _business_days(today - timedelta(days=3), 25)
+
+    def build(self) -> DemoPlan:
+        for code, name, address, city, state, zone in COURTS:
+            court_id = demo_id("court", code)
+            self.plan.records.append(
+                Court(
+                    id=court_id,
+                    code=code,
+                    name=name,
+                    address=address,
+                    city=city,
+                    state=state,
+                    timezone=zone,
+                )
+            )
+            for room in range(1, 5):
+                self.plan.records.append(
+                    Courtroom(
+                        id=demo_id("courtroom", code, room),
+                        court_id=court_id,
+                        name=f"Courtroom {room}",
+                        video_capable=room % 2 == 0,
+                    )
+                )
+        self.plan.records += [
+            AdjournmentCodeRecord(
+                id=demo_id("adjournment", c.code),
+                code=c.code,
+                description=c.description,
+                clock_effect=c.clock_effect,
+            )
+            for c in load_adjournment_codes().values()
+        ]
+        for index in range(self.cases):
+            self._case(index)
+        return self.plan
+
+    def _court_for(self, index: int) -> int:
+        # Most cases at the first court, so its judges and clerks have a full docket.
+        return 0 if index % 5 < 3 else 1 + index % 2
+
+    def _case(self, index: int) -> None:
+        rng = self.rng
+        court_index = self._court_for(index)
+        court_id = self.court_ids[court_index]
+        nationality, language, firsts, lasts = rng.choice(PEOPLE)
+        a_number = f"{200000000 + index * 7919 % 99999999:09d}"
+        case_id = demo_id("case", index)
+        custody = rng.choices(list(Custody), weights=(2, 3, 5))[0]
+        opened = self.today - timedelta(days=rng.randint(30, 900))
+        charges = rng.sample(CHARGES, k=rng.randint(1, 2))
+        case = Case(
+            id=case_id,
+            a_number=a_number,
+            court_id=court_id,
+            judge_id=rng.choice(self.judges[court_id]),
+            case_type=CaseType.REMOVAL if index % 11 else CaseType.ASYLUM_ONLY,
+            status=CaseStatus.PENDING if index % 17 else CaseStatus.DECIDED,
+            custody=custody,
+            respondent_first_name=rng.choice(firsts),
+            respondent_last_name=rng.choice(lasts),
+            nationality=nationality,
+            language=language,
+            date_of_birth=date(1960, 1, 1) + timedelta(days=rng.randint(0, 40 * 365)),
+            charges=charges,
+            nta_served_on=opened - timedelta(days=rng.randint(5, 60)),
+            opened_on=opened,
+        )
+        self.plan.records.append(case)
+        respondent = (
+            case.respondent_first_name,
+            case.respondent_last_name,
+            a_number,
+            nationality,
+            language,
+            case.date_of_birth,
+        )
+        court = COURTS[court_index]
+        self._document(
+            case,
+            DocumentType.NOTICE_TO_APPEAR,
+            "Notice to Appear",
+            Party.DHS,
+            ("nta", respondent, court, case.nta_served_on, tuple(charges), index),
+            case.nta_served_on,
+        )
+        self._hearings(case, index, respondent, court)
+        if index % 2 == 0:
+            self._document(
+                case,
+                DocumentType.APPLICATION_I589,
+                "Form I-589, Application for Asylum",
+                Party.RESPONDENT,
+                ("i589", respondent, index),
+                opened + timedelta(days=40),
+            )
+        if index % 3 == 0:
+            scanned = rng.randint(1, 4)
+            self._document(
+                case,
+                DocumentType.EVIDENCE,
+                "Evidence packet (Exhibits A-F)",
+                Party.RESPONDENT,
+                ("evidence", respondent, index, rng.randint(6, 14), scanned),
+                opened + timedelta(days=60),
+            )
+        if index % 5 == 0:
+            self._document(
+                case,
+                DocumentType.COUNTRY_REPORT,
+                f"Country conditions report: {nationality}",
+                Party.DHS,
+                ("brief", respondent, f"Country Conditions Report: {nationality}", index + 5000, 6),
+                opened + timedelta(days=75),
+            )
+        self._representation(case, index, respondent)
+
+    def _hearings(
+        self, case: Case, index: int, respondent: tuple[object, ...], court: tuple[str, ...]
+    ) -> None:
+        rng = self.rng
+        count = 1 if index % 3 else 2
+        for number in range(count):
+            day = rng.choice(self.hearing_days)
+            kind = (
+                HearingType.INDIVIDUAL
+                if number == 1 or index % 7 == 0
+                else (
+                    HearingType.BOND
+                    if case.custody is Custody.DETAINED and index % 4 == 0
+                    else HearingType.MASTER
+                )
+            )
+            local = datetime.combine(
+                day, time(8 + rng.randint(0, 7), rng.choice((0, 30))), tzinfo=ZoneInfo(court[5])
+            )
+            room = rng.randint(1, 4)
+            past = day < self.today
+            hearing = Hearing(
+                id=demo_id("hearing", index, number),
+                case_id=case.id,
+                courtroom_id=demo_id("courtroom", court[0], room),
+                judge_id=case.judge_id,
+                hearing_type=kind,
+                medium=Medium.VIDEO
+                if case.custody is Custody.DETAINED
+                else rng.choices(list(Medium), weights=(8, 2, 1))[0],
+                starts_at=local.astimezone(UTC),
+                duration_minutes=180 if kind is HearingType.INDIVIDUAL else 30,
+                status=HearingStatus.COMPLETED if past else HearingStatus.SCHEDULED,
+                interpreter_language=None if case.language == "English" else case.language,
+            )
+            self.plan.records.append(hearing)
+            judge = next(
+                str(u["display_name"]) for u in self.plan.users if u["user_id"] == case.judge_id
+            )
+            self._document(
+                case,
+                DocumentType.HEARING_NOTICE,
+                f"Notice of {kind.value} hearing",
+                Party.COURT,
+                (
+                    "notice",
+                    respondent,
+                    court,
+                    local,
+                    kind.value,
+                    f"Courtroom {room}",
+                    judge,
+                    index * 10 + number,
+                ),
+                case.opened_on + timedelta(days=number),
+            )
+
+    def _representation(self, case: Case, index: int, respondent: tuple[object, ...]) -> None:
+        attorney = {0: "attorney1", 1: "attorney2"}.get(self.court_ids.index(case.court_id))
+        if attorney is None or index % 4:
+            return
+        practitioner = demo_id("user", attorney)
+        status = RepresentationStatus.PENDING if index % 24 == 0 else RepresentationStatus.ACCEPTED
+        self.plan.records.append(
+            Representation(
+                id=demo_id("representation", index),
+                case_id=case.id,
+                practitioner_id=practitioner,
+                form=FilingKind.EOIR_28,
+                scope=AppearanceScope.ALL_PROCEEDINGS,
+                status=status,
+                accepted_on=case.opened_on + timedelta(days=20)
+                if status is RepresentationStatus.ACCEPTED
+                else None,
+            )
+        )
+        if status is RepresentationStatus.ACCEPTED and index % 8 == 0:
+            filing_id = demo_id("filing", index)
+            doc_id = self._document(
+                case,
+                DocumentType.BRIEF,
+                "Pre-hearing brief",
+                Party.PRACTITIONER,
+                ("brief", respondent, "Respondent's Pre-Hearing Brief", index, 4),
+                self.today - timedelta(days=1),
+                status=DocumentStatus.PENDING,
+                filer_id=practitioner,
+                filing_id=filing_id,
+            )
+            self.plan.records.append(
+                Filing(
+                    id=filing_id,
+                    case_id=case.id,
+                    court_id=case.court_id,
+                    filer_id=practitioner,
+                    kind=FilingKind.DOCUMENT,
+                    status=FilingStatus.PENDING,
+                    submitted_at=datetime.combine(
+                        self.today - timedelta(days=1), time(15, 5), tzinfo=UTC
+                    ),
+                    lead_document_id=doc_id,
+                )
+            )
+
+    def _document(
+        self,
+        case: Case,
+        doc_type: DocumentType,
+        title: str,
+        party: Party,
+        job: tuple[object, ...],
+        filed_on: date | None,
+        *,
+        status: DocumentStatus = DocumentStatus.ACCEPTED,
+        filer_id: str | None = None,
+        filing_id: str | None = None,
+    ) -> str:
+        doc_id = demo_id("document", case.id, len(self.plan.pdf_jobs))
+        self.plan.pdf_jobs.append((doc_id, job))
+        # sha256, size and pages are filled in once the PDF exists.
+        self.plan.records.append(
+            Document.model_construct(
+                id=doc_id,
+                case_id=case.id,
+                doc_type=doc_type,
+                title=title,
+                filer_id=filer_id,
+                filer_party=party,
+                filed_on=filed_on or case.opened_on,
+                pages=0,
+                sha256="",
+                size=0,
+                status=status,
+                filing_id=filing_id,
+            )
+        )
+        return doc_id
