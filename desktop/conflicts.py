@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from common.anumber import format_a_number
-from desktop.local_store import SyncIssue
+from desktop.local_schema import SyncIssue
 
 ENTITY_LABELS = {
     "court": "Court",

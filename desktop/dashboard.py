@@ -21,7 +21,8 @@ from common.anumber import format_a_number
 from common.enums import DocumentStatus, FilingStatus, Party
 from desktop.case_file import case_deadlines, court_zone, label
 from desktop.docket import DocketRow, build_docket
-from desktop.local_store import LocalStore, record_table
+from desktop.local_schema import record_table
+from desktop.local_store import LocalStore
 
 DEADLINE_WINDOW_DAYS = 14
 NEVER_SEEN_DAYS = 7

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from sqlalchemy import Boolean, Column, Float, Integer, String, Table, delete, func, select, update
 
-from desktop.local_store import LocalStore, metadata
+from desktop.local_schema import metadata
+from desktop.local_store import LocalStore
 
 cache_table = Table(
     "document_cache",

@@ -12,7 +12,7 @@ from desktop.conflicts import (
     format_value,
     issue_row,
 )
-from desktop.local_store import SyncIssue
+from desktop.local_schema import SyncIssue
 
 COURT = "c0000000-0000-4000-8000-000000000001"
 CASE = "c0000000-0000-4000-8000-000000000002"
