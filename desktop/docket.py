@@ -11,9 +11,11 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from common.anumber import format_a_number, normalise_search_term
+from desktop.local_store import LocalStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,3 +172,38 @@ def apply_filter(
         selected = [r for r in selected if needle in r.search_key or needle in r.a_number]
     selected.sort(key=SORT_KEYS[sort], reverse=descending)
     return selected
+
+
+@dataclass(frozen=True)
+class DocketData:
+    """What one load of the local store gives the view."""
+
+    rows: list[DocketRow]
+    hearings: dict[str, dict[str, Any]]
+    courtrooms: list[tuple[str, str]]
+    court_name: str
+    zone: ZoneInfo | None
+
+
+def load_docket(store: LocalStore, court_id: str | None) -> DocketData:
+    """Read and join the docket (runs on a pool thread)."""
+    hearings = store.all("hearing")
+    courts = store.all("court")
+    rooms = store.all("courtroom")
+    rows = build_docket(hearings, store.all("case"), rooms, store.all("user_profile"), courts)
+    own = next((c for c in courts if c["id"] == court_id), courts[0] if courts else None)
+    courtrooms = sorted(
+        (
+            (str(r["id"]), str(r["name"]))
+            for r in rooms
+            if own is None or r.get("court_id") == own["id"]
+        ),
+        key=lambda r: r[1],
+    )
+    return DocketData(
+        rows,
+        {str(h["id"]): h for h in hearings},
+        courtrooms,
+        str(own["name"]) if own else "",
+        ZoneInfo(str(own["timezone"])) if own else None,
+    )

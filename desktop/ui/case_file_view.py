@@ -46,10 +46,10 @@ from desktop.case_file import (
     load_case_file,
 )
 from desktop.clerk_actions import assign_judge
+from desktop.docket import DocketData, load_docket
 from desktop.local_store import LocalStore
 from desktop.ui.case_history import CaseHistoryPanel
 from desktop.ui.context import DesktopContext
-from desktop.ui.docket_view import DocketData, load_docket
 from desktop.ui.hearing_dialogs import ScheduleDialog, next_weekday
 from desktop.ui.record_table import MUTED, Column, RecordTableModel, RecordTableView, display
 

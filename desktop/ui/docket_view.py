@@ -9,11 +9,9 @@ milliseconds for 20,000 hearings), so they run on the GUI thread as the user typ
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import shiboken6
 from PySide6.QtCore import QDate, QItemSelectionModel, QStandardPaths, Qt, Signal
@@ -41,8 +39,7 @@ from PySide6.QtWidgets import (
 from common.adjournment import AsylumClock
 from common.wire import Hearing
 from desktop.clerk_actions import cancel, case_clock
-from desktop.docket import DocketFilter, DocketRow, build_docket
-from desktop.local_store import LocalStore
+from desktop.docket import DocketData, DocketFilter, DocketRow, load_docket
 from desktop.ui.context import DesktopContext
 from desktop.ui.docket_model import (
     COLUMNS,
@@ -62,41 +59,6 @@ ROLE_NAMES = {
     "court_admin": "a court administrator",
     "eoir_staff": "EOIR staff",
 }
-
-
-@dataclass(frozen=True)
-class DocketData:
-    """What one load of the local store gives the view."""
-
-    rows: list[DocketRow]
-    hearings: dict[str, dict[str, Any]]
-    courtrooms: list[tuple[str, str]]
-    court_name: str
-    zone: ZoneInfo | None
-
-
-def load_docket(store: LocalStore, court_id: str | None) -> DocketData:
-    """Read and join the docket (runs on a pool thread)."""
-    hearings = store.all("hearing")
-    courts = store.all("court")
-    rooms = store.all("courtroom")
-    rows = build_docket(hearings, store.all("case"), rooms, store.all("user_profile"), courts)
-    own = next((c for c in courts if c["id"] == court_id), courts[0] if courts else None)
-    courtrooms = sorted(
-        (
-            (str(r["id"]), str(r["name"]))
-            for r in rooms
-            if own is None or r.get("court_id") == own["id"]
-        ),
-        key=lambda r: r[1],
-    )
-    return DocketData(
-        rows,
-        {str(h["id"]): h for h in hearings},
-        courtrooms,
-        str(own["name"]) if own else "",
-        ZoneInfo(str(own["timezone"])) if own else None,
-    )
 
 
 def _counted(count: int) -> str:
