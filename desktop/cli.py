@@ -2,6 +2,8 @@
 
 ``ecas-desktop sync --server URL --username U`` runs one sync without a window (password
 from ``ECAS_PASSWORD`` or a prompt) and prints what it pulled and pushed.
+``ecas-desktop open FILE.pdf`` shows a local PDF in the viewer with no server; with
+``--screenshot OUT.png`` it saves the first screen, drawn offscreen, and exits.
 ``ecas-desktop --self-test`` checks this installation offscreen and exits 0, or says what
 failed. With no command, the window opens.
 """
@@ -60,6 +62,12 @@ def _self_test(_args: argparse.Namespace) -> int:
     return run_self_test()
 
 
+def _open(args: argparse.Namespace) -> int:
+    from desktop.viewer.open_command import run_open
+
+    return run_open(args.file, args.screenshot)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ecas-desktop", description="The ECAS desktop client for court staff."
@@ -84,6 +92,16 @@ def _parser() -> argparse.ArgumentParser:
         help="records per pulled page (smaller pages: less memory, more requests)",
     )
     sync.set_defaults(func=_sync)
+    view = sub.add_parser("open", help="show a local PDF in the viewer (no server)")
+    view.add_argument("file", type=Path, help="the PDF to show")
+    view.add_argument(
+        "--screenshot",
+        type=Path,
+        default=None,
+        metavar="OUT.png",
+        help="draw the first screen offscreen, save it as a PNG and exit",
+    )
+    view.set_defaults(func=_open)
     return parser
 
 
