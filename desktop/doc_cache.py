@@ -233,3 +233,15 @@ def documents_for_upcoming_hearings(store: LocalStore, today: date, days: int) -
         if d["case_id"] in cases and d["status"] == "accepted"
     }
     return sorted(shas)
+
+
+def document_file(
+    store: LocalStore, cache: DocumentCache, fetch: Fetch | None, document_id: str
+) -> tuple[str, Path, str]:
+    """(title, verified local file, sha256) of a document of the record, downloading it
+    when needed and possible. Raises :class:`CacheError` saying what to do."""
+    record = store.get("document", document_id)
+    if record is None:
+        raise CacheError("This document is not in this computer's copy of the record.")
+    sha256 = str(record["sha256"])
+    return str(record["title"]), cache.open(sha256, fetch), sha256

@@ -3,11 +3,14 @@ opening as tabs of their own, and the sync status always in view."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from desktop.dashboard import mark_case_seen
+from desktop.doc_cache import document_file
 from desktop.offline_auth import check_password
 from desktop.services.sync_controller import SyncStatus
 from desktop.settings import IDLE_LOCK_MINUTES
@@ -22,6 +25,7 @@ from desktop.ui.idle_lock import IdleWatcher, LockDialog
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.status_bar import SyncStatusBar
 from desktop.ui.tasks import run_task
+from desktop.viewer.viewer_window import ViewerWindow
 
 ROLE_NAMES = {
     "judge": "Immigration Judge",
@@ -62,6 +66,7 @@ class MainWindow(QMainWindow):
         self.status = SyncStatusBar()
         self.setStatusBar(self.status)
         self._case_tabs: dict[str, CaseFileView] = {}
+        self.viewers: list[ViewerWindow] = []
         self._wire()
         self._menus()
         self._lock = IdleWatcher(int(ctx.settings.value(IDLE_LOCK_MINUTES)), self)
@@ -74,6 +79,7 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         for page in (self.dashboard, self.docket, self.filings):
             page.open_case.connect(self.open_case)
+        self.filings.open_document.connect(self.open_document)
         self.ctx.sync.status_changed.connect(self._on_status)
         self.ctx.sync.progress.connect(self.status.show_progress)
         self.ctx.sync.synced.connect(self._on_synced)
@@ -129,6 +135,7 @@ class MainWindow(QMainWindow):
         view = self._case_tabs.get(case_id)
         if view is None:
             view = CaseFileView(self.ctx, case_id)
+            view.open_document.connect(self.open_document)
             self._case_tabs[case_id] = view
             case = self.ctx.store.get("case", case_id) or {}
             title = str(case.get("respondent_last_name", "Case")).upper()
@@ -137,6 +144,36 @@ class MainWindow(QMainWindow):
         run_task(
             lambda: mark_case_seen(self.ctx.store, case_id), lambda _: None, pool=self.ctx.writer
         )
+
+    def open_document(self, document_id: str) -> None:
+        """Show a document of the record in a viewer window: from this computer's cache, or
+        downloaded (and verified) first when online."""
+        cache = self.ctx.cache
+        if cache is None:
+            self.status.showMessage("Documents can't be opened in this session.", 8000)
+            return
+        fetch = None if self.ctx.sync.status.online is False else self.ctx.sync.engine.fetch
+        self.status.showMessage("Opening the document…", 4000)
+        store = self.ctx.store
+        run_task(
+            lambda: document_file(store, cache, fetch, document_id),
+            self._show_document,
+            self._document_failed,
+        )
+
+    def _show_document(self, found: tuple[str, Path, str]) -> None:
+        title, path, sha256 = found
+        viewer = ViewerWindow(self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.resize(1000, 900)
+        viewer.open_path(path, expected_sha256=sha256)
+        viewer.setWindowTitle(f"{title} - ECAS viewer")
+        viewer.show()
+        self.viewers.append(viewer)
+        viewer.destroyed.connect(lambda: self.viewers.remove(viewer))
+
+    def _document_failed(self, err: Exception) -> None:
+        QMessageBox.information(self, "Document not available", str(err))
 
     def open_settings(self) -> None:
         SettingsDialog(self.ctx.settings, self).open()
@@ -195,5 +232,7 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        for viewer in list(self.viewers):
+            viewer.close()  # ends its render thread
         self.ctx.sync.stop()
         super().closeEvent(event)

@@ -75,3 +75,40 @@ def test_lock_hides_the_work_until_the_password(
     window.lock()
     assert seen == [False]  # hidden while locked
     assert window.tabs.isVisible()
+
+
+def test_opening_a_document_shows_it_from_this_computers_cache(
+    qtbot: QtBot,
+    make_context: Callable,
+    desktop_server: object,
+    tmp_path: object,  # type: ignore[type-arg]
+    monkeypatch: object,
+) -> None:
+    from pathlib import Path
+
+    from desktop.doc_cache import DocumentCache
+
+    ctx = make_context("clerk1")
+    ctx.cache = DocumentCache(ctx.store, Path(str(tmp_path)) / "documents", 100 * 1024 * 1024)
+    blobs = desktop_server.extensions["ecas"].blobs.store  # type: ignore[attr-defined]
+    doc = ctx.store.all("document")[0]
+    ctx.cache.open(
+        doc["sha256"], lambda sha, start: blobs.read_range(sha, start, doc["size"] - start)
+    )
+    window = _window(qtbot, ctx)
+    window.open_document(doc["id"])
+    qtbot.waitUntil(
+        lambda: bool(window.viewers) and window.viewers[0].view.page_count() > 0, timeout=10_000
+    )
+    assert doc["title"] in window.viewers[0].windowTitle()
+
+    said: list[str] = []
+    monkeypatch.setattr(
+        "desktop.ui.main_window.QMessageBox.information",  # type: ignore[attr-defined]
+        lambda _parent, _title, text: said.append(text),
+    )
+    ctx.sync._set(online=False)  # offline, and this one was never downloaded
+    other = next(d for d in ctx.store.all("document") if not ctx.cache.is_cached(d["sha256"]))
+    window.open_document(other["id"])
+    qtbot.waitUntil(lambda: bool(said), timeout=10_000)
+    assert "can't be reached" in said[0]
