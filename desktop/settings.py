@@ -32,6 +32,7 @@ CACHE_MB = Option("documents/cache_mb", int, 2048, "Document cache size (MB)", 1
 PREFETCH_DAYS = Option(
     "documents/prefetch_days", int, 7, "Keep documents of hearings in the next (days)", 0, 60
 )
+VIEWER_CACHE_MB = Option("viewer/page_cache_mb", int, 256, "Viewer page cache (MB)", 32, 4096)
 IDLE_LOCK_MINUTES = Option(
     "security/idle_lock_minutes", int, 30, "Lock after idle (minutes)", 1, 240
 )
@@ -43,6 +44,7 @@ OPTIONS = (
     SYNC_INTERVAL,
     CACHE_MB,
     PREFETCH_DAYS,
+    VIEWER_CACHE_MB,
     IDLE_LOCK_MINUTES,
     CA_BUNDLE,
     LAST_USERNAME,

@@ -13,7 +13,7 @@ from desktop.dashboard import mark_case_seen
 from desktop.doc_cache import document_file
 from desktop.offline_auth import check_password
 from desktop.services.sync_controller import SyncStatus
-from desktop.settings import IDLE_LOCK_MINUTES
+from desktop.settings import IDLE_LOCK_MINUTES, VIEWER_CACHE_MB
 from desktop.sync_engine import SyncReport
 from desktop.ui.case_file_view import CaseFileView
 from desktop.ui.conflicts_view import ConflictsView
@@ -163,7 +163,8 @@ class MainWindow(QMainWindow):
 
     def _show_document(self, found: tuple[str, Path, str]) -> None:
         title, path, sha256 = found
-        viewer = ViewerWindow(self)
+        cache_bytes = int(self.ctx.settings.value(VIEWER_CACHE_MB)) * 1024 * 1024
+        viewer = ViewerWindow(self, cache_bytes=cache_bytes)
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.resize(1000, 900)
         viewer.open_path(path, expected_sha256=sha256)

@@ -30,12 +30,13 @@ def run_open(path: Path, screenshot: Path | None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop.paths import APP_NAME, ORGANISATION
+    from desktop.settings import VIEWER_CACHE_MB, Settings
     from desktop.viewer.viewer_window import ViewerWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APP_NAME)
-    window = ViewerWindow()
+    window = ViewerWindow(cache_bytes=int(Settings().value(VIEWER_CACHE_MB)) * 1024 * 1024)
     window.resize(*SCREENSHOT_SIZE)
     outcome: list[int] = []
 
