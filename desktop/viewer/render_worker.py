@@ -14,6 +14,13 @@ asserts that. The view talks to the worker in three ways:
   receiver calls ``answered(key)`` so the key may be asked for again. Every answer carries
   the worker's ``ident`` first. Page sizes are measured after the first render, in chunks
   between renders, so they never delay a page the user is waiting for.
+- ``submit(job)``: called on the GUI thread; runs ``job(document)`` on the worker thread
+  after the pending renders (rendering what the user looks at always comes first), for
+  text, search, outline and thumbnail work. Returns a job id; answered by
+  ``job_done(ident, job_id, result)`` or ``job_failed(ident, job_id, message)``. Keep a job
+  short (a few pages' worth) and submit long work in chunks, so a render is never stuck
+  behind it; ``discard_jobs()`` drops the jobs not yet started. ``result`` must not hold
+  PyMuPDF objects: copy out plain values.
 - ``shutdown()``: closes the document on the worker thread and ends the thread.
 """
 
@@ -22,6 +29,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -93,6 +101,8 @@ class RenderWorker(QObject):
     failed = Signal(int, str)  # ident, message
     rendered = Signal(int, object, object)  # ident, RenderKey, QImage
     render_failed = Signal(int, object, str)  # ident, RenderKey, message
+    job_done = Signal(int, int, object)  # ident, job id, result
+    job_failed = Signal(int, int, str)  # ident, job id, message
     _open_requested = Signal(object, str)  # source, expected sha256 or ""
     _wake = Signal()
     _close_requested = Signal()
@@ -108,6 +118,8 @@ class RenderWorker(QObject):
         self._lock = threading.Lock()
         self._pending: deque[RenderKey] = deque()
         self._taken: set[RenderKey] = set()  # popped, answer not yet seen by the receiver
+        self._jobs: deque[tuple[int, Callable[[Any], object]]] = deque()
+        self._next_job = 0
         self._wake_posted = False
         self._closing = False
         self._doc: Any = None
@@ -142,6 +154,25 @@ class RenderWorker(QObject):
         if post:
             self._wake.emit()
 
+    def submit(self, job: Callable[[Any], object]) -> int:
+        """Queue ``job(document)`` for the worker thread; returns its job id."""
+        with self._lock:
+            if self._closing:
+                return -1
+            self._next_job += 1
+            job_id = self._next_job
+            self._jobs.append((job_id, job))
+            post = not self._wake_posted
+            self._wake_posted = True
+        if post:
+            self._wake.emit()
+        return job_id
+
+    def discard_jobs(self) -> None:
+        """Drop the jobs that have not started yet (they are never answered)."""
+        with self._lock:
+            self._jobs.clear()
+
     def answered(self, key: RenderKey) -> None:
         with self._lock:
             self._taken.discard(key)
@@ -155,6 +186,7 @@ class RenderWorker(QObject):
         with self._lock:
             self._closing = True
             self._pending.clear()
+            self._jobs.clear()
         if self._thread.isRunning():
             self._close_requested.emit()
             self._thread.wait()
@@ -205,14 +237,21 @@ class RenderWorker(QObject):
     @Slot()
     def _drain(self) -> None:
         while True:
+            job = None
             with self._lock:
                 measure = not (self._pending or self._measured) and self._rendered_once
-                if self._closing or not (self._pending or measure):
+                if self._closing or not (self._pending or self._jobs or measure):
                     self._wake_posted = False
                     return
-                key = None if measure else self._pending.popleft()
-                if key is not None:
+                key: RenderKey | None = None
+                if self._pending:
+                    key = self._pending.popleft()
                     self._taken.add(key)
+                elif self._jobs:
+                    job = self._jobs.popleft()
+            if job is not None:
+                self._run_job(*job)
+                continue
             if key is None:
                 self._measure_some()
                 continue
@@ -224,6 +263,16 @@ class RenderWorker(QObject):
             else:
                 self.rendered.emit(self.ident, key, image)
             self._rendered_once = True
+
+    def _run_job(self, job_id: int, job: Callable[[Any], object]) -> None:
+        try:
+            if self._doc is None:
+                raise RuntimeError("no document is open")
+            result = job(self._document())
+        except Exception as err:  # a failing job must not stop the worker
+            self.job_failed.emit(self.ident, job_id, str(err) or type(err).__name__)
+        else:
+            self.job_done.emit(self.ident, job_id, result)
 
     def _render(self, key: RenderKey) -> QImage:
         doc = self._document()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from pytestqt.qtbot import QtBot
 
@@ -80,3 +81,33 @@ def test_a_page_that_fails_is_a_placeholder_and_the_rest_works(
     view.go_to_page(2)
     qtbot.waitUntil(lambda: 2 in view.sharp_pages, timeout=10_000)
     assert "could not be shown" in view._failed_pages[1]
+
+
+def test_jobs_run_with_the_document_on_the_worker_thread(qtbot: QtBot, pdf50: bytes) -> None:
+    """``submit`` runs a job with the document on the worker's own thread; a failing job
+    is answered with its message and the worker goes on."""
+    worker = RenderWorker()
+    try:
+        with qtbot.waitSignal(worker.opened, timeout=5000):
+            worker.open_document(pdf50)
+        threads: list[int] = []
+
+        def count_pages(doc: Any) -> int:
+            threads.append(threading.get_ident())
+            return sum(1 for _page in doc)
+
+        def broken(doc: Any) -> int:
+            raise ValueError("this job fails")
+
+        with qtbot.waitSignal(worker.job_done, timeout=5000) as done:
+            job_id = worker.submit(count_pages)
+        assert done.args == [worker.ident, job_id, 50]
+        assert threads and threads[0] != threading.get_ident()
+        with qtbot.waitSignal(worker.job_failed, timeout=5000) as failed:
+            bad_id = worker.submit(broken)
+        assert failed.args[1] == bad_id and "this job fails" in failed.args[2]
+        with qtbot.waitSignal(worker.job_done, timeout=5000) as again:
+            worker.submit(count_pages)
+        assert again.args[2] == 50
+    finally:
+        worker.shutdown()
