@@ -9,10 +9,11 @@ rendered at zoom x device pixel ratio, so the page is sharp on HiDPI screens.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from PySide6.QtCore import QCoreApplication, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPoint, QPointF, QRect, Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
@@ -21,6 +22,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QResizeEvent,
+    QTransform,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
@@ -40,6 +42,8 @@ from desktop.viewer.render_worker import RenderKey, RenderWorker
 DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
 LINE_STEP = 40
 ZoomMode = Literal["fit_width", "fit_page", "custom"]
+# Paints over one page: (painter already transformed to page points, page, that transform).
+Overlay = Callable[[QPainter, int, QTransform], None]
 
 _BACKGROUND = QColor(0x5A, 0x5E, 0x63)
 _PLACEHOLDER = QColor(0xF4, 0xF4, 0xF4)
@@ -56,6 +60,9 @@ class PageView(QAbstractScrollArea):
     failed = Signal(str)  # the message the view also paints
     first_page_painted = Signal()
     painted = Signal()
+    # Answers to ``submit_job`` from the current document's worker: job id, result / message.
+    job_done = Signal(int, object)
+    job_failed = Signal(int, str)
 
     def __init__(
         self,
@@ -80,6 +87,7 @@ class PageView(QAbstractScrollArea):
         self._first_painted = False
         self._jumping = False
         self._sharp: set[int] = set()  # on screen at full resolution since the last move
+        self._overlays: list[Overlay] = []
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.viewport().setAutoFillBackground(False)
@@ -118,6 +126,8 @@ class PageView(QAbstractScrollArea):
         worker.failed.connect(self._on_failed)
         worker.rendered.connect(self._on_rendered)
         worker.render_failed.connect(self._on_render_failed)
+        worker.job_done.connect(self._on_job_done)
+        worker.job_failed.connect(self._on_job_failed)
         self._worker = worker
         worker.open_document(source, expected_sha256)
 
@@ -153,6 +163,79 @@ class PageView(QAbstractScrollArea):
         """Where ``page`` is laid out, in document coordinates (None if not laid out)."""
         rect = self._layout.rect(page)
         return None if rect is None else QRect(*rect)
+
+    # --- page coordinates, overlays and jobs ---------------------------------------
+
+    def page_transform(self, page: int) -> QTransform | None:
+        """Maps ``page``'s coordinates (PDF points as displayed: origin top-left, y down,
+        the page's own /Rotate applied — PyMuPDF's ``page.rect`` space) to viewport pixels,
+        with the view's zoom, rotation and scroll position. None if the page is not laid out.
+        """
+        rect = self._layout.rect(page)
+        if rect is None or not 0 <= page < len(self._sizes):
+            return None
+        x, y, _w, _h = rect
+        tx = x - self.horizontalScrollBar().value()
+        ty = y - self.verticalScrollBar().value()
+        width, height = self._sizes[page]
+        z = self._zoom
+        rotation = self._rotation % 360
+        if rotation == 90:
+            return QTransform(0, z, -z, 0, z * height + tx, ty)
+        if rotation == 180:
+            return QTransform(-z, 0, 0, -z, z * width + tx, z * height + ty)
+        if rotation == 270:
+            return QTransform(0, -z, z, 0, tx, z * width + ty)
+        return QTransform(z, 0, 0, z, tx, ty)
+
+    def page_at(self, point: QPointF | QPoint) -> tuple[int, QPointF] | None:
+        """The page under a viewport point and that point in the page's coordinates."""
+        if not self._sizes:
+            return None
+        dx, dy = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
+        doc_x, doc_y = point.x() + dx, point.y() + dy
+        for page in self._layout.visible(int(doc_y), int(doc_y) + 1):
+            x, y, w, h = self._layout.rects[page - self._layout.pages[0]]
+            if x <= doc_x <= x + w and y <= doc_y <= y + h:
+                transform = self.page_transform(page)
+                if transform is None:
+                    return None
+                inverse, invertible = transform.inverted()
+                if not invertible:
+                    return None
+                return page, inverse.map(QPointF(point.x(), point.y()))
+        return None
+
+    def add_overlay(self, overlay: Overlay) -> None:
+        """Paint ``overlay(painter, page, transform)`` over every visible page, after the
+        page image; the painter is clipped to the page and restored afterwards."""
+        self._overlays.append(overlay)
+        self.viewport().update()
+
+    def remove_overlay(self, overlay: Overlay) -> None:
+        if overlay in self._overlays:
+            self._overlays.remove(overlay)
+            self.viewport().update()
+
+    def submit_job(self, job: Callable[[Any], object]) -> int:
+        """Run ``job(document)`` on the render worker's thread (see RenderWorker.submit);
+        answered by ``job_done(job_id, result)`` or ``job_failed(job_id, message)``.
+        Returns -1 when no document is open."""
+        if self._worker is None:
+            return -1
+        return self._worker.submit(job)
+
+    def discard_jobs(self) -> None:
+        if self._worker is not None:
+            self._worker.discard_jobs()
+
+    def _on_job_done(self, ident: int, job_id: int, result: object) -> None:
+        if self._from_current_worker(ident):
+            self.job_done.emit(job_id, result)
+
+    def _on_job_failed(self, ident: int, job_id: int, message: str) -> None:
+        if self._from_current_worker(ident):
+            self.job_failed.emit(job_id, message)
 
     # --- navigation, zoom, rotation ------------------------------------------------
 
@@ -396,12 +479,31 @@ class PageView(QAbstractScrollArea):
                     painter.drawImage(target, near)
                 else:
                     self._paint_placeholder(painter, target, str(page + 1))
+        if self._overlays:
+            self._paint_overlays(painter, visible, event.rect())
         painter.end()
         self._ask_for(visible)
         if self._sharp and not self._first_painted:
             self._first_painted = True
             self.first_page_painted.emit()
         self.painted.emit()
+
+    def _paint_overlays(self, painter: QPainter, visible: list[int], area: QRect) -> None:
+        dx, dy = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
+        for page in visible:
+            x, y, w, h = self._layout.rects[page - self._layout.pages[0]]
+            target = QRect(x - dx, y - dy, w, h)
+            transform = self.page_transform(page)
+            if transform is None or not target.intersects(area):
+                continue
+            for overlay in list(self._overlays):
+                painter.save()
+                painter.setClipRect(target)
+                painter.setTransform(transform)
+                try:
+                    overlay(painter, page, transform)
+                finally:
+                    painter.restore()
 
     def _ask_for(self, visible: list[int]) -> None:
         """Ask the worker for the visible pages, then the next and previous ones."""

@@ -217,3 +217,24 @@ def test_a_page_not_yet_rendered_is_painted_from_the_nearest_size(
         if shot.pixelColor(x, y).lightness() < 60
     )
     assert dark > 0, "the scaled page 1 (black text) was not painted"
+
+
+def test_page_coordinates_round_trip_at_every_rotation(qtbot: QtBot, open_view: PageView) -> None:
+    """``page_transform`` and ``page_at`` agree, zoomed, scrolled and rotated, and an
+    overlay paints in page coordinates."""
+    view = open_view
+    painted: list[int] = []
+    view.add_overlay(lambda painter, page, transform: painted.append(page))
+    view.set_zoom(1.5)
+    for rotation in (0, 90, 180, 270):
+        assert view.rotation() == rotation
+        view.go_to_page(3)
+        transform = view.page_transform(3)
+        assert transform is not None
+        hit = view.page_at(transform.map(QPointF(100.0, 200.0)))
+        assert hit is not None
+        page, point = hit
+        assert page == 3
+        assert abs(point.x() - 100.0) < 0.01 and abs(point.y() - 200.0) < 0.01
+        view.rotate(90)
+    qtbot.waitUntil(lambda: 3 in painted, timeout=5000)
