@@ -1,17 +1,23 @@
 """Make the README's screenshots of the desktop client, offscreen, from demo data.
 
-    .venv/bin/python scripts/screenshots.py [OUTDIR]   (default: docs/screenshots)
+    .venv/bin/python scripts/screenshots.py [OUTDIR] [--only NAME ...]
+                                             (default: docs/screenshots, every screenshot)
 
 Starts a throw-away demo server on loopback (SQLite in a temporary folder), signs in as a
-clerk and as a judge through the real sign-in and sync code, and saves each main view.
+clerk and as a judge through the real sign-in and sync code, and saves each main view; the
+viewer shot opens a case's asylum application and evidence packet from the record as tabs,
+with the thumbnails shown and every "number" found (``--only viewer`` makes just that one).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
 import threading
+import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +29,7 @@ from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
+from desktop.doc_cache import DocumentCache  # noqa: E402
 from desktop.services.session import sign_in  # noqa: E402
 from desktop.services.sync_controller import SyncController  # noqa: E402
 from desktop.settings import Settings  # noqa: E402
@@ -77,7 +84,8 @@ def _window(url: str, username: str, folder: Path) -> MainWindow:
         QSettings(str(folder / "system.ini"), QSettings.Format.IniFormat),
     )
     controller = SyncController(engine, 3600)
-    window = MainWindow(DesktopContext(settings, session, controller))
+    cache = DocumentCache(session.store, folder / f"{username}-documents", 256 * 1024 * 1024)
+    window = MainWindow(DesktopContext(settings, session, controller, cache=cache))
     window.resize(1400, 860)
     window.show()
     controller.sync_now()  # so the status bar shows a real, finished sync
@@ -91,24 +99,84 @@ def _shoot(app: QApplication, widget: QWidget, path: Path) -> None:
     print(f"wrote {path}")
 
 
+def _wait(app: QApplication, done: Callable[[], bool], what: str, seconds: float = 60) -> None:
+    end = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() > end:
+            raise SystemExit(f"screenshots: gave up waiting for {what}")
+        app.processEvents()
+        threading.Event().wait(0.02)
+
+
+def _viewer(app: QApplication, clerk: MainWindow, path: Path) -> None:
+    """A case's asylum application beside its evidence packet's tab, "number" found."""
+    documents = clerk.ctx.store.all("document")
+    by_case: dict[str, list[dict[str, object]]] = {}
+    for document in documents:
+        by_case.setdefault(str(document["case_id"]), []).append(document)
+
+    def titled(case_documents: list[dict[str, object]], start: str) -> list[dict[str, object]]:
+        return [d for d in case_documents if str(d["title"]).startswith(start)]
+
+    case = next(
+        (c for c in by_case.values() if titled(c, "Form I-589") and titled(c, "Evidence")),
+        next(c for c in by_case.values() if titled(c, "Form I-589")),
+    )
+    application = titled(case, "Form I-589")[0]
+    evidence = titled(case, "Evidence")
+    for document in [*evidence[:1], application]:
+        clerk.open_document(str(document["id"]))
+        _wait(
+            app,
+            lambda document=document: (
+                bool(clerk.viewers)
+                and (pane := clerk.viewers[-1].current_pane()) is not None
+                and pane.title == document["title"]
+                and pane.view.page_count() > 0
+            ),
+            f"{document['title']} to open",
+        )
+    viewer = clerk.viewers[-1]
+    viewer.resize(1400, 900)
+    pane = viewer.current_pane()
+    assert pane is not None
+    pane.view.fit_width()
+    viewer.find_bar.open_bar("number")
+    viewer.find_bar.search_now()
+    _wait(app, lambda: not pane.search.running and pane.search.count() > 0, "the search")
+    _shoot(app, viewer, path)
+
+
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "screenshots"
+    parser = argparse.ArgumentParser(description="Make the README's screenshots.")
+    parser.add_argument("outdir", nargs="?", type=Path, default=REPO / "docs" / "screenshots")
+    parser.add_argument("--only", nargs="*", default=[], help="e.g. viewer docket")
+    args = parser.parse_args()
+    out: Path = args.outdir
     out.mkdir(parents=True, exist_ok=True)
+    wanted = set(args.only)
+
+    def shoot(name: str, widget: QWidget) -> None:
+        if not wanted or name in wanted:
+            _shoot(app, widget, out / f"{name}.png")
+
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         url = _serve(folder)
         clerk = _window(url, "clerk1", folder)
         clerk.tabs.setCurrentWidget(clerk.docket)
-        _shoot(app, clerk, out / "docket.png")
+        shoot("docket", clerk)
         clerk.tabs.setCurrentWidget(clerk.filings)
-        _shoot(app, clerk, out / "filing-review.png")
+        shoot("filing-review", clerk)
         first_case = next(iter(clerk.ctx.store.all("case")))["id"]
         clerk.open_case(str(first_case))
-        _shoot(app, clerk, out / "case-file.png")
+        shoot("case-file", clerk)
+        if not wanted or "viewer" in wanted:
+            _viewer(app, clerk, out / "viewer.png")
         judge = _window(url, "judge1", folder)
         judge.tabs.setCurrentWidget(judge.dashboard)
-        _shoot(app, judge, out / "judge-dashboard.png")
+        shoot("judge-dashboard", judge)
         for window in (clerk, judge):
             window.close()
     return 0

@@ -25,6 +25,7 @@ from desktop.ui.idle_lock import IdleWatcher, LockDialog
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.status_bar import SyncStatusBar
 from desktop.ui.tasks import run_task
+from desktop.viewer.annotation_window import install_annotations, synced_store_for, user_names
 from desktop.viewer.viewer_window import ViewerWindow
 
 ROLE_NAMES = {
@@ -157,21 +158,35 @@ class MainWindow(QMainWindow):
         store = self.ctx.store
         run_task(
             lambda: document_file(store, cache, fetch, document_id),
-            self._show_document,
+            lambda found: self._show_document(found, document_id),
             self._document_failed,
         )
 
-    def _show_document(self, found: tuple[str, Path, str]) -> None:
+    def _show_document(self, found: tuple[str, Path, str], document_id: str | None = None) -> None:
+        """Open the document as a tab of the viewer window (one window, opened once)."""
         title, path, sha256 = found
-        cache_bytes = int(self.ctx.settings.value(VIEWER_CACHE_MB)) * 1024 * 1024
-        viewer = ViewerWindow(self, cache_bytes=cache_bytes)
-        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        viewer.resize(1000, 900)
-        viewer.open_path(path, expected_sha256=sha256)
-        viewer.setWindowTitle(f"{title} - ECAS viewer")
+        if self.viewers:
+            viewer = self.viewers[-1]
+        else:
+            cache_bytes = int(self.ctx.settings.value(VIEWER_CACHE_MB)) * 1024 * 1024
+            viewer = ViewerWindow(self, cache_bytes=cache_bytes)
+            viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            viewer.resize(1000, 900)
+            install_annotations(
+                viewer,
+                synced_store_for(self.ctx.store, self.ctx.user_id),
+                self.ctx.user_id,
+                author_names=user_names(self.ctx.store),
+                writer=self.ctx.writer,
+                on_saved=self.ctx.sync.sync_soon,
+                synced=self.ctx.sync.synced,
+            )
+            self.viewers.append(viewer)
+            viewer.destroyed.connect(lambda: self.viewers.remove(viewer))
+        viewer.open_path(path, expected_sha256=sha256, title=title, document_id=document_id)
         viewer.show()
-        self.viewers.append(viewer)
-        viewer.destroyed.connect(lambda: self.viewers.remove(viewer))
+        viewer.raise_()
+        viewer.activateWindow()
 
     def _document_failed(self, err: Exception) -> None:
         QMessageBox.information(self, "Document not available", str(err))

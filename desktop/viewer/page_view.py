@@ -13,15 +13,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-from PySide6.QtCore import QCoreApplication, QPoint, QPointF, QRect, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
     QImage,
     QKeyEvent,
+    QMouseEvent,
     QPainter,
     QPaintEvent,
     QResizeEvent,
+    QTabletEvent,
     QTransform,
     QWheelEvent,
 )
@@ -44,6 +46,30 @@ LINE_STEP = 40
 ZoomMode = Literal["fit_width", "fit_page", "custom"]
 # Paints over one page: (painter already transformed to page points, page, that transform).
 Overlay = Callable[[QPainter, int, QTransform], None]
+
+
+class Interaction:
+    """What the pointer does on the pages (text selection, annotation tools): the view
+    hands every mouse and tablet event on its viewport to ``view.interaction``. A method
+    returns True when it used the event. ``event.position()`` is in viewport pixels;
+    ``view.page_at`` turns it into a page and page point. A tablet event not used falls
+    back to the mouse events Qt synthesises from it."""
+
+    def press(self, event: QMouseEvent) -> bool:
+        return False
+
+    def move(self, event: QMouseEvent) -> bool:
+        return False
+
+    def release(self, event: QMouseEvent) -> bool:
+        return False
+
+    def double_click(self, event: QMouseEvent) -> bool:
+        return False
+
+    def tablet(self, event: QTabletEvent) -> bool:
+        return False
+
 
 _BACKGROUND = QColor(0x5A, 0x5E, 0x63)
 _PLACEHOLDER = QColor(0xF4, 0xF4, 0xF4)
@@ -88,6 +114,7 @@ class PageView(QAbstractScrollArea):
         self._jumping = False
         self._sharp: set[int] = set()  # on screen at full resolution since the last move
         self._overlays: list[Overlay] = []
+        self.interaction = Interaction()  # replaced by the annotation layer
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.viewport().setAutoFillBackground(False)
@@ -258,6 +285,27 @@ class PageView(QAbstractScrollArea):
                 self._jumping = False
         if changed:
             self.page_changed.emit(page)
+        self.viewport().update()
+
+    def reveal(self, page: int, rect: QRectF, *, at_top: bool = False) -> None:
+        """Scroll so ``rect`` (in ``page``'s coordinates, as ``page_transform``) is on
+        screen: centred if it was off screen, or at the top of the view with ``at_top``."""
+        if not 0 <= page < len(self._sizes):
+            return
+        if self._layout.rect(page) is None:  # one page at a time: turn to it first
+            self.go_to_page(page)
+        transform = self.page_transform(page)
+        if transform is None:
+            return
+        shown = transform.mapRect(rect)
+        area = QRectF(self.viewport().rect())
+        vbar, hbar = self.verticalScrollBar(), self.horizontalScrollBar()
+        if at_top:
+            vbar.setValue(vbar.value() + round(shown.top()) - GAP)
+        elif shown.top() < area.top() or shown.bottom() > area.bottom():
+            vbar.setValue(vbar.value() + round(shown.center().y() - area.center().y()))
+        if shown.left() < area.left() or shown.right() > area.right():
+            hbar.setValue(hbar.value() + round(shown.center().x() - area.center().x()))
         self.viewport().update()
 
     def next_page(self) -> None:
@@ -531,6 +579,30 @@ class PageView(QAbstractScrollArea):
         painter.drawText(area, int(flags), self._message)
 
     # --- input ---------------------------------------------------------------------
+
+    # Pointer events go to ``self.interaction`` (see ``Interaction``) before the default.
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if not self.interaction.press(event):
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if not self.interaction.move(event):
+            super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if not self.interaction.release(event):
+            super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if not self.interaction.double_click(event):
+            super().mouseDoubleClickEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if isinstance(event, QTabletEvent):  # QAbstractScrollArea does not forward these
+            used = self.interaction.tablet(event)
+            event.setAccepted(used)  # not used: Qt sends the stroke as mouse events
+            return used
+        return super().viewportEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.close_document()  # end the worker thread with the window it serves
