@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parent.parent
@@ -29,6 +30,7 @@ from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
+from common.enums import Visibility  # noqa: E402
 from desktop.doc_cache import DocumentCache  # noqa: E402
 from desktop.services.session import sign_in  # noqa: E402
 from desktop.services.sync_controller import SyncController  # noqa: E402
@@ -36,6 +38,10 @@ from desktop.settings import Settings  # noqa: E402
 from desktop.sync_engine import SyncEngine  # noqa: E402
 from desktop.ui.context import DesktopContext  # noqa: E402
 from desktop.ui.main_window import MainWindow  # noqa: E402
+from desktop.viewer.annotation_store import geometry, new_annotation  # noqa: E402
+from desktop.viewer.annotation_window import WindowAnnotations  # noqa: E402
+from desktop.viewer.document_pane import DocumentPane  # noqa: E402
+from desktop.viewer.viewer_window import ViewerWindow  # noqa: E402
 from sync_server.app import create_app  # noqa: E402
 from sync_server.config import ServerConfig  # noqa: E402
 from sync_server.demo.seed import seed_demo  # noqa: E402
@@ -144,7 +150,71 @@ def _viewer(app: QApplication, clerk: MainWindow, path: Path) -> None:
     viewer.find_bar.open_bar("number")
     viewer.find_bar.search_now()
     _wait(app, lambda: not pane.search.running and pane.search.count() > 0, "the search")
+    _annotate(app, viewer, pane)
     _shoot(app, viewer, path)
+
+
+def _annotate(app: QApplication, viewer: ViewerWindow, pane: DocumentPane) -> None:
+    """A judge's marks on page 1: the name highlighted, a note, a box round the birth data."""
+    support = viewer.findChild(WindowAnnotations)
+    layer = support.current_layer() if support is not None else None
+    if layer is None:
+        raise SystemExit("screenshots: the viewer has no annotation layer")
+    found: dict[int, object] = {}
+
+    def find(doc: Any) -> dict[str, list[tuple[float, float, float, float]]]:
+        page = doc[0]
+        return {
+            word: [tuple(rect) for rect in page.search_for(word)]
+            for word in ("AJANEL", "12. Date of birth", "Puerto Lindo")
+        }
+
+    job = pane.view.submit_job(find)
+    pane.view.job_done.connect(lambda job_id, result: found.setdefault(job_id, result))
+    _wait(app, lambda: job in found, "the words to mark")
+    rects = cast(dict[str, list[tuple[float, float, float, float]]], found[job])
+    common = {
+        "document_id": layer.store.document_id,
+        "sha256": layer.store.sha256,
+        "author_id": layer.author_id,
+    }
+    marks = []
+    if rects["AJANEL"]:
+        x0, y0, x1, y1 = rects["AJANEL"][0]
+        marks.append(
+            new_annotation(
+                kind="highlight",
+                page=0,
+                geom=geometry((x0, y0, x1, y1), quads=[(x0, y0, x1, y1)]),
+                text="AJANEL",
+                comment="Spelling differs from the NTA (Ajanell)",
+                **common,
+            )
+        )
+        marks.append(
+            new_annotation(
+                kind="note",
+                page=0,
+                geom=geometry((572.0, y0 - 6, 592.0, y0 + 14)),
+                comment="Ask about the second surname at the master hearing",
+                visibility=Visibility.SHARED,
+                **common,
+            )
+        )
+    if rects["12. Date of birth"] and rects["Puerto Lindo"]:
+        x0, y0, _, _ = rects["12. Date of birth"][0]
+        _, _, x1, y1 = rects["Puerto Lindo"][0]
+        marks.append(
+            new_annotation(
+                kind="rect",
+                page=0,
+                geom=geometry((x0 - 4, y0 - 4, x1 + 260, y1 + 6)),
+                comment="Compare with the birth certificate, exhibit C",
+                **common,
+            )
+        )
+    layer.add_many(marks, "Screenshot marks")
+    _wait(app, lambda: len(layer.records()) >= len(marks), "the marks to be saved")
 
 
 def main() -> int:
