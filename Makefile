@@ -1,11 +1,11 @@
 # Entry points for developers and CI. Each target runs a script in scripts/, which
 # installs what it needs into .venv first. `make help` lists the targets.
 
-.PHONY: help run test lint bench clean
+.PHONY: help run test lint bench installer clean
 
 help: ## List the targets
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | \
-		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-7s %s\n", $$1, $$2}'
+		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
 
 run: ## Run the sync server with demo data (scripts/run-demo.sh)
 	bash scripts/run-demo.sh
@@ -18,6 +18,9 @@ lint: ## Run ruff, ruff format --check, mypy and import-linter (scripts/lint.sh)
 
 bench: ## Run every benchmarks/bench_*.py (scripts/bench.sh)
 	bash scripts/bench.sh
+
+installer: ## Build the frozen client and the .deb into dist/ (scripts/installer.sh)
+	bash scripts/installer.sh
 
 clean: ## Remove demo data, build artefacts and caches (keeps .venv)
 	rm -rf .ecas-demo build dist .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

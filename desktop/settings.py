@@ -58,6 +58,9 @@ class Settings:
         self._user = user or QSettings(
             QSettings.Format.NativeFormat, QSettings.Scope.UserScope, ORGANISATION, APP_NAME
         )
+        # A user-scope QSettings also answers from the system scope by default; the user's
+        # own values must be told apart from IT's presets, so that fallback is off.
+        self._user.setFallbacksEnabled(False)
         self._system = system or QSettings(
             QSettings.Format.NativeFormat, QSettings.Scope.SystemScope, ORGANISATION, APP_NAME
         )
@@ -79,8 +82,11 @@ class Settings:
     def value(self, option: Option) -> Any:
         if not self.is_locked(option) and self._user.contains(option.key):
             return self._coerce(option, self._user.value(option.key))
-        if self._system.contains(option.key):
-            return self._coerce(option, self._system.value(option.key))
+        preset = self._system.value(option.key)
+        if preset is not None and preset != "":
+            # An empty preset means "no preset": installers that can't skip a value (the
+            # MSI writes every preset, empty when IT gave none) leave the default in force.
+            return self._coerce(option, preset)
         return option.default
 
     def set(self, option: Option, value: Any) -> bool:

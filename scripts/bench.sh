@@ -8,6 +8,15 @@ cd "$REPO"
 
 "$REPO/scripts/setup.sh" --dev
 
+# The eROP package benchmark runs beside `qpdf --empty --pages`: Debian's qpdf.
+ensure_qpdf() {
+    if [[ ! -x /usr/bin/qpdf ]]; then
+        echo "bench: installing Debian's qpdf"
+        apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y qpdf
+    fi
+}
+ensure_qpdf
+
 shopt -s nullglob
 benches=("$REPO"/benchmarks/bench_*.py)
 if [[ ${#benches[@]} -eq 0 ]]; then

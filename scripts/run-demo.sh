@@ -47,7 +47,10 @@ BOX
 
 "$SERVER" run --host "$HOST" --port "$PORT" &
 SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT INT TERM
+# Builds the eROP packages parties request (production runs several, anywhere).
+"$SERVER" package-worker &
+WORKER_PID=$!
+trap 'kill "$SERVER_PID" "$WORKER_PID" 2>/dev/null || true' EXIT INT TERM
 for _ in $(seq 1 100); do
   "$REPO/.venv/bin/python" -c "import urllib.request as u; u.urlopen('$URL/healthz', timeout=1)" \
     >/dev/null 2>&1 && break

@@ -35,6 +35,14 @@ ensure_qpdf() {
 }
 # =============================================================================================
 
+# ensure_poppler: exported annotated copies are read back with poppler's `pdftotext`.
+ensure_poppler() {
+    if ! command -v pdftotext >/dev/null 2>&1; then
+        say "installing Debian's poppler-utils"
+        apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils
+    fi
+}
+
 pg_answers() { pg_isready -q -h "$PG_HOST" -p "$PG_PORT" >/dev/null 2>&1; }
 
 ensure_postgres() {
@@ -69,6 +77,14 @@ ensure_postgres() {
 }
 
 ensure_postgres
+ensure_chromium  # the portal's browser tests (tests/portal)
+ensure_qpdf  # checks the structure of built eROP packages (tests/packages)
+# tests/installer compiles the MSI sources with wixl and reads the package with msiinfo.
+if [[ $EUID -eq 0 ]] && ! { command -v wixl && command -v msiinfo; } >/dev/null 2>&1; then
+    say "installing Debian's wixl and msitools"
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wixl msitools
+fi
+ensure_poppler   # the annotation export tests (tests/viewer/test_annotations_export.py)
 
 export QT_QPA_PLATFORM=offscreen
 

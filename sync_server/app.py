@@ -10,14 +10,19 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from common.pdf_preflight import load_intake_limits
-from sync_server.api import auth, blobs, cases, meta, sync
+from sync_server.api import auth, blobs, cases, meta, registrations, sync
+from sync_server.api import packages as rop_packages_api
 from sync_server.api.gate import install_gate
 from sync_server.api.problems import register_error_handlers
 from sync_server.config import ServerConfig, load_config
 from sync_server.db import make_engine, make_session_factory
+from sync_server.packages.queue import JobQueue
+from sync_server.portal import install_portal
 from sync_server.services.auth import AuthService
 from sync_server.services.blob_store import open_blob_store
 from sync_server.services.blobs import BlobService
+from sync_server.services.orders import CourtSigner, OrderIssuer
+from sync_server.services.rop_packages import RopPackages
 
 
 @dataclass
@@ -29,6 +34,8 @@ class Services:
     factory: sessionmaker[Session]
     auth: AuthService
     blobs: BlobService
+    orders: OrderIssuer
+    packages: RopPackages
 
 
 def build_services(config: ServerConfig) -> Services:
@@ -43,7 +50,16 @@ def build_services(config: ServerConfig) -> Services:
         limits.max_pages,
     )
     auth_service = AuthService(config, factory, failure_delay=0.0 if config.testing else 0.25)
-    return Services(config, engine, factory, auth_service, blob_service)
+    packages = RopPackages(blob_service.store, JobQueue(factory))
+    signer = None
+    if config.signing_p12 is not None:
+        passphrase = config.signing_passphrase
+        signer = CourtSigner(config.signing_p12, passphrase.encode() if passphrase else None)
+        signer.load()  # a misconfigured certificate stops the server, not a judge's signature
+    orders = OrderIssuer(blob_service.store, config.data_dir / "staging", signer)
+    return Services(
+        config, engine, factory, auth_service, blob_service, orders=orders, packages=packages
+    )
 
 
 def create_app(config: ServerConfig | None = None) -> Flask:
@@ -59,7 +75,16 @@ def create_app(config: ServerConfig | None = None) -> Flask:
     app.extensions["ecas"] = build_services(config)
     register_error_handlers(app)
     install_gate(app)
-    for blueprint in (auth.bp, sync.bp, blobs.bp, cases.bp, meta.bp):
+    for blueprint in (
+        auth.bp,
+        sync.bp,
+        blobs.bp,
+        cases.bp,
+        meta.bp,
+        rop_packages_api.bp,
+        registrations.bp,
+    ):
         app.register_blueprint(blueprint)
+    install_portal(app)
     logging.getLogger("sync_server").setLevel(logging.INFO)
     return app

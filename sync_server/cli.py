@@ -118,6 +118,40 @@ def _verify_audit(_args: argparse.Namespace) -> int:
     return 1
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0.1 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"give a number of seconds from 0.1 to 3600, not {text!r}")
+    return value
+
+
+def _package_worker(args: argparse.Namespace) -> int:
+    import logging
+    import signal
+    import threading
+
+    from sync_server.packages.worker import PackageWorker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    services = build_services(load_config())
+    worker = PackageWorker(
+        services.factory, services.blobs.store, services.config.data_dir / "packages"
+    )
+    if args.once:
+        while worker.run_once():
+            pass
+        return 0
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    print(f"eROP package worker {worker.worker_id}: waiting for jobs (Ctrl+C stops it)")
+    worker.run(args.poll_seconds, stop)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ecas-server",
@@ -144,6 +178,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8750)
     run.set_defaults(func=_run)
+    worker = sub.add_parser(
+        "package-worker", help="build requested eROP packages (run several, anywhere)"
+    )
+    worker.add_argument("--once", action="store_true", help="empty the queue, then exit")
+    worker.add_argument(
+        "--poll-seconds",
+        type=_positive_seconds,
+        default=2.0,
+        help="how long an idle worker waits before looking again (default 2)",
+    )
+    worker.set_defaults(func=_package_worker)
     sub.add_parser("verify-audit", help="check every link of the audit chain").set_defaults(
         func=_verify_audit
     )

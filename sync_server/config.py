@@ -10,6 +10,9 @@
                        the data folder when unset
 ``ECAS_ACCESS_TOKEN_SECONDS`` / ``ECAS_REFRESH_TOKEN_DAYS``  token lifetimes
 ``ECAS_MAX_REQUEST_BYTES``    largest JSON request body accepted (default 8 MiB)
+``ECAS_SIGNING_P12``   the court's signing certificate (PKCS#12 file): issued orders get a
+                       PAdES signature with it; unset, orders are issued unsigned
+``ECAS_SIGNING_P12_PASSPHRASE``  its passphrase (never logged)
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ class ServerConfig:
     login_lockout_seconds: int = 900
     sync_page_max: int = 5000
     testing: bool = False
+    signing_p12: Path | None = None
+    signing_passphrase: str | None = field(default=None, repr=False)
 
     def with_overrides(self, **changes: Any) -> ServerConfig:
         return replace(self, **changes)
@@ -71,4 +76,6 @@ def load_config(env: Mapping[str, str] | None = None) -> ServerConfig:
         access_token_seconds=int(env.get("ECAS_ACCESS_TOKEN_SECONDS", "900")),
         refresh_token_days=int(env.get("ECAS_REFRESH_TOKEN_DAYS", "14")),
         max_request_bytes=int(env.get("ECAS_MAX_REQUEST_BYTES", str(8 * 1024 * 1024))),
+        signing_p12=Path(env["ECAS_SIGNING_P12"]) if env.get("ECAS_SIGNING_P12") else None,
+        signing_passphrase=env.get("ECAS_SIGNING_P12_PASSPHRASE") or None,
     )

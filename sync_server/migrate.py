@@ -21,7 +21,7 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str) -> None:
     """Bring the database to the newest schema and make sure the state row exists."""
-    command.upgrade(alembic_config(database_url), "heads")
+    command.upgrade(alembic_config(database_url), "head")
 
 
 def ensure_state_row(factory: sessionmaker[Session]) -> None:

@@ -16,11 +16,13 @@ from typing import Protocol
 from sqlalchemy import ColumnElement, and_, false, or_, select
 
 from common.enums import (
+    CaseStatus,
     DocumentStatus,
     FilingStatus,
     OrderStatus,
     RepresentationStatus,
     Role,
+    RopRequestStatus,
     Visibility,
 )
 from common.wire import (
@@ -62,6 +64,16 @@ class Action(StrEnum):
     BLOB_UPLOAD = "blob.upload"
     BLOB_READ = "blob.read"
     CASE_HISTORY = "case.history"
+    ROP_PACKAGE_REQUEST = "rop_package.request"
+    ROP_PACKAGE_READ = "rop_package.read"
+    # The web portal (sync_server/portal): checked by :func:`portal_allows`.
+    PORTAL_SIGN_IN_STEP = "portal.sign_in_step"  # between the password and the TOTP code
+    PORTAL_HOME = "portal.home"  # any fully signed-in portal user
+    PORTAL_CASES = "portal.cases"  # external users: their cases and documents
+    PORTAL_APPEAR = "portal.appear"  # practitioners: EOIR-28 / EOIR-27
+    PORTAL_FILE = "portal.file"  # external users: documents, change of address
+    PORTAL_NTA = "portal.nta"  # DHS: notices to appear
+    REGISTRATION_REVIEW = "registration.review"  # court administrators
 
 
 _PUSHERS = frozenset(Role) - {Role.EOIR_STAFF}
@@ -73,11 +85,54 @@ def allows(principal: Principal | None, action: Action) -> bool:
         return True
     if principal is None:
         return False
-    if action in (Action.SYNC_PUSH, Action.BLOB_UPLOAD):
+    if action in (Action.SYNC_PUSH, Action.BLOB_UPLOAD, Action.ROP_PACKAGE_REQUEST):
         return principal.role in _PUSHERS
     if action is Action.CASE_HISTORY:  # the audit trail is the court's, not the parties'
         return principal.role.is_court_staff or principal.role is Role.EOIR_STAFF
-    return True
+    if action is Action.REGISTRATION_REVIEW:
+        return principal.role is Role.COURT_ADMIN and principal.court_id is not None
+    # The portal's pages are never API endpoints (see portal_allows); all else: signed in.
+    return not action.value.startswith("portal.")
+
+
+_PORTAL_FILING = frozenset({Action.PORTAL_APPEAR, Action.PORTAL_FILE, Action.PORTAL_NTA})
+
+
+def portal_allows(
+    principal: Principal | None,
+    action: Action,
+    *,
+    second_factor_done: bool,
+    suspended: bool,
+) -> bool:
+    """May ``principal`` open a portal page doing ``action``? Fails closed: a half
+    signed-in session (password without its second factor) reaches only the sign-in
+    steps, and a suspended practitioner reads but never files."""
+    if action is Action.PUBLIC:
+        return True
+    if principal is None:
+        return False
+    if action is Action.PORTAL_SIGN_IN_STEP:
+        return True
+    if not second_factor_done:
+        return False
+    if action in _PORTAL_FILING and suspended:
+        return False
+    role = principal.role
+    match action:
+        case Action.PORTAL_HOME:
+            return True
+        case Action.PORTAL_CASES | Action.PORTAL_FILE:
+            return role.is_external
+        case Action.PORTAL_APPEAR:
+            return role.is_practitioner
+        case Action.PORTAL_NTA:
+            return role is Role.DHS
+        case Action.REGISTRATION_REVIEW:
+            return role is Role.COURT_ADMIN and principal.court_id is not None
+        case Action.ROP_PACKAGE_REQUEST | Action.ROP_PACKAGE_READ:
+            return role.is_external and allows(principal, action)
+    return False
 
 
 # --- Placement: where a record belongs, and who may see it -------------------------------
@@ -276,6 +331,8 @@ def _rule_case(
 ) -> str | None:
     if new is None:
         return "cases are never deleted; close them instead"
+    if p.role is Role.DHS and old is None:
+        return _dhs_opens_case(p, new)
     if p.role is not Role.CLERK:
         return "only a clerk may change a case"
     if not _in_own_court(p, old, lookups):
@@ -283,6 +340,16 @@ def _rule_case(
     if old is None and not _in_own_court(p, new, lookups):
         return "a case can only be opened at your own court"
     return None  # a change of court on an existing case is a change of venue
+
+
+def _dhs_opens_case(p: Principal, new: WireRecord) -> str | None:
+    """DHS opens a case by filing a notice to appear at one of its assigned courts."""
+    assert isinstance(new, Case)
+    if new.court_id not in p.assigned_court_ids:
+        return "DHS files notices to appear only at its assigned courts"
+    if new.status is not CaseStatus.OPENED or new.judge_id is not None:
+        return "a case opened by a notice to appear starts as opened, with no judge"
+    return None
 
 
 def _rule_clerk_only(
@@ -399,6 +466,8 @@ def _rule_order(
         for o in (old, new)
     ):
         return "a judge drafts and signs only their own orders"
+    if new.status is OrderStatus.ISSUED or new.document_id is not None:
+        return "orders are issued by the server when the judge's signature arrives"
     if new.status is not OrderStatus.DRAFT:
         if (
             p.role is not Role.JUDGE
@@ -419,10 +488,26 @@ def _rule_rop_request(
     assert isinstance(new, RopRequest)
     if new.requester_id != p.id:
         return "you can request the record only for yourself"
+    if new.status is not RopRequestStatus.QUEUED or new.result_sha256 or new.error:
+        return "a new record request starts queued, with no result"
     case_placement = Placement(lookups.case_court(new.case_id), new.case_id, None, Audience.PUBLIC)
     if not can_see(p, case_placement, lookups):
         return "you may request the record only of a case you can see"
     return None
+
+
+def is_party_of_record(p: Principal, case_id: str, lookups: Lookups) -> bool:
+    """May ``p`` have the case's eROP package: a practitioner with an accepted appearance,
+    DHS for a case at one of their assigned courts, court staff of the case's court. (EOIR
+    staff see every case but make no records, so :func:`allows` stops their requests.)"""
+    placement = Placement(lookups.case_court(case_id), case_id, None, Audience.PUBLIC)
+    return placement.court_id is not None and can_see(p, placement, lookups)
+
+
+def may_fetch_rop_package(p: Principal, request: RopRequest, lookups: Lookups) -> bool:
+    """The requester alone follows and downloads a package, and only while still a party
+    of record (a withdrawn attorney loses it with the case)."""
+    return request.requester_id == p.id and is_party_of_record(p, request.case_id, lookups)
 
 
 def _rule_reference_data(

@@ -51,6 +51,7 @@ from desktop.local_store import LocalStore
 from desktop.ui.case_history import CaseHistoryPanel
 from desktop.ui.context import DesktopContext
 from desktop.ui.hearing_dialogs import ScheduleDialog, next_weekday
+from desktop.ui.order_editor import CaseOrders
 from desktop.ui.record_table import MUTED, Column, RecordTableModel, RecordTableView, display
 
 
@@ -211,6 +212,11 @@ class CaseFileView(QWidget):
         self.tables["documents"].row_activated.connect(
             lambda row: self.open_document.emit(row.document_id)
         )
+        self.order_actions = CaseOrders(ctx, case_id, self)
+        self.order_actions.changed.connect(self.refresh)
+        self.tables["orders"].row_activated.connect(
+            lambda row: self.order_actions.open_order(row.order_id)
+        )
         self.history = CaseHistoryPanel(ctx, case_id)
         self.tabs.addTab(self.history, "History")
         self.tabs.currentChanged.connect(self._tab_shown)
@@ -255,6 +261,7 @@ class CaseFileView(QWidget):
         header.addLayout(names, 1)
         actions = QVBoxLayout()
         actions.addWidget(self.schedule_button, 0, Qt.AlignmentFlag.AlignRight)
+        actions.addWidget(self.order_actions.new_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.assign_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.assign_bar, 0, Qt.AlignmentFlag.AlignRight)
         actions.addStretch(1)

@@ -52,6 +52,7 @@ from desktop.ui.docket_model import (
     format_time,
 )
 from desktop.ui.hearing_dialogs import AdjournDialog, RescheduleDialog
+from desktop.ui.order_bench import BenchContinuanceDialog, bench_ruling_refusal
 
 NATIVE = QKeySequence.SequenceFormat.NativeText
 ROLE_NAMES = {
@@ -263,8 +264,15 @@ class DocketView(QWidget):
             tip="Print or export the docket shown as a PDF",
         )
         self.clerk_actions = (self.reschedule_action, self.adjourn_action, self.cancel_action)
+        self.bench_action = self._action(
+            "Bench ruling: continuance…",
+            [QKeySequence("Ctrl+Shift+B")],
+            self.bench_ruling_selected,
+            tip="Continue this hearing with a signed order, served on the parties",
+        )
         self.action_bar = QHBoxLayout()
-        for action in (*self.clerk_actions, self.export_action):
+        bench = (self.bench_action,) if self.ctx.role == "judge" else ()
+        for action in (*self.clerk_actions, *bench, self.export_action):
             self.action_bar.addWidget(self._button(action))
         self.action_bar.addStretch(1)
         hint = QLabel("Enter or double-click opens the case · shaded rows are detained")
@@ -441,6 +449,22 @@ class DocketView(QWidget):
             action.setEnabled(not reason)
             base = str(action.data())
             action.setToolTip(f"{base} — {reason}" if reason else base)
+        bench_reason = bench_ruling_refusal(self.ctx.role, self.ctx.user_id, row)
+        self.bench_action.setEnabled(not bench_reason)
+        base = str(self.bench_action.data())
+        self.bench_action.setToolTip(f"{base} — {bench_reason}" if bench_reason else base)
+
+    def bench_ruling_selected(self) -> None:
+        """Continue the selected hearing from the bench (judge of the case only)."""
+        row = self.selected_row()
+        record = self.data.hearings.get(row.hearing_id) if row else None
+        if record is None or not self.bench_action.isEnabled():
+            return
+        dialog = BenchContinuanceDialog(self.ctx, record, self)
+        self.bench_dialog = dialog
+        dialog.issued.connect(lambda _ruling: self.refresh())
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def _selected_hearing(self) -> Hearing | None:
         row = self.selected_row()

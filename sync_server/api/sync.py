@@ -54,5 +54,5 @@ def changes() -> Response:
 def push() -> Response:
     body = json_body(PushRequest)
     services = current_app.extensions["ecas"]
-    results = sync.push(services.factory, current_principal(), body)
+    results = sync.push(services.factory, current_principal(), body, services.orders)
     return Response(PushResponse(results=results).model_dump_json(), mimetype="application/json")

@@ -1,5 +1,14 @@
 """SQLAlchemy models of the server."""
 
+from sync_server.models.packages import RopJob
+from sync_server.models.portal import (
+    PortalAccount,
+    PortalEmailToken,
+    PortalRecoveryCode,
+    PortalSecondFactor,
+    PortalSession,
+    PortalThrottle,
+)
 from sync_server.models.records import (
     ENTITY_TABLES,
     AdjournmentCodeRow,
@@ -45,8 +54,15 @@ __all__ = [
     "FilingRow",
     "HearingRow",
     "OrderRow",
+    "PortalAccount",
+    "PortalEmailToken",
+    "PortalRecoveryCode",
+    "PortalSecondFactor",
+    "PortalSession",
+    "PortalThrottle",
     "RefreshToken",
     "RepresentationRow",
+    "RopJob",
     "RopRequestRow",
     "ServerState",
     "ServiceRecordRow",

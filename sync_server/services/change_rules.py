@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from common.enums import CaseStatus, Role
 from common.lifecycle import TransitionError, check_status_change
-from common.wire import Annotation, Case, Document, Filing, Hearing, WireRecord
+from common.orders import check_order_change
+from common.wire import Annotation, Case, Document, Filing, Hearing, Order, WireRecord
 from sync_server.models import (
     ENTITY_TABLES,
     AdjournmentCodeRow,
@@ -20,8 +21,11 @@ from sync_server.models import (
     CaseRow,
     CourtroomRow,
     DocumentRow,
+    OrderRow,
+    PortalAccount,
     UserRow,
 )
+from sync_server.services.records import row_to_record
 
 # Reference fields of each entity and the entity they name; must exist on the server.
 PARENTS: dict[str, dict[str, str]] = {
@@ -32,7 +36,7 @@ PARENTS: dict[str, dict[str, str]] = {
     "hearing": {"case_id": "case", "courtroom_id": "courtroom", "judge_id": "user_profile"},
     "document": {"case_id": "case", "filer_id": "user_profile"},
     "annotation": {"document_id": "document", "author_id": "user_profile"},
-    "order": {"case_id": "case", "judge_id": "user_profile"},
+    "order": {"case_id": "case", "judge_id": "user_profile", "corrects_order_id": "order"},
     "filing": {"case_id": "case", "court_id": "court", "filer_id": "user_profile"},
     "service_record": {"case_id": "case", "document_id": "document"},
     "rop_request": {"case_id": "case", "requester_id": "user_profile"},
@@ -62,6 +66,10 @@ def check_change(
     problems = missing_parents(session, new)
     if problems:
         return "; ".join(problems)
+    if isinstance(new, Document | Filing) or (isinstance(new, Case) and old is None):
+        account = session.get(PortalAccount, actor_id)
+        if account is not None and account.status == "suspended":
+            return "your account is suspended, so you can't file; contact the court"
     match new:
         case Case():
             return _check_case(old, new) or _judge_at_court(session, new.judge_id, new.court_id)
@@ -73,11 +81,22 @@ def check_change(
             court = _case_court(session, new.case_id)
             if court is not None and court != new.court_id:
                 return "the filing names another court than its case's"
+        case Order():
+            court = _case_court(session, new.case_id)
+            return _judge_at_court(session, new.judge_id, court) or check_order_change(
+                new, _corrected(session, new.corrects_order_id)
+            )
         case Annotation():
             doc = session.get(DocumentRow, new.document_id)
             if doc is not None and doc.sha256 != new.document_sha256:
                 return "the annotation was made on other bytes than the document's"
     return None
+
+
+def _corrected(session: Session, order_id: str | None) -> Order | None:
+    row = session.get(OrderRow, order_id) if order_id else None
+    record = row_to_record("order", row) if row is not None else None
+    return record if isinstance(record, Order) else None
 
 
 def _case_court(session: Session, case_id: str | None) -> str | None:

@@ -18,6 +18,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from common.enums import OrderStatus
 from common.protocol import (
     Change,
     Mutation,
@@ -26,12 +27,13 @@ from common.protocol import (
     MutationStatus,
     PushRequest,
 )
-from common.wire import ENTITY_SCHEMAS, Case, WireRecord, parse_record
+from common.wire import ENTITY_SCHEMAS, Case, Order, WireRecord, parse_record
 from sync_server.db import write_transaction
 from sync_server.models import AppliedMutation, SyncDeparture, SyncRecord
 from sync_server.policy import Principal, can_see, check_write, feed_filter, placement_of, scope_key
 from sync_server.services import audit
 from sync_server.services.change_rules import check_change
+from sync_server.services.orders import OrderIssuer
 from sync_server.services.records import (
     SessionLookups,
     change_dict,
@@ -159,10 +161,11 @@ def _validation_message(err: ValidationError) -> str:
 
 
 class _Pusher:
-    def __init__(self, session: Session, principal: Principal) -> None:
+    def __init__(self, session: Session, principal: Principal, issuer: OrderIssuer) -> None:
         self.session = session
         self.principal = principal
         self.lookups = SessionLookups(session)
+        self.issuer = issuer
 
     def apply(self, m: Mutation) -> MutationResult:
         if m.entity not in ENTITY_SCHEMAS:
@@ -177,6 +180,10 @@ class _Pusher:
             return _rejected(m, "no such record to delete")
         if row is None and m.base_version:
             return _rejected(m, "the record does not exist on the server")
+        if isinstance(old, Order) and old.status is not OrderStatus.DRAFT:
+            # Whatever version the pusher read, a signed order can't change: a conflict
+            # would offer a choice that does not exist.
+            return _rejected(m, "a signed order is immutable; issue a correcting order instead")
         if row is not None and m.base_version != row.version:
             return self._conflict(m, "the record changed on the server since you read it")
         if row is not None and row.deleted:
@@ -213,6 +220,13 @@ class _Pusher:
         if isinstance(new, Case) and isinstance(old, Case) and old.court_id != new.court_id:
             republish_case_children(self.session, new.id, self.lookups)
         self._audit(m, version, "record.create" if old is None else "record.update", new, old)
+        if isinstance(new, Order) and new.status is OrderStatus.SIGNED:
+            # Signing issues the order in this same savepoint: the document, the service
+            # on the parties and the issued order commit with the signature or not at all.
+            try:
+                self.issuer.issue(self.session, new, self.lookups)
+            except (LookupError, ValueError, RuntimeError, OSError) as err:
+                return _rejected(m, f"the order could not be issued: {err}")
         return MutationResult(
             mutation_id=m.mutation_id, status=MutationStatus.APPLIED, version=version
         )
@@ -255,11 +269,13 @@ def push(
     factory: sessionmaker[Session],
     principal: Principal,
     request: PushRequest,
+    issuer: OrderIssuer,
 ) -> list[MutationResult]:
-    """Apply ``request``'s mutations in order, each at most once; returns their results."""
+    """Apply ``request``'s mutations in order, each at most once; returns their results.
+    ``issuer`` issues each order in the push that arrives signed."""
     results: list[MutationResult] = []
     with write_transaction(factory) as session:
-        pusher = _Pusher(session, principal)
+        pusher = _Pusher(session, principal, issuer)
         for m in request.mutations:
             stored = session.get(AppliedMutation, m.mutation_id)
             if stored is not None:

@@ -181,10 +181,19 @@ def order_data(case_id: str, judge: str) -> dict[str, Any]:
         "id": new_id(),
         "case_id": case_id,
         "judge_id": user_id(judge),
-        "template": "removal_order",
-        "template_version": "1",
+        "template": "removal_decision",  # resources/order_templates/removal_decision.json
+        "template_version": "2026-11",
         "status": "draft",
         "body": "The respondent is ordered removed.",
+        "fields": {  # complete, so the judge of the case may sign it
+            "decision_date": "2026-11-27",
+            "removability": "sustained",
+            **dict.fromkeys(("asylum", "withholding", "cat", "cancellation"), "denied"),
+            **dict.fromkeys(("adjustment", "voluntary_departure"), "not_applied"),
+            "disposition": "removal_ordered",
+            "removal_country": "Mexico",
+            "appeal_due": "2026-12-28",
+        },
     }
 
 

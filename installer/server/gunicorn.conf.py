@@ -1,0 +1,44 @@
+"""gunicorn settings for the ECAS sync server (``gunicorn -c gunicorn.conf.py``).
+
+Installed as /etc/ecas/gunicorn.conf.py; the systemd unit ecas-server.service starts
+``gunicorn -c /etc/ecas/gunicorn.conf.py 'sync_server.app:create_app()'``. Every value can
+be changed here or through the ``ECAS_GUNICORN_*`` variables in /etc/ecas/server.env.
+"""
+
+import multiprocessing
+import os
+
+# nginx (installer/server/nginx-ecas.conf) is the only client: listen on loopback only.
+bind = os.environ.get("ECAS_GUNICORN_BIND", "127.0.0.1:8750")
+
+# Sync requests wait on the database and on document reads, not the CPU: a few processes,
+# each with threads. 2 x cores + 1 processes is gunicorn's usual starting point.
+workers = int(os.environ.get("ECAS_GUNICORN_WORKERS", str(multiprocessing.cpu_count() * 2 + 1)))
+threads = int(os.environ.get("ECAS_GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+
+# A pulled page or a document range is sent within this; a stuck worker is restarted.
+timeout = int(os.environ.get("ECAS_GUNICORN_TIMEOUT", "120"))
+graceful_timeout = 30
+keepalive = 5
+
+# Recycle workers now and then so a slow leak can't grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+
+# Each worker builds its own database pool after the fork (no shared connections).
+preload_app = False
+
+# The real client address comes from nginx; trust the header from loopback only.
+forwarded_allow_ips = "127.0.0.1"
+
+# Logs go to the journal (stdout/stderr). The access log has the path without the query
+# string (a portal link may carry a one-time token there) and no headers or bodies.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("ECAS_GUNICORN_LOGLEVEL", "info")
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+# Request limits in front of the app's own (ECAS_MAX_REQUEST_BYTES).
+limit_request_line = 8190
+limit_request_fields = 100

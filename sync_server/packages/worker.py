@@ -1,0 +1,262 @@
+"""The package worker: claims jobs, builds packages, reports on the ``rop_request`` record.
+
+Run as ``ecas-server package-worker``; any number may run, on any machines sharing the
+database and the blob store. Status and progress go through
+:func:`sync_server.services.records.write_record`, so the requester's clients receive them
+by sync like any other change. Docket order: ``filed_on``, then the document's ``version``
+(when it was recorded), then its id, so two documents filed the same day keep the order
+in which they joined the record and ties can never reorder between builds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import socket
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from common.anumber import format_a_number
+from common.enums import DocumentStatus, RopRequestStatus
+from common.wire import RopRequest
+from sync_server.db import write_transaction
+from sync_server.models import Blob, CaseRow, DocumentRow, RopRequestRow
+from sync_server.packages.builder import (
+    PackageDocument,
+    PackageResult,
+    PackageSourceError,
+    build_package,
+)
+from sync_server.packages.queue import DONE, FAILED, QUEUED, Claim, JobQueue, LeaseLost
+from sync_server.services import audit
+from sync_server.services.blob_store import CHUNK, BlobStore
+from sync_server.services.records import row_to_record, write_record
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 1.0  # at most this often a progress write, which also renews the lease
+_AUDIT_ACTIONS = {DONE: "rop.built", FAILED: "rop.failed", QUEUED: "rop.retry"}
+INTERNAL_ERROR = "The package could not be built because of a server error; ask for it again."
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class _Heartbeat:
+    """Turns the builder's per-document progress into throttled record writes."""
+
+    def __init__(self, worker: PackageWorker, claim: Claim) -> None:
+        self.worker, self.claim = worker, claim
+        self.last = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last >= HEARTBEAT_SECONDS and done < total:
+            self.last = now
+            # Building is most of the work; hashing and storing the result the rest.
+            self.worker.report(self.claim, progress=min(0.95, 0.95 * done / max(total, 1)))
+
+
+class PackageWorker:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        store: BlobStore,
+        staging: Path,
+        *,
+        queue: JobQueue | None = None,
+        worker_id: str | None = None,
+    ) -> None:
+        self.factory = factory
+        self.store = store
+        self.staging = staging
+        self.queue = queue or JobQueue(factory)
+        self.worker_id = worker_id or default_worker_id()
+        staging.mkdir(parents=True, exist_ok=True)
+
+    # -- the loop -------------------------------------------------------------------------
+
+    def run_once(self) -> bool:
+        """Adopt requests made by sync, claim one job and run it; False when idle."""
+        self.queue.adopt()
+        claim = self.queue.claim(self.worker_id)
+        if claim is None:
+            return False
+        self.process(claim)
+        return True
+
+    def run(self, poll_seconds: float, stop: threading.Event | None = None) -> None:
+        """Work until ``stop`` is set, sleeping ``poll_seconds`` whenever the queue is empty."""
+        stop = stop or threading.Event()
+        while not stop.is_set():
+            try:
+                busy = self.run_once()
+            except Exception:  # the database went away: wait, then try again
+                log.exception("package worker: polling failed; retrying")
+                busy = False
+            if not busy:
+                stop.wait(poll_seconds)
+
+    # -- one job --------------------------------------------------------------------------
+
+    def process(self, claim: Claim) -> None:
+        if claim.attempt > self.queue.max_attempts:
+            message = (
+                f"The package build was interrupted {claim.attempt - 1} times; "
+                "ask for it again or contact the court."
+            )
+            self._finish(claim, FAILED, error=message)
+            return
+        log.info("building the package of request %s (attempt %d)", claim.request_id, claim.attempt)
+        try:
+            self.report(claim, progress=0.0, status=RopRequestStatus.RUNNING)
+            documents, a_number, caption = self._plan(claim.request_id)
+            self._build(claim, documents, a_number, caption)
+        except LeaseLost:
+            log.warning("package worker %s lost request %s", self.worker_id, claim.request_id)
+        except PackageSourceError as err:
+            self._finish(claim, FAILED, error=str(err)[:200])
+        except Exception:
+            log.exception("package build failed for request %s", claim.request_id)
+            if claim.attempt < self.queue.max_attempts:
+                self._finish(claim, QUEUED, error=INTERNAL_ERROR)
+            else:
+                self._finish(claim, FAILED, error=INTERNAL_ERROR)
+
+    def _plan(self, request_id: str) -> tuple[list[PackageDocument], str, str]:
+        with self.factory() as session:
+            request = session.get(RopRequestRow, request_id)
+            case = session.get(CaseRow, request.case_id) if request is not None else None
+            if request is None or case is None:
+                raise PackageSourceError("The case of this request no longer exists.")
+            rows = session.scalars(
+                select(DocumentRow)
+                .where(
+                    DocumentRow.case_id == case.id,
+                    DocumentRow.status == DocumentStatus.ACCEPTED.value,
+                    DocumentRow.deleted.is_(False),
+                )
+                .order_by(DocumentRow.filed_on, DocumentRow.version, DocumentRow.id)
+            )
+            documents = [
+                PackageDocument(d.id, d.title, d.doc_type, d.filed_on, d.pages, d.sha256)
+                for d in rows
+            ]
+            name = f"{case.respondent_last_name.upper()}, {case.respondent_first_name}"
+            caption = f"{name} — {format_a_number(case.a_number)} — {len(documents)} documents"
+            return documents, case.a_number, caption
+
+    def _read_blob(self, sha256: str) -> bytes:
+        if not self.store.exists(sha256):
+            raise FileNotFoundError(sha256)
+        return b"".join(self.store.read_range(sha256, 0, self.store.size(sha256)))
+
+    def _build(
+        self, claim: Claim, documents: list[PackageDocument], a_number: str, caption: str
+    ) -> None:
+        fd, name = tempfile.mkstemp(dir=self.staging, suffix=".rop.pdf")
+        os.close(fd)
+        path = Path(name)
+        try:
+            result = build_package(
+                documents,
+                a_number=a_number,
+                caption=caption,
+                read_blob=self._read_blob,
+                out_path=path,
+                progress=_Heartbeat(self, claim),
+            )
+            self.report(claim, progress=0.97)
+            sha256, size = _digest(path)
+            if not self.store.exists(sha256):
+                self.store.publish(sha256, path)
+            self._finish(claim, DONE, result=result, sha256=sha256, size=size)
+        finally:
+            path.unlink(missing_ok=True)
+
+    # -- writing the record ---------------------------------------------------------------
+
+    def _update_record(
+        self, session: Session, request_id: str, changes: dict[str, object]
+    ) -> RopRequest:
+        row = session.get(RopRequestRow, request_id)
+        assert row is not None
+        old = row_to_record("rop_request", row)
+        new = RopRequest.model_validate({**old.model_dump(), **changes})
+        if new != old:
+            write_record(session, new)
+        return new
+
+    def report(
+        self, claim: Claim, *, progress: float, status: RopRequestStatus | None = None
+    ) -> None:
+        """Write progress (and a status) on the request and renew the lease; raises
+        :class:`LeaseLost` when the job is no longer this worker's."""
+        with write_transaction(self.factory) as session:
+            self.queue.renew(session, claim)
+            changes: dict[str, object] = {"progress": round(progress, 3)}
+            if status is not None:
+                changes.update(status=status, error=None)
+            self._update_record(session, claim.request_id, changes)
+
+    def _finish(
+        self,
+        claim: Claim,
+        state: str,
+        *,
+        error: str | None = None,
+        result: PackageResult | None = None,
+        sha256: str | None = None,
+        size: int = 0,
+    ) -> None:
+        with write_transaction(self.factory) as session:
+            self.queue.settle(session, claim, state, error=error, result_sha256=sha256)
+            if state == DONE:
+                assert result is not None and sha256 is not None
+                if session.get(Blob, sha256) is None:
+                    session.add(Blob(sha256=sha256, size=size, uploaded_by=None))
+                changes: dict[str, object] = {
+                    "status": RopRequestStatus.DONE,
+                    "progress": 1.0,
+                    "result_sha256": sha256,
+                    "result_pages": result.pages,
+                    "error": None,
+                }
+                detail: dict[str, object] = {
+                    "sha256": sha256,
+                    "pages": result.pages,
+                    "documents": [e.document.document_id for e in result.entries],
+                }
+            elif state == QUEUED:  # to be retried: the requester sees it waiting again
+                changes = {"status": RopRequestStatus.QUEUED, "progress": 0.0, "error": error}
+                detail = {"retry": True, "attempt": claim.attempt}
+            else:
+                changes = {"status": RopRequestStatus.FAILED, "error": error}
+                detail = {"error": error}
+            record = self._update_record(session, claim.request_id, changes)
+            audit.append(
+                session,
+                actor_id=None,
+                action=_AUDIT_ACTIONS[state],
+                entity="rop_request",
+                record_id=claim.request_id,
+                detail={"case_id": record.case_id, "worker": self.worker_id, **detail},
+            )
+        log.info("request %s: %s%s", claim.request_id, state, f" ({error})" if error else "")
+
+
+def _digest(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size

@@ -1,0 +1,37 @@
+"""The web portal for external users (eRegistry, eFiling, eInfo, the DHS portal) and the
+court administrator's registration review, under ``/portal/``.
+
+Server-rendered HTML: every form works without JavaScript. Every page declares an
+:class:`~sync_server.policy.Action` with :func:`~sync_server.portal.gate.portal_page`;
+the portal gate asks :func:`sync_server.policy.portal_allows` before the view runs and
+checks the CSRF token of every POST (fail closed: an undeclared page is refused).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint(
+    "portal",
+    __name__,
+    url_prefix="/portal",
+    template_folder="templates",
+    static_folder="static",
+)
+
+
+def install_portal(app: Flask) -> None:
+    """Register the portal on ``app`` (after the core services are built)."""
+    from sync_server.portal import (  # noqa: F401  (the modules register their routes)
+        gate,
+        views_account,
+        views_admin,
+        views_cases,
+        views_dhs,
+        views_filing,
+        views_packages,
+    )
+    from sync_server.portal.services import build_portal_services
+
+    app.extensions["ecas_portal"] = build_portal_services(app.extensions["ecas"])
+    app.register_blueprint(bp)

@@ -1,0 +1,288 @@
+"""The portal's gate: sessions from cookies, the access policy, CSRF, uniform error pages.
+
+Every portal view declares its action with :func:`portal_page`. Before a view runs the
+gate loads the session, asks :func:`sync_server.policy.portal_allows` (a view with no
+declaration is refused) and, for every POST, checks the CSRF token. Refusals are audited.
+Errors become the same plain pages whatever went wrong, and say nothing internal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.wrappers import Response as BaseResponse
+
+from sync_server.db import write_transaction
+from sync_server.policy import Action, Principal, portal_allows
+from sync_server.portal import bp as portal_bp
+from sync_server.portal.services import portal
+from sync_server.services import audit
+from sync_server.services.portal_signin import SessionView
+
+log = logging.getLogger(__name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
+MARK = "_ecas_portal_action"
+UPLOAD_MARK = "_ecas_portal_upload_limit"
+SESSION_COOKIE = "ecas_portal_session"
+ANON_COOKIE = "ecas_portal_visitor"
+CSRF_FIELD = "csrf_token"
+
+
+class PortalDenied(Exception):
+    """Refuse the request with the uniform page for ``status`` (and an optional message
+    that is safe to show)."""
+
+    def __init__(self, status: int, message: str | None = None) -> None:
+        super().__init__(message or "")
+        self.status = status
+        self.message = message
+
+
+def portal_page(action: Action, *, max_upload_bytes: int | None = None) -> Callable[[F], F]:
+    """Declare a portal view's action; ``max_upload_bytes`` raises the request size limit
+    for a form that carries files (the server's default limit is for JSON)."""
+
+    def mark(view: F) -> F:
+        setattr(view, MARK, action)
+        if max_upload_bytes is not None:
+            setattr(view, UPLOAD_MARK, max_upload_bytes)
+        return view
+
+    return mark
+
+
+def session_view() -> SessionView | None:
+    view: SessionView | None = g.get("portal_session")
+    return view
+
+
+def current_user() -> Principal:
+    view = session_view()
+    if view is None:  # the gate let no such request through
+        raise PortalDenied(401)
+    return view.principal
+
+
+def client_ip() -> str:
+    # Behind the TLS proxy, werkzeug's ProxyFix (configured by the operator) sets this.
+    return (request.remote_addr or "unknown")[:60]
+
+
+# --- CSRF ----------------------------------------------------------------------------------
+
+
+def _binding() -> str:
+    view = session_view()
+    if view is not None:
+        return "session:" + view.token_hash
+    return "visitor:" + str(g.get("portal_visitor", ""))
+
+
+def csrf_token() -> str:
+    """The token for forms on this page: an HMAC of the session (or, before sign-in, of a
+    random visitor cookie) under the server's key. A form from another site can't know it."""
+    key = current_app.extensions["ecas"].config.secret_key.encode()
+    return hmac.new(key, ("csrf|" + _binding()).encode(), hashlib.sha256).hexdigest()
+
+
+def _csrf_ok() -> bool:
+    sent = request.form.get(CSRF_FIELD, "")
+    return bool(sent) and hmac.compare_digest(sent, csrf_token())
+
+
+# --- the gate --------------------------------------------------------------------------------
+
+
+def _load_session() -> None:
+    g.portal_visitor = request.cookies.get(ANON_COOKIE) or ""
+    g.portal_new_visitor = False
+    if not g.portal_visitor:
+        g.portal_visitor = secrets.token_urlsafe(24)
+        g.portal_new_visitor = True
+    token = request.cookies.get(SESSION_COOKIE)
+    g.portal_token = token
+    g.portal_session = portal().signin.session_view(token) if token else None
+
+
+def not_found(what: str) -> PortalDenied:
+    """A 404 for a record out of the user's scope (or absent: the answer is the same),
+    audited so probing shows in the log."""
+    _audit_refusal("portal.refused", {"reason": "not_found", "what": what})
+    return PortalDenied(404)
+
+
+def _audit_refusal(action: str, detail: dict[str, Any]) -> None:
+    view = session_view()
+    with write_transaction(current_app.extensions["ecas"].factory) as session:
+        audit.append(
+            session,
+            actor_id=view.principal.id if view else None,
+            action=action,
+            detail={"path": request.path[:200], "method": request.method, **detail},
+        )
+
+
+def _gate() -> BaseResponse | None:
+    if request.endpoint == "portal.static":
+        return None
+    view_fn = current_app.view_functions.get(request.endpoint or "")
+    action: Action | None = getattr(view_fn, MARK, None)
+    _load_session()
+    if action is None:
+        raise PortalDenied(403)
+    limit = getattr(view_fn, UPLOAD_MARK, None)
+    if limit is not None:
+        request.max_content_length = limit
+    if request.method == "POST" and not _csrf_ok():
+        _audit_refusal("portal.csrf_refused", {})
+        raise PortalDenied(
+            403,
+            "The form could not be accepted because it was not sent from this page or it "
+            "expired. Go back, reload the page and send it again.",
+        )
+    view = session_view()
+    principal = view.principal if view else None
+    allowed = portal_allows(
+        principal,
+        action,
+        second_factor_done=bool(view and view.second_factor_done),
+        suspended=bool(view and view.suspended),
+    )
+    if allowed:
+        return None
+    if principal is None or (view is not None and not view.second_factor_done):
+        if request.method == "GET":
+            return redirect("/portal/login?next=" + request.path)
+        raise PortalDenied(401, "Your session ended. Sign in again.")
+    if view is not None and view.suspended:
+        _audit_refusal("portal.refused", {"action": action.value, "reason": "suspended"})
+        raise PortalDenied(
+            403,
+            "Your account is suspended, so you can't file. The court administrator's "
+            "email gives the reason; contact the court to be reinstated.",
+        )
+    _audit_refusal("portal.refused", {"action": action.value, "reason": "role"})
+    raise PortalDenied(403)
+
+
+def _secure() -> bool:
+    setting = portal().settings.secure_cookies
+    return request.is_secure if setting is None else setting
+
+
+def set_session_cookie(response: Response, token: str | None) -> None:
+    if token is None:
+        response.delete_cookie(SESSION_COOKIE, path="/portal", samesite="Lax")
+        return
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        path="/portal",
+        httponly=True,
+        samesite="Lax",
+        secure=_secure(),
+    )
+
+
+_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def _after(response: Response) -> Response:
+    if g.get("portal_new_visitor"):
+        response.set_cookie(
+            ANON_COOKIE,
+            g.portal_visitor,
+            path="/portal",
+            httponly=True,
+            samesite="Lax",
+            secure=_secure(),
+        )
+    response.headers.setdefault("Content-Security-Policy", _CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    if request.endpoint != "portal.static":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# What a page says after a redirect (``?notice=<key>``): fixed texts, so a link can't make
+# the portal say anything else.
+NOTICES = {
+    "approve": "Registration approved. The person was emailed; the EOIR ID is shown below.",
+    "reject": "Registration rejected; the person was told the reason.",
+    "suspend": "Account suspended; the person can no longer file.",
+    "reinstate": "Account reinstated.",
+    "filed": "Filed. The clerk reviews it; its status shows under My filings.",
+    "address": "Change of address filed; the clerk reviews it.",
+    "nta": "Notice to appear filed; the case is open.",
+    "signed_out": "You are signed out.",
+}
+
+
+def notice() -> str | None:
+    return NOTICES.get(request.args.get("notice", ""))
+
+
+# --- uniform error pages ------------------------------------------------------------------------
+
+_TITLES = {
+    400: ("The request could not be read", "Go back and try again."),
+    401: ("Sign in to continue", "Your session ended or you are not signed in."),
+    403: ("You can't do this", "Your account does not have access to this page."),
+    404: ("Page not found", "There is nothing at this address, or you do not have access to it."),
+    405: ("Page not found", "There is nothing at this address, or you do not have access to it."),
+    409: ("Not possible yet", "This can't be done in the record's current state."),
+    413: ("The upload is too large", "Files over 25 MB must be split into numbered parts."),
+    429: ("Too many attempts", "Wait a few minutes, then try again."),
+    500: ("Something went wrong", "The problem was logged. Try again in a few minutes."),
+}
+
+
+def error_page(status: int, message: str | None = None) -> tuple[str, int]:
+    title, default = _TITLES.get(status, _TITLES[500] if status >= 500 else _TITLES[400])
+    shown = 404 if status == 405 else status
+    return render_template("error.html", title=title, message=message or default), shown
+
+
+def _install(bp: Blueprint) -> None:
+    """Hook the gate into the blueprint (once per process, on import: a blueprint takes no
+    new hooks after its first registration on an app)."""
+    bp.before_request(_gate)
+    bp.after_request(_after)
+    bp.context_processor(
+        lambda: {"csrf_token": csrf_token, "portal_session": session_view, "notice": notice}
+    )
+
+    @bp.errorhandler(PortalDenied)
+    def _denied(err: PortalDenied) -> tuple[str, int]:
+        return error_page(err.status, err.message)
+
+    @bp.errorhandler(HTTPException)
+    def _http(err: HTTPException) -> tuple[str, int]:
+        return error_page(err.code or 500)
+
+    @bp.errorhandler(Exception)
+    def _unexpected(err: Exception) -> tuple[str, int]:
+        log.exception("unhandled error on a portal page")
+        return error_page(500)
+
+    # Unknown /portal/ addresses (and wrong methods) get the portal's page, not JSON.
+    @bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    @portal_page(Action.PUBLIC)
+    def _unknown(anything: str) -> Response:
+        raise NotFound
+
+
+_install(portal_bp)

@@ -1,0 +1,46 @@
+"""The portal's services, built once per app beside the core ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+
+from sync_server.services.accounts import AccountService
+from sync_server.services.mailer import Mailer, mailer_from_env
+from sync_server.services.portal_cases import CasePortal
+from sync_server.services.portal_filings import FilingDesk
+from sync_server.services.portal_signin import PortalSettings, SignInService
+from sync_server.services.totp import SecretBox
+
+
+@dataclass
+class PortalServices:
+    core: Any  # sync_server.app.Services (not imported: the app imports this package)
+    settings: PortalSettings
+    mailer: Mailer
+    accounts: AccountService
+    signin: SignInService
+    cases: CasePortal
+    filings: FilingDesk
+
+
+def build_portal_services(core: Any) -> PortalServices:
+    settings = PortalSettings.from_env()
+    mailer = mailer_from_env(core.config.data_dir)
+    cases = CasePortal(core.factory, core.blobs)
+    return PortalServices(
+        core=core,
+        settings=settings,
+        mailer=mailer,
+        accounts=AccountService(core.factory, mailer),
+        signin=SignInService(core.factory, settings, SecretBox(core.config.secret_key)),
+        cases=cases,
+        filings=FilingDesk(core.factory, core.blobs, cases),
+    )
+
+
+def portal() -> PortalServices:
+    services: PortalServices = current_app.extensions["ecas_portal"]
+    return services

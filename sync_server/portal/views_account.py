@@ -1,0 +1,228 @@
+"""eRegistry pages: register, verify the email, sign in with two factors, sign out."""
+
+from __future__ import annotations
+
+from flask import Response, g, make_response, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from common.forms_eoir import FieldErrors
+from sync_server.models import CourtRow
+from sync_server.policy import Action
+from sync_server.portal import bp
+from sync_server.portal.gate import (
+    PortalDenied,
+    client_ip,
+    portal_page,
+    session_view,
+    set_session_cookie,
+)
+from sync_server.portal.services import portal
+from sync_server.services import totp
+from sync_server.services.accounts import AccountKind, validate_registration
+from sync_server.services.portal_signin import NextStep, SessionView, SignInRefused
+
+REGISTRATION_LABELS = {
+    "kind": "I am registering as",
+    "username": "Username",
+    "password": "Password",
+    "password_again": "Password again",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "email": "Email address",
+    "phone": "Telephone",
+    "firm": "Firm or organization",
+    "street": "Street address",
+    "city": "City",
+    "state": "State",
+    "zip": "ZIP code",
+    "bar_admissions": "Courts of admission",
+    "organization": "Recognized organization",
+    "identity_court_id": "Court for the identity check",
+}
+
+
+def _courts() -> list[tuple[str, str]]:
+    with portal().core.factory() as session:
+        rows = session.execute(
+            select(CourtRow.id, CourtRow.name)
+            .where(CourtRow.deleted.is_(False))
+            .order_by(CourtRow.name)
+        ).all()
+    return [(r.id, r.name) for r in rows]
+
+
+def _landing_for(role_is_external: bool, is_admin: bool) -> str:
+    if is_admin:
+        return url_for("portal.registrations")
+    return url_for("portal.cases") if role_is_external else url_for("portal.home")
+
+
+def _safe_next(default: str) -> str:
+    target = request.args.get("next") or request.form.get("next") or ""
+    if target.startswith("/portal/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+@bp.get("/")
+@portal_page(Action.PUBLIC)
+def home() -> str | BaseResponse:
+    view = session_view()
+    if view is not None and view.second_factor_done:
+        p = view.principal
+        if p.role.is_external or p.role.value == "court_admin":
+            return redirect(_landing_for(p.role.is_external, p.role.value == "court_admin"))
+    return render_template("home.html", title="Courts & Appeals System")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@portal_page(Action.PUBLIC)
+def register() -> str | tuple[str, int]:
+    values: dict[str, str] = {"kind": AccountKind.ATTORNEY.value}
+    errors: FieldErrors = {}
+    if request.method == "POST":
+        values = {k: v for k, v in request.form.items() if k not in ("password", "password_again")}
+        reg, errors = validate_registration(request.form)
+        if reg is not None and not portal().signin.registration_allowed(client_ip()):
+            raise PortalDenied(
+                429, "Too many registrations from your network. Try again in an hour."
+            )
+        if reg is not None:
+            # A configured address, so a forged Host header can't redirect the mailed link.
+            base = portal().settings.base_url or request.host_url
+            user_id, errors = portal().accounts.register(reg, base, client_ip())
+            if user_id is not None:
+                return render_template("registered.html", title="Check your email", email=reg.email)
+    status = 422 if errors else 200
+    return (
+        render_template(
+            "register.html",
+            title="Register for the ECAS Portal",
+            values=values,
+            errors=errors,
+            labels=REGISTRATION_LABELS,
+            courts=_courts(),
+            kinds=[
+                (AccountKind.ATTORNEY.value, "Attorney"),
+                (AccountKind.ACCREDITED_REP.value, "Accredited representative"),
+                (AccountKind.DHS.value, "DHS representative"),
+            ],
+        ),
+        status,
+    )
+
+
+@bp.get("/verify/<token>")
+@portal_page(Action.PUBLIC)
+def verify(token: str) -> tuple[str, int]:
+    ok = len(token) < 200 and portal().accounts.verify_email(token)
+    return render_template("verified.html", title="Email address", ok=ok), 200 if ok else 404
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@portal_page(Action.PUBLIC)
+def login() -> str | Response | tuple[str, int]:
+    error = None
+    status = 200
+    login_name = ""
+    if request.method == "POST":
+        login_name = request.form.get("login", "")[:254]
+        try:
+            signed = portal().signin.password(
+                login_name, request.form.get("password", ""), client_ip()
+            )
+        except SignInRefused as err:
+            error, status = str(err), err.status
+        else:
+            next_url = {
+                NextStep.CODE: url_for("portal.login_code"),
+                NextStep.ENROL: url_for("portal.enrol"),
+                NextStep.DONE: _safe_next(url_for("portal.home")),
+            }[signed.next_step]
+            response = make_response(redirect(next_url))
+            set_session_cookie(response, signed.token)
+            return response
+    return (
+        render_template(
+            "login.html", title="Sign in", error=error, login=login_name, next=_safe_next("")
+        ),
+        status,
+    )
+
+
+def _half_session() -> tuple[str, SessionView]:
+    view = session_view()
+    token = g.get("portal_token")
+    if view is None or token is None:
+        raise PortalDenied(401, "Your session ended. Sign in again.")
+    return token, view
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@portal_page(Action.PORTAL_SIGN_IN_STEP)
+def login_code() -> str | Response | tuple[str, int]:
+    token, view = _half_session()
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            full = portal().signin.second_factor(
+                token, view, request.form.get("code", ""), client_ip()
+            )
+        except SignInRefused as err:
+            error, status = str(err), err.status
+        else:
+            response = make_response(redirect(url_for("portal.home")))
+            set_session_cookie(response, full)
+            return response
+    return render_template("code.html", title="Enter your sign-in code", error=error), status
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+@portal_page(Action.PORTAL_SIGN_IN_STEP)
+def enrol() -> str | BaseResponse | tuple[str, int]:
+    token, view = _half_session()
+    service = portal().signin
+    try:
+        secret = service.enrolment_secret(view)
+    except SignInRefused:
+        return redirect(url_for("portal.login_code"))
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            full, codes = service.confirm_enrolment(
+                token, view, request.form.get("code", ""), client_ip()
+            )
+        except SignInRefused as err:
+            error, status = str(err), err.status
+        else:
+            response = make_response(
+                render_template(
+                    "recovery_codes.html", title="Save your recovery codes", codes=codes
+                )
+            )
+            set_session_cookie(response, full)
+            return response
+    uri = totp.provisioning_uri(secret, view.principal.username)
+    return (
+        render_template(
+            "enrol.html",
+            title="Set up two-factor sign-in",
+            secret=secret,
+            uri=uri,
+            qr=totp.qr_svg(uri),
+            error=error,
+        ),
+        status,
+    )
+
+
+@bp.post("/logout")
+@portal_page(Action.PORTAL_SIGN_IN_STEP)
+def logout() -> Response:
+    token = g.get("portal_token")
+    if token:
+        portal().signin.end(token)
+    response = make_response(redirect(url_for("portal.home", notice="signed_out")))
+    set_session_cookie(response, None)
+    return response

@@ -1,0 +1,180 @@
+"""eInfo pages: the user's cases, a case, its documents, uploads, change of address.
+
+Another case's id in the URL is answered exactly like an unknown id (not found)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, redirect, render_template, request, url_for
+from werkzeug.datastructures import FileStorage
+from werkzeug.wrappers import Response as BaseResponse
+
+from common.enums import DocumentType
+from common.forms_eoir import FieldErrors, validate_change_of_address
+from sync_server.policy import Action
+from sync_server.portal import bp
+from sync_server.portal.gate import current_user, not_found, portal_page
+from sync_server.portal.services import portal
+from sync_server.services.portal_cases import CaseDetail, NotFound
+from sync_server.services.portal_filings import FilingRefused, Upload
+
+DOCUMENT_TYPES = [
+    (DocumentType.BRIEF.value, "Brief"),
+    (DocumentType.MOTION.value, "Motion"),
+    (DocumentType.EVIDENCE.value, "Evidence"),
+    (DocumentType.APPLICATION_I589.value, "Application (Form I-589)"),
+    (DocumentType.COUNTRY_REPORT.value, "Country conditions report"),
+    (DocumentType.CORRESPONDENCE.value, "Correspondence"),
+    (DocumentType.OTHER.value, "Other"),
+]
+UPLOAD_LABELS = {
+    "doc_type": "Type of document",
+    "title": "Title",
+    "lead": "Lead document",
+    "attachment_1": "Attachment 1",
+    "attachment_2": "Attachment 2",
+    "attachment_3": "Attachment 3",
+}
+ADDRESS_LABELS = {
+    "street": "Street address",
+    "city": "City",
+    "state": "State",
+    "zip": "ZIP code",
+    "phone": "Telephone",
+    "effective_on": "Date of the move",
+}
+
+
+@bp.get("/cases")
+@portal_page(Action.PORTAL_CASES)
+def cases() -> str:
+    search = request.args.get("q", "")[:100]
+    rows = portal().cases.my_cases(current_user(), search)
+    return render_template("cases.html", title="My cases", rows=rows, search=search)
+
+
+def _detail(case_id: str) -> CaseDetail:
+    try:
+        return portal().cases.case_detail(current_user(), case_id, date.today())
+    except NotFound as err:
+        raise not_found("case") from err
+
+
+@bp.get("/cases/<case_id>")
+@portal_page(Action.PORTAL_CASES)
+def case(case_id: str) -> str:
+    return render_template("case.html", title="Case", detail=_detail(case_id), today=date.today())
+
+
+@bp.get("/cases/<case_id>/documents/<document_id>")
+@portal_page(Action.PORTAL_CASES)
+def document(case_id: str, document_id: str) -> Response:
+    try:
+        chunks, size, filename = portal().cases.open_document(current_user(), case_id, document_id)
+    except NotFound as err:
+        raise not_found("document") from err
+    return Response(
+        chunks,
+        mimetype="application/pdf",
+        headers={
+            "Content-Length": str(size),
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+        direct_passthrough=True,
+    )
+
+
+def _upload(field: str) -> Upload | None:
+    storage: FileStorage | None = request.files.get(field)
+    if storage is None or not storage.filename:
+        return None
+    name = storage.filename.replace("\\", "/").rsplit("/", 1)[-1][:120]
+    return Upload(field, name, storage.read())
+
+
+# A lead document and three attachments of up to 25 MB each, plus the form fields. A single
+# file over the limit still arrives, so its filer is told to split it into parts.
+UPLOAD_REQUEST_LIMIT = 4 * 25 * 1024 * 1024 + 1024 * 1024
+
+
+@bp.route("/cases/<case_id>/file", methods=["GET", "POST"])
+@portal_page(Action.PORTAL_FILE, max_upload_bytes=UPLOAD_REQUEST_LIMIT)
+def upload(case_id: str) -> str | tuple[str, int] | BaseResponse:
+    detail = _detail(case_id)
+    errors: FieldErrors = {}
+    values: dict[str, str] = {"doc_type": DocumentType.BRIEF.value}
+    problem = None
+    if request.method == "POST":
+        values = {k: v for k, v in request.form.items() if k != "csrf_token"}
+        lead = _upload("lead")
+        attachments = [a for a in (_upload(f"attachment_{i}") for i in (1, 2, 3)) if a]
+        try:
+            doc_type = DocumentType(values.get("doc_type", ""))
+        except ValueError:
+            errors["doc_type"] = "Choose a type from the list."
+        if lead is None:
+            errors["lead"] = "Choose the PDF of the lead document."
+        if not values.get("title", "").strip():
+            errors["title"] = "This field is required."
+        if not errors and lead is not None:
+            try:
+                portal().filings.file_documents(
+                    current_user(),
+                    case_id,
+                    doc_type,
+                    values["title"],
+                    lead,
+                    attachments,
+                    date.today(),
+                )
+            except FilingRefused as err:
+                errors, problem = err.errors, str(err)
+            except NotFound as err:
+                raise not_found("case") from err
+            else:
+                return redirect(url_for("portal.case", case_id=case_id, notice="filed"))
+    return (
+        render_template(
+            "upload.html",
+            title="File documents",
+            detail=detail,
+            values=values,
+            errors=errors,
+            problem=problem,
+            labels=UPLOAD_LABELS,
+            types=DOCUMENT_TYPES,
+        ),
+        422 if errors or problem else 200,
+    )
+
+
+@bp.route("/cases/<case_id>/address", methods=["GET", "POST"])
+@portal_page(Action.PORTAL_FILE)
+def change_address(case_id: str) -> str | tuple[str, int] | BaseResponse:
+    detail = _detail(case_id)
+    errors: FieldErrors = {}
+    values: dict[str, str] = {}
+    if request.method == "POST":
+        values = {k: v for k, v in request.form.items() if k != "csrf_token"}
+        form, errors = validate_change_of_address(request.form, date.today())
+        if form is not None:
+            try:
+                portal().filings.change_of_address(current_user(), case_id, form)
+            except NotFound as err:
+                raise not_found("case") from err
+            except FilingRefused as err:
+                errors = err.errors or {"street": str(err)}
+            else:
+                return redirect(url_for("portal.case", case_id=case_id, notice="address"))
+    return (
+        render_template(
+            "address.html",
+            title="Change of address (EOIR-33)",
+            detail=detail,
+            values=values,
+            errors=errors,
+            labels=ADDRESS_LABELS,
+        ),
+        422 if errors else 200,
+    )

@@ -1,0 +1,208 @@
+"""Issuing a signed order: the final PDF, its eROP document and the service on the parties.
+
+The judge signs in the client (offline too); the push that first moves an order to
+``signed`` calls :meth:`OrderIssuer.issue` inside the push's write transaction. It renders
+the PDF from the order record with the same code as the client's preview, signs it (PAdES)
+when the court has a signing certificate, stores the bytes, and writes the ``document``,
+one ``service_record`` per party and the order as ``issued`` — all in that transaction, so
+a replayed push (same mutation id) returns the stored answer and issues nothing twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from common.enums import DocumentStatus, OrderStatus, Party, RepresentationStatus
+from common.order_pdf import page_count, render_order, service_list
+from common.orders import CaseFacts, case_facts, template_for
+from common.wire import Document, Order, ServiceRecord
+from sync_server.models import Blob, CaseRow, CourtRow, RepresentationRow, UserRow
+from sync_server.services import audit
+from sync_server.services.blob_store import BlobStore
+from sync_server.services.records import SessionLookups, row_to_record, write_record
+
+_ISSUE_NAMESPACE = uuid.UUID("5b0c6f53-2f1e-4f5e-9b7a-3f8d0e4c1a27")
+
+
+def issued_id(order_id: str, *parts: str) -> str:
+    """Ids of what issuing makes, derived from the order's id: issuing twice could only
+    ever name the same records."""
+    return str(uuid.uuid5(_ISSUE_NAMESPACE, "/".join((order_id, *parts))))
+
+
+class CourtSigner:
+    """The court's signing certificate (PKCS#12), for PAdES signatures on issued orders."""
+
+    def __init__(self, p12_path: Path, passphrase: bytes | None) -> None:
+        self.p12_path = p12_path
+        self._passphrase = passphrase
+        self._signer: Any = None
+
+    def load(self) -> Any:
+        """Read the certificate and key (once); ``RuntimeError`` saying what to fix when
+        they can't be read, never what the passphrase is."""
+        if self._signer is None:
+            from pyhanko.sign import signers
+
+            try:
+                signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
+                    str(self.p12_path), passphrase=self._passphrase
+                )
+            except (OSError, ValueError) as err:
+                signer = None
+                cause = type(err).__name__
+            else:
+                cause = "wrong passphrase or not a PKCS#12 file"
+            if signer is None:
+                raise RuntimeError(
+                    f"ECAS_SIGNING_P12 ({self.p12_path}) can't be read ({cause}); check the "
+                    "file and ECAS_SIGNING_P12_PASSPHRASE"
+                )
+            self._signer = signer
+        return self._signer
+
+    def sign(self, pdf: bytes, *, reason: str, name: str) -> bytes:
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import fields, signers
+
+        meta = signers.PdfSignatureMetadata(
+            field_name="CourtSignature",
+            md_algorithm="sha256",
+            subfilter=fields.SigSeedSubFilter.PADES,
+            reason=reason,
+            name=name,
+        )
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        out = signers.sign_pdf(writer, meta, signer=self.load())
+        return bytes(out.getvalue())
+
+
+def facts_from_db(session: Session, case_id: str) -> CaseFacts:
+    """The case's facts as the server holds them."""
+    case = session.get(CaseRow, case_id)
+    if case is None:
+        raise LookupError(f"no case {case_id}")
+    court = session.get(CourtRow, case.court_id)
+    reps = list(
+        session.scalars(
+            select(RepresentationRow).where(
+                RepresentationRow.case_id == case_id,
+                RepresentationRow.status == RepresentationStatus.ACCEPTED.value,
+                RepresentationRow.deleted.is_(False),
+            )
+        )
+    )
+    wanted = {r.practitioner_id for r in reps} | ({case.judge_id} if case.judge_id else set())
+    users = {
+        u.id: row_to_record("user_profile", u).model_dump(mode="json")
+        for u in session.scalars(select(UserRow).where(UserRow.id.in_(wanted)))
+    }
+
+    def dump(entity: str, row: Any) -> dict[str, Any]:
+        return row_to_record(entity, row).model_dump(mode="json")
+
+    return case_facts(
+        dump("case", case),
+        dump("court", court) if court is not None else None,
+        users,
+        [dump("representation", r) for r in reps],
+    )
+
+
+class OrderIssuer:
+    def __init__(self, store: BlobStore, staging: Path, signer: CourtSigner | None) -> None:
+        self.store = store
+        self.staging = staging
+        self.signer = signer
+        staging.mkdir(parents=True, exist_ok=True)
+
+    def render(self, order: Order, facts: CaseFacts) -> bytes:
+        """The PDF to issue: rendered from the record, then PAdES-signed if configured."""
+        template = template_for(order.template, order.template_version)
+        pdf = render_order(template, order, facts)
+        if self.signer is not None:
+            pdf = self.signer.sign(
+                pdf, reason=f"{template.document_title} issued", name=facts.judge_name
+            )
+        return pdf
+
+    def issue(self, session: Session, order: Order, lookups: SessionLookups) -> Order:
+        """Issue the just-signed ``order`` in the caller's write transaction; returns the
+        order as issued (already written)."""
+        assert order.status is OrderStatus.SIGNED
+        assert order.signed_at is not None and order.signed_by is not None
+        facts = facts_from_db(session, order.case_id)
+        template = template_for(order.template, order.template_version)
+        try:
+            pdf = self.render(order, facts)
+        except (RuntimeError, ValueError):
+            raise
+        except Exception as err:  # MuPDF's own errors derive from Exception alone
+            raise RuntimeError(f"its PDF could not be made ({type(err).__name__})") from err
+        sha256 = hashlib.sha256(pdf).hexdigest()
+        self._store(session, sha256, pdf)
+        document = Document(
+            id=issued_id(order.id, "document"),
+            case_id=order.case_id,
+            doc_type=template.doc_type,
+            title=f"{template.document_title} ({order.signed_at:%Y-%m-%d})"[:200],
+            filer_id=order.signed_by,
+            filer_party=Party.COURT,
+            filed_on=order.signed_at.date(),
+            pages=page_count(pdf),
+            sha256=sha256,
+            size=len(pdf),
+            status=DocumentStatus.ACCEPTED,
+        )
+        write_record(session, document, lookups=lookups)
+        served = []
+        for line in service_list(facts):
+            record = ServiceRecord(
+                id=issued_id(order.id, "service", line.party, line.recipient_id or ""),
+                case_id=order.case_id,
+                document_id=document.id,
+                party=Party(line.party),
+                recipient_id=line.recipient_id,
+                method=line.method,
+                served_at=order.signed_at,
+            )
+            write_record(session, record, lookups=lookups)
+            served.append(record.model_dump(mode="json"))
+        issued = order.model_copy(update={"status": OrderStatus.ISSUED, "document_id": document.id})
+        version = write_record(session, issued, lookups=lookups)
+        audit.append(
+            session,
+            actor_id=order.signed_by,
+            action="order.issue",
+            entity="order",
+            record_id=order.id,
+            detail={
+                "version": version,
+                "document_id": document.id,
+                "sha256": sha256,
+                "pades": self.signer is not None,
+                "served": [{"party": s["party"], "method": s["method"]} for s in served],
+            },
+        )
+        return issued
+
+    def _store(self, session: Session, sha256: str, pdf: bytes) -> None:
+        if not self.store.exists(sha256):
+            fd, name = tempfile.mkstemp(dir=self.staging, suffix=".order")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(pdf)
+                handle.flush()
+                os.fsync(handle.fileno())
+            self.store.publish(sha256, Path(name))
+        if session.get(Blob, sha256) is None:
+            session.add(Blob(sha256=sha256, size=len(pdf), uploaded_by=None))
+            session.flush()

@@ -1,0 +1,324 @@
+"""eInfo: what an external user sees of their cases, read through the access policy.
+
+A case the user may not see is answered exactly as a case that does not exist
+(:class:`NotFound`), so ids can't be probed. Every document read is audited.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from common.anumber import format_a_number, normalise_search_term
+from common.deadlines import Deadline, deadlines_for_case
+from common.enums import (
+    CaseStatus,
+    Custody,
+    HearingStatus,
+    HearingType,
+    RepresentationStatus,
+    Role,
+)
+from common.wire import Case, Document, Filing, Hearing, Representation
+from sync_server.db import write_transaction
+from sync_server.models import (
+    CaseRow,
+    CourtroomRow,
+    CourtRow,
+    DocumentRow,
+    FilingRow,
+    HearingRow,
+    RepresentationRow,
+    UserRow,
+)
+from sync_server.policy import Principal, can_see, placement_of
+from sync_server.services import audit
+from sync_server.services.blobs import BlobService
+from sync_server.services.records import SessionLookups, row_to_record
+
+CASE_LIST_LIMIT = 200
+
+
+class NotFound(Exception):
+    """No such record in the caller's scope (whether it exists or not)."""
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    id: str
+    a_number: str
+    respondent: str
+    court: str
+    status: str
+    next_hearing: datetime | None
+
+
+@dataclass(frozen=True)
+class HearingLine:
+    hearing: Hearing
+    starts_local: datetime
+    courtroom: str
+    judge: str
+
+
+@dataclass(frozen=True)
+class DocumentLine:
+    document: Document
+    rejection_reason: str | None
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    case: Case
+    court_name: str
+    court_zone: str
+    judge: str
+    hearings: list[HearingLine]
+    documents: list[DocumentLine]
+    filings: list[Filing]
+    deadlines: list[Deadline]
+    appearance: Representation | None
+    a_number_shown: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "a_number_shown", format_a_number(self.case.a_number))
+
+
+def _respondent(row: CaseRow) -> str:
+    return f"{row.respondent_last_name.upper()}, {row.respondent_first_name}"
+
+
+@dataclass
+class CasePortal:
+    factory: sessionmaker[Session]
+    blobs: BlobService
+
+    def my_cases(self, principal: Principal, search: str = "") -> list[CaseSummary]:
+        """The user's cases: a practitioner's accepted appearances, or DHS's cases at its
+        assigned courts (newest first, at most ``CASE_LIST_LIMIT``, optionally searched by
+        A-number or respondent name)."""
+        with self.factory() as session:
+            query = select(CaseRow, CourtRow.name).join(CourtRow, CourtRow.id == CaseRow.court_id)
+            query = query.where(CaseRow.deleted.is_(False))
+            if principal.role is Role.DHS:
+                query = query.where(CaseRow.court_id.in_(list(principal.assigned_court_ids)))
+            elif principal.role.is_practitioner:
+                mine = select(RepresentationRow.case_id).where(
+                    RepresentationRow.practitioner_id == principal.id,
+                    RepresentationRow.status == RepresentationStatus.ACCEPTED.value,
+                    RepresentationRow.deleted.is_(False),
+                )
+                query = query.where(CaseRow.id.in_(mine))
+            else:
+                return []
+            term = search.strip()
+            if term:
+                digits = normalise_search_term(term)
+                like = f"%{term.lower()}%"
+                conditions = [CaseRow.respondent_last_name.ilike(like)]
+                if digits:
+                    conditions.append(CaseRow.a_number.like(f"%{digits}%"))
+                query = query.where(or_(*conditions))
+            rows = session.execute(
+                query.order_by(CaseRow.opened_on.desc(), CaseRow.id).limit(CASE_LIST_LIMIT)
+            ).all()
+            ids = [row.id for row, _ in rows]
+            hearings = session.execute(
+                select(HearingRow.case_id, HearingRow.starts_at).where(
+                    HearingRow.case_id.in_(ids),
+                    HearingRow.status == HearingStatus.SCHEDULED.value,
+                    HearingRow.deleted.is_(False),
+                )
+            ).all()
+        upcoming: dict[str, datetime] = {}
+        for case_id, starts in hearings:
+            if case_id not in upcoming or starts < upcoming[case_id]:
+                upcoming[case_id] = starts
+        return [
+            CaseSummary(
+                row.id,
+                format_a_number(row.a_number),
+                _respondent(row),
+                court,
+                row.status,
+                upcoming.get(row.id),
+            )
+            for row, court in rows
+        ]
+
+    def _visible_case(self, session: Session, principal: Principal, case_id: str) -> Case:
+        row = session.get(CaseRow, case_id) if _is_uuid(case_id) else None
+        if row is None or row.deleted:
+            raise NotFound
+        case = row_to_record("case", row)
+        lookups = SessionLookups(session)
+        if not principal.role.is_external or not can_see(
+            principal, placement_of(case, lookups), lookups
+        ):
+            raise NotFound
+        assert isinstance(case, Case)
+        return case
+
+    def check_case(self, principal: Principal, case_id: str) -> Case:
+        with self.factory() as session:
+            return self._visible_case(session, principal, case_id)
+
+    def case_detail(self, principal: Principal, case_id: str, today: date) -> CaseDetail:
+        with self.factory() as session:
+            case = self._visible_case(session, principal, case_id)
+            lookups = SessionLookups(session)
+            court = session.get(CourtRow, case.court_id)
+            assert court is not None
+            zone = ZoneInfo(court.timezone)
+            names = _names(session, case)
+            hearings = [
+                row_to_record("hearing", h)
+                for h in session.scalars(
+                    select(HearingRow)
+                    .where(HearingRow.case_id == case.id, HearingRow.deleted.is_(False))
+                    .order_by(HearingRow.starts_at)
+                )
+            ]
+            rooms = {
+                r.id: r.name
+                for r in session.scalars(
+                    select(CourtroomRow).where(CourtroomRow.court_id == case.court_id)
+                )
+            }
+            lines = [
+                HearingLine(
+                    h,
+                    h.starts_at.astimezone(zone),
+                    rooms.get(h.courtroom_id or "", "—"),
+                    names.get(h.judge_id or "", "—"),
+                )
+                for h in hearings
+                if isinstance(h, Hearing)
+            ]
+            filings = [
+                f
+                for f in (
+                    row_to_record("filing", r)
+                    for r in session.scalars(
+                        select(FilingRow)
+                        .where(FilingRow.case_id == case.id, FilingRow.deleted.is_(False))
+                        .order_by(FilingRow.submitted_at.desc())
+                    )
+                )
+                if isinstance(f, Filing) and can_see(principal, placement_of(f, lookups), lookups)
+            ]
+            reasons = {f.id: f.rejection_reason for f in filings}
+            documents = [
+                DocumentLine(d, reasons.get(d.filing_id or ""))
+                for d in (
+                    row_to_record("document", r)
+                    for r in session.scalars(
+                        select(DocumentRow)
+                        .where(DocumentRow.case_id == case.id, DocumentRow.deleted.is_(False))
+                        .order_by(DocumentRow.filed_on, DocumentRow.title)
+                    )
+                )
+                if isinstance(d, Document) and can_see(principal, placement_of(d, lookups), lookups)
+            ]
+            appearance_row = session.scalar(
+                select(RepresentationRow).where(
+                    RepresentationRow.case_id == case.id,
+                    RepresentationRow.practitioner_id == principal.id,
+                    RepresentationRow.deleted.is_(False),
+                )
+            )
+            appearance = row_to_record("representation", appearance_row) if appearance_row else None
+        scheduled = [
+            (line.hearing.hearing_type, line.starts_local.date())
+            for line in lines
+            if line.hearing.status is HearingStatus.SCHEDULED
+            and line.hearing.hearing_type is not HearingType.BOND
+        ]
+        decided = case.decided_on if case.status is CaseStatus.DECIDED else None
+        deadlines = deadlines_for_case(
+            scheduled, decided, today=today, detained=case.custody is Custody.DETAINED
+        )
+        return CaseDetail(
+            case,
+            court.name,
+            court.timezone,
+            names.get(case.judge_id or "", "Not yet assigned"),
+            lines,
+            documents,
+            filings,
+            deadlines,
+            appearance if isinstance(appearance, Representation) else None,
+        )
+
+    def my_filings(self, principal: Principal) -> list[tuple[Filing, str]]:
+        """The user's own filings, newest first, with the case's respondent (or "—")."""
+        with self.factory() as session:
+            rows = session.execute(
+                select(FilingRow, CaseRow)
+                .outerjoin(CaseRow, CaseRow.id == FilingRow.case_id)
+                .where(FilingRow.filer_id == principal.id, FilingRow.deleted.is_(False))
+                .order_by(FilingRow.submitted_at.desc())
+                .limit(100)
+            ).all()
+            out = []
+            for filing_row, case_row in rows:
+                filing = row_to_record("filing", filing_row)
+                assert isinstance(filing, Filing)
+                label = (
+                    f"{format_a_number(case_row.a_number)} {_respondent(case_row)}"
+                    if case_row is not None
+                    else "—"
+                )
+                out.append((filing, label))
+            return out
+
+    def open_document(
+        self, principal: Principal, case_id: str, document_id: str
+    ) -> tuple[Iterator[bytes], int, str]:
+        """The bytes of a document of a case the user can see (audited as a read)."""
+        with write_transaction(self.factory) as session:
+            self._visible_case(session, principal, case_id)
+            row = session.get(DocumentRow, document_id) if _is_uuid(document_id) else None
+            if row is None or row.deleted or row.case_id != case_id:
+                raise NotFound
+            lookups = SessionLookups(session)
+            document = row_to_record("document", row)
+            assert isinstance(document, Document)
+            if not can_see(principal, placement_of(document, lookups), lookups):
+                raise NotFound
+            audit.append(
+                session,
+                actor_id=principal.id,
+                action="document.read",
+                entity="document",
+                record_id=document.id,
+                detail={"sha256": document.sha256, "via": "portal"},
+            )
+        filename = f"{document.title[:80]}.pdf".replace("/", "-").replace('"', "'")
+        return self.blobs.read(document.sha256, 0, document.size), document.size, filename
+
+
+def _names(session: Session, case: Case) -> dict[str, str]:
+    ids = {
+        i
+        for i in session.scalars(select(HearingRow.judge_id).where(HearingRow.case_id == case.id))
+        if i
+    }
+    if case.judge_id:
+        ids.add(case.judge_id)
+    rows = session.execute(select(UserRow.id, UserRow.display_name).where(UserRow.id.in_(ids)))
+    return {i: name for i, name in rows}
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

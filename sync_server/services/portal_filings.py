@@ -1,0 +1,347 @@
+"""eFiling through the portal: appearances (EOIR-28/27), documents, changes of address and
+DHS notices to appear. Each becomes a ``filing`` (with its documents) that waits for clerk
+review, written through the same policy and domain checks as a pushed change, and audited.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from common.anumber import parse_a_number
+from common.enums import (
+    CaseStatus,
+    DocumentStatus,
+    DocumentType,
+    FilingKind,
+    FilingStatus,
+    Party,
+    Role,
+)
+from common.forms_eoir import AppearanceForm, ChangeOfAddressForm, CheckedNta, FieldErrors
+from common.pdf_preflight import preflight_pdf
+from common.wire import Case, Document, Filing, WireRecord
+from sync_server.db import write_transaction
+from sync_server.models import CaseRow, FilingRow, UserRow
+from sync_server.policy import Principal, check_write
+from sync_server.services import audit
+from sync_server.services.blobs import BlobService, UploadError
+from sync_server.services.change_rules import check_change
+from sync_server.services.portal_cases import CasePortal
+from sync_server.services.records import SessionLookups, write_record
+
+MAX_ATTACHMENTS = 20
+
+
+class FilingRefused(Exception):
+    """The filing was not made; ``errors`` name fields, ``message`` says what to do."""
+
+    def __init__(self, message: str, errors: FieldErrors | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as the browser sent it."""
+
+    field: str  # the form field it came in, for error messages
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class CheckedPdf:
+    upload: Upload
+    sha256: str
+    pages: int
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class FilingDesk:
+    factory: sessionmaker[Session]
+    blobs: BlobService
+    cases: CasePortal
+
+    # -- shared ------------------------------------------------------------------------------
+
+    def _write(self, session: Session, principal: Principal, record: WireRecord) -> None:
+        """Write one new record as a push would: policy, domain checks, audit."""
+        lookups = SessionLookups(session)
+        reason = check_write(principal, record.entity, None, record, lookups)
+        reason = reason or check_change(session, principal.id, None, record)
+        if reason:
+            raise FilingRefused(f"The court can't accept this filing: {reason}.")
+        version = write_record(session, record, lookups=lookups)
+        audit.append(
+            session,
+            actor_id=principal.id,
+            action="record.create",
+            entity=record.entity,
+            record_id=record.id,
+            detail={"version": version, "via": "portal", "data": record.model_dump(mode="json")},
+        )
+
+    def check_pdfs(self, uploads: list[Upload]) -> tuple[list[CheckedPdf], FieldErrors]:
+        """Pre-flight every file; all reasons for every file, by field."""
+        checked, errors = [], {}
+        for up in uploads:
+            if len(up.data) > self.blobs.max_bytes:
+                size = math.ceil(len(up.data) * 10 / 1_048_576) / 10
+                parts = math.ceil(len(up.data) / self.blobs.max_bytes)
+                errors[up.field] = (
+                    f"{up.filename} is {size:.1f} MB; the limit is "
+                    f"{self.blobs.max_bytes / 1_048_576:.0f} MB a file. Split it into at least "
+                    f"{parts} numbered parts (Part 1 of {parts}, …) and attach each part."
+                )
+                continue
+            report = preflight_pdf(
+                up.data, max_bytes=self.blobs.max_bytes, max_pages=self.blobs.max_pages
+            )
+            if report.problems:
+                errors[up.field] = f"{up.filename}: " + " ".join(p.message for p in report.problems)
+                continue
+            checked.append(CheckedPdf(up, report.sha256, report.page_count or 0))
+        return checked, errors
+
+    def _store(self, principal: Principal, pdf: CheckedPdf) -> None:
+        """Put the bytes in the eROP store through the blob service (verified, audited)."""
+        try:
+            state = self.blobs.start(principal, pdf.sha256, len(pdf.upload.data))
+            if not state.exists:
+                assert state.upload_id is not None
+                self.blobs.append(
+                    principal, state.upload_id, state.offset, io.BytesIO(pdf.upload.data)
+                )
+        except UploadError as err:
+            raise FilingRefused(str(err), {pdf.upload.field: str(err)}) from err
+
+    # -- appearances -------------------------------------------------------------------------
+
+    def file_appearance(self, principal: Principal, form: AppearanceForm) -> str:
+        """File an EOIR-28 or EOIR-27; returns the filing id. The case is found by A-number
+        and the respondent's last name; a mismatch is reported on the A-number field
+        without saying whether the A-number exists."""
+        a_number = parse_a_number(form.a_number)
+        with write_transaction(self.factory) as session:
+            user = session.get(UserRow, principal.id)
+            if user is None or not user.eoir_id or user.eoir_id != form.eoir_id.strip().upper():
+                raise FilingRefused(
+                    "Check your EOIR ID.", {"eoir_id": "This is not the EOIR ID of your account."}
+                )
+            case = session.scalar(
+                select(CaseRow)
+                .where(
+                    CaseRow.a_number == a_number,
+                    func.lower(CaseRow.respondent_last_name)
+                    == form.respondent_last_name.strip().lower(),
+                    CaseRow.deleted.is_(False),
+                )
+                .order_by(CaseRow.opened_on.desc())
+            )
+            if case is None:
+                raise FilingRefused(
+                    "No case matches.",
+                    {
+                        "a_number": "No case with this A-number and respondent's last name is "
+                        "before the court. Check both against the notice to appear."
+                    },
+                )
+            if form.kind is FilingKind.EOIR_27 and case.status != CaseStatus.APPEALED.value:
+                raise FilingRefused(
+                    "This case is not on appeal.",
+                    {"a_number": "This case is not before the Board; file an EOIR-28 instead."},
+                )
+            duplicate = session.scalar(
+                select(FilingRow.id).where(
+                    FilingRow.case_id == case.id,
+                    FilingRow.filer_id == principal.id,
+                    FilingRow.kind == form.kind.value,
+                    FilingRow.status == FilingStatus.PENDING.value,
+                    FilingRow.deleted.is_(False),
+                )
+            )
+            if duplicate is not None:
+                raise FilingRefused(
+                    "You already filed this form in this case; it waits for review.",
+                    {"a_number": "Your earlier form for this case still waits for review."},
+                )
+            filing = Filing(
+                id=str(uuid.uuid4()),
+                case_id=case.id,
+                court_id=case.court_id,
+                filer_id=principal.id,
+                kind=form.kind,
+                status=FilingStatus.PENDING,
+                submitted_at=_now(),
+                form=form.as_filing_form(),
+            )
+            self._write(session, principal, filing)
+            return filing.id
+
+    # -- documents ---------------------------------------------------------------------------
+
+    def file_documents(
+        self,
+        principal: Principal,
+        case_id: str,
+        doc_type: DocumentType,
+        title: str,
+        lead: Upload,
+        attachments: list[Upload],
+        today: date,
+    ) -> str:
+        """File a lead document with attachments in a case the user appears in; every file
+        is pre-flighted first and nothing is filed unless all pass."""
+        case = self.cases.check_case(principal, case_id)
+        title = " ".join(title.split())[:200]
+        if not title:
+            raise FilingRefused("Give the document a title.", {"title": "This field is required."})
+        if len(attachments) > MAX_ATTACHMENTS:
+            raise FilingRefused(f"Attach at most {MAX_ATTACHMENTS} files to one filing.")
+        checked, errors = self.check_pdfs([lead, *attachments])
+        if errors:
+            raise FilingRefused("Some files can't be filed; see the reasons below.", errors)
+        for pdf in checked:
+            self._store(principal, pdf)
+        return self._record_documents(principal, case, doc_type, title, checked, today)
+
+    def _record_documents(
+        self,
+        principal: Principal,
+        case: Case,
+        doc_type: DocumentType,
+        title: str,
+        checked: list[CheckedPdf],
+        today: date,
+        kind: FilingKind = FilingKind.DOCUMENT,
+        opens_case: bool = False,
+    ) -> str:
+        party = Party.DHS if principal.role is Role.DHS else Party.PRACTITIONER
+        filing_id = str(uuid.uuid4())
+        docs = [
+            Document(
+                id=str(uuid.uuid4()),
+                case_id=case.id,
+                doc_type=doc_type if i == 0 else DocumentType.EVIDENCE,
+                title=title if i == 0 else f"{title} — attachment {i}: {pdf.upload.filename}"[:200],
+                filer_id=principal.id,
+                filer_party=party,
+                filed_on=today,
+                pages=pdf.pages,
+                sha256=pdf.sha256,
+                size=len(pdf.upload.data),
+                status=DocumentStatus.PENDING,
+                filing_id=filing_id,
+            )
+            for i, pdf in enumerate(checked)
+        ]
+        filing = Filing(
+            id=filing_id,
+            case_id=case.id,
+            court_id=case.court_id,
+            filer_id=principal.id,
+            kind=kind,
+            status=FilingStatus.PENDING,
+            submitted_at=_now(),
+            lead_document_id=docs[0].id,
+            attachment_ids=[d.id for d in docs[1:]],
+            form={"title": title, "doc_type": doc_type.value},
+        )
+        with write_transaction(self.factory) as session:
+            if opens_case:  # the case, its NTA filing and document commit together
+                self._write(session, principal, case)
+            self._write(session, principal, filing)
+            for doc in docs:
+                self._write(session, principal, doc)
+        return filing_id
+
+    # -- change of address -------------------------------------------------------------------
+
+    def change_of_address(
+        self, principal: Principal, case_id: str, form: ChangeOfAddressForm
+    ) -> str:
+        case = self.cases.check_case(principal, case_id)
+        filing = Filing(
+            id=str(uuid.uuid4()),
+            case_id=case.id,
+            court_id=case.court_id,
+            filer_id=principal.id,
+            kind=FilingKind.CHANGE_OF_ADDRESS,
+            status=FilingStatus.PENDING,
+            submitted_at=_now(),
+            form=form.model_dump(mode="json"),
+        )
+        with write_transaction(self.factory) as session:
+            self._write(session, principal, filing)
+        return filing.id
+
+    # -- notices to appear (DHS) -------------------------------------------------------------
+
+    def file_notice_to_appear(
+        self, principal: Principal, nta: CheckedNta, pdf_upload: Upload, today: date
+    ) -> str:
+        """Open a case from a notice to appear, with the NTA's PDF as its first document;
+        returns the case id. Refused when an open case with the A-number exists at one of
+        DHS's courts."""
+        form = nta.form
+        if principal.role is not Role.DHS or form.court_id not in principal.assigned_court_ids:
+            raise FilingRefused(
+                "Choose one of your assigned courts.",
+                {"court_id": "Choose one of your assigned courts."},
+            )
+        checked, errors = self.check_pdfs([pdf_upload])
+        if errors:
+            raise FilingRefused("The notice to appear can't be filed; see the reason.", errors)
+        with self.factory() as session:
+            open_case = session.scalar(
+                select(CaseRow.id).where(
+                    CaseRow.a_number == nta.a_number,
+                    CaseRow.court_id.in_(list(principal.assigned_court_ids)),
+                    CaseRow.status.not_in([CaseStatus.CLOSED.value, CaseStatus.DECIDED.value]),
+                    CaseRow.deleted.is_(False),
+                )
+            )
+        if open_case is not None:
+            raise FilingRefused(
+                "A case with this A-number is already open.",
+                {"a_number": "A case with this A-number is already open at one of your courts."},
+            )
+        self._store(principal, checked[0])
+        case = Case(
+            id=str(uuid.uuid4()),
+            a_number=nta.a_number,
+            court_id=form.court_id,
+            case_type=form.case_type,
+            status=CaseStatus.OPENED,
+            custody=form.custody,
+            respondent_first_name=form.respondent_first_name,
+            respondent_last_name=form.respondent_last_name,
+            nationality=form.nationality,
+            language=form.language,
+            date_of_birth=form.date_of_birth,
+            charges=nta.charges,
+            nta_served_on=form.served_on,
+            opened_on=today,
+        )
+        self._record_documents(
+            principal,
+            case,
+            DocumentType.NOTICE_TO_APPEAR,
+            f"Notice to Appear — {form.respondent_last_name.upper()}, {form.respondent_first_name}",
+            checked,
+            today,
+            kind=FilingKind.NOTICE_TO_APPEAR,
+            opens_case=True,
+        )
+        return case.id

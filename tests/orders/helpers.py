@@ -1,0 +1,103 @@
+"""Shared pieces of the order tests: demo cases with their judge, order payloads."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from common.enums import OrderStatus
+from common.orders import case_facts as facts_of
+from common.orders import new_draft, template_for
+from common.wire import Order
+
+SIGNED_AT = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)
+TODAY = date(2026, 11, 27)
+
+COMPLETE_FIELDS: dict[str, dict[str, Any]] = {
+    "removal_decision": {
+        "decision_date": "2026-11-27",
+        "removability": "sustained",
+        "asylum": "denied",
+        "withholding": "granted",
+        "cat": "denied",
+        "cancellation": "not_applied",
+        "adjustment": "not_applied",
+        "voluntary_departure": "not_applied",
+        "disposition": "removal_ordered",
+        "removal_country": "Honduras",
+        "appeal_due": "2026-12-28",
+    },
+    "motion_order": {
+        "motion": "continuance",
+        "movant": "respondent",
+        "ruling": "granted",
+        "reason": "Counsel needs time to prepare the asylum application.",
+        "adjournment_code": "02",
+        "next_hearing": "2027-01-15",
+    },
+    "bond_order": {
+        "decision": "granted",
+        "amount": "7500",
+        "conditions": "Report to ICE monthly.",
+    },
+    "hearing_notice": {
+        "notice_date": "2026-11-27",
+        "hearing_type": "individual",
+        "hearing_date": "2027-02-03",
+        "hearing_time": "09:30",
+        "location": "Courtroom 2",
+        "medium": "in_person",
+    },
+}
+
+
+def records_by_entity(changes: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for change in changes:
+        bucket = out.setdefault(change["entity"], {})
+        if change["deleted"]:
+            bucket.pop(change["id"], None)
+        else:
+            bucket[change["id"]] = {**change["data"], "_version": change["version"]}
+    return out
+
+
+def represented_case(
+    records: dict[str, dict[str, dict[str, Any]]], judge_id: str
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A case of ``judge_id`` with an accepted appearance if there is one (else any)."""
+    cases = [c for c in records["case"].values() if c.get("judge_id") == judge_id]
+    accepted = {
+        r["case_id"]: r
+        for r in records.get("representation", {}).values()
+        if r["status"] == "accepted"
+    }
+    cases.sort(key=lambda c: (c["id"] not in accepted, c["id"]))
+    case = cases[0]
+    return case, accepted.get(case["id"])
+
+
+def complete_order(
+    records: dict[str, dict[str, dict[str, Any]]],
+    case: dict[str, Any],
+    judge_id: str,
+    template_key: str = "removal_decision",
+) -> Order:
+    """A draft of ``template_key`` for ``case`` with every field it needs filled."""
+    court = records["court"].get(case["court_id"])
+    facts = facts_of(
+        case, court, records.get("user_profile", {}), records.get("representation", {}).values()
+    )
+    draft = new_draft(template_for(template_key), facts, judge_id, TODAY)
+    return draft.model_copy(update={"fields": dict(COMPLETE_FIELDS[template_key])})
+
+
+def signed(order: Order, judge_id: str) -> Order:
+    return order.model_copy(
+        update={"status": OrderStatus.SIGNED, "signed_at": SIGNED_AT, "signed_by": judge_id}
+    )
+
+
+def fresh_id() -> str:
+    return str(uuid.uuid4())
