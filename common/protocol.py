@@ -22,6 +22,21 @@ class _Message(BaseModel):
 class LoginRequest(_Message):
     username: Annotated[str, Field(min_length=1, max_length=150)]
     password: Annotated[str, Field(min_length=1, max_length=1024)]
+    otp: (
+        Annotated[
+            str,
+            Field(
+                max_length=64,
+                description=(
+                    "Two-factor code, required for external accounts (attorney, accredited "
+                    "representative, DHS): the current 6-digit code from the authenticator "
+                    "app set up in the portal, or one unused recovery code. Each is "
+                    "accepted once."
+                ),
+            ),
+        ]
+        | None
+    ) = None
 
 
 class RefreshRequest(_Message):

@@ -115,10 +115,11 @@ class Api:
 
     client: FlaskClient
 
-    def login(self, username: str, password: str = DEMO_PASSWORD) -> str:
-        response = self.client.post(
-            "/api/v1/auth/login", json={"username": username, "password": password}
-        )
+    def login(self, username: str, password: str = DEMO_PASSWORD, otp: str | None = None) -> str:
+        body = {"username": username, "password": password}
+        if otp is not None:  # external accounts' two-factor code (demo accounts need none)
+            body["otp"] = otp
+        response = self.client.post("/api/v1/auth/login", json=body)
         assert response.status_code == 200, response.get_json()
         return str(response.get_json()["access_token"])
 

@@ -29,15 +29,18 @@ def _tokens(response: TokenResponse) -> Response:
 @bp.post("/login")
 @endpoint(
     Action.PUBLIC,
-    "Sign in with username and password",
+    "Sign in with username and password (external accounts add a two-factor code)",
     request_model=LoginRequest,
     response_model=TokenResponse,
-    responses=(401, 429),
+    responses=(401, 403, 429),
 )
 def login() -> Response:
+    """401: wrong details (or a two-factor code is missing/wrong); 403: an external account
+    that has not set up two-factor sign-in in the portal yet; 429: too many failures."""
     body = json_body(LoginRequest)
+    ip = (request.remote_addr or "unknown")[:60]  # as the portal counts it
     try:
-        return _tokens(_auth().login(body.username, body.password))
+        return _tokens(_auth().login(body.username, body.password, otp=body.otp, ip=ip))
     except AuthError as err:
         headers = {"Retry-After": str(err.retry_after)} if err.retry_after else None
         raise ApiProblem(err.status, "Sign-in failed", str(err), headers=headers) from err

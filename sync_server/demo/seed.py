@@ -34,7 +34,7 @@ from sync_server.demo import pdfs
 from sync_server.demo.plan import COURTS, DemoPlanner
 from sync_server.models import Blob, CourtRow
 from sync_server.services import audit
-from sync_server.services.auth import create_user
+from sync_server.services.auth import DEMO_EXEMPTION, create_user, exempt_from_api_second_factor
 from sync_server.services.blob_store import BlobStore
 from sync_server.services.records import SessionLookups, write_record
 
@@ -164,15 +164,26 @@ def seed_demo(
         lookups = SessionLookups(session)
         for record in plan.records[: len(COURTS) * 5]:  # courts and courtrooms first
             write_record(session, record, lookups=lookups)
+        exempt: list[str] = []
         for person in plan.users:
-            create_user(session, password=password, **person)
+            user_id = create_user(session, password=password, **person)
+            if person["role"].is_external:
+                # Demo attorneys and DHS users have no authenticator app: they may take API
+                # tokens with the password alone (audited and logged at every sign-in).
+                exempt_from_api_second_factor(session, user_id, DEMO_EXEMPTION)
+                exempt.append(person["username"])
         for record in plan.records[len(COURTS) * 5 :]:
             write_record(session, _finished(record, documents, session), lookups=lookups)
         counts = {
             name: sum(1 for r in plan.records if r.entity == name)
             for name in ("case", "hearing", "document", "filing")
         }
-        audit.append(session, actor_id=None, action="demo.seed", detail=counts)
+        audit.append(
+            session,
+            actor_id=None,
+            action="demo.seed",
+            detail={**counts, "two_factor_exempt": exempt},
+        )
     return SeedReport(
         len(COURTS),
         len(plan.users),

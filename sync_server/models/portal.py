@@ -88,3 +88,17 @@ class PortalThrottle(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(80), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class ApiSecondFactorExemption(Base):
+    """An external account allowed to take API tokens with its password alone.
+
+    Only ``ecas-server seed-demo`` writes these (reason ``demo account``), so the demo
+    attorneys and DHS users keep signing in from scripts and the desktop app; registration
+    and ``create-user`` never do. Every sign-in that relies on one says so in the audit
+    trail and the server log."""
+
+    __tablename__ = "api_second_factor_exemption"
+    user_id: Mapped[str] = mapped_column(ForeignKey("user_profile.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -37,7 +37,7 @@ LABELS = {
     "respondent_state": "Respondent's state",
     "respondent_zip": "Respondent's ZIP code",
     "scope": "Scope of appearance",
-    "category": "I am",
+    "category": "Practitioner category",
     "bar_admissions": "Courts of admission",
     "not_subject_to_discipline": "Statement on discipline",
     "organization": "Recognized organization",

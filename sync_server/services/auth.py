@@ -3,15 +3,23 @@
 Passwords are hashed with argon2id. Access tokens are short-lived signed tokens; refresh
 tokens are random, stored as SHA-256 only, and rotate on every use: presenting a used or
 revoked one revokes its whole family (a stolen token is then worth nothing).
+
+External users (attorneys, accredited representatives, DHS) sign in with two factors here
+as in the portal: the password and a code from their authenticator app, or one of their
+recovery codes. Both sign-ins check codes through :mod:`totp` against the same factor, so a
+code accepted by one is refused by the other, and failed codes count against the same
+per-account and per-address limits. An external account that has not set up an app yet is
+sent to the portal to do so. Court staff sign in with the password alone.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -26,13 +34,30 @@ from common.wire import UserProfile
 from sync_server.config import ServerConfig
 from sync_server.db import write_transaction
 from sync_server.models import RefreshToken, UserRow
+from sync_server.models.portal import ApiSecondFactorExemption
 from sync_server.models.types import utcnow
 from sync_server.policy import Principal
-from sync_server.services import audit
+from sync_server.services import audit, totp
 from sync_server.services.records import write_record
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 _DUMMY_HASH = _hasher.hash("not a real password")
+_log = logging.getLogger(__name__)
+
+_WRONG = "The username or password is wrong."
+# Once a code was sent, every refusal reads the same: a wrong password, an unknown name and
+# a wrong or replayed code can't be told apart.
+_WRONG_WITH_CODE = "The username, password or two-factor code is wrong."
+_CODE_REQUIRED = (
+    "A two-factor code is required for this account: send the current code from your "
+    'authenticator app (or one of your recovery codes) as "otp".'
+)
+_NOT_ENROLLED = (
+    "This account must use two-factor sign-in, and it is not set up yet. Sign in once at "
+    "/portal/login to set up an authenticator app, then sign in here with a code from it."
+)
+_THROTTLED = "Too many failed attempts. Wait 15 minutes, then try again."
+DEMO_EXEMPTION = "demo account"
 
 
 class AuthError(Exception):
@@ -73,13 +98,21 @@ class AuthService:
     config: ServerConfig
     factory: sessionmaker[Session]
     failure_delay: float = 0.25
+    # The portal's limits (the same environment variables), so the two sign-ins share them.
+    throttle: totp.Throttle = field(default_factory=totp.Throttle.from_env)
 
     def __post_init__(self) -> None:
         self._signer = URLSafeTimedSerializer(self.config.secret_key, salt="ecas-access")
+        self._factors = totp.SecondFactors(totp.SecretBox(self.config.secret_key))
 
     # -- sign-in ---------------------------------------------------------------------------
 
-    def login(self, username: str, password: str) -> TokenResponse:
+    def login(
+        self, username: str, password: str, otp: str | None = None, ip: str = "unknown"
+    ) -> TokenResponse:
+        """Tokens for a right password, plus a right ``otp`` (TOTP or recovery code) for an
+        external account; ``ip`` is the caller's address, for the failed-attempt limits."""
+        otp = otp.strip() if otp else None
         # The slow hash is checked before taking the write lock, so sign-ins don't queue
         # every other writer behind argon2.
         with self.factory() as session:
@@ -90,6 +123,7 @@ class AuthService:
         if user is not None and known:
             _raise_if_locked(user)
         password_ok = _verify(user.password_hash if user and known else _DUMMY_HASH, password)
+        refusal: AuthError | None = None
         with write_transaction(self.factory) as session:
             if user is None or not known:
                 # A digest, not the text: people type passwords into the username box.
@@ -106,13 +140,64 @@ class AuthService:
                 assert row is not None
                 _raise_if_locked(row)
                 if password_ok:
-                    self._record_success(row, password)
-                    audit.append(session, actor_id=row.id, action="auth.login")
-                    return self._issue(session, row, family_id=str(uuid.uuid4()))
-                self._record_failure(session, row)
-                failures = row.failed_logins
+                    method, refusal = self._second_factor(session, row, otp, ip)
+                    if refusal is None:
+                        self._record_success(row, password)
+                        detail = {"second_factor": method} if method else None
+                        audit.append(session, actor_id=row.id, action="auth.login", detail=detail)
+                        return self._issue(session, row, family_id=str(uuid.uuid4()))
+                    failures = 0 if refusal.status == 403 else 1
+                else:
+                    self._record_failure(session, row)
+                    failures = row.failed_logins
         time.sleep(min(2.0, self.failure_delay * failures))  # slow down guessing
-        raise AuthError("The username or password is wrong.")
+        if refusal is not None:
+            raise refusal
+        raise AuthError(_WRONG_WITH_CODE if otp else _WRONG)
+
+    def _second_factor(
+        self, session: Session, user: UserRow, otp: str | None, ip: str
+    ) -> tuple[str | None, AuthError | None]:
+        """After a right password: how the second factor was met (None for court staff,
+        who need none), or the refusal to raise once the audit rows are written."""
+        if not Role(user.role).is_external:
+            return None, None
+        exemption = session.get(ApiSecondFactorExemption, user.id)
+        if exemption is not None:
+            _log.warning(
+                "API sign-in without a second factor for %s (two-factor exempt: %s)",
+                user.username,
+                exemption.reason,
+            )
+            return f"exempt: {exemption.reason}", None
+
+        def refuse(reason: str, error: AuthError, action: str = "auth.login_failed") -> AuthError:
+            audit.append(
+                session, actor_id=user.id, action=action, detail={"reason": reason, "ip": ip}
+            )
+            return error
+
+        if self.throttle.throttled(session, user.id, ip):
+            retry = self.throttle.window_minutes * 60
+            return None, refuse(
+                "throttled", AuthError(_THROTTLED, 429, retry_after=retry), "auth.login_throttled"
+            )
+        factor = self._factors.confirmed(session, user.id)
+        if factor is None:
+            return None, refuse(
+                "second_factor_not_set_up", AuthError(_NOT_ENROLLED, 403), "auth.login_refused"
+            )
+        if not otp:
+            # Only said after the password checked out (as the portal asks for the code only
+            # then); it is not a guess, so it is audited but not counted by the throttle.
+            return None, refuse("second_factor_missing", AuthError(_CODE_REQUIRED))
+        used = self._factors.use_code(session, factor, otp)
+        if used is not None:
+            return used, None
+        self.throttle.fail(session, user.id, ip)
+        replayed = self._factors.is_replay(factor, otp)
+        reason = "second_factor_replayed" if replayed else "second_factor_wrong"
+        return None, refuse(reason, AuthError(_WRONG_WITH_CODE))
 
     def _record_failure(self, session: Session, user: UserRow) -> None:
         user.failed_logins += 1
@@ -240,6 +325,15 @@ def _verify(stored_hash: str, password: str) -> bool:
         return _hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def exempt_from_api_second_factor(
+    session: Session, user_id: str, reason: str = DEMO_EXEMPTION
+) -> None:
+    """Let an external account take API tokens with its password alone. Only the demo data
+    (``ecas-server seed-demo``) calls this; sign-ins that rely on it are audited as
+    ``second_factor: "exempt: <reason>"`` and logged as warnings."""
+    session.add(ApiSecondFactorExemption(user_id=user_id, reason=reason))
 
 
 def create_user(

@@ -12,7 +12,7 @@ import hashlib
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 
@@ -58,15 +58,21 @@ class PortalSettings:
         ``ECAS_PORTAL_BASE_URL`` (e.g. ``https://portal.example.gov``, for mailed links)."""
         env = os.environ if env is None else env
         secure = env.get("ECAS_PORTAL_SECURE_COOKIES")
+        throttle = totp.Throttle.from_env(env)
         return cls(
             idle_minutes=int(env.get("ECAS_PORTAL_IDLE_MINUTES", "30")),
             max_hours=int(env.get("ECAS_PORTAL_MAX_HOURS", "12")),
-            account_failures=int(env.get("ECAS_PORTAL_ACCOUNT_FAILURES", "5")),
-            ip_failures=int(env.get("ECAS_PORTAL_IP_FAILURES", "50")),
+            account_failures=throttle.account_failures,
+            ip_failures=throttle.ip_failures,
             registrations_per_hour=int(env.get("ECAS_PORTAL_REGISTRATIONS_PER_HOUR", "10")),
             secure_cookies=None if secure in (None, "") else secure == "1",
             base_url=env.get("ECAS_PORTAL_BASE_URL") or None,
         )
+
+    @property
+    def throttle(self) -> totp.Throttle:
+        """The failed-attempt limits (the API's sign-in counts against the same ones)."""
+        return totp.Throttle(self.account_failures, self.ip_failures, self.window_minutes)
 
 
 class NextStep(StrEnum):
@@ -114,36 +120,26 @@ class SignInService:
     factory: sessionmaker[Session]
     settings: PortalSettings
     box: totp.SecretBox
+    factors: totp.SecondFactors = field(init=False)
+
+    def __post_init__(self) -> None:
+        # The code checks and the failure counts are shared with the API's sign-in.
+        self.factors = totp.SecondFactors(self.box)
+
+    @property
+    def throttle(self) -> totp.Throttle:
+        return self.settings.throttle  # read each time: the settings may be replaced
 
     def _secret(self, factor: PortalSecondFactor) -> str:
-        # An unreadable secret (the server key changed) matches no code.
-        return self.box.unseal(factor.secret) or totp.new_secret()
+        return self.factors.secret(factor)
 
     # -- throttle ----------------------------------------------------------------------------
 
-    def _failures(self, session: Session, key: str) -> int:
-        since = utcnow() - timedelta(minutes=self.settings.window_minutes)
-        return int(
-            session.scalar(
-                select(func.count()).where(PortalThrottle.key == key, PortalThrottle.at > since)
-            )
-            or 0
-        )
-
     def _throttled(self, session: Session, user_id: str | None, ip: str) -> bool:
-        if self._failures(session, f"ip:{ip}") >= self.settings.ip_failures:
-            return True
-        return user_id is not None and (
-            self._failures(session, f"account:{user_id}") >= self.settings.account_failures
-        )
+        return self.throttle.throttled(session, user_id, ip)
 
     def _fail(self, session: Session, user_id: str | None, ip: str) -> None:
-        session.add(PortalThrottle(key=f"ip:{ip}"))
-        if user_id is not None:
-            session.add(PortalThrottle(key=f"account:{user_id}"))
-        # Old rows are of no use; keep the table small.
-        old = utcnow() - timedelta(hours=2)
-        session.execute(delete(PortalThrottle).where(PortalThrottle.at < old))
+        self.throttle.fail(session, user_id, ip)
 
     def registration_allowed(self, ip: str) -> bool:
         """At most ``registrations_per_hour`` registrations from one address an hour (a
@@ -330,7 +326,7 @@ class SignInService:
                 factor = session.get(PortalSecondFactor, user_id)
                 if factor is None or factor.confirmed_at is None:
                     raise SignInRefused("Set up two-factor sign-in first.", 409)
-                used = self._use_code(session, factor, code)
+                used = self.factors.use_code(session, factor, code)
                 if used is not None:
                     audit.append(
                         session,
@@ -340,10 +336,7 @@ class SignInService:
                     )
                     return self._promote(session, old_token, view, ip)
                 self._fail(session, user_id, ip)
-                replay = (
-                    "".join(code.split()).isdigit()
-                    and totp.matching_step(self._secret(factor), code, -1) is not None
-                )
+                replay = self.factors.is_replay(factor, code)
                 audit.append(
                     session,
                     actor_id=user_id,
@@ -356,18 +349,6 @@ class SignInService:
                     else "That code is not right. Enter the newest code from your app."
                 )
         raise failure
-
-    def _use_code(self, session: Session, factor: PortalSecondFactor, code: str) -> str | None:
-        step = totp.matching_step(self._secret(factor), code, factor.last_step)
-        if step is not None:
-            factor.last_step = step
-            return "totp"
-        if len(code.replace("-", "").strip()) == 16:
-            row = session.get(PortalRecoveryCode, totp.recovery_code_hash(code))
-            if row is not None and row.user_id == factor.user_id and row.used_at is None:
-                row.used_at = utcnow()
-                return "recovery_code"
-        return None
 
     def _promote(self, session: Session, old_token: str, view: SessionView, ip: str) -> str:
         """End the half session and start a full one under a new token (no fixation)."""

@@ -5,6 +5,10 @@ pyotp computes the codes; this module adds what a court needs around it: a code 
 accepted once only (the newest accepted time step is remembered), one step of clock skew
 either way is tolerated, and recovery codes are stored as SHA-256 digests (they are long
 random strings, so a fast hash does not make them guessable).
+
+:class:`SecondFactors` and :class:`Throttle` are the one code path both sign-ins use, the
+portal's (``portal_signin``) and the API's (``auth``): the same secrets, the same
+"newest accepted step" replay guard and the same failed-attempt counts.
 """
 
 from __future__ import annotations
@@ -12,12 +16,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import secrets
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
 
 import pyotp
 import segno
 from cryptography.fernet import Fernet, InvalidToken
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from sync_server.models import PortalRecoveryCode, PortalSecondFactor, PortalThrottle
+from sync_server.models.types import utcnow
 
 ISSUER = "ECAS Portal"
 STEP_SECONDS = 30
@@ -83,3 +96,84 @@ def new_recovery_codes() -> list[str]:
 def recovery_code_hash(code: str) -> str:
     normal = "".join(code.lower().split()).replace("-", "")
     return hashlib.sha256(normal.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class SecondFactors:
+    """Checks codes against a user's confirmed factor, inside the caller's transaction."""
+
+    box: SecretBox
+
+    def secret(self, factor: PortalSecondFactor) -> str:
+        # An unreadable secret (the server key changed) matches no code.
+        return self.box.unseal(factor.secret) or new_secret()
+
+    @staticmethod
+    def confirmed(session: Session, user_id: str) -> PortalSecondFactor | None:
+        factor = session.get(PortalSecondFactor, user_id)
+        return factor if factor is not None and factor.confirmed_at is not None else None
+
+    def use_code(self, session: Session, factor: PortalSecondFactor, code: str) -> str | None:
+        """Accept a TOTP code newer than the last one accepted (remembering its step) or an
+        unused recovery code (marking it used); returns ``"totp"``, ``"recovery_code"`` or
+        None when the code is refused."""
+        step = matching_step(self.secret(factor), code, factor.last_step)
+        if step is not None:
+            factor.last_step = step
+            return "totp"
+        if len(code.replace("-", "").strip()) == 16:
+            row = session.get(PortalRecoveryCode, recovery_code_hash(code))
+            if row is not None and row.user_id == factor.user_id and row.used_at is None:
+                row.used_at = utcnow()
+                return "recovery_code"
+        return None
+
+    def is_replay(self, factor: PortalSecondFactor, code: str) -> bool:
+        """A refused code that would have matched had it not been used already."""
+        return (
+            "".join(code.split()).isdigit()
+            and matching_step(self.secret(factor), code, -1) is not None
+        )
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """Failed sign-in steps counted per account and per IP address over a window, in the
+    database (``portal_throttle``) so the limits hold across server processes."""
+
+    account_failures: int = 5  # per account in the window
+    ip_failures: int = 50  # per address in the window (several people share an office NAT)
+    window_minutes: int = 15
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Throttle:
+        """``ECAS_PORTAL_ACCOUNT_FAILURES`` and ``ECAS_PORTAL_IP_FAILURES``."""
+        env = os.environ if env is None else env
+        return cls(
+            account_failures=int(env.get("ECAS_PORTAL_ACCOUNT_FAILURES", "5")),
+            ip_failures=int(env.get("ECAS_PORTAL_IP_FAILURES", "50")),
+        )
+
+    def _failures(self, session: Session, key: str) -> int:
+        since = utcnow() - timedelta(minutes=self.window_minutes)
+        return int(
+            session.scalar(
+                select(func.count()).where(PortalThrottle.key == key, PortalThrottle.at > since)
+            )
+            or 0
+        )
+
+    def throttled(self, session: Session, user_id: str | None, ip: str) -> bool:
+        if self._failures(session, f"ip:{ip}") >= self.ip_failures:
+            return True
+        return user_id is not None and (
+            self._failures(session, f"account:{user_id}") >= self.account_failures
+        )
+
+    def fail(self, session: Session, user_id: str | None, ip: str) -> None:
+        session.add(PortalThrottle(key=f"ip:{ip}"))
+        if user_id is not None:
+            session.add(PortalThrottle(key=f"account:{user_id}"))
+        # Old rows are of no use; keep the table small.
+        old = utcnow() - timedelta(hours=2)
+        session.execute(delete(PortalThrottle).where(PortalThrottle.at < old))

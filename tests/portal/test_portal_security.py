@@ -117,7 +117,7 @@ def test_a_suspended_practitioner_reads_but_cannot_file(seeded_app: Flask, api: 
     assert audit_rows(seeded_app, "portal.account_suspended", user_row(seeded_app, "admin1").id)
 
     # Nor through the sync API, which the same domain checks guard.
-    token = api.login(account.username, PASSWORD)
+    token = api.login(account.username, PASSWORD, otp=account.recovery_codes[0])
     (result,) = api.push(token, mutation("filing", filing_data(case_id, SFR, account.user_id)))
     assert result["status"] == "rejected" and "suspended" in result["error"]
 

@@ -16,7 +16,7 @@ from common.enums import Role
 from sync_server.db import write_transaction
 from sync_server.models import AuditEntry, CaseRow, DocumentRow
 from sync_server.services import audit
-from sync_server.services.auth import create_user
+from sync_server.services.auth import create_user, exempt_from_api_second_factor
 from tests.conftest import REPO, Api, court_id, mutation, user_id
 
 PASSWORD = "correct horse battery staple"
@@ -65,13 +65,14 @@ def _sfr_document(app: Flask) -> DocumentRow:
 def chained_app(fresh_app: Flask) -> Flask:
     """A server of its own with a short chain: an account made, then four sign-ins."""
     with write_transaction(fresh_app.extensions["ecas"].factory) as session:
-        create_user(
+        auditee = create_user(
             session,
             username="auditee",
             password=PASSWORD,
             role=Role.ATTORNEY,
             display_name="Attorney Auditee",
         )
+        exempt_from_api_second_factor(session, auditee, "test account")  # no authenticator app
     client = fresh_app.test_client()
     for _ in range(4):
         response = client.post(

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from common.enums import Role
 from sync_server.db import write_transaction
 from sync_server.models import AuditEntry, UserRow
-from sync_server.services.auth import create_user
+from sync_server.services.auth import create_user, exempt_from_api_second_factor
 from tests.conftest import Api, user_id
 
 PASSWORD = "correct horse battery staple"
@@ -29,13 +29,16 @@ def _new_user(app: Flask, password: str = PASSWORD) -> str:
     """A fresh attorney account of this test's own; returns the username."""
     username = f"user-{uuid.uuid4().hex[:12]}"
     with write_transaction(app.extensions["ecas"].factory) as session:
-        create_user(
+        new_id = create_user(
             session,
             username=username,
             password=password,
             role=Role.ATTORNEY,
             display_name="Attorney Under Test",
         )
+        # These tests are about passwords and tokens; the second factor has its own tests
+        # (tests/portal/test_api_second_factor.py).
+        exempt_from_api_second_factor(session, new_id, "test account")
     return username
 
 

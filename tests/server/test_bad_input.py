@@ -16,7 +16,7 @@ from common.enums import Role
 from sync_server.app import create_app
 from sync_server.db import write_transaction
 from sync_server.services import sync as sync_service
-from sync_server.services.auth import create_user
+from sync_server.services.auth import create_user, exempt_from_api_second_factor
 from tests import pdf_factory
 from tests.conftest import Api, make_database, server_config
 
@@ -136,9 +136,14 @@ def test_unknown_top_level_fields_are_a_422(api: Api, token: str) -> None:
     )
     assert "force" in _error_locs(_assert_problem(response, 422))
     login = api.client.post(
-        "/api/v1/auth/login", json={"username": "clerk1", "password": "x", "otp": "1"}
+        "/api/v1/auth/login", json={"username": "clerk1", "password": "x", "remember": "1"}
     )
-    assert "otp" in _error_locs(_assert_problem(login, 422))
+    assert "remember" in _error_locs(_assert_problem(login, 422))
+    # ("otp" is a real field now: external accounts' two-factor code.)
+    too_long = api.client.post(
+        "/api/v1/auth/login", json={"username": "clerk1", "password": "x", "otp": "1" * 65}
+    )
+    assert "otp" in _error_locs(_assert_problem(too_long, 422))
 
 
 def test_a_body_that_is_not_json_is_a_415(api: Api, token: str) -> None:
@@ -172,13 +177,14 @@ def test_a_body_over_the_size_limit_is_a_413(small_app: Flask) -> None:
 
 def test_blob_chunks_are_not_held_to_the_json_limit(small_app: Flask) -> None:
     with write_transaction(small_app.extensions["ecas"].factory) as session:
-        create_user(
+        filer = create_user(
             session,
             username="filer",
             password="a long password",
             role=Role.DHS,
             display_name="DHS Filer",
         )
+        exempt_from_api_second_factor(session, filer, "test account")  # no authenticator app
     api = Api(small_app.test_client())
     token = api.login("filer", "a long password")
     data = pdf_factory.large_pdf(30_000)
