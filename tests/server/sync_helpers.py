@@ -76,6 +76,23 @@ def case_ids(app: Flask, *courts: str) -> set[str]:
         return set(session.scalars(query))
 
 
+def first_case(app: Flask, court: str) -> str:
+    """The oldest live case at ``court`` with an accepted document: a seeded one, whatever
+    cases other tests have added to the shared server since (their ids are random)."""
+    with app.extensions["ecas"].factory() as session:
+        with_documents = select(DocumentRow.case_id).where(DocumentRow.status == "accepted")
+        return session.scalars(
+            select(CaseRow.id)
+            .where(
+                CaseRow.deleted.is_(False),
+                CaseRow.court_id == court,
+                CaseRow.id.in_(with_documents),
+            )
+            .order_by(CaseRow.version)
+            .limit(1)
+        ).one()
+
+
 def a_blob(app: Flask, holder: str | None = None) -> tuple[str, int]:
     """(sha256, size) of a document body the server holds; ``holder`` is recorded as having
     uploaded it (what an upload through the API does), so they may file it."""

@@ -27,6 +27,7 @@ from tests.server.sync_helpers import (
     case_data,
     case_ids,
     document_data,
+    first_case,
     order_data,
     representation_data,
 )
@@ -85,7 +86,7 @@ def test_court_staff_get_hearings_only_of_their_court(
 
 
 def test_dhs_sees_no_court_internal_records(api: Api, tokens: TokenBook, seeded_app: Flask) -> None:
-    sfr_case = sorted(case_ids(seeded_app, SFR))[0]
+    sfr_case = first_case(seeded_app, SFR)
     document = a_document(seeded_app, sfr_case)
     applied(api, tokens["judge1"], "order", order_data(sfr_case, "judge1"))
     applied(
@@ -227,7 +228,7 @@ def test_a_deleted_annotation_arrives_as_a_tombstone(
     api: Api, tokens: TokenBook, seeded_app: Flask
 ) -> None:
     token = tokens["judge1"]
-    document = a_document(seeded_app, sorted(case_ids(seeded_app, SFR))[0])
+    document = a_document(seeded_app, first_case(seeded_app, SFR))
     note = annotation_data(document, "judge1")
     version = applied(api, token, "annotation", note)
     _, cursor = api.pull_all(token)
@@ -307,7 +308,7 @@ def test_a_bad_limit_is_a_400_problem(api: Api, tokens: TokenBook, limit: str) -
 def test_an_annotation_made_private_again_leaves_the_other_readers(
     api: Api, tokens: TokenBook, seeded_app: Flask
 ) -> None:
-    document = a_document(seeded_app, sorted(case_ids(seeded_app, SFR))[0])
+    document = a_document(seeded_app, first_case(seeded_app, SFR))
     shared = annotation_data(document, "judge1", visibility="shared")
     version = applied(api, tokens["judge1"], "annotation", shared)
     _, cursor = api.pull_all(tokens["judge2"])

@@ -26,10 +26,10 @@ from tests.server.sync_helpers import (
     applied,
     by_entity,
     case_data,
-    case_ids,
     courtroom_data,
     document_data,
     filing_data,
+    first_case,
     hearing_data,
     new_id,
     order_data,
@@ -206,7 +206,7 @@ def test_data_id_must_match_the_mutation_id(
 def test_clerk_cannot_touch_another_courts_hearing_nor_learn_it(
     api: Api, tokens: TokenBook, seeded_app: Flask
 ) -> None:
-    nyb_case = sorted(case_ids(seeded_app, NYB))[0]
+    nyb_case = first_case(seeded_app, NYB)
     data = hearing_data(nyb_case, "NYB")
     version = applied(api, tokens["clerk3"], "hearing", data)
 
@@ -331,7 +331,7 @@ def test_a_database_refusal_rejects_only_its_own_mutation(
 def test_a_value_the_database_cannot_hold_fails_only_its_mutation(
     api: Api, tokens: TokenBook, seeded_app: Flask, backend: str, field: str, value: object
 ) -> None:
-    document = document_data(seeded_app, sorted(case_ids(seeded_app, SFR))[0])
+    document = document_data(seeded_app, first_case(seeded_app, SFR))
     applied(api, tokens["clerk1"], "document", document)
     note = {**annotation_data(document, "clerk1"), field: value}
 
