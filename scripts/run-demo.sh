@@ -40,6 +40,10 @@ cat <<BOX
     TOKEN=\$(curl -s -X POST $URL/api/v1/auth/login -H 'Content-Type: application/json' -d '{"username":"clerk1","password":"$PASSWORD"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
     curl -s -H "Authorization: Bearer \$TOKEN" '$URL/api/v1/sync/changes?limit=5'
 
+  Web portal (attorneys, DHS): $URL/portal/  - sign in as attorney1; the first
+  sign-in sets up two-factor (any authenticator app). admin1 reviews registrations;
+  mail lands in $ECAS_DATA_DIR/outbox/.
+
   Stop with Ctrl+C.
 +------------------------------------------------------------------------------+
 
