@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # ensure_chromium and ensure_qpdf are not called yet
 # Runs the test suite: scripts/test.sh [pytest arguments...]   (default: all tests)
 #
-# Installs the dev tools, makes sure PostgreSQL answers on 127.0.0.1:5432 (starting it when
-# run as root), then runs pytest with Qt offscreen. Exits with pytest's code; "no tests
+# Installs the dev tools and, when missing, Debian's chromium, qpdf, poppler-utils, wixl and
+# msitools (apt-get, as root); makes sure PostgreSQL answers on 127.0.0.1:5432 (starting it
+# when run as root), then runs pytest with Qt offscreen. Exits with pytest's code; "no tests
 # collected" (pytest's 5) counts as a failure.
 set -euo pipefail
 
@@ -17,9 +17,8 @@ say() { echo "test: $*"; }
 
 "$REPO/scripts/setup.sh" --dev
 
-# === Not called yet ==========================================================================
 # ensure_chromium: for the browser (portal) tests; Playwright drives Debian's chromium, no
-# browser download. ensure_qpdf: the eROP package is measured against `qpdf --empty --pages`.
+# browser download. ensure_qpdf: `qpdf --check` reads the built eROP packages back.
 ensure_chromium() {
     if [[ ! -x /usr/bin/chromium ]]; then
         say "installing Debian's chromium"
@@ -33,7 +32,6 @@ ensure_qpdf() {
         apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y qpdf
     fi
 }
-# =============================================================================================
 
 # ensure_poppler: exported annotated copies are read back with poppler's `pdftotext`.
 ensure_poppler() {
