@@ -20,12 +20,10 @@ No picture is taken of the set-up or recovery-code pages, so no secret reaches a
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 import tempfile
-import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,13 +33,9 @@ import pyotp  # noqa: E402
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 
 from common.anumber import format_a_number  # noqa: E402
-from sync_server.app import create_app  # noqa: E402
-from sync_server.config import ServerConfig  # noqa: E402
-from sync_server.demo.seed import seed_demo  # noqa: E402
-from sync_server.migrate import upgrade  # noqa: E402
+from sync_server.demo.serve import serve_demo  # noqa: E402
 from sync_server.models import (  # noqa: E402
     CaseRow,
     DocumentRow,
@@ -70,29 +64,8 @@ NAMES = ("portal-case", "portal-eoir28", "portal-phone")
 
 
 def _serve(folder: Path) -> tuple[str, sessionmaker[Session]]:
-    url = f"sqlite:///{folder / 'ecas.sqlite3'}"
-    upgrade(url)
-    config = ServerConfig(
-        data_dir=folder,
-        database_url=url,
-        blob_url=str(folder / "blobs"),
-        secret_key="portal-screenshots",
-        testing=True,
-    )
-    app = create_app(config)
-    services = app.extensions["ecas"]
-    seed_demo(
-        services.factory,
-        services.blobs.store,
-        services.blobs.staging,
-        cases=CASES,
-        password=PASSWORD,
-        today=date.today(),
-    )
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_port}", services.factory
+    url, app = serve_demo(folder, cases=CASES, password=PASSWORD, secret_key="portal-screenshots")
+    return url, app.extensions["ecas"].factory
 
 
 def _showcase_case(factory: sessionmaker[Session]) -> CaseRow:

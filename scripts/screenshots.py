@@ -18,7 +18,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
@@ -28,7 +27,6 @@ sys.path.insert(0, str(REPO))
 
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 
 from common.enums import Visibility  # noqa: E402
 from desktop.doc_cache import DocumentCache  # noqa: E402
@@ -42,37 +40,14 @@ from desktop.viewer.annotation_store import geometry, new_annotation  # noqa: E4
 from desktop.viewer.annotation_window import WindowAnnotations  # noqa: E402
 from desktop.viewer.document_pane import DocumentPane  # noqa: E402
 from desktop.viewer.viewer_window import ViewerWindow  # noqa: E402
-from sync_server.app import create_app  # noqa: E402
-from sync_server.config import ServerConfig  # noqa: E402
-from sync_server.demo.seed import seed_demo  # noqa: E402
-from sync_server.migrate import upgrade  # noqa: E402
+from sync_server.demo.serve import serve_demo  # noqa: E402
 
 PASSWORD = "screenshot-password"
 
 
 def _serve(folder: Path) -> str:
-    url = f"sqlite:///{folder / 'ecas.sqlite3'}"
-    upgrade(url)
-    config = ServerConfig(
-        data_dir=folder,
-        database_url=url,
-        blob_url=str(folder / "blobs"),
-        secret_key="screenshots",
-        testing=True,
-    )
-    app = create_app(config)
-    services = app.extensions["ecas"]
-    seed_demo(
-        services.factory,
-        services.blobs.store,
-        services.blobs.staging,
-        cases=120,
-        password=PASSWORD,
-        today=date.today(),
-    )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_port}"
+    url, _app = serve_demo(folder, cases=120, password=PASSWORD, secret_key="screenshots")
+    return url
 
 
 def _settle(app: QApplication, rounds: int = 40) -> None:

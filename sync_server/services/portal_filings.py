@@ -10,6 +10,7 @@ import math
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -65,6 +66,32 @@ class CheckedPdf:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _pending_filing(
+    principal: Principal,
+    case_id: str,
+    court_id: str,
+    kind: FilingKind,
+    form: dict[str, Any],
+    *,
+    filing_id: str | None = None,
+    lead_document_id: str | None = None,
+    attachment_ids: list[str] | None = None,
+) -> Filing:
+    """A filing by ``principal`` in the case, waiting for the clerk's review from now."""
+    return Filing(
+        id=filing_id or str(uuid.uuid4()),
+        case_id=case_id,
+        court_id=court_id,
+        filer_id=principal.id,
+        kind=kind,
+        status=FilingStatus.PENDING,
+        submitted_at=_now(),
+        lead_document_id=lead_document_id,
+        attachment_ids=attachment_ids or [],
+        form=form,
+    )
 
 
 @dataclass
@@ -176,15 +203,8 @@ class FilingDesk:
                     "You already filed this form in this case; it waits for review.",
                     {"a_number": "Your earlier form for this case still waits for review."},
                 )
-            filing = Filing(
-                id=str(uuid.uuid4()),
-                case_id=case.id,
-                court_id=case.court_id,
-                filer_id=principal.id,
-                kind=form.kind,
-                status=FilingStatus.PENDING,
-                submitted_at=_now(),
-                form=form.as_filing_form(),
+            filing = _pending_filing(
+                principal, case.id, case.court_id, form.kind, form.as_filing_form()
             )
             self._write(session, principal, filing)
             return filing.id
@@ -246,17 +266,15 @@ class FilingDesk:
             )
             for i, pdf in enumerate(checked)
         ]
-        filing = Filing(
-            id=filing_id,
-            case_id=case.id,
-            court_id=case.court_id,
-            filer_id=principal.id,
-            kind=kind,
-            status=FilingStatus.PENDING,
-            submitted_at=_now(),
+        filing = _pending_filing(
+            principal,
+            case.id,
+            case.court_id,
+            kind,
+            {"title": title, "doc_type": doc_type.value},
+            filing_id=filing_id,
             lead_document_id=docs[0].id,
             attachment_ids=[d.id for d in docs[1:]],
-            form={"title": title, "doc_type": doc_type.value},
         )
         with write_transaction(self.factory) as session:
             if opens_case:  # the case, its NTA filing and document commit together
@@ -272,15 +290,12 @@ class FilingDesk:
         self, principal: Principal, case_id: str, form: ChangeOfAddressForm
     ) -> str:
         case = self.cases.check_case(principal, case_id)
-        filing = Filing(
-            id=str(uuid.uuid4()),
-            case_id=case.id,
-            court_id=case.court_id,
-            filer_id=principal.id,
-            kind=FilingKind.CHANGE_OF_ADDRESS,
-            status=FilingStatus.PENDING,
-            submitted_at=_now(),
-            form=form.model_dump(mode="json"),
+        filing = _pending_filing(
+            principal,
+            case.id,
+            case.court_id,
+            FilingKind.CHANGE_OF_ADDRESS,
+            form.model_dump(mode="json"),
         )
         with write_transaction(self.factory) as session:
             self._write(session, principal, filing)
