@@ -73,6 +73,9 @@ class AppliedMutation(Base):
     client_id: Mapped[str] = mapped_column(String(100))
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
     applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # SHA-256 of the mutation's content: a replay with other content is refused, never
+    # answered with this result (NULL on rows from before the digest was kept).
+    digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class RefreshToken(Base):
