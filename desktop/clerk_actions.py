@@ -97,10 +97,16 @@ def case_clock(store: LocalStore, case_id: str, as_of: date) -> AsylumClock | No
         and d["doc_type"] == DocumentType.APPLICATION_I589.value
         and d["status"] == DocumentStatus.ACCEPTED.value
     )
+    # Sorted by a key: two hearings of a case may start at the same instant (a duplicate
+    # calendared by mistake, a hearing re-set to the same slot), and the records themselves
+    # (dicts) don't compare. Ties fall back to the id so the replay is the same every time.
     hearings = sorted(
-        (datetime.fromisoformat(str(h["starts_at"])), h)
-        for h in store.all("hearing")
-        if h["case_id"] == case_id
+        (
+            (datetime.fromisoformat(str(h["starts_at"])), h)
+            for h in store.all("hearing")
+            if h["case_id"] == case_id
+        ),
+        key=lambda pair: (pair[0], str(pair[1]["id"])),
     )
     history = []
     for (start, hearing), (following, _) in itertools.pairwise(hearings):
