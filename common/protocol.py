@@ -6,6 +6,8 @@ requests and reads responses with the same ones.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -91,6 +93,29 @@ class Mutation(_Message):
     op: MutationOp
     base_version: Annotated[int, Field(ge=0)] | None = None
     data: dict[str, Any] | None = None
+    group: (
+        Annotated[
+            str,
+            Field(
+                min_length=1,
+                max_length=36,
+                description=(
+                    "Mutations of one push that share a group are applied all or nothing: "
+                    "one conflict or refusal refuses every member, each with the reason. "
+                    "All members must be in the same push."
+                ),
+            ),
+        ]
+        | None
+    ) = None
+
+    def digest(self) -> str:
+        """SHA-256 of what this mutation asks for (everything but its id): a mutation id
+        names exactly one payload, and a replay is checked against this."""
+        content = self.model_dump(mode="json", exclude={"mutation_id"})
+        # The json module, not orjson: a hostile integer beyond 64 bits must hash, not raise.
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class PushRequest(_Message):

@@ -252,6 +252,8 @@ class _Pusher:
     ) -> None:
         data = record.model_dump(mode="json")
         detail: dict[str, Any] = {"version": version, "mutation_id": m.mutation_id, "data": data}
+        if m.group is not None:
+            detail["group"] = m.group
         if old is not None:
             before = old.model_dump(mode="json")
             detail["changed"] = sorted(k for k in data if before.get(k) != data[k])
@@ -271,28 +273,89 @@ def push(
     request: PushRequest,
     issuer: OrderIssuer,
 ) -> list[MutationResult]:
-    """Apply ``request``'s mutations in order, each at most once; returns their results.
-    ``issuer`` issues each order in the push that arrives signed."""
-    results: list[MutationResult] = []
+    """Apply ``request``'s mutations in order, each at most once; returns their results in
+    the request's order. Mutations sharing a ``group`` are applied together or not at all
+    (the group takes the place of its first member). ``issuer`` issues each order in the
+    push that arrives signed."""
+    results: dict[int, MutationResult] = {}
     with write_transaction(factory) as session:
         pusher = _Pusher(session, principal, issuer)
-        for m in request.mutations:
-            stored = session.get(AppliedMutation, m.mutation_id)
-            if stored is not None:
-                same_user = stored.user_id == principal.id
-                results.append(
-                    MutationResult.model_validate(stored.result)
-                    if same_user
-                    else _rejected(m, "this mutation id was already used")
-                )
-                continue
-            results.append(_apply_in_savepoint(session, pusher, m, request.client_id))
-    return results
+        for unit in _units(request.mutations):
+            fresh: list[tuple[int, Mutation]] = []
+            for index, m in unit:
+                replayed = _replayed(session, pusher, m)
+                if replayed is None:
+                    fresh.append((index, m))
+                else:
+                    results[index] = replayed
+            if len(fresh) == 1 and fresh[0][1].group is None:
+                index, m = fresh[0]
+                results[index] = _apply_in_savepoint(session, pusher, m)
+            elif fresh:
+                results.update(_apply_group(session, pusher, fresh))
+            for index, m in fresh:
+                _store_result(session, pusher, m, results[index], request.client_id)
+    return [results[index] for index in range(len(request.mutations))]
 
 
-def _apply_in_savepoint(
-    session: Session, pusher: _Pusher, m: Mutation, client_id: str
-) -> MutationResult:
+def _units(mutations: list[Mutation]) -> list[list[tuple[int, Mutation]]]:
+    """The push in application order: each ungrouped mutation alone, each group as one unit
+    at the place of its first member."""
+    units: list[list[tuple[int, Mutation]]] = []
+    groups: dict[str, list[tuple[int, Mutation]]] = {}
+    for index, m in enumerate(mutations):
+        if m.group is None:
+            units.append([(index, m)])
+        elif m.group in groups:
+            groups[m.group].append((index, m))
+        else:
+            groups[m.group] = [(index, m)]
+            units.append(groups[m.group])
+    return units
+
+
+def _replayed(session: Session, pusher: _Pusher, m: Mutation) -> MutationResult | None:
+    """The stored answer when ``m``'s id was seen before; None for a new mutation.
+
+    A mutation id names exactly one payload: a replay carrying other content is refused and
+    audited, never answered "applied" for data the server did not apply."""
+    stored = session.get(AppliedMutation, m.mutation_id)
+    if stored is None:
+        return None
+    if stored.user_id != pusher.principal.id:
+        return _rejected(m, "this mutation id was already used")
+    if stored.digest is not None and stored.digest != m.digest():
+        audit.append(
+            session,
+            actor_id=pusher.principal.id,
+            action="sync.mutation_reused",
+            entity=m.entity,
+            record_id=m.id,
+            detail={"mutation_id": m.mutation_id, "stored_digest": stored.digest},
+        )
+        return _rejected(m, REUSED_WITH_OTHER_CONTENT)
+    return MutationResult.model_validate(stored.result)
+
+
+REUSED_WITH_OTHER_CONTENT = "mutation id reused with different content"
+
+
+def _store_result(
+    session: Session, pusher: _Pusher, m: Mutation, result: MutationResult, client_id: str
+) -> None:
+    session.add(
+        AppliedMutation(
+            mutation_id=m.mutation_id,
+            user_id=pusher.principal.id,
+            client_id=client_id,
+            result=result.model_dump(mode="json"),
+            digest=m.digest(),
+        )
+    )
+
+
+def _apply_in_savepoint(session: Session, pusher: _Pusher, m: Mutation) -> MutationResult:
+    """Apply ``m`` in a savepoint of its own, kept only when the answer is ``applied``."""
     savepoint = session.begin_nested()
     try:
         result = pusher.apply(m)
@@ -300,22 +363,40 @@ def _apply_in_savepoint(
     # A broken constraint, or a value the column can't hold (sqlite3 raises OverflowError
     # for integers beyond 64 bits): this mutation is refused, the others still apply.
     except (IntegrityError, DataError, OverflowError) as err:
-        savepoint.rollback()
-        pusher.lookups.forget()
         cause = type(getattr(err, "orig", err)).__name__
         result = _rejected(m, f"the database refused the change ({cause})")
+    if result.status is MutationStatus.APPLIED:
+        savepoint.commit()
     else:
-        if result.status is not MutationStatus.APPLIED:
-            savepoint.rollback()
-            pusher.lookups.forget()
-        else:
-            savepoint.commit()
-    session.add(
-        AppliedMutation(
-            mutation_id=m.mutation_id,
-            user_id=pusher.principal.id,
-            client_id=client_id,
-            result=result.model_dump(mode="json"),
-        )
-    )
+        savepoint.rollback()
+        pusher.lookups.forget()
     return result
+
+
+def _apply_group(
+    session: Session, pusher: _Pusher, members: list[tuple[int, Mutation]]
+) -> dict[int, MutationResult]:
+    """Apply every member or none: the first member not applied rolls the whole group
+    back; it keeps its own answer and every other member is refused with that reason."""
+    savepoint = session.begin_nested()
+    results: dict[int, MutationResult] = {}
+    failed: tuple[Mutation, MutationResult] | None = None
+    for index, m in members:
+        result = _apply_in_savepoint(session, pusher, m)
+        results[index] = result
+        if result.status is not MutationStatus.APPLIED:
+            failed = (m, result)
+            break
+    if failed is None:
+        savepoint.commit()
+        return results
+    savepoint.rollback()
+    pusher.lookups.forget()
+    culprit, answer = failed
+    reason = (
+        f"not applied: it belongs with the change of {culprit.entity} {culprit.id}, "
+        f"which was {answer.status.value}: {answer.error}"
+    )
+    return {
+        index: results[index] if m is culprit else _rejected(m, reason) for index, m in members
+    }
