@@ -216,16 +216,25 @@ def _is_global(p: Placement) -> bool:
 
 
 def can_see(principal: Principal, placement: Placement, lookups: Lookups) -> bool:
-    """The Python twin of :func:`feed_filter`, for single reads."""
-    if placement.owner_id == principal.id:
+    """The Python twin of :func:`feed_filter`, for single reads.
+
+    Owning a record shows it only within the courts the owner sees: a judge's private note
+    or a clerk's upload in a case moved to another court leaves their copy with the case.
+    Practitioners see cases, not courts, so their own records (an appearance still
+    pending) stay theirs wherever the case is."""
+    own = placement.owner_id == principal.id
+    role = principal.role
+    if role.is_court_staff:
+        in_court = placement.court_id in (principal.court_id, None)
+        return in_court and (own or placement.audience is not Audience.OWNER)
+    if role is Role.DHS and own:
+        return placement.court_id is None or placement.court_id in principal.assigned_court_ids
+    if own:
         return True
     if placement.audience is Audience.OWNER:
         return False
-    role = principal.role
     if role is Role.EOIR_STAFF:
         return True
-    if role.is_court_staff:
-        return placement.court_id in (principal.court_id, None)
     if placement.audience is not Audience.PUBLIC:
         return False
     if _is_global(placement):
@@ -247,13 +256,14 @@ def feed_filter(
         return or_(rec.audience != Audience.OWNER.value, own)
     if role.is_court_staff:
         in_court = or_(rec.court_id == principal.court_id, rec.court_id.is_(None))
-        return or_(and_(in_court, rec.audience != Audience.OWNER.value), own)
+        return and_(in_court, or_(rec.audience != Audience.OWNER.value, own))
     public = rec.audience == Audience.PUBLIC.value
     global_rows = and_(rec.court_id.is_(None), rec.case_id.is_(None), public)
     if role is Role.DHS:
         courts = list(principal.assigned_court_ids)
-        in_scope = and_(rec.court_id.in_(courts), public) if courts else false()
-        return or_(in_scope, global_rows, own)
+        in_courts = rec.court_id.in_(courts) if courts else false()
+        own_in_courts = and_(own, or_(rec.court_id.is_(None), in_courts))
+        return or_(and_(in_courts, public), global_rows, own_in_courts)
     accepted_cases = select(RepresentationRow.case_id).where(
         RepresentationRow.practitioner_id == principal.id,
         RepresentationRow.status == RepresentationStatus.ACCEPTED.value,

@@ -10,11 +10,11 @@ from collections.abc import Collection
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from common.enums import RepresentationStatus
-from common.wire import ENTITY_SCHEMAS, WireRecord
+from common.wire import ENTITY_SCHEMAS, Case, WireRecord
 from sync_server.db import next_version
 from sync_server.models import (
     ENTITY_TABLES,
@@ -26,7 +26,8 @@ from sync_server.models import (
     SyncRecord,
 )
 from sync_server.models.types import utcnow
-from sync_server.policy import Audience, Placement, placement_of
+from sync_server.policy import Audience, Placement, Principal, can_see, placement_of
+from sync_server.services import audit
 
 
 def row_to_record(entity: str, row: Synced) -> WireRecord:
@@ -167,25 +168,88 @@ def write_record(
     return version
 
 
-def republish_case_children(session: Session, case_id: str, lookups: SessionLookups) -> int:
-    """Give every record of a case a new version and placement (after a change of venue),
-    so clients of the new court receive them. Returns how many were republished."""
-    count = 0
-    for entity in (
-        "representation",
-        "hearing",
-        "document",
-        "order",
-        "filing",
-        "service_record",
-        "rop_request",
+def _case_record_keys(session: Session, case_id: str) -> list[tuple[str, str]]:
+    """(entity, id) of every record of the case but the case itself, oldest version first.
+
+    Derived, not listed, so a new entity can't be forgotten: every entity table with a
+    ``case_id`` column, and every record the change feed places in the case (annotations
+    reach their case through their document, which no column of theirs names).
+    """
+    found: dict[tuple[str, str], int] = {}
+    for entity, table in ENTITY_TABLES.items():
+        column = inspect(table).columns.get("case_id")
+        if entity == "case" or column is None:
+            continue
+        for record_id, version in session.execute(
+            select(table.id, table.version).where(column == case_id)
+        ):
+            found[(entity, record_id)] = version
+    for entity, record_id, version in session.execute(
+        select(SyncRecord.entity, SyncRecord.record_id, SyncRecord.version).where(
+            SyncRecord.case_id == case_id, SyncRecord.entity != "case"
+        )
     ):
-        table = ENTITY_TABLES[entity]
-        rows = session.scalars(select(table).where(table.case_id == case_id))  # type: ignore[attr-defined]
-        for row in rows:
-            write_record(session, row_to_record(entity, row), deleted=row.deleted, lookups=lookups)
-            count += 1
-    return count
+        found[(entity, record_id)] = version
+    return sorted(found, key=found.__getitem__)
+
+
+def republish_case_children(
+    session: Session, old: Case, new: Case, lookups: SessionLookups, mover: Principal
+) -> int:
+    """After ``mover``'s push moved case ``old`` to another court as ``new`` (a change of
+    venue; ``new`` already written), every record of the case follows it. Returns how many
+    records moved. The caller calls it on a change of court only: placement reads a case
+    only through its court (``Lookups.case_court``), so a new judge moves nothing
+    (``case_judge`` gates signing alone).
+
+    Each record is written again at a new version and placement, so readers of the old
+    court receive a departure (a tombstone) and readers of the new one the record. A
+    record that names a court (a filing) is changed to name the case's new court, as a
+    push must (``change_rules``), and audited as the mover's change.
+
+    The mover who can no longer see the case holds it at the version their push was
+    answered with, above the case's own departure: a departure addressed to them alone
+    comes after it, so their copy drops the case as every other reader of the old court
+    does.
+    """
+    moved = 0
+    for entity, record_id in _case_record_keys(session, new.id):
+        row = session.get(ENTITY_TABLES[entity], record_id)
+        if row is None:
+            continue
+        record = row_to_record(entity, row)
+        renamed = getattr(record, "court_id", None) == old.court_id
+        if renamed:
+            record = record.model_copy(update={"court_id": new.court_id})
+        version = write_record(session, record, deleted=row.deleted, lookups=lookups)
+        if renamed:
+            audit.append(
+                session,
+                actor_id=mover.id,
+                action="record.update",
+                entity=entity,
+                record_id=record_id,
+                detail={
+                    "version": version,
+                    "changed": ["court_id"],
+                    "reason": "change of venue",
+                    "data": record.model_dump(mode="json"),
+                },
+            )
+        moved += 1
+    if not can_see(mover, placement_of(new, lookups), lookups):
+        session.add(
+            SyncDeparture(
+                version=next_version(session),
+                entity=new.entity,
+                record_id=new.id,
+                court_id=old.court_id,
+                case_id=new.id,
+                owner_id=mover.id,
+                audience=Audience.OWNER.value,
+            )
+        )
+    return moved
 
 
 def change_json(entity: str, record_id: str, version: int, deleted: bool, payload: str) -> str:

@@ -218,7 +218,7 @@ class _Pusher:
             return _rejected(m, reason)
         version = write_record(self.session, new, lookups=self.lookups)
         if isinstance(new, Case) and isinstance(old, Case) and old.court_id != new.court_id:
-            republish_case_children(self.session, new.id, self.lookups)
+            republish_case_children(self.session, old, new, self.lookups, self.principal)
         self._audit(m, version, "record.create" if old is None else "record.update", new, old)
         if isinstance(new, Order) and new.status is OrderStatus.SIGNED:
             # Signing issues the order in this same savepoint: the document, the service
