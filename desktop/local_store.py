@@ -2,7 +2,8 @@
 
 Rules (DESIGN.md, "Client side"):
 
-* every local edit writes the record and its outbox entry in one SQLite transaction;
+* every local edit writes the record and its outbox entry in one SQLite transaction (the
+  outbox's own rules are in ``desktop/outbox.py``);
 * each pulled page is applied together with its cursor in one transaction;
 * a record with a pending outbox entry is not overwritten by a pull until the push that
   carries it is acknowledged;
@@ -15,7 +16,7 @@ Each record keeps ``data`` (what this user sees, with local edits) and ``server_
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,11 +36,13 @@ from sqlalchemy import (
     update,
 )
 
-from common.protocol import Change, MutationResult, MutationStatus
+from common.protocol import Change, MutationResult
 from common.wire import WireRecord
+from desktop import outbox
 from desktop.local_schema import (
     OutboxEntry,
     SyncIssue,
+    add_missing_columns,
     issue_table,
     metadata,
     outbox_table,
@@ -68,6 +71,8 @@ class LocalStore:
         self.path = path
         self.engine = _sqlite_engine(path)
         metadata.create_all(self.engine)
+        with self.transaction() as conn:
+            add_missing_columns(conn)
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -148,120 +153,56 @@ class LocalStore:
     # -- local edits ------------------------------------------------------------------------
 
     def save(self, record: WireRecord) -> str:
-        """Write ``record`` locally and queue it for the server, in one transaction.
-
-        A record that already waits in the outbox is coalesced into that entry, so the
-        server sees one change against the version this client last saw.
-        """
-        data = record.model_dump(mode="json")
-        return self._queue(record.entity, record.id, "upsert", data)
-
-    def delete(self, entity: str, record_id: str) -> str:
-        return self._queue(entity, record_id, "delete", None)
-
-    def _queue(self, entity: str, record_id: str, op: str, data: dict[str, Any] | None) -> str:
+        """Write ``record`` locally and queue it for the server, in one transaction (see
+        ``desktop/outbox.py`` for when an edit joins a queued entry and when it follows it)."""
         with self.transaction() as conn:
-            current = conn.execute(
-                select(record_table).where(
-                    record_table.c.entity == entity, record_table.c.id == record_id
-                )
-            ).first()
-            if current is None:
-                conn.execute(
-                    insert(record_table).values(
-                        entity=entity,
-                        id=record_id,
-                        version=0,
-                        deleted=op == "delete",
-                        data=_dumps(data or {}),
-                    )
-                )
-            else:
-                values: dict[str, Any] = {"deleted": op == "delete"}
-                if data is not None:
-                    values["data"] = _dumps(data)
-                conn.execute(
-                    update(record_table)
-                    .where(record_table.c.entity == entity, record_table.c.id == record_id)
-                    .values(**values)
-                )
-            base = int(current.version) if current is not None and current.version else None
-            return self._queue_outbox(conn, entity, record_id, op, base, data)
+            mutation = outbox.queue(
+                conn, record.entity, record.id, "upsert", record.model_dump(mode="json")
+            )
+        assert mutation is not None
+        return mutation
 
-    def _queue_outbox(
-        self,
-        conn: Connection,
-        entity: str,
-        record_id: str,
-        op: str,
-        base: int | None,
-        data: dict[str, Any] | None,
-    ) -> str:
-        pending = conn.execute(
-            select(outbox_table).where(
-                outbox_table.c.entity == entity, outbox_table.c.record_id == record_id
-            )
-        ).first()
-        if pending is not None:
-            conn.execute(
-                update(outbox_table)
-                .where(outbox_table.c.seq == pending.seq)
-                .values(
-                    op=op,
-                    data=None if data is None else _dumps(data),
-                    revision=pending.revision + 1,
-                )
-            )
-            return str(pending.mutation_id)
-        mutation_id = str(uuid.uuid4())
-        conn.execute(
-            insert(outbox_table).values(
-                mutation_id=mutation_id,
-                entity=entity,
-                record_id=record_id,
-                op=op,
-                base_version=base,
-                data=None if data is None else _dumps(data),
-                revision=0,
-                attempts=0,
-                created_at=_now(),
-            )
-        )
-        return mutation_id
+    def save_together(self, records: Sequence[WireRecord]) -> list[str]:
+        """Write the records of one action (a bench ruling, a reviewed filing) in one local
+        transaction, queued as one group the server applies all or nothing."""
+        group = str(uuid.uuid4()) if len(records) > 1 else None
+        with self.transaction() as conn:
+            ids = [
+                outbox.queue(conn, r.entity, r.id, "upsert", r.model_dump(mode="json"), group)
+                for r in records
+            ]
+        return [i for i in ids if i is not None]
+
+    def delete(self, entity: str, record_id: str) -> str | None:
+        """Delete a record: a tombstone is queued for the server, unless the server can't
+        have it (made here and never sent), in which case it simply goes."""
+        with self.transaction() as conn:
+            return outbox.queue(conn, entity, record_id, "delete", None)
 
     # -- outbox -----------------------------------------------------------------------------
 
     def pending(self, limit: int = 200) -> list[OutboxEntry]:
+        """The next push: see ``outbox.sendable``."""
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(outbox_table).order_by(outbox_table.c.seq).limit(limit)
-            ).all()
-        return [
-            OutboxEntry(
-                r.seq,
-                r.mutation_id,
-                r.entity,
-                r.record_id,
-                r.op,
-                r.base_version,
-                _loads(r.data),
-                r.revision,
-            )
-            for r in rows
-        ]
+            return outbox.sendable(conn, limit)
 
     def pending_count(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.scalar(select(func.count()).select_from(outbox_table)) or 0)
 
-    def note_attempt(self, entries: Iterable[OutboxEntry], error: str) -> None:
+    def mark_sending(self, entries: list[OutboxEntry]) -> None:
+        """Before a push leaves: these entries may be on the server from now on."""
         with self.transaction() as conn:
-            for entry in entries:
-                conn.execute(
-                    update(outbox_table)
-                    .where(outbox_table.c.seq == entry.seq)
-                    .values(attempts=outbox_table.c.attempts + 1, last_error=error)
-                )
+            outbox.mark_sending(conn, entries)
+
+    def note_attempt(self, entries: Iterable[OutboxEntry], error: str) -> None:
+        """Keep why a push failed on its entries (shown with the pending changes)."""
+        with self.transaction() as conn:
+            conn.execute(
+                update(outbox_table)
+                .where(outbox_table.c.seq.in_([e.seq for e in entries]))
+                .values(last_error=error)
+            )
 
     def acknowledge(self, entries: list[OutboxEntry], results: list[MutationResult]) -> None:
         """Record the server's answers to a push, in one transaction."""
@@ -270,73 +211,7 @@ class LocalStore:
             for entry in entries:
                 result = by_id.get(entry.mutation_id)
                 if result is not None:
-                    self._acknowledge_one(conn, entry, result)
-
-    def _acknowledge_one(
-        self, conn: Connection, entry: OutboxEntry, result: MutationResult
-    ) -> None:
-        still = conn.execute(
-            select(outbox_table.c.revision).where(outbox_table.c.seq == entry.seq)
-        ).scalar()
-        edited_meanwhile = still is not None and still != entry.revision
-        where = (record_table.c.entity == entry.entity) & (record_table.c.id == entry.record_id)
-        if result.status is MutationStatus.APPLIED:
-            server_data = _dumps(entry.data) if entry.data is not None else None
-            conn.execute(
-                update(record_table)
-                .where(where)
-                .values(version=result.version, server_data=server_data)
-            )
-            if edited_meanwhile:
-                # The user changed the record while it travelled: send the newer edit as a
-                # fresh mutation on top of the version the server just assigned.
-                conn.execute(
-                    update(outbox_table)
-                    .where(outbox_table.c.seq == entry.seq)
-                    .values(mutation_id=str(uuid.uuid4()), base_version=result.version)
-                )
-                return
-        else:
-            local = conn.execute(select(record_table.c.data).where(where)).scalar()
-            conn.execute(
-                insert(issue_table).values(
-                    kind=result.status.value,
-                    entity=entry.entity,
-                    record_id=entry.record_id,
-                    local_data=local,
-                    server_change=_dumps(result.current.model_dump(mode="json"))
-                    if result.current
-                    else None,
-                    error=result.error,
-                    created_at=_now(),
-                )
-            )
-            self._restore_server_state(conn, entry, result)
-        conn.execute(delete(outbox_table).where(outbox_table.c.seq == entry.seq))
-
-    def _restore_server_state(
-        self, conn: Connection, entry: OutboxEntry, result: MutationResult
-    ) -> None:
-        """After a conflict or refusal, show the server's record again; the user's version
-        is kept in the issue until they choose."""
-        where = (record_table.c.entity == entry.entity) & (record_table.c.id == entry.record_id)
-        if result.current is not None:
-            conn.execute(
-                update(record_table)
-                .where(where)
-                .values(
-                    version=result.current.version,
-                    deleted=result.current.deleted,
-                    data=_dumps(result.current.data),
-                    server_data=_dumps(result.current.data),
-                )
-            )
-            return
-        server = conn.execute(select(record_table.c.server_data).where(where)).scalar()
-        if server is None:
-            conn.execute(delete(record_table).where(where))  # never existed on the server
-        else:
-            conn.execute(update(record_table).where(where).values(data=server, deleted=False))
+                    outbox.acknowledge_one(conn, entry, result)
 
     # -- pulls ------------------------------------------------------------------------------
 
@@ -422,31 +297,27 @@ class LocalStore:
                 _loads(r.local_data),
                 _loads(r.server_change),
                 r.error,
+                r.op or "upsert",
             )
             for r in rows
         ]
 
     def resolve_keep_mine(self, issue_id: int) -> str | None:
-        """Send the user's version again, on top of the server's current one."""
+        """Send the user's version again, on top of the server's current one: the edit, or
+        the delete when what they did was delete it."""
         with self.transaction() as conn:
             issue = conn.execute(select(issue_table).where(issue_table.c.id == issue_id)).first()
-            if issue is None or issue.local_data is None:
+            if issue is None or (issue.local_data is None and issue.op != "delete"):
                 return None
             server = _loads(issue.server_change) or {}
             base = int(server.get("version") or 0) or None
-            local = _loads(issue.local_data)
-            conn.execute(
-                update(record_table)
-                .where(record_table.c.entity == issue.entity, record_table.c.id == issue.record_id)
-                .values(data=issue.local_data, deleted=False)
-            )
-            mutation = self._queue_outbox(
-                conn, issue.entity, issue.record_id, "upsert", base, local
-            )
-            conn.execute(
-                update(outbox_table)
-                .where(outbox_table.c.mutation_id == mutation)
-                .values(base_version=base)
+            mutation = outbox.requeue(
+                conn,
+                issue.entity,
+                issue.record_id,
+                issue.op or "upsert",
+                _loads(issue.local_data),
+                base,
             )
             conn.execute(delete(issue_table).where(issue_table.c.id == issue_id))
             return mutation

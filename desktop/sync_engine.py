@@ -83,11 +83,20 @@ class SyncEngine:
             entries = self.store.pending(self.push_batch)
             if not entries:
                 return
+            self.store.mark_sending(entries)  # from here on they may be on the server
             try:
                 results = self.client.push(self.store.client_id, [e.as_mutation() for e in entries])
             except ApiError as err:
                 self.store.note_attempt(entries, str(err))
                 raise
+            if {r.mutation_id for r in results} != {e.mutation_id for e in entries}:
+                error = ApiError(
+                    "The server's answer to the push did not match the changes sent; they "
+                    "stay on this computer and are sent again at the next sync.",
+                    kind="server",
+                )
+                self.store.note_attempt(entries, str(error))
+                raise error
             self.store.acknowledge(entries, results)
             for result in results:
                 if result.status is MutationStatus.APPLIED:

@@ -53,12 +53,12 @@ class DesktopContext:
         on_done: Callable[[], Any] = lambda: None,
         on_error: Callable[[Exception], Any] | None = None,
     ) -> None:
-        """Write ``records`` locally (each with its outbox entry) on the writer thread, then
-        call ``on_done`` on the GUI thread and sync soon."""
+        """Write ``records`` locally on the writer thread, in one transaction and (when there
+        are several) as one group the server applies all or nothing; then call ``on_done`` on
+        the GUI thread and sync soon."""
 
         def write() -> None:
-            for record in records:
-                self.store.save(record)
+            self.store.save_together(records)
 
         def done(_: None) -> None:
             self.sync.sync_soon()

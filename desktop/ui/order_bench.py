@@ -104,8 +104,9 @@ class BenchContinuanceDialog(QDialog):
         def rule_and_save() -> BenchRuling:
             store = self.ctx.store
             ruling = continuance_ruling(store, hearing, user, role, str(code), next_start, reason)
-            store.save(ruling.order)
-            store.save(ruling.adjourned)
+            store.save_together(
+                [ruling.order, ruling.adjourned]
+            )  # issued with the hearing or not at all
             return ruling
 
         self.sign_button.setEnabled(False)

@@ -25,11 +25,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import orjson
-from sqlalchemy import delete, select
 
 from common.enums import Visibility
 from common.wire import Annotation
-from desktop.local_schema import outbox_table, record_table
 from desktop.local_store import LocalStore
 
 ENTITY = "annotation"
@@ -253,20 +251,8 @@ class SyncedAnnotations:
         self.store.save(record)
 
     def remove(self, record_id: str) -> None:
-        """Delete through the outbox; an annotation the server never received (made and
-        removed between two syncs) is simply dropped with its queued upsert, as the server
-        would refuse to delete what it never had."""
-        with self.store.transaction() as conn:
-            where = (record_table.c.entity == ENTITY) & (record_table.c.id == record_id)
-            version = conn.scalar(select(record_table.c.version).where(where))
-            if version == 0:
-                conn.execute(delete(record_table).where(where))
-                conn.execute(
-                    delete(outbox_table).where(
-                        outbox_table.c.entity == ENTITY, outbox_table.c.record_id == record_id
-                    )
-                )
-                return
+        """Delete through the outbox: a tombstone once the server may hold the annotation;
+        one made and removed between two syncs simply goes (``LocalStore.delete``)."""
         self.store.delete(ENTITY, record_id)
 
 
