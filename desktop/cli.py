@@ -33,27 +33,42 @@ def _sync(args: argparse.Namespace) -> int:
             )
             return 2
         password = getpass.getpass(f"Password for {args.username}: ")
-    client = ApiClient(args.server)
     store = LocalStore(store_path(args.server, args.username, args.data_dir))
+    client = ApiClient(args.server)
+    progress = _Progress()
     try:
         client.login(args.username, password)
         engine = SyncEngine(client, store, page_size=args.page_size)
-        report = engine.sync_once(_print_progress)
+        report = engine.sync_once(progress)
     except ApiError as err:
-        print(f"\nSync failed: {err}", file=sys.stderr)
+        progress.end_line()
+        # One line on stderr, for people and for the scripts that log it.
         pending = store.pending_count()
-        if pending:
-            print(f"{pending} local changes are kept and will be sent next time.", file=sys.stderr)
+        kept = f" {pending} local changes are kept and will be sent next time." if pending else ""
+        print(f"Sync failed: {err}{kept}", file=sys.stderr)
         return 1
-    print(f"\nSynced with {args.server} as {args.username}: {report.summary()}.")
+    progress.end_line()
+    print(f"Synced with {args.server} as {args.username}: {report.summary()}.")
     print(f"Local copy: {store.path}")
     return 0
 
 
-def _print_progress(phase: str, done: int, total: int) -> None:
-    label = "pushing" if phase == "push" else "pulling"
-    suffix = f"/{total}" if total else ""
-    print(f"\r  {label}: {done}{suffix} records", end="", flush=True)
+class _Progress:
+    """One self-overwriting progress line on stdout, ended before anything else prints."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        label = "pushing" if phase == "push" else "pulling"
+        suffix = f"/{total}" if total else ""
+        print(f"\r  {label}: {done}{suffix} records", end="", flush=True)
+        self.shown = True
+
+    def end_line(self) -> None:
+        if self.shown:
+            print(flush=True)
+            self.shown = False
 
 
 def _self_test(_args: argparse.Namespace) -> int:
