@@ -245,6 +245,9 @@ class IssueRow:
         return "Changed on the server meanwhile" if self.kind == "conflict" else "Refused"
 
 
+YOU_DELETED_IT = "(you deleted it)"
+
+
 def issue_row(source: RecordSource, issue: SyncIssue) -> IssueRow:
     """Read one issue against the store. For a refusal that carried no server record, the
     store's copy (already rolled back) is the server's version."""
@@ -264,7 +267,11 @@ def issue_row(source: RecordSource, issue: SyncIssue) -> IssueRow:
         bool(change.get("deleted")),
         changes,
         tuple(
-            display_value(source, c.field, c.mine, zone) if mine is not None else "—"
+            YOU_DELETED_IT
+            if issue.op == "delete"
+            else display_value(source, c.field, c.mine, zone)
+            if mine is not None
+            else "—"
             for c in changes
         ),
         tuple(

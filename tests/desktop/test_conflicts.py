@@ -135,3 +135,30 @@ def test_issue_row_of_a_refusal_compares_with_the_rolled_back_record() -> None:
     assert row.theirs == store.get("hearing", HEARING)
     assert [c.field for c in row.changes if c.changed] == ["duration_minutes"]
     assert row.error == "only a clerk may"
+
+
+def test_a_conflicted_delete_reads_as_a_delete_beside_the_servers_version() -> None:
+    from desktop.conflicts import YOU_DELETED_IT, issue_row
+
+    server = {
+        "entity": "annotation",
+        "id": "a-1",
+        "version": 7,
+        "deleted": False,
+        "data": {"id": "a-1", "comment": "see page 4"},
+    }
+    issue = SyncIssue(
+        1,
+        "conflict",
+        "annotation",
+        "a-1",
+        {"id": "a-1", "comment": "old"},
+        server,
+        "the record changed on the server since you read it",
+        "delete",
+    )
+
+    row = issue_row(FakeStore(), issue)
+
+    assert row.mine_text == (YOU_DELETED_IT,)
+    assert row.theirs_text == ("see page 4",)
