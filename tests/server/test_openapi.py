@@ -116,3 +116,10 @@ def test_success_codes_match_what_the_server_answers(document: dict[str, Any]) -
     assert "201" in paths["/api/v1/blobs/uploads"]["post"]["responses"]
     assert "204" in paths["/api/v1/blobs/uploads/{raw_id}"]["head"]["responses"]
     assert "206" in paths["/api/v1/blobs/{sha256}"]["get"]["responses"]
+
+
+def test_the_published_spec_documents_push_groups(seeded_app: Flask) -> None:
+    spec = seeded_app.test_client().get("/api/openapi.json").get_json()
+    mutation = spec["components"]["schemas"]["Mutation"]["properties"]
+    assert "group" in mutation
+    assert "all or nothing" in str(mutation["group"])
