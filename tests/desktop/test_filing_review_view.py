@@ -211,6 +211,8 @@ def test_accepting_an_eoir_28_saves_the_representation_too(
     qtbot.waitUntil(lambda: ids["eoir_28"] not in queue_ids(view), timeout=5000)
     entities = [e.entity for e in ctx.store.pending()]
     assert sorted(entities) == ["document", "filing", "representation"]
+    # One action, one group: the server accepts all three or none.
+    assert len({e.group_id for e in ctx.store.pending()} - {None}) == 1
     [representation] = [e.data for e in ctx.store.pending() if e.entity == "representation"]
     assert representation is not None
     assert representation["practitioner_id"] == user_id("attorney1")
