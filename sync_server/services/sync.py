@@ -188,9 +188,15 @@ class _Pusher:
             return self._conflict(m, "the record changed on the server since you read it")
         if row is not None and row.deleted:
             return self._conflict(m, "the record was deleted on the server")
-        if m.op is MutationOp.DELETE:
-            return self._delete(m, old)
-        return self._upsert(m, old)
+        result = self._delete(m, old) if m.op is MutationOp.DELETE else self._upsert(m, old)
+        if result.status is MutationStatus.REJECTED and row is not None:
+            # The pusher may see this record: say what the server holds, so the client
+            # shows that instead of a copy that may have aged while the change waited.
+            current = change_dict(self.session, m.entity, m.id)
+            if current is not None:
+                result.current = Change.model_validate(current)
+                result.version = current["version"]
+        return result
 
     def _conflict(self, m: Mutation, reason: str) -> MutationResult:
         current = change_dict(self.session, m.entity, m.id)
