@@ -43,6 +43,22 @@ class LoginRequest(_Message):
 
 class RefreshRequest(_Message):
     refresh_token: Annotated[str, Field(min_length=1, max_length=512)]
+    client_id: (
+        Annotated[
+            str,
+            Field(
+                min_length=1,
+                max_length=64,
+                description=(
+                    "The calling installation's id (the one it pushes with). A client that "
+                    "sends it and loses the answer may present the same refresh token again "
+                    "for a short grace window and gets fresh tokens; without it, any second "
+                    "use of a refresh token ends the session."
+                ),
+            ),
+        ]
+        | None
+    ) = None
 
 
 class LogoutRequest(_Message):

@@ -34,7 +34,7 @@ def _sync(args: argparse.Namespace) -> int:
             return 2
         password = getpass.getpass(f"Password for {args.username}: ")
     store = LocalStore(store_path(args.server, args.username, args.data_dir))
-    client = ApiClient(args.server)
+    client = ApiClient(args.server, client_id=store.client_id)
     progress = _Progress()
     try:
         client.login(args.username, password)

@@ -59,8 +59,8 @@ def sign_in(
 ) -> SignedIn:
     """Sign in online, or offline when the server can't be reached and this user has
     signed in on this computer before. Raises :class:`ApiError` with a clear message."""
-    client = ApiClient(server_url, verify=verify)
     store = LocalStore(store_path(server_url, username, base_dir))
+    client = ApiClient(server_url, verify=verify, client_id=store.client_id)
     try:
         session = client.login(username, password)
     except Offline as err:
@@ -100,12 +100,12 @@ def resume(
     token = credentials.load_refresh_token(server_url, username)
     if token is None:
         return None
-    client = ApiClient(server_url, verify=verify)
+    store = LocalStore(store_path(server_url, username, base_dir))
+    client = ApiClient(server_url, verify=verify, client_id=store.client_id)
     try:
         session = client.resume(token)
     except ApiError:
         return None
-    store = LocalStore(store_path(server_url, username, base_dir))
     _keep_tokens(client, server_url, username)
     return SignedIn(client, store, session.user, online=True)
 

@@ -57,7 +57,7 @@ def login() -> Response:
 def refresh() -> Response:
     body = json_body(RefreshRequest)
     try:
-        return _tokens(_auth().refresh(body.refresh_token))
+        return _tokens(_auth().refresh(body.refresh_token, client_id=body.client_id))
     except AuthError as err:
         raise ApiProblem(err.status, "Session refresh failed", str(err)) from err
 

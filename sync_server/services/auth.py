@@ -1,8 +1,17 @@
 """Sign-in, tokens and accounts.
 
-Passwords are hashed with argon2id. Access tokens are short-lived signed tokens; refresh
-tokens are random, stored as SHA-256 only, and rotate on every use: presenting a used or
-revoked one revokes its whole family (a stolen token is then worth nothing).
+Passwords are hashed with argon2id. Access tokens are short-lived signed tokens naming the
+user and their session's refresh-token family; refresh tokens are random, stored as SHA-256
+only, and rotate on every use: presenting a used or revoked one revokes its whole family (a
+stolen token is then worth nothing), and a revoked family's access tokens stop working too.
+
+One exception keeps a lost answer from ending a session: the token used last in its family
+is accepted again for ``refresh_grace_seconds`` after its use, from the same client (the
+``client_id`` the refresh request carries, compared by digest with the one recorded in the
+audit entry of that use), as long as no newer token of the family was used. It gets a fresh
+pair; the undelivered pair of the lost answer is withdrawn. Every other second use (after
+the window, from another client or none, a token older than the last used, or once a newer
+one was used) revokes the family.
 
 External users (attorneys, accredited representatives, DHS) sign in with two factors here
 as in the portal: the password and a code from their authenticator app, or one of their
@@ -20,12 +29,12 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from common.enums import Role
@@ -33,7 +42,7 @@ from common.protocol import SessionUser, TokenResponse
 from common.wire import UserProfile
 from sync_server.config import ServerConfig
 from sync_server.db import write_transaction
-from sync_server.models import RefreshToken, UserRow
+from sync_server.models import AuditEntry, RefreshToken, UserRow
 from sync_server.models.portal import ApiSecondFactorExemption
 from sync_server.models.types import utcnow
 from sync_server.policy import Principal
@@ -80,6 +89,18 @@ def hash_password(password: str) -> str:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# Refresh audit entries are filed under the session (the token family), so the last use of
+# a family is one indexed lookup.
+_SESSION = "session"
+
+
+def _client_digest(client_id: str | None) -> str | None:
+    """What the audit log keeps of a client's installation id."""
+    if not client_id:
+        return None
+    return hashlib.sha256(b"ecas-client:" + client_id.encode()).hexdigest()[:32]
 
 
 def principal_of(user: UserRow) -> Principal:
@@ -219,12 +240,16 @@ class AuthService:
 
     def _issue(self, session: Session, user: UserRow, family_id: str) -> TokenResponse:
         refresh = secrets.token_urlsafe(32)
+        now = utcnow()
         session.add(
             RefreshToken(
                 token_hash=_token_hash(refresh),
                 family_id=family_id,
                 user_id=user.id,
-                expires_at=utcnow() + timedelta(days=self.config.refresh_token_days),
+                # Set here, not by the column default: a token issued by a refresh must
+                # never look older than its predecessor's use (the grace check relies on it).
+                issued_at=now,
+                expires_at=now + timedelta(days=self.config.refresh_token_days),
             )
         )
         access = self._signer.dumps({"sub": user.id, "fam": family_id})
@@ -243,32 +268,126 @@ class AuthService:
 
     # -- tokens ----------------------------------------------------------------------------
 
-    def refresh(self, token: str) -> TokenResponse:
+    def refresh(self, token: str, client_id: str | None = None) -> TokenResponse:
+        """New tokens for a refresh token; ``client_id`` (the caller's installation id)
+        lets that caller retry within the grace window when it lost the answer."""
+        client = _client_digest(client_id)
         with write_transaction(self.factory) as session:
             row = session.get(RefreshToken, _token_hash(token))
             if row is None:
                 raise AuthError("The session is not valid. Sign in again.")
-            if row.used_at is not None or row.revoked:
-                self._revoke_family(session, row.family_id)
+            now = utcnow()
+            user = session.get(UserRow, row.user_id)
+            if row.revoked:
+                failure = self._reuse(session, row, "revoked")
+            elif row.used_at is not None:
+                refusal = self._grace_refusal(session, row, client, now)
+                if refusal is not None:
+                    failure = self._reuse(session, row, refusal)
+                elif user is None or not user.active or user.deleted:
+                    failure = AuthError("The account is disabled.")
+                else:
+                    withdrawn = self._withdraw_successors(session, row)
+                    audit.append(
+                        session,
+                        actor_id=row.user_id,
+                        action="auth.refresh_grace",
+                        entity=_SESSION,
+                        record_id=row.family_id,
+                        detail={
+                            "client": client,
+                            "seconds_after_use": round((now - row.used_at).total_seconds(), 3),
+                            "withdrawn": withdrawn,
+                        },
+                    )
+                    return self._issue(session, user, row.family_id)
+            elif row.expires_at <= now:
+                failure = AuthError("The session has expired. Sign in again.")
+            elif user is None or not user.active or user.deleted:
+                failure = AuthError("The account is disabled.")
+            else:
+                row.used_at = now
+                # The audit entry of this use is where a retry's client is checked against.
                 audit.append(
                     session,
                     actor_id=row.user_id,
-                    action="auth.refresh_reuse",
-                    detail={"family": row.family_id},
+                    action="auth.refresh",
+                    entity=_SESSION,
+                    record_id=row.family_id,
+                    detail={"client": client},
                 )
-                failure = AuthError(
-                    "This session was ended because its token was used twice. Sign in again."
-                )
-            elif row.expires_at <= utcnow():
-                failure = AuthError("The session has expired. Sign in again.")
-            else:
-                user = session.get(UserRow, row.user_id)
-                if user is None or not user.active:
-                    failure = AuthError("The account is disabled.")
-                else:
-                    row.used_at = utcnow()
-                    return self._issue(session, user, row.family_id)
+                return self._issue(session, user, row.family_id)
         raise failure
+
+    def _grace_refusal(
+        self, session: Session, row: RefreshToken, client: str | None, now: datetime
+    ) -> str | None:
+        """Why a second use of the used token ``row`` is not a lost answer's retry, or None
+        when it is one: within the window, no newer token of the family used, and the same
+        client as the use it repeats."""
+        assert row.used_at is not None
+        if client is None:
+            return "no_client_id"
+        if now - row.used_at > timedelta(seconds=self.config.refresh_grace_seconds):
+            return "after_grace_window"
+        # The tokens issued since this one was used: its replacement (and the replacements
+        # of earlier retries). One of them used means the session moved on: this token is
+        # older than the one replaced last.
+        newer_used = session.scalar(
+            select(RefreshToken.token_hash)
+            .where(
+                RefreshToken.family_id == row.family_id,
+                RefreshToken.token_hash != row.token_hash,
+                RefreshToken.issued_at >= row.used_at,
+                RefreshToken.used_at.is_not(None),
+            )
+            .limit(1)
+        )
+        if newer_used is not None:
+            return "newer_token_used"
+        # No newer token was used, so the family's latest refresh entry is the use of this
+        # token (or an earlier retry of it, which had to come from the same client).
+        last = session.scalar(
+            select(AuditEntry)
+            .where(
+                AuditEntry.entity == _SESSION,
+                AuditEntry.record_id == row.family_id,
+                AuditEntry.action.in_(("auth.refresh", "auth.refresh_grace")),
+            )
+            .order_by(AuditEntry.seq.desc())
+            .limit(1)
+        )
+        if last is None or last.detail.get("client") != client:
+            return "other_client"
+        return None
+
+    @staticmethod
+    def _withdraw_successors(session: Session, row: RefreshToken) -> int:
+        """Delete the tokens issued since ``row``'s use and never used: they went out in an
+        answer that did not arrive, and a copy turning up later must not work."""
+        assert row.used_at is not None
+        result = session.execute(
+            delete(RefreshToken).where(
+                RefreshToken.family_id == row.family_id,
+                RefreshToken.token_hash != row.token_hash,
+                RefreshToken.issued_at >= row.used_at,
+                RefreshToken.used_at.is_(None),
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def _reuse(self, session: Session, row: RefreshToken, reason: str) -> AuthError:
+        """A second use that is not a retry: end the whole session (family), audited."""
+        self._revoke_family(session, row.family_id)
+        audit.append(
+            session,
+            actor_id=row.user_id,
+            action="auth.refresh_reuse",
+            entity=_SESSION,
+            record_id=row.family_id,
+            detail={"family": row.family_id, "reason": reason},
+        )
+        return AuthError("This session was ended because its token was used twice. Sign in again.")
 
     def logout(self, principal: Principal, refresh_token: str | None) -> None:
         with write_transaction(self.factory) as session:
