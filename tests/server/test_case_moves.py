@@ -4,6 +4,7 @@ and every copy ends as a fresh pull of its user would make it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,19 @@ from desktop.api_client import ApiClient
 from desktop.local_schema import record_table
 from desktop.local_store import LocalStore
 from desktop.sync_engine import SyncEngine
+from sync_server.app import create_app
+from sync_server.demo.seed import seed_demo
 from sync_server.models import ENTITY_TABLES
-from tests.conftest import DEMO_PASSWORD, Api, LiveServer, court_id, user_id
+from tests.conftest import (
+    DEMO_PASSWORD,
+    SEED_DAY,
+    Api,
+    LiveServer,
+    court_id,
+    make_database,
+    server_config,
+    user_id,
+)
 from tests.server.sync_helpers import (
     HOU,
     NOW,
@@ -42,8 +54,33 @@ Changes = list[dict[str, Any]]
 
 
 @pytest.fixture(scope="module")
-def tokens(seeded_app: Flask) -> TokenBook:
-    return TokenBook(Api(seeded_app.test_client()))
+def app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """A seeded server of this module's own: a moved case leaves departures in every later
+    full pull of its old court, which the scope tests sharing ``seeded_app`` don't expect."""
+    folder = tmp_path_factory.mktemp(f"moves-{backend}")
+    with make_database(backend, folder) as url:
+        made = create_app(server_config(url, folder))
+        services = made.extensions["ecas"]
+        seed_demo(
+            services.factory,
+            services.blobs.store,
+            services.blobs.staging,
+            cases=3,
+            password=DEMO_PASSWORD,
+            today=SEED_DAY,
+        )
+        yield made
+        services.engine.dispose()
+
+
+@pytest.fixture
+def api(app: Flask) -> Api:
+    return Api(app.test_client())
+
+
+@pytest.fixture(scope="module")
+def tokens(app: Flask) -> TokenBook:
+    return TokenBook(Api(app.test_client()))
 
 
 def _latest(changes: Changes) -> dict[str, dict[str, Any]]:
@@ -71,9 +108,9 @@ def _open_case(
 
 
 def test_a_case_moved_to_another_court_takes_its_annotations_along(
-    api: Api, tokens: TokenBook, seeded_app: Flask
+    api: Api, tokens: TokenBook, app: Flask
 ) -> None:
-    case, version, document = _open_case(api, tokens, seeded_app)
+    case, version, document = _open_case(api, tokens, app)
     private = annotation_data(document, "judge1", visibility="private")
     shared = annotation_data(document, "judge1", visibility="shared")
     applied(api, tokens["judge1"], "annotation", private)
@@ -123,11 +160,11 @@ def _one_of_each(app: Flask, case_id: str, document: dict[str, Any]) -> dict[str
 
 
 def test_every_kind_of_record_of_a_moved_case_reaches_the_new_court_and_leaves_the_old(
-    api: Api, tokens: TokenBook, seeded_app: Flask
+    api: Api, tokens: TokenBook, app: Flask
 ) -> None:
     case = case_data(SFR, judge="judge1")
     version = applied(api, tokens["clerk1"], "case", case)
-    records = _one_of_each(seeded_app, case["id"], document_data(seeded_app, case["id"]))
+    records = _one_of_each(app, case["id"], document_data(app, case["id"]))
     # A new entity that belongs to a case must be added above, or this test can't vouch
     # that it follows its case.
     with_case = {e for e, t in ENTITY_TABLES.items() if "case_id" in inspect(t).columns}
@@ -151,7 +188,7 @@ def test_every_kind_of_record_of_a_moved_case_reaches_the_new_court_and_leaves_t
 
 
 def test_a_pending_filing_of_a_moved_case_is_reviewed_at_its_new_court(
-    api: Api, tokens: TokenBook, seeded_app: Flask
+    api: Api, tokens: TokenBook, app: Flask
 ) -> None:
     case = case_data(SFR)
     version = applied(api, tokens["clerk1"], "case", case)
@@ -174,9 +211,9 @@ def test_a_pending_filing_of_a_moved_case_is_reviewed_at_its_new_court(
 
 
 def test_the_clerk_who_moved_a_case_is_told_it_left_their_court(
-    api: Api, tokens: TokenBook, seeded_app: Flask
+    api: Api, tokens: TokenBook, app: Flask
 ) -> None:
-    case, version, document = _open_case(api, tokens, seeded_app)
+    case, version, document = _open_case(api, tokens, app)
     _, mover_cursor = api.pull_all(tokens["clerk1"])
     _, eoir_cursor = api.pull_all(tokens["eoir1"])
 
@@ -193,9 +230,9 @@ def test_the_clerk_who_moved_a_case_is_told_it_left_their_court(
 
 
 def test_a_case_given_to_another_judge_of_its_court_stays_on_every_copy_there(
-    api: Api, tokens: TokenBook, seeded_app: Flask
+    api: Api, tokens: TokenBook, app: Flask
 ) -> None:
-    case, version, document = _open_case(api, tokens, seeded_app)
+    case, version, document = _open_case(api, tokens, app)
     shared = annotation_data(document, "judge1", visibility="shared")
     applied(api, tokens["judge1"], "annotation", shared)
     cursors = {name: api.pull_all(tokens[name])[1] for name in ("judge1", "judge2")}
@@ -213,13 +250,13 @@ def test_a_case_given_to_another_judge_of_its_court_stays_on_every_copy_there(
 
 
 def test_dhs_lets_go_of_its_own_filings_when_a_case_leaves_its_courts(
-    api: Api, tokens: TokenBook, seeded_app: Flask
+    api: Api, tokens: TokenBook, app: Flask
 ) -> None:
     # No accepted document: its bytes would become readable to HOU's DHS (other tests
     # expect that blob hidden from them).
     case = case_data(NYB, judge="judge3")
     version = applied(api, tokens["clerk3"], "case", case)
-    filed = document_data(seeded_app, case["id"], filer="dhs1", status="pending")
+    filed = document_data(app, case["id"], filer="dhs1", status="pending")
     applied(api, tokens["dhs1"], "document", {**filed, "filer_party": "dhs"})
     _, dhs_cursor = api.pull_all(tokens["dhs1"])
 
