@@ -175,7 +175,12 @@ class _Pusher:
         if old is not None and not can_see(
             self.principal, placement_of(old, self.lookups), self.lookups
         ):
-            return _rejected(m, "no such record in your scope")
+            # Answered with a bare tombstone (the id the pusher sent, nothing else): a copy
+            # that still holds the record (its case moved away while this edit waited)
+            # drops it instead of showing it forever.
+            refused = _rejected(m, "no such record in your scope")
+            refused.current = Change(entity=m.entity, id=m.id, version=0, deleted=True, data={})
+            return refused
         if row is None and m.op is MutationOp.DELETE:
             return _rejected(m, "no such record to delete")
         if row is None and m.base_version:
@@ -403,6 +408,4 @@ def _apply_group(
         f"not applied: it belongs with the change of {culprit.entity} {culprit.id}, "
         f"which was {answer.status.value}: {answer.error}"
     )
-    return {
-        index: results[index] if m is culprit else _rejected(m, reason) for index, m in members
-    }
+    return {index: results[index] if m is culprit else _rejected(m, reason) for index, m in members}

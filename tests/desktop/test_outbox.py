@@ -19,7 +19,7 @@ from common.wire import Annotation, Hearing
 from desktop.api_client import ApiClient, Offline
 from desktop.local_store import LocalStore
 from desktop.orders import continuance_ruling
-from desktop.sync_engine import SyncEngine
+from desktop.sync_engine import SyncEngine, SyncReport
 from tests.conftest import DEMO_PASSWORD, LiveServer, court_id
 
 pytestmark = pytest.mark.slow
@@ -268,3 +268,29 @@ def test_a_store_from_an_older_client_opens_and_keeps_its_waiting_changes(
     (entry,) = store.pending()
     assert (entry.mutation_id, entry.base_version, entry.group_id) == ("m-1", 3, None)
     assert "group" not in entry.as_mutation()
+
+
+def test_a_hearing_edited_as_its_case_moves_away_leaves_this_copy_with_an_issue(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    """Clerk 1 edits a hearing while clerk 2 moves its case to another court; a pull runs
+    before the edit is sent. The edit is refused (out of scope) and the hearing leaves
+    clerk 1's copy instead of staying there for good."""
+    from common.wire import Case
+
+    desk = _engine(live_server, tmp_path, "clerk1", "desk")
+    mover = _engine(live_server, tmp_path, "clerk1", "mover")
+    hearing = _a_hearing(desk)
+    case = Case.model_validate(mover.store.get("case", hearing.case_id))
+    desk.store.save(hearing.model_copy(update={"duration_minutes": 45}))
+    mover.store.save(case.model_copy(update={"court_id": court_id("NYB"), "judge_id": None}))
+    mover.sync_once()
+    desk.pull(SyncReport(), lambda phase, done, total: None)  # the hearing's tombstone waits
+
+    desk.sync_once()
+
+    assert desk.store.get("hearing", hearing.id) is None
+    assert desk.store.get("case", hearing.case_id) is None
+    (issue,) = desk.store.issues()
+    assert issue.kind == "rejected" and "scope" in (issue.error or "")
+    assert issue.local_data["duration_minutes"] == 45  # type: ignore[index]
