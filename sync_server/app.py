@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy import Engine
@@ -20,7 +21,7 @@ from sync_server.packages.queue import JobQueue
 from sync_server.portal import install_portal
 from sync_server.services.auth import AuthService
 from sync_server.services.blob_store import open_blob_store
-from sync_server.services.blobs import BlobService
+from sync_server.services.blobs import BlobService, UploadLimits
 from sync_server.services.orders import CourtSigner, OrderIssuer
 from sync_server.services.rop_packages import RopPackages
 
@@ -48,6 +49,11 @@ def build_services(config: ServerConfig) -> Services:
         config.data_dir / "staging",
         config.max_blob_bytes,
         limits.max_pages,
+        UploadLimits(
+            expiry=timedelta(hours=config.upload_expiry_hours),
+            max_open=config.max_open_uploads,
+            max_open_bytes=config.max_open_upload_bytes,
+        ),
     )
     auth_service = AuthService(config, factory, failure_delay=0.0 if config.testing else 0.25)
     packages = RopPackages(blob_service.store, JobQueue(factory))

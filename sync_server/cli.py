@@ -1,4 +1,5 @@
-"""``ecas-server``: migrate, seed, manage accounts, run, and verify the audit chain."""
+"""``ecas-server``: migrate, seed, manage accounts, run, verify the audit chain and purge
+expired uploads."""
 
 from __future__ import annotations
 
@@ -118,6 +119,21 @@ def _verify_audit(_args: argparse.Namespace) -> int:
     return 1
 
 
+def _purge_uploads(_args: argparse.Namespace) -> int:
+    services = build_services(load_config())
+    report = services.blobs.purge()
+    hours = services.config.upload_expiry_hours
+    print(
+        f"Removed {_count(report.uploads, 'unfinished upload')} that received no bytes for "
+        f"{_count(hours, 'hour')}, and {_count(report.files, 'leftover staging file')}."
+    )
+    return 0
+
+
+def _count(number: float, noun: str) -> str:
+    return f"{number:g} {noun}" + ("" if number == 1 else "s")
+
+
 def _positive_seconds(text: str) -> float:
     try:
         value = float(text)
@@ -192,6 +208,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("verify-audit", help="check every link of the audit chain").set_defaults(
         func=_verify_audit
     )
+    sub.add_parser(
+        "purge-uploads",
+        help="remove expired unfinished uploads (ECAS_UPLOAD_EXPIRY_HOURS) and leftover "
+        "staging files; starting an upload also removes some",
+    ).set_defaults(func=_purge_uploads)
     return parser
 
 

@@ -9,10 +9,12 @@
 ``ECAS_SECRET_KEY``    key for signing access tokens; a random one is made and kept in
                        the data folder when unset
 ``ECAS_ACCESS_TOKEN_SECONDS`` / ``ECAS_REFRESH_TOKEN_DAYS``  token lifetimes
-``ECAS_REFRESH_GRACE_SECONDS``  how long a just-used refresh token is accepted again from
-                       the client that used it, when that client lost the answer
-                       (default 60; 0 turns the grace off)
 ``ECAS_MAX_REQUEST_BYTES``    largest JSON request body accepted (default 8 MiB)
+``ECAS_UPLOAD_EXPIRY_HOURS``  an unfinished upload that receives no bytes this long is
+                       removed with its staged bytes (default 24)
+``ECAS_MAX_OPEN_UPLOADS`` / ``ECAS_MAX_OPEN_UPLOAD_BYTES``  unfinished uploads one user
+                       may have at once, and their announced bytes together (default 20
+                       and 512 MiB): their staged bytes take the server's disk
 ``ECAS_SIGNING_P12``   the court's signing certificate (PKCS#12 file): issued orders get a
                        PAdES signature with it; unset, orders are issued unsigned
 ``ECAS_SIGNING_P12_PASSPHRASE``  its passphrase (never logged)
@@ -38,9 +40,11 @@ class ServerConfig:
     secret_key: str = field(repr=False)
     access_token_seconds: int = 900
     refresh_token_days: int = 14
-    refresh_grace_seconds: int = 60
     max_request_bytes: int = 8 * 1024 * 1024
     max_blob_bytes: int = 25 * 1024 * 1024
+    upload_expiry_hours: float = 24.0
+    max_open_uploads: int = 20
+    max_open_upload_bytes: int = 512 * 1024 * 1024
     login_lockout_failures: int = 5
     login_lockout_seconds: int = 900
     sync_page_max: int = 5000
@@ -79,8 +83,10 @@ def load_config(env: Mapping[str, str] | None = None) -> ServerConfig:
         secret_key=secret,
         access_token_seconds=int(env.get("ECAS_ACCESS_TOKEN_SECONDS", "900")),
         refresh_token_days=int(env.get("ECAS_REFRESH_TOKEN_DAYS", "14")),
-        refresh_grace_seconds=int(env.get("ECAS_REFRESH_GRACE_SECONDS", "60")),
         max_request_bytes=int(env.get("ECAS_MAX_REQUEST_BYTES", str(8 * 1024 * 1024))),
+        upload_expiry_hours=float(env.get("ECAS_UPLOAD_EXPIRY_HOURS", "24")),
+        max_open_uploads=int(env.get("ECAS_MAX_OPEN_UPLOADS", "20")),
+        max_open_upload_bytes=int(env.get("ECAS_MAX_OPEN_UPLOAD_BYTES", str(512 * 1024 * 1024))),
         signing_p12=Path(env["ECAS_SIGNING_P12"]) if env.get("ECAS_SIGNING_P12") else None,
         signing_passphrase=env.get("ECAS_SIGNING_P12_PASSPHRASE") or None,
     )

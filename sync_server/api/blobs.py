@@ -35,12 +35,16 @@ def _problem(err: UploadError) -> ApiProblem:
     if err.offset is not None:
         extra["offset"] = err.offset
         headers["Upload-Offset"] = str(err.offset)
+    if err.retry_after is not None:
+        headers["Retry-After"] = str(err.retry_after)
     errors = [{"loc": p.code, "msg": p.message} for p in err.problems] or None
     title = {
         404: "Not Found",
         409: "Offset mismatch",
         413: "Too large",
         422: "Document refused",
+        429: "Too many unfinished uploads",
+        503: "Storage unavailable",
     }.get(err.status, "Upload failed")
     return ApiProblem(err.status, title, str(err), errors=errors, headers=headers, **extra)
 
@@ -48,10 +52,11 @@ def _problem(err: UploadError) -> ApiProblem:
 @bp.post("/uploads")
 @endpoint(
     Action.BLOB_UPLOAD,
-    "Start or resume the upload of a blob named by its SHA-256",
+    "Start or resume the upload of a blob named by its SHA-256; finishes one whose bytes "
+    "all arrived",
     request_model=BlobUploadRequest,
     response_model=BlobUploadResponse,
-    responses=(200, 401, 413, 422),
+    responses=(200, 401, 413, 422, 429, 503),
     status=201,
 )
 def start_upload() -> Response:
@@ -102,9 +107,9 @@ class _DisconnectAware:
 @bp.patch("/uploads/<raw_id>")
 @endpoint(
     Action.BLOB_UPLOAD,
-    "Append bytes at `Upload-Offset`; completes when all arrived",
+    "Append bytes at `Upload-Offset`; completes (published) when all arrived",
     response_model=BlobUploadProgress,
-    responses=(400, 401, 404, 409, 413, 422),
+    responses=(400, 401, 404, 409, 413, 422, 503),
 )
 def append_upload(raw_id: str) -> Response:
     upload_id = _upload_id(raw_id)

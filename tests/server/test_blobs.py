@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from common.pdf_preflight import preflight_with_defaults
 from sync_server.models import AuditEntry, Blob, BlobUpload, CaseRow, DocumentRow
@@ -71,6 +73,13 @@ def _assert_nothing_kept(app: Flask, upload_id: str, *shas: str) -> None:
     for sha in shas:
         assert not _store(app).path(sha).exists()
     assert not (_staging(app) / f"{upload_id}.part").exists()
+
+
+@contextlib.contextmanager
+def app_session(app: Flask) -> Iterator[Session]:
+    """A session on the app's database whose changes commit at the end."""
+    with app.extensions["ecas"].factory() as session, session.begin():
+        yield session
 
 
 def _document(app: Flask, court: str) -> DocumentRow:
@@ -231,6 +240,28 @@ def test_bytes_that_dont_match_the_announced_hash_are_not_kept(api: Api, seeded_
     assert response.mimetype == "application/problem+json"
     assert "SHA-256" in response.get_json()["detail"]
     _assert_nothing_kept(seeded_app, started["upload_id"], _sha(announced), _sha(sent))
+
+
+def test_an_empty_patch_at_the_end_finishes_an_upload_left_unpublished(
+    api: Api, seeded_app: Flask
+) -> None:
+    """A client that had sent every byte when the server stopped (before publishing)
+    sends an empty PATCH at the end offset; the upload is verified and published."""
+    token = api.login("clerk1")
+    data = pdf_factory.valid_pdf(pages=3)
+    upload_id = _start(api, token, _sha(data), len(data)).get_json()["upload_id"]
+    # What the server leaves when it stops between the last byte and publishing.
+    (_staging(seeded_app) / f"{upload_id}.part").write_bytes(data)
+    with app_session(seeded_app) as session:
+        upload = session.get(BlobUpload, upload_id)
+        assert upload is not None
+        upload.offset = len(data)
+
+    finished = _patch(api, token, upload_id, len(data), b"")
+    assert finished.status_code == 200, finished.get_json()
+    assert finished.get_json() == {"upload_id": upload_id, "offset": len(data), "complete": True}
+    assert _store(seeded_app).path(_sha(data)).read_bytes() == data
+    assert not (_staging(seeded_app) / f"{upload_id}.part").exists()
 
 
 BAD_PDFS: dict[str, Callable[[], bytes]] = {
