@@ -9,6 +9,9 @@
 ``ECAS_SECRET_KEY``    key for signing access tokens; a random one is made and kept in
                        the data folder when unset
 ``ECAS_ACCESS_TOKEN_SECONDS`` / ``ECAS_REFRESH_TOKEN_DAYS``  token lifetimes
+``ECAS_REFRESH_GRACE_SECONDS``  how long a just-used refresh token is accepted again from
+                       the client that used it, when that client lost the answer
+                       (default 60; 0 turns the grace off)
 ``ECAS_MAX_REQUEST_BYTES``    largest JSON request body accepted (default 8 MiB)
 ``ECAS_UPLOAD_EXPIRY_HOURS``  an unfinished upload that receives no bytes this long is
                        removed with its staged bytes (default 24)
@@ -40,6 +43,7 @@ class ServerConfig:
     secret_key: str = field(repr=False)
     access_token_seconds: int = 900
     refresh_token_days: int = 14
+    refresh_grace_seconds: int = 60
     max_request_bytes: int = 8 * 1024 * 1024
     max_blob_bytes: int = 25 * 1024 * 1024
     upload_expiry_hours: float = 24.0
@@ -83,6 +87,7 @@ def load_config(env: Mapping[str, str] | None = None) -> ServerConfig:
         secret_key=secret,
         access_token_seconds=int(env.get("ECAS_ACCESS_TOKEN_SECONDS", "900")),
         refresh_token_days=int(env.get("ECAS_REFRESH_TOKEN_DAYS", "14")),
+        refresh_grace_seconds=int(env.get("ECAS_REFRESH_GRACE_SECONDS", "60")),
         max_request_bytes=int(env.get("ECAS_MAX_REQUEST_BYTES", str(8 * 1024 * 1024))),
         upload_expiry_hours=float(env.get("ECAS_UPLOAD_EXPIRY_HOURS", "24")),
         max_open_uploads=int(env.get("ECAS_MAX_OPEN_UPLOADS", "20")),
