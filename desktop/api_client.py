@@ -242,10 +242,13 @@ class ApiClient:
         return self.session
 
     def logout(self) -> None:
+        """End this session on the server (refreshing an expired access token first, so
+        the sign-out is not lost to a 401). Raises :class:`ApiError` when the server could
+        not be told; the session is dropped from memory either way."""
         if self.session is None:
             return
         try:
-            self._send(
+            self._call(
                 "POST",
                 "/api/v1/auth/logout",
                 what="the sign-out",

@@ -40,16 +40,18 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def _sign_in(settings: Settings) -> SignedIn | None:
+def _sign_in(settings: Settings, signed_out: str | None = None) -> SignedIn | None:
+    """The session to open: resumed from the keyring, or from the sign-in window. Right
+    after a sign-out (``signed_out`` is what to tell the person) the window is shown."""
     from desktop.ui.sign_in_dialog import SignInDialog
 
     server, username = str(settings.value(SERVER_URL)), str(settings.value(LAST_USERNAME))
     verify: bool | str = str(settings.value(CA_BUNDLE)) or True
-    if username:
+    if username and signed_out is None:
         resumed = resume(server, username, verify=verify)
         if resumed is not None:
             return resumed
-    dialog = SignInDialog(settings)
+    dialog = SignInDialog(settings, message=signed_out or "")
     return dialog.result_session if dialog.exec() else None
 
 
@@ -61,14 +63,14 @@ def run_gui() -> int:
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APP_NAME)
     settings = Settings()
-    signed_out: list[bool] = []
+    signed_out: list[str] = []
     while True:
-        session = _sign_in(settings)
+        session = _sign_in(settings, signed_out[-1] if signed_out else None)
         if session is None:
             return 0
         window = _open_main_window(settings, session)
         signed_out.clear()
-        window.signed_out.connect(lambda: signed_out.append(True))
+        window.signed_out.connect(signed_out.append)
         app.exec()
         if not signed_out:
             return 0  # the window was closed: quit; after signing out, ask again

@@ -4,11 +4,16 @@ After an online sign-in the refresh token goes to the OS keyring (updated on eve
 rotation) and an argon2id verifier of the password to the local store, so the same person
 can open their local copy when the server is down. Without a keyring the sign-in lasts for
 this session only, and the user is told so.
+
+Signing out ends the session on the server (the refresh token's family is revoked, its
+access tokens stop working), removes the keyring entry and marks the local copy signed out,
+so the next start asks for the password even if the keyring entry could not be removed.
+Offline, the server can't be told: the keyring entry goes, and the session on the server
+ends when its tokens expire.
 """
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +27,9 @@ from desktop.offline_auth import check_password, remember_password
 from desktop.paths import store_path
 
 _USER_KEY = "signed_in_user"
+# Set by a sign-out, cleared by the next online sign-in: a token left in the keyring (its
+# removal failed) is never used to resume past a sign-out.
+_SIGNED_OUT_KEY = "signed_out"
 
 
 @dataclass
@@ -31,10 +39,20 @@ class SignedIn:
     user: dict[str, Any]
     online: bool
     notice: str | None = None
+    # The address as the user gave it: the keyring entry is filed under it.
+    server_url: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.server_url:
+            self.server_url = self.client.base_url
 
     @property
     def role(self) -> str:
         return str(self.user.get("role", ""))
+
+    @property
+    def username(self) -> str:
+        return str(self.user.get("username", ""))
 
 
 def _keep_tokens(client: ApiClient, server_url: str, username: str) -> str | None:
@@ -84,12 +102,14 @@ def sign_in(
             online=False,
             notice="Working offline with this computer's copy. Changes are "
             "kept and sent when the server is back.",
+            server_url=server_url,
         )
     remember_password(store, password)
     with store.transaction() as conn:
         store.set_state(conn, _USER_KEY, orjson.dumps(session.user).decode())
+        store.set_state(conn, _SIGNED_OUT_KEY, "")
     notice = _keep_tokens(client, server_url, username)
-    return SignedIn(client, store, session.user, online=True, notice=notice)
+    return SignedIn(client, store, session.user, online=True, notice=notice, server_url=server_url)
 
 
 def resume(
@@ -101,17 +121,54 @@ def resume(
     if token is None:
         return None
     store = LocalStore(store_path(server_url, username, base_dir))
+    if store.get_state(_SIGNED_OUT_KEY):
+        credentials.forget_refresh_token(server_url, username)  # left over: try again
+        return None
     client = ApiClient(server_url, verify=verify, client_id=store.client_id)
     try:
         session = client.resume(token)
     except ApiError:
         return None
     _keep_tokens(client, server_url, username)
-    return SignedIn(client, store, session.user, online=True)
+    return SignedIn(client, store, session.user, online=True, server_url=server_url)
 
 
-def sign_out(signed_in: SignedIn, server_url: str) -> None:
-    username = str(signed_in.user.get("username", ""))
-    credentials.forget_refresh_token(server_url, username)
-    with contextlib.suppress(ApiError):  # offline: the token dies when it expires
-        signed_in.client.logout()
+@dataclass(frozen=True)
+class SignedOut:
+    # True when the server could not be told, so its session lives until its tokens expire.
+    server_not_told: bool
+    message: str
+
+
+SIGNED_OUT = "You are signed out."
+SIGNED_OUT_OFFLINE = (
+    "You are signed out on this computer, and it no longer keeps your session. The server "
+    "could not be told (it can't be reached), so the session there ends by itself when its "
+    "tokens expire."
+)
+
+
+def sign_out(signed_in: SignedIn) -> SignedOut:
+    """Sign out: end the session on the server, forget it on this computer. Runs on a
+    worker (it may wait for the network); never raises for an unreachable server."""
+    client = signed_in.client
+    client.on_tokens = lambda session: None  # a refresh now must not put a token back
+    with signed_in.store.transaction() as conn:
+        signed_in.store.set_state(conn, _SIGNED_OUT_KEY, "1")
+    not_told = False
+    try:
+        if client.session is None or not client.session.access_token:
+            # Signed in offline: the keyring may still hold the last online session's
+            # token. If the server answers now, end that session too.
+            token = credentials.load_refresh_token(signed_in.server_url, signed_in.username)
+            if token is not None:
+                client.resume(token)
+        if client.session is not None:
+            client.logout()
+    except ApiError as err:
+        # "auth": the server refused the session's tokens, so there is nothing left to end.
+        not_told = err.kind != "auth"
+    finally:
+        client.session = None
+        credentials.forget_refresh_token(signed_in.server_url, signed_in.username)
+    return SignedOut(not_told, SIGNED_OUT_OFFLINE if not_told else SIGNED_OUT)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 from desktop.dashboard import mark_case_seen
 from desktop.doc_cache import document_file
 from desktop.offline_auth import check_password
+from desktop.services.session import SignedOut, sign_out
 from desktop.services.sync_controller import SyncStatus
 from desktop.settings import IDLE_LOCK_MINUTES, VIEWER_CACHE_MB
 from desktop.sync_engine import SyncReport
@@ -37,7 +38,7 @@ ROLE_NAMES = {
 
 
 class MainWindow(QMainWindow):
-    signed_out = Signal()
+    signed_out = Signal(str)  # what to tell the person in the sign-in window
 
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,7 +96,7 @@ class MainWindow(QMainWindow):
         self._action(
             file_menu, "Se&ttings…", QKeySequence.StandardKey.Preferences, self.open_settings
         )
-        self._action(file_menu, "Sign &out", QKeySequence(), self._sign_out)
+        self.sign_out_action = self._action(file_menu, "Sign &out", QKeySequence(), self._sign_out)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         go_menu = self.menuBar().addMenu("&Go")
@@ -244,7 +245,24 @@ class MainWindow(QMainWindow):
         ):
             self.tabs.show()
             return
-        self.signed_out.emit()
+        # No sync may run (and refresh the session, saving a token) while signing out.
+        self._lock.timer.stop()
+        self.ctx.sync.stop()
+        self.sign_out_action.setEnabled(False)
+        self.status.showMessage("Signing out…", 0)
+        session = self.ctx.session
+        run_task(lambda: sign_out(session), self._signed_out, self._sign_out_failed)
+
+    def _signed_out(self, result: SignedOut) -> None:
+        self.signed_out.emit(result.message)
+        self.close()
+
+    def _sign_out_failed(self, err: Exception) -> None:
+        # Not a network failure (sign_out handles those): the keyring or the local copy
+        # failed. Say so rather than pretend; the window still closes.
+        self.signed_out.emit(
+            f"Signing out did not finish ({err}). To be sure, sign in and sign out again."
+        )
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:

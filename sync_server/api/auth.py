@@ -65,12 +65,15 @@ def refresh() -> Response:
 @bp.post("/logout")
 @endpoint(
     Action.SIGNED_IN,
-    "Sign out: the refresh token's family is revoked",
+    "Sign out: the session of the bearer token ends (and the refresh token's, if sent)",
     request_model=LogoutRequest,
     responses=(401,),
     status=204,
 )
 def logout() -> Response:
+    """With or without a body, the session the access token belongs to is ended: its
+    refresh tokens are refused and its access tokens stop working."""
     body = json_body(LogoutRequest) if request.content_length else LogoutRequest()
-    _auth().logout(current_principal(), body.refresh_token)
+    _, _, access_token = request.headers.get("Authorization", "").partition(" ")
+    _auth().logout(current_principal(), access_token.strip(), body.refresh_token)
     return Response(status=204)

@@ -389,13 +389,50 @@ class AuthService:
         )
         return AuthError("This session was ended because its token was used twice. Sign in again.")
 
-    def logout(self, principal: Principal, refresh_token: str | None) -> None:
+    def logout(
+        self, principal: Principal, access_token: str, refresh_token: str | None = None
+    ) -> None:
+        """End the session the access token belongs to (its family, which the token names),
+        and the refresh token's session if one is sent and is this user's. Either way the
+        family's refresh tokens are refused and its access tokens stop working at once."""
+        families = set()
+        family = self._family_of(access_token)
+        if family is not None:
+            families.add(family)
         with write_transaction(self.factory) as session:
             if refresh_token:
                 row = session.get(RefreshToken, _token_hash(refresh_token))
                 if row is not None and row.user_id == principal.id:
-                    self._revoke_family(session, row.family_id)
-            audit.append(session, actor_id=principal.id, action="auth.logout")
+                    families.add(row.family_id)
+            for family_id in sorted(families):
+                # Only this user's rows: a forged "fam" can't reach another user's session
+                # (and the token's signature already vouches for it).
+                session.execute(
+                    update(RefreshToken)
+                    .where(
+                        RefreshToken.family_id == family_id, RefreshToken.user_id == principal.id
+                    )
+                    .values(revoked=True)
+                )
+                audit.append(
+                    session,
+                    actor_id=principal.id,
+                    action="auth.logout",
+                    entity=_SESSION,
+                    record_id=family_id,
+                )
+            if not families:
+                audit.append(session, actor_id=principal.id, action="auth.logout")
+
+    def _family_of(self, access_token: str) -> str | None:
+        """The refresh-token family (session) an access token was issued for. The gate has
+        checked the token already; an expired one still names its session."""
+        try:
+            claims = self._signer.loads(access_token)
+        except BadSignature:
+            return None
+        family = claims.get("fam") if isinstance(claims, dict) else None
+        return str(family) if family else None
 
     @staticmethod
     def _revoke_family(session: Session, family_id: str) -> None:
