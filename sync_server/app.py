@@ -22,6 +22,7 @@ from sync_server.portal import install_portal
 from sync_server.services.auth import AuthService
 from sync_server.services.blob_store import open_blob_store
 from sync_server.services.blobs import BlobService, UploadLimits
+from sync_server.services.change_rules import CLOCK_TOLERANCE
 from sync_server.services.orders import CourtSigner, OrderIssuer
 from sync_server.services.rop_packages import RopPackages
 
@@ -42,6 +43,8 @@ class Services:
 def build_services(config: ServerConfig) -> Services:
     engine = make_engine(config.database_url)
     factory = make_session_factory(engine)
+    # Read by change_rules, which push and portal reach with a session only.
+    factory.configure(info={CLOCK_TOLERANCE: timedelta(minutes=config.clock_tolerance_minutes)})
     limits = load_intake_limits()
     blob_service = BlobService(
         factory,

@@ -18,6 +18,8 @@
 ``ECAS_MAX_OPEN_UPLOADS`` / ``ECAS_MAX_OPEN_UPLOAD_BYTES``  unfinished uploads one user
                        may have at once, and their announced bytes together (default 20
                        and 512 MiB): their staged bytes take the server's disk
+``ECAS_CLOCK_TOLERANCE_MINUTES``  how far ahead of the server's clock a signature or
+                       filing time sent by a client may be (default 5; clocks drift)
 ``ECAS_SIGNING_P12``   the court's signing certificate (PKCS#12 file): issued orders get a
                        PAdES signature with it; unset, orders are issued unsigned
 ``ECAS_SIGNING_P12_PASSPHRASE``  its passphrase (never logged)
@@ -49,6 +51,7 @@ class ServerConfig:
     upload_expiry_hours: float = 24.0
     max_open_uploads: int = 20
     max_open_upload_bytes: int = 512 * 1024 * 1024
+    clock_tolerance_minutes: float = 5.0
     login_lockout_failures: int = 5
     login_lockout_seconds: int = 900
     sync_page_max: int = 5000
@@ -92,6 +95,7 @@ def load_config(env: Mapping[str, str] | None = None) -> ServerConfig:
         upload_expiry_hours=float(env.get("ECAS_UPLOAD_EXPIRY_HOURS", "24")),
         max_open_uploads=int(env.get("ECAS_MAX_OPEN_UPLOADS", "20")),
         max_open_upload_bytes=int(env.get("ECAS_MAX_OPEN_UPLOAD_BYTES", str(512 * 1024 * 1024))),
+        clock_tolerance_minutes=float(env.get("ECAS_CLOCK_TOLERANCE_MINUTES", "5")),
         signing_p12=Path(env["ECAS_SIGNING_P12"]) if env.get("ECAS_SIGNING_P12") else None,
         signing_passphrase=env.get("ECAS_SIGNING_P12_PASSPHRASE") or None,
     )

@@ -1,10 +1,18 @@
 """Domain checks on a pushed change, after the access policy has allowed it.
 
 These say whether the change makes sense for the court (a legal status transition, a
-document whose bytes the server holds, parents that exist), not who may make it.
+document whose bytes the server holds, parents that exist, a signature or filing time
+that is not in the future), not who may make it.
+
+Times a client sends are evidence, not truth: the server keeps its own time of every
+change it receives (the audit entry's ``at``, which the case history shows), and refuses
+the time of a legal act (a signature, a filing) set ahead of its clock, which only a
+wrong clock on the sending computer can produce.
 """
 
 from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +33,7 @@ from sync_server.models import (
     PortalAccount,
     UserRow,
 )
+from sync_server.models.types import utcnow
 from sync_server.services.records import row_to_record
 
 # Reference fields of each entity and the entity they name; must exist on the server.
@@ -43,6 +52,24 @@ PARENTS: dict[str, dict[str, str]] = {
 }
 
 _NEW_CASE_STATUSES = {CaseStatus.OPENED, CaseStatus.PENDING}
+
+# Times of legal acts that a client's clock sets, by entity and field, with what a person
+# calls them: refused when ahead of the server's clock by more than the tolerance.
+ACT_TIMES: dict[str, dict[str, str]] = {
+    "order": {"signed_at": "signature time"},
+    "filing": {"submitted_at": "filing time", "reviewed_at": "review time"},
+    "service_record": {"served_at": "service time"},
+}
+# Dates of legal acts: refused when later than today's date anywhere in the United States.
+ACT_DATES: dict[str, dict[str, str]] = {"document": {"filed_on": "filing date"}}
+
+# ``Session.info`` key of the allowed clock difference (``ECAS_CLOCK_TOLERANCE_MINUTES``):
+# the app's session factory sets it, since push and portal hand these checks a session only.
+CLOCK_TOLERANCE = "ecas.clock_tolerance"
+DEFAULT_CLOCK_TOLERANCE = timedelta(minutes=5)
+# The latest calendar date in any US time zone (Guam and the Northern Mariana Islands are
+# UTC+10) is never more than one day after the UTC date.
+_US_DATE_MARGIN = timedelta(days=1)
 
 
 def missing_parents(session: Session, record: WireRecord) -> list[str]:
@@ -66,6 +93,9 @@ def check_change(
     problems = missing_parents(session, new)
     if problems:
         return "; ".join(problems)
+    reason = check_act_times(old, new, now=utcnow(), tolerance=clock_tolerance(session))
+    if reason:
+        return reason
     if isinstance(new, Document | Filing) or (isinstance(new, Case) and old is None):
         account = session.get(PortalAccount, actor_id)
         if account is not None and account.status == "suspended":
@@ -91,6 +121,45 @@ def check_change(
             if doc is not None and doc.sha256 != new.document_sha256:
                 return "the annotation was made on other bytes than the document's"
     return None
+
+
+def clock_tolerance(session: Session) -> timedelta:
+    """How far ahead of the server's clock a client's act time may be (clock drift)."""
+    tolerance = session.info.get(CLOCK_TOLERANCE, DEFAULT_CLOCK_TOLERANCE)
+    assert isinstance(tolerance, timedelta)
+    return tolerance
+
+
+def check_act_times(
+    old: WireRecord | None, new: WireRecord, *, now: datetime, tolerance: timedelta
+) -> str | None:
+    """Why a signature or filing time ``new`` sets (or changes) can't be true, or None.
+
+    Only values the change brings are judged: a record keeps the times it was accepted
+    with whatever the clock says later."""
+    for field, label in ACT_TIMES.get(new.entity, {}).items():
+        value = getattr(new, field)
+        if not isinstance(value, datetime) or getattr(old, field, None) == value:
+            continue
+        if value > now + tolerance:
+            return (
+                f"the {label} {_utc(value)} is ahead of the server's clock; "
+                "check this computer's date and time"
+            )
+    for field, label in ACT_DATES.get(new.entity, {}).items():
+        day = getattr(new, field)
+        if not isinstance(day, date) or getattr(old, field, None) == day:
+            continue
+        if day > now.date() + _US_DATE_MARGIN:
+            return (
+                f"the {label} {day.isoformat()} is later than today's date anywhere in the "
+                "United States; check this computer's date and time"
+            )
+    return None
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _corrected(session: Session, order_id: str | None) -> Order | None:

@@ -1,16 +1,23 @@
 """A case's history, read from the audit trail: who changed what in the case, and who
-opened its documents, oldest first."""
+opened its documents, oldest first.
+
+An entry's ``at`` is the server's clock when it received the change (the audit entry's
+time), never a time the sending computer claimed. When a change brings a signature or
+filing time that differs from it by more than the clock tolerance (work done offline and
+sent later), the summary names that time too, as the sender's clock gave it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync_server.models import ENTITY_TABLES, AuditEntry, CaseRow, DocumentRow, UserRow
+from sync_server.services.change_rules import ACT_TIMES, clock_tolerance
 
 # Records that belong to a case, by the column naming it.
 _CASE_CHILDREN = ("representation", "hearing", "document", "order", "filing", "service_record")
@@ -77,6 +84,7 @@ def case_history(session: Session, case_id: str) -> list[HistoryEntry]:
             )
         ).all()
     )
+    tolerance = clock_tolerance(session)
     out = []
     for e in entries:
         actor = names.get(e.actor_id or "", "the system")
@@ -99,5 +107,30 @@ def case_history(session: Session, case_id: str) -> list[HistoryEntry]:
         changed = detail.get("changed")
         if verb == "changed" and isinstance(changed, list) and changed:
             summary += ": " + ", ".join(str(f).replace("_", " ") for f in changed)
+        if verb in ("created", "changed"):
+            summary += _sender_times(e.at, entity, detail, tolerance)
         out.append(HistoryEntry(e.at, actor, verb, entity, e.record_id or "", summary))
     return out
+
+
+def _sender_times(
+    received: datetime, entity: str, detail: dict[str, Any], tolerance: timedelta
+) -> str:
+    """The signature or filing times the change brought, where they differ from when the
+    server received it by more than ``tolerance``; "" when none do."""
+    data, changed = detail.get("data"), detail.get("changed")
+    if not isinstance(data, dict):
+        return ""
+    notes = []
+    for field, label in ACT_TIMES.get(entity, {}).items():
+        raw = data.get(field)
+        if not isinstance(raw, str) or (isinstance(changed, list) and field not in changed):
+            continue
+        try:
+            claimed = datetime.fromisoformat(raw)
+        except ValueError:
+            continue
+        if claimed.tzinfo is not None and abs(claimed - received) > tolerance:
+            shown = claimed.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            notes.append(f"{label} by the sender's clock: {shown}")
+    return "".join(f"; {note}" for note in notes)
