@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 from sync_server.models import ENTITY_TABLES, AuditEntry, CaseRow, DocumentRow, UserRow
 from sync_server.services.change_rules import ACT_TIMES, clock_tolerance
 
-# Records that belong to a case, by the column naming it.
-_CASE_CHILDREN = ("representation", "hearing", "document", "order", "filing", "service_record")
+# Records that belong to a case, by the column naming it: every entity table with a
+# ``case_id`` (derived, so a new kind of case record can't be left out of the history).
+# Annotations name a document, not the case, and stay out: they are their authors' notes.
+_CASE_CHILDREN = tuple(sorted(e for e, t in ENTITY_TABLES.items() if hasattr(t, "case_id")))
 _ACTIONS = {"record.create": "created", "record.update": "changed", "record.delete": "deleted"}
 _BATCH = 500
 
