@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.doc_cache import DocumentCache
 from desktop.paths import APP_NAME, ORGANISATION, cache_dir, store_path
-from desktop.services.session import SignedIn, resume
+from desktop.services.session import SignedIn, resume, resume_silently
 from desktop.services.sync_controller import SyncController
 from desktop.settings import (
     CA_BUNDLE,
@@ -86,7 +86,13 @@ def _open_main_window(settings: Settings, session: SignedIn) -> MainWindow:
     engine = SyncEngine(
         session.client, session.store, cache=cache, prefetch_days=int(settings.value(PREFETCH_DAYS))
     )
-    controller = SyncController(engine, int(settings.value(SYNC_INTERVAL)))
+    # Without a server session (an offline start, or one the server ends later), the
+    # controller signs in again with the keyring's token when it can, or asks once.
+    controller = SyncController(
+        engine,
+        int(settings.value(SYNC_INTERVAL)),
+        reauthenticate=lambda: resume_silently(session),
+    )
     window = MainWindow(DesktopContext(settings, session, controller, cache=cache))
     window.show()
     if session.notice and not session.online:

@@ -133,6 +133,57 @@ def resume(
     return SignedIn(client, store, session.user, online=True, server_url=server_url)
 
 
+def resume_silently(signed_in: SignedIn) -> bool:
+    """Sign in again on the same client and local copy with the keyring's refresh token,
+    without the password: after an offline start, or when the server refused to refresh
+    the session. False when there is no token to use or the server refused it (then the
+    password is needed); raises :class:`ApiError` when the server can't be reached.
+    Runs on the sync thread."""
+    if signed_in.store.get_state(_SIGNED_OUT_KEY):
+        return False
+    token = credentials.load_refresh_token(signed_in.server_url, signed_in.username)
+    if token is None:
+        return False
+    try:
+        session = signed_in.client.resume(token)
+    except ApiError as err:
+        if err.kind != "auth":
+            signed_in.client.session = None
+            raise
+        # Refused (ended elsewhere, expired): trying it again would only be refused again.
+        credentials.forget_refresh_token(signed_in.server_url, signed_in.username)
+        return False
+    _back_online(signed_in, session)
+    return True
+
+
+def sign_in_again(signed_in: SignedIn, password: str) -> None:
+    """Sign in online with the password, on the same client and local copy, after working
+    offline (or after the server ended the session): the queued changes then go out with
+    the next sync. Raises :class:`ApiError` (a wrong password, the server gone again)."""
+    session = signed_in.client.login(signed_in.username, password)
+    remember_password(signed_in.store, password)  # it may have changed on the server
+    with signed_in.store.transaction() as conn:
+        signed_in.store.set_state(conn, _USER_KEY, orjson.dumps(session.user).decode())
+        signed_in.store.set_state(conn, _SIGNED_OUT_KEY, "")
+    _back_online(signed_in, session)
+
+
+def _back_online(signed_in: SignedIn, session: Session) -> None:
+    if str(session.user.get("id")) != str(signed_in.user.get("id")):
+        # Same username, another account (recreated on the server): this copy's changes
+        # were made by the old one and must not go out under the new one.
+        signed_in.client.session = None
+        raise ApiError(
+            "The server now knows this username as a different account, so the changes "
+            "on this computer were not sent. Ask your court administrator.",
+            kind="refused",
+        )
+    signed_in.user = session.user
+    signed_in.online = True
+    signed_in.notice = _keep_tokens(signed_in.client, signed_in.server_url, signed_in.username)
+
+
 @dataclass(frozen=True)
 class SignedOut:
     # True when the server could not be told, so its session lives until its tokens expire.

@@ -24,6 +24,7 @@ from desktop.ui.docket_view import DocketView
 from desktop.ui.filing_review_view import FilingReviewView
 from desktop.ui.idle_lock import IdleWatcher, LockDialog
 from desktop.ui.settings_dialog import SettingsDialog
+from desktop.ui.sign_in_again_dialog import SignInAgainDialog
 from desktop.ui.status_bar import SyncStatusBar
 from desktop.ui.tasks import run_task
 from desktop.viewer.annotation_window import install_annotations, synced_store_for, user_names
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self._case_tabs: dict[str, CaseFileView] = {}
         self.viewers: list[ViewerWindow] = []
+        self.sign_in_dialog: SignInAgainDialog | None = None
         self._wire()
         self._menus()
         self._lock = IdleWatcher(int(ctx.settings.value(IDLE_LOCK_MINUTES)), self)
@@ -85,9 +87,10 @@ class MainWindow(QMainWindow):
         self.ctx.sync.status_changed.connect(self._on_status)
         self.ctx.sync.progress.connect(self.status.show_progress)
         self.ctx.sync.synced.connect(self._on_synced)
-        self.ctx.sync.auth_required.connect(self._on_auth_required)
+        self.ctx.sync.sign_in_needed.connect(self.ask_to_sign_in)
         self.conflicts.resolved.connect(self.ctx.sync.refresh_counts)
         self.status.sync_button.clicked.connect(self.ctx.sync.sync_now)
+        self.status.sign_in_button.clicked.connect(lambda: self.ask_to_sign_in())
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -218,8 +221,26 @@ class MainWindow(QMainWindow):
         for page in (*self.pages, *self._case_tabs.values()):
             page.refresh()  # type: ignore[attr-defined]
 
-    def _on_auth_required(self, message: str) -> None:
-        self.status.showMessage(f"{message} Your changes are kept on this computer.", 0)
+    def ask_to_sign_in(self, reason: str = "") -> None:
+        """The server answers but this computer has no session: ask for the password (once
+        per spell; afterwards from the status bar's "Sign in to sync")."""
+        if self.sign_in_dialog is not None and self.sign_in_dialog.isVisible():
+            self.sign_in_dialog.raise_()
+            return
+        dialog = SignInAgainDialog(
+            self.ctx.session,
+            self.ctx.sync.status.pending,
+            reason or "Sign in to send your changes to the server.",
+            self,
+        )
+        dialog.accepted.connect(self._signed_in_again)
+        dialog.rejected.connect(self.ctx.sync.sign_in_declined)
+        self.sign_in_dialog = dialog
+        dialog.open()
+
+    def _signed_in_again(self) -> None:
+        self.ctx.sync.signed_in_again()
+        self.status.showMessage("Signed in. Sending your changes…", 8000)
 
     def lock(self) -> None:
         self.tabs.hide()

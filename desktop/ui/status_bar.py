@@ -1,4 +1,5 @@
-"""The always-visible status: online or offline, changes waiting, last sync, progress."""
+"""The always-visible status: online or offline, signed in or not, changes waiting, last
+sync, progress."""
 
 from __future__ import annotations
 
@@ -21,10 +22,15 @@ class SyncStatusBar(QStatusBar):
         self.progress.hide()
         self.sync_button = QPushButton("Sync now")
         self.sync_button.setToolTip("Send and receive changes now (F5)")
+        # Shown while the server answers but this computer has no session with it.
+        self.sign_in_button = QPushButton("Sign in to sync")
+        self.sign_in_button.setToolTip("Sign in with your password to send the waiting changes")
+        self.sign_in_button.hide()
         for widget in (self.connection, self.pending, self.last_sync):
             self.addPermanentWidget(widget)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.sync_button)
+        self.addPermanentWidget(self.sign_in_button)
         self.show_status(SyncStatus())
 
     def show_status(self, status: SyncStatus) -> None:
@@ -32,6 +38,8 @@ class SyncStatusBar(QStatusBar):
             text, color = "● Syncing…", "#1565c0"
         elif status.online is None:
             text, color = "● Not synced yet", "#757575"
+        elif status.online and not status.signed_in:
+            text, color = "● Server reachable — not signed in", "#e65100"
         elif status.online:
             text, color = "● Online", "#2e7d32"
         else:
@@ -39,11 +47,10 @@ class SyncStatusBar(QStatusBar):
         self.connection.setText(text)
         self.connection.setStyleSheet(f"color: {color}; font-weight: bold")
         self.connection.setToolTip(status.message)
-        pending = f"{status.pending} change{'s' if status.pending != 1 else ''} waiting"
-        issues = f", {status.issues} to resolve" if status.issues else ""
-        self.pending.setText(
-            pending + issues if status.pending or status.issues else "All changes sent"
-        )
+        self.pending.setText(_waiting(status))
+        can_sign_in = bool(status.online) and not status.signed_in
+        self.sign_in_button.setVisible(can_sign_in)
+        self.sync_button.setVisible(not can_sign_in)
         self.last_sync.setText(
             "Last sync: "
             + (status.last_sync.astimezone().strftime("%H:%M:%S") if status.last_sync else "never")
@@ -60,3 +67,16 @@ class SyncStatusBar(QStatusBar):
         self.progress.setFormat(
             f"{'Sending' if phase == 'push' else 'Receiving'} %v" + (" of %m" if total else "")
         )
+
+
+def _waiting(status: SyncStatus) -> str:
+    """What waits to be sent, and — without a session — what it waits for."""
+    issues = f", {status.issues} to resolve" if status.issues else ""
+    if not status.pending:
+        return f"No changes waiting{issues}" if status.issues else "All changes sent"
+    waiting = f"{status.pending} change{'s' if status.pending != 1 else ''} waiting"
+    if status.signed_in:
+        return waiting + issues
+    if status.online:
+        return f"{waiting} — sign in to send them{issues}"
+    return f"{waiting} — sent once the server is back and you sign in{issues}"

@@ -387,6 +387,8 @@ class AuthService:
             record_id=row.family_id,
             detail={"family": row.family_id, "reason": reason},
         )
+        if reason == "revoked":  # signed out, or ended earlier for a reuse
+            return AuthError("This session has ended. Sign in again.")
         return AuthError("This session was ended because its token was used twice. Sign in again.")
 
     def logout(
