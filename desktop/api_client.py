@@ -429,6 +429,8 @@ def _error_from(response: requests.Response, what: str) -> ApiError:
             f"The server refused {what} ({status} {response.reason}) without saying why. "
             "Check the server address; if it is right, tell your IT staff."
         )
-    if status in (401, 429):
+    # A 429 is a sign-in matter only on the sign-in calls (too many failed attempts); on an
+    # upload it means too many unfinished uploads, which signing in again would not help.
+    if status == 401 or (status == 429 and "/api/v1/auth/" in response.url):
         return ApiError(detail, kind="auth", status=status, body=body)
     return ApiError(detail, kind="refused", status=status, body=body)

@@ -88,3 +88,24 @@ def test_an_upload_cut_after_its_last_byte_by_a_crash_completes_on_the_next_try(
 
     assert client.upload(data) == sha256
     assert _downloaded(client, sha256) == data
+
+
+def test_too_many_unfinished_uploads_is_not_read_as_a_sign_in_problem() -> None:
+    """The server's 429 on an upload says to finish or wait; the client must not ask the
+    user to sign in again for it."""
+    import requests
+
+    from desktop.api_client import _error_from
+
+    response = requests.Response()
+    response.status_code = 429
+    response.url = "https://ecas.example/api/v1/blobs/uploads"
+    response._content = (
+        b'{"title": "Too many unfinished uploads", "status": 429,'
+        b' "detail": "You have 20 unfinished uploads."}'
+    )
+    response.headers["Content-Type"] = "application/problem+json"
+    error = _error_from(response, "upload")
+    assert error.kind == "refused" and "20 unfinished uploads" in str(error)
+    response.url = "https://ecas.example/api/v1/auth/login"
+    assert _error_from(response, "sign in").kind == "auth"
