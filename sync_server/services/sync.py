@@ -167,6 +167,23 @@ class _Pusher:
         self.lookups = SessionLookups(session)
         self.issuer = issuer
 
+    def refused_with_current(self, m: Mutation, reason: str) -> MutationResult:
+        """``m`` refused with ``reason``, carrying the server's record when the pusher may
+        see it (so the client can show what the server holds)."""
+        refused = _rejected(m, reason)
+        if m.entity not in ENTITY_SCHEMAS:
+            return refused
+        row = load_record(self.session, m.entity, m.id)
+        if row is None:
+            return refused
+        old = row_to_record(m.entity, row)
+        if can_see(self.principal, placement_of(old, self.lookups), self.lookups):
+            current = change_dict(self.session, m.entity, m.id)
+            if current is not None:
+                refused.current = Change.model_validate(current)
+                refused.version = current["version"]
+        return refused
+
     def apply(self, m: Mutation) -> MutationResult:
         if m.entity not in ENTITY_SCHEMAS:
             return _rejected(m, f"unknown entity {m.entity!r}")
@@ -408,4 +425,7 @@ def _apply_group(
         f"not applied: it belongs with the change of {culprit.entity} {culprit.id}, "
         f"which was {answer.status.value}: {answer.error}"
     )
-    return {index: results[index] if m is culprit else _rejected(m, reason) for index, m in members}
+    return {
+        index: results[index] if m is culprit else pusher.refused_with_current(m, reason)
+        for index, m in members
+    }

@@ -171,3 +171,36 @@ def test_a_push_without_groups_still_applies_each_mutation_on_its_own(
         mutation("hearing", {**hearing_data(case["id"]), "duration_minutes": -5}),
     )
     assert [r["status"] for r in results] == ["applied", "rejected"]
+
+
+def test_a_member_refused_for_its_group_comes_back_with_what_the_server_holds(
+    api: Api,
+    tokens: TokenBook,
+    seeded_app: Flask,
+    case: dict[str, Any],
+    hearing: tuple[dict[str, Any], int],
+) -> None:
+    """So the client shows the server's record, not a copy that aged while it waited."""
+    first, first_version = hearing
+    second = hearing_data(case["id"])
+    second_version = applied(api, tokens["clerk1"], "hearing", second)
+    applied(
+        api,
+        tokens["clerk1"],
+        "hearing",
+        {**second, "duration_minutes": 60},
+        base_version=second_version,
+    )
+
+    kept, culprit = api.push(
+        tokens["clerk1"],
+        *_grouped(
+            mutation("hearing", {**first, "duration_minutes": 20}, base_version=first_version),
+            mutation("hearing", {**second, "duration_minutes": 25}, base_version=second_version),
+        ),
+    )
+
+    assert culprit["status"] == "conflict"
+    assert kept["status"] == "rejected" and "belongs with" in kept["error"]
+    assert kept["current"]["data"]["duration_minutes"] == first["duration_minutes"]
+    assert kept["version"] == first_version == version_of(seeded_app, "hearing", first["id"])
