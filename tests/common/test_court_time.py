@@ -1,0 +1,150 @@
+"""The court's clock (common/court_time.py), with this machine's zone set to UTC, as a
+server's usually is, and a court in San Francisco (America/Los_Angeles).
+
+Rule checked throughout: the project's "court's clock" rule — every date a person reads or
+that has legal effect is the court's local date; instants stay UTC in storage and on the wire.
+An order's date matters because it starts the 30-day appeal clock (8 CFR 1003.38(b)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from common.court_time import (
+    UnknownTimeZone,
+    court_instant,
+    court_today,
+    court_zone,
+    format_date,
+    format_datetime,
+    format_time,
+    iso_date,
+    local_date,
+    pdf_date,
+    table_date,
+    table_datetime,
+    table_time,
+    utc_stamp,
+    zone_abbreviation,
+)
+from tests.clock_helpers import machine_zone
+
+PACIFIC = "America/Los_Angeles"
+
+
+@pytest.fixture(autouse=True)
+def _utc_machine() -> Iterator[None]:
+    with machine_zone("UTC"):
+        yield
+
+
+def test_the_machine_zone_is_utc_so_a_local_clock_mistake_would_show() -> None:
+    assert datetime.now().astimezone().utcoffset() == UTC.utcoffset(None)
+
+
+@pytest.mark.parametrize(
+    ("signed_utc", "local_day"),
+    [
+        # 17:30 PST on Mon 7 Dec 2026 is 01:30 UTC on the 8th: the order is dated the 7th.
+        (datetime(2026, 12, 8, 1, 30, tzinfo=UTC), date(2026, 12, 7)),
+        # 23:30 PST on the 7th is 07:30 UTC on the 8th: still the 7th at the court.
+        (datetime(2026, 12, 8, 7, 30, tzinfo=UTC), date(2026, 12, 7)),
+        # 17:30 PDT on Fri 5 Jun 2026 is 00:30 UTC on the 6th.
+        (datetime(2026, 6, 6, 0, 30, tzinfo=UTC), date(2026, 6, 5)),
+    ],
+)
+def test_a_signature_late_in_the_court_day_is_dated_that_day_not_the_next_utc_day(
+    signed_utc: datetime, local_day: date
+) -> None:
+    # Court's clock rule; the date starts the appeal clock of 8 CFR 1003.38(b).
+    assert local_date(signed_utc, PACIFIC) == local_day
+    assert signed_utc.date() == local_day.replace(day=local_day.day + 1)  # the old bug
+
+
+def test_today_at_eight_in_the_evening_pacific_is_the_pacific_date() -> None:
+    # Court's clock rule: 20:00 PST on Tue 8 Dec 2026 is 04:00 UTC on Wed 9 Dec.
+    evening = datetime(2026, 12, 9, 4, 0, tzinfo=UTC)
+    assert court_today(PACIFIC, evening) == date(2026, 12, 8)
+    assert court_today(None, evening) == date(2026, 12, 9)  # an unknown court: UTC
+
+
+def test_a_hearing_booked_at_nine_stays_at_nine_across_the_end_of_daylight_time() -> None:
+    # Court's clock rule. Daylight saving time ends Sun 1 Nov 2026 at 02:00 (15 U.S.C. 260a:
+    # the first Sunday of November); 09:00 is 16:00 UTC before and 17:00 UTC after.
+    before = court_instant(date(2026, 10, 30), time(9, 0), PACIFIC)
+    after = court_instant(date(2026, 11, 2), time(9, 0), PACIFIC)
+    assert before == datetime(2026, 10, 30, 16, 0, tzinfo=UTC)
+    assert after == datetime(2026, 11, 2, 17, 0, tzinfo=UTC)
+    assert table_datetime(before, PACIFIC) == "Fri 30 Oct 2026 09:00 PDT"
+    assert table_datetime(after, PACIFIC) == "Mon 2 Nov 2026 09:00 PST"
+    assert format_datetime(after, PACIFIC) == "November 2, 2026 at 9:00 AM PST"
+
+
+def test_the_repeated_hour_on_the_night_daylight_time_ends_is_read_as_daylight_time() -> None:
+    # 01:30 happens twice on 1 Nov 2026; the first (PDT, 08:30 UTC) is taken.
+    assert court_instant(date(2026, 11, 1), time(1, 30), PACIFIC) == datetime(
+        2026, 11, 1, 8, 30, tzinfo=UTC
+    )
+
+
+def test_house_style_in_documents() -> None:
+    moment = datetime(2026, 12, 8, 18, 30, tzinfo=UTC)
+    assert format_date(date(2026, 12, 8)) == "December 8, 2026"
+    assert format_time(moment, PACIFIC) == "10:30 AM PST"
+    assert format_time(datetime(2026, 12, 8, 20, 5, tzinfo=UTC), PACIFIC) == "12:05 PM PST"
+    assert format_time(datetime(2026, 12, 8, 8, 5, tzinfo=UTC), PACIFIC) == "12:05 AM PST"
+    assert format_datetime(moment, PACIFIC) == "December 8, 2026 at 10:30 AM PST"
+
+
+def test_house_style_on_screens() -> None:
+    moment = datetime(2026, 12, 8, 18, 30, tzinfo=UTC)
+    assert table_date(date(2026, 12, 8)) == "Tue 8 Dec 2026"
+    assert table_time(moment, PACIFIC) == "10:30 PST"
+    assert table_datetime(moment, PACIFIC) == "Tue 8 Dec 2026 10:30 PST"
+    assert table_datetime(moment, None) == "Tue 8 Dec 2026 18:30 UTC"
+
+
+def test_machine_formats_are_utc_and_iso() -> None:
+    moment = datetime(2026, 12, 8, 10, 30, 5, tzinfo=ZoneInfo(PACIFIC))
+    assert iso_date(date(2026, 12, 8)) == "2026-12-08"
+    assert utc_stamp(moment) == "2026-12-08 18:30 UTC"
+    assert pdf_date(moment) == "D:20261208183005+00'00'"
+
+
+def test_a_zone_comes_from_a_court_record_its_name_or_a_zone() -> None:
+    class ServerCourt:
+        timezone = PACIFIC
+
+    moment = datetime(2026, 7, 1, 19, 0, tzinfo=UTC)
+    for source in ({"timezone": PACIFIC}, ServerCourt(), PACIFIC, ZoneInfo(PACIFIC)):
+        assert table_time(moment, source) == "12:00 PDT"
+    assert court_zone({"name": "no zone"}) is UTC
+
+
+def test_a_zone_without_letters_shows_its_offset() -> None:
+    moment = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    assert zone_abbreviation(moment, "America/Sao_Paulo") == "UTC-03"
+    assert zone_abbreviation(moment, "Asia/Kathmandu") == "UTC+05:45"
+    assert zone_abbreviation(moment, "Pacific/Guam") == "ChST"
+
+
+def test_an_unknown_court_zone_is_refused_with_what_to_do() -> None:
+    with pytest.raises(UnknownTimeZone, match="correct the court's record"):
+        court_zone("Pacific/Atlantis")
+
+
+def test_a_naive_instant_is_refused_rather_than_guessed() -> None:
+    with pytest.raises(ValueError, match="has no time zone"):
+        local_date(datetime(2026, 12, 8, 1, 30), PACIFIC)
+
+
+def test_a_datetime_is_not_formatted_as_a_date_by_accident() -> None:
+    # The old bug in another shape: a UTC instant passed where the court's date belongs.
+    with pytest.raises(TypeError, match="local_date"):
+        format_date(datetime(2026, 12, 8, 1, 30, tzinfo=UTC))
+    with pytest.raises(TypeError):
+        table_date(datetime(2026, 12, 8, 1, 30, tzinfo=UTC))
