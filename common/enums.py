@@ -123,6 +123,14 @@ class AppearanceScope(StrEnum):
     ALL_EXCEPT_CUSTODY_AND_BOND = "all_except_custody_and_bond"
 
 
+class AddressKind(StrEnum):
+    """Where an entry of the respondent's address history came from."""
+
+    NTA = "nta"  # the address on the notice to appear that opened the case
+    EOIR_33 = "eoir_33"  # a change of address (Form EOIR-33/IC) the court accepted
+    CUSTODIAL = "custodial"  # the detention facility, served in care of the custodial officer
+
+
 class ClockEffect(StrEnum):
     """What an adjournment does to the asylum employment-authorization clock."""
 

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from common.anumber import parse_a_number
 from common.enums import (
+    AddressKind,
     AppearanceScope,
     CaseStatus,
     CaseType,
@@ -215,6 +216,32 @@ class ServiceRecord(WireRecord):
     recipient_id: RecordId | None = None
     method: Str40 = "electronic"
     served_at: AwareDatetime
+    # Service by mail: the entry of the address history it was sent to.
+    address_id: RecordId | None = None
+
+
+class Address(WireRecord):
+    """One entry of the respondent's address history (8 CFR 1003.15(d), 1003.26(d)): the
+    notice to appear's address, each accepted EOIR-33, a detention facility. Entries are
+    never edited: a change is a new entry, and the address of record is the latest one in
+    effect (``common.service.address_of_record``)."""
+
+    entity: ClassVar[str] = "address"
+    case_id: RecordId
+    kind: AddressKind
+    # Street number and name, then apartment, suite or floor: the EOIR-33's address lines.
+    street: ShortText
+    unit: ShortText = ""
+    city: ShortText
+    state: ShortText = ""  # two letters in the United States; empty abroad
+    zip: Str20 = ""
+    country: ShortText = "United States"
+    # Detained: the facility (and its custodial officer) in whose care mail is sent.
+    in_care_of: ShortText | None = None
+    effective_on: date  # the court's local date from which the address holds
+    source_filing_id: RecordId | None = None
+    source_document_id: RecordId | None = None
+    recorded_at: AwareDatetime
 
 
 class RopRequest(WireRecord):
@@ -253,6 +280,7 @@ ENTITY_SCHEMAS: dict[str, type[WireRecord]] = {
         ServiceRecord,
         RopRequest,
         AdjournmentCodeRecord,
+        Address,
     )
 }
 """Entity wire name -> schema. The order is the order a fresh client should apply them in."""

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 
 from common.enums import (
+    AddressKind,
     CaseStatus,
     DocumentStatus,
+    FilingKind,
     FilingStatus,
     OrderStatus,
     RepresentationStatus,
@@ -26,6 +28,7 @@ from common.enums import (
     Visibility,
 )
 from common.wire import (
+    Address,
     Annotation,
     Case,
     Courtroom,
@@ -208,6 +211,10 @@ def placement_of(record: WireRecord, lookups: Lookups) -> Placement:
         case RopRequest():
             court = lookups.case_court(record.case_id)
             return Placement(court, record.case_id, record.requester_id, Audience.COURT)
+        case Address():  # the parties need it to serve the respondent
+            return Placement(
+                lookups.case_court(record.case_id), record.case_id, None, Audience.PUBLIC
+            )
     return _GLOBAL  # court, adjournment_code: reference data everyone signed in may read
 
 
@@ -264,12 +271,20 @@ def feed_filter(
         in_courts = rec.court_id.in_(courts) if courts else false()
         own_in_courts = and_(own, or_(rec.court_id.is_(None), in_courts))
         return or_(and_(in_courts, public), global_rows, own_in_courts)
-    accepted_cases = select(RepresentationRow.case_id).where(
-        RepresentationRow.practitioner_id == principal.id,
+    return or_(and_(rec.case_id.in_(court_appearances(principal.id)), public), global_rows, own)
+
+
+def court_appearances(practitioner_id: str) -> Select[str]:
+    """The cases a practitioner appears in before the immigration court: an accepted
+    EOIR-28, whatever its scope (8 CFR 1003.17(a)). An EOIR-27 is an appearance before the
+    Board (8 CFR 1292.4(a)) and opens none of the court's case to its filer; the scope
+    decides what the practitioner is served (``common.service``), not what they read."""
+    return select(RepresentationRow.case_id).where(
+        RepresentationRow.practitioner_id == practitioner_id,
         RepresentationRow.status == RepresentationStatus.ACCEPTED.value,
+        RepresentationRow.form == FilingKind.EOIR_28.value,
         RepresentationRow.deleted.is_(False),
     )
-    return or_(and_(rec.case_id.in_(accepted_cases), public), global_rows, own)
 
 
 def scope_key(principal: Principal, lookups: Lookups) -> str:
@@ -490,6 +505,27 @@ def _rule_order(
     return None
 
 
+def _rule_address(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
+    """The history is kept whole: an entry is never edited or removed, a move is a new
+    entry. The clerk records any kind (a paper EOIR-33, a detention facility); DHS the
+    notice to appear's address and a detention facility, at its assigned courts. An
+    EOIR-33 filed through the portal becomes an entry when the clerk accepts it."""
+    if new is None:
+        return "the address history is kept; record the new address instead"
+    if old is not None:
+        return "an address of record is not edited; record the new address as a new entry"
+    assert isinstance(new, Address)
+    if p.role is Role.DHS:
+        if new.kind is AddressKind.EOIR_33:
+            return "a change of address is filed on Form EOIR-33 and recorded when accepted"
+        if lookups.case_court(new.case_id) not in p.assigned_court_ids:
+            return "DHS records addresses only in cases at its assigned courts"
+        return None
+    return _staff_in_court(p, old, new, lookups, {Role.CLERK})
+
+
 def _rule_rop_request(
     p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
 ) -> str | None:
@@ -548,6 +584,7 @@ _WRITE_RULES: dict[str, WriteRule] = {
     "service_record": _rule_clerk_only,
     "rop_request": _rule_rop_request,
     "adjournment_code": _rule_reference_data,
+    "address": _rule_address,
 }
 
 

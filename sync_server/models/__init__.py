@@ -11,6 +11,7 @@ from sync_server.models.portal import (
 )
 from sync_server.models.records import (
     ENTITY_TABLES,
+    AddressRow,
     AdjournmentCodeRow,
     AnnotationRow,
     CaseRow,
@@ -40,6 +41,7 @@ from sync_server.models.system import (
 
 __all__ = [
     "ENTITY_TABLES",
+    "AddressRow",
     "AdjournmentCodeRow",
     "AnnotationRow",
     "AppliedMutation",

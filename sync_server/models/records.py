@@ -175,6 +175,7 @@ class ServiceRecordRow(Synced, Base):
     recipient_id: Mapped[str | None] = mapped_column(String(36))
     method: Mapped[str] = mapped_column(String(40))
     served_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    address_id: Mapped[str | None] = mapped_column(String(36))
 
 
 class RopRequestRow(Synced, Base):
@@ -197,6 +198,23 @@ class AdjournmentCodeRow(Synced, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class AddressRow(Synced, Base):
+    __tablename__ = "address"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    street: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(200), default="")
+    city: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(200), default="")
+    zip: Mapped[str] = mapped_column(String(20), default="")
+    country: Mapped[str] = mapped_column(String(200))
+    in_care_of: Mapped[str | None] = mapped_column(String(200))
+    effective_on: Mapped[date] = mapped_column(Date)
+    source_filing_id: Mapped[str | None] = mapped_column(String(36))
+    source_document_id: Mapped[str | None] = mapped_column(String(36))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 ENTITY_TABLES: dict[str, type[Synced]] = {
     "court": CourtRow,
     "courtroom": CourtroomRow,
@@ -211,4 +229,5 @@ ENTITY_TABLES: dict[str, type[Synced]] = {
     "service_record": ServiceRecordRow,
     "rop_request": RopRequestRow,
     "adjournment_code": AdjournmentCodeRow,
+    "address": AddressRow,
 }

@@ -49,6 +49,7 @@ PARENTS: dict[str, dict[str, str]] = {
     "filing": {"case_id": "case", "court_id": "court", "filer_id": "user_profile"},
     "service_record": {"case_id": "case", "document_id": "document"},
     "rop_request": {"case_id": "case", "requester_id": "user_profile"},
+    "address": {"case_id": "case", "source_filing_id": "filing", "source_document_id": "document"},
 }
 
 _NEW_CASE_STATUSES = {CaseStatus.OPENED, CaseStatus.PENDING}

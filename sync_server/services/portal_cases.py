@@ -22,7 +22,6 @@ from common.enums import (
     Custody,
     HearingStatus,
     HearingType,
-    RepresentationStatus,
     Role,
 )
 from common.wire import Case, Document, Filing, Hearing, Representation
@@ -37,7 +36,7 @@ from sync_server.models import (
     RepresentationRow,
     UserRow,
 )
-from sync_server.policy import Principal, can_see, placement_of
+from sync_server.policy import Principal, can_see, court_appearances, placement_of
 from sync_server.services import audit
 from sync_server.services.blobs import BlobService
 from sync_server.services.records import SessionLookups, row_to_record
@@ -109,12 +108,7 @@ class CasePortal:
             if principal.role is Role.DHS:
                 query = query.where(CaseRow.court_id.in_(list(principal.assigned_court_ids)))
             elif principal.role.is_practitioner:
-                mine = select(RepresentationRow.case_id).where(
-                    RepresentationRow.practitioner_id == principal.id,
-                    RepresentationRow.status == RepresentationStatus.ACCEPTED.value,
-                    RepresentationRow.deleted.is_(False),
-                )
-                query = query.where(CaseRow.id.in_(mine))
+                query = query.where(CaseRow.id.in_(court_appearances(principal.id)))
             else:
                 return []
             term = search.strip()

@@ -13,20 +13,25 @@ import orjson
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from common.enums import RepresentationStatus
 from common.wire import ENTITY_SCHEMAS, Case, WireRecord
 from sync_server.db import next_version
 from sync_server.models import (
     ENTITY_TABLES,
     CaseRow,
     DocumentRow,
-    RepresentationRow,
     SyncDeparture,
     Synced,
     SyncRecord,
 )
 from sync_server.models.types import utcnow
-from sync_server.policy import Audience, Placement, Principal, can_see, placement_of
+from sync_server.policy import (
+    Audience,
+    Placement,
+    Principal,
+    can_see,
+    court_appearances,
+    placement_of,
+)
 from sync_server.services import audit
 
 
@@ -67,13 +72,7 @@ class SessionLookups:
 
     def practitioner_case_ids(self, user_id: str) -> Collection[str]:
         if user_id not in self._practitioner_cases:
-            ids = self._session.scalars(
-                select(RepresentationRow.case_id).where(
-                    RepresentationRow.practitioner_id == user_id,
-                    RepresentationRow.status == RepresentationStatus.ACCEPTED.value,
-                    RepresentationRow.deleted.is_(False),
-                )
-            )
+            ids = self._session.scalars(court_appearances(user_id))
             self._practitioner_cases[user_id] = frozenset(ids)
         return self._practitioner_cases[user_id]
 

@@ -258,6 +258,27 @@ WRITE_CASES: dict[str, tuple[Build, frozenset[str]]] = {
         lambda app, actor, case: ("adjournment_code", adjournment_code_data(), None),
         frozenset({"court_admin"}),
     ),
+    # The clerk records any entry (a paper EOIR-33, a detention facility); DHS the notice
+    # to appear's address or a facility; counsel files an EOIR-33 for the clerk to accept.
+    "address": (
+        lambda app, actor, case: (
+            "address",
+            {
+                "id": new_id(),
+                "case_id": case,
+                "kind": "custodial",
+                "street": "1623 East J Street",
+                "city": "Tacoma",
+                "state": "WA",
+                "zip": "98421",
+                "in_care_of": "Custodial officer, Northwest ICE Processing Center",
+                "effective_on": "2026-11-20",
+                "recorded_at": "2026-11-27T15:00:00Z",
+            },
+            None,
+        ),
+        frozenset({"clerk", "dhs"}),
+    ),
 }
 
 
