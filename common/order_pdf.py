@@ -16,12 +16,13 @@ import html
 import io
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import pymupdf
 from markdown_it import MarkdownIt
 
+from common.court_time import court_today, format_datetime, local_date, pdf_date
 from common.orders import CaseFacts, OrderTemplate, clauses, format_date, merge, merge_values
 from common.wire import Order
 
@@ -79,13 +80,17 @@ def _e(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _decision_day(order: Order, today: date) -> date:
-    return order.signed_at.astimezone(UTC).date() if order.signed_at else today
+def _decision_day(order: Order, facts: CaseFacts, today: date) -> date:
+    # The court's date at the signature, not UTC's: a judge signing at 17:30 in San
+    # Francisco signs that day, and the appeal clock runs from it.
+    if order.signed_at is None:
+        return today
+    return local_date(order.signed_at, facts.court_timezone or None)
 
 
 def order_html(template: OrderTemplate, order: Order, facts: CaseFacts, today: date) -> str:
     """The order's text as HTML for PyMuPDF's story layout."""
-    day = _decision_day(order, today)
+    day = _decision_day(order, facts, today)
     values = merge_values(template, facts, order.fields, day)
     parts = [
         '<p class="agency">UNITED STATES DEPARTMENT OF JUSTICE</p>',
@@ -115,11 +120,12 @@ def _signature_html(order: Order, facts: CaseFacts) -> str:
         status = "<p><i>Not signed — draft for review.</i></p>"
         when = ""
     else:
-        signed = order.signed_at.astimezone(UTC)
-        when = f"<p>Date: {_e(format_date(signed.date()))}</p>"
+        zone = facts.court_timezone or None
+        signed_day = local_date(order.signed_at, zone)
+        when = f"<p>Date: {_e(format_date(signed_day))}</p>"
         status = (
             f"<p><i>Electronically signed by {_e(facts.judge_name)} on "
-            f"{_e(format_date(signed.date()))} at {signed:%H:%M} UTC.</i></p>"
+            f"{_e(format_datetime(order.signed_at, zone))}.</i></p>"
         )
     return (
         '<div class="signature">'
@@ -143,17 +149,13 @@ def _service_html(facts: CaseFacts, day: date, *, signed: bool) -> str:
     )
 
 
-def _pdf_date(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
-
-
 def render_order(
     template: OrderTemplate, order: Order, facts: CaseFacts, *, today: date | None = None
 ) -> bytes:
     """The order as PDF bytes: letter pages, "Page X of Y" and the A-number on each page,
     the judge's signature block; an unsigned order carries a DRAFT mark on every page.
-    ``today`` dates an unsigned draft (default: the current UTC date)."""
-    today = today or datetime.now(UTC).date()
+    ``today`` dates an unsigned draft (default: today at the case's court)."""
+    today = today or court_today(facts.court_timezone or None)
     values = merge_values(template, facts, order.fields, today)
     story = pymupdf.Story(html=order_html(template, order, facts, today), user_css=_CSS)
     body = pymupdf.Rect(MARGIN, MARGIN, PAGE.width - MARGIN, PAGE.height - MARGIN)
@@ -206,7 +208,7 @@ def _finish(
             "encryption": None,
         }
         if order.signed_at is not None:
-            meta["creationDate"] = meta["modDate"] = _pdf_date(order.signed_at)
+            meta["creationDate"] = meta["modDate"] = pdf_date(order.signed_at)
         else:
             meta["creationDate"] = meta["modDate"] = ""
         doc.set_metadata(meta)

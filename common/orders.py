@@ -21,6 +21,7 @@ from typing import Any
 
 from common.adjournment import load_adjournment_codes
 from common.anumber import format_a_number
+from common.court_time import format_date as court_format_date
 from common.enums import DocumentType, OrderStatus
 from common.resources import DataFileError, read_data_file, resources_dir
 from common.wire import Order
@@ -211,6 +212,9 @@ class CaseFacts:
     judge_id: str | None
     judge_name: str
     counsel: tuple[Counsel, ...] = ()
+    # The court's IANA zone: an order's dates are the court's (common/court_time.py); empty
+    # (a court not known) reads as UTC and is shown as such.
+    court_timezone: str = ""
 
 
 _CASE_MERGE_KEYS = frozenset(
@@ -239,7 +243,8 @@ def merge_keys(template: OrderTemplate) -> frozenset[str]:
 
 
 def format_date(value: date) -> str:
-    return f"{value:%B} {value.day}, {value.year}"
+    """A date as orders print it (the house style of :mod:`common.court_time`)."""
+    return court_format_date(value)
 
 
 def format_money(value: Decimal) -> str:
@@ -689,6 +694,7 @@ def case_facts(
         judge_id=str(judge_id) if judge_id else None,
         judge_name=str(judge["display_name"]) if judge else "Immigration Judge",
         counsel=counsel,
+        court_timezone=str(court.get("timezone") or "") if court is not None else "",
     )
 
 
