@@ -22,13 +22,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.enums import DocumentStatus, OrderStatus, Party, RepresentationStatus
-from common.order_pdf import page_count, render_order, service_list
+from common.order_pdf import page_count, render_order
 from common.orders import CaseFacts, case_facts, template_for
-from common.wire import Document, Order, ServiceRecord
+from common.service import proceeding_for
+from common.wire import Document, Order
 from sync_server.models import Blob, CaseRow, CourtRow, RepresentationRow, UserRow
 from sync_server.services import audit
 from sync_server.services.blob_store import BlobStore
 from sync_server.services.records import SessionLookups, row_to_record, write_record
+from sync_server.services.service import certificate_for, record_service
 
 _ISSUE_NAMESPACE = uuid.UUID("5b0c6f53-2f1e-4f5e-9b7a-3f8d0e4c1a27")
 
@@ -164,19 +166,23 @@ class OrderIssuer:
             status=DocumentStatus.ACCEPTED,
         )
         write_record(session, document, lookups=lookups)
-        served = []
-        for line in service_list(facts):
-            record = ServiceRecord(
-                id=issued_id(order.id, "service", line.party, line.recipient_id or ""),
-                case_id=order.case_id,
-                document_id=document.id,
-                party=Party(line.party),
-                recipient_id=line.recipient_id,
-                method=line.method,
-                served_at=order.signed_at,
-            )
-            write_record(session, record, lookups=lookups)
-            served.append(record.model_dump(mode="json"))
+        # Who is served follows the appearances' form and scope and the address of record
+        # on the signing day at the court (sync_server/services/service.py).
+        certificate = certificate_for(
+            session,
+            order.case_id,
+            proceeding=proceeding_for(order.template, facts.case_type),
+            served_at=order.signed_at,
+        )
+        served = record_service(
+            session,
+            certificate,
+            case_id=order.case_id,
+            document_id=document.id,
+            served_at=order.signed_at,
+            record_id=lambda p: issued_id(order.id, "service", p.party, p.recipient_id or ""),
+            lookups=lookups,
+        )
         issued = order.model_copy(update={"status": OrderStatus.ISSUED, "document_id": document.id})
         version = write_record(session, issued, lookups=lookups)
         audit.append(
@@ -190,7 +196,7 @@ class OrderIssuer:
                 "document_id": document.id,
                 "sha256": sha256,
                 "pades": self.signer is not None,
-                "served": [{"party": s["party"], "method": s["method"]} for s in served],
+                "served": [{"party": s.party.value, "method": s.method} for s in served],
             },
         )
         return issued
