@@ -9,6 +9,7 @@ Pure Python: the portal and the desktop review both use it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -205,6 +206,7 @@ class ChangeOfAddressForm(_Base):
     """EOIR-33: the respondent's new address (due within five days of the move)."""
 
     street: Required
+    unit: Optional = ""  # apartment, suite or floor
     city: Required
     state: State
     zip: Zip
@@ -239,6 +241,19 @@ class NoticeToAppearForm(_Base):
     charges: Required  # one charge per line, e.g. "INA 212(a)(6)(A)(i)"
     served_on: date
     court_id: Required
+    # The respondent's address as the NTA gives it: the first address of record (8 CFR
+    # 1003.15(d)(2)); for a detained respondent, the facility, whose custodial officer
+    # receives the court's mail. All or none of street, city, state and ZIP.
+    respondent_street: Optional = ""
+    respondent_unit: Optional = ""
+    respondent_city: Optional = ""
+    respondent_state: Optional = ""
+    respondent_zip: Optional = ""
+    facility: Optional = ""
+
+    @property
+    def has_address(self) -> bool:
+        return bool(self.respondent_street)
 
 
 @dataclass(frozen=True)
@@ -268,9 +283,32 @@ def validate_notice_to_appear(
         errors["served_on"] = "The date of service can't be in the future."
     if form.date_of_birth is not None and form.date_of_birth >= today:
         errors["date_of_birth"] = "The date of birth must be in the past."
+    errors.update(_nta_address_errors(form))
     if errors or a_number is None:
         return None, errors
     return CheckedNta(form, a_number, charges), {}
+
+
+def _nta_address_errors(form: NoticeToAppearForm) -> FieldErrors:
+    """An address is given whole or not at all; a detained respondent's names the facility."""
+    errors: FieldErrors = {}
+    parts = {
+        "respondent_street": form.respondent_street,
+        "respondent_city": form.respondent_city,
+        "respondent_state": form.respondent_state,
+        "respondent_zip": form.respondent_zip,
+    }
+    if any(parts.values()):
+        for name, value in parts.items():
+            if not value:
+                errors[name] = "Give the whole address, or leave all of it empty."
+        if form.respondent_state and not re.fullmatch(r"[A-Za-z]{2}", form.respondent_state):
+            errors["respondent_state"] = "Two letters, e.g. CA."
+        if form.respondent_zip and not re.fullmatch(r"\d{5}(-\d{4})?", form.respondent_zip):
+            errors["respondent_zip"] = "Five digits, or five and four (12345-6789)."
+    if form.custody is Custody.DETAINED and form.has_address and not form.facility:
+        errors["facility"] = "Name the detention facility where the respondent is held."
+    return errors
 
 
 def _a_number_error(text: str, errors: FieldErrors) -> str | None:

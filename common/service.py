@@ -246,6 +246,7 @@ class ServiceWording:
     dhs: str
     in_care_of: str
     custodial_officer: str
+    facility_custodian: str
     no_address: str
     methods: Mapping[str, str]
     parties: Mapping[str, str]
@@ -282,6 +283,7 @@ def service_wording() -> ServiceWording:
         dhs=require(raw, "dhs", str, where=where),
         in_care_of=require(raw, "in_care_of", str, where=where),
         custodial_officer=require(raw, "custodial_officer", str, where=where),
+        facility_custodian=require(raw, "facility_custodian", str, where=where),
         no_address=require(raw, "no_address", str, where=where),
         methods=methods,
         parties=parties,

@@ -38,6 +38,7 @@ UPLOAD_LABELS = {
 }
 ADDRESS_LABELS = {
     "street": "Street address",
+    "unit": "Apartment, suite or floor",
     "city": "City",
     "state": "State",
     "zip": "ZIP code",

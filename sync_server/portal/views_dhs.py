@@ -29,6 +29,12 @@ LABELS = {
     "custody": "Custody",
     "charges": "Charges",
     "served_on": "Date the NTA was served",
+    "respondent_street": "Respondent's street address",
+    "respondent_unit": "Apartment, suite or floor",
+    "respondent_city": "City",
+    "respondent_state": "State",
+    "respondent_zip": "ZIP code",
+    "facility": "Detention facility",
     "court_id": "Immigration court",
     "nta_pdf": "Notice to appear (PDF)",
 }

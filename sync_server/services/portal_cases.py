@@ -24,9 +24,12 @@ from common.enums import (
     HearingType,
     Role,
 )
-from common.wire import Case, Document, Filing, Hearing, Representation
+from common.service import address_lines, address_of_record
+from common.service import history as address_history
+from common.wire import Address, Case, Document, Filing, Hearing, Representation
 from sync_server.db import write_transaction
 from sync_server.models import (
+    AddressRow,
     CaseRow,
     CourtroomRow,
     CourtRow,
@@ -83,10 +86,18 @@ class CaseDetail:
     filings: list[Filing]
     deadlines: list[Deadline]
     appearance: Representation | None
+    # The address of record and the whole history, latest first (common.service).
+    address: Address | None = None
+    addresses: list[Address] = field(default_factory=list)
     a_number_shown: str = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "a_number_shown", format_a_number(self.case.a_number))
+
+    @staticmethod
+    def address_lines(address: Address) -> tuple[str, ...]:
+        """An entry as its envelope would read (for the template)."""
+        return address_lines(address)
 
 
 def _respondent(row: CaseRow) -> str:
@@ -228,6 +239,18 @@ class CasePortal:
                 )
             )
             appearance = row_to_record("representation", appearance_row) if appearance_row else None
+            addresses = [
+                a
+                for a in (
+                    row_to_record("address", r)
+                    for r in session.scalars(
+                        select(AddressRow).where(
+                            AddressRow.case_id == case.id, AddressRow.deleted.is_(False)
+                        )
+                    )
+                )
+                if isinstance(a, Address)
+            ]
         scheduled = [
             (line.hearing.hearing_type, line.starts_local.date())
             for line in lines
@@ -248,6 +271,8 @@ class CasePortal:
             filings,
             deadlines,
             appearance if isinstance(appearance, Representation) else None,
+            address_of_record(addresses, custody=case.custody, on=today),
+            address_history(addresses),
         )
 
     def my_filings(self, principal: Principal) -> list[tuple[Filing, str]]:

@@ -25,13 +25,20 @@ from common.enums import (
     Party,
     Role,
 )
-from common.forms_eoir import AppearanceForm, ChangeOfAddressForm, CheckedNta, FieldErrors
+from common.forms_eoir import (
+    AppearanceForm,
+    ChangeOfAddressForm,
+    CheckedNta,
+    FieldErrors,
+    NoticeToAppearForm,
+)
 from common.pdf_preflight import preflight_pdf
 from common.wire import Case, Document, Filing, WireRecord
 from sync_server.db import write_transaction
 from sync_server.models import CaseRow, FilingRow, UserRow
 from sync_server.policy import Principal, check_write
 from sync_server.services import audit
+from sync_server.services.addresses import nta_address
 from sync_server.services.blobs import BlobService, UploadError
 from sync_server.services.change_rules import check_change
 from sync_server.services.portal_cases import CasePortal
@@ -246,6 +253,7 @@ class FilingDesk:
         today: date,
         kind: FilingKind = FilingKind.DOCUMENT,
         opens_case: bool = False,
+        nta: NoticeToAppearForm | None = None,
     ) -> str:
         party = Party.DHS if principal.role is Role.DHS else Party.PRACTITIONER
         filing_id = str(uuid.uuid4())
@@ -282,6 +290,12 @@ class FilingDesk:
             self._write(session, principal, filing)
             for doc in docs:
                 self._write(session, principal, doc)
+            if nta is not None:  # its address is the first of the history, kept with it
+                address = nta_address(
+                    case, nta, filing_id=filing_id, document_id=docs[0].id, recorded_at=_now()
+                )
+                if address is not None:
+                    self._write(session, principal, address)
         return filing_id
 
     # -- change of address -------------------------------------------------------------------
@@ -358,5 +372,6 @@ class FilingDesk:
             today,
             kind=FilingKind.NOTICE_TO_APPEAR,
             opens_case=True,
+            nta=form,
         )
         return case.id

@@ -189,7 +189,9 @@ def test_change_of_address_is_filed_for_review(seeded_app: Flask, api: Api) -> N
     assert filing.form["street"] == "9 Valencia St" and filing.status == "pending"
 
 
-def test_eoir_27_is_filed_for_a_case_before_the_board(seeded_app: Flask, api: Api) -> None:
+def test_eoir_27_is_filed_for_a_case_before_the_board_and_opens_no_court_case(
+    seeded_app: Flask, api: Api
+) -> None:
     clerk = api.login("clerk1")
     case = case_data(SFR)
     version = applied(api, clerk, "case", case)
@@ -210,5 +212,9 @@ def test_eoir_27_is_filed_for_a_case_before_the_board(seeded_app: Flask, api: Ap
     filing = _filing(seeded_app, attorney_id, "eoir_27")
     assert filing.case_id == row.id and filing.form["kind"] == "eoir_27"
     clerk_accepts(api, "clerk1", filing.id)
-    browser.get(f"/portal/cases/{row.id}")
-    assert "EOIR-27, all proceedings, primary (accepted)" in browser.last
+    # The EOIR-27 is an appearance before the Board (8 CFR 1292.4(a)): its filer does not
+    # read the immigration court's case through it.
+    assert browser.get(f"/portal/cases/{row.id}").status_code == 404
+    browser.get("/portal/filings")
+    assert "EOIR-27" in browser.last and "Accepted" in browser.last
+    assert f"/portal/cases/{row.id}" not in browser.last
