@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from common.adjournment import load_adjournment_codes
 from common.enums import (
+    AddressKind,
     AppearanceScope,
     CaseStatus,
     CaseType,
@@ -29,6 +30,7 @@ from common.enums import (
     Role,
 )
 from common.wire import (
+    Address,
     AdjournmentCodeRecord,
     Case,
     Court,
@@ -90,6 +92,20 @@ PEOPLE = (
     ("Cameroon", "French", ("Emmanuel", "Brigitte", "Paul"), ("Nkemelu", "Fotso")),
     ("Ukraine", "Ukrainian", ("Oleksandr", "Iryna", "Taras"), ("Shevchenko", "Kovalenko")),
 )
+
+# Made-up street addresses near each court, and a made-up detention facility per court, for
+# the respondents' address histories (no real person's address).
+STREETS = {
+    "SFR": (("Oakland", "CA", "946"), ("Daly City", "CA", "940"), ("San Jose", "CA", "951")),
+    "NYB": (("Bronx", "NY", "104"), ("Queens", "NY", "113"), ("Newark", "NJ", "071")),
+    "HOU": (("Houston", "TX", "770"), ("Pasadena", "TX", "775"), ("Katy", "TX", "774")),
+}
+STREET_NAMES = ("Alder", "Birch", "Cedar", "Dogwood", "Elm", "Fir", "Hawthorn", "Juniper")
+FACILITIES = {
+    "SFR": ("Sierra Vista Processing Center", "400 Ridge Road", "Mesa Verde", "CA", "93301"),
+    "NYB": ("Hudson Valley Detention Facility", "12 Quarry Lane", "Goshen", "NY", "10924"),
+    "HOU": ("Gulf Coast Processing Center", "7700 Levee Drive", "Conroe", "TX", "77301"),
+}
 
 CHARGES = (
     "212(a)(6)(A)(i)",
@@ -297,6 +313,7 @@ class DemoPlanner:
             ("nta", respondent, court, case.nta_served_on, tuple(charges), index),
             case.nta_served_on,
         )
+        self._addresses(case, index, court[0])
         self._hearings(case, index, respondent, court)
         if index % 2 == 0:
             self._document(
@@ -327,6 +344,51 @@ class DemoPlanner:
                 opened + timedelta(days=75),
             )
         self._representation(case, index, respondent)
+
+    def _addresses(self, case: Case, index: int, code: str) -> None:
+        """The NTA's address (the facility for a detained respondent), and for some a
+        change of address (EOIR-33) filed on paper later. Built from the index alone, so
+        the rest of the plan stays as it was."""
+        served = case.nta_served_on or case.opened_on
+        recorded = datetime.combine(case.opened_on, time(17, 0), tzinfo=UTC)
+        if case.custody is Custody.DETAINED:
+            name, street, city, state, zip_code = FACILITIES[code]
+            self.plan.records.append(
+                Address(
+                    id=demo_id("address", index, 0),
+                    case_id=case.id,
+                    kind=AddressKind.CUSTODIAL,
+                    street=street,
+                    city=city,
+                    state=state,
+                    zip=zip_code,
+                    in_care_of=f"the custodial officer, {name}",
+                    effective_on=served,
+                    recorded_at=recorded,
+                )
+            )
+            return
+        moves = 2 if index % 6 == 1 else 1
+        moved = case.opened_on + (self.today - case.opened_on) / 2  # a past day
+        for move in range(moves):
+            city, state, prefix = STREETS[code][(index + move) % 3]
+            self.plan.records.append(
+                Address(
+                    id=demo_id("address", index, move),
+                    case_id=case.id,
+                    kind=AddressKind.NTA if move == 0 else AddressKind.EOIR_33,
+                    street=f"{100 + (index * 37 + move * 11) % 900} "
+                    f"{STREET_NAMES[(index + move) % len(STREET_NAMES)]} Street",
+                    unit=f"Apt {1 + index % 9}" if (index + move) % 2 else "",
+                    city=city,
+                    state=state,
+                    zip=f"{prefix}{(index * 7 + move) % 100:02d}",
+                    effective_on=served if move == 0 else moved,
+                    recorded_at=recorded
+                    if move == 0
+                    else datetime.combine(moved + timedelta(days=2), time(17, 0), tzinfo=UTC),
+                )
+            )
 
     def _hearings(
         self, case: Case, index: int, respondent: tuple[object, ...], court: tuple[str, ...]
