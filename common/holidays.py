@@ -1,9 +1,13 @@
 """US federal holidays, computed by rule, and the business-day arithmetic deadlines need.
 
-Dates are the *observed* days the courts are closed: a holiday falling on a Saturday is
-observed on the Friday before, one on a Sunday on the Monday after (5 U.S.C. 6103 and the
-OPM practice for federal employees). Inauguration Day, a holiday only around Washington DC,
-is left out.
+The "legal holidays" of the deadline rules (8 CFR 1001.1(h), 1003.38(b); ICPM 3.1(c)(2))
+are the holidays of 5 U.S.C. 6103(a), read 2026-12-06. Dates are the *observed* days the
+courts are closed: a holiday falling on a Sunday is observed on the Monday after (5 U.S.C.
+6103(b)(1)), one on a Saturday on the Friday before (Executive Order 11582, section 3, the
+OPM practice for employees on a Monday-to-Friday week). Inauguration Day (5 U.S.C. 6103(c))
+is a holiday only for federal employees around Washington DC; should it matter for the
+Board, record it as a closure of court "BIA" in ``resources/court_closures.json``. Closures
+of a court for other reasons are in :mod:`common.court_closures`.
 """
 
 from __future__ import annotations

@@ -95,8 +95,9 @@ def test_a_judge_has_no_assign_action(qtbot: QtBot, make_context: Callable[..., 
 def test_past_deadlines_are_muted_and_the_next_is_bold(
     qtbot: QtBot, make_context: Callable[..., Any]
 ) -> None:
-    # Demo case 6 has deadlines on SEED_DAY and a few days later: the day after, one is past.
-    view = _open(qtbot, make_context("judge1"), demo_id("case", 6), SEED_DAY + timedelta(days=1))
+    # Demo case 6 has filings due Thu 3 Dec and Mon 14 Dec 2026 (15 days before its hearings
+    # of 18 and 29 Dec, ICPM 3.1(b)): a week after SEED_DAY the first is past.
+    view = _open(qtbot, make_context("judge1"), demo_id("case", 6), SEED_DAY + timedelta(days=7))
     model = view.deadlines
     states = [d.state for d in model.rows]
     assert "past" in states and states.count("next") == 1
