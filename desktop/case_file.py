@@ -15,10 +15,15 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import ValidationError
+
 from common.adjournment import lookup_code
 from common.anumber import format_a_number
 from common.deadlines import Deadline, deadlines_for_case
 from common.enums import Custody, FilingStatus, HearingStatus, HearingType
+from common.service import address_lines, address_of_record
+from common.service import history as address_history
+from common.wire import Address
 from desktop.docket import build_docket
 from desktop.local_store import LocalStore
 
@@ -39,6 +44,9 @@ _LABELS = {
     "administratively_closed": "Administratively closed",
     "all_except_custody_and_bond": "All except custody and bond",
     "in_person": "In person",
+    "nta": "Notice to appear",
+    "eoir_33": "Change of address (EOIR-33)",
+    "custodial": "Detention facility",
 }
 
 
@@ -146,6 +154,22 @@ class DeadlineEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class AddressEntry:
+    """One entry of the respondent's address history; ``current`` marks the address of
+    record (where the court mails the respondent today)."""
+
+    address_id: str
+    kind: str  # nta | eoir_33 | custodial
+    lines: tuple[str, ...]  # as the envelope reads, care-of line first
+    effective_on: date
+    current: bool
+
+    @property
+    def one_line(self) -> str:
+        return ", ".join(self.lines)
+
+
+@dataclass(frozen=True, slots=True)
 class FilingEntry:
     filing_id: str
     kind: str
@@ -165,10 +189,15 @@ class CaseFile:
     deadlines: tuple[DeadlineEntry, ...]
     filings: tuple[FilingEntry, ...]  # waiting for clerk review
     today: date
+    addresses: tuple[AddressEntry, ...] = ()  # latest first
 
     @property
     def next_deadline(self) -> DeadlineEntry | None:
         return next((d for d in self.deadlines if d.state == "next"), None)
+
+    @property
+    def address_of_record(self) -> AddressEntry | None:
+        return next((a for a in self.addresses if a.current), None)
 
 
 def _date(value: object) -> date | None:
@@ -224,6 +253,35 @@ def load_case_file(
         deadlines=case_deadlines(case, hearing_records, zone, today),
         filings=_filings(_for_case(store.all("filing"), case_id), documents, names, zone),
         today=today,
+        addresses=_addresses(_for_case(store.all("address"), case_id), case, today),
+    )
+
+
+def _addresses(
+    records: list[dict[str, Any]], case: Record, today: date
+) -> tuple[AddressEntry, ...]:
+    """The history, latest first, with the address of record on ``today`` (court-local)
+    marked; an entry that does not read as an address is left out."""
+    entries: list[Address] = []
+    for record in records:
+        try:
+            entries.append(Address.model_validate(record))
+        except ValidationError:
+            continue
+    try:
+        custody = Custody(str(case.get("custody")))
+    except ValueError:
+        custody = Custody.NEVER_DETAINED
+    current = address_of_record(entries, custody=custody, on=today)
+    return tuple(
+        AddressEntry(
+            address_id=a.id,
+            kind=a.kind.value,
+            lines=address_lines(a),
+            effective_on=a.effective_on,
+            current=current is not None and a.id == current.id,
+        )
+        for a in address_history(entries)
     )
 
 

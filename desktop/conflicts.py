@@ -28,6 +28,7 @@ ENTITY_LABELS = {
     "service_record": "Service record",
     "rop_request": "ROP request",
     "adjournment_code": "Adjournment code",
+    "address": "Address",
 }
 
 FILING_KINDS = {

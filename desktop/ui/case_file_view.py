@@ -1,6 +1,7 @@
 """The case file: the A-number and respondent up top, a summary, and one table per part of
-the record (hearings, eROP documents, representation, orders, deadlines, pending filings),
-and the History tab (the server's audit trail, read online when the tab is opened).
+the record (hearings, eROP documents, representation, orders, deadlines, pending filings,
+the respondent's addresses), and the History tab (the server's audit trail, read online
+when the tab is opened).
 
 It reads the local store on a pool thread (``ctx.read``) and saves through ``ctx.save``;
 the widgets never touch SQL.
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 from common.enums import HearingType, Medium
 from common.wire import Case, Hearing
 from desktop.case_file import (
+    AddressEntry,
     CaseFile,
     DeadlineEntry,
     DocumentEntry,
@@ -131,6 +133,19 @@ def filing_columns() -> list[Column[FilingEntry]]:
     ]
 
 
+def address_columns() -> list[Column[AddressEntry]]:
+    return [
+        Column("In effect from", lambda a: a.effective_on),
+        Column("Address", lambda a: a.one_line),
+        Column("Source", lambda a: label(a.kind)),
+        Column("", lambda a: "Address of record" if a.current else ""),
+    ]
+
+
+# 8 CFR 1003.15(d)(2): the respondent reports a new address within 5 days on the EOIR-33.
+NO_ADDRESS = "None on file — the respondent must report one on Form EOIR-33"
+
+
 @dataclass(frozen=True)
 class _Loaded:
     case_file: CaseFile | None
@@ -195,6 +210,9 @@ class CaseFileView(QWidget):
             foreground=lambda d: MUTED if d.is_past else None,
         )
         self.filings = RecordTableModel(filing_columns())
+        self.addresses = RecordTableModel(
+            address_columns(), font=lambda a: _bold() if a.current else None
+        )
         self.tabs = QTabWidget()
         self.tables: dict[str, RecordTableView] = {}
         for key, title, model in (
@@ -204,6 +222,7 @@ class CaseFileView(QWidget):
             ("orders", "Orders", self.orders),
             ("deadlines", "Deadlines", self.deadlines),
             ("filings", "Pending filings", self.filings),
+            ("addresses", "Addresses", self.addresses),
         ):
             table = RecordTableView(model)
             table.setObjectName(f"{key}_table")
@@ -284,6 +303,7 @@ class CaseFileView(QWidget):
             "Decided",
             "Charges",
             "Next deadline",
+            "Address of record",
         )
         for number, name in enumerate(fields):
             row, pair = divmod(number, 3)
@@ -360,6 +380,7 @@ class CaseFileView(QWidget):
                 self.orders,
                 self.deadlines,
                 self.filings,
+                self.addresses,
             ):
                 model.set_rows(())
             self.loaded.emit()
@@ -384,6 +405,9 @@ class CaseFileView(QWidget):
             "Next deadline": f"{next_due.due.isoformat()} — {next_due.title}"
             if next_due
             else "None",
+            "Address of record": cf.address_of_record.one_line
+            if cf.address_of_record
+            else NO_ADDRESS,
         }
         for name, value in values.items():
             self._summary_values[name].setText(value)
@@ -393,6 +417,7 @@ class CaseFileView(QWidget):
         self.orders.set_rows(cf.orders)
         self.deadlines.set_rows(cf.deadlines)
         self.filings.set_rows(cf.filings)
+        self.addresses.set_rows(cf.addresses)
         counts = (
             len(cf.hearings),
             len(cf.documents),
@@ -400,6 +425,7 @@ class CaseFileView(QWidget):
             len(cf.orders),
             len(cf.deadlines),
             len(cf.filings),
+            len(cf.addresses),
         )
         titles = (
             "Hearings",
@@ -408,6 +434,7 @@ class CaseFileView(QWidget):
             "Orders",
             "Deadlines",
             "Pending filings",
+            "Addresses",
         )
         for index, (title, count) in enumerate(zip(titles, counts, strict=True)):
             self.tabs.setTabText(index, f"{title} ({count})")
