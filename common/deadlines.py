@@ -478,3 +478,74 @@ def is_in_absentia_order(template: str, fields: Mapping[str, object]) -> bool:
 
 def is_written_decision(fields: Mapping[str, object]) -> bool:
     return fields.get("decision_form") == "written"
+
+
+_SIGNED = ("signed", "issued")
+
+
+def _iso_day(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def case_decision(
+    case: Mapping[str, object],
+    orders: Iterable[Mapping[str, object]],
+    served_on: Mapping[str, date] | None = None,
+) -> Decision | None:
+    """The immigration judge's decision of a case, from its records as wire dicts, or None
+    when the case is not decided (an appealed case has no deadline against the judge's
+    order: the appeal is filed, and later motions go to the Board).
+
+    The decision date is the case's ``decided_on`` (else the signed decision order's
+    ``decision_date``); the latest signed order with a ``decision_date`` says whether it was
+    given orally or in writing and whether it was entered in absentia. ``served_on`` maps a
+    document id to the court-local day it was first served: a written decision's appeal runs
+    from the service of its document.
+    """
+    if case.get("status") != "decided":
+        return None
+    decisions: list[tuple[str, Mapping[str, object], Mapping[str, object]]] = []
+    for o in orders:
+        own = o.get("fields")
+        if (
+            o.get("case_id") == case.get("id")
+            and o.get("status") in _SIGNED
+            and not o.get("deleted")
+            and isinstance(own, Mapping)
+            and "decision_date" in own
+        ):
+            decisions.append((str(o.get("signed_at") or ""), o, own))
+    decisions.sort(key=lambda found: found[0])
+    order = decisions[-1][1] if decisions else None
+    fields = decisions[-1][2] if decisions else {}
+    decided_on = _iso_day(case.get("decided_on")) or _iso_day(fields.get("decision_date"))
+    if decided_on is None:
+        return None
+    written = is_written_decision(fields)
+    document = str(order.get("document_id") or "") if order else ""
+    return Decision(
+        decided_on=decided_on,
+        oral=not written,
+        served_on=(served_on or {}).get(document) if written else None,
+        in_absentia=order is not None and is_in_absentia_order(str(order.get("template")), fields),
+    )
+
+
+def case_motions(documents: Iterable[Mapping[str, object]]) -> list[Motion]:
+    """The motions a party filed in a case (rejected ones aside), each with the day the
+    court received it (its ``filed_on``), from document records as wire dicts."""
+    found = []
+    for d in documents:
+        received = _iso_day(d.get("filed_on"))
+        if (
+            d.get("doc_type") == "motion"
+            and d.get("status") != "rejected"
+            and d.get("filer_party") != "court"
+            and not d.get("deleted")
+            and received is not None
+        ):
+            found.append(Motion(received, str(d.get("title") or "Motion")))
+    return found

@@ -19,7 +19,8 @@ from pydantic import ValidationError
 
 from common.adjournment import lookup_code
 from common.anumber import format_a_number
-from common.deadlines import Deadline, deadlines_for_case
+from common.court_closures import court_calendar
+from common.deadlines import Deadline, case_decision, case_motions, deadlines_for_case
 from common.enums import Custody, FilingStatus, HearingStatus, HearingType
 from common.service import address_lines, address_of_record
 from common.service import history as address_history
@@ -147,6 +148,8 @@ class DeadlineEntry:
     anchor: date
     state: str  # "past" | "next" | "upcoming"
     caveat: str | None
+    citation: str = ""  # the rule's source, e.g. "8 CFR 1003.38(b); ..."
+    note: str | None = None  # why the day moved (weekend, holiday, closure) and the rule's note
 
     @property
     def is_past(self) -> bool:
@@ -250,7 +253,16 @@ def load_case_file(
         documents=_documents(documents, names, is_cached),
         representation=_representation(_for_case(store.all("representation"), case_id), names),
         orders=_orders(_for_case(store.all("order"), case_id), names, zone),
-        deadlines=case_deadlines(case, hearing_records, zone, today),
+        deadlines=case_deadlines(
+            case,
+            hearing_records,
+            zone,
+            today,
+            court=court,
+            orders=_for_case(store.all("order"), case_id),
+            documents=documents,
+            service_records=_for_case(store.all("service_record"), case_id),
+        ),
         filings=_filings(_for_case(store.all("filing"), case_id), documents, names, zone),
         today=today,
         addresses=_addresses(_for_case(store.all("address"), case_id), case, today),
@@ -435,9 +447,18 @@ def case_deadlines(
     hearings: list[dict[str, Any]],
     zone: tzinfo,
     today: date,
+    *,
+    court: Record | None = None,
+    orders: Iterable[Record] = (),
+    documents: Iterable[Record] = (),
+    service_records: Iterable[Record] = (),
 ) -> tuple[DeadlineEntry, ...]:
-    """Every deadline of ``case`` anchored on its ``hearings`` and decision, past ones
-    included (marked "past"; the first one due today or later is "next"), soonest first.
+    """Every deadline of ``case`` anchored on its ``hearings``, the motions among its
+    ``documents`` and its decision (read from its signed ``orders``; a written decision's
+    appeal runs from the service its ``service_records`` show), past ones included (marked
+    "past"; the first one due today or later is "next"), soonest first. Days are the
+    court's: its closures (``court``'s code) move a deadline as they move it for a filer
+    who files electronically, as counsel and DHS must (8 CFR 1003.31(a)).
 
     Cancelled and adjourned hearings anchor nothing: the hearing that replaced them does.
     """
@@ -450,11 +471,20 @@ def case_deadlines(
             anchors.append((HearingType(str(h.get("hearing_type"))), starts.date()))
         except ValueError:
             continue
+    detained = case.get("custody") == Custody.DETAINED.value
+    served: dict[str, date] = {}
+    for record in service_records:
+        when = _datetime(record.get("served_at"), zone)
+        document = str(record.get("document_id") or "")
+        if when is not None and (document not in served or when.date() < served[document]):
+            served[document] = when.date()
     found: list[Deadline] = deadlines_for_case(
         anchors,
-        _date(case.get("decided_on")),
+        case_decision(case, orders, served),
         today=date.min,
-        detained=case.get("custody") == Custody.DETAINED.value,
+        motions=case_motions(documents),
+        detained=detained,
+        calendar=court_calendar(str(court["code"]) if court else None, detained=detained),
     )
     entries: list[DeadlineEntry] = []
     next_marked = False
@@ -465,7 +495,8 @@ def case_deadlines(
             state, next_marked = "next", True
         else:
             state = "upcoming"
-        entries.append(DeadlineEntry(d.title, d.due, d.anchor, state, d.caveat))
+        note = " ".join(part for part in (d.moved_note, d.note) if part) or None
+        entries.append(DeadlineEntry(d.title, d.due, d.anchor, state, d.caveat, d.citation, note))
     return tuple(entries)
 
 

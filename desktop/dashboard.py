@@ -231,15 +231,24 @@ def upcoming_deadlines(
 ) -> list[UpcomingDeadline]:
     """Deadlines due from ``today`` to ``today + days`` across ``cases``, soonest first."""
     last = today + timedelta(days=days)
-    hearings: dict[str, list[dict[str, Any]]] = {}
-    for h in store.all("hearing"):
-        hearings.setdefault(str(h.get("case_id")), []).append(h)
-    zones = {str(c["id"]): court_zone(c) for c in store.all("court")}
+    by_case: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for entity in ("hearing", "order", "document", "service_record"):
+        for record in store.all(entity):
+            by_case.setdefault(entity, {}).setdefault(str(record.get("case_id")), []).append(record)
+    courts = {str(c["id"]): c for c in store.all("court")}
     rows = []
     for case in cases:
         case_id = str(case["id"])
+        court = courts.get(str(case.get("court_id")))
         found = case_deadlines(
-            case, hearings.get(case_id, []), zones.get(str(case.get("court_id")), UTC), today
+            case,
+            by_case.get("hearing", {}).get(case_id, []),
+            court_zone(court) if court else UTC,
+            today,
+            court=court,
+            orders=by_case.get("order", {}).get(case_id, []),
+            documents=by_case.get("document", {}).get(case_id, []),
+            service_records=by_case.get("service_record", {}).get(case_id, []),
         )
         rows += [
             UpcomingDeadline(

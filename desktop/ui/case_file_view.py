@@ -119,7 +119,8 @@ def deadline_columns() -> list[Column[DeadlineEntry]]:
         Column("Deadline", lambda d: d.title),
         Column("Counted from", lambda d: d.anchor),
         Column("", lambda d: {"past": "Passed", "next": "Next"}.get(d.state, "")),
-        Column("Note", lambda d: d.caveat),
+        Column("Rule", lambda d: d.citation),
+        Column("Note", lambda d: " ".join(p for p in (d.caveat, d.note) if p) or None),
     ]
 
 

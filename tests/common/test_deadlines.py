@@ -18,6 +18,8 @@ from common.deadlines import (
     Motion,
     NoAppeal,
     appeal_deadline,
+    case_decision,
+    case_motions,
     compute_deadline,
     deadlines_for_case,
     is_in_absentia_order,
@@ -413,3 +415,70 @@ def test_duplicate_rule_ids_are_refused(tmp_path: Path) -> None:
     path = _write_rules(tmp_path, rules=data["rules"] + data["rules"][:1])
     with pytest.raises(DataFileError, match="unique"):
         load_rules(path)
+
+
+# --- reading the decision from the case's records ----------------------------------------------
+
+CASE = {"id": "c1", "status": "decided", "decided_on": "2026-12-02"}
+
+
+def _order(template: str, **fields: object) -> dict[str, object]:
+    return {
+        "id": "o1",
+        "case_id": "c1",
+        "template": template,
+        "status": "issued",
+        "signed_at": "2026-12-02T18:00:00+00:00",
+        "document_id": "d1",
+        "fields": {"decision_date": "2026-12-02", **fields},
+    }
+
+
+def test_a_signed_in_absentia_order_makes_the_case_decision_unappealable() -> None:
+    decision = case_decision(CASE, [_order("in_absentia_order")])
+    assert decision == Decision(date(2026, 12, 2), in_absentia=True)
+    found = deadlines_for_case([], decision, today=date(2026, 12, 2))
+    assert [d.rule_id for d in found] == ["motion_to_rescind_in_absentia"]
+
+
+def test_a_written_decision_counts_its_appeal_from_the_day_its_document_was_served() -> None:
+    # 8 CFR 1003.38(b): served Mon 7 Dec 2026 -> day 30 is Wed 6 Jan 2027.
+    order = _order("removal_decision", decision_form="written")
+    decision = case_decision(CASE, [order], {"d1": date(2026, 12, 7)})
+    assert decision is not None and not decision.oral
+    appeal = [
+        d for d in deadlines_for_case([], decision, today=date.min) if d.rule_id == "bia_appeal"
+    ]
+    assert [d.due for d in appeal] == [date(2027, 1, 6)]
+
+
+def test_a_pending_or_appealed_case_has_no_decision_deadlines() -> None:
+    for status in ("pending", "appealed"):
+        assert case_decision(CASE | {"status": status}, [_order("removal_decision")]) is None
+
+
+def test_motions_filed_by_a_party_are_answered_and_rejected_ones_are_not() -> None:
+    documents = [
+        {
+            "doc_type": "motion",
+            "status": "accepted",
+            "filer_party": "dhs",
+            "title": "Motion to pretermit",
+            "filed_on": "2026-12-01",
+        },
+        {
+            "doc_type": "motion",
+            "status": "rejected",
+            "filer_party": "respondent",
+            "title": "Motion",
+            "filed_on": "2026-12-01",
+        },
+        {
+            "doc_type": "brief",
+            "status": "accepted",
+            "filer_party": "dhs",
+            "title": "Brief",
+            "filed_on": "2026-12-01",
+        },
+    ]
+    assert case_motions(documents) == [Motion(date(2026, 12, 1), "Motion to pretermit")]
