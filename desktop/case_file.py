@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
+from common import court_time
 from common.adjournment import lookup_code
 from common.anumber import format_a_number
 from common.court_closures import court_calendar
@@ -58,10 +58,11 @@ def label(value: object) -> str:
 
 
 def court_zone(court: Record | None) -> tzinfo:
-    """The court's time zone; UTC when the court or its zone is unknown."""
+    """The court's time zone; UTC when the court or its zone is unknown (a case file still
+    opens when a court record is damaged; every time it shows then says "UTC")."""
     try:
-        return ZoneInfo(str(court["timezone"])) if court else UTC
-    except (KeyError, ZoneInfoNotFoundError, ValueError):
+        return court_time.court_zone(court)
+    except court_time.UnknownTimeZone:
         return UTC
 
 
@@ -192,6 +193,7 @@ class CaseFile:
     deadlines: tuple[DeadlineEntry, ...]
     filings: tuple[FilingEntry, ...]  # waiting for clerk review
     today: date
+    zone: tzinfo = UTC  # the court's: the History tab shows the server's times in it
     addresses: tuple[AddressEntry, ...] = ()  # latest first
 
     @property
@@ -242,7 +244,7 @@ def load_case_file(
         return None
     court = store.get("court", str(case.get("court_id")))
     zone = court_zone(court)
-    today = today or datetime.now(zone).date()
+    today = today or court_time.court_today(zone)
     names = _names(store.all("user_profile"))
     summary = _summary(case, court, names)
     hearing_records = _for_case(store.all("hearing"), case_id)
@@ -265,6 +267,7 @@ def load_case_file(
         ),
         filings=_filings(_for_case(store.all("filing"), case_id), documents, names, zone),
         today=today,
+        zone=zone,
         addresses=_addresses(_for_case(store.all("address"), case_id), case, today),
     )
 

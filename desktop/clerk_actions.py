@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from common.adjournment import AsylumClock, clock_from_history, describe_effect, lookup_code
+from common.court_time import ZoneSource, court_zone, local_date, table_time
 from common.enums import (
     DocumentStatus,
     DocumentType,
@@ -38,7 +39,8 @@ class Clash:
         who = self.other.judge if self.reason == "judge" else self.other.courtroom
         return (
             f"{who} already has {self.other.respondent} ({self.other.a_number_display}) "
-            f"at {self.other.starts_at:%H:%M} for {self.other.duration_minutes} min."
+            f"at {table_time(self.other.starts_at, self.other.starts_at.tzinfo)} for "
+            f"{self.other.duration_minutes} min."
         )
 
 
@@ -88,8 +90,10 @@ class Adjournment:
 
 def case_clock(store: LocalStore, case_id: str, as_of: date) -> AsylumClock | None:
     """The case's asylum clock replayed from the local copy: it starts when the I-589 was
-    filed and each past adjournment stops or runs it until the next hearing. None when no
-    asylum application is on file."""
+    filed and each past adjournment stops or runs it until the next hearing (days counted
+    at the case's court). None when no asylum application is on file."""
+    case = store.get("case", case_id)
+    zone = court_zone(store.get("court", str(case["court_id"])) if case else None)
     filed = sorted(
         date.fromisoformat(str(d["filed_on"]))
         for d in store.all("document")
@@ -112,7 +116,7 @@ def case_clock(store: LocalStore, case_id: str, as_of: date) -> AsylumClock | No
     for (start, hearing), (following, _) in itertools.pairwise(hearings):
         code = hearing.get("adjournment_code")
         if hearing["status"] == HearingStatus.ADJOURNED.value and code:
-            history.append((start.date(), str(code), following.date()))
+            history.append((local_date(start, zone), str(code), local_date(following, zone)))
     return clock_from_history(filed[0] if filed else None, history, as_of)
 
 
@@ -121,9 +125,12 @@ def adjourn(
     code: str,
     next_start: datetime,
     clock: AsylumClock | None,
+    *,
+    zone: ZoneSource,
 ) -> Adjournment:
     """Close ``hearing`` as adjourned with ``code`` and schedule the next one; the note says
-    what this does to the asylum clock, for the clerk to read before saving."""
+    what this does to the asylum clock, for the clerk to read before saving. ``zone`` is
+    the court's: the days adjourned and continued to are its dates, not UTC's."""
     entry = lookup_code(code)  # raises with the list of known codes for a typo
     adjourned = hearing.model_copy(
         update={"status": HearingStatus.ADJOURNED, "adjournment_code": entry.code}
@@ -137,7 +144,7 @@ def adjourn(
             "outcome": None,
         }
     )
-    today = hearing.starts_at.date()
+    today = local_date(hearing.starts_at, zone)
     if clock is None:
         note = (
             f"No asylum application is on file, so there is no clock to affect "
@@ -148,7 +155,7 @@ def adjourn(
             clock,
             entry.code,
             adjourned_on=max(today, clock.as_of),
-            next_hearing=max(next_start.date(), clock.as_of),
+            next_hearing=max(local_date(next_start, zone), clock.as_of),
         )
     return Adjournment(adjourned, following, note)
 
@@ -182,10 +189,13 @@ def accept_filing(
     clerk_id: str,
     now: datetime,
     existing: Representation | None = None,
+    *,
+    zone: ZoneSource,
 ) -> Review:
     """Accept: the documents join the record; an EOIR-28/27 makes the filer practitioner
     of record — updating the filer's ``existing`` appearance in the case if there is one,
-    so a case never holds two appearances of the same practitioner."""
+    so a case never holds two appearances of the same practitioner. The appearance is
+    accepted on the court's date at ``now`` (``zone``: the court's)."""
     reviewed = filing.model_copy(
         update={
             "status": FilingStatus.ACCEPTED,
@@ -206,7 +216,7 @@ def accept_filing(
             scope=form.get("scope", "all_proceedings"),
             primary=bool(form.get("primary", True)),
             status=RepresentationStatus.ACCEPTED,
-            accepted_on=now.date(),
+            accepted_on=local_date(now, zone),
         )
     return Review(reviewed, docs, representation)
 

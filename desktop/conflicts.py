@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from common.anumber import format_a_number
+from common.court_time import table_datetime
 from desktop.local_schema import SyncIssue
 
 ENTITY_LABELS = {
@@ -125,14 +126,15 @@ def court_zone(source: RecordSource, data: dict[str, Any] | None) -> tzinfo | No
     return _zone(court.get("timezone")) if court else None
 
 
-def _local_time(value: str, zone: tzinfo | None, pattern: str) -> str:
+def _local_time(value: str, zone: tzinfo | None) -> str:
+    """A wire instant on the court's clock (``zone``; UTC, and so marked, when unknown)."""
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return value
-    if zone is not None and moment.tzinfo is not None:
-        moment = moment.astimezone(zone)
-    return moment.strftime(pattern)
+    if moment.tzinfo is None:
+        return value  # not an instant the wire sends; shown as it came
+    return table_datetime(moment, zone)
 
 
 def format_value(value: Any, zone: tzinfo | None = None) -> str:
@@ -144,7 +146,7 @@ def format_value(value: Any, zone: tzinfo | None = None) -> str:
     if isinstance(value, str) and value.islower() and value.replace("_", "").isalpha():
         return field_label(value)  # an enumerated choice: "all_proceedings" -> "All proceedings"
     if isinstance(value, str) and _ISO_DATETIME.match(value):
-        return _local_time(value, zone, "%d %b %Y %H:%M")
+        return _local_time(value, zone)
     if isinstance(value, list):
         return "\n".join(format_value(item, zone) for item in value)
     if isinstance(value, dict):
@@ -199,7 +201,7 @@ def describe_record(
     if entity == "case":
         return f"Case of {_respondent(record)} ({format_a_number(str(record['a_number']))})"
     if entity == "hearing" and who:
-        when = _local_time(str(record.get("starts_at")), court_zone(source, record), "%d %b %H:%M")
+        when = _local_time(str(record.get("starts_at")), court_zone(source, record))
         return f"Hearing of {who} on {when}"
     if entity == "document" and record.get("title"):
         return f"Document “{record['title']}”" + (f" in {who}" if who else "")

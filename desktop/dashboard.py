@@ -12,11 +12,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import select
 
+from common import court_time
 from common.anumber import format_a_number
 from common.enums import DocumentStatus, FilingStatus, Party
 from desktop.case_file import case_deadlines, court_zone, label
@@ -105,21 +106,25 @@ def mark_case_seen(store: LocalStore, case_id: str) -> int:
     return highest
 
 
-def court_today(store: LocalStore, court_id: str | None) -> date:
-    """Today in the court's time zone (UTC when the court is unknown)."""
+def court_today(store: LocalStore, court_id: str | None, now: datetime | None = None) -> date:
+    """Today at the court at ``now`` (default: this moment); UTC's date when the court is
+    unknown. At 20:00 in San Francisco it is still that day there, whatever UTC says."""
     court = store.get("court", court_id) if court_id else None
-    return datetime.now(court_zone(court)).date()
+    return court_time.court_today(court, now)
 
 
 def load_dashboard(
     store: LocalStore,
     user: Mapping[str, Any],
     today: date | None = None,
+    *,
+    now: datetime | None = None,
 ) -> Dashboard:
-    """The dashboard of ``user`` (the signed-in user dict: id, role, court_id)."""
+    """The dashboard of ``user`` (the signed-in user dict: id, role, court_id) for
+    ``today`` (default: the court's date at ``now``, itself default this moment)."""
     role = str(user.get("role", ""))
     court_id = str(user["court_id"]) if user.get("court_id") else None
-    today = today or court_today(store, court_id)
+    today = today or court_today(store, court_id, now)
     cases = store.all("case")
     if court_id is not None:
         cases = [c for c in cases if c.get("court_id") == court_id]
@@ -160,12 +165,17 @@ def _respondent(case: Mapping[str, Any]) -> str:
     )
 
 
-def _filed_day(record: Mapping[str, Any]) -> date | None:
+def _filed_day(record: Mapping[str, Any], zone: tzinfo) -> date | None:
+    """The day a document was filed (a date) or a filing submitted (an instant, whose day
+    is the court's, ``zone``)."""
     value = record.get("filed_on") or record.get("submitted_at")
     try:
-        return datetime.fromisoformat(str(value)).date() if value else None
+        moment = datetime.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
+    if moment is None or moment.tzinfo is None:
+        return moment.date() if moment else None
+    return court_time.local_date(moment, zone)
 
 
 def new_filings(
@@ -175,6 +185,8 @@ def new_filings(
 ) -> list[NewFilingsRow]:
     """Cases with documents or filings from the parties that the user has not seen."""
     by_case = {str(c["id"]): c for c in cases}
+    zones = {str(c["id"]): court_zone(c) for c in store.all("court")}
+    case_zone = {i: zones.get(str(c.get("court_id")), UTC) for i, c in by_case.items()}
     versions = {**_versions(store, "document"), **_versions(store, "filing")}
     documents = [
         d
@@ -200,13 +212,14 @@ def new_filings(
         if seen is not None:
             is_new = versions.get(str(item["id"]), 0) > int(seen)
         else:
-            day = _filed_day(item)
+            day = _filed_day(item, case_zone[case_id])
             is_new = day is not None and day >= recent
         if is_new:
             fresh.setdefault(case_id, []).append(item)
     rows = []
     for case_id, items in fresh.items():
-        items.sort(key=lambda i: _filed_day(i) or date.min, reverse=True)
+        zone = case_zone[case_id]
+        items.sort(key=lambda i: _filed_day(i, zone) or date.min, reverse=True)
         case = by_case[case_id]
         titles = "; ".join(str(i.get("title") or label(i.get("kind"))) for i in items)
         rows.append(
@@ -215,7 +228,7 @@ def new_filings(
                 str(case.get("a_number", "")),
                 _respondent(case),
                 len(items),
-                _filed_day(items[0]),
+                _filed_day(items[0], zone),
                 titles,
             )
         )

@@ -7,22 +7,33 @@ offline and reach the server through the outbox like every other edit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
+from common.anumber import format_a_number
+from common.court_time import (
+    court_today,
+    court_zone,
+    format_date,
+    format_datetime,
+    local_date,
+    utc_now,
+)
 from common.enums import OrderStatus
 from common.order_pdf import page_images, render_order
 from common.orders import (
     CaseFacts,
     OrderTemplate,
     case_facts,
+    clauses,
     current_templates,
     new_draft,
     sign,
     template_for,
 )
-from common.wire import Hearing, Order
-from desktop.clerk_actions import adjourn, case_clock
+from common.service import PartyToServe, parties_to_serve_from, proceeding_for
+from common.wire import Address, Case, Court, Hearing, Order, Representation, UserProfile
+from desktop.clerk_actions import Adjournment, adjourn, case_clock
 from desktop.local_store import LocalStore
 
 
@@ -37,6 +48,18 @@ def facts_for_case(store: LocalStore, case_id: str) -> CaseFacts:
     wanted = {str(r["practitioner_id"]) for r in reps} | {str(case.get("judge_id"))}
     users = {u: record for u in wanted if (record := store.get("user_profile", u)) is not None}
     return case_facts(case, court, users, reps)
+
+
+def case_zone(store: LocalStore, case_id: str) -> tzinfo:
+    """The time zone of the case's court (UTC while the court has not reached this copy)."""
+    case = store.get("case", case_id)
+    court = store.get("court", str(case["court_id"])) if case else None
+    return court_zone(court)
+
+
+def case_today(store: LocalStore, case_id: str, now: datetime | None = None) -> date:
+    """Today at the case's court: the date a draft, a correction or a signature bears."""
+    return court_today(case_zone(store, case_id), now)
 
 
 def templates_for_case(case_type: str) -> list[OrderTemplate]:
@@ -56,12 +79,14 @@ def start_draft(
     case_id: str,
     template_key: str,
     user_id: str,
-    today: date,
+    today: date | None = None,
     corrects: Order | None = None,
 ) -> Order:
-    """A new draft for the case. A judge drafts for themself; anyone else (a clerk, as the
-    judge's delegate) drafts for the judge of the case."""
+    """A new draft for the case, dated ``today`` (default: today at the case's court). A
+    judge drafts for themself; anyone else (a clerk, as the judge's delegate) drafts for the
+    judge of the case."""
     facts = facts_for_case(store, case_id)
+    today = today or case_today(store, case_id)
     user = store.get("user_profile", user_id) or {}
     judge_id = user_id if user.get("role") == "judge" else facts.judge_id
     if judge_id is None:
@@ -72,20 +97,22 @@ def start_draft(
 def sign_order(
     store: LocalStore, order: Order, user_id: str, role: str, now: datetime | None = None
 ) -> Order:
-    """The order signed by ``user_id``, checked as the server will check it; raises
-    :class:`common.orders.SigningRefused` with what to fix."""
+    """The order signed by ``user_id`` at ``now`` (an instant, stored in UTC; its date is
+    the court's date at that instant, see :func:`signing_summary`), checked as the server
+    will check it; raises :class:`common.orders.SigningRefused` with what to fix."""
     facts = facts_for_case(store, order.case_id)
-    return sign(order, user_id, role, facts.judge_id, now or datetime.now(UTC))
+    return sign(order, user_id, role, facts.judge_id, now or utc_now())
 
 
 def render_preview(
     store: LocalStore, order: Order, today: date | None = None
 ) -> tuple[bytes, list[tuple[int, int, bytes]]]:
     """The PDF exactly as it will be issued (with a DRAFT mark until signed), and its
-    pages as PNG images for the preview. Runs on a worker thread."""
+    pages as PNG images for the preview. Runs on a worker thread. An unsigned draft is
+    dated ``today`` (default: today at the case's court)."""
     facts = facts_for_case(store, order.case_id)
     template = template_for(order.template, order.template_version)
-    pdf = render_order(template, order, facts, today=today)
+    pdf = render_order(template, order, facts, today=today or case_today(store, order.case_id))
     return pdf, page_images(pdf, zoom=1.0)
 
 
@@ -100,6 +127,41 @@ class BenchRuling:
     clock_note: str
 
 
+def continuance_draft(
+    store: LocalStore,
+    hearing: dict[str, Any],
+    user_id: str,
+    code: str,
+    next_start: datetime,
+    reason: str,
+    now: datetime | None = None,
+) -> tuple[Order, Adjournment]:
+    """The unsigned order a bench continuance signs (a motion to continue, granted, with
+    the adjournment code and the next date) and the adjournment itself. Every date is the
+    court's: the order's (the day the ruling is made there) and the next hearing's."""
+    now = now or utc_now()
+    record = Hearing.model_validate(hearing)
+    zone = case_zone(store, record.case_id)
+    today = court_today(zone, now)
+    clock = case_clock(store, record.case_id, today)
+    adjourned = adjourn(record, code, next_start, clock, zone=zone)
+    draft = start_draft(store, record.case_id, "motion_order", user_id, today)
+    draft = draft.model_copy(
+        update={
+            "fields": {
+                **draft.fields,
+                "motion": "continuance",
+                "movant": "court",
+                "ruling": "granted",
+                "reason": reason.strip(),
+                "adjournment_code": adjourned.adjourned.adjournment_code,
+                "next_hearing": local_date(next_start, zone).isoformat(),
+            }
+        }
+    )
+    return draft, adjourned
+
+
 def continuance_ruling(
     store: LocalStore,
     hearing: dict[str, Any],
@@ -110,33 +172,102 @@ def continuance_ruling(
     reason: str,
     now: datetime | None = None,
 ) -> BenchRuling:
-    """Continue the hearing from the bench in one step: an order on a motion to continue
-    (granted, with the adjournment code and the next date), drafted and signed by the
-    judge, plus the adjournment itself. Raises ``SigningRefused`` / ``ValueError`` with
-    what to fix; nothing is saved by this function."""
-    now = now or datetime.now(UTC)
-    record = Hearing.model_validate(hearing)
-    adjourned = adjourn(record, code, next_start, case_clock(store, record.case_id, now.date()))
-    draft = start_draft(store, record.case_id, "motion_order", user_id, now.date())
-    draft = draft.model_copy(
-        update={
-            "fields": {
-                **draft.fields,
-                "motion": "continuance",
-                "movant": "court",
-                "ruling": "granted",
-                "reason": reason.strip(),
-                "adjournment_code": adjourned.adjourned.adjournment_code,
-                "next_hearing": next_start.date().isoformat(),
-            }
-        }
-    )
+    """Continue the hearing from the bench in one step: :func:`continuance_draft` signed
+    by the judge at ``now``, with the adjournment. Raises ``SigningRefused`` /
+    ``ValueError`` with what to fix; nothing is saved by this function."""
+    now = now or utc_now()
+    draft, adjourned = continuance_draft(store, hearing, user_id, code, next_start, reason, now)
     signed = sign_order(store, draft, user_id, role, now)
     return BenchRuling(signed, adjourned.adjourned, adjourned.clock_note)
 
 
-def correction_of(store: LocalStore, order: Order, user_id: str, today: date) -> Order:
-    """A new draft correcting a signed ``order`` (a signed order itself never changes)."""
+def correction_of(
+    store: LocalStore, order: Order, user_id: str, today: date | None = None
+) -> Order:
+    """A new draft correcting a signed ``order`` (a signed order itself never changes),
+    dated ``today`` (default: today at the case's court)."""
     if order.status is OrderStatus.DRAFT:
         raise ValueError("A draft is edited, not corrected.")
     return start_draft(store, order.case_id, order.template, user_id, today, corrects=order)
+
+
+@dataclass(frozen=True)
+class SigningSummary:
+    """What the judge confirms before signing (a signature can't be taken back): the
+    order, what it decides, who it will be served on, and the date it will bear."""
+
+    title: str
+    respondent: str  # "Ana DIAZ, A123-456-789"
+    disposition: tuple[str, ...]  # the operative clauses, as the order states them
+    served: tuple[str, ...]  # one line a party: who, how, where (PartyToServe.describe)
+    dated: date  # the court's date now: the decision date the appeal clock runs from
+    signed_at_text: str  # "December 7, 2026 at 5:30 PM PST"
+
+    def text(self) -> str:
+        """The summary as the confirmation shows it."""
+        ruling = "\n".join(f"  • {line}" for line in self.disposition) or (
+            "  (this order states its ruling in its text)"
+        )
+        served = "\n".join(f"  • {line}" for line in self.served)
+        return (
+            f"{self.title}\n{self.respondent}\n\n"
+            f"Disposition:\n{ruling}\n\n"
+            f"Served on:\n{served}\n\n"
+            f"The order will be dated {format_date(self.dated)} (signed {self.signed_at_text}, "
+            "the court's time). Once signed it can't be changed; a correction is a new order."
+        )
+
+
+def parties_served(store: LocalStore, order: Order, day: date) -> list[PartyToServe]:
+    """Who the server will serve ``order`` on if it is issued on the court-local ``day``,
+    by the one service rule (:func:`common.service.parties_to_serve_from`) over this
+    computer's copy: counsel whose accepted EOIR-28 covers the order's proceeding, else
+    the respondent by mail at the address of record; DHS always."""
+    record = store.get("case", order.case_id)
+    if record is None:
+        raise LookupError("The case is no longer on this computer.")
+    case = Case.model_validate(record)
+    court = store.get("court", case.court_id)
+    appearances = [
+        Representation.model_validate(r)
+        for r in store.all("representation")
+        if r.get("case_id") == case.id
+    ]
+    wanted = {a.practitioner_id for a in appearances}
+    users = {
+        str(u["id"]): UserProfile.model_validate(u)
+        for u in store.all("user_profile")
+        if u["id"] in wanted
+    }
+    addresses = [
+        Address.model_validate(a) for a in store.all("address") if a.get("case_id") == case.id
+    ]
+    return parties_to_serve_from(
+        case,
+        Court.model_validate(court) if court else None,
+        appearances,
+        users,
+        addresses,
+        proceeding=proceeding_for(order.template, case.case_type.value),
+        on=day,
+    )
+
+
+def signing_summary(store: LocalStore, order: Order, now: datetime | None = None) -> SigningSummary:
+    """The summary of signing ``order`` at ``now`` (default: this moment), from the local
+    copy: its operative clauses, who the server will serve (:func:`parties_served`) and
+    the date it will bear (the court's date at ``now``). Runs on a worker thread."""
+    now = now or utc_now()
+    facts = facts_for_case(store, order.case_id)
+    template = template_for(order.template, order.template_version)
+    zone = case_zone(store, order.case_id)
+    day = local_date(now, zone)
+    served = tuple(p.describe() for p in parties_served(store, order, day))
+    return SigningSummary(
+        title=template.title,
+        respondent=f"{facts.respondent_name}, {format_a_number(facts.a_number)}",
+        disposition=tuple(clauses(template, facts, order.fields, day)),
+        served=served,
+        dated=day,
+        signed_at_text=format_datetime(now, zone),
+    )

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from common.court_time import court_today, table_date
 from common.enums import HearingType, Medium
 from common.wire import Case, Hearing
 from desktop.case_file import (
@@ -343,7 +344,7 @@ class CaseFileView(QWidget):
 
         def show(data: DocketData) -> None:
             zone = data.zone or ZoneInfo("UTC")
-            day = next_weekday(datetime.now(zone).date() + timedelta(days=1))
+            day = next_weekday(court_today(zone) + timedelta(days=1))
             hearing = Hearing(
                 id=str(uuid.uuid4()),
                 case_id=summary.case_id,
@@ -388,6 +389,7 @@ class CaseFileView(QWidget):
             return
         cf = result.case_file
         s = cf.summary
+        self.history.set_zone(cf.zone)
         self.a_number.setText(s.a_number_display)
         self.respondent.setText(s.respondent)
         next_due = cf.next_deadline
@@ -403,7 +405,7 @@ class CaseFileView(QWidget):
             "Opened": display(s.opened_on),
             "Decided": display(s.decided_on) or "—",
             "Charges": ", ".join(s.charges) or "—",
-            "Next deadline": f"{next_due.due.isoformat()} — {next_due.title}"
+            "Next deadline": f"{table_date(next_due.due)} — {next_due.title}"
             if next_due
             else "None",
             "Address of record": cf.address_of_record.one_line

@@ -4,11 +4,12 @@ tab is first shown (it is not part of the offline copy)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from common.court_time import table_datetime
 from desktop.api_client import ApiError
 from desktop.ui.context import DesktopContext
 from desktop.ui.record_table import Column, RecordTableModel, RecordTableView
@@ -23,9 +24,10 @@ class HistoryRow:
 
 
 def history_rows(entries: list[dict[str, Any]]) -> list[HistoryRow]:
-    """Newest first, in this computer's time zone."""
+    """Newest first; ``at`` stays the UTC instant the server recorded (shown on the court's
+    clock by the panel)."""
     rows = [
-        HistoryRow(datetime.fromisoformat(e["at"]).astimezone(), str(e["actor"]), str(e["summary"]))
+        HistoryRow(datetime.fromisoformat(e["at"]), str(e["actor"]), str(e["summary"]))
         for e in entries
     ]
     return sorted(rows, key=lambda r: r.at, reverse=True)
@@ -37,11 +39,12 @@ class CaseHistoryPanel(QWidget):
         self.ctx = ctx
         self.case_id = case_id
         self.loaded_once = False
+        self.zone: tzinfo = UTC  # the court's, once the case file has read it (set_zone)
         self.status = QLabel("The history is read from the server when you open this tab.")
         self.status.setWordWrap(True)
         self.model: RecordTableModel[HistoryRow] = RecordTableModel(
             [
-                Column("When", lambda r: r.at.strftime("%Y-%m-%d %H:%M")),
+                Column("When", lambda r: table_datetime(r.at, self.zone)),
                 Column("Who", lambda r: r.actor),
                 Column("What", lambda r: r.summary),
             ]
@@ -50,6 +53,11 @@ class CaseHistoryPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
+
+    def set_zone(self, zone: tzinfo) -> None:
+        """Show times on the court's clock (``zone``), redrawing rows already shown."""
+        self.zone = zone
+        self.model.set_rows(self.model.rows)
 
     def load(self) -> None:
         """Fetch the history on a pool thread (a network call)."""

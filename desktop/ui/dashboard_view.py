@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from common.court_time import table_date, table_time
 from desktop.case_file import label
 from desktop.dashboard import (
     DEADLINE_WINDOW_DAYS,
@@ -61,7 +62,7 @@ class CountTile(QFrame):
 
 def docket_columns(show_judge: bool) -> list[Column[DocketRow]]:
     columns: list[Column[DocketRow]] = [
-        Column("Time", lambda r: r.starts_at.strftime("%H:%M")),
+        Column("Time", lambda r: table_time(r.starts_at, r.starts_at.tzinfo)),
         Column("A-number", lambda r: r.a_number_display),
         Column("Respondent", lambda r: r.respondent),
         Column("Type", lambda r: label(r.hearing_type)),
@@ -175,9 +176,7 @@ class DashboardView(QWidget):
 
     def _show(self, dashboard: Dashboard) -> None:
         self.dashboard = dashboard
-        self.title.setText(
-            f"Dashboard — {dashboard.today:%A, %B} {dashboard.today.day}, {dashboard.today.year}"
-        )
+        self.title.setText(f"Dashboard — {table_date(dashboard.today)}")
         self.docket_model.set_rows(dashboard.docket)
         self.tiles["hearings"].set_count(len(dashboard.docket))
         if self.is_judge:

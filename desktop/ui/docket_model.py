@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from common.court_time import court_now, table_datetime
 from desktop.docket import SORT_KEYS, DocketFilter, DocketRow, apply_filter
 
 Index = QModelIndex | QPersistentModelIndex
@@ -64,8 +65,9 @@ _BOLD.setBold(True)
 
 
 def format_time(row: DocketRow) -> str:
-    """Court-local start, e.g. ``Tue 01 Dec 09:00``."""
-    return f"{row.starts_at:%a %d %b %H:%M}"
+    """The start on the court's clock, with its zone: ``Tue 1 Dec 2026 09:00 PST`` (the row
+    holds it in the court's zone; a hearing after the daylight-saving change reads PST)."""
+    return table_datetime(row.starts_at, row.starts_at.tzinfo)
 
 
 def format_language(row: DocketRow) -> str:
@@ -86,7 +88,7 @@ class DocketColumn:
 
 
 COLUMNS: tuple[DocketColumn, ...] = (
-    DocketColumn("Time", "time", format_time, "Wed 30 Dec 00:00"),
+    DocketColumn("Time", "time", format_time, "Wed 30 Dec 2026 00:00 PST"),
     DocketColumn("A-number", "a_number", lambda r: r.a_number_display, "A000-000-000"),
     DocketColumn("Respondent", "respondent", lambda r: r.respondent),
     DocketColumn(
@@ -245,8 +247,11 @@ class DocketTableModel(QAbstractTableModel):
         self.sort_changed.emit(self.sort_key, self.descending)
 
 
-def docket_html(rows: Sequence[DocketRow], title: str) -> str:
-    """The docket as an HTML table for QTextDocument (detained rows tinted, as on screen)."""
+def docket_html(
+    rows: Sequence[DocketRow], title: str, zone: tzinfo | None = None, now: datetime | None = None
+) -> str:
+    """The docket as an HTML table for QTextDocument (detained rows tinted, as on screen);
+    "printed" is ``now`` (default: this moment) on the court's clock (``zone``)."""
     esc = html.escape
     head = "".join(f"<th align=left>{esc(c.title)}</th>" for c in COLUMNS)
     body = []
@@ -260,7 +265,7 @@ def docket_html(rows: Sequence[DocketRow], title: str) -> str:
         )
         body.append(f"<tr{tint}>{cells}</tr>")
     count = f"{len(rows)} hearing{'' if len(rows) == 1 else 's'}"
-    printed = datetime.now().astimezone().strftime("%a %d %b %Y %H:%M")
+    printed = table_datetime(court_now(zone, now), zone)
     return (
         f"<h3>{esc(title)}</h3><p>{count} · printed {esc(printed)} · "
         "shaded rows are detained</p>"
@@ -269,9 +274,12 @@ def docket_html(rows: Sequence[DocketRow], title: str) -> str:
     )
 
 
-def export_docket_pdf(rows: Sequence[DocketRow], path: str | Path, title: str) -> None:
+def export_docket_pdf(
+    rows: Sequence[DocketRow], path: str | Path, title: str, zone: tzinfo | None = None
+) -> None:
     """Write ``rows`` as a landscape Letter PDF docket at ``path`` (needs a QGuiApplication;
-    long dockets run over pages, the header row repeated on each)."""
+    long dockets run over pages, the header row repeated on each); times on the court's
+    clock (``zone``)."""
     writer = QPdfWriter(str(path))
     writer.setTitle(title)
     writer.setCreator("ECAS")
@@ -282,7 +290,7 @@ def export_docket_pdf(rows: Sequence[DocketRow], path: str | Path, title: str) -
     document = QTextDocument()
     document.documentLayout().setPaintDevice(writer)  # lay text out at the PDF's resolution
     document.setDefaultFont(QFont("Sans Serif", 8))
-    document.setHtml(docket_html(rows, title))
+    document.setHtml(docket_html(rows, title, zone))
     page = writer.pageLayout().paintRectPixels(writer.resolution())
     document.setPageSize(QSizeF(page.size()))  # a set size: no extra margins from print_
     document.print_(writer)

@@ -9,7 +9,7 @@ milliseconds for 20,000 hearings), so they run on the GUI thread as the user typ
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from common.adjournment import AsylumClock
+from common.court_time import court_today, iso_date, table_date
 from common.wire import Hearing
 from desktop.clerk_actions import cancel, case_clock
 from desktop.docket import DocketData, DocketFilter, DocketRow, load_docket
@@ -75,7 +76,8 @@ class DocketView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.data = DocketData([], {}, [], "", None)
-        self.anchor = date.today()
+        # UTC's date until the court's record is read (a moment): never this computer's.
+        self.anchor = court_today(None)
         self.dialog: RescheduleDialog | AdjournDialog | None = None
         self._loads = 0
         self._first_load = True
@@ -297,7 +299,7 @@ class DocketView(QWidget):
             return  # closed meanwhile, or a newer load is on its way
         self.data = data
         if self._first_load and data.zone is not None:
-            self.anchor = datetime.now(data.zone).date()
+            self.anchor = court_today(data.zone)
             self._show_period()
         self._fill_combo(
             self.judge_combo,
@@ -355,7 +357,7 @@ class DocketView(QWidget):
         self._show_period()
 
     def go_today(self) -> None:
-        self.go_to(datetime.now(self.data.zone).date() if self.data.zone else date.today())
+        self.go_to(court_today(self.data.zone))
 
     def step(self, direction: int) -> None:
         if self.week_mode:
@@ -381,8 +383,8 @@ class DocketView(QWidget):
     def period_title(self) -> str:
         first, last = self.period()
         if first == last:
-            return f"{first:%A} {first.day} {first:%B %Y}"
-        return f"Week of {first:%a} {first.day} {first:%b} \u2013 {last:%a} {last.day} {last:%b %Y}"
+            return table_date(first)
+        return f"Week of {table_date(first)} \u2013 {table_date(last)}"
 
     # -- filtering --------------------------------------------------------------------------
 
@@ -460,7 +462,8 @@ class DocketView(QWidget):
         record = self.data.hearings.get(row.hearing_id) if row else None
         if record is None or not self.bench_action.isEnabled():
             return
-        dialog = BenchContinuanceDialog(self.ctx, record, self)
+        zone = row.starts_at.tzinfo if row else None  # the row is on the court's clock
+        dialog = BenchContinuanceDialog(self.ctx, record, self, zone=zone)
         self.bench_dialog = dialog
         dialog.issued.connect(lambda _ruling: self.refresh())
         dialog.finished.connect(dialog.deleteLater)
@@ -490,7 +493,7 @@ class DocketView(QWidget):
         hearing = self._selected_hearing()
         if hearing is None or not self.adjourn_action.isEnabled():
             return
-        today = date.today()
+        today = court_today(self.data.zone)
 
         def show(clock: AsylumClock | None) -> None:
             self._open_dialog(AdjournDialog(self.ctx, hearing, self.data.rows, self, clock))
@@ -531,9 +534,9 @@ class DocketView(QWidget):
     def export_pdf(self) -> None:
         first, _ = self.period()
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        suggested = str(Path(folder) / f"docket-{first.isoformat()}.pdf")
+        suggested = str(Path(folder) / f"docket-{iso_date(first)}.pdf")
         path, _ = QFileDialog.getSaveFileName(
             self, "Export docket as PDF", suggested, "PDF documents (*.pdf)"
         )
         if path:
-            export_docket_pdf(self.model.rows(), path, self.export_title())
+            export_docket_pdf(self.model.rows(), path, self.export_title(), self.data.zone)

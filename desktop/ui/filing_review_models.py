@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QWidget
 
+from common.court_time import table_datetime
 from common.wire import Document
 from desktop.conflicts import field_label
 from desktop.filing_queue import FilingRow
@@ -77,7 +78,7 @@ class FilingTableModel(HeaderedTableModel):
     def _text(row: FilingRow, column: int) -> str:
         lead = row.lead
         values = (
-            f"{row.submitted_at:%d %b %Y %H:%M}",
+            table_datetime(row.submitted_at, row.submitted_at.tzinfo),
             row.kind_label,
             f"{row.respondent} — {row.a_number}",
             row.filer,

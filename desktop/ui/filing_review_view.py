@@ -7,7 +7,6 @@ new representation for an EOIR-28/27) together, through ``ctx.save``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from common.court_time import table_datetime, utc_now
 from common.enums import FilingStatus
 from desktop.clerk_actions import (
     RejectionReason,
@@ -179,7 +179,7 @@ class FilingDetail(QWidget):
             FilingStatus.REJECTED: "rejected",
         }
         self.meta.setText(
-            f"Filed by {row.filer} on {row.submitted_at:%d %b %Y at %H:%M}; "
+            f"Filed by {row.filer} on {table_datetime(row.submitted_at, row.submitted_at.tzinfo)}; "
             f"{status[filing.status]}."
         )
         self.reason.setVisible(filing.status is FilingStatus.REJECTED)
@@ -414,7 +414,12 @@ class FilingReviewView(QWidget):
         row = self._reviewable()
         if row is not None:
             review = accept_filing(
-                row.filing, row.documents, self.ctx.user_id, datetime.now(UTC), row.representation
+                row.filing,
+                row.documents,
+                self.ctx.user_id,
+                utc_now(),
+                row.representation,
+                zone=row.submitted_at.tzinfo,  # the row holds it on the court's clock
             )
             self._save(row, review, "Accepted")
 
@@ -430,7 +435,7 @@ class FilingReviewView(QWidget):
             reason = dialog.reason()
             if reason is not None:
                 review = reject_filing(
-                    row.filing, row.documents, self.ctx.user_id, datetime.now(UTC), reason
+                    row.filing, row.documents, self.ctx.user_id, utc_now(), reason
                 )
                 self._save(row, review, "Rejected")
 

@@ -10,7 +10,7 @@ Enter alone cannot do.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtWidgets import (
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from common.adjournment import AsylumClock, load_adjournment_codes
+from common.court_time import court_instant, table_datetime, to_court
 from common.enums import HearingType, Medium
 from common.wire import Hearing, WireRecord
 from desktop.clerk_actions import Adjournment, Clash, adjourn, find_clashes, reschedule
@@ -111,9 +112,9 @@ class _HearingDialog(QDialog):
         self.docket_rows = list(docket_rows)
         own = next((r for r in self.docket_rows if r.hearing_id == hearing.id), None)
         self.row = own
-        self.zone: tzinfo = (
-            own.starts_at.tzinfo if own else hearing.starts_at.tzinfo
-        ) or hearing.starts_at.astimezone().tzinfo  # type: ignore[assignment]
+        # The court's zone, as the docket row carries it (a new hearing is made in it); never
+        # this computer's, which may be another court's or UTC.
+        self.zone: tzinfo = (own.starts_at.tzinfo if own else hearing.starts_at.tzinfo) or UTC
         self.form = QFormLayout()
         self.date_edit = QDateEdit()
         self.date_edit.setCalendarPopup(True)
@@ -146,7 +147,7 @@ class _HearingDialog(QDialog):
     def _summary(self) -> str:
         row = self.row
         if row is None:
-            return f"Hearing on {self.hearing.starts_at.astimezone(self.zone):%a %d %b %H:%M}"
+            return f"Hearing on {table_datetime(self.hearing.starts_at, self.zone)}"
         kind = TYPE_NAMES.get(row.hearing_type, row.hearing_type)
         return (
             f"<b>{row.respondent}</b> ({row.a_number_display})<br>{kind} hearing, "
@@ -160,10 +161,11 @@ class _HearingDialog(QDialog):
         self.time_edit.setTime(QTime(local.hour, local.minute))
 
     def chosen_start(self) -> datetime:
-        """The start the clerk picked, in the court's time zone."""
+        """The start the clerk picked on the court's clock, as the UTC instant stored (09:00
+        stays 09:00 at the court on either side of a daylight-saving change)."""
         day: date = self.date_edit.date().toPython()  # type: ignore[assignment]
         clock: time = self.time_edit.time().toPython()  # type: ignore[assignment]
-        return datetime.combine(day, clock.replace(second=0, microsecond=0), tzinfo=self.zone)
+        return court_instant(day, clock.replace(second=0, microsecond=0), self.zone)
 
     def records(self) -> list[WireRecord] | None:
         """What OK saves, or None when the choice is not valid."""
@@ -233,7 +235,7 @@ class RescheduleDialog(_HearingDialog):
         self.form.addRow("&Time (court):", self.time_edit)
         self.form.addRow("C&ourtroom:", self.courtroom_combo)
         self.form.addRow("Interpreter:", self.interpreter)
-        self.set_start(hearing.starts_at.astimezone(self.zone))
+        self.set_start(to_court(hearing.starts_at, self.zone))
         for signal in (
             self.date_edit.dateChanged,
             self.time_edit.timeChanged,
@@ -335,7 +337,7 @@ class AdjournDialog(_HearingDialog):
         self.form.addRow("Next hearing &time:", self.time_edit)
         # Below the form, full width: a wrapped label in a form row gets too little height.
         self.box.insertWidget(2, self.clock_note)
-        local = hearing.starts_at.astimezone(self.zone)
+        local = to_court(hearing.starts_at, self.zone)
         self.set_start(
             datetime.combine(
                 next_weekday(local.date() + timedelta(days=28)), local.time(), tzinfo=self.zone
@@ -354,7 +356,7 @@ class AdjournDialog(_HearingDialog):
         code = self.code_combo.currentData()
         if not code:
             return None
-        return adjourn(self.hearing, str(code), self.chosen_start(), self.clock)
+        return adjourn(self.hearing, str(code), self.chosen_start(), self.clock, zone=self.zone)
 
     def records(self) -> list[WireRecord] | None:
         try:

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
+from desktop.case_file import court_zone
 from desktop.dashboard import mark_case_seen
 from desktop.doc_cache import document_file
 from desktop.offline_auth import check_password
@@ -68,6 +69,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.status = SyncStatusBar()
         self.setStatusBar(self.status)
+        court_id = user.get("court_id")
+        ctx.read(lambda store: court_zone(store.get("court", str(court_id))), self.status.set_zone)
         self._case_tabs: dict[str, CaseFileView] = {}
         self.viewers: list[ViewerWindow] = []
         self.sign_in_dialog: SignInAgainDialog | None = None

@@ -24,21 +24,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from common.court_time import table_date, table_datetime
+
 T = TypeVar("T")
 AnyIndex = QModelIndex | QPersistentModelIndex
 MUTED = QColor("#8a8f98")
 
 
 def display(value: object) -> str:
-    """How a cell shows a value: dates as ISO days, times to the minute, booleans as words."""
+    """How a cell shows a value: dates and times in the house style of
+    :mod:`common.court_time` (``Tue 8 Dec 2026``, ``Tue 8 Dec 2026 10:30 PST``), booleans as
+    words. A time is shown in the zone it carries: rows hold times on the court's clock."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return table_datetime(value, value.tzinfo)
     if isinstance(value, date):
-        return value.isoformat()
+        return table_date(value)
     return str(value)
 
 

@@ -3,14 +3,19 @@ sync, progress."""
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
+
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
+from common.court_time import table_time
 from desktop.services.sync_controller import SyncStatus
 
 
 class SyncStatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.zone: tzinfo = UTC  # the user's court's, once read (set_zone)
+        self._status = SyncStatus()
         self.connection = QLabel()
         self.connection.setObjectName("connection")
         self.pending = QLabel()
@@ -33,7 +38,13 @@ class SyncStatusBar(QStatusBar):
         self.addPermanentWidget(self.sign_in_button)
         self.show_status(SyncStatus())
 
+    def set_zone(self, zone: tzinfo) -> None:
+        """Show the last sync on the court's clock (``zone``)."""
+        self.zone = zone
+        self._show_last_sync()
+
     def show_status(self, status: SyncStatus) -> None:
+        self._status = status
         if status.syncing:
             text, color = "● Syncing…", "#1565c0"
         elif status.online is None:
@@ -51,14 +62,15 @@ class SyncStatusBar(QStatusBar):
         can_sign_in = bool(status.online) and not status.signed_in
         self.sign_in_button.setVisible(can_sign_in)
         self.sync_button.setVisible(not can_sign_in)
-        self.last_sync.setText(
-            "Last sync: "
-            + (status.last_sync.astimezone().strftime("%H:%M:%S") if status.last_sync else "never")
-        )
+        self._show_last_sync()
         if not status.syncing:
             self.progress.hide()
         if status.message and not status.syncing:
             self.showMessage(status.message, 8000)
+
+    def _show_last_sync(self) -> None:
+        last = self._status.last_sync
+        self.last_sync.setText("Last sync: " + (table_time(last, self.zone) if last else "never"))
 
     def show_progress(self, phase: str, done: int, total: int) -> None:
         self.progress.show()

@@ -75,7 +75,9 @@ def test_diff_of_identical_records_has_no_changes() -> None:
 
 def test_a_hearing_is_named_after_its_respondent_and_local_time() -> None:
     store = _store()
-    assert describe_record(store, "hearing", HEARING) == "Hearing of NÚÑEZ, José on 01 Dec 09:00"
+    assert describe_record(store, "hearing", HEARING) == (
+        "Hearing of NÚÑEZ, José on Tue 1 Dec 2026 09:00 PST"
+    )
     assert describe_record(store, "case", CASE) == "Case of NÚÑEZ, José (A012-345-678)"
 
 
@@ -121,8 +123,8 @@ def test_issue_row_of_a_conflict_shows_times_in_the_courts_zone() -> None:
     changed = [n for n, c in enumerate(row.changes) if c.changed]
     assert [row.changes[n].field for n in changed] == ["starts_at"]
     assert (row.mine_text[changed[0]], row.theirs_text[changed[0]]) == (
-        "02 Dec 2026 09:00",
-        "01 Dec 2026 09:00",
+        "Wed 2 Dec 2026 09:00 PST",
+        "Tue 1 Dec 2026 09:00 PST",
     )
     assert row.error == "Changed on the server meanwhile"
 

@@ -78,7 +78,7 @@ def test_a_judge_sees_their_hearings_of_the_day(
     assert {r.hearing_id for r in shown} == expected
     assert view.count("hearings") == len(expected)
     assert [r.starts_at for r in shown] == sorted(r.starts_at for r in shown)
-    assert "Friday, November 27, 2026" in view.title.text()
+    assert view.title.text() == "Dashboard — Fri 27 Nov 2026"
     assert "Judge" not in [c.title for c in view.docket_model.columns]  # all are theirs
 
 

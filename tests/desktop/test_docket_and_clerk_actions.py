@@ -161,14 +161,14 @@ def test_rescheduling_moves_the_hearing_and_keeps_its_identity() -> None:
 def test_adjourning_records_the_code_schedules_the_next_and_explains_the_clock() -> None:
     hearing = _proposed(datetime(2026, 12, 1, 9, tzinfo=UTC), ROOM_A, JUDGE_X)
     clock = AsylumClock(days_elapsed=143, running=True, as_of=date(2026, 12, 1))
-    result = adjourn(hearing, "2", datetime(2027, 1, 12, 9, tzinfo=UTC), clock)
+    result = adjourn(hearing, "2", datetime(2027, 1, 12, 9, tzinfo=UTC), clock, zone=UTC)
     assert result.adjourned.status is HearingStatus.ADJOURNED
     assert result.adjourned.adjournment_code == "02"
     assert result.next_hearing.id != hearing.id
     assert result.next_hearing.status is HearingStatus.SCHEDULED
     assert "stops" in result.clock_note.lower() and "143" in result.clock_note
     with pytest.raises(Exception, match="ZZ"):
-        adjourn(hearing, "ZZ", datetime(2027, 1, 12, tzinfo=UTC), clock)
+        adjourn(hearing, "ZZ", datetime(2027, 1, 12, tzinfo=UTC), clock, zone=UTC)
 
 
 def _filing(kind: FilingKind = FilingKind.DOCUMENT) -> tuple[Filing, list[Document]]:
@@ -202,7 +202,7 @@ def _filing(kind: FilingKind = FilingKind.DOCUMENT) -> tuple[Filing, list[Docume
 
 def test_accepting_an_eoir_28_makes_the_filer_practitioner_of_record() -> None:
     filing, docs = _filing(FilingKind.EOIR_28)
-    review = accept_filing(filing, docs, "clerk", datetime(2026, 11, 27, tzinfo=UTC))
+    review = accept_filing(filing, docs, "clerk", datetime(2026, 11, 27, tzinfo=UTC), zone=UTC)
     assert review.filing.status is FilingStatus.ACCEPTED
     assert [d.status for d in review.documents] == [DocumentStatus.ACCEPTED]
     assert review.representation is not None
@@ -220,10 +220,12 @@ def test_rejecting_uses_a_reason_from_the_catalogue() -> None:
 
 def test_accepting_an_eoir_28_updates_the_filers_existing_appearance() -> None:
     filing, docs = _filing(FilingKind.EOIR_28)
-    earlier = accept_filing(filing, docs, "clerk", datetime(2026, 11, 1, tzinfo=UTC))
+    earlier = accept_filing(filing, docs, "clerk", datetime(2026, 11, 1, tzinfo=UTC), zone=UTC)
     assert earlier.representation is not None
     pending = earlier.representation.model_copy(update={"status": "pending"})
-    review = accept_filing(filing, docs, "clerk", datetime(2026, 11, 27, tzinfo=UTC), pending)
+    review = accept_filing(
+        filing, docs, "clerk", datetime(2026, 11, 27, tzinfo=UTC), pending, zone=UTC
+    )
     assert review.representation is not None
     assert review.representation.id == pending.id
     assert review.representation.status == "accepted"
@@ -246,5 +248,5 @@ def test_case_clock_starts_at_the_asylum_application(filled_store) -> None:  # t
     without = next(c["id"] for c in store.all("case") if c["id"] not in applications)
     assert case_clock(store, without, today) is None
     hearing = _proposed(datetime(2026, 12, 1, 9, tzinfo=UTC), ROOM_A, JUDGE_X)
-    note = adjourn(hearing, "02", datetime(2027, 1, 12, 9, tzinfo=UTC), None).clock_note
+    note = adjourn(hearing, "02", datetime(2027, 1, 12, 9, tzinfo=UTC), None, zone=UTC).clock_note
     assert "No asylum application is on file" in note

@@ -14,6 +14,7 @@ from PySide6.QtCore import QDate, QPoint, Qt, QTime
 from PySide6.QtWidgets import QComboBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from common.court_time import table_date
 from desktop.docket import DocketFilter, DocketRow, apply_filter, build_docket
 from desktop.ui.context import DesktopContext
 from desktop.ui.docket_model import COLUMNS, DocketTableModel
@@ -114,7 +115,7 @@ def test_the_view_loads_the_clerks_docket_for_today(clerk_view: DocketView) -> N
     expected = apply_filter(clerk_view.data.rows, DocketFilter(first_day=today, last_day=today))
     assert clerk_view.model.rows() == expected
     assert _count(clerk_view) == len(expected)
-    assert clerk_view.period_label.text().startswith(f"{today:%A}")
+    assert clerk_view.period_label.text() == table_date(today)  # "Tue 8 Dec 2026"
 
 
 def test_day_and_week_show_the_right_hearings(qtbot: QtBot, clerk_view: DocketView) -> None:

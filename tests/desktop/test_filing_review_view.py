@@ -131,7 +131,7 @@ def test_queue_lists_exactly_the_pending_filings_oldest_first(
     motion = queue_ids(view).index(ids["motion"])
     cells = [view.proxy.index(motion, c).data() for c in range(7)]
     # Submitted 18:00 UTC shows in San Francisco time.
-    assert cells[0] == "25 Nov 2026 10:00"
+    assert cells[0] == "Wed 25 Nov 2026 10:00 PST"
     case = ctx.store.get("case", ctx.store.get("filing", ids["motion"])["case_id"])  # type: ignore[index]
     assert case is not None
     a_number = f"A{case['a_number'][:3]}-{case['a_number'][3:6]}-{case['a_number'][6:]}"

@@ -50,7 +50,9 @@ def test_a_case_with_two_hearings_at_the_same_instant_can_be_adjourned(
     case_id, twin = _case_with_twin_hearings(store, user["id"])
     clock = case_clock(store, case_id, TODAY)
     assert clock is not None
-    adjourned = adjourn(Hearing.model_validate(twin), "01", NOW + timedelta(days=40), clock)
+    adjourned = adjourn(
+        Hearing.model_validate(twin), "01", NOW + timedelta(days=40), clock, zone=UTC
+    )
     assert adjourned.adjourned.status.value == "adjourned"
     assert adjourned.next_hearing.starts_at == NOW + timedelta(days=40)
     assert "clock" in adjourned.clock_note.lower()

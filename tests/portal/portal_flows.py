@@ -73,7 +73,12 @@ def clerk_accepts(api: SyncApi, clerk: str, filing_id: str) -> None:
         and c["data"]["practitioner_id"] == filing.filer_id
     ]
     review = accept_filing(
-        filing, [], user_id(clerk), datetime.now(UTC), existing[0] if existing else None
+        filing,
+        [],
+        user_id(clerk),
+        datetime.now(UTC),
+        existing[0] if existing else None,
+        zone=None,  # UTC: the acceptance date is not what these flows test
     )
     mutations: list[dict[str, Any]] = [
         mutation("filing", review.filing.model_dump(mode="json"), base_version=found[-1]["version"])
