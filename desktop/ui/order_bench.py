@@ -3,7 +3,7 @@ signed order (adjournment code, next date, reason) that the server issues and se
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from PySide6.QtCore import QDate, Signal
@@ -20,10 +20,19 @@ from PySide6.QtWidgets import (
 )
 
 from common.adjournment import load_adjournment_codes
+from common.court_time import court_instant, to_court, utc_now
 from common.orders import SigningRefused
 from desktop.docket import DocketRow
-from desktop.orders import BenchRuling, continuance_ruling
+from desktop.orders import (
+    BenchRuling,
+    SigningSummary,
+    case_today,
+    continuance_draft,
+    continuance_ruling,
+    signing_summary,
+)
 from desktop.ui.context import DesktopContext
+from desktop.ui.signing_summary import SigningSummaryDialog
 from desktop.ui.tasks import run_task
 
 
@@ -41,17 +50,26 @@ def bench_ruling_refusal(role: str, user_id: str, row: DocketRow | None) -> str:
 
 
 class BenchContinuanceDialog(QDialog):
-    """Continue a hearing: code, next date, reason; "Sign and issue" saves the signed order
-    and the adjourned hearing in one step. ``issued(ruling)`` fires once they are saved."""
+    """Continue a hearing: code, next date, reason; "Sign and issue" shows what signing
+    does (:class:`SigningSummaryDialog`) and, once confirmed, saves the signed order and
+    the adjourned hearing in one step. ``issued(ruling)`` fires once they are saved.
+    ``zone`` is the court's: the next date is proposed and kept at the same court time."""
 
     issued = Signal(object)
 
     def __init__(
-        self, ctx: DesktopContext, hearing: dict[str, Any], parent: QWidget | None = None
+        self,
+        ctx: DesktopContext,
+        hearing: dict[str, Any],
+        parent: QWidget | None = None,
+        *,
+        zone: tzinfo | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.hearing = hearing
+        self.zone: tzinfo = zone or UTC
+        self.summary_dialog: SigningSummaryDialog | None = None
         self.setWindowTitle("Bench ruling: continuance")
         self.code = QComboBox()
         self.code.setObjectName("bench_code")
@@ -59,11 +77,11 @@ class BenchContinuanceDialog(QDialog):
             self.code.addItem(f"{entry.code} — {entry.description}", entry.code)
         self.code.setCurrentIndex(-1)
         self.code.setPlaceholderText("Choose an adjournment code")
-        starts = datetime.fromisoformat(str(hearing["starts_at"]))
+        self.starts = to_court(datetime.fromisoformat(str(hearing["starts_at"])), self.zone)
         self.next_date = QDateEdit()
         self.next_date.setObjectName("bench_next_date")
         self.next_date.setCalendarPopup(True)
-        proposed = starts.date() + timedelta(days=28)
+        proposed = self.starts.date() + timedelta(days=28)
         self.next_date.setDate(QDate(proposed.year, proposed.month, proposed.day))
         self.reason = QLineEdit()
         self.reason.setObjectName("bench_reason")
@@ -95,21 +113,53 @@ class BenchContinuanceDialog(QDialog):
         if not self.reason.text().strip():
             self.message.setText("Give the reason for the continuance.")
             return
-        starts = datetime.fromisoformat(str(self.hearing["starts_at"]))
+        if self.summary_dialog is not None and self.summary_dialog.isVisible():
+            return  # already asking
         day: date = self.next_date.date().toPython()  # type: ignore[assignment]
-        next_start = datetime.combine(day, starts.timetz())
-        hearing, user, role = self.hearing, self.ctx.user_id, self.ctx.role
+        # The same time of day at the court, whatever its offset then (09:00 PDT before
+        # the end of daylight time is continued to 09:00 PST, not 08:00).
+        next_start = court_instant(day, self.starts.time(), self.zone)
+        hearing, user, code_text = self.hearing, self.ctx.user_id, str(code)
         reason = self.reason.text()
+
+        def summary(store: Any) -> SigningSummary:
+            draft, _ = continuance_draft(store, hearing, user, code_text, next_start, reason)
+            return signing_summary(store, draft)
+
+        self.sign_button.setEnabled(False)
+        self.message.setText("Preparing the summary…")
+        self.ctx.read(
+            summary, lambda s: self._confirm(s, code_text, next_start, reason), self._failed
+        )
+
+    def _confirm(
+        self, summary: SigningSummary, code: str, next_start: datetime, reason: str
+    ) -> None:
+        dialog = SigningSummaryDialog(summary, self)
+        self.summary_dialog = dialog
+        dialog.accepted.connect(lambda: self._sign(summary, code, next_start, reason))
+        dialog.rejected.connect(self._not_signed)
+        dialog.open()
+
+    def _not_signed(self) -> None:
+        self.sign_button.setEnabled(True)
+        self.message.setText("Not signed.")
+
+    def _sign(self, summary: SigningSummary, code: str, next_start: datetime, reason: str) -> None:
+        hearing, user, role = self.hearing, self.ctx.user_id, self.ctx.role
 
         def rule_and_save() -> BenchRuling:
             store = self.ctx.store
-            ruling = continuance_ruling(store, hearing, user, role, str(code), next_start, reason)
+            now = utc_now()
+            if case_today(store, str(hearing["case_id"]), now) != summary.dated:
+                # Midnight passed at the court while the summary was open.
+                raise ValueError("the court's date changed while you read the summary; sign again")
+            ruling = continuance_ruling(store, hearing, user, role, code, next_start, reason, now)
             store.save_together(
                 [ruling.order, ruling.adjourned]
             )  # issued with the hearing or not at all
             return ruling
 
-        self.sign_button.setEnabled(False)
         self.message.setText("Signing…")
         run_task(rule_and_save, self._done, self._failed, pool=self.ctx.writer)
 

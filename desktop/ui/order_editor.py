@@ -10,7 +10,7 @@ outbox, so they work offline.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, tzinfo
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from common.court_time import table_datetime, utc_now
 from common.enums import OrderStatus
 from common.orders import (
     FieldDef,
@@ -44,14 +45,19 @@ from common.orders import (
 from common.orders import template_for as find_template
 from common.wire import Order
 from desktop.orders import (
+    SigningSummary,
+    case_today,
+    case_zone,
     correction_of,
     load_order,
     render_preview,
     sign_order,
+    signing_summary,
     start_draft,
     templates_for_case,
 )
 from desktop.ui.context import DesktopContext
+from desktop.ui.signing_summary import SigningSummaryDialog
 from desktop.ui.tasks import run_task
 
 ERROR_STYLE = "color: #b3261e;"
@@ -132,7 +138,9 @@ class OrderEditor(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.order = order
-        self.today = today
+        self.today = today  # None: today at the case's court
+        self.zone: tzinfo = UTC  # the case's court's, once read (times shown on its clock)
+        self.summary_dialog: SigningSummaryDialog | None = None
         self.template: OrderTemplate = find_template(order.template, order.template_version)
         self.last_pdf: bytes | None = None
         self.editors: dict[str, FieldEditor] = {}
@@ -163,6 +171,12 @@ class OrderEditor(QWidget):
         self.body.textChanged.connect(self._changed)
         self.refresh_problems()
         self.render_preview()
+        ctx.read(lambda store: case_zone(store, order.case_id), self._set_zone)
+
+    def _set_zone(self, zone: tzinfo) -> None:
+        self.zone = zone
+        if self.order.status is not OrderStatus.DRAFT:
+            self._set_editable(False)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -248,7 +262,8 @@ class OrderEditor(QWidget):
         self.sign_button.setEnabled(editable and is_judge)
         self.correct_button.setVisible(not editable and self.ctx.role in ("judge", "clerk"))
         if not editable:
-            when = f" on {self.order.signed_at:%Y-%m-%d %H:%M}" if self.order.signed_at else ""
+            signed_at = self.order.signed_at
+            when = f" on {table_datetime(signed_at, self.zone)}" if signed_at else ""
             self.status.setText(
                 f"{self.order.status.value.capitalize()}{when}. A signed order can't be "
                 "changed; correct it with a new order."
@@ -270,7 +285,7 @@ class OrderEditor(QWidget):
 
     def start_correction(self) -> None:
         """A new draft that corrects this signed order (which itself never changes)."""
-        order, user, today = self.order, self.ctx.user_id, self.today or date.today()
+        order, user, today = self.order, self.ctx.user_id, self.today
         self.ctx.read(
             lambda store: correction_of(store, order, user, today),
             self.correction_started.emit,
@@ -374,10 +389,14 @@ class OrderEditor(QWidget):
         self.saved.emit(order_id)
 
     def sign_and_issue(self) -> None:
-        """Check, sign and queue the signed order; the server issues it (PDF, eROP
-        document, service on the parties) when the signature arrives."""
+        """Check the order, then show what signing does (:class:`SigningSummaryDialog`:
+        the disposition, who is served, the date it will bear) and sign only when the judge
+        confirms; the server issues it (PDF, eROP document, service on the parties) when
+        the signature arrives. Signing is never one click."""
         if self.order.status is not OrderStatus.DRAFT or not self.sign_button.isEnabled():
             return
+        if self.summary_dialog is not None and self.summary_dialog.isVisible():
+            return  # already asking
         problems = self.refresh_problems()
         if problems:
             self.status.setText(
@@ -385,10 +404,30 @@ class OrderEditor(QWidget):
             )
             return
         draft = self.current_order()
+        self.status.setText("Preparing the summary…")
+        self.ctx.read(
+            lambda store: signing_summary(store, draft),
+            lambda summary: self._confirm(draft, summary),
+            self._sign_failed,
+        )
+
+    def _confirm(self, draft: Order, summary: SigningSummary) -> None:
+        dialog = SigningSummaryDialog(summary, self)
+        self.summary_dialog = dialog
+        dialog.accepted.connect(lambda: self._sign(draft, summary))
+        dialog.rejected.connect(lambda: self.status.setText("Not signed."))
+        dialog.open()
+
+    def _sign(self, draft: Order, summary: SigningSummary) -> None:
         user, role = self.ctx.user_id, self.ctx.role
 
         def sign_and_save(store: Any) -> Order:
-            signed = sign_order(store, draft, user, role)
+            now = utc_now()
+            if case_today(store, draft.case_id, now) != summary.dated:
+                # Midnight passed at the court while the summary was open: the judge
+                # confirmed another date than the order would bear.
+                raise ValueError("the court's date changed while you read the summary; sign again")
+            signed = sign_order(store, draft, user, role, now)
             store.save(signed)
             return signed
 
@@ -435,7 +474,7 @@ class NewOrderDialog(QDialog):
         self.setWindowTitle("New order")
         self.ctx = ctx
         self.case_id = case_id
-        self.today = today or date.today()
+        self.today = today  # None: today at the case's court
         self.chosen_order: Order | None = None
         self.templates = QComboBox()
         self.templates.setObjectName("template_combo")

@@ -46,8 +46,13 @@ def test_bench_continuance_signs_adjourns_and_issues(
     assert dialog.message.text() == "Choose an adjournment code."
     dialog.code.setCurrentIndex(dialog.code.findData("01"))
     dialog.reason.setText("Respondent to seek counsel")
+    dialog.sign_button.click()
+    qtbot.waitUntil(
+        lambda: dialog.summary_dialog is not None and dialog.summary_dialog.isVisible(),
+        timeout=10_000,
+    )
     with qtbot.waitSignal(dialog.issued, timeout=10_000) as issued:
-        dialog.sign_button.click()
+        dialog.summary_dialog.sign_button.click()
     ruling = issued.args[0]
     assert ruling.order.status.value == "signed" and ruling.order.fields["adjournment_code"] == "01"
     hearing = ctx.store.get("hearing", target.hearing_id)

@@ -32,6 +32,18 @@ def _editor(qtbot: Any, ctx: Any, order: Order) -> OrderEditor:
     return editor
 
 
+def _sign_confirmed(qtbot: Any, editor: OrderEditor) -> None:
+    """Sign as a judge does: the button, then "Sign and issue" in the summary it shows."""
+    editor.sign_button.click()
+    qtbot.waitUntil(
+        lambda: editor.summary_dialog is not None and editor.summary_dialog.isVisible(),
+        timeout=10_000,
+    )
+    assert editor.summary_dialog is not None
+    with qtbot.waitSignal(editor.signed, timeout=10_000):
+        editor.summary_dialog.sign_button.click()
+
+
 def _fill(editor: OrderEditor, values: dict[str, Any]) -> None:
     for key, value in values.items():
         editor.editors[key].set_value(value)
@@ -99,8 +111,7 @@ def test_a_signed_order_reads_back_with_outcomes_and_signature(
     order = start_draft(ctx.store, case["id"], "removal_decision", ctx.user_id, TODAY)
     editor = _editor(qtbot, ctx, order)
     _fill(editor, COMPLETE_FIELDS["removal_decision"])
-    with qtbot.waitSignal(editor.signed, timeout=10_000):
-        editor.sign_button.click()
+    _sign_confirmed(qtbot, editor)
     stored = Order.model_validate(ctx.store.get("order", order.id))
     assert stored.status is OrderStatus.SIGNED and stored.signed_by == ctx.user_id
     assert not editor.save_button.isEnabled() and editor.body.isReadOnly()
@@ -150,8 +161,7 @@ def test_a_signed_order_is_corrected_by_a_new_order(
     _fill(editor, COMPLETE_FIELDS["bond_order"])
     editor.merge_combo.activated.emit(editor.merge_combo.findData("a_number"))
     assert "{a_number}" in editor.current_order().body
-    with qtbot.waitSignal(editor.signed, timeout=10_000):
-        editor.sign_button.click()
+    _sign_confirmed(qtbot, editor)
     assert editor.correct_button.isVisibleTo(editor)
     with qtbot.waitSignal(editor.correction_started, timeout=10_000) as started:
         editor.correct_button.click()
