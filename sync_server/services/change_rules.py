@@ -12,11 +12,12 @@ wrong clock on the sending computer can produce.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.court_time import utc_stamp
 from common.enums import CaseStatus, Role
 from common.lifecycle import TransitionError, check_status_change
 from common.orders import check_order_change
@@ -160,7 +161,8 @@ def check_act_times(
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    # In UTC on purpose: the message compares two machines' clocks, not a court's day.
+    return utc_stamp(moment)
 
 
 def _corrected(session: Session, order_id: str | None) -> Order | None:

@@ -4,19 +4,21 @@ opened its documents, oldest first.
 An entry's ``at`` is the server's clock when it received the change (the audit entry's
 time), never a time the sending computer claimed. When a change brings a signature or
 filing time that differs from it by more than the clock tolerance (work done offline and
-sent later), the summary names that time too, as the sender's clock gave it.
+sent later), the summary names that time too, as the sender's clock gave it, on the
+court's clock (its zone named) like every time a person reads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sync_server.models import ENTITY_TABLES, AuditEntry, CaseRow, DocumentRow, UserRow
+from common.court_time import court_zone, table_datetime
+from sync_server.models import ENTITY_TABLES, AuditEntry, CaseRow, CourtRow, DocumentRow, UserRow
 from sync_server.services.change_rules import ACT_TIMES, clock_tolerance
 
 # Records that belong to a case, by the column naming it: every entity table with a
@@ -70,8 +72,10 @@ def _entries(session: Session, keys: list[str]) -> list[AuditEntry]:
 
 def case_history(session: Session, case_id: str) -> list[HistoryEntry]:
     """The case's audit entries, as people read them."""
-    if session.get(CaseRow, case_id) is None:
+    case = session.get(CaseRow, case_id)
+    if case is None:
         return []
+    zone = court_zone(session.get(CourtRow, case.court_id))
     records = _case_record_ids(session, case_id)
     titles = dict(
         session.execute(
@@ -110,16 +114,17 @@ def case_history(session: Session, case_id: str) -> list[HistoryEntry]:
         if verb == "changed" and isinstance(changed, list) and changed:
             summary += ": " + ", ".join(str(f).replace("_", " ") for f in changed)
         if verb in ("created", "changed"):
-            summary += _sender_times(e.at, entity, detail, tolerance)
+            summary += _sender_times(e.at, entity, detail, tolerance, zone)
         out.append(HistoryEntry(e.at, actor, verb, entity, e.record_id or "", summary))
     return out
 
 
 def _sender_times(
-    received: datetime, entity: str, detail: dict[str, Any], tolerance: timedelta
+    received: datetime, entity: str, detail: dict[str, Any], tolerance: timedelta, zone: tzinfo
 ) -> str:
     """The signature or filing times the change brought, where they differ from when the
-    server received it by more than ``tolerance``; "" when none do."""
+    server received it by more than ``tolerance``, on the court's clock (``zone``); ""
+    when none do."""
     data, changed = detail.get("data"), detail.get("changed")
     if not isinstance(data, dict):
         return ""
@@ -133,6 +138,6 @@ def _sender_times(
         except ValueError:
             continue
         if claimed.tzinfo is not None and abs(claimed - received) > tolerance:
-            shown = claimed.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            shown = table_datetime(claimed, zone)
             notes.append(f"{label} by the sender's clock: {shown}")
     return "".join(f"; {note}" for note in notes)

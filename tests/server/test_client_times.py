@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from common.court_time import table_datetime
 from sync_server.app import create_app
 from tests.conftest import Api, server_config, user_id
 from tests.server.sync_helpers import (
@@ -193,8 +194,8 @@ def test_history_shows_when_the_server_received_an_order_signed_offline(
     ]
     received = datetime.fromisoformat(signing["at"])
     assert before - timedelta(seconds=1) <= received <= _now()  # the server's time
-    assert signing["summary"].endswith(
-        f"; signature time by the sender's clock: {_shown(signed_offline)}"
-    )
+    # Shown on the court's clock (San Francisco), like every time a person reads.
+    at_court = table_datetime(signed_offline, "America/Los_Angeles")
+    assert signing["summary"].endswith(f"; signature time by the sender's clock: {at_court}")
     (drafting,) = [e for e in entries if e["record_id"] == data["id"] and e["action"] == "created"]
     assert "sender's clock" not in drafting["summary"]  # no signature time in a draft
