@@ -1,0 +1,170 @@
+"""Who is served and where, as common/service.py decides it (the rules and their sources:
+resources/service_rules.json)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from common.enums import Custody, Party
+from common.forms_eoir import ServiceMethod
+from common.service import (
+    Proceeding,
+    address_lines,
+    address_of_record,
+    parties_to_serve_from,
+    proceeding_for,
+    service_rules,
+)
+from common.wire import Address, Case, Court, Representation, UserProfile
+
+CASE_ID = str(uuid.uuid4())
+COURT = Court(
+    id=str(uuid.uuid4()),
+    code="SFR",
+    name="San Francisco Immigration Court",
+    address="630 Sansome Street",
+    city="San Francisco",
+    state="CA",
+    timezone="America/Los_Angeles",
+)
+
+
+def _case(custody: Custody = Custody.NEVER_DETAINED) -> Case:
+    return Case(
+        id=CASE_ID,
+        a_number="200000001",
+        court_id=COURT.id,
+        case_type="removal",
+        status="pending",
+        custody=custody,
+        respondent_first_name="Ana",
+        respondent_last_name="Reyes",
+        nationality="Peru",
+        language="Spanish",
+        opened_on=date(2026, 9, 1),
+    )
+
+
+def _address(kind: str, effective: date, recorded: int = 0, **extra: Any) -> Address:
+    return Address(
+        id=str(uuid.uuid4()),
+        case_id=CASE_ID,
+        kind=kind,
+        street=extra.pop("street", f"{recorded + 1} Elm Street"),
+        city="Oakland",
+        state="CA",
+        zip="94607",
+        effective_on=effective,
+        recorded_at=datetime(2026, 9, 1, 18, recorded, tzinfo=UTC),
+        **extra,
+    )
+
+
+def _counsel(practitioner: str, form: str, scope: str) -> Representation:
+    return Representation(
+        id=str(uuid.uuid4()),
+        case_id=CASE_ID,
+        practitioner_id=practitioner,
+        form=form,
+        scope=scope,
+        status="accepted",
+    )
+
+
+def test_the_address_of_record_is_the_latest_in_effect_on_the_day_of_service() -> None:
+    nta = _address("nta", date(2026, 9, 1))
+    moved = _address("eoir_33", date(2026, 11, 20), recorded=1)
+    assert (
+        address_of_record([moved, nta], custody=Custody.NEVER_DETAINED, on=date(2026, 11, 19))
+        == nta
+    )
+    assert (
+        address_of_record([nta, moved], custody=Custody.NEVER_DETAINED, on=date(2026, 11, 20))
+        == moved
+    )
+    # Two entries in effect the same day: the one the court recorded last.
+    again = _address("eoir_33", date(2026, 11, 20), recorded=2)
+    assert address_of_record([again, moved, nta], custody=Custody.NEVER_DETAINED) == again
+
+
+def test_a_facility_is_the_address_only_while_the_respondent_is_detained() -> None:
+    home = _address("nta", date(2026, 9, 1))
+    facility = _address(
+        "custodial", date(2026, 10, 1), recorded=1, in_care_of="the custodial officer, X"
+    )
+    assert address_of_record([home, facility], custody=Custody.DETAINED) == facility
+    assert address_of_record([home, facility], custody=Custody.RELEASED) == home
+    assert address_lines(facility)[0] == "in care of the custodial officer, X"
+
+
+def test_counsel_is_served_in_the_proceedings_the_eoir_28_covers() -> None:
+    ids = {name: str(uuid.uuid4()) for name in ("custody", "main", "board")}
+    custody_only = _counsel(ids["custody"], "eoir_28", "custody_and_bond_only")
+    all_but = _counsel(ids["main"], "eoir_28", "all_except_custody_and_bond")
+    board = _counsel(ids["board"], "eoir_27", "all_proceedings")
+    users = {
+        i: UserProfile(id=i, username=name, display_name=name, role="attorney")
+        for name, i in ids.items()
+    }
+    home = _address("nta", date(2026, 9, 1))
+
+    def served(proceeding: Proceeding) -> set[str]:
+        parties = parties_to_serve_from(
+            _case(), COURT, [custody_only, all_but, board], users, [home], proceeding=proceeding
+        )
+        return {p.recipient_id or p.party.value for p in parties}
+
+    assert served(Proceeding.MAIN) == {ids["main"], "dhs"}
+    assert served(Proceeding.CUSTODY_AND_BOND) == {ids["custody"], "dhs"}
+
+
+def test_a_pro_se_respondent_without_an_address_is_named_but_not_mailed() -> None:
+    [respondent, dhs] = parties_to_serve_from(
+        _case(), COURT, [], {}, [], proceeding=Proceeding.MAIN
+    )
+    assert respondent.party is Party.RESPONDENT and respondent.unreachable
+    assert "no address of record" in respondent.describe()
+    assert dhs.party is Party.DHS and dhs.method is ServiceMethod.ELECTRONIC
+    assert "San Francisco" in dhs.name
+
+
+def test_a_detained_respondent_without_a_known_facility_is_in_care_of_the_custodial_officer() -> (
+    None
+):
+    [respondent, _] = parties_to_serve_from(
+        _case(Custody.DETAINED),
+        COURT,
+        [],
+        {},
+        [_address("nta", date(2026, 9, 1))],  # a home address: not where he is held
+        proceeding=Proceeding.CUSTODY_AND_BOND,
+    )
+    assert respondent.in_care_of == "the custodial officer" and respondent.unreachable
+
+
+@pytest.mark.parametrize(
+    ("template", "case_type", "expected"),
+    [
+        ("bond_order", "removal", Proceeding.CUSTODY_AND_BOND),
+        ("removal_decision", "removal", Proceeding.MAIN),
+        ("motion_order", "bond", Proceeding.CUSTODY_AND_BOND),
+        ("motion_order", "asylum_only", Proceeding.MAIN),
+    ],
+)
+def test_the_proceeding_an_order_acts_in(
+    template: str, case_type: str, expected: Proceeding
+) -> None:
+    assert proceeding_for(template, case_type) is expected
+
+
+def test_every_service_rule_cites_its_source() -> None:
+    rules = service_rules()
+    assert {r.id for r in rules} >= {"counsel_by_form", "counsel_by_scope", "pro_se_by_mail"}
+    for rule in rules:
+        for citation in rule.citations:
+            assert citation["document"] and citation["section"]
+            assert citation["read_on"] == "2026-12-06"
