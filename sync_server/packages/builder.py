@@ -26,6 +26,7 @@ import pymupdf
 from pymupdf import mupdf
 
 from common.anumber import format_a_number
+from common.court_time import format_date
 from sync_server.packages.index import (
     PAGE_H,
     PAGE_W,
@@ -73,7 +74,7 @@ class PackageSourceError(Exception):
 
 
 def _name(doc: PackageDocument) -> str:
-    return f"“{doc.title}” (filed {doc.filed_on.isoformat()})"
+    return f"“{doc.title}” (filed {format_date(doc.filed_on)})"
 
 
 def _open_source(doc: PackageDocument, data: bytes) -> pymupdf.Document:
@@ -170,7 +171,7 @@ def build_package(
         link_index(out, lines, pages)
         toc: list[list[object]] = [[1, "Index", 1]]
         toc += [
-            [1, f"{n}. {e.document.title} ({e.document.filed_on.isoformat()})", e.first_page]
+            [1, f"{n}. {e.document.title} ({format_date(e.document.filed_on)})", e.first_page]
             for n, e in enumerate(entries, 1)
         ]
         out.set_toc(toc)

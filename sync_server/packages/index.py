@@ -1,6 +1,7 @@
 """The index pages at the front of an eROP package.
 
-One line per document: its number, filed date, type, title and Bates range. The text is
+One line per document: its number, filed date (the court's date, in the documents' style of
+:mod:`common.court_time`: "December 8, 2026"), type, title and Bates range. The text is
 written while the package still has only its index pages (page access in a document of
 thousands of pages is slow); the links from each line to its document are added at the
 end, when those pages exist (:func:`link_index`).
@@ -17,6 +18,8 @@ from typing import Any
 import pymupdf
 from pymupdf import mupdf
 
+from common.court_time import format_date
+
 _PYMUPDF: Any = pymupdf  # partly unannotated; typed at this module's edges instead
 
 ROWS_PER_PAGE = 40
@@ -25,12 +28,13 @@ _LEFT, _TOP, _ROW = 54.0, 72.0, 15.0
 _COLUMNS = (
     ("No.", 0.0),
     ("Filed", 24.0),
-    ("Type", 82.0),
-    ("Title", 166.0),
+    ("Type", 110.0),
+    ("Title", 190.0),
     ("Pages", 382.0),
     ("Bates range", 414.0),
 )
-_WIDTHS = (22.0, 56.0, 80.0, 210.0, 28.0, 90.0)
+# "September 30, 2026" is 82 points at 9 pt Helvetica: the widest date fits whole.
+_WIDTHS = (22.0, 84.0, 78.0, 188.0, 28.0, 90.0)
 _SIZE = 9.0
 _REGULAR, _BOLD = "EcasIndex", "EcasIndexBold"
 
@@ -118,7 +122,7 @@ def _page_content(
     for row, line in enumerate(chunk):
         cells = (
             str(page_no * ROWS_PER_PAGE + row + 1),
-            line.filed_on.isoformat(),
+            format_date(line.filed_on),
             line.doc_type.replace("_", " "),
             line.title,
             str(line.pages),

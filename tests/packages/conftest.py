@@ -195,7 +195,7 @@ class IndexRow:
     last: int
 
 
-_ROW = re.compile(r"^(\d+) (\d{4}-\d\d-\d\d) (.+) (\d+) (\d{6}) to (\d{6})$")
+_ROW = re.compile(r"^(\d+) ([A-Z][a-z]+ \d{1,2}, \d{4}) (.+) (\d+) (\d{6}) to (\d{6})$")
 
 
 def index_rows(text: str) -> list[IndexRow]:

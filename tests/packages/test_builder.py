@@ -15,6 +15,7 @@ import pymupdf
 import pypdf
 import pytest
 
+from common.court_time import format_date
 from sync_server.packages.builder import PackageDocument, PackageSourceError, build_package
 from sync_server.packages.index import ROWS_PER_PAGE
 from tests.packages.conftest import BATES, index_rows, read_back, text_pdf
@@ -117,7 +118,7 @@ def test_package_pages_bookmarks_bates_and_index_read_back(tmp_path: Path) -> No
     assert [r.number for r in rows] == list(range(1, len(docs) + 1))
     for row, doc, (_, page) in zip(rows, docs, back.outline[1:], strict=True):
         assert doc.title in row.rest
-        assert row.filed == doc.filed_on.isoformat()
+        assert row.filed == format_date(doc.filed_on)  # the documents' style: "March 3, 2026"
         assert row.pages == doc.pages == row.last - row.first + 1
         assert row.first == page + 1  # the Bates number of the bookmarked page
 

@@ -85,7 +85,10 @@ def test_a_request_is_built_and_its_record_reports_progress(seeded_app: Flask) -
     data = b"".join(services.blobs.store.read_range(row.result_sha256, 0, 10**9))
     back = read_back(data)
     assert back.pages == 1 + 2 + 3
-    assert [t for t, _ in back.outline[1:]] == ["1. NTA (2026-02-02)", "2. Brief (2026-02-03)"]
+    assert [t for t, _ in back.outline[1:]] == [
+        "1. NTA (February 2, 2026)",
+        "2. Brief (February 3, 2026)",
+    ]
     with services.factory() as session:
         actions = session.scalars(
             select(AuditEntry.action).where(AuditEntry.record_id == request_id)
