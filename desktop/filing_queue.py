@@ -26,7 +26,9 @@ class FilingRow:
     respondent: str
     filer: str
     submitted_at: datetime  # in the court's time zone
-    # The filer's existing appearance in the case, if any (an EOIR-28 accepted updates it).
+    # The filer's existing appearance of the same form in the case, if any (an EOIR-28
+    # accepted updates it). An EOIR-27 is another appearance (before the Board), so
+    # accepting one never turns the practitioner's EOIR-28 into it.
     representation: Representation | None = None
 
     @property
@@ -80,7 +82,11 @@ def build_filing_rows(
     names = {str(u["id"]): str(u["display_name"]) for u in users}
     zones = {str(c["id"]): ZoneInfo(str(c["timezone"])) for c in courts}
     appearances = {
-        (str(r["case_id"]), str(r["practitioner_id"])): Representation.model_validate(r)
+        (
+            str(r["case_id"]),
+            str(r["practitioner_id"]),
+            str(r["form"]),
+        ): Representation.model_validate(r)
         for r in representations
     }
     rows = []
@@ -102,7 +108,7 @@ def build_filing_rows(
                 respondent,
                 names.get(filing.filer_id, "Unknown filer"),
                 filing.submitted_at.astimezone(zone) if zone else filing.submitted_at,
-                appearances.get((filing.case_id or "", filing.filer_id)),
+                appearances.get((filing.case_id or "", filing.filer_id, filing.kind.value)),
             )
         )
     return sorted(rows, key=lambda r: r.filing.submitted_at)
