@@ -16,9 +16,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from common.anumber import format_a_number, normalise_search_term
-from common.deadlines import Deadline, deadlines_for_case
+from common.court_closures import court_calendar
+from common.court_time import local_date
+from common.deadlines import Deadline, case_decision, case_motions, deadlines_for_case
 from common.enums import (
-    CaseStatus,
     Custody,
     HearingStatus,
     HearingType,
@@ -36,7 +37,9 @@ from sync_server.models import (
     DocumentRow,
     FilingRow,
     HearingRow,
+    OrderRow,
     RepresentationRow,
+    ServiceRecordRow,
     UserRow,
 )
 from sync_server.policy import Principal, can_see, court_appearances, placement_of
@@ -239,6 +242,22 @@ class CasePortal:
                 )
             )
             appearance = row_to_record("representation", appearance_row) if appearance_row else None
+            # The decision's deadlines read its signed order (oral or written, in absentia)
+            # and, for a written one, the day its document was first served.
+            orders = [
+                row_to_record("order", r).model_dump(mode="json")
+                for r in session.scalars(
+                    select(OrderRow).where(OrderRow.case_id == case.id, OrderRow.deleted.is_(False))
+                )
+            ]
+            served: dict[str, date] = {}
+            for service in session.scalars(
+                select(ServiceRecordRow).where(
+                    ServiceRecordRow.case_id == case.id, ServiceRecordRow.deleted.is_(False)
+                )
+            ):
+                day = local_date(service.served_at, zone)
+                served[service.document_id] = min(day, served.get(service.document_id, day))
             addresses = [
                 a
                 for a in (
@@ -257,9 +276,15 @@ class CasePortal:
             if line.hearing.status is HearingStatus.SCHEDULED
             and line.hearing.hearing_type is not HearingType.BOND
         ]
-        decided = case.decided_on if case.status is CaseStatus.DECIDED else None
+        detained = case.custody is Custody.DETAINED
         deadlines = deadlines_for_case(
-            scheduled, decided, today=today, detained=case.custody is Custody.DETAINED
+            scheduled,
+            case_decision(case.model_dump(mode="json"), orders, served),
+            today=today,
+            motions=case_motions(line.document.model_dump(mode="json") for line in documents),
+            detained=detained,
+            # Counsel and DHS file electronically (8 CFR 1003.31(a)): ECAS outages count.
+            calendar=court_calendar(court.code, detained=detained),
         )
         return CaseDetail(
             case,
