@@ -2,9 +2,15 @@
 """An order as the PDF the court issues, and as the page images the editor previews.
 
 The desktop preview and the server's issue call the same :func:`render_order`, so what the
-judge sees is what is served. Output is deterministic: the same order and case facts give
-the same bytes (dates come from the order, never the clock; no random file id), which lets
-a test, or anyone, re-render an issued order and compare hashes.
+judge sees is what is served. Output is deterministic: the same order, case facts and
+certificate give the same bytes (dates come from the order, never the clock; no random file
+id), which lets a test, or anyone, re-render an issued order and compare hashes.
+
+Layout: the heading, caption and title, then the clauses by place (what the judge states
+first, the judge's text, ORDER, ADVISALS), then the appeal with the signature block, then
+the certificate of service. The last two are each kept on one page with their heading: a
+block that does not fit below the text starts a new page rather than leaving a heading or a
+signature line stranded.
 
 PDF/A: PyMuPDF writes no PDF/A conformance (no output intent, no XMP claim), so issued
 orders are plain PDF 1.7 with embedded standard fonts.
@@ -15,6 +21,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,11 +30,22 @@ import pymupdf
 from markdown_it import MarkdownIt
 
 from common.court_time import court_today, format_datetime, local_date, pdf_date
-from common.orders import CaseFacts, OrderTemplate, clauses, format_date, merge, merge_values
+from common.orders import (
+    PLACES,
+    CaseFacts,
+    OrderTemplate,
+    clauses_by_place,
+    format_date,
+    merge,
+    merge_values,
+)
+from common.service import CertificateOfService, PartyToServe, service_wording
 from common.wire import Order
 
 PAGE = pymupdf.paper_rect("letter")
 MARGIN = 72.0
+BLOCK_GAP = 6.0  # points between blocks placed on the same page
+_MIN_ROOM = 36.0  # less room than this at the foot of a page: start the next one
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})  # raw HTML in the text is shown, not run
 
@@ -43,16 +61,21 @@ p { margin: 0 0 8pt 0; text-align: justify; }
 h1 { font-size: 13pt; text-align: center; margin: 14pt 0 10pt 0; }
 h2 { font-size: 11pt; text-align: center; margin: 12pt 0 6pt 0; }
 .clause { margin: 0 0 6pt 18pt; }
+.appeal p { margin: 0 0 3pt 0; text-align: left; }
 .signature { margin-top: 22pt; }
 .signature p { margin: 0; text-align: left; }
-.service { margin-top: 20pt; font-size: 9.5pt; }
+.service { margin-top: 12pt; font-size: 9.5pt; }
 .service p { font-size: 9.5pt; margin: 0 0 3pt 0; text-align: left; }
+.service .party { margin-top: 5pt; }
+.service .where { margin: 0 0 0 14pt; }
 """
 
 
 @dataclass(frozen=True)
 class ServiceLine:
-    """One party the order is served on, as the certificate of service names it."""
+    """One party as counsel of record were named before the rules of service were
+    followed (kept for callers not yet on :mod:`common.service`; the certificate an order
+    prints comes from :class:`~common.service.CertificateOfService`)."""
 
     party: str
     name: str
@@ -61,8 +84,9 @@ class ServiceLine:
 
 
 def service_list(facts: CaseFacts) -> list[ServiceLine]:
-    """Who is served: each practitioner of record electronically (or the respondent by mail
-    when pro se), and DHS electronically. The server's service records follow this list."""
+    """Each practitioner with an accepted appearance electronically (or the respondent by
+    mail when there is none), and DHS electronically. Who is actually served follows the
+    appearance's form and scope and the address of record: :mod:`common.service`."""
     lines = [ServiceLine("practitioner", c.name, "electronic", c.user_id) for c in facts.counsel]
     if not facts.counsel:
         lines.append(ServiceLine("respondent", facts.respondent_name, "mail"))
@@ -88,11 +112,26 @@ def _decision_day(order: Order, facts: CaseFacts, today: date) -> date:
     return local_date(order.signed_at, facts.court_timezone or None)
 
 
-def order_html(template: OrderTemplate, order: Order, facts: CaseFacts, today: date) -> str:
-    """The order's text as HTML for PyMuPDF's story layout."""
+@dataclass(frozen=True)
+class _Block:
+    """A run of the order's HTML; ``keep_together`` blocks start a new page rather than
+    split, unless they are longer than a page."""
+
+    html: str
+    keep_together: bool = False
+
+
+def _blocks(
+    template: OrderTemplate,
+    order: Order,
+    facts: CaseFacts,
+    today: date,
+    certificate: CertificateOfService | None,
+) -> list[_Block]:
     day = _decision_day(order, facts, today)
     values = merge_values(template, facts, order.fields, day)
-    parts = [
+    placed = clauses_by_place(template, facts, order.fields, day)
+    text = [
         '<p class="agency">UNITED STATES DEPARTMENT OF JUSTICE</p>',
         '<p class="agency">EXECUTIVE OFFICE FOR IMMIGRATION REVIEW</p>',
         f'<p class="agency">IMMIGRATION COURT — {_e(facts.court_name.upper())}</p>',
@@ -100,19 +139,40 @@ def order_html(template: OrderTemplate, order: Order, facts: CaseFacts, today: d
         '<table class="caption"><tr>',
         f"<td>In the Matter of:<br/><b>{_e(facts.respondent_name.upper())}</b>,"
         "<br/>Respondent</td>",
-        f"<td>File: <b>{_e(values['a_number'])}</b><br/>{_e(template.caption)}</td>",
+        f"<td>File: <b>{_e(values['a_number'])}</b><br/>"
+        f"{_e(template.caption_for(facts.case_type))}</td>",
         "</tr></table>",
-        f"<p>Charges: {_e(values['charges'])}</p>",
         f"<h1>{_e(template.document_title.upper())}</h1>",
+        *(f"<p>{_e(line)}</p>" for line in placed["preamble"]),
         _MARKDOWN.render(merge(order.body, {k: _md_escape(v) for k, v in values.items()})),
     ]
-    operative = clauses(template, facts, order.fields, day)
-    if operative:
-        parts.append("<h2>ORDER</h2>")
-        parts += [f'<p class="clause">{_e(text)}</p>' for text in operative]
-    parts.append(_signature_html(order, facts))
-    parts.append(_service_html(facts, day, signed=order.signed_at is not None))
-    return "\n".join(parts)
+    for place in ("order", "advisal"):
+        if placed[place]:
+            text.append(f"<h2>{_e(PLACES[place])}</h2>")
+            text += [f'<p class="clause">{_e(line)}</p>' for line in placed[place]]
+    closing = ""
+    if placed["appeal"]:
+        closing = (
+            f'<div class="appeal"><h2>{_e(PLACES["appeal"])}</h2>'
+            + "".join(f"<p>{_e(line)}</p>" for line in placed["appeal"])
+            + "</div>"
+        )
+    return [
+        _Block("\n".join(text)),
+        _Block(closing + _signature_html(order, facts), keep_together=True),
+        _Block(_service_html(certificate, day, signed=order.signed_at is not None), True),
+    ]
+
+
+def order_html(
+    template: OrderTemplate,
+    order: Order,
+    facts: CaseFacts,
+    today: date,
+    certificate: CertificateOfService | None = None,
+) -> str:
+    """The order's text as one HTML document (the PDF lays its blocks out in turn)."""
+    return "\n".join(b.html for b in _blocks(template, order, facts, today, certificate))
 
 
 def _signature_html(order: Order, facts: CaseFacts) -> str:
@@ -136,43 +196,105 @@ def _signature_html(order: Order, facts: CaseFacts) -> str:
     )
 
 
-def _service_html(facts: CaseFacts, day: date, *, signed: bool) -> str:
-    lines = "".join(
-        f"<p>To: {_e(s.name)} ({_e(s.party)}) — "
-        f"{'electronic service' if s.method == 'electronic' else 'by mail'}</p>"
-        for s in service_list(facts)
-    )
-    when = f"on {_e(format_date(day))}" if signed else "when the order is issued"
+def _party_html(party: PartyToServe) -> str:
+    wording = service_wording()
+    who = wording.parties.get(party.party.value, party.party.value.capitalize())
+    how = wording.methods.get(party.method.value, party.method.value)
+    lines = [f'<p class="party">To: {_e(who)}, {_e(party.name)} — by {_e(how)}</p>']
+    if party.unreachable:
+        lines.append(f'<p class="where">{_e(wording.no_address)}</p>')
+    lines += [f'<p class="where">{_e(line)}</p>' for line in party.address]
+    return "".join(lines)
+
+
+def _service_html(certificate: CertificateOfService | None, day: date, *, signed: bool) -> str:
+    heading = '<div class="service"><p><b>CERTIFICATE OF SERVICE</b></p>'
+    if certificate is None:
+        # Who is served is decided when the order is issued (common/service.py), from the
+        # appearances and the address of record on that day.
+        return (
+            f"{heading}<p>This order is served by the court on the parties of record when it "
+            "is issued; the certificate then names each party, how and where.</p></div>"
+        )
+    served_on = certificate.served_on or (day if signed else None)
+    when = f"on {_e(format_date(served_on))}" if served_on else "when the order is issued"
+    parties = "".join(_party_html(p) for p in certificate.parties)
     return (
-        '<div class="service"><p><b>CERTIFICATE OF SERVICE</b></p>'
-        f"<p>This document was served by the court {when}:</p>{lines}</div>"
+        f"{heading}<p>This document was served by {_e(certificate.served_by)}, {when}, "
+        f"on the following:</p>{parties}</div>"
     )
+
+
+def _layout(
+    blocks: Sequence[_Block],
+    on_page: Callable[[int], Any] | None,
+    end_page: Callable[[Any, int], None] | None,
+) -> int:
+    """Lay ``blocks`` out on letter pages; returns the number of pages. Without
+    ``on_page`` nothing is drawn (the first pass, which counts pages for "Page X of Y").
+    ``on_page(n)`` begins page n and returns its drawing device; ``end_page(device, n)``
+    finishes it."""
+    body = pymupdf.Rect(MARGIN, MARGIN, PAGE.width - MARGIN, PAGE.height - MARGIN)
+    state: dict[str, Any] = {"page": 0, "device": None, "top": body.y0}
+
+    def next_page() -> None:
+        if state["page"] and end_page is not None:
+            end_page(state["device"], state["page"])
+        state["page"] += 1
+        state["device"] = on_page(state["page"]) if on_page is not None else None
+        state["top"] = body.y0
+
+    def room() -> pymupdf.Rect:
+        return pymupdf.Rect(body.x0, state["top"], body.x1, body.y1)
+
+    next_page()
+    for block in blocks:
+        story = pymupdf.Story(html=block.html, user_css=_CSS)
+        if room().height < _MIN_ROOM:
+            next_page()
+        more, filled = story.place(room())
+        if more and block.keep_together and state["top"] > body.y0:
+            # It does not fit below what is already on this page: the whole block moves
+            # to the next page, its heading with it.
+            story.reset()
+            next_page()
+            more, filled = story.place(room())
+        while True:
+            story.draw(state["device"])
+            state["top"] = pymupdf.Rect(filled).y1 + BLOCK_GAP
+            if not more:
+                break
+            next_page()
+            more, filled = story.place(room())
+            if more and pymupdf.Rect(filled).is_empty:
+                raise ValueError("a part of the order is too large for a page")
+    if end_page is not None:
+        end_page(state["device"], state["page"])
+    return int(state["page"])
 
 
 def render_order(
-    template: OrderTemplate, order: Order, facts: CaseFacts, *, today: date | None = None
+    template: OrderTemplate,
+    order: Order,
+    facts: CaseFacts,
+    *,
+    today: date | None = None,
+    certificate: CertificateOfService | None = None,
 ) -> bytes:
     """The order as PDF bytes: letter pages, "Page X of Y" and the A-number on each page,
-    the judge's signature block; an unsigned order carries a DRAFT mark on every page.
-    ``today`` dates an unsigned draft (default: today at the case's court)."""
+    the appeal and signature block, the certificate of service (``certificate``, as
+    :mod:`common.service` makes it; without one the certificate says it is completed at
+    issue); an unsigned order carries a DRAFT mark on every page. ``today`` dates an
+    unsigned draft (default: today at the case's court)."""
     today = today or court_today(facts.court_timezone or None)
     values = merge_values(template, facts, order.fields, today)
-    story = pymupdf.Story(html=order_html(template, order, facts, today), user_css=_CSS)
-    body = pymupdf.Rect(MARGIN, MARGIN, PAGE.width - MARGIN, PAGE.height - MARGIN)
-    total = 0
-    more = True
-    while more:  # a first layout pass counts the pages, for "Page X of Y"
-        more, _ = story.place(body)
-        story.draw(None)  # consumes the placed content without drawing it
-        total += 1
-    story.reset()
+    blocks = _blocks(template, order, facts, today, certificate)
+    total = _layout(blocks, None, None)
     buffer = io.BytesIO()
     writer = pymupdf.DocumentWriter(buffer)
     footer_box = pymupdf.Rect(MARGIN, PAGE.height - 48, PAGE.width - MARGIN, PAGE.height - 24)
-    for number in range(1, total + 1):
-        device = writer.begin_page(PAGE)
-        story.place(body)
-        story.draw(device)
+
+    def end_page(device: Any, number: int) -> None:
         footer = pymupdf.Story(
             html=f'<p class="footer">{_e(values["a_number"])} &#160;&#160; '
             f"Page {number} of {total}</p>",
@@ -181,7 +303,10 @@ def render_order(
         footer.place(footer_box)
         footer.draw(device)
         writer.end_page()
+
+    drawn = _layout(blocks, lambda _n: writer.begin_page(PAGE), end_page)
     writer.close()
+    assert drawn == total, "the two layout passes must agree"
     return _finish(buffer.getvalue(), template, order, facts, values)
 
 

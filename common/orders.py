@@ -23,6 +23,7 @@ from common.adjournment import load_adjournment_codes
 from common.anumber import format_a_number
 from common.court_time import format_date as court_format_date
 from common.enums import DocumentType, OrderStatus
+from common.holidays import is_business_day
 from common.resources import DataFileError, read_data_file, resources_dir
 from common.wire import Order
 
@@ -36,13 +37,53 @@ OUTCOMES: dict[str, str] = {
 FIELD_KINDS = frozenset(
     {"text", "longtext", "date", "time", "choice", "outcome", "money", "adjournment_code"}
 )
+PLACES: dict[str, str] = {
+    # Where a clause stands in the order, in reading order, with the heading it prints under
+    # ("" for none): what the judge states before the text, what is ordered, what the
+    # respondent is told of its consequences, and the appeal.
+    "preamble": "",
+    "order": "ORDER",
+    "advisal": "ADVISALS",
+    "appeal": "APPEAL",
+}
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
 @dataclass(frozen=True)
+class Citation:
+    """Where a template's wording comes from: the document (a form, the Act, the
+    regulations, a manual), the section, the date its text was read, and a note (what the
+    wording takes from it, or what could not be checked)."""
+
+    document: str
+    section: str
+    read: date
+    note: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.document}, {self.section} (read {self.read.isoformat()})"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``field`` holds one of ``values`` (or, with ``values`` empty, holds any value)."""
+
+    field: str
+    values: tuple[str, ...] = ()
+
+    def holds(self, fields: Mapping[str, Any]) -> bool:
+        value = fields.get(self.field)
+        if not self.values:
+            return _is_set(value)
+        return str(value) in self.values if _is_set(value) else False
+
+
+@dataclass(frozen=True)
 class FieldDef:
-    """One structured field of a template."""
+    """One structured field of a template. ``when``: the field applies only while that
+    holds (its clauses print only then, and a value while it does not is refused);
+    ``required`` then means required whenever it applies."""
 
     key: str
     label: str
@@ -53,6 +94,9 @@ class FieldDef:
     clauses: Mapping[str, str] = field(default_factory=dict)
     default: str | None = None
     help: str = ""
+    when: Condition | None = None
+    place: str = "order"
+    source: tuple[Citation, ...] = ()
 
     def options(self) -> tuple[tuple[str, str], ...]:
         """(value, label) pairs a value may take; empty for free-form kinds."""
@@ -69,6 +113,23 @@ def _adjournment_options() -> tuple[tuple[str, str], ...]:
 
 
 @dataclass(frozen=True)
+class StandingClause:
+    """A clause of the template itself (not of one field's value): printed whenever every
+    ``when`` condition holds and, if there are any, one of ``when_any`` does."""
+
+    place: str
+    text: str
+    when: tuple[Condition, ...] = ()
+    when_any: tuple[Condition, ...] = ()
+    source: tuple[Citation, ...] = ()
+
+    def applies(self, fields: Mapping[str, Any]) -> bool:
+        return all(c.holds(fields) for c in self.when) and (
+            not self.when_any or any(c.holds(fields) for c in self.when_any)
+        )
+
+
+@dataclass(frozen=True)
 class OrderTemplate:
     key: str
     version: str
@@ -80,6 +141,11 @@ class OrderTemplate:
     fields: tuple[FieldDef, ...]
     rules: tuple[str, ...]
     case_types: tuple[str, ...]
+    # The caption by case type where one template serves several kinds of proceedings (a
+    # motion in bond proceedings is not "in removal proceedings"); else ``caption``.
+    captions: Mapping[str, str] = field(default_factory=dict)
+    standing: tuple[StandingClause, ...] = ()
+    source: tuple[Citation, ...] = ()
 
     def field(self, key: str) -> FieldDef:
         for f in self.fields:
@@ -87,25 +153,79 @@ class OrderTemplate:
                 return f
         raise KeyError(key)
 
+    def caption_for(self, case_type: str) -> str:
+        return self.captions.get(case_type, self.caption)
+
 
 # --- loading -------------------------------------------------------------------------------
+
+
+def _citations(raw: object, where: str) -> tuple[Citation, ...]:
+    if raw is None:
+        return ()
+    items = raw if isinstance(raw, list) else [raw]
+    out = []
+    for item in items:
+        if not isinstance(item, Mapping):
+            raise DataFileError(f"{where}: a source is an object with document, section, read")
+        try:
+            read = date.fromisoformat(str(item["read"]))
+        except (KeyError, ValueError) as err:
+            raise DataFileError(f"{where}: a source needs 'read' as YYYY-MM-DD") from err
+        out.append(
+            Citation(
+                document=str(item["document"]),
+                section=str(item.get("section", "")),
+                read=read,
+                note=str(item.get("note", "")),
+            )
+        )
+    return tuple(out)
+
+
+def _condition(raw: Mapping[str, Any]) -> Condition:
+    return Condition(str(raw["field"]), tuple(str(v) for v in raw.get("in", ())))
 
 
 def _field_from(raw: Mapping[str, Any], where: str) -> FieldDef:
     kind = str(raw.get("type", ""))
     if kind not in FIELD_KINDS:
         raise DataFileError(f"{where}: unknown field type {kind!r}")
-    when = raw.get("required_when")
+    place = str(raw.get("place", "order"))
+    if place not in PLACES:
+        raise DataFileError(f"{where}: unknown place {place!r} (one of {', '.join(PLACES)})")
+    required_when = raw.get("required_when")
+    when = raw.get("when")
     return FieldDef(
         key=str(raw["key"]),
         label=str(raw["label"]),
         kind=kind,
         required=bool(raw.get("required", False)),
-        required_when=(str(when["field"]), tuple(str(v) for v in when["in"])) if when else None,
+        required_when=(
+            (str(required_when["field"]), tuple(str(v) for v in required_when["in"]))
+            if required_when
+            else None
+        ),
         choices=tuple((str(c["value"]), str(c["label"])) for c in raw.get("choices", ())),
         clauses={str(k): str(v) for k, v in raw.get("clauses", {}).items()},
         default=None if raw.get("default") is None else str(raw["default"]),
         help=str(raw.get("help", "")),
+        when=_condition(when) if when else None,
+        place=place,
+        source=_citations(raw.get("source"), where),
+    )
+
+
+def _standing_from(raw: Mapping[str, Any], where: str) -> StandingClause:
+    place = str(raw.get("place", "order"))
+    if place not in PLACES:
+        raise DataFileError(f"{where}: unknown place {place!r} (one of {', '.join(PLACES)})")
+    return StandingClause(
+        place=place,
+        text=str(raw["text"]),
+        when=tuple(_condition(c) for c in raw.get("when", ())),
+        when_any=tuple(_condition(c) for c in raw.get("when_any", ())),
+        source=_citations(raw.get("source"), where),
     )
 
 
@@ -113,6 +233,9 @@ def parse_template(data: Mapping[str, Any], where: str = "template") -> OrderTem
     """A template from its JSON object; a malformed one raises :class:`DataFileError`."""
     try:
         fields = tuple(_field_from(f, f"{where} field {i}") for i, f in enumerate(data["fields"]))
+        standing = tuple(
+            _standing_from(c, f"{where} clause {i}") for i, c in enumerate(data.get("clauses", ()))
+        )
         template = OrderTemplate(
             key=str(data["key"]),
             version=str(data["version"]),
@@ -124,6 +247,9 @@ def parse_template(data: Mapping[str, Any], where: str = "template") -> OrderTem
             fields=fields,
             rules=tuple(str(r) for r in data.get("rules", ())),
             case_types=tuple(str(t) for t in data.get("case_types", ())),
+            captions={str(k): str(v) for k, v in data.get("captions", {}).items()},
+            standing=standing,
+            source=_citations(data.get("source"), where),
         )
     except (KeyError, TypeError, ValueError) as err:
         raise DataFileError(f"{where}: {err!s}") from err
@@ -132,10 +258,19 @@ def parse_template(data: Mapping[str, Any], where: str = "template") -> OrderTem
         raise DataFileError(f"{where}: unknown rules {unknown}")
     keys = {f.key for f in fields}
     for f in fields:
-        if f.required_when and f.required_when[0] not in keys:
-            raise DataFileError(f"{where}: {f.key} depends on unknown field {f.required_when[0]}")
+        for cause in (f.required_when[0] if f.required_when else None, f.when and f.when.field):
+            if cause and cause not in keys:
+                raise DataFileError(f"{where}: {f.key} depends on unknown field {cause}")
+    for clause in standing:
+        for cause in (*clause.when, *clause.when_any):
+            if cause.field not in keys:
+                raise DataFileError(f"{where}: a clause depends on unknown field {cause.field}")
     known = merge_keys(template)
-    texts = [template.body, *(t for f in fields for t in f.clauses.values())]
+    texts = [
+        template.body,
+        *(t for f in fields for t in f.clauses.values()),
+        *(c.text for c in standing),
+    ]
     stray = sorted({p for t in texts for p in _PLACEHOLDER.findall(t)} - known)
     if stray:
         raise DataFileError(f"{where}: unknown merge fields {stray}")
@@ -154,7 +289,7 @@ def _load_all(folder: Path) -> dict[tuple[str, str], OrderTemplate]:
 @lru_cache(maxsize=4)
 def _current(folder: Path) -> dict[str, OrderTemplate]:
     # The files at the top of the folder are the versions in force; older versions kept in
-    # sub-folders still render the orders drafted with them.
+    # sub-folders still render (and check) the orders drafted with them.
     return {
         t.key: t
         for path in sorted(folder.glob("*.json"))
@@ -233,13 +368,30 @@ _CASE_MERGE_KEYS = frozenset(
 )
 
 
+# Values computed from fields, available to a template that has the fields they need:
+# the country of removal with its alternate as one phrase (INA § 241(b)(2); 8 C.F.R.
+# § 1240.12(d)), and the day a voluntary departure bond is due, five business days after
+# the decision (8 C.F.R. § 1240.26(c)(3)).
+_COMPUTED: dict[str, frozenset[str]] = {
+    "removal_destination": frozenset({"removal_country"}),
+    "vd_bond_due": frozenset({"decision_date", "vd_bond"}),
+}
+VD_BOND_BUSINESS_DAYS = 5
+
+
+def _computed_keys(template: OrderTemplate) -> frozenset[str]:
+    have = {f.key for f in template.fields}
+    return frozenset(k for k, needs in _COMPUTED.items() if needs <= have)
+
+
 def merge_keys(template: OrderTemplate) -> frozenset[str]:
     """Every ``{name}`` a template's texts may use: the case's facts, each field's value,
-    and ``<field>_label`` for fields with a closed list of values."""
+    ``<field>_label`` for fields with a closed list of values, and the computed values the
+    template's fields allow."""
     own = {f.key for f in template.fields} | {
         f"{f.key}_label" for f in template.fields if f.options()
     }
-    return _CASE_MERGE_KEYS | own
+    return _CASE_MERGE_KEYS | own | _computed_keys(template)
 
 
 def format_date(value: date) -> str:
@@ -268,6 +420,18 @@ def _parse_money(value: object) -> Decimal | None:
     return amount if amount.is_finite() else None
 
 
+def business_days_after(day: date, count: int) -> date:
+    """The ``count``-th business day after ``day`` (weekends and federal holidays don't
+    count): "within five business days of the order"."""
+    current = day
+    left = count
+    while left:
+        current += timedelta(days=1)
+        if is_business_day(current):
+            left -= 1
+    return current
+
+
 def _shown(f: FieldDef, value: object) -> str:
     if value in (None, ""):
         return ""
@@ -278,6 +442,17 @@ def _shown(f: FieldDef, value: object) -> str:
         amount = _parse_money(value)
         return format_money(amount) if amount is not None else str(value)
     return str(value)
+
+
+def applies(template: OrderTemplate, f: FieldDef, fields: Mapping[str, Any]) -> bool:
+    """Whether ``f`` is in play: its ``when`` holds and the field that condition names is
+    itself in play (voluntary departure's bond applies only while voluntary departure is
+    granted)."""
+    if f.when is None:
+        return True
+    if not f.when.holds(fields):
+        return False
+    return applies(template, template.field(f.when.field), fields)
 
 
 def merge_values(
@@ -301,7 +476,22 @@ def merge_values(
         values[f.key] = _shown(f, raw)
         options = dict(f.options())
         if options:
-            values[f"{f.key}_label"] = options.get(str(raw), str(raw or ""))
+            # Only a label is printed, never the stored value ("removal_ordered" is the
+            # system's word, not the court's); a value not in the list prints nothing and
+            # the checks name it.
+            values[f"{f.key}_label"] = options.get(str(raw), "")
+    computed = _computed_keys(template)
+    if "removal_destination" in computed:
+        country = str(fields.get("removal_country") or "").strip()
+        alternate = str(fields.get("alternate_country") or "").strip()
+        values["removal_destination"] = (
+            f"{country}, or in the alternative to {alternate}" if alternate else country
+        )
+    if "vd_bond_due" in computed:
+        decided = _parse_date(fields.get("decision_date"))
+        values["vd_bond_due"] = (
+            format_date(business_days_after(decided, VD_BOND_BUSINESS_DAYS)) if decided else ""
+        )
     return values
 
 
@@ -311,40 +501,62 @@ def merge(text: str, values: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
-def clauses(
+def clauses_by_place(
     template: OrderTemplate, facts: CaseFacts, fields: Mapping[str, Any], today: date
-) -> list[str]:
-    """The operative paragraphs of the order, in the template's field order: a field adds
-    the clause for its value (or its ``*`` clause when it has any value)."""
+) -> dict[str, list[str]]:
+    """The order's clauses, merged, by place (see :data:`PLACES`), each place in the
+    template's order: a field in play adds the clause for its value (or its ``*`` clause
+    when it has any value), then the template's own clauses whose conditions hold."""
     values = merge_values(template, facts, fields, today)
-    out = []
+    out: dict[str, list[str]] = {place: [] for place in PLACES}
     for f in template.fields:
         raw = fields.get(f.key)
-        if raw in (None, ""):
+        if raw in (None, "") or not applies(template, f, fields):
             continue
         text = f.clauses.get(str(raw)) or f.clauses.get("*")
         if text:
-            out.append(merge(text, values))
+            out[f.place].append(merge(text, values))
+    for clause in template.standing:
+        if clause.applies(fields):
+            out[clause.place].append(merge(clause.text, values))
     return out
 
 
+def clauses(
+    template: OrderTemplate, facts: CaseFacts, fields: Mapping[str, Any], today: date
+) -> list[str]:
+    """The operative paragraphs of the order (what is ordered), merged, in order."""
+    return clauses_by_place(template, facts, fields, today)["order"]
+
+
 def default_fields(template: OrderTemplate, facts: CaseFacts, today: date) -> dict[str, Any]:
-    """Starting values: ``@today``, ``@today+N`` (days) and ``@court_address``; every
-    outcome starts as "not applied for" so the judge changes only what was decided."""
+    """Starting values: ``@today`` (the court's date, which the caller passes) and
+    ``@court_address``; every outcome starts as "not applied for" so the judge changes only
+    what was decided. A deadline is never a default ("today plus 30" ignores how the rules
+    count): dates the rules decide are computed from the decision, not typed ahead."""
     out: dict[str, Any] = {}
     for f in template.fields:
         if f.kind == "outcome":
             out[f.key] = "not_applied"
-        if f.default is None:
-            continue
-        if f.default == "@court_address":
-            out[f.key] = facts.court_address
-        elif f.default.startswith("@today"):
-            days = int(f.default[len("@today") :] or 0)
-            out[f.key] = (today + timedelta(days=days)).isoformat()
-        else:
-            out[f.key] = f.default
+    for f in template.fields:
+        # A field that does not apply yet starts empty; it gets its default when it comes
+        # into play (field_default), e.g. voluntary departure's civil penalty once granted.
+        if applies(template, f, out):
+            value = field_default(f, facts, today)
+            if value is not None:
+                out[f.key] = value
     return out
+
+
+def field_default(f: FieldDef, facts: CaseFacts, today: date) -> str | None:
+    """The value ``f`` starts with, if any (see :func:`default_fields`)."""
+    if f.default is None:
+        return None
+    if f.default == "@court_address":
+        return facts.court_address
+    if f.default == "@today":
+        return today.isoformat()
+    return None if f.default.startswith("@") else f.default
 
 
 def new_draft(
@@ -360,7 +572,10 @@ def new_draft(
     fields = default_fields(template, facts, today)
     body = template.body
     if corrects is not None:
-        fields.update(corrects.fields)
+        # A correction may be drafted on a newer version of the template: the corrected
+        # order's values carry over where the field still exists.
+        known = {f.key for f in template.fields}
+        fields.update({k: v for k, v in corrects.fields.items() if k in known})
         body = corrects.body
     return Order(
         id=str(uuid.uuid4()),
@@ -414,6 +629,15 @@ def _check_value(f: FieldDef, value: object) -> str | None:
     return None
 
 
+def _condition_text(template: OrderTemplate, condition: Condition) -> str:
+    cause = template.field(condition.field)
+    if not condition.values:
+        return f"{cause.label} is filled in"
+    labels = dict(cause.options())
+    shown = " or ".join(repr(labels.get(v, v)) for v in condition.values)
+    return f"{cause.label} is {shown}"
+
+
 def _field_problems(template: OrderTemplate, fields: Mapping[str, Any]) -> list[Problem]:
     problems = []
     keys = {f.key for f in template.fields}
@@ -421,6 +645,18 @@ def _field_problems(template: OrderTemplate, fields: Mapping[str, Any]) -> list[
         problems.append(Problem(stray, f"is not a field of {template.title!r}"))
     for f in template.fields:
         value = fields.get(f.key)
+        in_play = applies(template, f, fields)
+        if not in_play:
+            if _is_set(value) and not (f.kind == "outcome" and value == "not_applied"):
+                assert f.when is not None
+                problems.append(
+                    Problem(
+                        f.key,
+                        f"{f.label} applies only when {_condition_text(template, f.when)}: "
+                        "clear it",
+                    )
+                )
+            continue
         needed = f.required or (
             f.required_when is not None
             and str(fields.get(f.required_when[0])) in f.required_when[1]
@@ -432,6 +668,8 @@ def _field_problems(template: OrderTemplate, fields: Mapping[str, Any]) -> list[
                     cause = template.field(f.required_when[0])
                     shown = dict(cause.options()).get(str(fields.get(cause.key)), "")
                     why = f" when {cause.label} is {shown!r}"
+                elif f.when is not None:
+                    why = f" when {_condition_text(template, f.when)}"
                 problems.append(Problem(f.key, f"{f.label} is required{why}"))
             continue
         wrong = _check_value(f, value)
@@ -441,6 +679,9 @@ def _field_problems(template: OrderTemplate, fields: Mapping[str, Any]) -> list[
 
 
 Rule = Callable[[Mapping[str, Any]], list[Problem]]
+
+# --- rules of the superseded 2026-11 templates (kept: their orders still re-render and a
+# draft signed offline before the upgrade is still checked as it was drafted) --------------
 
 
 def _rule_withholding_without_asylum(fields: Mapping[str, Any]) -> list[Problem]:
@@ -578,6 +819,321 @@ def _rule_hearing_after_notice(fields: Mapping[str, Any]) -> list[Problem]:
     return []
 
 
+# --- rules of the templates in force (2026-12) ---------------------------------------------
+
+_STATUS_RELIEF = {
+    "asylum": "asylum",
+    "cancellation_lpr": "cancellation of removal under INA § 240A(a)",
+    "cancellation_nonlpr": "cancellation of removal under INA § 240A(b)(1)",
+    "cancellation_vawa": "cancellation of removal under INA § 240A(b)(2)",
+    "adjustment": "adjustment of status",
+}
+_PROTECTION = {
+    "withholding": "withholding of removal under INA § 241(b)(3)",
+    "cat_withholding": "withholding of removal under the Convention Against Torture",
+    "cat_deferral": "deferral of removal under the Convention Against Torture",
+}
+_APPLICATIONS = {**_STATUS_RELIEF, **_PROTECTION}
+
+
+def _granted(fields: Mapping[str, Any], names: Mapping[str, str]) -> list[str]:
+    return [what for key, what in names.items() if fields.get(key) == "granted"]
+
+
+def _rule_removability_decides(fields: Mapping[str, Any]) -> list[Problem]:
+    # Without a sustained charge there is nothing to remove the respondent for (INA
+    # § 240(c)(1)(A), (c)(3)): the proceedings end in termination.
+    if fields.get("removability") == "not_sustained" and fields.get("disposition") not in (
+        None,
+        "",
+        "terminated",
+    ):
+        return [
+            Problem(
+                "disposition",
+                "the charges are not sustained: choose 'Proceedings terminated' and say why",
+            )
+        ]
+    return []
+
+
+def _rule_protection_needs_removal_order(fields: Mapping[str, Any]) -> list[Problem]:
+    # Withholding (statutory or CAT) and CAT deferral bar removal to one country; they are
+    # granted on top of an explicit order of removal (Matter of I-S- & C-S-, 24 I&N Dec.
+    # 432 (BIA 2008)), which DHS may carry out to another country.
+    granted = _granted(fields, _PROTECTION)
+    if granted and fields.get("disposition") != "removal_ordered":
+        return [
+            Problem(
+                "disposition",
+                f"{' and '.join(granted)} granted: the order must also order removal (choose "
+                "'Removal ordered' and name the country); protection bars removal to the "
+                "country named with it, not removal as such",
+            )
+        ]
+    return []
+
+
+def _rule_status_relief_excludes_removal(fields: Mapping[str, Any]) -> list[Problem]:
+    granted = _granted(fields, _STATUS_RELIEF)
+    disposition = fields.get("disposition")
+    if granted and disposition != "relief_granted" and _is_set(disposition):
+        return [
+            Problem(
+                "disposition",
+                f"{', '.join(granted)} granted: the respondent has or keeps lawful status, so "
+                "removal can't be ordered; choose 'Relief granted; no order of removal'",
+            )
+        ]
+    if disposition == "relief_granted" and not granted:
+        return [
+            Problem(
+                "disposition",
+                "'Relief granted' needs asylum, cancellation of removal or adjustment of "
+                "status granted (withholding and CAT protection come with an order of removal)",
+            )
+        ]
+    return []
+
+
+def _rule_cat_withholding_or_deferral(fields: Mapping[str, Any]) -> list[Problem]:
+    # Deferral is for a respondent entitled to CAT protection but barred from CAT
+    # withholding (8 C.F.R. § 1208.17(a)); the two are never both granted.
+    if fields.get("cat_withholding") == "granted" and fields.get("cat_deferral") == "granted":
+        return [
+            Problem(
+                "cat_deferral",
+                "deferral of removal (8 C.F.R. § 1208.17(a)) is only for a respondent barred "
+                "from CAT withholding: grant one of them, not both",
+            )
+        ]
+    return []
+
+
+def _rule_one_form_of_cancellation(fields: Mapping[str, Any]) -> list[Problem]:
+    # INA § 240A(a) is for lawful permanent residents, § 240A(b) for those who are not:
+    # a respondent is one or the other. At most one form is granted.
+    problems = []
+    applied = [
+        k
+        for k in ("cancellation_lpr", "cancellation_nonlpr", "cancellation_vawa")
+        if fields.get(k) not in (None, "", "not_applied")
+    ]
+    if "cancellation_lpr" in applied and len(applied) > 1:
+        problems.append(
+            Problem(
+                "cancellation_lpr",
+                "cancellation under INA § 240A(a) is for a lawful permanent resident, "
+                "§ 240A(b)(1) and (b)(2) for one who is not: the respondent can't have "
+                "applied for both kinds",
+            )
+        )
+    granted = [k for k in applied if fields.get(k) == "granted"]
+    if len(granted) > 1:
+        problems.append(
+            Problem(granted[-1], "only one form of cancellation of removal can be granted")
+        )
+    return problems
+
+
+def _rule_frivolous_finding(fields: Mapping[str, Any]) -> list[Problem]:
+    # INA § 208(d)(6): the finding needs the notice of INA § 208(d)(4)(A) given before.
+    if fields.get("frivolous_finding") != "made":
+        return []
+    warned = _parse_date(fields.get("frivolous_notice_date"))
+    decided = _parse_date(fields.get("decision_date"))
+    if warned and decided and warned > decided:
+        return [
+            Problem(
+                "frivolous_notice_date",
+                "the warning of INA § 208(d)(4)(A) must come before the decision: a "
+                "frivolousness finding can't rest on a warning given after it",
+            )
+        ]
+    return []
+
+
+VD_PRE_CONCLUSION_DAYS = 120  # INA § 240B(a)(2)(A)
+VD_POST_CONCLUSION_DAYS = 60  # INA § 240B(b)(2)
+VD_POST_CONCLUSION_MIN_BOND = Decimal(500)  # INA § 240B(b)(3); 8 C.F.R. § 1240.26(c)(3)
+VD_CIVIL_PENALTY = (Decimal(1000), Decimal(5000))  # INA § 240B(d)(1)(A)
+
+
+def _rule_voluntary_departure_limits(fields: Mapping[str, Any]) -> list[Problem]:
+    granted = fields.get("voluntary_departure") == "granted"
+    chosen = fields.get("disposition") == "voluntary_departure"
+    problems = []
+    if chosen and not granted:
+        problems.append(
+            Problem("voluntary_departure", "the disposition is voluntary departure: grant it")
+        )
+    if granted and not chosen and _is_set(fields.get("disposition")):
+        problems.append(
+            Problem(
+                "disposition",
+                "voluntary departure is granted: choose 'Voluntary departure, with an "
+                "alternate order of removal' (8 C.F.R. § 1240.26(d))",
+            )
+        )
+    if not granted:
+        return problems
+    stage = fields.get("vd_stage")
+    decided = _parse_date(fields.get("decision_date"))
+    depart = _parse_date(fields.get("vd_depart_by"))
+    limit = VD_PRE_CONCLUSION_DAYS if stage == "pre_conclusion" else VD_POST_CONCLUSION_DAYS
+    in_time = decided is None or depart is None or decided < depart <= decided + timedelta(limit)
+    if stage in ("pre_conclusion", "post_conclusion") and decided and not in_time:
+        where = (
+            "INA § 240B(a)(2)(A): before the conclusion of proceedings"
+            if stage == "pre_conclusion"
+            else "INA § 240B(b)(2): at the conclusion of proceedings"
+        )
+        problems.append(
+            Problem(
+                "vd_depart_by",
+                f"Depart by must fall 1 to {limit} days after the decision ({where}), "
+                f"that is, by {format_date(decided + timedelta(days=limit))} at the latest",
+            )
+        )
+    if stage == "pre_conclusion":
+        if fields.get("appeal_respondent") != "waived":
+            problems.append(
+                Problem(
+                    "appeal_respondent",
+                    "voluntary departure before the conclusion of proceedings requires the "
+                    "respondent to waive appeal of all issues (8 C.F.R. § 1240.26(b)(1)(i)(D))",
+                )
+            )
+        pending = [
+            what
+            for key, what in _APPLICATIONS.items()
+            if fields.get(key) not in (None, "", "not_applied", "withdrawn")
+        ]
+        if pending:
+            problems.append(
+                Problem(
+                    "vd_stage",
+                    "voluntary departure before the conclusion of proceedings requires every "
+                    "other application to be withdrawn (8 C.F.R. § 1240.26(b)(1)(i)(B)): "
+                    + ", ".join(pending),
+                )
+            )
+        if fields.get("removability") != "sustained":
+            problems.append(
+                Problem(
+                    "removability",
+                    "voluntary departure before the conclusion of proceedings requires the "
+                    "respondent to concede removability (8 C.F.R. § 1240.26(b)(1)(i)(C))",
+                )
+            )
+    bond = _parse_money(fields.get("vd_bond"))
+    if stage == "post_conclusion" and bond is not None and bond < VD_POST_CONCLUSION_MIN_BOND:
+        problems.append(
+            Problem(
+                "vd_bond",
+                "voluntary departure at the conclusion of proceedings needs a bond of at "
+                "least $500 (INA § 240B(b)(3); 8 C.F.R. § 1240.26(c)(3))",
+            )
+        )
+    penalty = _parse_money(fields.get("vd_civil_penalty"))
+    low, high = VD_CIVIL_PENALTY
+    if penalty is not None and not low <= penalty <= high:
+        problems.append(
+            Problem(
+                "vd_civil_penalty",
+                "the civil penalty for failing to depart is $1,000 to $5,000 "
+                "(INA § 240B(d)(1)(A)); $3,000 unless the judge sets another amount "
+                "(8 C.F.R. § 1240.26(j))",
+            )
+        )
+    return problems
+
+
+def _rule_termination_decides_no_application(fields: Mapping[str, Any]) -> list[Problem]:
+    # Terminated proceedings end without deciding relief from a removal that is not ordered.
+    if fields.get("disposition") != "terminated":
+        return []
+    decided = [
+        what for key, what in _APPLICATIONS.items() if fields.get(key) in ("granted", "denied")
+    ]
+    if decided:
+        return [
+            Problem(
+                "disposition",
+                "proceedings terminated: applications for relief are not decided (mark them "
+                "'Not applied for' or 'Withdrawn'): " + ", ".join(decided),
+            )
+        ]
+    return []
+
+
+def _rule_appeal_by_each_party(fields: Mapping[str, Any]) -> list[Problem]:
+    # 8 C.F.R. § 1003.38(b): an appeal reaches the Board within 30 days of the oral decision
+    # (or of service of a written one); § 1003.39: waived by both, the decision is final.
+    reserved = "reserved" in (fields.get("appeal_respondent"), fields.get("appeal_dhs"))
+    due = _parse_date(fields.get("appeal_due"))
+    decided = _parse_date(fields.get("decision_date"))
+    if reserved and not _is_set(fields.get("appeal_due")):
+        return [Problem("appeal_due", "a party reserved appeal: give the date the appeal is due")]
+    if not reserved and _is_set(fields.get("appeal_due")):
+        return [
+            Problem("appeal_due", "both parties waived appeal: no appeal is due (clear the date)")
+        ]
+    if reserved and due and decided and due <= decided:
+        return [Problem("appeal_due", "the appeal is due after the decision")]
+    return []
+
+
+def _rule_alternate_country_differs(fields: Mapping[str, Any]) -> list[Problem]:
+    country = str(fields.get("removal_country") or "").strip().casefold()
+    alternate = str(fields.get("alternate_country") or "").strip().casefold()
+    if country and alternate and country == alternate:
+        return [
+            Problem(
+                "alternate_country",
+                "the alternate country is another country than the country of removal "
+                "(INA § 241(b)(2); 8 C.F.R. § 1240.12(d)); leave it empty if there is none",
+            )
+        ]
+    return []
+
+
+BOND_MINIMUM = Decimal(1500)  # INA § 236(a)(2)(A)
+
+
+def _rule_bond_redetermination(fields: Mapping[str, Any]) -> list[Problem]:
+    if fields.get("decision") != "bond_changed":
+        return []
+    amount = _parse_money(fields.get("amount"))
+    if amount is None:
+        return []
+    if amount < BOND_MINIMUM:
+        return [Problem("amount", "a bond under INA § 236(a)(2)(A) is at least $1,500")]
+    dhs = _parse_money(fields.get("dhs_amount"))
+    if fields.get("dhs_determination") == "bond_set" and dhs is not None and dhs == amount:
+        return [
+            Problem(
+                "amount",
+                "that is the bond DHS set: leaving it unchanged is a denial of the request "
+                "(choose 'Request denied')",
+            )
+        ]
+    return []
+
+
+def _rule_venue_on_a_partys_motion(fields: Mapping[str, Any]) -> list[Problem]:
+    # 8 C.F.R. § 1003.20(b): venue is changed only on motion by one of the parties.
+    if fields.get("motion") == "change_of_venue" and fields.get("movant") == "court":
+        return [
+            Problem(
+                "movant",
+                "venue is changed only on a party's motion (8 C.F.R. § 1003.20(b)); the "
+                "court can't move the case on its own",
+            )
+        ]
+    return []
+
+
 RULES: dict[str, Rule] = {
     "withholding_without_asylum_orders_removal": _rule_withholding_without_asylum,
     "granted_status_excludes_removal": _rule_granted_status_excludes_removal,
@@ -588,6 +1144,18 @@ RULES: dict[str, Rule] = {
     "venue_needs_court": _rule_venue_needs_court,
     "bond_amount_matches_decision": _rule_bond_amount_matches_decision,
     "hearing_after_notice": _rule_hearing_after_notice,
+    "removability_decides_disposition": _rule_removability_decides,
+    "protection_needs_removal_order": _rule_protection_needs_removal_order,
+    "status_relief_excludes_removal": _rule_status_relief_excludes_removal,
+    "cat_withholding_or_deferral": _rule_cat_withholding_or_deferral,
+    "one_form_of_cancellation": _rule_one_form_of_cancellation,
+    "frivolous_finding_after_warning": _rule_frivolous_finding,
+    "voluntary_departure_limits": _rule_voluntary_departure_limits,
+    "termination_decides_no_application": _rule_termination_decides_no_application,
+    "appeal_by_each_party": _rule_appeal_by_each_party,
+    "alternate_country_differs": _rule_alternate_country_differs,
+    "bond_redetermination": _rule_bond_redetermination,
+    "venue_on_a_partys_motion": _rule_venue_on_a_partys_motion,
 }
 """Consistency rules a template may name. Each sees all fields, returns what to fix."""
 

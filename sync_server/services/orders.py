@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from common.enums import DocumentStatus, OrderStatus, Party, RepresentationStatus
 from common.order_pdf import page_count, render_order
 from common.orders import CaseFacts, case_facts, template_for
-from common.service import proceeding_for
+from common.service import CertificateOfService, proceeding_for
 from common.wire import Document, Order
 from sync_server.models import Blob, CaseRow, CourtRow, RepresentationRow, UserRow
 from sync_server.services import audit
@@ -127,10 +127,13 @@ class OrderIssuer:
         self.signer = signer
         staging.mkdir(parents=True, exist_ok=True)
 
-    def render(self, order: Order, facts: CaseFacts) -> bytes:
-        """The PDF to issue: rendered from the record, then PAdES-signed if configured."""
+    def render(
+        self, order: Order, facts: CaseFacts, certificate: CertificateOfService | None = None
+    ) -> bytes:
+        """The PDF to issue: rendered from the record with its certificate of service, then
+        PAdES-signed if configured."""
         template = template_for(order.template, order.template_version)
-        pdf = render_order(template, order, facts)
+        pdf = render_order(template, order, facts, certificate=certificate)
         if self.signer is not None:
             pdf = self.signer.sign(
                 pdf, reason=f"{template.document_title} issued", name=facts.judge_name
@@ -144,8 +147,17 @@ class OrderIssuer:
         assert order.signed_at is not None and order.signed_by is not None
         facts = facts_from_db(session, order.case_id)
         template = template_for(order.template, order.template_version)
+        # Who is served follows the appearances' form and scope and the address of record
+        # on the signing day at the court (sync_server/services/service.py); the PDF's
+        # certificate of service prints the same list the service records are made from.
+        certificate = certificate_for(
+            session,
+            order.case_id,
+            proceeding=proceeding_for(order.template, facts.case_type),
+            served_at=order.signed_at,
+        )
         try:
-            pdf = self.render(order, facts)
+            pdf = self.render(order, facts, certificate)
         except (RuntimeError, ValueError):
             raise
         except Exception as err:  # MuPDF's own errors derive from Exception alone
@@ -166,14 +178,6 @@ class OrderIssuer:
             status=DocumentStatus.ACCEPTED,
         )
         write_record(session, document, lookups=lookups)
-        # Who is served follows the appearances' form and scope and the address of record
-        # on the signing day at the court (sync_server/services/service.py).
-        certificate = certificate_for(
-            session,
-            order.case_id,
-            proceeding=proceeding_for(order.template, facts.case_type),
-            served_at=order.signed_at,
-        )
         served = record_service(
             session,
             certificate,

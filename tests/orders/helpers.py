@@ -15,20 +15,37 @@ SIGNED_AT = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)
 TODAY = date(2026, 11, 27)
 
 COMPLETE_FIELDS: dict[str, dict[str, Any]] = {
-    "removal_decision": {
+    "removal_decision": {  # resources/order_templates/removal_decision.json
         "decision_date": "2026-11-27",
+        "decision_form": "oral",
         "removability": "sustained",
-        "asylum": "denied",
-        "withholding": "granted",
-        "cat": "denied",
-        "cancellation": "not_applied",
-        "adjustment": "not_applied",
-        "voluntary_departure": "not_applied",
         "disposition": "removal_ordered",
         "removal_country": "Honduras",
+        "alternate_country": "Guatemala",
+        "asylum": "denied",
+        "withholding": "granted",
+        "withholding_country": "Honduras",
+        "cat_withholding": "denied",
+        "cat_withholding_country": "Honduras",
+        "cat_deferral": "not_applied",
+        "cancellation_lpr": "not_applied",
+        "cancellation_nonlpr": "not_applied",
+        "cancellation_vawa": "not_applied",
+        "adjustment": "not_applied",
+        "voluntary_departure": "not_applied",
+        "appeal_respondent": "reserved",
+        "appeal_dhs": "waived",
+        # 30 days from the oral decision (8 CFR 1003.38(b)) fall on Sunday, December 27,
+        # 2026, and roll to the next business day.
         "appeal_due": "2026-12-28",
     },
-    "motion_order": {
+    "in_absentia_order": {  # resources/order_templates/in_absentia_order.json
+        "decision_date": "2026-11-27",
+        "notice_basis": "written_notice",
+        "removal_country": "Honduras",
+        "oral_notice": "given",
+    },
+    "motion_order": {  # resources/order_templates/motion_order.json
         "motion": "continuance",
         "movant": "respondent",
         "ruling": "granted",
@@ -36,10 +53,16 @@ COMPLETE_FIELDS: dict[str, dict[str, Any]] = {
         "adjournment_code": "02",
         "next_hearing": "2027-01-15",
     },
-    "bond_order": {
-        "decision": "granted",
+    "bond_order": {  # resources/order_templates/bond_order.json
+        "decision_date": "2026-11-27",
+        "dhs_determination": "bond_set",
+        "dhs_amount": "15000",
+        "decision": "bond_changed",
         "amount": "7500",
         "conditions": "Report to ICE monthly.",
+        "appeal_respondent": "waived",
+        "appeal_dhs": "reserved",
+        "appeal_due": "2026-12-28",
     },
     "hearing_notice": {
         "notice_date": "2026-11-27",

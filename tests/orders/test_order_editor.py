@@ -93,7 +93,9 @@ def test_signing_is_blocked_with_the_message_beside_the_field(
     editor.sign_button.click()
     error = editor.editors["disposition"].error
     assert not error.isHidden()
-    assert "withholding of removal granted without asylum" in error.text()
+    assert "withholding of removal under INA § 241(b)(3) granted: the order must also order" in (
+        error.text()
+    )
     assert editor.editors["termination_reason"].error.text() == (
         "Reason for termination is required when Disposition is 'Proceedings terminated'"
     )
@@ -120,7 +122,7 @@ def test_a_signed_order_reads_back_with_outcomes_and_signature(
     digits = case["a_number"]
     assert f"A{digits[:3]}-{digits[3:6]}-{digits[6:]}" in text
     assert case["respondent_last_name"].upper() in text
-    assert "asylum under INA § 208 is DENIED" in text.replace("\n", " ")
+    assert "asylum under INA § 208(a) is DENIED" in text.replace("\n", " ")
     assert "Immigration Judge" in text and "DRAFT" not in text
 
 

@@ -46,7 +46,10 @@ NOW = datetime(2026, 11, 27, 15, tzinfo=UTC)
 def problems(key: str, **changes: Any) -> dict[str, str]:
     fields = {**COMPLETE_FIELDS[key], **changes}
     fields = {k: v for k, v in fields.items() if v is not None}
-    return {p.field: p.message for p in check_order(template_for(key), fields, "")}
+    found: dict[str, str] = {}
+    for p in check_order(template_for(key), fields, ""):
+        found[p.field] = f"{found[p.field]} | {p.message}" if p.field in found else p.message
+    return found
 
 
 @pytest.mark.parametrize("key", sorted(COMPLETE_FIELDS))
@@ -55,44 +58,92 @@ def test_every_template_loads_and_a_complete_order_passes(key: str) -> None:
     assert problems(key) == {}
 
 
-def test_voluntary_departure_needs_its_date_and_bond() -> None:
-    found = problems(
-        "removal_decision",
-        voluntary_departure="granted",
-        disposition="voluntary_departure",
-        withholding="not_applied",
+VD_POST = {
+    "withholding": "not_applied",
+    "withholding_country": None,
+    "cat_withholding": "not_applied",
+    "cat_withholding_country": None,
+    "asylum": "denied",
+    "voluntary_departure": "granted",
+    "vd_stage": "post_conclusion",
+    "disposition": "voluntary_departure",
+    "vd_civil_penalty": "3000",
+}
+
+
+def test_voluntary_departure_at_the_conclusion_needs_its_date_and_a_500_dollar_bond() -> None:
+    # INA § 240B(b)(2), (b)(3); 8 CFR 1240.26(c)(3): at most 60 days, a bond of at least $500.
+    found = problems("removal_decision", **VD_POST)
+    assert found["vd_depart_by"] == (
+        "Depart by is required when Voluntary departure (INA § 240B) is 'Granted'"
     )
-    assert found["vd_depart_by"].startswith("Depart by is required when Voluntary departure")
     assert found["vd_bond"].startswith("Voluntary departure bond (USD) is required")
     found = problems(
-        "removal_decision",
-        voluntary_departure="granted",
-        disposition="voluntary_departure",
-        withholding="not_applied",
-        vd_depart_by="2027-06-30",
-        vd_bond="250",
-    )
-    assert "1 to 120 days" in found["vd_depart_by"] and "$500" in found["vd_bond"]
+        "removal_decision", **VD_POST, vd_depart_by="2027-01-27", vd_bond="250"
+    )  # 61 days after November 27, 2026
+    assert "1 to 60 days" in found["vd_depart_by"] and "January 26, 2027" in found["vd_depart_by"]
+    assert "$500" in found["vd_bond"]
+    assert problems("removal_decision", **VD_POST, vd_depart_by="2027-01-26", vd_bond="500") == {}
+
+
+def test_voluntary_departure_before_the_conclusion_allows_120_days_and_needs_appeal_waived() -> (
+    None
+):
+    # INA § 240B(a)(2)(A): at most 120 days; 8 CFR 1240.26(b)(1)(i)(B), (D): every other
+    # application withdrawn and appeal of all issues waived.
+    pre = {**VD_POST, "vd_stage": "pre_conclusion", "vd_depart_by": "2027-03-27"}  # 120 days
+    found = problems("removal_decision", **pre)
+    assert "waive appeal of all issues" in found["appeal_respondent"]
+    assert "withdrawn" in found["vd_stage"] and "asylum" in found["vd_stage"]
+    assert "vd_bond" not in found and "vd_depart_by" not in found
+    fixed = {**pre, "asylum": "withdrawn", "appeal_respondent": "waived", "appeal_due": None}
+    assert problems("removal_decision", **fixed) == {}
+    late = problems("removal_decision", **{**fixed, "vd_depart_by": "2027-03-28"})
+    assert "1 to 120 days" in late["vd_depart_by"]
+
+
+def test_a_value_for_a_field_that_does_not_apply_is_refused() -> None:
+    found = problems("removal_decision", vd_bond="500")
+    assert found == {
+        "vd_bond": "Voluntary departure bond (USD) applies only when Voluntary departure "
+        "(INA § 240B) is 'Granted': clear it"
+    }
 
 
 def test_granted_status_and_removal_are_inconsistent() -> None:
-    found = problems("removal_decision", asylum="granted", disposition="removal_ordered")
-    assert "can't also be ordered" in found["disposition"]
-    found = problems("removal_decision", withholding="denied", disposition="relief_granted")
-    assert "needs asylum, cancellation" in found["disposition"]
-    found = problems("removal_decision", removability="not_sustained")
-    assert "terminate instead" in found["disposition"]
-
-
-def test_cat_without_asylum_needs_a_removal_order() -> None:
+    found = problems(
+        "removal_decision", asylum="granted", withholding="not_applied", withholding_country=None
+    )
+    assert "removal can't be ordered" in found["disposition"]
     found = problems(
         "removal_decision",
         withholding="denied",
-        cat="granted",
+        disposition="relief_granted",
+        removal_country=None,
+        alternate_country=None,
+    )
+    assert "needs asylum, cancellation" in found["disposition"]
+    found = problems("removal_decision", removability="not_sustained")
+    assert "choose 'Proceedings terminated'" in found["disposition"]
+
+
+def test_protection_without_a_removal_order_is_refused() -> None:
+    # Matter of I-S- & C-S-, 24 I&N Dec. 432 (BIA 2008): withholding comes with an
+    # explicit order of removal.
+    found = problems(
+        "removal_decision",
+        withholding="not_applied",
+        withholding_country=None,
+        cat_withholding="granted",
         disposition="terminated",
         termination_reason="x",
+        removal_country=None,
+        alternate_country=None,
     )
-    assert "CAT protection granted without asylum" in found["disposition"]
+    assert (
+        "withholding of removal under the Convention Against Torture granted"
+        in (found["disposition"])
+    )
 
 
 def test_motion_bond_and_notice_rules() -> None:
@@ -104,8 +155,22 @@ def test_motion_bond_and_notice_rules() -> None:
         next_hearing=None,
     )
     assert venue == {"new_court": "name the court the case moves to"}
+    # 8 CFR 1003.20(b): venue changes only on a party's motion.
+    own_motion = problems(
+        "motion_order",
+        motion="change_of_venue",
+        movant="court",
+        adjournment_code=None,
+        next_hearing=None,
+        new_court="Los Angeles Immigration Court",
+    )
+    assert list(own_motion) == ["movant"] and "1003.20(b)" in own_motion["movant"]
     assert "$1,500" in problems("bond_order", amount="900")["amount"]
-    assert "only a bond that is granted" in problems("bond_order", decision="denied")["amount"]
+    assert (
+        "applies only when Decision is 'Granted: release on a bond"
+        in problems("bond_order", decision="denied")["amount"]
+    )
+    assert "Request denied" in problems("bond_order", amount="15000")["amount"]
     late = problems("hearing_notice", hearing_date="2026-11-01")
     assert late == {"hearing_date": "the hearing must be after the date of the notice"}
 
@@ -117,11 +182,15 @@ def test_bad_values_are_named_with_what_to_type() -> None:
     assert found["hearing_time"].endswith("must be a time as HH:MM (24-hour)")
     assert found["hearing_date"].endswith("must be a date (YYYY-MM-DD)")
     assert "must be one of: In person" in found["medium"]
-    stray = check_order(template_for("bond_order"), {"decision": "denied", "colour": "red"}, "")
+    bond = template_for("bond_order")
+    stray = check_order(bond, {**COMPLETE_FIELDS["bond_order"], "colour": "red"}, "")
     assert [(p.field, p.message) for p in stray] == [
-        ("colour", "is not a field of 'Order of the Immigration Judge on custody (bond)'")
+        (
+            "colour",
+            "is not a field of 'Order of the Immigration Judge with respect to custody (bond)'",
+        )
     ]
-    body = check_order(template_for("bond_order"), {"decision": "denied"}, "Hi {nickname}")
+    body = check_order(bond, COMPLETE_FIELDS["bond_order"], "Hi {nickname}")
     assert [(p.field, p.message) for p in body] == [
         ("body", "unknown merge fields in the text: nickname")
     ]
@@ -142,7 +211,12 @@ def test_only_the_cases_judge_signs_and_only_a_complete_order() -> None:
     draft = new_draft(template, FACTS, JUDGE, date(2026, 11, 27))
     with pytest.raises(SigningRefused) as incomplete:
         sign(draft, JUDGE, "judge", JUDGE, NOW)
-    assert {p.field for p in incomplete.value.problems} == {"removability", "disposition"}
+    assert {p.field for p in incomplete.value.problems} == {
+        "removability",
+        "disposition",
+        "appeal_respondent",
+        "appeal_dhs",
+    }
     ready = draft.model_copy(update={"fields": COMPLETE_FIELDS["removal_decision"]})
     with pytest.raises(SigningRefused, match="only the immigration judge"):
         sign(ready, JUDGE, "clerk", JUDGE, NOW)
