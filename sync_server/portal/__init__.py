@@ -23,6 +23,7 @@ bp = Blueprint(
 def install_portal(app: Flask) -> None:
     """Register the portal on ``app`` (after the core services are built)."""
     from sync_server.portal import (  # noqa: F401  (the modules register their routes)
+        clock,
         gate,
         views_account,
         views_admin,

@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from sync_server.policy import Action
 from sync_server.portal import bp
+from sync_server.portal.clock import court_zones
 from sync_server.portal.gate import PortalDenied, current_user, portal_page
 from sync_server.portal.services import portal
 from sync_server.services.accounts import AccountError
@@ -18,7 +19,11 @@ def registrations() -> str:
     show_all = request.args.get("all") == "1"
     rows = portal().accounts.registrations(current_user(), include_decided=show_all)
     return render_template(
-        "registrations.html", title="Registrations at your court", rows=rows, show_all=show_all
+        "registrations.html",
+        title="Registrations at your court",
+        rows=rows,
+        show_all=show_all,
+        zone=court_zones().get(current_user().court_id or ""),
     )
 
 
@@ -48,6 +53,7 @@ def decide_registration(user_id: str, decision: str) -> Response | BaseResponse:
             rows=rows,
             show_all=True,
             problem=str(err),
+            zone=court_zones().get(admin.court_id or ""),
         )
         return Response(page, status=err.status)
     return redirect(url_for("portal.registrations", all="1", notice=decision))

@@ -4,8 +4,6 @@ Another case's id in the URL is answered exactly like an unknown id (not found).
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, redirect, render_template, request, url_for
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse
@@ -14,6 +12,7 @@ from common.enums import DocumentType
 from common.forms_eoir import FieldErrors, validate_change_of_address
 from sync_server.policy import Action
 from sync_server.portal import bp
+from sync_server.portal.clock import case_today
 from sync_server.portal.gate import current_user, not_found, portal_page
 from sync_server.portal.services import portal
 from sync_server.services.portal_cases import CaseDetail, NotFound
@@ -57,7 +56,7 @@ def cases() -> str:
 
 def _detail(case_id: str) -> CaseDetail:
     try:
-        return portal().cases.case_detail(current_user(), case_id, date.today())
+        return portal().cases.case_detail(current_user(), case_id, case_today(case_id))
     except NotFound as err:
         raise not_found("case") from err
 
@@ -65,7 +64,7 @@ def _detail(case_id: str) -> CaseDetail:
 @bp.get("/cases/<case_id>")
 @portal_page(Action.PORTAL_CASES)
 def case(case_id: str) -> str:
-    return render_template("case.html", title="Case", detail=_detail(case_id), today=date.today())
+    return render_template("case.html", title="Case", detail=_detail(case_id))
 
 
 @bp.get("/cases/<case_id>/documents/<document_id>")
@@ -127,7 +126,7 @@ def upload(case_id: str) -> str | tuple[str, int] | BaseResponse:
                     values["title"],
                     lead,
                     attachments,
-                    date.today(),
+                    case_today(case_id),  # the filing's date is the court's
                 )
             except FilingRefused as err:
                 errors, problem = err.errors, str(err)
@@ -158,7 +157,7 @@ def change_address(case_id: str) -> str | tuple[str, int] | BaseResponse:
     values: dict[str, str] = {}
     if request.method == "POST":
         values = {k: v for k, v in request.form.items() if k != "csrf_token"}
-        form, errors = validate_change_of_address(request.form, date.today())
+        form, errors = validate_change_of_address(request.form, case_today(case_id))
         if form is not None:
             try:
                 portal().filings.change_of_address(current_user(), case_id, form)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
@@ -13,6 +11,7 @@ from common.forms_eoir import FieldErrors, validate_notice_to_appear
 from sync_server.models import CourtRow
 from sync_server.policy import Action
 from sync_server.portal import bp
+from sync_server.portal.clock import court_today_at
 from sync_server.portal.gate import current_user, portal_page
 from sync_server.portal.services import portal
 from sync_server.portal.views_cases import UPLOAD_REQUEST_LIMIT, _upload
@@ -58,13 +57,16 @@ def notice_to_appear() -> str | tuple[str, int] | BaseResponse:
     problem = None
     if request.method == "POST":
         values = {k: v for k, v in request.form.items() if k != "csrf_token"}
-        nta, errors = validate_notice_to_appear(request.form, date.today())
+        # The notice names its court: its dates are checked, and the case opened, on that
+        # court's date (an unassigned court is refused by the form check anyway).
+        today = court_today_at(request.form.get("court_id"))
+        nta, errors = validate_notice_to_appear(request.form, today)
         pdf = _upload("nta_pdf")
         if pdf is None:
             errors["nta_pdf"] = "Choose the PDF of the signed notice to appear."
         if nta is not None and pdf is not None and not errors:
             try:
-                case_id = portal().filings.file_notice_to_appear(principal, nta, pdf, date.today())
+                case_id = portal().filings.file_notice_to_appear(principal, nta, pdf, today)
             except FilingRefused as err:
                 errors, problem = err.errors, str(err)
             else:

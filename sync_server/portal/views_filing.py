@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from common.court_time import iso_date
 from common.enums import AppearanceScope, FilingKind
 from common.forms_eoir import (
     CATEGORY_LABELS,
@@ -18,6 +17,7 @@ from common.forms_eoir import (
 from sync_server.models import PortalAccount, UserRow
 from sync_server.policy import Action
 from sync_server.portal import bp
+from sync_server.portal.clock import court_zones, earliest_court_today, latest_court_today
 from sync_server.portal.gate import PortalDenied, current_user, portal_page
 from sync_server.portal.services import portal
 from sync_server.services.portal_filings import FilingRefused
@@ -69,7 +69,7 @@ def _prefill(kind: FilingKind) -> dict[str, str]:
         "scope": AppearanceScope.ALL_PROCEEDINGS.value,
         "primary": "primary",
         "service_method": ServiceMethod.ELECTRONIC.value,
-        "service_date": date.today().isoformat(),
+        "service_date": iso_date(earliest_court_today()),  # not after today at any court
         "served_party": "DHS — ICE Office of the Principal Legal Advisor",
         "signature": f"/s/ {p.display_name}",
     }
@@ -100,7 +100,7 @@ def appearance(form: str) -> str | tuple[str, int] | Response | BaseResponse:
     problem = None
     if request.method == "POST":
         values = {k: v for k, v in request.form.items() if k != "csrf_token"}
-        checked, errors = validate_appearance(kind, request.form, date.today())
+        checked, errors = validate_appearance(kind, request.form, latest_court_today())
         if checked is not None:
             try:
                 portal().filings.file_appearance(current_user(), checked)
@@ -136,4 +136,4 @@ def appearance(form: str) -> str | tuple[str, int] | Response | BaseResponse:
 @portal_page(Action.PORTAL_CASES)
 def filings() -> str:
     rows = portal().cases.my_filings(current_user())
-    return render_template("filings.html", title="My filings", rows=rows)
+    return render_template("filings.html", title="My filings", rows=rows, zones=court_zones())

@@ -62,6 +62,7 @@ class CaseSummary:
     court: str
     status: str
     next_hearing: datetime | None
+    court_zone: str = "UTC"  # the court's IANA zone: the page shows the hearing in it
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,9 @@ class CasePortal:
         assigned courts (newest first, at most ``CASE_LIST_LIMIT``, optionally searched by
         A-number or respondent name)."""
         with self.factory() as session:
-            query = select(CaseRow, CourtRow.name).join(CourtRow, CourtRow.id == CaseRow.court_id)
+            query = select(CaseRow, CourtRow.name, CourtRow.timezone).join(
+                CourtRow, CourtRow.id == CaseRow.court_id
+            )
             query = query.where(CaseRow.deleted.is_(False))
             if principal.role is Role.DHS:
                 query = query.where(CaseRow.court_id.in_(list(principal.assigned_court_ids)))
@@ -136,7 +139,7 @@ class CasePortal:
             rows = session.execute(
                 query.order_by(CaseRow.opened_on.desc(), CaseRow.id).limit(CASE_LIST_LIMIT)
             ).all()
-            ids = [row.id for row, _ in rows]
+            ids = [row.id for row, _, _ in rows]
             hearings = session.execute(
                 select(HearingRow.case_id, HearingRow.starts_at).where(
                     HearingRow.case_id.in_(ids),
@@ -156,8 +159,9 @@ class CasePortal:
                 court,
                 row.status,
                 upcoming.get(row.id),
+                zone,
             )
-            for row, court in rows
+            for row, court, zone in rows
         ]
 
     def _visible_case(self, session: Session, principal: Principal, case_id: str) -> Case:
