@@ -51,6 +51,7 @@ from desktop.case_file import (
 from desktop.clerk_actions import assign_judge
 from desktop.docket import DocketData, load_docket
 from desktop.local_store import LocalStore
+from desktop.ui.address_dialog import AddressDialog
 from desktop.ui.case_history import CaseHistoryPanel
 from desktop.ui.context import DesktopContext
 from desktop.ui.hearing_dialogs import ScheduleDialog, next_weekday
@@ -270,6 +271,11 @@ class CaseFileView(QWidget):
         self.schedule_button.setVisible(is_clerk)
         self.schedule_button.clicked.connect(self.schedule_hearing)
         self.dialog: ScheduleDialog | None = None
+        self.address_button = QPushButton("Record address…")
+        self.address_button.setObjectName("record_address")
+        self.address_button.setVisible(is_clerk)
+        self.address_button.clicked.connect(self.record_address)
+        self.address_dialog: AddressDialog | None = None
         self.assign_confirm.clicked.connect(self._confirm_assign)
         self.assign_cancel.clicked.connect(self.assign_bar.hide)
 
@@ -282,6 +288,7 @@ class CaseFileView(QWidget):
         header.addLayout(names, 1)
         actions = QVBoxLayout()
         actions.addWidget(self.schedule_button, 0, Qt.AlignmentFlag.AlignRight)
+        actions.addWidget(self.address_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.order_actions.new_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.assign_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.assign_bar, 0, Qt.AlignmentFlag.AlignRight)
@@ -362,6 +369,18 @@ class CaseFileView(QWidget):
             self.dialog.open()
 
         self.ctx.read(lambda store: load_docket(store, summary.court_id), show, self._show_error)
+
+    def record_address(self) -> None:
+        """Open the dialog for an address the court received on paper, or the facility
+        where the respondent is held."""
+        if self.case_file is None:
+            return
+        cf = self.case_file
+        self.address_dialog = AddressDialog(
+            self.ctx, cf.summary.case_id, cf.today, self, detained=cf.summary.custody == "detained"
+        )
+        self.address_dialog.saved.connect(self.refresh)
+        self.address_dialog.open()
 
     def _tab_shown(self, index: int) -> None:
         if self.tabs.widget(index) is self.history and not self.history.loaded_once:

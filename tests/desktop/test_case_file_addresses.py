@@ -60,3 +60,43 @@ def test_a_case_without_an_address_says_the_respondent_must_report_one(
     view = _open(qtbot, ctx, case.id)
     assert view.summary_value("Address of record") == NO_ADDRESS
     assert "EOIR-33" in NO_ADDRESS and not view.addresses.rows
+
+
+def test_a_clerk_records_the_facility_where_the_respondent_is_now_held(
+    qtbot: QtBot, make_context: Callable[..., Any]
+) -> None:
+    ctx = make_context("clerk1")
+    case_id = next(a["case_id"] for a in ctx.store.all("address") if a["kind"] == "custodial")
+    view = _open(qtbot, ctx, case_id)
+    assert view.address_button.isVisible()
+    view.record_address()
+    dialog = view.address_dialog
+    assert dialog is not None
+    assert dialog.kind.currentData() == "custodial"  # the respondent is detained
+    for key, text in {
+        "street": "1 Harbor Way",
+        "city": "Long Beach",
+        "state": "ca",
+        "zip": "90802",
+    }.items():
+        dialog.fields[key].setText(text)
+    dialog.save()
+    assert dialog.errors["facility"].text().startswith("Name the detention facility")
+    dialog.fields["facility"].setText("Harbor Processing Center")
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        dialog.save()
+
+    [entry] = [e.data for e in ctx.store.pending() if e.entity == "address"]
+    assert entry is not None and entry["in_care_of"] == (
+        "the custodial officer, Harbor Processing Center"
+    )
+    shown = view.summary_value("Address of record")
+    assert shown.startswith("in care of the custodial officer, Harbor Processing Center")
+    assert "Long Beach, CA 90802" in shown
+
+
+def test_the_address_button_is_the_clerks(qtbot: QtBot, make_context: Callable[..., Any]) -> None:
+    ctx = make_context("judge1")
+    case_id = next(a["case_id"] for a in ctx.store.all("address"))
+    view = _open(qtbot, ctx, case_id)
+    assert not view.address_button.isVisible()
