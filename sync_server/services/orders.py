@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.court_time import format_date, local_date
 from common.enums import DocumentStatus, OrderStatus, Party, RepresentationStatus
 from common.order_pdf import page_count, render_order
 from common.orders import CaseFacts, case_facts, template_for
@@ -164,14 +165,18 @@ class OrderIssuer:
             raise RuntimeError(f"its PDF could not be made ({type(err).__name__})") from err
         sha256 = hashlib.sha256(pdf).hexdigest()
         self._store(session, sha256, pdf)
+        # The court's date at the signature, as the PDF states it: the record files the
+        # order on the day it was made there, not on the UTC date (8 CFR 1003.38(b) runs
+        # the appeal clock from it).
+        signed_on = local_date(order.signed_at, facts.court_timezone or None)
         document = Document(
             id=issued_id(order.id, "document"),
             case_id=order.case_id,
             doc_type=template.doc_type,
-            title=f"{template.document_title} ({order.signed_at:%Y-%m-%d})"[:200],
+            title=f"{template.document_title} ({format_date(signed_on)})"[:200],
             filer_id=order.signed_by,
             filer_party=Party.COURT,
-            filed_on=order.signed_at.date(),
+            filed_on=signed_on,
             pages=page_count(pdf),
             sha256=sha256,
             size=len(pdf),
