@@ -1,9 +1,11 @@
-"""Adjournment codes (EOIR Policy Manual, Appendix O) and the asylum EAD clock.
+"""Adjournment codes (EOIR Practice Manuals, Shared Appendix O) and the asylum EAD clock.
 
 Each adjournment code says what the adjournment does to the 180-day asylum
 employment-authorization clock until the next hearing: ``stops`` (the delay is the
 respondent's), ``runs`` (it is not), or ``neutral`` (the clock keeps whatever state it had).
-The codes live in ``resources/adjournment_codes.json`` so a policy update is a data change.
+The codes live in ``resources/adjournment_codes.json`` so a policy update is a data change;
+each carries the citation it was read in, and a clock effect that no source read stated is
+marked ``assumed`` with the reasoning.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
+from common.citations import Citation, parse_citation
 from common.enums import ClockEffect
 from common.resources import DataFileError, parse_enum, read_data_file, require, resource_path
 
@@ -37,6 +40,8 @@ class AdjournmentCode:
     description: str
     clock_effect: ClockEffect
     party: AdjournmentParty
+    citation: Citation | None = None
+    assumed: str | None = None  # why the clock effect is what it is, where no source said
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +71,8 @@ def load_adjournment_codes(path: Path | None = None) -> dict[str, AdjournmentCod
     path = path or resource_path(CODES_FILE)
     data = read_data_file(path)
     require(data, "source", str, where=str(path))
+    for raw_citation in require(data, "citations", list, where=str(path)):
+        parse_citation(raw_citation, str(path))
     codes: dict[str, AdjournmentCode] = {}
     for raw in require(data, "codes", list, where=str(path)):
         entry = _parse_code(raw, str(path))
@@ -86,11 +93,14 @@ def _parse_code(raw: object, where: str) -> AdjournmentCode:
         raise DataFileError(f"{where}: every code must be a JSON object")
     code = normalise_code(require(raw, "code", str, where=where))
     where = f"{where}, code {code!r}"
+    assumed = raw.get("assumed")
     return AdjournmentCode(
         code=code,
         description=require(raw, "description", str, where=where),
         clock_effect=parse_enum(ClockEffect, require(raw, "clock_effect", str, where=where), where),
         party=parse_enum(AdjournmentParty, require(raw, "party", str, where=where), where),
+        citation=parse_citation(require(raw, "citation", dict, where=where), where),
+        assumed=assumed if isinstance(assumed, str) else None,
     )
 
 

@@ -39,6 +39,10 @@ EXPECTED_EFFECTS = {
     "09": ClockEffect.RUNS,
     "9A": ClockEffect.RUNS,
     "9B": ClockEffect.NEUTRAL,
+    # Read in EOIR's adjournment-code lookup table (case data release): 10 runs; 11 stops
+    # by the assumption recorded beside it (a no-show is a delay the applicant causes).
+    "10": ClockEffect.RUNS,
+    "11": ClockEffect.STOPS,
 }
 
 
@@ -57,9 +61,31 @@ def test_parties() -> None:
 
 
 def test_file_is_versioned() -> None:
-    assert adjournment_codes_version() == "2026-01"
+    assert adjournment_codes_version() == "2026-12"
     raw = json.loads(resource_path("adjournment_codes.json").read_text(encoding="utf-8"))
-    assert raw["source"] == "EOIR Policy Manual, Appendix O"
+    assert raw["source"].startswith("EOIR Practice Manuals, Shared Appendix O")
+
+
+def test_every_code_names_where_it_was_read() -> None:
+    for entry in load_adjournment_codes().values():
+        assert entry.citation is not None, entry.code
+        assert entry.citation.read_on == date(2026, 12, 6), entry.code
+
+
+def test_codes_10_and_11_join_the_catalogue_with_their_clock_effects() -> None:
+    codes = load_adjournment_codes()
+    assert codes["10"].description == "Notice sent or served incorrectly"
+    assert codes["10"].clock_effect is ClockEffect.RUNS and codes["10"].assumed is None
+    assert codes["11"].description.startswith("Other no-show by respondent")
+    assert codes["11"].party is AdjournmentParty.RESPONDENT
+    # Its clock status was not legible in the source read: the file says what was assumed.
+    assert codes["11"].clock_effect is ClockEffect.STOPS
+    assert "Appendix O" in (codes["11"].assumed or "")
+    # A notice served wrongly is not the respondent's delay: the clock runs to the next
+    # hearing (143 days so far + 30 days).
+    clock = AsylumClock(days_elapsed=143, running=True, as_of=date(2026, 12, 1))
+    after = apply_to_clock(clock, "10", date(2026, 12, 1), date(2026, 12, 31))
+    assert after.days_elapsed == 173 and after.running
 
 
 @pytest.mark.parametrize(
