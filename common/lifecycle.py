@@ -16,10 +16,21 @@ Choices worth knowing:
 * ``appeal_decided`` leads to ``decided`` (the Board's decision is the decision on
   record; ``close`` follows once it is final) or, when the Board's decision ends the case,
   to ``closed``. Pass ``outcome`` to choose; ``decided`` is the default.
+* A decision entered in absentia is not appealed: the Board has no jurisdiction over a
+  direct appeal of an in-absentia order, which is rescinded only on a motion to reopen
+  before the immigration judge (INA 240(b)(5)(C); 8 CFR 1003.23(b)(4)(ii); Matter of
+  Guzman-Arguera, 22 I&N Dec. 722 (BIA 1999); ICPM 5.9(d)). Pass ``in_absentia=True`` and
+  ``appeal`` is refused, saying so; ``reopen`` stays.
+* ``change_venue`` rests on an order granting a party's motion: "the Immigration Judge, for
+  good cause, may change venue only upon motion by one of the parties" (8 CFR 1003.20(b)).
+  :func:`grants_change_of_venue` says whether a signed order's fields do that for a court;
+  the server refuses a case's change of court without one (``change_rules``).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -85,25 +96,46 @@ def _spoken(status: CaseStatus) -> str:
     return status.value.replace("_", " ")
 
 
-def allowed_events(status: CaseStatus) -> tuple[CaseEvent, ...]:
-    """Return the events a case in ``status`` may take, in the table's order."""
-    return tuple(event for event, rule in TRANSITIONS.items() if status in rule.sources)
+NO_APPEAL_IN_ABSENTIA = (
+    "no appeal lies from a decision entered in absentia (INA 240(b)(5)(C); Matter of "
+    "Guzman-Arguera, 22 I&N Dec. 722 (BIA 1999)): the respondent may file a motion to reopen "
+    "with the immigration judge (8 CFR 1003.23(b)(4)(ii))"
+)
 
 
-def _allowed_text(status: CaseStatus) -> str:
-    events = allowed_events(status)
+def allowed_events(status: CaseStatus, *, in_absentia: bool = False) -> tuple[CaseEvent, ...]:
+    """Return the events a case in ``status`` may take, in the table's order; a case
+    decided ``in_absentia`` may not be appealed."""
+    return tuple(
+        event
+        for event, rule in TRANSITIONS.items()
+        if status in rule.sources and not (in_absentia and event is CaseEvent.APPEAL)
+    )
+
+
+def _allowed_text(status: CaseStatus, *, in_absentia: bool = False) -> str:
+    events = allowed_events(status, in_absentia=in_absentia)
     return ", ".join(events) if events else "none"
 
 
 def apply_event(
-    status: CaseStatus, event: CaseEvent, *, outcome: CaseStatus | None = None
+    status: CaseStatus,
+    event: CaseEvent,
+    *,
+    outcome: CaseStatus | None = None,
+    in_absentia: bool = False,
 ) -> CaseStatus:
     """Return the status a case in ``status`` has after ``event``.
 
     ``outcome`` picks the result of an event with more than one (``appeal_decided``); for
-    the others it may be omitted or must equal the only result. Raises
+    the others it may be omitted or must equal the only result. ``in_absentia``: the case's
+    decision was entered in absentia, so it is not appealed. Raises
     :class:`TransitionError` naming the events that are allowed instead.
     """
+    if in_absentia and event is CaseEvent.APPEAL and status in TRANSITIONS[event].sources:
+        raise TransitionError(
+            f"{NO_APPEAL_IN_ABSENTIA}; allowed events: {_allowed_text(status, in_absentia=True)}"
+        )
     rule = TRANSITIONS[event]
     if status not in rule.sources:
         raise TransitionError(
@@ -125,11 +157,14 @@ def events_between(old: CaseStatus, new: CaseStatus) -> tuple[CaseEvent, ...]:
     )
 
 
-def check_status_change(old: CaseStatus | None, new: CaseStatus) -> None:
+def check_status_change(
+    old: CaseStatus | None, new: CaseStatus, *, in_absentia: bool = False
+) -> None:
     """Raise :class:`TransitionError` unless one event leads from ``old`` to ``new``.
 
     ``old == new`` is always fine (the record changed in other ways). ``old is None``
-    means a new case record, which must start as ``opened``.
+    means a new case record, which must start as ``opened``. ``in_absentia``: the case's
+    decision was entered in absentia, and no appeal lies from it.
     """
     if old is None:
         if new is not INITIAL_STATUS:
@@ -138,9 +173,47 @@ def check_status_change(old: CaseStatus | None, new: CaseStatus) -> None:
                 f"not {new.value}"
             )
         return
-    if old is new or events_between(old, new):
+    if old is new:
+        return
+    events = events_between(old, new)
+    if in_absentia and events == (CaseEvent.APPEAL,):
+        apply_event(old, CaseEvent.APPEAL, in_absentia=True)  # raises, saying why
+    if events:
         return
     raise TransitionError(
         f"a case cannot go from {_spoken(old)} to {_spoken(new)} in one step; "
-        f"allowed events: {_allowed_text(old)}"
+        f"allowed events: {_allowed_text(old, in_absentia=in_absentia)}"
     )
+
+
+# The fields of an order on a motion (resources/order_templates/motion_order.json) that
+# grant a change of venue, and the parties who may move for one (8 CFR 1003.20(b)).
+VENUE_MOTION = "change_of_venue"
+PARTIES = frozenset({"respondent", "dhs"})
+
+
+def grants_change_of_venue(
+    fields: Mapping[str, object], *, court_code: str, court_name: str
+) -> bool:
+    """Whether an order on a motion with ``fields`` grants a party's motion to change venue
+    to the court ``court_code`` / ``court_name``: the motion is one to change venue, the
+    movant a party (not the court on its own motion), the ruling "granted", and the new
+    court it names is this one (by its code or its name)."""
+    named = _words(str(fields.get("new_court") or ""))
+    return (
+        fields.get("motion") == VENUE_MOTION
+        and fields.get("movant") in PARTIES
+        and fields.get("ruling") == "granted"
+        and bool(named)
+        and (court_code.upper() in named or _phrase(court_name) in _phrase(" ".join(named)))
+    )
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[A-Z0-9]+", text.upper())
+
+
+def _phrase(text: str) -> str:
+    # "New York - Broadway Immigration Court" and "New York Broadway immigration court"
+    # name the same court.
+    return " ".join(_words(text))

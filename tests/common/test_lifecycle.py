@@ -9,6 +9,7 @@ from common.lifecycle import (
     apply_event,
     check_status_change,
     events_between,
+    grants_change_of_venue,
 )
 from common.lifecycle import (
     CaseEvent as E,
@@ -124,3 +125,45 @@ def test_table_covers_every_event_and_only_known_statuses() -> None:
     for rule in TRANSITIONS.values():
         assert rule.targets
         assert rule.sources <= set(S)
+
+
+def test_a_decision_entered_in_absentia_cannot_be_appealed_only_reopened() -> None:
+    # INA 240(b)(5)(C); Matter of Guzman-Arguera, 22 I&N Dec. 722 (BIA 1999): the Board has
+    # no jurisdiction over a direct appeal of an in-absentia order; 8 CFR 1003.23(b)(4)(ii):
+    # the remedy is a motion to reopen before the immigration judge.
+    with pytest.raises(TransitionError, match="no appeal lies from a decision entered in absentia"):
+        check_status_change(S.DECIDED, S.APPEALED, in_absentia=True)
+    with pytest.raises(TransitionError, match="allowed events: reopen, close"):
+        apply_event(S.DECIDED, E.APPEAL, in_absentia=True)
+    assert E.APPEAL not in allowed_events(S.DECIDED, in_absentia=True)
+    check_status_change(S.DECIDED, S.REOPENED, in_absentia=True)
+    check_status_change(S.DECIDED, S.APPEALED)  # a decision after a hearing is appealable
+
+
+VENUE = {
+    "motion": "change_of_venue",
+    "movant": "respondent",
+    "ruling": "granted",
+    "new_court": "New York - Broadway Immigration Court",
+}
+NYB = {"court_code": "NYB", "court_name": "New York - Broadway Immigration Court"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "grants"),
+    [
+        ({}, True),
+        ({"movant": "dhs"}, True),
+        ({"new_court": "the New York Broadway immigration court (NYB)"}, True),
+        # 8 CFR 1003.20(b): "only upon motion by one of the parties".
+        ({"movant": "court"}, False),
+        ({"ruling": "denied"}, False),
+        ({"motion": "continuance"}, False),
+        ({"new_court": "Houston Immigration Court"}, False),
+        ({"new_court": ""}, False),
+    ],
+)
+def test_venue_changes_only_on_a_partys_motion_granted_for_that_court(
+    changes: dict[str, str], grants: bool
+) -> None:
+    assert grants_change_of_venue(VENUE | changes, **NYB) is grants
