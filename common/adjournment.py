@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from common.citations import Citation, parse_citation
+from common.court_time import table_date
 from common.enums import ClockEffect
 from common.resources import DataFileError, parse_enum, read_data_file, require, resource_path
 
@@ -174,7 +175,7 @@ def describe_effect(
 ) -> str:
     """Say, for the clerk before saving, what the adjournment does to the clock.
 
-    E.g. ``"Clock stops: 143 days so far; stays at 143 until the hearing on 2027-01-12."``
+    E.g. ``"Clock stops: 143 days so far; stays at 143 until the hearing on Tue 12 Jan 2027."``
     """
     after = apply_to_clock(clock, code, adjourned_on, next_hearing, codes=codes)
     effect = clock_effect(code, codes)
@@ -184,7 +185,7 @@ def describe_effect(
         ClockEffect.RUNS: "Clock runs",
         ClockEffect.NEUTRAL: f"Clock unchanged ({'running' if after.running else 'stopped'})",
     }[effect]
-    hearing = f"the hearing on {next_hearing.isoformat()}"
+    hearing = f"the hearing on {table_date(next_hearing)}"
     if after.running:
         return f"{lead}: {so_far} so far; {after.days_elapsed} by {hearing}."
     return f"{lead}: {so_far} so far; stays at {after.days_elapsed} until {hearing}."

@@ -20,10 +20,11 @@ from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
+from common.court_time import iso_date, local_date
 from common.enums import RopRequestStatus
 from common.wire import RopRequest
 from sync_server.db import begin_write
-from sync_server.models import CaseRow, RopRequestRow
+from sync_server.models import CaseRow, CourtRow, RopRequestRow
 from sync_server.models.types import utcnow
 from sync_server.packages.queue import JobQueue
 from sync_server.policy import Principal, check_write, may_fetch_rop_package
@@ -151,6 +152,9 @@ class RopPackages:
                 raise RopPackageError(_not_ready(record), 409)
             case = session.get(CaseRow, record.case_id)
             a_number = case.a_number if case is not None else "case"
+            court = session.get(CourtRow, case.court_id) if case is not None else None
+            # The day it was asked for at the court, as the requester knows it.
+            requested_on = local_date(record.requested_at, court)
             audit.append(
                 session,
                 actor_id=principal.id,
@@ -161,7 +165,7 @@ class RopPackages:
             )
         size = self.store.size(sha256)
         stream = io.BufferedReader(_ChunkReader(iter(self.store.read_range(sha256, 0, size))))
-        name = f"eROP-A{a_number}-{record.requested_at:%Y%m%d}.pdf"
+        name = f"eROP-A{a_number}-{iso_date(requested_on)}.pdf"
         return stream, name
 
 

@@ -144,14 +144,14 @@ def test_dates_must_not_run_backwards() -> None:
 
 def test_describe_effect() -> None:
     assert describe_effect(START, "01", ADJOURNED, HEARING) == (
-        "Clock stops: 143 days so far; stays at 143 until the hearing on 2027-01-12."
+        "Clock stops: 143 days so far; stays at 143 until the hearing on Tue 12 Jan 2027."
     )
     assert describe_effect(START, "4E", ADJOURNED, HEARING) == (
-        "Clock runs: 143 days so far; 203 by the hearing on 2027-01-12."
+        "Clock runs: 143 days so far; 203 by the hearing on Tue 12 Jan 2027."
     )
     stopped = AsylumClock(days_elapsed=1, running=False, as_of=ADJOURNED)
     assert describe_effect(stopped, "5D", ADJOURNED, HEARING) == (
-        "Clock unchanged (stopped): 1 day so far; stays at 1 until the hearing on 2027-01-12."
+        "Clock unchanged (stopped): 1 day so far; stays at 1 until the hearing on Tue 12 Jan 2027."
     )
 
 
