@@ -25,6 +25,7 @@ import pymupdf
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from common.court_time import court_today
 from common.wire import (
     Document,
     WireRecord,
@@ -154,7 +155,8 @@ def seed_demo(
     """Write the demo data (the database must be migrated and empty of courts)."""
     generated = password is None
     password = password or pdfs_password()
-    plan = DemoPlanner(cases, today or date.today()).build()
+    # The demo's "today" is its first court's (San Francisco): its dockets start that day.
+    plan = DemoPlanner(cases, today or court_today(COURTS[0][5])).build()
     staging.mkdir(parents=True, exist_ok=True)
     documents: dict[str, tuple[str, int, int]] = {}
     for doc_id, data in _render_all(plan.pdf_jobs, progress):

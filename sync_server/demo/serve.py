@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import date
 from pathlib import Path
 
 from flask import Flask
@@ -40,7 +39,6 @@ def serve_demo(folder: Path, *, cases: int, password: str, secret_key: str) -> t
         services.blobs.staging,
         cases=cases,
         password=password,
-        today=date.today(),
     )
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
     server = make_server("127.0.0.1", 0, app, threaded=True)

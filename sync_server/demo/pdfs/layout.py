@@ -11,10 +11,11 @@ import functools
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pymupdf
 
+from common.court_time import pdf_date
 from sync_server.demo.pdfs.drawing import (
     BASE14,
     BOTTOM,
@@ -380,7 +381,8 @@ def render_document(layout: Layout) -> pymupdf.Document:
 
 
 def _pdf_date(moment: datetime) -> str:
-    return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
+    # The generator's stamps are naive and mean UTC (reproducible bytes, no clock read).
+    return pdf_date(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
 def finish_pdf(layout: Layout, *, title: str, subject: str, stamp: datetime) -> bytes:
