@@ -20,6 +20,7 @@ from typing import Any
 
 import pymupdf
 
+from common.court_time import pdf_date
 from common.enums import Visibility
 from common.wire import Annotation
 from desktop.viewer.annotation_store import (
@@ -87,7 +88,7 @@ def _open(source: bytes | Path) -> Any:
 
 
 def _pdf_date(when: datetime) -> str:
-    return when.astimezone(UTC).strftime("D:%Y%m%d%H%M%SZ")
+    return pdf_date(when)  # a machine field (ISO 32000 7.9.4), in UTC
 
 
 def export_annotated_copy(
