@@ -81,6 +81,8 @@ def test_a_hearing_booked_at_nine_stays_at_nine_across_the_end_of_daylight_time(
     assert after == datetime(2026, 11, 2, 17, 0, tzinfo=UTC)
     assert table_datetime(before, PACIFIC) == "Fri 30 Oct 2026 09:00 PDT"
     assert table_datetime(after, PACIFIC) == "Mon 2 Nov 2026 09:00 PST"
+    # As a notice of hearing states it (common/hearing_notices.py calls format_datetime).
+    assert format_datetime(before, PACIFIC) == "October 30, 2026 at 9:00 AM PDT"
     assert format_datetime(after, PACIFIC) == "November 2, 2026 at 9:00 AM PST"
 
 
