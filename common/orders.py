@@ -22,6 +22,7 @@ from typing import Any
 from common.adjournment import load_adjournment_codes
 from common.anumber import format_a_number
 from common.court_time import format_date as court_format_date
+from common.deadlines import appeal_deadline, compute_deadline
 from common.enums import DocumentType, OrderStatus
 from common.holidays import is_business_day
 from common.resources import DataFileError, read_data_file, resources_dir
@@ -146,6 +147,7 @@ class OrderTemplate:
     captions: Mapping[str, str] = field(default_factory=dict)
     standing: tuple[StandingClause, ...] = ()
     source: tuple[Citation, ...] = ()
+    computed: tuple[str, ...] = ()  # computed merge values it uses (see _COMPUTED)
 
     def field(self, key: str) -> FieldDef:
         for f in self.fields:
@@ -250,9 +252,11 @@ def parse_template(data: Mapping[str, Any], where: str = "template") -> OrderTem
             captions={str(k): str(v) for k, v in data.get("captions", {}).items()},
             standing=standing,
             source=_citations(data.get("source"), where),
+            computed=tuple(str(c) for c in data.get("computed", ())),
         )
     except (KeyError, TypeError, ValueError) as err:
         raise DataFileError(f"{where}: {err!s}") from err
+    _check_computed(template, where)
     unknown = [r for r in template.rules if r not in RULES]
     if unknown:
         raise DataFileError(f"{where}: unknown rules {unknown}")
@@ -368,20 +372,38 @@ _CASE_MERGE_KEYS = frozenset(
 )
 
 
-# Values computed from fields, available to a template that has the fields they need:
-# the country of removal with its alternate as one phrase (INA § 241(b)(2); 8 C.F.R.
-# § 1240.12(d)), and the day a voluntary departure bond is due, five business days after
-# the decision (8 C.F.R. § 1240.26(c)(3)).
-_COMPUTED: dict[str, frozenset[str]] = {
-    "removal_destination": frozenset({"removal_country"}),
-    "vd_bond_due": frozenset({"decision_date", "vd_bond"}),
+# Values computed from fields, for a template that declares them ("computed") and has the
+# fields they need: the country of removal with its alternate as one phrase (INA
+# § 241(b)(2); 8 C.F.R. § 1240.12(d)); the day a voluntary departure bond is due, five
+# business days after the decision (8 C.F.R. § 1240.26(c)(3)); the day the Board must
+# receive an appeal (8 C.F.R. § 1003.38(b), counted by common.deadlines: from an oral
+# decision, or from the service of a written one, rolled off weekends, holidays and the
+# Board's closures); the last day of the 180 days to move to rescind an in-absentia order
+# (INA § 240(b)(5)(C)(i), counted by common.deadlines).
+_COMPUTED: dict[str, tuple[frozenset[str], ...]] = {
+    # each: the alternative sets of fields that let the value be computed
+    "removal_destination": (frozenset({"removal_country"}),),
+    "vd_bond_due": (frozenset({"decision_date", "vd_bond"}),),
+    "appeal_due": (
+        frozenset({"decision_date", "appeal_respondent", "appeal_dhs"}),
+        frozenset({"custody_decision_date", "appeal_respondent", "appeal_dhs"}),
+    ),
+    "reopen_in_absentia_by": (frozenset({"decision_date"}),),
 }
 VD_BOND_BUSINESS_DAYS = 5
 
 
 def _computed_keys(template: OrderTemplate) -> frozenset[str]:
+    return frozenset(template.computed)
+
+
+def _check_computed(template: OrderTemplate, where: str) -> None:
     have = {f.key for f in template.fields}
-    return frozenset(k for k, needs in _COMPUTED.items() if needs <= have)
+    for name in template.computed:
+        if name not in _COMPUTED:
+            raise DataFileError(f"{where}: unknown computed value {name!r}")
+        if not any(needs <= have for needs in _COMPUTED[name]):
+            raise DataFileError(f"{where}: {name!r} needs the fields {sorted(_COMPUTED[name][0])}")
 
 
 def merge_keys(template: OrderTemplate) -> frozenset[str]:
@@ -480,7 +502,16 @@ def merge_values(
             # system's word, not the court's); a value not in the list prints nothing and
             # the checks name it.
             values[f"{f.key}_label"] = options.get(str(raw), "")
+    values.update(_computed_values(template, fields, today))
+    return values
+
+
+def _computed_values(
+    template: OrderTemplate, fields: Mapping[str, Any], today: date
+) -> dict[str, str]:
+    values: dict[str, str] = {}
     computed = _computed_keys(template)
+    decided = _parse_date(fields.get("decision_date") or fields.get("custody_decision_date"))
     if "removal_destination" in computed:
         country = str(fields.get("removal_country") or "").strip()
         alternate = str(fields.get("alternate_country") or "").strip()
@@ -488,9 +519,25 @@ def merge_values(
             f"{country}, or in the alternative to {alternate}" if alternate else country
         )
     if "vd_bond_due" in computed:
-        decided = _parse_date(fields.get("decision_date"))
         values["vd_bond_due"] = (
             format_date(business_days_after(decided, VD_BOND_BUSINESS_DAYS)) if decided else ""
+        )
+    if "appeal_due" in computed:
+        values["appeal_due"] = ""
+        if decided is not None:
+            # An oral decision's 30 days run from the day it was stated; a written one's from
+            # its service, which is the day the order is signed and issued (``today`` for a
+            # signed order is the court's date of the signature).
+            oral = fields.get("decision_form") != "written"
+            due = appeal_deadline(
+                decided, oral=oral, served_on=None if oral else max(today, decided)
+            )
+            values["appeal_due"] = format_date(due.due)
+    if "reopen_in_absentia_by" in computed:
+        values["reopen_in_absentia_by"] = (
+            format_date(compute_deadline("motion_to_rescind_in_absentia", decided).due)
+            if decided
+            else ""
         )
     return values
 
@@ -1067,23 +1114,6 @@ def _rule_termination_decides_no_application(fields: Mapping[str, Any]) -> list[
     return []
 
 
-def _rule_appeal_by_each_party(fields: Mapping[str, Any]) -> list[Problem]:
-    # 8 C.F.R. § 1003.38(b): an appeal reaches the Board within 30 days of the oral decision
-    # (or of service of a written one); § 1003.39: waived by both, the decision is final.
-    reserved = "reserved" in (fields.get("appeal_respondent"), fields.get("appeal_dhs"))
-    due = _parse_date(fields.get("appeal_due"))
-    decided = _parse_date(fields.get("decision_date"))
-    if reserved and not _is_set(fields.get("appeal_due")):
-        return [Problem("appeal_due", "a party reserved appeal: give the date the appeal is due")]
-    if not reserved and _is_set(fields.get("appeal_due")):
-        return [
-            Problem("appeal_due", "both parties waived appeal: no appeal is due (clear the date)")
-        ]
-    if reserved and due and decided and due <= decided:
-        return [Problem("appeal_due", "the appeal is due after the decision")]
-    return []
-
-
 def _rule_alternate_country_differs(fields: Mapping[str, Any]) -> list[Problem]:
     country = str(fields.get("removal_country") or "").strip().casefold()
     alternate = str(fields.get("alternate_country") or "").strip().casefold()
@@ -1152,7 +1182,6 @@ RULES: dict[str, Rule] = {
     "frivolous_finding_after_warning": _rule_frivolous_finding,
     "voluntary_departure_limits": _rule_voluntary_departure_limits,
     "termination_decides_no_application": _rule_termination_decides_no_application,
-    "appeal_by_each_party": _rule_appeal_by_each_party,
     "alternate_country_differs": _rule_alternate_country_differs,
     "bond_redetermination": _rule_bond_redetermination,
     "venue_on_a_partys_motion": _rule_venue_on_a_partys_motion,

@@ -35,9 +35,6 @@ COMPLETE_FIELDS: dict[str, dict[str, Any]] = {
         "voluntary_departure": "not_applied",
         "appeal_respondent": "reserved",
         "appeal_dhs": "waived",
-        # 30 days from the oral decision (8 CFR 1003.38(b)) fall on Sunday, December 27,
-        # 2026, and roll to the next business day.
-        "appeal_due": "2026-12-28",
     },
     "in_absentia_order": {  # resources/order_templates/in_absentia_order.json
         "decision_date": "2026-11-27",
@@ -54,7 +51,7 @@ COMPLETE_FIELDS: dict[str, dict[str, Any]] = {
         "next_hearing": "2027-01-15",
     },
     "bond_order": {  # resources/order_templates/bond_order.json
-        "decision_date": "2026-11-27",
+        "custody_decision_date": "2026-11-27",
         "dhs_determination": "bond_set",
         "dhs_amount": "15000",
         "decision": "bond_changed",
@@ -62,7 +59,6 @@ COMPLETE_FIELDS: dict[str, dict[str, Any]] = {
         "conditions": "Report to ICE monthly.",
         "appeal_respondent": "waived",
         "appeal_dhs": "reserved",
-        "appeal_due": "2026-12-28",
     },
     "hearing_notice": {
         "notice_date": "2026-11-27",

@@ -110,7 +110,6 @@ VD_PRE = {
     "vd_civil_penalty": "3000",
     "appeal_respondent": "waived",
     "appeal_dhs": "waived",
-    "appeal_due": None,
 }
 VD_ADVISALS = (
     # INA § 240B(d)(1); 8 CFR 1240.26(j) (civil penalty presumed $3,000) and (d) (alternate
@@ -126,8 +125,9 @@ IN_ABSENTIA_ALWAYS = (
     # INA § 240(b)(5)(A): removability by clear, unequivocal and convincing evidence.
     "clear, unequivocal and convincing evidence that the respondent is removable",
     "REMOVED IN ABSENTIA from the United States to Honduras",
-    # INA § 240(b)(5)(C)(i), (ii); 8 CFR 1003.23(b)(4)(ii).
-    "within 180 days after the date of this order",
+    # INA § 240(b)(5)(C)(i), (ii); 8 CFR 1003.23(b)(4)(ii): November 27, 2026 + 180 days
+    # is Wednesday, May 26, 2027.
+    "within 180 days after the date of this order (that is, by May 26, 2027)",
     "exceptional circumstances as INA § 240(e)(1) defines them",
     "INA § 240(b)(5)(C)(i)",
     "at any time, if the respondent shows that the respondent did not receive notice",
@@ -397,7 +397,7 @@ EXPECTED: dict[tuple[str, str, str], Expect] = {
     # Board receives the appeal within 30 days; 8 CFR 1003.39: waived, the order is final.
     ("removal_decision", "appeal_respondent", "reserved"): _outcomes("Respondent: appeal RESERVED"),
     ("removal_decision", "appeal_respondent", "waived"): Expect(
-        {"appeal_respondent": "waived", "appeal_due": None},
+        {"appeal_respondent": "waived"},
         ("Respondent: appeal WAIVED", "Both parties waived appeal: this decision is final"),
         ("EOIR-26", "RESERVED"),
     ),
@@ -508,7 +508,7 @@ EXPECTED: dict[tuple[str, str, str], Expect] = {
         "Department of Homeland Security: appeal RESERVED"
     ),
     ("bond_order", "appeal_dhs", "waived"): Expect(
-        {"appeal_dhs": "waived", "appeal_due": None},
+        {"appeal_dhs": "waived"},
         ("Department of Homeland Security: appeal WAIVED", "Both parties waived appeal"),
         ("EOIR-26",),
     ),
@@ -712,3 +712,46 @@ def test_the_certificate_of_service_and_the_signature_each_stay_on_one_page() ->
         assert _page_of(pdf, "Electronically signed by") == appeal
         moved += heading > appeal
     assert moved, "no body length made the certificate start a page: widen the range"
+
+
+@pytest.mark.parametrize(
+    ("decided", "form", "signed", "due"),
+    [
+        # 8 CFR 1003.38(b): 30 days from an oral decision. November 27 + 30 is Sunday,
+        # December 27, 2026: the Board receives it the next business day.
+        ("2026-11-27", "oral", SIGNED_AT, "December 28, 2026"),
+        # December 2 + 30 is Friday, January 1, 2027, New Year's Day: the next business day
+        # is Monday, January 4 (not the holiday "today + 30" proposed).
+        ("2026-12-02", "oral", datetime(2026, 12, 2, 20, 0, tzinfo=UTC), "January 4, 2027"),
+        # Oral on November 20: + 30 is Sunday, December 20: Monday, December 21.
+        ("2026-11-20", "oral", SIGNED_AT, "December 21, 2026"),
+        # A written decision dated November 20 but served (signed and issued) on November 27:
+        # the 30 days run from service.
+        ("2026-11-20", "written", SIGNED_AT, "December 28, 2026"),
+    ],
+)
+def test_the_appeal_due_date_is_counted_by_the_rule_not_typed(
+    decided: str, form: str, signed: datetime, due: str
+) -> None:
+    template = template_for("removal_decision")
+    assert "appeal_due" not in {f.key for f in template.fields}  # nobody types it
+    fields = {
+        **COMPLETE_FIELDS["removal_decision"],
+        "decision_date": decided,
+        "decision_form": form,
+    }
+    draft = new_draft(template, FACTS, JUDGE, date(2026, 11, 20)).model_copy(
+        update={"fields": fields}
+    )
+    order = sign(draft, JUDGE, "judge", JUDGE, signed)
+    text = _flat(_text(render_order(template, order, FACTS, certificate=CERTIFICATE)))
+    assert _flat(f"receives it on or before {due};") in text
+
+
+def test_a_bond_decision_dates_its_appeal_from_the_custody_decision() -> None:
+    # 8 CFR 1003.19(f), 1003.38(b): 30 days; the custody decision's date is its own field,
+    # so a bond order is never read as the decision of the case (8 CFR 1003.19(d)).
+    # November 20 + 30 is Sunday, December 20, 2026: Monday, December 21.
+    text = _flat(_text(_signed_pdf("bond_order", {"custody_decision_date": "2026-11-20"})))
+    assert _flat("receives it on or before December 21, 2026.") in text
+    assert "decision_date" not in {f.key for f in template_for("bond_order").fields}

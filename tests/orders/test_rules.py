@@ -96,7 +96,7 @@ def test_voluntary_departure_before_the_conclusion_allows_120_days_and_needs_app
     assert "waive appeal of all issues" in found["appeal_respondent"]
     assert "withdrawn" in found["vd_stage"] and "asylum" in found["vd_stage"]
     assert "vd_bond" not in found and "vd_depart_by" not in found
-    fixed = {**pre, "asylum": "withdrawn", "appeal_respondent": "waived", "appeal_due": None}
+    fixed = {**pre, "asylum": "withdrawn", "appeal_respondent": "waived"}
     assert problems("removal_decision", **fixed) == {}
     late = problems("removal_decision", **{**fixed, "vd_depart_by": "2027-03-28"})
     assert "1 to 120 days" in late["vd_depart_by"]
