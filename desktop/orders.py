@@ -31,7 +31,12 @@ from common.orders import (
     sign,
     template_for,
 )
-from common.service import PartyToServe, parties_to_serve_from, proceeding_for
+from common.service import (
+    PartyToServe,
+    certificate_of_service,
+    parties_to_serve_from,
+    proceeding_for,
+)
 from common.wire import Address, Case, Court, Hearing, Order, Representation, UserProfile
 from desktop.clerk_actions import Adjournment, adjourn, case_clock
 from desktop.local_store import LocalStore
@@ -109,10 +114,18 @@ def render_preview(
 ) -> tuple[bytes, list[tuple[int, int, bytes]]]:
     """The PDF exactly as it will be issued (with a DRAFT mark until signed), and its
     pages as PNG images for the preview. Runs on a worker thread. An unsigned draft is
-    dated ``today`` (default: today at the case's court)."""
+    dated ``today`` (default: today at the case's court). Its certificate of service names
+    whom the server will serve (:func:`parties_served`); a draft's is not yet dated."""
     facts = facts_for_case(store, order.case_id)
     template = template_for(order.template, order.template_version)
-    pdf = render_order(template, order, facts, today=today or case_today(store, order.case_id))
+    today = today or case_today(store, order.case_id)
+    day = local_date(order.signed_at, case_zone(store, order.case_id)) if order.signed_at else today
+    certificate = certificate_of_service(
+        parties_served(store, order, day),
+        court_name=facts.court_name,
+        served_on=day if order.signed_at else None,
+    )
+    pdf = render_order(template, order, facts, today=today, certificate=certificate)
     return pdf, page_images(pdf, zoom=1.0)
 
 

@@ -39,6 +39,7 @@ from common.orders import (
     OrderTemplate,
     Problem,
     SigningRefused,
+    applies,
     check_order,
     merge_keys,
 )
@@ -146,6 +147,8 @@ class OrderEditor(QWidget):
         self.editors: dict[str, FieldEditor] = {}
         self._rendering = False
         self._render_again = False
+        self._filling = False  # while fields are greyed or defaulted, not an edit
+        self._editable = order.status is OrderStatus.DRAFT
         self.status = QLabel()
         self.status.setObjectName("order_status")
         self.status.setWordWrap(True)
@@ -254,8 +257,10 @@ class OrderEditor(QWidget):
         layout.addLayout(buttons)
 
     def _set_editable(self, editable: bool) -> None:
+        self._editable = editable
         for editor in self.editors.values():
             editor.widget.setEnabled(editable)
+        self._show_applicable()
         self.body.setReadOnly(not editable)
         self.save_button.setEnabled(editable)
         is_judge = self.ctx.role == "judge" and self.ctx.user_id == self.order.judge_id
@@ -294,9 +299,44 @@ class OrderEditor(QWidget):
 
     # -- state ------------------------------------------------------------------------------
 
+    def _entered(self) -> dict[str, str]:
+        return {k: e.value() for k, e in self.editors.items() if e.value() != ""}
+
+    def _show_applicable(self) -> None:
+        """Grey out the fields that do not apply to what is chosen (voluntary departure's
+        terms while it is not granted); a field that comes into play gets its template
+        default (the $3,000 civil penalty of 8 C.F.R. § 1240.26(j)). What a greyed field
+        holds stays in its widget, in case the choice is changed back, but is not saved."""
+        if self._filling:
+            return
+        self._filling = True
+        try:
+            entered = self._entered()
+            for key, editor in self.editors.items():
+                definition = editor.definition
+                in_play = applies(self.template, definition, entered)
+                if (
+                    in_play
+                    and key not in entered
+                    and definition.default is not None
+                    and not definition.default.startswith("@")
+                    and self._editable
+                    and not editor.widget.isEnabled()
+                ):
+                    editor.set_value(definition.default)
+                    entered[key] = definition.default
+                editor.widget.setEnabled(self._editable and in_play)
+        finally:
+            self._filling = False
+
     def current_order(self) -> Order:
-        """The order with what is in the editor now."""
-        fields = {k: e.value() for k, e in self.editors.items() if e.value() != ""}
+        """The order with what is in the editor now (fields that apply only)."""
+        entered = self._entered()
+        fields = {
+            k: v
+            for k, v in entered.items()
+            if applies(self.template, self.template.field(k), entered)
+        }
         body = self.body.toMarkdown().strip()
         return self.order.model_copy(update={"fields": fields, "body": body})
 
@@ -323,7 +363,10 @@ class OrderEditor(QWidget):
         return problems
 
     def _changed(self, *_: object) -> None:
+        if self._filling:
+            return
         if self.order.status is OrderStatus.DRAFT:
+            self._show_applicable()
             self.refresh_problems()
             self.preview_timer.start()
 
