@@ -88,6 +88,16 @@ def test_the_judge_signs_and_the_order_is_issued_once(api: Api, judge_case: Any)
     assert "REMOVED from the United States to" in text
     assert "Electronically signed by" in text and "Immigration Judge" in text
     assert "Page 1 of" in text
+    # The certificate of service prints whom the service records say were served.
+    flat = " ".join(text.split())
+    assert "CERTIFICATE OF SERVICE" in flat and "when the order is issued" not in flat
+    assert "To: Department of Homeland Security" in flat
+    for record in served:
+        if record["party"] == "practitioner":
+            name = after["user_profile"][record["recipient_id"]]["display_name"]
+            assert f"To: Counsel for the respondent, {name}" in flat
+        if record["party"] == "respondent":
+            assert "To: Respondent" in flat
 
 
 def test_a_clerk_prepares_orders_but_never_signs(api: Api, judge_case: Any) -> None:
