@@ -107,6 +107,14 @@ def case_history(session: Session, case_id: str) -> list[HistoryEntry]:
             )
             continue
         detail = e.detail if isinstance(e.detail, dict) else {}
+        if e.action == "notice.issue":  # the court's notice a scheduling change served
+            title = detail.get("title", "a notice of hearing")
+            out.append(
+                HistoryEntry(
+                    e.at, actor, "issued", "document", e.record_id or "", f"issued “{title}”"
+                )
+            )
+            continue
         entity = e.entity or records.get(e.record_id or "", "record")
         verb = _ACTIONS.get(e.action, e.action)
         summary = f"{verb} the {entity.replace('_', ' ')}"

@@ -34,6 +34,7 @@ from sync_server.policy import Principal, can_see, check_write, feed_filter, pla
 from sync_server.services import audit
 from sync_server.services.addresses import record_accepted_change_of_address
 from sync_server.services.change_rules import check_change
+from sync_server.services.notices import HearingNotices
 from sync_server.services.orders import OrderIssuer
 from sync_server.services.records import (
     SessionLookups,
@@ -167,6 +168,7 @@ class _Pusher:
         self.principal = principal
         self.lookups = SessionLookups(session)
         self.issuer = issuer
+        self.notices = HearingNotices(issuer.store, issuer.staging)
 
     def refused_with_current(self, m: Mutation, reason: str) -> MutationResult:
         """``m`` refused with ``reason``, carrying the server's record when the pusher may
@@ -249,6 +251,12 @@ class _Pusher:
         if isinstance(new, Case) and isinstance(old, Case) and old.court_id != new.court_id:
             republish_case_children(self.session, old, new, self.lookups, self.principal)
         self._audit(m, version, "record.create" if old is None else "record.update", new, old)
+        # A scheduling change serves its notice of hearing in this same savepoint.
+        refused = self.notices.issue_for(
+            self.session, old, new, version, self.lookups, self.principal.id
+        )
+        if refused:
+            return _rejected(m, refused)
         if isinstance(new, Order) and new.status is OrderStatus.SIGNED:
             # Signing issues the order in this same savepoint: the document, the service
             # on the parties and the issued order commit with the signature or not at all.

@@ -33,7 +33,9 @@ def test_history_tells_who_changed_what_and_who_read_which_document(
     assert summaries == [
         ("Clerk Garcia", "created the case"),
         ("Clerk Garcia", "created the hearing"),
+        ("Clerk Garcia", "issued “Notice of hearing (hearing of December 1, 2026)”"),
         ("Clerk Hughes", "changed the hearing: duration minutes, starts at"),
+        ("Clerk Hughes", "issued “Notice of hearing (reset) (hearing of December 8, 2026)”"),
     ]
 
 

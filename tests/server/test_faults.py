@@ -26,7 +26,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from common.enums import HearingType, Medium
+from common.enums import HearingStatus, HearingType, Medium
 from common.wire import Hearing
 from sync_server.db import make_engine, make_session_factory
 from sync_server.demo.plan import demo_id
@@ -114,6 +114,9 @@ def _hearing(index: int) -> dict[str, Any]:
         hearing_type=HearingType.MASTER,
         medium=Medium.IN_PERSON,
         starts_at=datetime(2027, 1, 4, 16, tzinfo=UTC) + timedelta(minutes=30 * index),
+        # Recorded as held, so no notice of hearing is issued: each mutation takes exactly
+        # one version (notices issued once after a kill: tests/notices).
+        status=HearingStatus.COMPLETED,
     )
     return record.model_dump(mode="json")
 
