@@ -517,7 +517,8 @@ class DocketView(QWidget):
             self,
             "Cancel hearing",
             f"Cancel the hearing of {row.respondent} ({row.a_number_display}) on "
-            f"{format_time(row)}?\n\nThe parties will need a new hearing notice.",
+            f"{format_time(row)}?\n\nA notice of the cancellation is served on the parties "
+            "when this change reaches the server.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
