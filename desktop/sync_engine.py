@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, datetime, timedelta
 
 from common.protocol import MutationStatus
 from desktop.api_client import ApiClient, ApiError
@@ -69,7 +69,10 @@ class SyncEngine:
         self.push(report, progress)
         self.pull(report, progress)
         if self.cache is not None and self.prefetch_days > 0:
-            done = self.cache.prefetch(self.fetch, date.today(), self.prefetch_days, progress)
+            # The window starts a day before the UTC date, so it covers the court's day
+            # wherever in the US (Guam and Hawaii included) the court sits.
+            start = datetime.now(UTC).date() - timedelta(days=1)
+            done = self.cache.prefetch(self.fetch, start, self.prefetch_days + 1, progress)
             report.downloaded = done.downloaded
         return report
 

@@ -60,11 +60,6 @@ TEMPLATE_RULES = {
 # (nothing left to excuse) fails too, so the list only shrinks.
 ALLOWED = {
     (
-        "desktop/sync_engine.py",
-        "date.today()",
-    ): "the document cache's prefetch window, neither shown nor of legal effect; the sync "
-    "engine is being changed by other work, and moves to the court's date after it",
-    (
         "sync_server/services/mailer.py",
         "an f-string date format",
     ): "a unique .eml file name in the mail folder, never read as a date",
