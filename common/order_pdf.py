@@ -71,29 +71,6 @@ h2 { font-size: 11pt; text-align: center; margin: 12pt 0 6pt 0; }
 """
 
 
-@dataclass(frozen=True)
-class ServiceLine:
-    """One party as counsel of record were named before the rules of service were
-    followed (kept for callers not yet on :mod:`common.service`; the certificate an order
-    prints comes from :class:`~common.service.CertificateOfService`)."""
-
-    party: str
-    name: str
-    method: str
-    recipient_id: str | None = None
-
-
-def service_list(facts: CaseFacts) -> list[ServiceLine]:
-    """Each practitioner with an accepted appearance electronically (or the respondent by
-    mail when there is none), and DHS electronically. Who is actually served follows the
-    appearance's form and scope and the address of record: :mod:`common.service`."""
-    lines = [ServiceLine("practitioner", c.name, "electronic", c.user_id) for c in facts.counsel]
-    if not facts.counsel:
-        lines.append(ServiceLine("respondent", facts.respondent_name, "mail"))
-    lines.append(ServiceLine("dhs", "DHS — Office of the Principal Legal Advisor", "electronic"))
-    return lines
-
-
 def _md_escape(text: str) -> str:
     """A merged value as literal text inside the judge's Markdown (a name with ``*`` or
     ``_`` stays a name)."""

@@ -23,9 +23,10 @@ from common.adjournment import load_adjournment_codes
 from common.anumber import format_a_number
 from common.court_time import format_date as court_format_date
 from common.deadlines import appeal_deadline, compute_deadline
-from common.enums import DocumentType, OrderStatus
+from common.enums import AppearanceScope, DocumentType, FilingKind, OrderStatus
 from common.holidays import is_business_day
 from common.resources import DataFileError, read_data_file, resources_dir
+from common.service import Proceeding, form_and_scope_cover, proceeding_for
 from common.wire import Order
 
 TEMPLATES_FOLDER = "order_templates"
@@ -329,10 +330,21 @@ def template_for(key: str, version: str | None = None) -> OrderTemplate:
 
 @dataclass(frozen=True)
 class Counsel:
-    """A practitioner of record, to be served."""
+    """A practitioner with an accepted appearance in the case: its form (EOIR-28 before the
+    court, EOIR-27 before the Board) and scope decide the proceedings it is counsel in."""
 
     user_id: str
     name: str
+    form: str = FilingKind.EOIR_28.value
+    scope: str = AppearanceScope.ALL_PROCEEDINGS.value
+
+    def appears_in(self, proceeding: Proceeding) -> bool:
+        try:
+            return form_and_scope_cover(
+                FilingKind(self.form), AppearanceScope(self.scope), proceeding
+            )
+        except ValueError:  # a form or scope this version does not know: not counsel here
+            return False
 
 
 @dataclass(frozen=True)
@@ -480,7 +492,11 @@ def applies(template: OrderTemplate, f: FieldDef, fields: Mapping[str, Any]) -> 
 def merge_values(
     template: OrderTemplate, facts: CaseFacts, fields: Mapping[str, Any], today: date
 ) -> dict[str, str]:
-    counsel = ", ".join(c.name for c in facts.counsel)
+    # Counsel named in the order is counsel of record in its proceeding: an EOIR-28 whose
+    # scope covers it (custody-only counsel did not appear in the removal hearing; an
+    # EOIR-27 is an appearance before the Board), as common.service serves them.
+    proceeding = proceeding_for(template.key, facts.case_type)
+    counsel = ", ".join(dict.fromkeys(c.name for c in facts.counsel if c.appears_in(proceeding)))
     values = {
         "a_number": format_a_number(facts.a_number),
         "respondent_name": facts.respondent_name,
@@ -1272,6 +1288,8 @@ def case_facts(
                     "display_name", "practitioner of record"
                 )
             ),
+            form=str(r.get("form") or FilingKind.EOIR_28.value),
+            scope=str(r.get("scope") or AppearanceScope.ALL_PROCEEDINGS.value),
         )
         for r in sorted(representations, key=lambda r: str(r["practitioner_id"]))
         if r.get("status") == "accepted" and r.get("case_id") == case["id"] and not r.get("deleted")

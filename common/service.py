@@ -74,11 +74,16 @@ _SCOPE_COVERS: dict[AppearanceScope, frozenset[Proceeding]] = {
 def covers(appearance: Representation, proceeding: Proceeding) -> bool:
     """Is ``appearance`` counsel of record in ``proceeding`` before the immigration court:
     an accepted EOIR-28 whose scope includes it."""
-    return (
-        appearance.status is RepresentationStatus.ACCEPTED
-        and appearance.form is FilingKind.EOIR_28
-        and proceeding in _SCOPE_COVERS[appearance.scope]
+    return appearance.status is RepresentationStatus.ACCEPTED and form_and_scope_cover(
+        appearance.form, appearance.scope, proceeding
     )
+
+
+def form_and_scope_cover(form: FilingKind, scope: AppearanceScope, proceeding: Proceeding) -> bool:
+    """Does an accepted appearance on ``form`` with ``scope`` cover ``proceeding`` before
+    the immigration court (an EOIR-28 whose scope includes it)? For callers holding an
+    appearance's form and scope rather than the record (an order naming counsel)."""
+    return form is FilingKind.EOIR_28 and proceeding in _SCOPE_COVERS[scope]
 
 
 def address_of_record(

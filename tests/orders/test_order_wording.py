@@ -755,3 +755,23 @@ def test_a_bond_decision_dates_its_appeal_from_the_custody_decision() -> None:
     text = _flat(_text(_signed_pdf("bond_order", {"custody_decision_date": "2026-11-20"})))
     assert _flat("receives it on or before December 21, 2026.") in text
     assert "decision_date" not in {f.key for f in template_for("bond_order").fields}
+
+
+@pytest.mark.parametrize(
+    ("form", "scope", "appeared"),
+    [
+        ("eoir_28", "all_proceedings", "through counsel, Attorney Sam Okafor"),
+        ("eoir_28", "all_except_custody_and_bond", "through counsel, Attorney Sam Okafor"),
+        # 8 CFR 1003.17(a): an appearance for custody and bond only is not one in the
+        # removal hearing; an EOIR-27 is an appearance before the Board, not the court.
+        ("eoir_28", "custody_and_bond_only", "pro se"),
+        ("eoir_27", "all_proceedings", "pro se"),
+    ],
+)
+def test_the_order_names_as_counsel_only_counsel_of_record_in_its_proceedings(
+    form: str, scope: str, appeared: str
+) -> None:
+    counsel = Counsel("6f1f8f60-0000-4000-8000-000000000003", "Attorney Sam Okafor", form, scope)
+    facts = dataclasses.replace(FACTS, counsel=(counsel,))
+    text = _text(_signed_pdf("removal_decision", {}, facts))
+    assert f"The respondent appeared {appeared}." in text
