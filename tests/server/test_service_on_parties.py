@@ -12,14 +12,23 @@ proceeding is served by first-class mail at the most recent address of record (8
 from __future__ import annotations
 
 import random
+import unicodedata
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import select
 
 from common.enums import OrderStatus
+from common.order_pdf import pdf_text
 from common.orders import new_draft, template_for
-from sync_server.models import AddressRow, CaseRow, FilingRow, OrderRow, ServiceRecordRow
+from sync_server.models import (
+    AddressRow,
+    CaseRow,
+    DocumentRow,
+    FilingRow,
+    OrderRow,
+    ServiceRecordRow,
+)
 from sync_server.services.orders import facts_from_db
 from tests.conftest import Api, mutation, user_id
 from tests.orders.helpers import COMPLETE_FIELDS, SIGNED_AT, TODAY
@@ -104,6 +113,25 @@ def _issue(api: Api, app: Flask, case_id: str, template: str) -> list[dict[str, 
             for r in rows
             if r.document_id == order.document_id
         ]
+
+
+def _certificate(api: Api, app: Flask, case_id: str) -> str:
+    """The certificate of service of the case's latest issued order, read from its PDF."""
+    with app.extensions["ecas"].factory() as session:
+        document = session.scalars(
+            select(DocumentRow)
+            .where(DocumentRow.case_id == case_id, DocumentRow.doc_type == "order")
+            .order_by(DocumentRow.version.desc())
+            .limit(1)
+        ).one()
+        sha256 = document.sha256
+    got = api.client.get(f"/api/v1/blobs/{sha256}", headers=api.headers(api.login(JUDGE)))
+    assert got.status_code == 200
+    text = pdf_text(got.data)
+    assert "CERTIFICATE OF SERVICE" in text
+    # NFKC undoes the ligatures the PDF's text carries ("staﬀ" -> "staff").
+    served = unicodedata.normalize("NFKC", text.split("CERTIFICATE OF SERVICE", 1)[1])
+    return " ".join(served.split())
 
 
 def _served(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -227,6 +255,9 @@ def test_a_pro_se_respondent_is_served_at_the_address_of_record_then_at_an_accep
         "Apt 3",
         "Oakland",
     )
+    certificate = _certificate(api, seeded_app, case_id)
+    assert "Court staff, San Francisco Immigration Court" in certificate
+    assert "first-class mail 77 Alder Street Apt 3 Oakland, CA 94607" in certificate
 
     browser = _attorney_in_custody_only(seeded_app, api, case_id)
     path = f"/portal/cases/{case_id}/address"
@@ -252,6 +283,9 @@ def test_a_pro_se_respondent_is_served_at_the_address_of_record_then_at_an_accep
     assert "9 Valencia Street" in shown and "San Francisco, CA 94110" in shown
 
     [second] = [r for r in _issue(api, seeded_app, case_id, REMOVAL) if r["party"] == "respondent"]
+    certificate = _certificate(api, seeded_app, case_id)
+    assert "first-class mail 9 Valencia Street San Francisco, CA 94110" in certificate
+    assert "Alder" not in certificate
     new = _address_of(seeded_app, second["address_id"])
     assert (new.kind, new.street, new.source_filing_id) == (
         "eoir_33",
@@ -282,6 +316,11 @@ def test_a_detained_pro_se_respondent_is_served_in_care_of_the_custodial_officer
         r for r in _issue(api, seeded_app, case["id"], BOND) if r["party"] == "respondent"
     ]
     assert respondent["method"] == "mail" and respondent["address_id"] == facility["id"]
+    certificate = _certificate(api, seeded_app, case["id"])
+    assert (
+        "first-class mail in care of the custodial officer, Sierra Vista Processing Center "
+        "400 Ridge Road Mesa Verde, CA 93301"
+    ) in certificate
 
 
 def test_an_accepted_change_of_address_pushed_again_is_recorded_once(
