@@ -60,14 +60,19 @@ COMPLETE_FIELDS: dict[str, dict[str, Any]] = {
         "appeal_respondent": "waived",
         "appeal_dhs": "reserved",
     },
-    "hearing_notice": {
-        "notice_date": "2026-11-27",
-        "hearing_type": "individual",
-        "hearing_date": "2027-02-03",
-        "hearing_time": "09:30",
-        "location": "Courtroom 2",
-        "medium": "in_person",
-    },
+}
+
+# The 2026-11 "notice of hearing" order template, retired in favour of the notice the server
+# issues for each scheduling change (resources/notice_templates); kept in superseded/ so an
+# order drafted with it still checks and renders.
+RETIRED_HEARING_NOTICE = ("hearing_notice", "2026-11")
+RETIRED_HEARING_NOTICE_FIELDS: dict[str, Any] = {
+    "notice_date": "2026-11-27",
+    "hearing_type": "individual",
+    "hearing_date": "2027-02-03",
+    "hearing_time": "09:30",
+    "location": "Courtroom 2",
+    "medium": "in_person",
 }
 
 

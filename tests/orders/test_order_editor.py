@@ -145,7 +145,7 @@ def test_the_case_file_opens_new_orders_and_lists_them(
     qtbot.addWidget(view)
     qtbot.waitUntil(lambda: view.case_file is not None, timeout=10_000)
     assert view.order_actions.new_button.isVisibleTo(view)
-    order = start_draft(ctx.store, case["id"], "hearing_notice", ctx.user_id, TODAY)
+    order = start_draft(ctx.store, case["id"], "motion_order", ctx.user_id, TODAY)
     window = view.order_actions.show_order(order)
     qtbot.addWidget(window)
     with qtbot.waitSignal(view.loaded, timeout=10_000):

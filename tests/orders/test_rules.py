@@ -24,7 +24,11 @@ from common.orders import (
     template_for,
 )
 from common.resources import DataFileError
-from tests.orders.helpers import COMPLETE_FIELDS
+from tests.orders.helpers import (
+    COMPLETE_FIELDS,
+    RETIRED_HEARING_NOTICE,
+    RETIRED_HEARING_NOTICE_FIELDS,
+)
 
 JUDGE = "6f1f8f60-0000-4000-8000-000000000002"
 FACTS = CaseFacts(
@@ -44,10 +48,13 @@ NOW = datetime(2026, 11, 27, 15, tzinfo=UTC)
 
 
 def problems(key: str, **changes: Any) -> dict[str, str]:
-    fields = {**COMPLETE_FIELDS[key], **changes}
+    retired = (key, "2026-11") == RETIRED_HEARING_NOTICE
+    base = RETIRED_HEARING_NOTICE_FIELDS if retired else COMPLETE_FIELDS[key]
+    fields = {**base, **changes}
     fields = {k: v for k, v in fields.items() if v is not None}
+    template = template_for(*RETIRED_HEARING_NOTICE) if retired else template_for(key)
     found: dict[str, str] = {}
-    for p in check_order(template_for(key), fields, ""):
+    for p in check_order(template, fields, ""):
         found[p.field] = f"{found[p.field]} | {p.message}" if p.field in found else p.message
     return found
 
