@@ -10,6 +10,7 @@ from common.enums import OrderStatus
 from common.orders import case_facts as facts_of
 from common.orders import new_draft, template_for
 from common.wire import Order
+from sync_server.demo.plan import demo_id
 
 SIGNED_AT = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)
 TODAY = date(2026, 11, 27)
@@ -92,10 +93,23 @@ def represented_case(
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """A case of ``judge_id`` with an accepted appearance if there is one (else any)."""
     cases = [c for c in records["case"].values() if c.get("judge_id") == judge_id]
+    users = records.get("user_profile", {})
+
+    def seeded(user_id: str) -> bool:
+        # A demo practitioner signs in with the password alone; one registered through the
+        # portal by another test needs its own second factor.
+        user = users.get(user_id)
+        return user is not None and user_id == demo_id("user", user["username"])
+
+    counsel: dict[str, list[dict[str, Any]]] = {}
+    for r in records.get("representation", {}).values():
+        if r["status"] == "accepted":
+            counsel.setdefault(r["case_id"], []).append(r)
+    # One counsel of record, a seeded one (other tests may add appearances to shared cases).
     accepted = {
-        r["case_id"]: r
-        for r in records.get("representation", {}).values()
-        if r["status"] == "accepted"
+        case_id: reps[0]
+        for case_id, reps in counsel.items()
+        if len(reps) == 1 and seeded(reps[0]["practitioner_id"])
     }
     cases.sort(key=lambda c: (c["id"] not in accepted, c["id"]))
     case = cases[0]

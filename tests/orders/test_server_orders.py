@@ -31,10 +31,9 @@ def _order_mutation(order: Any, base_version: int | None = None) -> dict[str, An
 
 def _judge_of_a_represented_case(api: Api) -> str:
     _, court = _scope(api, "clerk1")
-    accepted = {r["case_id"] for r in court["representation"].values() if r["status"] == "accepted"}
-    judge_id = next(
-        c["judge_id"] for c in court["case"].values() if c["id"] in accepted and c["judge_id"]
-    )
+    judges = sorted({c["judge_id"] for c in court["case"].values() if c["judge_id"]})
+    # The same choice as ``represented_case``: counsel who signs in with the password alone.
+    judge_id = next(j for j in judges if represented_case(court, j)[1] is not None)
     return str(court["user_profile"][judge_id]["username"])
 
 
