@@ -1,7 +1,7 @@
 # Entry points for developers and CI. Each target runs a script in scripts/, which
 # installs what it needs into .venv first. `make help` lists the targets.
 
-.PHONY: help run test lint bench installer clean
+.PHONY: help run test soak lint bench installer clean
 
 help: ## List the targets
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | \
@@ -12,6 +12,9 @@ run: ## Run the sync server with demo data (scripts/run-demo.sh)
 
 test: ## Run the tests; pass pytest arguments with ARGS="..." (scripts/test.sh)
 	bash scripts/test.sh $(ARGS)
+
+soak: ## Run the convergence suite for 1000 runs per database (scripts/soak.sh)
+	bash scripts/soak.sh $(ARGS)
 
 lint: ## Run ruff, ruff format --check, mypy and import-linter (scripts/lint.sh)
 	bash scripts/lint.sh
