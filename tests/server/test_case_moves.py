@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy import inspect, select
 
 from common.enums import DocumentStatus, Visibility
-from common.wire import Annotation, Case
+from common.wire import Annotation, Case, Order
 from desktop.api_client import ApiClient
 from desktop.local_schema import record_table
 from desktop.local_store import LocalStore
@@ -48,6 +48,7 @@ from tests.server.sync_helpers import (
     order_data,
     push_one,
     representation_data,
+    venue_order,
 )
 
 Changes = list[dict[str, Any]]
@@ -96,6 +97,13 @@ def _moved(case: dict[str, Any], court: str, judge: str | None = None) -> dict[s
     return {**case, "court_id": court, "judge_id": user_id(judge) if judge else None}
 
 
+def _grant_venue(api: Api, tokens: TokenBook, case: dict[str, Any], court: str) -> None:
+    """The case's judge grants a party's motion to change venue to ``court``: the server
+    lets the clerk move the case only then (8 CFR 1003.20(b))."""
+    judge = {user_id(name): name for name in ("judge1", "judge2", "judge3")}[case["judge_id"]]
+    applied(api, tokens[judge], "order", venue_order(case["id"], judge, court))
+
+
 def _open_case(
     api: Api, tokens: TokenBook, app: Flask
 ) -> tuple[dict[str, Any], int, dict[str, Any]]:
@@ -118,6 +126,7 @@ def test_a_case_moved_to_another_court_takes_its_annotations_along(
     cursors = {name: api.pull_all(tokens[name])[1] for name in ("judge1", "judge2", "judge3")}
     cursors["clerk3"] = api.pull_all(tokens["clerk3"])[1]
 
+    _grant_venue(api, tokens, case, NYB)
     applied(api, tokens["clerk1"], "case", _moved(case, NYB, "judge3"), base_version=version)
 
     def after(name: str) -> dict[str, dict[str, Any]]:
@@ -156,6 +165,20 @@ def _one_of_each(app: Flask, case_id: str, document: dict[str, Any]) -> dict[str
             },
         ),
         "rop_request": ("clerk1", {**rop, "requested_at": NOW}),
+        "address": (
+            "clerk1",
+            {
+                "id": new_id(),
+                "case_id": case_id,
+                "kind": "eoir_33",
+                "street": "100 Market Street",
+                "city": "San Francisco",
+                "state": "CA",
+                "zip": "94105",
+                "effective_on": "2026-11-20",
+                "recorded_at": NOW,
+            },
+        ),
     }
 
 
@@ -171,6 +194,7 @@ def test_every_kind_of_record_of_a_moved_case_reaches_the_new_court_and_leaves_t
     assert with_case - {"case"} | {"annotation"} <= set(records)
     for entity, (pusher, data) in records.items():
         applied(api, tokens[pusher], entity, data)
+    _grant_venue(api, tokens, case, NYB)
     _, old_court = api.pull_all(tokens["clerk2"])
     _, new_court = api.pull_all(tokens["clerk3"])
 
@@ -190,10 +214,11 @@ def test_every_kind_of_record_of_a_moved_case_reaches_the_new_court_and_leaves_t
 def test_a_pending_filing_of_a_moved_case_is_reviewed_at_its_new_court(
     api: Api, tokens: TokenBook, app: Flask
 ) -> None:
-    case = case_data(SFR)
+    case = case_data(SFR, judge="judge1")
     version = applied(api, tokens["clerk1"], "case", case)
     filing = filing_data(case["id"], SFR, "attorney2")
     applied(api, tokens["clerk1"], "filing", filing)
+    _grant_venue(api, tokens, case, NYB)
     applied(api, tokens["clerk1"], "case", _moved(case, NYB), base_version=version)
 
     current = _latest(api.pull_all(tokens["clerk3"])[0])[filing["id"]]
@@ -214,6 +239,7 @@ def test_the_clerk_who_moved_a_case_is_told_it_left_their_court(
     api: Api, tokens: TokenBook, app: Flask
 ) -> None:
     case, version, document = _open_case(api, tokens, app)
+    _grant_venue(api, tokens, case, NYB)
     _, mover_cursor = api.pull_all(tokens["clerk1"])
     _, eoir_cursor = api.pull_all(tokens["eoir1"])
 
@@ -258,6 +284,7 @@ def test_dhs_lets_go_of_its_own_filings_when_a_case_leaves_its_courts(
     version = applied(api, tokens["clerk3"], "case", case)
     filed = document_data(app, case["id"], filer="dhs1", status="pending")
     applied(api, tokens["dhs1"], "document", {**filed, "filer_party": "dhs"})
+    _grant_venue(api, tokens, case, HOU)
     _, dhs_cursor = api.pull_all(tokens["dhs1"])
 
     applied(api, tokens["clerk3"], "case", _moved(case, HOU), base_version=version)
@@ -329,14 +356,20 @@ def test_after_a_change_of_venue_every_desktop_copy_holds_what_its_user_may_see(
     clerk1, judge1 = engines["clerk1"].store, engines["judge1"].store
     # The SFR case with the most accepted documents: the most records to move.
     documents = [d for d in clerk1.all("document") if d["status"] == DocumentStatus.ACCEPTED]
-    sfr = {c["id"] for c in clerk1.all("case") if c["court_id"] == court_id("SFR")}
+    sfr = {
+        c["id"]
+        for c in clerk1.all("case")
+        if c["court_id"] == court_id("SFR") and c["judge_id"] == user_id("judge1")
+    }
     case_id = max(sfr, key=lambda c: sum(d["case_id"] == c for d in documents))
     document = next(d for d in documents if d["case_id"] == case_id)
+    # The judge grants a party's motion to change venue to New York (8 CFR 1003.20(b)).
+    judge1.save(Order.model_validate(venue_order(case_id, "judge1", court_id("NYB"))))
     private = _annotation(document, Visibility.PRIVATE)
     shared = _annotation(document, Visibility.SHARED)
     judge1.save(private)
     judge1.save(shared)
-    assert engines["judge1"].sync_once().pushed == 2
+    assert engines["judge1"].sync_once().pushed == 3  # the order and the two notes
     engines["clerk1"].sync_once()
     ids = {d["id"] for d in clerk1.all("document") if d["case_id"] == case_id}
     before = _case_records(clerk1, case_id, ids)  # what court staff see, the shared note too
