@@ -41,6 +41,18 @@ class PractitionerCategory(StrEnum):
     ACCREDITED_OFFICIAL = "accredited_official"
 
 
+# Who may file an appearance form electronically: attorneys and accredited representatives,
+# who register with EOIR to practise (8 CFR 1292.1(f)) and must file electronically (8 CFR
+# 1003.31(a)). A law student or graduate, a reputable individual or an accredited foreign
+# official (8 CFR 1292.1(a)(2), (3), (5)) has no registration through this portal and
+# enters an appearance on a paper form at the court.
+EFILING_CATEGORIES = (PractitionerCategory.ATTORNEY, PractitionerCategory.ACCREDITED_REP)
+PAPER_ONLY = (
+    "Law students and graduates, reputable individuals and accredited officials appear on a "
+    "paper form filed with the court (8 CFR 1292.1(a)(2)-(5)); e-filing here is for attorneys "
+    "and accredited representatives registered with EOIR (8 CFR 1292.1(f), 1003.31(a))."
+)
+
 CATEGORY_LABELS = {
     PractitionerCategory.ATTORNEY: "Attorney in good standing",
     PractitionerCategory.ACCREDITED_REP: "Accredited representative of a recognized organization",
@@ -103,7 +115,13 @@ class AppearanceForm(_Base):
     scope: AppearanceScope = AppearanceScope.ALL_PROCEEDINGS
     category: PractitionerCategory
     bar_admissions: list[BarAdmission] = Field(default_factory=list, max_length=20)
+    # Form EOIR-28 (and EOIR-27), attorney eligibility: "I am not subject to any order
+    # disbarring, suspending, enjoining, restraining or otherwise restricting me in the
+    # practice of law"; an attorney who is leaves the box unticked and explains the order.
     not_subject_to_discipline: bool = False
+    discipline_explanation: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=2000)
+    ] = ""
     organization: Optional = ""
     supervising_attorney: Optional = ""
     reputable_statement: Optional = ""
@@ -137,9 +155,10 @@ def _check_appearance(form: AppearanceForm, today: date) -> FieldErrors:
     if form.category is PractitionerCategory.ATTORNEY:
         if not form.bar_admissions:
             errors["bar_admissions"] = "Give at least one court of admission and bar number."
-        if not form.not_subject_to_discipline:
+        if not form.not_subject_to_discipline and not form.discipline_explanation:
             errors["not_subject_to_discipline"] = (
-                "An attorney must state that no order restricts their practice of law."
+                "State that no order restricts your practice of law, or, if one does, leave "
+                "the box unticked and explain the order below, as the form asks."
             )
     if form.category is PractitionerCategory.ACCREDITED_REP and not form.organization:
         errors["organization"] = "Name the recognized organization you are accredited with."
@@ -163,12 +182,14 @@ def _check_appearance(form: AppearanceForm, today: date) -> FieldErrors:
 
 
 def validate_appearance(
-    kind: FilingKind, data: Mapping[str, Any], today: date
+    kind: FilingKind, data: Mapping[str, Any], today: date, *, electronic: bool = True
 ) -> tuple[AppearanceForm | None, FieldErrors]:
     """Parse and check an appearance form; returns the form or the errors by field.
 
     ``data`` holds strings as a browser posts them (checkboxes are present when ticked);
-    ``bar_jurisdiction_N`` / ``bar_number_N`` pairs make the bar admissions."""
+    ``bar_jurisdiction_N`` / ``bar_number_N`` pairs make the bar admissions. A form filed
+    ``electronically`` (through the portal) must come from an attorney or an accredited
+    representative (:data:`EFILING_CATEGORIES`)."""
     if kind not in (FilingKind.EOIR_28, FilingKind.EOIR_27):
         raise ValueError(f"{kind} is not an appearance form")
     values: dict[str, Any] = {k: v for k, v in data.items() if v != ""}
@@ -189,6 +210,8 @@ def validate_appearance(
             _a_number_error(str(data.get("a_number", "")), errors)
         return None, errors
     errors = _check_appearance(form, today)
+    if electronic and form.category not in EFILING_CATEGORIES:
+        errors["category"] = PAPER_ONLY
     return (None, errors) if errors else (form, {})
 
 
@@ -225,6 +248,28 @@ def validate_change_of_address(
     if form.effective_on > today:
         return None, {"effective_on": "File the change once you have moved (not in advance)."}
     return form, {}
+
+
+# A notice to appear (Form I-862) commences removal proceedings (INA 239(a); 8 CFR
+# 1239.1(a), 1003.14(a)) and nothing else: a credible fear review, an asylum-only or a
+# withholding-only case reaches the court on Form I-863, Notice of Referral to Immigration
+# Judge (8 CFR 1208.30(g), 1208.2(c), 1208.31(e)); a bond case on the respondent's request
+# for a custody redetermination (8 CFR 1003.19, 1236.1(d)); rescission on a notice of intent
+# to rescind (8 CFR 1246.1).
+NTA_CASE_TYPES = frozenset({CaseType.REMOVAL})
+
+
+def nta_case_type_refusal(case_type: CaseType) -> str | None:
+    """Why a notice to appear can't open a case of ``case_type``, or None when it can."""
+    if case_type in NTA_CASE_TYPES:
+        return None
+    return (
+        "a notice to appear (Form I-862) opens removal proceedings only (8 CFR 1239.1(a)); "
+        "a credible fear review, asylum-only or withholding-only case comes on Form I-863 "
+        "(Notice of Referral to Immigration Judge), a bond case on a request for custody "
+        "redetermination, rescission on a notice of intent to rescind: file those on paper "
+        "with the court"
+    )
 
 
 class NoticeToAppearForm(_Base):
@@ -279,6 +324,9 @@ def validate_notice_to_appear(
     charges = [line.strip() for line in form.charges.splitlines() if line.strip()]
     if not charges:
         errors["charges"] = "List at least one charge."
+    wrong_type = nta_case_type_refusal(form.case_type)
+    if wrong_type:
+        errors["case_type"] = wrong_type[0].upper() + wrong_type[1:] + "."
     if form.served_on > today:
         errors["served_on"] = "The date of service can't be in the future."
     if form.date_of_birth is not None and form.date_of_birth >= today:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from common.enums import CaseType, Custody
-from common.forms_eoir import FieldErrors, validate_notice_to_appear
+from common.forms_eoir import NTA_CASE_TYPES, FieldErrors, validate_notice_to_appear
 from sync_server.models import CourtRow
 from sync_server.policy import Action
 from sync_server.portal import bp
@@ -80,7 +80,8 @@ def notice_to_appear() -> str | tuple[str, int] | BaseResponse:
             problem=problem,
             labels=LABELS,
             courts=courts,
-            case_types=[(t.value, t.value.replace("_", " ").capitalize()) for t in CaseType],
+            # A notice to appear opens removal proceedings only (8 CFR 1239.1(a)).
+            case_types=[(t.value, t.value.replace("_", " ").capitalize()) for t in NTA_CASE_TYPES],
             custodies=[(c.value, c.value.replace("_", " ").capitalize()) for c in Custody],
         ),
         422 if errors or problem else 200,

@@ -9,6 +9,8 @@ from common.court_time import iso_date
 from common.enums import AppearanceScope, FilingKind
 from common.forms_eoir import (
     CATEGORY_LABELS,
+    EFILING_CATEGORIES,
+    PAPER_ONLY,
     SCOPE_LABELS,
     FieldErrors,
     ServiceMethod,
@@ -40,6 +42,7 @@ LABELS = {
     "category": "Practitioner category",
     "bar_admissions": "Courts of admission",
     "not_subject_to_discipline": "Statement on discipline",
+    "discipline_explanation": "Order restricting your practice of law",
     "organization": "Recognized organization",
     "supervising_attorney": "Supervising attorney or representative",
     "reputable_statement": "Relationship with the respondent",
@@ -121,7 +124,9 @@ def appearance(form: str) -> str | tuple[str, int] | Response | BaseResponse:
             problem=problem,
             labels=LABELS,
             scopes=[(s.value, label) for s, label in SCOPE_LABELS.items()],
-            categories=[(c.value, label) for c, label in CATEGORY_LABELS.items()],
+            # Attorneys and accredited representatives e-file; others appear on paper.
+            categories=[(c.value, CATEGORY_LABELS[c]) for c in EFILING_CATEGORIES],
+            paper_only=PAPER_ONLY,
             methods=[
                 (ServiceMethod.ELECTRONIC.value, "Electronically (ECAS)"),
                 (ServiceMethod.MAIL.value, "By mail"),

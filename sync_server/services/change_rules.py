@@ -18,8 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.court_time import utc_stamp
+from common.deadlines import is_in_absentia_order
 from common.enums import CaseStatus, Role
-from common.lifecycle import TransitionError, check_status_change
+from common.forms_eoir import nta_case_type_refusal
+from common.lifecycle import TransitionError, check_status_change, grants_change_of_venue
 from common.orders import check_order_change
 from common.wire import Annotation, Case, Document, Filing, Hearing, Order, WireRecord
 from sync_server.models import (
@@ -29,6 +31,7 @@ from sync_server.models import (
     BlobHolder,
     CaseRow,
     CourtroomRow,
+    CourtRow,
     DocumentRow,
     OrderRow,
     PortalAccount,
@@ -104,7 +107,9 @@ def check_change(
             return "your account is suspended, so you can't file; contact the court"
     match new:
         case Case():
-            return _check_case(old, new) or _judge_at_court(session, new.judge_id, new.court_id)
+            return _check_case(session, actor_id, old, new) or _judge_at_court(
+                session, new.judge_id, new.court_id
+            )
         case Hearing():
             return _check_hearing(session, new)
         case Document():
@@ -223,16 +228,68 @@ def _check_document_bytes(
     return None
 
 
-def _check_case(old: WireRecord | None, new: Case) -> str | None:
+def _check_case(session: Session, actor_id: str, old: WireRecord | None, new: Case) -> str | None:
     if old is None:
         if new.status not in _NEW_CASE_STATUSES:
             return "a new case starts as opened (by a notice to appear) or pending"
+        actor = session.get(UserRow, actor_id)
+        if actor is not None and actor.role == Role.DHS.value:
+            # DHS opens a case only by filing a notice to appear (policy), and that opens
+            # removal proceedings only.
+            return nta_case_type_refusal(new.case_type)
         return None
     assert isinstance(old, Case)
     if old.a_number != new.a_number:
         return "a case's A-number can't be changed"
     try:
-        check_status_change(old.status, new.status)
+        check_status_change(
+            old.status, new.status, in_absentia=_decided_in_absentia(session, new.id)
+        )
     except TransitionError as err:
         return str(err)
+    if old.court_id != new.court_id:
+        return _venue_change_refusal(session, new)
     return None
+
+
+def _decided_in_absentia(session: Session, case_id: str) -> bool:
+    """Whether the case's latest signed decision (an order with a decision date) was
+    entered in absentia: no appeal lies from it."""
+    rows = session.scalars(
+        select(OrderRow)
+        .where(
+            OrderRow.case_id == case_id,
+            OrderRow.status.in_(["signed", "issued"]),
+            OrderRow.deleted.is_(False),
+        )
+        .order_by(OrderRow.signed_at.desc())
+    )
+    for row in rows:
+        if "decision_date" in (row.fields or {}):
+            return is_in_absentia_order(row.template, row.fields)
+    return False
+
+
+def _venue_change_refusal(session: Session, new: Case) -> str | None:
+    """A case moves to another court only on a signed order granting a party's motion to
+    change venue to that court (8 CFR 1003.20(b))."""
+    court = session.get(CourtRow, new.court_id)
+    if court is None:
+        return None  # missing_parents has said so
+    orders = session.scalars(
+        select(OrderRow).where(
+            OrderRow.case_id == new.id,
+            OrderRow.status.in_(["signed", "issued"]),
+            OrderRow.deleted.is_(False),
+        )
+    )
+    if any(
+        grants_change_of_venue(row.fields or {}, court_code=court.code, court_name=court.name)
+        for row in orders
+    ):
+        return None
+    return (
+        f"the case can't move to the {court.name}: venue changes only when the immigration "
+        "judge grants a party's motion to change venue (8 CFR 1003.20(b)); the judge's signed "
+        "order granting it, naming that court, must reach the server first"
+    )

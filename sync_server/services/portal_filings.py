@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from common.anumber import parse_a_number
 from common.enums import (
     CaseStatus,
+    CaseType,
     DocumentStatus,
     DocumentType,
     FilingKind,
@@ -26,11 +27,14 @@ from common.enums import (
     Role,
 )
 from common.forms_eoir import (
+    CATEGORY_LABELS,
     AppearanceForm,
     ChangeOfAddressForm,
     CheckedNta,
     FieldErrors,
     NoticeToAppearForm,
+    PractitionerCategory,
+    nta_case_type_refusal,
 )
 from common.pdf_preflight import preflight_pdf
 from common.wire import Case, Document, Filing, WireRecord
@@ -45,6 +49,11 @@ from sync_server.services.portal_cases import CasePortal
 from sync_server.services.records import SessionLookups, write_record
 
 MAX_ATTACHMENTS = 20
+# The category a portal account appears in, by the role EOIR registered it with.
+_REGISTERED_AS = {
+    Role.ATTORNEY: PractitionerCategory.ATTORNEY,
+    Role.ACCREDITED_REP: PractitionerCategory.ACCREDITED_REP,
+}
 
 
 class FilingRefused(Exception):
@@ -172,6 +181,15 @@ class FilingDesk:
             if user is None or not user.eoir_id or user.eoir_id != form.eoir_id.strip().upper():
                 raise FilingRefused(
                     "Check your EOIR ID.", {"eoir_id": "This is not the EOIR ID of your account."}
+                )
+            # The category on the form is the one EOIR registered the filer in (8 CFR
+            # 1292.1(f)): an accredited representative does not appear as an attorney.
+            registered = _REGISTERED_AS.get(principal.role)
+            if form.category is not registered:
+                shown = CATEGORY_LABELS[registered] if registered else "no practitioner category"
+                raise FilingRefused(
+                    "Check your category.",
+                    {"category": f"Your account is registered as: {shown}. Choose that category."},
                 )
             case = session.scalar(
                 select(CaseRow)
@@ -322,8 +340,14 @@ class FilingDesk:
     ) -> str:
         """Open a case from a notice to appear, with the NTA's PDF as its first document;
         returns the case id. Refused when an open case with the A-number exists at one of
-        DHS's courts."""
+        DHS's courts, other than a bond case: custody proceedings are separate and apart
+        from removal proceedings (8 CFR 1003.19(d)), and a notice to appear may follow a
+        bond hearing. A notice to appear opens removal proceedings only."""
         form = nta.form
+        wrong_type = nta_case_type_refusal(form.case_type)
+        if wrong_type:
+            sentence = wrong_type[0].upper() + wrong_type[1:] + "."
+            raise FilingRefused(sentence, {"case_type": sentence})
         if principal.role is not Role.DHS or form.court_id not in principal.assigned_court_ids:
             raise FilingRefused(
                 "Choose one of your assigned courts.",
@@ -338,6 +362,7 @@ class FilingDesk:
                     CaseRow.a_number == nta.a_number,
                     CaseRow.court_id.in_(list(principal.assigned_court_ids)),
                     CaseRow.status.not_in([CaseStatus.CLOSED.value, CaseStatus.DECIDED.value]),
+                    CaseRow.case_type != CaseType.BOND.value,
                     CaseRow.deleted.is_(False),
                 )
             )

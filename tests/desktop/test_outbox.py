@@ -276,12 +276,19 @@ def test_a_hearing_edited_as_its_case_moves_away_leaves_this_copy_with_an_issue(
     """Clerk 1 edits a hearing while clerk 2 moves its case to another court; a pull runs
     before the edit is sent. The edit is refused (out of scope) and the hearing leaves
     clerk 1's copy instead of staying there for good."""
-    from common.wire import Case
+    from common.wire import Case, Order
+    from tests.conftest import user_id
+    from tests.server.sync_helpers import venue_order
 
     desk = _engine(live_server, tmp_path, "clerk1", "desk")
     mover = _engine(live_server, tmp_path, "clerk1", "mover")
     hearing = _a_hearing(desk)
     case = Case.model_validate(mover.store.get("case", hearing.case_id))
+    # The case's judge grants a party's motion to change venue (8 CFR 1003.20(b)).
+    judge = {user_id(n): n for n in ("judge1", "judge2")}[str(case.judge_id)]
+    bench = _engine(live_server, tmp_path, judge, "bench")
+    bench.store.save(Order.model_validate(venue_order(case.id, judge, court_id("NYB"))))
+    bench.sync_once()
     desk.store.save(hearing.model_copy(update={"duration_minutes": 45}))
     mover.store.save(case.model_copy(update={"court_id": court_id("NYB"), "judge_id": None}))
     mover.sync_once()

@@ -218,6 +218,39 @@ def signed(order: dict[str, Any], signer: str) -> dict[str, Any]:
     return {**order, "status": "signed", "signed_by": user_id(signer), "signed_at": NOW}
 
 
+COURT_NAMES = {
+    SFR: "San Francisco Immigration Court",
+    NYB: "New York - Broadway Immigration Court",
+    HOU: "Houston Immigration Court",
+}
+
+
+def venue_order(
+    case_id: str, judge: str, to_court: str, *, movant: str = "respondent"
+) -> dict[str, Any]:
+    """The judge's signed order granting a party's motion to change venue to ``to_court``
+    (8 CFR 1003.20(b)): what a clerk's move of the case to that court rests on."""
+    return signed(
+        {
+            "id": new_id(),
+            "case_id": case_id,
+            "judge_id": user_id(judge),
+            "template": "motion_order",  # the 2026-11 version: fields stable for these tests
+            "template_version": "2026-11",
+            "status": "draft",
+            "body": "Upon the motion to change venue, the motion is granted.",
+            "fields": {
+                "motion": "change_of_venue",
+                "movant": movant,
+                "ruling": "granted",
+                "reason": "The respondent now lives in the new court's area.",
+                "new_court": COURT_NAMES[to_court],
+            },
+        },
+        judge,
+    )
+
+
 def filing_data(case_id: str, court: str, filer: str, kind: str = "document") -> dict[str, Any]:
     return {
         "id": new_id(),

@@ -30,6 +30,7 @@ from tests.server.sync_helpers import (
     first_case,
     order_data,
     representation_data,
+    venue_order,
 )
 
 Changes = list[dict[str, Any]]
@@ -330,14 +331,17 @@ def test_an_annotation_made_private_again_leaves_the_other_readers(
 def test_a_change_of_venue_moves_the_case_between_the_courts_clerks(
     api: Api, tokens: TokenBook, seeded_app: Flask
 ) -> None:
-    case = case_data(SFR)
+    case = case_data(SFR, judge="judge1")
     version = applied(api, tokens["clerk1"], "case", case)
     document = document_data(seeded_app, case["id"])
     applied(api, tokens["clerk1"], "document", document)
+    # The judge grants a party's motion to change venue (8 CFR 1003.20(b)).
+    applied(api, tokens["judge1"], "order", venue_order(case["id"], "judge1", NYB))
     _, sfr_cursor = api.pull_all(tokens["clerk2"])
     _, nyb_cursor = api.pull_all(tokens["clerk3"])
 
-    applied(api, tokens["clerk1"], "case", {**case, "court_id": NYB}, base_version=version)
+    moved = {**case, "court_id": NYB, "judge_id": None}
+    applied(api, tokens["clerk1"], "case", moved, base_version=version)
 
     left = by_entity(api.pull_all(tokens["clerk2"], sfr_cursor)[0], "case")
     assert left[case["id"]]["deleted"]
