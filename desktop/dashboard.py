@@ -51,6 +51,8 @@ class UpcomingDeadline:
     title: str
     due: date
     caveat: str | None
+    citation: str = ""  # the rule's source
+    note: str | None = None  # why the day moved, and the rule's note
 
     @property
     def a_number_display(self) -> str:
@@ -265,7 +267,14 @@ def upcoming_deadlines(
         )
         rows += [
             UpcomingDeadline(
-                case_id, str(case.get("a_number", "")), _respondent(case), d.title, d.due, d.caveat
+                case_id,
+                str(case.get("a_number", "")),
+                _respondent(case),
+                d.title,
+                d.due,
+                d.caveat,
+                d.citation,
+                d.note,
             )
             for d in found
             if today <= d.due <= last

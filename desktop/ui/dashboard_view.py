@@ -95,7 +95,8 @@ def deadline_columns() -> list[Column[UpcomingDeadline]]:
         Column("A-number", lambda r: r.a_number_display),
         Column("Respondent", lambda r: r.respondent),
         Column("Deadline", lambda r: r.title),
-        Column("Note", lambda r: r.caveat),
+        Column("Rule", lambda r: r.citation),
+        Column("Note", lambda r: " ".join(p for p in (r.caveat, r.note) if p) or None),
     ]
 
 

@@ -4,10 +4,15 @@ the cited text (read 2026-12-06)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from desktop.case_file import case_deadlines
+from desktop.dashboard import upcoming_deadlines
+from desktop.local_store import LocalStore
+from tests.conftest import SEED_DAY
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 COURT = {"id": "court-1", "code": "SFR", "timezone": "America/Los_Angeles"}
@@ -105,3 +110,14 @@ def test_a_motion_on_file_shows_the_ten_days_to_answer_it() -> None:
     assert [(d.title, d.due) for d in found] == [
         ("Response to the motion to pretermit received Tue 15 Dec 2026", date(2026, 12, 28))
     ]
+
+
+def test_the_dashboards_upcoming_deadlines_name_their_rule(
+    filled_store: Callable[[str], tuple[LocalStore, dict[str, Any]]],
+) -> None:
+    # The demo court's filings before its hearings: 15 days back, ICPM 3.1(b)(1)-(2).
+    store = filled_store("clerk1")[0]
+    rows = upcoming_deadlines(store, store.all("case"), SEED_DAY)
+    assert rows
+    assert all(r.citation.startswith("ICPM Chapter 3.1(b)") for r in rows if "hearing" in r.title)
+    assert all(r.citation for r in rows)
