@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from desktop.case_file import case_deadlines
 from desktop.dashboard import upcoming_deadlines
 from desktop.local_store import LocalStore
+from tests.clock_helpers import machine_zone
 from tests.conftest import SEED_DAY
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -79,15 +80,16 @@ def test_a_written_decision_is_appealable_from_its_service_in_the_courts_day() -
         "document_id": "doc-1",
         "served_at": "2026-12-08T02:00:00+00:00",
     }
-    found = case_deadlines(
-        CASE,
-        [],
-        PACIFIC,
-        date(2026, 12, 3),
-        court=COURT,
-        orders=[_decision(decision_form="written")],
-        service_records=[served],
-    )
+    with machine_zone("UTC"):  # the computer's zone is not the court's
+        found = case_deadlines(
+            CASE,
+            [],
+            PACIFIC,
+            date(2026, 12, 3),
+            court=COURT,
+            orders=[_decision(decision_form="written")],
+            service_records=[served],
+        )
     appeal = [d for d in found if d.title.startswith("Appeal")]
     assert [d.due for d in appeal] == [date(2027, 1, 6)]
 
