@@ -35,7 +35,7 @@ import struct
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import TracebackType
@@ -103,14 +103,13 @@ class _Message:
         except (IndexError, ValueError) as err:
             raise ProxyError(f"bad status line {self.start_line[:80]!r}") from err
 
-    def head(self, *, connection: bytes, body_length: int | None = None) -> bytes:
-        """The start line and headers, re-framed: hop-by-hop headers replaced, the body
-        announced by Content-Length (``body_length`` or the real one)."""
+    def head(self, *, connection: bytes) -> bytes:
+        """The start line and headers, re-framed: hop-by-hop headers replaced, the whole
+        body announced by Content-Length."""
         hop_by_hop = {b"connection", b"keep-alive", b"transfer-encoding", b"content-length"}
         lines = [self.start_line]
         lines += [k + b": " + v for k, v in self.headers if k.lower() not in hop_by_hop]
-        length = len(self.body) if body_length is None else body_length
-        lines += [b"Content-Length: " + str(length).encode(), b"Connection: " + connection]
+        lines += [b"Content-Length: " + str(len(self.body)).encode(), b"Connection: " + connection]
         return b"\r\n".join(lines) + b"\r\n\r\n"
 
 
@@ -532,8 +531,3 @@ def _bad_gateway() -> bytes:
         b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\n"
         b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body
     )
-
-
-def count(events: Iterable[Event], fault: Fault, path_prefix: str = "/") -> int:
-    """How many of ``events`` under ``path_prefix`` got ``fault``."""
-    return sum(1 for e in events if e.fault is fault and e.path.startswith(path_prefix))
