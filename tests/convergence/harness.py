@@ -51,6 +51,9 @@ class Edit:
     record_id: str
     data: dict[str, Any]
     what: str  # in words, for the failure report
+    # A delete: ``data`` is the record as the person last saw it, and what is owed to the
+    # server is its absence.
+    deleted: bool = False
 
     @property
     def key(self) -> RecordKey:
@@ -108,6 +111,18 @@ class Desk:
         self.store.save(record)
         seen = self.store.get(record.entity, record.id)
         assert seen is not None, f"{self.name}: the record just saved is not in the local copy"
+        return seen
+
+    def save_together(self, records: list[WireRecord]) -> list[dict[str, Any]]:
+        """Save ``records`` as one action (one group); returns each as the person sees it."""
+        self.store.save_together(records)
+        return [self.store.get(r.entity, r.id) or {} for r in records]
+
+    def delete(self, entity: str, record_id: str) -> dict[str, Any]:
+        """Delete a record; returns it as the person saw it just before."""
+        seen = self.store.get(entity, record_id)
+        assert seen is not None, f"{self.name}: no {entity} {record_id} to delete"
+        self.store.delete(entity, record_id)
         return seen
 
     def sync(self) -> SyncReport | ApiError:
@@ -219,6 +234,7 @@ class Applied:
     record_id: str
     mutation_id: str | None
     data: bytes
+    action: str = "record.update"  # record.create | record.update | record.delete
 
 
 class ServerLedger:
@@ -247,6 +263,7 @@ class ServerLedger:
                     str(row.record_id),
                     row.detail.get("mutation_id"),
                     canonical(row.detail.get("data")),
+                    str(row.action),
                 )
                 for row in rows
             ]
@@ -296,10 +313,16 @@ def convergence_problems(outcome: Outcome) -> list[str]:
     for mutation_id, times in sorted(by_mutation.items()):
         if times > 1:
             problems.append(f"mutation {mutation_id} was applied {times} times")
-    by_data = Counter((a.entity, a.record_id, a.data) for a in outcome.applied)
-    position = {(a.entity, a.record_id, a.data): a.seq for a in outcome.applied}
+    writes = [a for a in outcome.applied if a.action != "record.delete"]
+    deletes = Counter(
+        (a.entity, a.record_id) for a in outcome.applied if a.action == "record.delete"
+    )
+    by_data = Counter((a.entity, a.record_id, a.data) for a in writes)
+    position = {(a.entity, a.record_id, a.data): a.seq for a in writes}
     for edit in outcome.edits:
         times = by_data[(edit.entity, edit.record_id, canonical(edit.data))]
+        if edit.deleted:
+            times = deletes[edit.key]
         if times > 1:
             problems.append(f"edit #{edit.number} ({edit.what}) was applied {times} times")
 
@@ -313,6 +336,14 @@ def convergence_problems(outcome: Outcome) -> list[str]:
     for (desk, key), edit in sorted(last.items(), key=lambda item: item[1].number):
         data = canonical(edit.data)
         if _covered(outcome, desk, key, data):
+            continue
+        if edit.deleted:
+            if key in outcome.pulls[desk]:
+                problems.append(
+                    f"edit #{edit.number} on {desk} ({edit.what}) never reached the server "
+                    f"and {desk} shows no sync issue for it: the server still holds "
+                    f"{_show(outcome.pulls[desk][key], shown)}"
+                )
             continue
         if by_data[(*key, data)] == 0:
             problems.append(
@@ -338,7 +369,8 @@ def convergence_problems(outcome: Outcome) -> list[str]:
         by_record[key].append(edit)
     for key, edits in by_record.items():
         owed = [e for e in edits if not _covered(outcome, e.desk, key, canonical(e.data))]
-        if len(owed) == len(edits) and server.get(key) not in {canonical(e.data) for e in owed}:
+        expected = {None if e.deleted else canonical(e.data) for e in owed}
+        if len(owed) == len(edits) and server.get(key) not in expected:
             problems.append(
                 f"{key[0]} {key[1]} holds {_show(server.get(key), shown)} on the server, which "
                 "is no one's latest edit: " + "; ".join(f"#{e.number} {e.what}" for e in owed)

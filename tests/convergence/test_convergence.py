@@ -26,10 +26,12 @@ from __future__ import annotations
 import itertools
 import os
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
@@ -41,7 +43,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from common.wire import Hearing
+from common.enums import Visibility
+from common.wire import Annotation, Hearing
 from desktop.api_client import ApiError
 from desktop.clerk_actions import reschedule
 from desktop.sync_engine import SyncReport
@@ -60,7 +63,15 @@ from tests.convergence.harness import (
 pytestmark = pytest.mark.slow
 
 PUSH = "/api/v1/sync/push"
-DESKS = (("clerk1-office", "clerk1"), ("clerk1-laptop", "clerk1"), ("judge1", "judge1"))
+DESKS = (
+    ("clerk1-office", "clerk1"),
+    ("clerk1-laptop", "clerk1"),
+    ("judge1", "judge1"),
+    ("judge1-chambers", "judge1"),  # the same judge on a second computer: notes conflict
+)
+JUDGE_DESKS = st.sampled_from([name for name, user in DESKS if user.startswith("judge")])
+CLERK_DESKS = st.sampled_from([name for name, user in DESKS if user.startswith("clerk")])
+NOTE_ACTIONS = st.sampled_from(["new", "edit", "delete"])
 HEARINGS = 2  # few, so that the desks keep meeting on the same records
 SHOWN = ("starts_at", "duration_minutes", "outcome")
 FIRST_SLOT = datetime(2027, 6, 1, 8, tzinfo=UTC)
@@ -120,6 +131,13 @@ class World:
         self.keyring: dict[str, str] = {}  # each desk's refresh token, kept between runs
         self.runs = itertools.count(1)
         self.hearing_ids = self._shared_hearings()
+        self.document = self._a_document()
+
+    def _a_document(self) -> dict[str, Any]:
+        """A document of the court the judge annotates (the first by id, every run)."""
+        view = self.inspector.pull("judge1")
+        key = min(k for k in view if k[0] == "document")
+        return dict(orjson.loads(view[key]))
 
     def _shared_hearings(self) -> list[str]:
         """Hearings of the court that every desk's user sees, the same ones every run."""
@@ -143,6 +161,7 @@ class ConvergenceMachine(RuleBasedStateMachine):
         self.story: list[str] = []  # what happened, for the failure report
         self.edits: list[Edit] = []
         self.withdrawn: set[bytes] = set()
+        self.notes: list[str] = []  # the judge's notes made in this run, oldest first
         self.kills = 0  # server kills in this run
         self.processes = 0  # ecas-desktop sync processes in this run
         self.audit_start = world.ledger.last_seq()
@@ -161,7 +180,7 @@ class ConvergenceMachine(RuleBasedStateMachine):
         """``desk``'s user edits hearing number ``hearing``, or (``LAST_EDITED``) again the
         record they edited last: a slip corrected at once, or a second thought."""
         if hearing == LAST_EDITED:
-            mine = [e for e in self.edits if e.desk == desk]
+            mine = [e for e in self.edits if e.desk == desk and e.entity == "hearing"]
             record_id = mine[-1].record_id if mine else self.world.hearing_ids[0]
         else:
             record_id = self.world.hearing_ids[hearing]
@@ -196,6 +215,66 @@ class ConvergenceMachine(RuleBasedStateMachine):
             changed = reschedule(before, slot).model_copy(update={"duration_minutes": duration})
         seen = person.save(changed)
         self.edits.append(Edit(number, desk, "hearing", record_id, seen, what))
+        self._tell(f"edit #{number}: {what}")
+
+    @rule(desk=CLERK_DESKS, duration=DURATIONS)
+    def move_both(self, desk: str, duration: int) -> None:
+        """A clerk moves both hearings in one action: they travel as one group, applied
+        together or refused together."""
+        person = self.desks[desk]
+        moved = []
+        for offset, record_id in enumerate(self.world.hearing_ids):
+            current = person.store.get("hearing", record_id)
+            assert current is not None, f"{desk} has no copy of hearing {record_id}"
+            slot = FIRST_SLOT + timedelta(minutes=next(_EDIT_NUMBERS), days=offset)
+            moved.append(
+                reschedule(Hearing.model_validate(current), slot).model_copy(
+                    update={"duration_minutes": duration}
+                )
+            )
+        for hearing, seen in zip(moved, person.save_together(moved), strict=True):
+            number = next(_EDIT_NUMBERS)
+            label = f"hearing {self.world.hearing_ids.index(hearing.id)}"
+            what = f"{desk} moves {label} with the other one, to {hearing.starts_at:%H:%M}"
+            self.edits.append(Edit(number, desk, "hearing", hearing.id, seen, what))
+            self._tell(f"edit #{number}: {what}")
+
+    @rule(desk=JUDGE_DESKS, action=NOTE_ACTIONS)
+    def note(self, desk: str, action: str) -> None:
+        """The judge writes a private note on the document, changes the newest one this
+        computer shows, or deletes it."""
+        person = self.desks[desk]
+        number = next(_EDIT_NUMBERS)
+        deleted = False
+        mine = sorted(
+            (n for n in person.store.all("annotation") if n["id"] in self.notes),
+            key=lambda n: self.notes.index(n["id"]),
+        )
+        if action == "new" or not mine:
+            document = self.world.document
+            note = Annotation(
+                id=str(uuid.uuid4()),
+                document_id=document["id"],
+                document_sha256=document["sha256"],
+                author_id=_judge_id(person),
+                visibility=Visibility.PRIVATE,
+                kind="note",
+                page=0,
+                geometry={"rect": [72, 72, 96, 96]},
+                comment=f"Note {number}",
+                created_at=datetime.now(UTC),
+            )
+            self.notes.append(note.id)
+            seen, what = person.save(note), f"{desk} writes note {number}"
+        elif action == "edit":
+            note = Annotation.model_validate(mine[-1])
+            seen = person.save(note.model_copy(update={"comment": f"Changed {number}"}))
+            what = f"{desk} changes note {note.id[:8]} to 'Changed {number}'"
+        else:
+            seen, deleted = person.delete("annotation", mine[-1]["id"]), True
+            what = f"{desk} deletes note {mine[-1]['id'][:8]}"
+        record_id = str(seen["id"])
+        self.edits.append(Edit(number, desk, "annotation", record_id, seen, what, deleted=deleted))
         self._tell(f"edit #{number}: {what}")
 
     @rule(desk=DESK_NAMES, push=st.sampled_from(PUSH_FATES))
@@ -412,6 +491,11 @@ def test_an_edit_made_while_the_answer_is_lost_reaches_the_server(
     assert clerk.copy()[("hearing", record_id)] == on_server
     assert clerk.store.pending_count() == 0 and not clerk.store.issues()
     clerk.close()
+
+
+def _judge_id(desk: Desk) -> str:
+    user = next(u for u in desk.store.all("user_profile") if u["username"] == desk.username)
+    return str(user["id"])
 
 
 def _court_of(desk: Desk, hearing: dict[str, Any]) -> str | None:
