@@ -78,13 +78,10 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture(scope="session")
-def seeded_app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """A server with the demo data (``DEMO_CASES`` cases), shared by a whole session.
-
-    Tests that write make their own records (new ids), so they don't disturb each other.
-    """
-    folder = tmp_path_factory.mktemp(f"seeded-{backend}")
+@contextlib.contextmanager
+def seeded_server_app(backend: str, folder: Path, cases: int) -> Iterator[Flask]:
+    """A migrated database of ``backend`` in ``folder`` with ``cases`` demo cases, and the
+    app over it (its connections closed afterwards)."""
     with make_database(backend, folder) as url:
         app = create_app(server_config(url, folder))
         services = app.extensions["ecas"]
@@ -92,12 +89,26 @@ def seeded_app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             services.factory,
             services.blobs.store,
             services.blobs.staging,
-            cases=DEMO_CASES,
+            cases=cases,
             password=DEMO_PASSWORD,
             today=SEED_DAY,
         )
+        try:
+            yield app
+        finally:
+            services.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def seeded_app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """A server with the demo data (``DEMO_CASES`` cases), shared by a whole session.
+
+    Tests that write make their own records (new ids), so they don't disturb each other.
+    """
+    with seeded_server_app(
+        backend, tmp_path_factory.mktemp(f"seeded-{backend}"), DEMO_CASES
+    ) as app:
         yield app
-        services.engine.dispose()
 
 
 @pytest.fixture

@@ -126,11 +126,6 @@ CALLS: dict[str, Call] = {
 }
 
 
-@pytest.fixture(scope="module")
-def tokens(seeded_app: Flask) -> TokenBook:
-    return TokenBook(Api(seeded_app.test_client()))
-
-
 def test_every_endpoint_has_a_row(seeded_app: Flask) -> None:
     # The portal's cookie-signed-in pages have their own matrix (tests/portal).
     routed = {

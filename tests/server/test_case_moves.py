@@ -4,7 +4,6 @@ and every copy ends as a fresh pull of its user would make it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,17 +18,12 @@ from desktop.api_client import ApiClient
 from desktop.local_schema import record_table
 from desktop.local_store import LocalStore
 from desktop.sync_engine import SyncEngine
-from sync_server.app import create_app
-from sync_server.demo.seed import seed_demo
 from sync_server.models import ENTITY_TABLES
 from tests.conftest import (
     DEMO_PASSWORD,
-    SEED_DAY,
     Api,
     LiveServer,
     court_id,
-    make_database,
-    server_config,
     user_id,
 )
 from tests.server.sync_helpers import (
@@ -55,23 +49,10 @@ Changes = list[dict[str, Any]]
 
 
 @pytest.fixture(scope="module")
-def app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(own_app: Flask) -> Flask:
     """A seeded server of this module's own: a moved case leaves departures in every later
     full pull of its old court, which the scope tests sharing ``seeded_app`` don't expect."""
-    folder = tmp_path_factory.mktemp(f"moves-{backend}")
-    with make_database(backend, folder) as url:
-        made = create_app(server_config(url, folder))
-        services = made.extensions["ecas"]
-        seed_demo(
-            services.factory,
-            services.blobs.store,
-            services.blobs.staging,
-            cases=3,
-            password=DEMO_PASSWORD,
-            today=SEED_DAY,
-        )
-        yield made
-        services.engine.dispose()
+    return own_app
 
 
 @pytest.fixture

@@ -32,11 +32,6 @@ from tests.server.sync_helpers import (
 ADVICE = "check this computer's date and time"
 
 
-@pytest.fixture(scope="module")
-def tokens(seeded_app: Flask) -> TokenBook:
-    return TokenBook(Api(seeded_app.test_client()))
-
-
 @pytest.fixture
 def draft(api: Api, tokens: TokenBook) -> tuple[dict[str, Any], int]:
     """A draft order of judge1 in a fresh SFR case."""

@@ -4,20 +4,13 @@ not appealed; a notice to appear opens removal proceedings only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from sync_server.app import create_app
-from sync_server.demo.seed import seed_demo
 from tests.conftest import (
-    DEMO_PASSWORD,
-    SEED_DAY,
     Api,
-    make_database,
-    server_config,
     user_id,
 )
 from tests.server.sync_helpers import (
@@ -35,23 +28,10 @@ from tests.server.sync_helpers import (
 
 
 @pytest.fixture(scope="module")
-def app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(own_app: Flask) -> Flask:
     """A seeded server of this module's own: a case moved here leaves departures in every
     later full pull of its old court, which the tests sharing ``seeded_app`` don't expect."""
-    folder = tmp_path_factory.mktemp(f"lifecycle-{backend}")
-    with make_database(backend, folder) as url:
-        made = create_app(server_config(url, folder))
-        services = made.extensions["ecas"]
-        seed_demo(
-            services.factory,
-            services.blobs.store,
-            services.blobs.staging,
-            cases=3,
-            password=DEMO_PASSWORD,
-            today=SEED_DAY,
-        )
-        yield made
-        services.engine.dispose()
+    return own_app
 
 
 @pytest.fixture

@@ -11,41 +11,20 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from sync_server.models import AuditEntry
 from tests.conftest import Api, mutation
 from tests.server.sync_helpers import (
-    SFR,
     TokenBook,
     applied,
-    case_data,
     hearing_data,
     order_data,
     signed,
     stored,
     version_of,
 )
-
-
-@pytest.fixture(scope="module")
-def tokens(seeded_app: Flask) -> TokenBook:
-    return TokenBook(Api(seeded_app.test_client()))
-
-
-@pytest.fixture
-def case(api: Api, tokens: TokenBook) -> dict[str, Any]:
-    data = case_data(SFR, judge="judge1")
-    applied(api, tokens["clerk1"], "case", data)
-    return data
-
-
-@pytest.fixture
-def hearing(api: Api, tokens: TokenBook, case: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    data = hearing_data(case["id"])
-    return data, applied(api, tokens["clerk1"], "hearing", data)
 
 
 def _grouped(*mutations: dict[str, Any]) -> list[dict[str, Any]]:

@@ -36,11 +36,6 @@ from tests.server.sync_helpers import (
 Changes = list[dict[str, Any]]
 
 
-@pytest.fixture(scope="module")
-def tokens(seeded_app: Flask) -> TokenBook:
-    return TokenBook(Api(seeded_app.test_client()))
-
-
 def _pull(api: Api, tokens: TokenBook, username: str) -> Changes:
     return api.pull_all(tokens[username])[0]
 

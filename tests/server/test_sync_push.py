@@ -41,26 +41,6 @@ from tests.server.sync_helpers import (
 )
 
 
-@pytest.fixture(scope="module")
-def tokens(seeded_app: Flask) -> TokenBook:
-    return TokenBook(Api(seeded_app.test_client()))
-
-
-@pytest.fixture
-def case(api: Api, tokens: TokenBook) -> dict[str, Any]:
-    """A fresh pending SFR case of judge1, opened by clerk1."""
-    data = case_data(SFR, judge="judge1")
-    applied(api, tokens["clerk1"], "case", data)
-    return data
-
-
-@pytest.fixture
-def hearing(api: Api, tokens: TokenBook, case: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """A fresh scheduled hearing of ``case`` and its version."""
-    data = hearing_data(case["id"])
-    return data, applied(api, tokens["clerk1"], "hearing", data)
-
-
 def _rejected(result: dict[str, Any], *words: str) -> None:
     """Refused with ``words`` in the reason. (``current`` carries the server's record when
     the pusher may see it; the scope tests check that nothing leaks otherwise.)"""
