@@ -4,6 +4,7 @@ received each change."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -86,9 +87,11 @@ def test_a_signature_a_few_minutes_ahead_is_accepted_as_clock_drift(
 
 @pytest.fixture
 def lenient_api(seeded_app: Flask, tmp_path: Path) -> Iterator[Api]:
-    """A second server on the same database allowing clocks 60 minutes ahead."""
-    url = seeded_app.extensions["ecas"].config.database_url
-    app = create_app(server_config(url, tmp_path, clock_tolerance_minutes=60))
+    """A second server on the same database and document store (an order it issues must
+    be readable by the first) allowing clocks 60 minutes ahead."""
+    shared = seeded_app.extensions["ecas"].config
+    config = server_config(shared.database_url, tmp_path, clock_tolerance_minutes=60)
+    app = create_app(dataclasses.replace(config, blob_url=shared.blob_url))
     yield Api(app.test_client())
     app.extensions["ecas"].engine.dispose()
 

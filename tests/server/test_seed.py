@@ -96,10 +96,13 @@ def test_seeded_database_has_the_people_and_work_of_a_court(seeded_app: Flask) -
 def test_every_document_is_a_stored_pdf_with_matching_hash(seeded_app: Flask) -> None:
     services = seeded_app.extensions["ecas"]
     with services.factory() as session:
-        docs = session.execute(select(DocumentRow.sha256, DocumentRow.size)).all()
+        docs = session.execute(
+            select(DocumentRow.sha256, DocumentRow.size, DocumentRow.doc_type, DocumentRow.title)
+        ).all()
         blobs = set(session.scalars(select(Blob.sha256)))
-    for sha, size in docs:
+    for sha, size, doc_type, title in docs:
         assert sha in blobs
+        assert services.blobs.store.exists(sha), f"{doc_type} {title!r}: no stored bytes"
         data = b"".join(services.blobs.store.read_range(sha, 0, size))
         assert data.startswith(b"%PDF-")
         assert hashlib.sha256(data).hexdigest() == sha
