@@ -247,7 +247,7 @@ def _around(shot, box):  # type: ignore[no-untyped-def]
 
 
 def test_a_new_search_replaces_the_one_running(window: ViewerWindow, qtbot: QtBot) -> None:
-    pages = 10 * SEARCH_CHUNK
+    pages = 40 * SEARCH_CHUNK  # long enough to be still running on a loaded machine
     pane = _open(window, qtbot, record_pdf(pages), "long.pdf")
     session = pane.search
     session.start("Page")  # a hit on every page: it takes several chunks
