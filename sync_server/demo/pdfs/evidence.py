@@ -15,6 +15,7 @@ from datetime import date
 import pymupdf
 
 from common.anumber import format_a_number
+from common.court_time import MONTHS
 from sync_server.demo.pdfs.drawing import (
     PAGE_H,
     PAGE_W,
@@ -30,7 +31,6 @@ from sync_server.demo.pdfs.layout import Layout, LayoutFull, Style, finish_pdf, 
 from sync_server.demo.pdfs.parties import Respondent, caption
 from sync_server.demo.pdfs.text import (
     GROUPS,
-    MONTHS,
     OFFICERS,
     TOWNS,
     WITNESSES,

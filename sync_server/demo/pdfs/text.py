@@ -9,20 +9,7 @@ import random
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+from common.court_time import MONTHS
 
 
 def seeded_rng(*parts: object) -> random.Random:
