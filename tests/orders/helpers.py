@@ -7,12 +7,29 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from common.enums import OrderStatus
+from common.orders import CaseFacts, Counsel, new_draft, template_for
 from common.orders import case_facts as facts_of
-from common.orders import new_draft, template_for
 from common.wire import Order
 from sync_server.demo.plan import demo_id
 
 SIGNED_AT = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)
+JUDGE = "6f1f8f60-0000-4000-8000-000000000002"
+# A removal case at a Pacific court with one counsel of record, for orders rendered
+# without a server.
+FACTS = CaseFacts(
+    case_id="6f1f8f60-0000-4000-8000-000000000001",
+    a_number="012345678",
+    respondent_name="Ana Morales",
+    nationality="Guatemala",
+    case_type="removal",
+    charges=("INA § 212(a)(6)(A)(i)",),
+    court_name="San Francisco Immigration Court",
+    court_address="100 Montgomery Street, San Francisco, CA",
+    judge_id=JUDGE,
+    judge_name="Immigration Judge Brennan",
+    counsel=(Counsel("6f1f8f60-0000-4000-8000-000000000003", "Attorney Sam Okafor"),),
+    court_timezone="America/Los_Angeles",
+)
 TODAY = date(2026, 11, 27)
 
 COMPLETE_FIELDS: dict[str, dict[str, Any]] = {

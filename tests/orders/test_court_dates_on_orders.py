@@ -11,31 +11,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from common.order_pdf import pdf_text, render_order
-from common.orders import CaseFacts, Counsel, new_draft, sign, template_for
-
-JUDGE = "6f1f8f60-0000-4000-8000-000000000002"
-SF_FACTS = CaseFacts(
-    case_id="6f1f8f60-0000-4000-8000-000000000001",
-    a_number="012345678",
-    respondent_name="Ana Morales",
-    nationality="Guatemala",
-    case_type="removal",
-    charges=("INA § 212(a)(6)(A)(i)",),
-    court_name="San Francisco Immigration Court",
-    court_address="100 Montgomery Street, San Francisco, CA",
-    judge_id=JUDGE,
-    judge_name="Immigration Judge Brennan",
-    counsel=(Counsel("6f1f8f60-0000-4000-8000-000000000003", "Attorney Sam Okafor"),),
-    court_timezone="America/Los_Angeles",
-)
-MOTION = {
-    "motion": "continuance",
-    "movant": "respondent",
-    "ruling": "granted",
-    "reason": "Counsel needs time to prepare the asylum application.",
-    "adjournment_code": "02",
-    "next_hearing": "2027-01-15",
-}
+from common.orders import new_draft, sign, template_for
+from tests.orders.helpers import COMPLETE_FIELDS, FACTS, JUDGE
 
 
 @pytest.mark.parametrize(
@@ -51,11 +28,11 @@ def test_a_signature_late_in_the_day_in_san_francisco_is_dated_that_day(
     signed_utc: datetime, court_day: str
 ) -> None:
     template = template_for("motion_order")
-    draft = new_draft(template, SF_FACTS, JUDGE, date(2026, 12, 7)).model_copy(
-        update={"fields": dict(MOTION)}
+    draft = new_draft(template, FACTS, JUDGE, date(2026, 12, 7)).model_copy(
+        update={"fields": dict(COMPLETE_FIELDS["motion_order"])}
     )
     signed = sign(draft, JUDGE, "judge", JUDGE, signed_utc)
-    text = pdf_text(render_order(template, signed, SF_FACTS))
+    text = pdf_text(render_order(template, signed, FACTS))
     assert f"Date: {court_day}" in text
     assert "December 8, 2026" not in text
     assert f"Electronically signed by Immigration Judge Brennan on {court_day} at" in text
@@ -63,10 +40,10 @@ def test_a_signature_late_in_the_day_in_san_francisco_is_dated_that_day(
 
 
 def test_a_court_without_a_zone_says_its_times_are_utc() -> None:
-    facts = dataclasses.replace(SF_FACTS, court_timezone="")
+    facts = dataclasses.replace(FACTS, court_timezone="")
     template = template_for("motion_order")
     draft = new_draft(template, facts, JUDGE, date(2026, 12, 7)).model_copy(
-        update={"fields": dict(MOTION)}
+        update={"fields": dict(COMPLETE_FIELDS["motion_order"])}
     )
     signed = sign(draft, JUDGE, "judge", JUDGE, datetime(2026, 12, 8, 1, 30, tzinfo=UTC))
     text = pdf_text(render_order(template, signed, facts))

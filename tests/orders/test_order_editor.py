@@ -16,20 +16,8 @@ from common.wire import Order
 from desktop.orders import start_draft
 from desktop.ui.case_file_view import CaseFileView
 from desktop.ui.order_editor import OrderEditor
+from tests.orders.editor_helpers import fill, judge_case, open_editor
 from tests.orders.helpers import COMPLETE_FIELDS, TODAY
-
-
-def _judge_case(ctx: Any) -> dict[str, Any]:
-    cases = [c for c in ctx.store.all("case") if c.get("judge_id") == ctx.user_id]
-    cases.sort(key=lambda c: c["id"])
-    return cases[0]
-
-
-def _editor(qtbot: Any, ctx: Any, order: Order) -> OrderEditor:
-    editor = OrderEditor(ctx, order, today=TODAY, preview_delay_ms=10)
-    qtbot.addWidget(editor)
-    qtbot.waitUntil(lambda: editor.last_pdf is not None, timeout=10_000)
-    return editor
 
 
 def _sign_confirmed(qtbot: Any, editor: OrderEditor) -> None:
@@ -44,22 +32,17 @@ def _sign_confirmed(qtbot: Any, editor: OrderEditor) -> None:
         editor.summary_dialog.sign_button.click()
 
 
-def _fill(editor: OrderEditor, values: dict[str, Any]) -> None:
-    for key, value in values.items():
-        editor.editors[key].set_value(value)
-
-
 @pytest.mark.parametrize("template_key", sorted(COMPLETE_FIELDS))
 def test_each_template_drafts_from_a_demo_case_and_saves_offline(
     qtbot: Any, make_context: Callable[[str], Any], template_key: str
 ) -> None:
     ctx = make_context("judge1")
-    case = _judge_case(ctx)
+    case = judge_case(ctx)
     order = start_draft(ctx.store, case["id"], template_key, ctx.user_id, TODAY)
-    editor = _editor(qtbot, ctx, order)
+    editor = open_editor(qtbot, ctx, order)
     template = current_templates()[template_key]
     assert set(editor.editors) == {f.key for f in template.fields}  # widgets from the data
-    _fill(editor, COMPLETE_FIELDS[template_key])
+    fill(editor, COMPLETE_FIELDS[template_key])
     assert editor.refresh_problems() == []
     assert all(e.error.isHidden() for e in editor.editors.values())
     with qtbot.waitSignal(editor.preview_ready, timeout=10_000):
@@ -78,10 +61,10 @@ def test_signing_is_blocked_with_the_message_beside_the_field(
     qtbot: Any, make_context: Callable[[str], Any]
 ) -> None:
     ctx = make_context("judge1")
-    case = _judge_case(ctx)
+    case = judge_case(ctx)
     order = start_draft(ctx.store, case["id"], "removal_decision", ctx.user_id, TODAY)
-    editor = _editor(qtbot, ctx, order)
-    _fill(
+    editor = open_editor(qtbot, ctx, order)
+    fill(
         editor,
         {
             **COMPLETE_FIELDS["removal_decision"],
@@ -101,7 +84,7 @@ def test_signing_is_blocked_with_the_message_beside_the_field(
     )
     assert editor.status.text().startswith("Not signed")
     assert ctx.store.get("order", order.id) is None  # nothing signed, nothing queued
-    _fill(editor, {"disposition": "removal_ordered", "removal_country": "Honduras"})
+    fill(editor, {"disposition": "removal_ordered", "removal_country": "Honduras"})
     assert error.isHidden()
 
 
@@ -109,10 +92,10 @@ def test_a_signed_order_reads_back_with_outcomes_and_signature(
     qtbot: Any, make_context: Callable[[str], Any]
 ) -> None:
     ctx = make_context("judge1")
-    case = _judge_case(ctx)
+    case = judge_case(ctx)
     order = start_draft(ctx.store, case["id"], "removal_decision", ctx.user_id, TODAY)
-    editor = _editor(qtbot, ctx, order)
-    _fill(editor, COMPLETE_FIELDS["removal_decision"])
+    editor = open_editor(qtbot, ctx, order)
+    fill(editor, COMPLETE_FIELDS["removal_decision"])
     _sign_confirmed(qtbot, editor)
     stored = Order.model_validate(ctx.store.get("order", order.id))
     assert stored.status is OrderStatus.SIGNED and stored.signed_by == ctx.user_id
@@ -131,7 +114,7 @@ def test_a_clerk_prepares_but_can_not_sign(qtbot: Any, make_context: Callable[[s
     case = next(c for c in ctx.store.all("case") if c.get("judge_id"))
     order = start_draft(ctx.store, case["id"], "bond_order", ctx.user_id, TODAY)
     assert order.judge_id == case["judge_id"]  # drafted for the case's judge
-    editor = _editor(qtbot, ctx, order)
+    editor = open_editor(qtbot, ctx, order)
     assert not editor.sign_button.isEnabled()
     assert "Only the judge" in editor.status.text()
 
@@ -140,7 +123,7 @@ def test_the_case_file_opens_new_orders_and_lists_them(
     qtbot: Any, make_context: Callable[[str], Any]
 ) -> None:
     ctx = make_context("judge1")
-    case = _judge_case(ctx)
+    case = judge_case(ctx)
     view = CaseFileView(ctx, case["id"], today=TODAY)
     qtbot.addWidget(view)
     qtbot.waitUntil(lambda: view.case_file is not None, timeout=10_000)
@@ -157,10 +140,10 @@ def test_a_signed_order_is_corrected_by_a_new_order(
     qtbot: Any, make_context: Callable[[str], Any]
 ) -> None:
     ctx = make_context("judge1")
-    case = _judge_case(ctx)
+    case = judge_case(ctx)
     order = start_draft(ctx.store, case["id"], "bond_order", ctx.user_id, TODAY)
-    editor = _editor(qtbot, ctx, order)
-    _fill(editor, COMPLETE_FIELDS["bond_order"])
+    editor = open_editor(qtbot, ctx, order)
+    fill(editor, COMPLETE_FIELDS["bond_order"])
     editor.merge_combo.activated.emit(editor.merge_combo.findData("a_number"))
     assert "{a_number}" in editor.current_order().body
     _sign_confirmed(qtbot, editor)

@@ -8,44 +8,25 @@ from collections.abc import Callable
 from typing import Any
 
 from common.order_pdf import pdf_text
-from common.wire import Order
 from desktop.orders import start_draft
-from desktop.ui.order_editor import OrderEditor
+from tests.orders.editor_helpers import fill, judge_case, open_editor
 from tests.orders.helpers import COMPLETE_FIELDS, TODAY
 
 VD_TERMS = ("vd_stage", "vd_depart_by", "vd_bond", "vd_civil_penalty")
-
-
-def _judge_case(ctx: Any) -> dict[str, Any]:
-    cases = [c for c in ctx.store.all("case") if c.get("judge_id") == ctx.user_id]
-    cases.sort(key=lambda c: c["id"])
-    return cases[0]
-
-
-def _editor(qtbot: Any, ctx: Any, order: Order) -> OrderEditor:
-    editor = OrderEditor(ctx, order, today=TODAY, preview_delay_ms=10)
-    qtbot.addWidget(editor)
-    qtbot.waitUntil(lambda: editor.last_pdf is not None, timeout=10_000)
-    return editor
-
-
-def _fill(editor: OrderEditor, values: dict[str, Any]) -> None:
-    for key, value in values.items():
-        editor.editors[key].set_value(value)
 
 
 def test_voluntary_departure_terms_apply_only_once_it_is_granted(
     qtbot: Any, make_context: Callable[[str], Any]
 ) -> None:
     ctx = make_context("judge1")
-    case = _judge_case(ctx)
+    case = judge_case(ctx)
     order = start_draft(ctx.store, case["id"], "removal_decision", ctx.user_id, TODAY)
-    editor = _editor(qtbot, ctx, order)
-    _fill(editor, COMPLETE_FIELDS["removal_decision"])
+    editor = open_editor(qtbot, ctx, order)
+    fill(editor, COMPLETE_FIELDS["removal_decision"])
     assert not any(editor.editors[k].widget.isEnabled() for k in VD_TERMS)
     assert editor.refresh_problems() == []
 
-    _fill(
+    fill(
         editor,
         {
             "withholding": "not_applied",
@@ -62,15 +43,15 @@ def test_voluntary_departure_terms_apply_only_once_it_is_granted(
     assert not editor.editors["withholding_country"].widget.isEnabled()
     messages = {p.field: p.message for p in editor.refresh_problems()}
     assert set(messages) == {"vd_stage", "vd_depart_by"}
-    _fill(editor, {"vd_stage": "post_conclusion", "vd_depart_by": "2027-01-26"})
+    fill(editor, {"vd_stage": "post_conclusion", "vd_depart_by": "2027-01-26"})
     # INA § 240B(b)(3): at the conclusion of proceedings the bond is required.
     assert [p.field for p in editor.refresh_problems()] == ["vd_bond"]
-    _fill(editor, {"vd_bond": "500"})
+    fill(editor, {"vd_bond": "500"})
     assert editor.refresh_problems() == []
     assert editor.current_order().fields["vd_bond"] == "500"
 
     # Changed back: the terms are greyed, kept in their widgets, and not saved.
-    _fill(editor, {"voluntary_departure": "denied", "disposition": "removal_ordered"})
+    fill(editor, {"voluntary_departure": "denied", "disposition": "removal_ordered"})
     assert not any(editor.editors[k].widget.isEnabled() for k in VD_TERMS)
     assert editor.editors["vd_bond"].value() == "500"
     saved = editor.current_order().fields
@@ -82,10 +63,10 @@ def test_the_preview_certificate_names_whom_the_server_will_serve(
     qtbot: Any, make_context: Callable[[str], Any]
 ) -> None:
     ctx = make_context("judge1")
-    case = _judge_case(ctx)
+    case = judge_case(ctx)
     order = start_draft(ctx.store, case["id"], "bond_order", ctx.user_id, TODAY)
-    editor = _editor(qtbot, ctx, order)
-    _fill(editor, COMPLETE_FIELDS["bond_order"])
+    editor = open_editor(qtbot, ctx, order)
+    fill(editor, COMPLETE_FIELDS["bond_order"])
     with qtbot.waitSignal(editor.preview_ready, timeout=10_000):
         editor.render_preview()
     text = " ".join(pdf_text(editor.last_pdf or b"").split())

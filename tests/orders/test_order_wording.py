@@ -35,23 +35,8 @@ from common.orders import (
     template_for,
 )
 from common.service import CertificateOfService, PartyToServe
-from tests.orders.helpers import COMPLETE_FIELDS
+from tests.orders.helpers import COMPLETE_FIELDS, FACTS, JUDGE
 
-JUDGE = "6f1f8f60-0000-4000-8000-000000000002"
-FACTS = CaseFacts(
-    case_id="6f1f8f60-0000-4000-8000-000000000001",
-    a_number="012345678",
-    respondent_name="Ana Morales",
-    nationality="Guatemala",
-    case_type="removal",
-    charges=("INA § 212(a)(6)(A)(i)",),
-    court_name="San Francisco Immigration Court",
-    court_address="100 Montgomery Street, San Francisco, CA",
-    judge_id=JUDGE,
-    judge_name="Immigration Judge Brennan",
-    counsel=(Counsel("6f1f8f60-0000-4000-8000-000000000003", "Attorney Sam Okafor"),),
-    court_timezone="America/Los_Angeles",
-)
 # 15:00 PST on Friday, November 27, 2026, the day of the decision in every fixture.
 SIGNED_AT = datetime(2026, 11, 27, 23, 0, tzinfo=UTC)
 CERTIFICATE = CertificateOfService(
