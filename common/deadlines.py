@@ -65,6 +65,8 @@ class AnchorKind(StrEnum):
     DECISION = "decision"
     FINAL_ORDER = "final_order"
     IN_ABSENTIA_ORDER = "in_absentia_order"
+    BOND_DECISION = "bond_decision"  # an immigration judge's custody redetermination
+    BOND_APPEAL_FILED = "bond_appeal_filed"  # DHS's notice of appeal from one, to the Board
 
 
 class WhenDetained(StrEnum):
@@ -103,6 +105,11 @@ class DeadlineRule:
     must_be_received: bool
     citation: Citation
     note: str | None
+    # Counted in business days (days the filing's place is open) instead of calendar days.
+    business_days: bool = False
+    # False: the day the count reaches stands even when closed (a stay that lapses, not a
+    # filing that is due).
+    rolls: bool = True
 
     @property
     def reference(self) -> str:
@@ -192,6 +199,12 @@ def _parse_rule(raw: object, where: str) -> DeadlineRule:
     if days < 0:
         raise DataFileError(f"{where}: 'days' must not be negative")
     note = raw.get("note")
+    unit = raw.get("unit", "calendar_days")
+    if unit not in ("calendar_days", "business_days"):
+        raise DataFileError(f"{where}: 'unit' must be calendar_days or business_days")
+    rolls = raw.get("rolls", True)
+    if not isinstance(rolls, bool):
+        raise DataFileError(f"{where}: 'rolls' must be true or false")
     return DeadlineRule(
         id=rule_id,
         version=require(raw, "version", str, where=where),
@@ -205,6 +218,8 @@ def _parse_rule(raw: object, where: str) -> DeadlineRule:
         must_be_received=raw.get("must_be") == "received",
         citation=parse_citation(require(raw, "citation", dict, where=where), where),
         note=note if isinstance(note, str) else None,
+        business_days=unit == "business_days",
+        rolls=rolls,
     )
 
 
@@ -239,11 +254,16 @@ def compute_deadline(
     rules = rules or default_rules()
     calendar = calendar or court_calendar(None, detained=detained)
     rule = rules.rule(rule_id)
+    if rule.business_days:
+        return _business_day_deadline(rule, anchor, calendar, title)
     if rule.direction is Direction.BEFORE:
         unadjusted, roll = anchor - timedelta(days=rule.days), rules.roll_before
     else:
         unadjusted, roll = anchor + timedelta(days=rule.days), rules.roll_after
-    if roll is Roll.NEXT_BUSINESS_DAY:
+    moved: tuple[str, ...] = ()
+    if not rule.rolls:
+        due = unadjusted
+    elif roll is Roll.NEXT_BUSINESS_DAY:
         rolled = calendar.roll(unadjusted)
         due, moved = rolled.due, rolled.reasons
     else:
@@ -263,6 +283,29 @@ def compute_deadline(
         caveat=DETAINED_CAVEAT if judge_sets else None,
         citation=rule.reference,
         moved=moved,
+        note=rule.note,
+    )
+
+
+def _business_day_deadline(
+    rule: DeadlineRule, anchor: date, calendar: CourtCalendar, title: str | None
+) -> Deadline:
+    """``rule.days`` days the place is open, counted from the day after (or before)
+    ``anchor``: "within one business day of the order" is the next day the court is open."""
+    step = timedelta(days=1 if rule.direction is Direction.AFTER else -1)
+    due, left = anchor, rule.days
+    while left:
+        due += step
+        if calendar.is_open(due):
+            left -= 1
+    return Deadline(
+        rule_id=rule.id,
+        title=title or rule.title,
+        due=due,
+        anchor=anchor,
+        direction=rule.direction,
+        unadjusted=due,
+        citation=rule.reference,
         note=rule.note,
     )
 

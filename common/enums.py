@@ -123,6 +123,24 @@ class AppearanceScope(StrEnum):
     ALL_EXCEPT_CUSTODY_AND_BOND = "all_except_custody_and_bond"
 
 
+class BondDetermination(StrEnum):
+    """DHS's initial custody determination, which the respondent asks the court to
+    redetermine (8 CFR 1003.19(a), 1236.1(c)(8))."""
+
+    AMOUNT = "amount"  # release on a bond of the amount DHS set
+    NO_BOND = "no_bond"  # DHS holds the respondent without bond
+
+
+class BondOutcome(StrEnum):
+    """How the immigration judge redetermined custody (8 CFR 1003.19; ICPM 9.3)."""
+
+    NO_CHANGE = "no_change"  # the bond (or no bond) in effect stands
+    LOWERED = "lowered"  # a bond lower than the one in effect (or one where DHS set none)
+    RAISED = "raised"
+    RECOGNIZANCE = "recognizance"  # released on the respondent's own recognizance
+    NO_JURISDICTION = "no_jurisdiction"  # e.g. an arriving alien (8 CFR 1003.19(h)(2)(i))
+
+
 class AddressKind(StrEnum):
     """Where an entry of the respondent's address history came from."""
 

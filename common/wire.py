@@ -17,6 +17,8 @@ from common.anumber import parse_a_number
 from common.enums import (
     AddressKind,
     AppearanceScope,
+    BondDetermination,
+    BondOutcome,
     CaseStatus,
     CaseType,
     ClockEffect,
@@ -117,6 +119,10 @@ class Case(WireRecord):
     nta_served_on: date | None = None
     opened_on: date
     decided_on: date | None = None
+    # A bond case (custody redetermination, 8 CFR 1003.19) is its own proceeding with its
+    # own record (8 CFR 1003.19(d); ICPM 9.3): this names the removal case it belongs to,
+    # once there is one (a bond may be heard before the notice to appear is filed).
+    removal_case_id: RecordId | None = None
 
 
 class Representation(WireRecord):
@@ -244,6 +250,37 @@ class Address(WireRecord):
     recorded_at: AwareDatetime
 
 
+class Bond(WireRecord):
+    """One custody redetermination in a bond case (8 CFR 1003.19): DHS's determination,
+    the respondent's request, the immigration judge's decision (on the court's date) and
+    DHS's automatic stay (Form EOIR-43, 8 CFR 1003.19(i)(2), 1003.6(c)). A later request
+    is a new record naming the one before (``prior_bond_id``) and the material change of
+    circumstances it rests on (8 CFR 1003.19(e)). Amounts are whole dollars. The appeal
+    deadline and the stay's course are derived (``common.bonds``), never stored."""
+
+    entity: ClassVar[str] = "bond"
+    case_id: RecordId  # the bond case
+    # DHS's custody determination.
+    dhs_determination: BondDetermination
+    dhs_amount: Count | None = None
+    # The request for a redetermination.
+    requested_on: date  # the court's date it received the request
+    requested_by: Party  # respondent (pro se) or practitioner
+    requester_id: RecordId | None = None  # counsel who asked
+    requested_amount: Count | None = None  # None: release on recognizance, or no figure
+    prior_bond_id: RecordId | None = None
+    changed_circumstances: LongText = ""
+    hearing_id: RecordId | None = None
+    # The immigration judge's decision.
+    outcome: BondOutcome | None = None
+    amount: Count | None = None  # the bond set when lowered or raised
+    decided_on: date | None = None  # the court's local date of the decision
+    judge_id: RecordId | None = None
+    # DHS's automatic stay of a release: the EOIR-43, and its notice of appeal to the Board.
+    stay_filed_on: date | None = None
+    dhs_appeal_filed_on: date | None = None
+
+
 class RopRequest(WireRecord):
     entity: ClassVar[str] = "rop_request"
     case_id: RecordId
@@ -281,6 +318,7 @@ ENTITY_SCHEMAS: dict[str, type[WireRecord]] = {
         RopRequest,
         AdjournmentCodeRecord,
         Address,
+        Bond,
     )
 }
 """Entity wire name -> schema. The order is the order a fresh client should apply them in."""

@@ -23,17 +23,6 @@
 ``ECAS_SIGNING_P12``   the court's signing certificate (PKCS#12 file): issued orders get a
                        PAdES signature with it; unset, orders are issued unsigned
 ``ECAS_SIGNING_P12_PASSPHRASE``  its passphrase (never logged)
-``ECAS_PORTAL_BASE_URL``  the address people use, e.g. ``https://ecas.court.example``:
-                       mailed links start with it, and its host is the one requests may
-                       name. Required: the server refuses to start without it, except a
-                       demo or test server (``ECAS_DEMO=1``, ``ecas-server run``)
-``ECAS_ALLOWED_HOSTS`` further host names requests may name (commas or spaces), e.g. the
-                       name desktop clients use when it differs from the portal's
-``ECAS_TRUSTED_PROXIES``  addresses or CIDR networks of the reverse proxies in front of the
-                       server (e.g. ``127.0.0.1`` for nginx on the same machine); only
-                       from them are ``X-Forwarded-For`` / ``X-Forwarded-Proto`` believed
-                       (default: none)
-``ECAS_DEMO``          ``1``: a demo server, which may run without a base URL
 """
 
 from __future__ import annotations
@@ -44,11 +33,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import platformdirs
-
-from sync_server.http_edges import parse_networks
 
 
 @dataclass(frozen=True)
@@ -72,40 +58,9 @@ class ServerConfig:
     testing: bool = False
     signing_p12: Path | None = None
     signing_passphrase: str | None = field(default=None, repr=False)
-    # Host, proxies and links (sync_server/http_edges.py).
-    portal_base_url: str | None = None
-    allowed_hosts: tuple[str, ...] = ()
-    trusted_proxies: tuple[str, ...] = ()
-    demo: bool = False
-    # Where a demo or test server without a base URL says it is (``ecas-server run``
-    # sets its own address); never taken from a request.
-    demo_base_url: str = "http://127.0.0.1:8750"
-
-    @property
-    def link_base_url(self) -> str:
-        """The address mailed links start with (no trailing slash)."""
-        return (self.portal_base_url or self.demo_base_url).rstrip("/")
 
     def with_overrides(self, **changes: Any) -> ServerConfig:
         return replace(self, **changes)
-
-
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in text.replace(",", " ").split()]
-
-
-def _base_url(text: str) -> str | None:
-    """``ECAS_PORTAL_BASE_URL`` checked: an http(s) URL with a host and nothing after the
-    path (a wrong value would put a wrong address in every mailed link)."""
-    text = text.strip()
-    if not text:
-        return None
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
-        raise ValueError(
-            f"ECAS_PORTAL_BASE_URL must look like https://ecas.court.example, not {text!r}"
-        )
-    return text.rstrip("/")
 
 
 def _secret_from_data_dir(data_dir: Path) -> str:
@@ -143,10 +98,4 @@ def load_config(env: Mapping[str, str] | None = None) -> ServerConfig:
         clock_tolerance_minutes=float(env.get("ECAS_CLOCK_TOLERANCE_MINUTES", "5")),
         signing_p12=Path(env["ECAS_SIGNING_P12"]) if env.get("ECAS_SIGNING_P12") else None,
         signing_passphrase=env.get("ECAS_SIGNING_P12_PASSPHRASE") or None,
-        portal_base_url=_base_url(env.get("ECAS_PORTAL_BASE_URL", "")),
-        allowed_hosts=tuple(_words(env.get("ECAS_ALLOWED_HOSTS", ""))),
-        trusted_proxies=tuple(
-            str(net) for net in parse_networks(env.get("ECAS_TRUSTED_PROXIES", ""))
-        ),
-        demo=env.get("ECAS_DEMO", "") == "1",
     )

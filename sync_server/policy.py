@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, union_all
 
 from common.enums import (
     AddressKind,
+    AppearanceScope,
     CaseStatus,
+    CaseType,
     DocumentStatus,
     FilingKind,
     FilingStatus,
@@ -30,6 +32,7 @@ from common.enums import (
 from common.wire import (
     Address,
     Annotation,
+    Bond,
     Case,
     Courtroom,
     Document,
@@ -42,7 +45,7 @@ from common.wire import (
     UserProfile,
     WireRecord,
 )
-from sync_server.models import RepresentationRow, SyncDeparture, SyncRecord
+from sync_server.models import CaseRow, RepresentationRow, SyncDeparture, SyncRecord
 
 
 @dataclass(frozen=True)
@@ -211,7 +214,7 @@ def placement_of(record: WireRecord, lookups: Lookups) -> Placement:
         case RopRequest():
             court = lookups.case_court(record.case_id)
             return Placement(court, record.case_id, record.requester_id, Audience.COURT)
-        case Address():  # the parties need it to serve the respondent
+        case Address() | Bond():  # the parties need them (service; the bond in effect)
             return Placement(
                 lookups.case_court(record.case_id), record.case_id, None, Audience.PUBLIC
             )
@@ -275,16 +278,40 @@ def feed_filter(
 
 
 def court_appearances(practitioner_id: str) -> Select[str]:
-    """The cases a practitioner appears in before the immigration court: an accepted
-    EOIR-28, whatever its scope (8 CFR 1003.17(a)). An EOIR-27 is an appearance before the
-    Board (8 CFR 1292.4(a)) and opens none of the court's case to its filer; the scope
-    decides what the practitioner is served (``common.service``), not what they read."""
-    return select(RepresentationRow.case_id).where(
-        RepresentationRow.practitioner_id == practitioner_id,
-        RepresentationRow.status == RepresentationStatus.ACCEPTED.value,
-        RepresentationRow.form == FilingKind.EOIR_28.value,
-        RepresentationRow.deleted.is_(False),
+    """The cases a practitioner reads: those their accepted EOIR-28s cover by scope. An
+    EOIR-27 is an appearance before the Board (8 CFR 1292.4(a)) and opens none of the
+    court's cases to its filer.
+
+    The form's scope divides the respondent's proceedings (8 CFR 1003.17(a)): custody and
+    bond (a bond case, 8 CFR 1003.19(d)) and all the others. An appearance filed in a case
+    reaches that case and the cases linked to it (a bond case and the removal case it
+    belongs to, ``case.removal_case_id``, either way), and covers each whose proceeding its
+    scope includes: "custody and bond only" reads the bond case(s), "all except custody
+    and bond" the removal case, "all proceedings" both. The one answer for the feed (SQL),
+    single reads and write checks (``Lookups.practitioner_case_ids``) and the portal."""
+    rep = RepresentationRow
+    mine = and_(
+        rep.practitioner_id == practitioner_id,
+        rep.status == RepresentationStatus.ACCEPTED.value,
+        rep.form == FilingKind.EOIR_28.value,
+        rep.deleted.is_(False),
     )
+    linked = union_all(
+        select(rep.case_id.label("case_id"), rep.scope.label("scope")).where(mine),
+        # bond cases linked to the case the appearance is in
+        select(CaseRow.id, rep.scope).join(rep, CaseRow.removal_case_id == rep.case_id).where(mine),
+        # the removal case a bond case the appearance is in belongs to
+        select(CaseRow.removal_case_id, rep.scope)
+        .join(rep, CaseRow.id == rep.case_id)
+        .where(mine, CaseRow.removal_case_id.is_not(None)),
+    ).subquery()
+    bond = CaseRow.case_type == CaseType.BOND.value
+    covered = or_(
+        linked.c.scope == AppearanceScope.ALL_PROCEEDINGS.value,
+        and_(bond, linked.c.scope == AppearanceScope.CUSTODY_AND_BOND_ONLY.value),
+        and_(~bond, linked.c.scope == AppearanceScope.ALL_EXCEPT_CUSTODY_AND_BOND.value),
+    )
+    return select(CaseRow.id).join(linked, CaseRow.id == linked.c.case_id).where(covered)
 
 
 def scope_key(principal: Principal, lookups: Lookups) -> str:
@@ -542,6 +569,72 @@ def _rule_rop_request(
     return None
 
 
+# Who writes what in a bond redetermination (8 CFR 1003.19): DHS its own determination
+# and its EOIR-43 (with its notice of appeal); the clerk dockets the request and sets its
+# hearing; the judge decides.
+_BOND_DHS_FIELDS = {"dhs_determination", "dhs_amount"}
+_BOND_STAY_FIELDS = {"stay_filed_on", "dhs_appeal_filed_on"}
+_BOND_REQUEST_FIELDS = {
+    "requested_on",
+    "requested_by",
+    "requester_id",
+    "requested_amount",
+    "prior_bond_id",
+    "changed_circumstances",
+    "hearing_id",
+}
+_BOND_DECISION_FIELDS = {"outcome", "amount", "decided_on", "judge_id"}
+
+
+def _rule_bond(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
+    if new is None:
+        return "a bond redetermination is part of the record and is never deleted"
+    assert isinstance(new, Bond)
+    changed = _changed_fields(old, new) if old is not None else set()
+    if p.role is Role.DHS:
+        if old is None:
+            return "the request is docketed by the clerk; DHS then states its determination"
+        if lookups.case_court(new.case_id) not in p.assigned_court_ids:
+            return "DHS acts only in cases at its assigned courts"
+        beyond = changed - _BOND_DHS_FIELDS - _BOND_STAY_FIELDS
+        if beyond:
+            return "DHS states its custody determination and files its EOIR-43; not " + (
+                ", ".join(sorted(beyond))
+            )
+        if changed & _BOND_DHS_FIELDS and old.outcome is not None:  # type: ignore[attr-defined]
+            return "DHS's determination can't change once the judge has decided"
+        return None
+    if p.role is Role.JUDGE:
+        denied = _staff_in_court(p, old, new, lookups, {Role.JUDGE})
+        if denied:
+            return denied
+        if old is None:
+            return "the clerk dockets a bond request; the judge decides it"
+        if changed - _BOND_DECISION_FIELDS:
+            return "a judge records the decision; the rest is the clerk's and DHS's: " + (
+                ", ".join(sorted(changed - _BOND_DECISION_FIELDS))
+            )
+        if new.judge_id is not None and new.judge_id != p.id:
+            return "a judge records only their own decision"
+        return None
+    denied = _staff_in_court(p, old, new, lookups, {Role.CLERK})
+    if denied:
+        return denied
+    if old is None:
+        if new.outcome is not None or new.stay_filed_on or new.dhs_appeal_filed_on:
+            return "a new request starts undecided; the judge decides it"
+        return None
+    if changed - _BOND_REQUEST_FIELDS:
+        names = ", ".join(sorted(changed - _BOND_REQUEST_FIELDS))
+        return (
+            "the clerk dockets the request; the decision is the judge's and the "
+            f"determination and EOIR-43 are DHS's: {names}"
+        )
+    return None
+
+
 def is_party_of_record(p: Principal, case_id: str, lookups: Lookups) -> bool:
     """May ``p`` have the case's eROP package: a practitioner with an accepted appearance,
     DHS for a case at one of their assigned courts, court staff of the case's court. (EOIR
@@ -585,6 +678,7 @@ _WRITE_RULES: dict[str, WriteRule] = {
     "rop_request": _rule_rop_request,
     "adjournment_code": _rule_reference_data,
     "address": _rule_address,
+    "bond": _rule_bond,
 }
 
 

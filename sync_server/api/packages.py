@@ -8,7 +8,6 @@ from werkzeug.wsgi import wrap_file
 
 from sync_server.api.gate import current_principal, endpoint, json_body
 from sync_server.api.problems import ApiProblem
-from sync_server.http_edges import download_headers
 from sync_server.policy import Action
 from sync_server.services.rop_packages import RopPackageError, RopPackages
 
@@ -89,7 +88,6 @@ def package_status(request_id: str) -> Response:
     Action.ROP_PACKAGE_READ,
     "The finished eROP package (PDF); every download is audited",
     responses=(401, 404, 409),
-    produces="application/pdf",
 )
 def download_package(request_id: str) -> Response:
     factory = current_app.extensions["ecas"].factory
@@ -101,6 +99,9 @@ def download_package(request_id: str) -> Response:
     return Response(
         wrap_file(request.environ, stream, buffer_size=256 * 1024),
         mimetype="application/pdf",
-        headers=download_headers(name, {"Cache-Control": "private, no-store"}),
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "private, no-store",
+        },
         direct_passthrough=True,
     )

@@ -78,6 +78,8 @@ class CaseRow(Synced, Base):
     nta_served_on: Mapped[date | None] = mapped_column(Date)
     opened_on: Mapped[date] = mapped_column(Date)
     decided_on: Mapped[date | None] = mapped_column(Date)
+    # A bond case's removal case (no foreign key, so adding it never rebuilds the table).
+    removal_case_id: Mapped[str | None] = mapped_column(String(36), index=True)
 
 
 class RepresentationRow(Synced, Base):
@@ -215,6 +217,26 @@ class AddressRow(Synced, Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class BondRow(Synced, Base):
+    __tablename__ = "bond"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    dhs_determination: Mapped[str] = mapped_column(String(20))
+    dhs_amount: Mapped[int | None] = mapped_column(BigInteger)
+    requested_on: Mapped[date] = mapped_column(Date)
+    requested_by: Mapped[str] = mapped_column(String(20))
+    requester_id: Mapped[str | None] = mapped_column(String(36))
+    requested_amount: Mapped[int | None] = mapped_column(BigInteger)
+    prior_bond_id: Mapped[str | None] = mapped_column(String(36))
+    changed_circumstances: Mapped[str] = mapped_column(Text, default="")
+    hearing_id: Mapped[str | None] = mapped_column(String(36))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    amount: Mapped[int | None] = mapped_column(BigInteger)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    judge_id: Mapped[str | None] = mapped_column(String(36))
+    stay_filed_on: Mapped[date | None] = mapped_column(Date)
+    dhs_appeal_filed_on: Mapped[date | None] = mapped_column(Date)
+
+
 ENTITY_TABLES: dict[str, type[Synced]] = {
     "court": CourtRow,
     "courtroom": CourtroomRow,
@@ -230,4 +252,5 @@ ENTITY_TABLES: dict[str, type[Synced]] = {
     "rop_request": RopRequestRow,
     "adjournment_code": AdjournmentCodeRow,
     "address": AddressRow,
+    "bond": BondRow,
 }

@@ -89,9 +89,8 @@ def register() -> str | tuple[str, int]:
                 429, "Too many registrations from your network. Try again in an hour."
             )
         if reg is not None:
-            # The configured address (ECAS_PORTAL_BASE_URL), never the request's Host, so
-            # a forged header can't redirect the mailed link.
-            base = portal().core.config.link_base_url
+            # A configured address, so a forged Host header can't redirect the mailed link.
+            base = portal().settings.base_url or request.host_url
             user_id, errors = portal().accounts.register(reg, base, client_ip())
             if user_id is not None:
                 return render_template("registered.html", title="Check your email", email=reg.email)

@@ -17,22 +17,26 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.bonds import check_bond
+from common.court_closures import court_calendar
 from common.court_time import utc_stamp
 from common.deadlines import is_in_absentia_order
-from common.enums import CaseStatus, Role
+from common.enums import CaseStatus, CaseType, Custody, Role
 from common.forms_eoir import nta_case_type_refusal
 from common.lifecycle import TransitionError, check_status_change, grants_change_of_venue
 from common.orders import check_order_change
-from common.wire import Annotation, Case, Document, Filing, Hearing, Order, WireRecord
+from common.wire import Annotation, Bond, Case, Document, Filing, Hearing, Order, WireRecord
 from sync_server.models import (
     ENTITY_TABLES,
     AdjournmentCodeRow,
     Blob,
     BlobHolder,
+    BondRow,
     CaseRow,
     CourtroomRow,
     CourtRow,
     DocumentRow,
+    HearingRow,
     OrderRow,
     PortalAccount,
     UserRow,
@@ -44,7 +48,7 @@ from sync_server.services.records import row_to_record
 PARENTS: dict[str, dict[str, str]] = {
     "courtroom": {"court_id": "court"},
     "user_profile": {"court_id": "court"},
-    "case": {"court_id": "court", "judge_id": "user_profile"},
+    "case": {"court_id": "court", "judge_id": "user_profile", "removal_case_id": "case"},
     "representation": {"case_id": "case", "practitioner_id": "user_profile"},
     "hearing": {"case_id": "case", "courtroom_id": "courtroom", "judge_id": "user_profile"},
     "document": {"case_id": "case", "filer_id": "user_profile"},
@@ -54,6 +58,13 @@ PARENTS: dict[str, dict[str, str]] = {
     "service_record": {"case_id": "case", "document_id": "document"},
     "rop_request": {"case_id": "case", "requester_id": "user_profile"},
     "address": {"case_id": "case", "source_filing_id": "filing", "source_document_id": "document"},
+    "bond": {
+        "case_id": "case",
+        "requester_id": "user_profile",
+        "prior_bond_id": "bond",
+        "hearing_id": "hearing",
+        "judge_id": "user_profile",
+    },
 }
 
 _NEW_CASE_STATUSES = {CaseStatus.OPENED, CaseStatus.PENDING}
@@ -112,6 +123,8 @@ def check_change(
             )
         case Hearing():
             return _check_hearing(session, new)
+        case Bond():
+            return _check_bond(session, old, new)
         case Document():
             return _check_document_bytes(session, actor_id, old, new)
         case Filing():
@@ -238,6 +251,9 @@ def _check_case(session: Session, actor_id: str, old: WireRecord | None, new: Ca
             # removal proceedings only.
             return nta_case_type_refusal(new.case_type)
         return None
+    link = _removal_link_refusal(session, old, new)
+    if link:
+        return link
     assert isinstance(old, Case)
     if old.a_number != new.a_number:
         return "a case's A-number can't be changed"
@@ -250,6 +266,66 @@ def _check_case(session: Session, actor_id: str, old: WireRecord | None, new: Ca
     if old.court_id != new.court_id:
         return _venue_change_refusal(session, new)
     return None
+
+
+def _removal_link_refusal(session: Session, old: WireRecord | None, new: Case) -> str | None:
+    """A bond case names the removal case it belongs to: the same respondent's (A-number),
+    and a proceeding other than bond (8 CFR 1003.19(d))."""
+    if new.removal_case_id is None or new.removal_case_id == getattr(old, "removal_case_id", None):
+        return None
+    if new.case_type is not CaseType.BOND:
+        return "only a bond case is linked to the removal case it belongs to"
+    target = session.get(CaseRow, new.removal_case_id)
+    if target is None:
+        return None  # missing_parents has said so
+    if target.id == new.id or target.case_type == CaseType.BOND.value:
+        return "a bond case is linked to the respondent's removal case, not to a bond case"
+    if target.a_number != new.a_number:
+        return "the removal case is another respondent's (its A-number differs)"
+    return None
+
+
+def _check_bond(session: Session, old: WireRecord | None, new: Bond) -> str | None:
+    """A custody redetermination is recorded in a bond case, apart from the removal
+    proceedings (8 CFR 1003.19(d)); the rest is ``common.bonds.check_bond``."""
+    case = session.get(CaseRow, new.case_id)
+    if case is None:
+        return None  # missing_parents has said so
+    if case.case_type != CaseType.BOND.value:
+        return (
+            "a custody redetermination is recorded in the respondent's bond case, separate "
+            "from the removal proceedings (8 CFR 1003.19(d)); open or choose the bond case"
+        )
+    if new.hearing_id is not None:
+        hearing = session.get(HearingRow, new.hearing_id)
+        if hearing is not None and hearing.case_id != new.case_id:
+            return "the bond hearing named is not one of this bond case's hearings"
+    reason = _judge_at_court(session, new.judge_id, case.court_id)
+    if reason:
+        return reason
+    others = [
+        record
+        for row in session.scalars(
+            select(BondRow).where(
+                BondRow.case_id == new.case_id, BondRow.id != new.id, BondRow.deleted.is_(False)
+            )
+        )
+        if isinstance(record := row_to_record("bond", row), Bond)
+    ]
+    prior_row = session.get(BondRow, new.prior_bond_id) if new.prior_bond_id else None
+    prior = row_to_record("bond", prior_row) if prior_row is not None else None
+    court = session.get(CourtRow, case.court_id)
+    calendar = court_calendar(
+        court.code if court is not None else None,
+        detained=case.custody == Custody.DETAINED.value,
+    )
+    return check_bond(
+        old if isinstance(old, Bond) else None,
+        new,
+        prior=prior if isinstance(prior, Bond) else None,
+        others=others,
+        calendar=calendar,
+    )
 
 
 def _decided_in_absentia(session: Session, case_id: str) -> bool:

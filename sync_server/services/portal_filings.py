@@ -44,6 +44,7 @@ from sync_server.policy import Principal, check_write
 from sync_server.services import audit
 from sync_server.services.addresses import nta_address
 from sync_server.services.blobs import BlobService, UploadError
+from sync_server.services.bond_links import link_bond_cases
 from sync_server.services.change_rules import check_change
 from sync_server.services.portal_cases import CasePortal
 from sync_server.services.records import SessionLookups, write_record
@@ -134,6 +135,8 @@ class FilingDesk:
             record_id=record.id,
             detail={"version": version, "via": "portal", "data": record.model_dump(mode="json")},
         )
+        # A notice to appear links the respondent's bond cases to the removal case it opens.
+        link_bond_cases(session, None, record, lookups, actor_id=principal.id)
 
     def check_pdfs(self, uploads: list[Upload]) -> tuple[list[CheckedPdf], FieldErrors]:
         """Pre-flight every file; all reasons for every file, by field."""

@@ -33,6 +33,7 @@ from sync_server.models import AppliedMutation, SyncDeparture, SyncRecord
 from sync_server.policy import Principal, can_see, check_write, feed_filter, placement_of, scope_key
 from sync_server.services import audit
 from sync_server.services.addresses import record_accepted_change_of_address
+from sync_server.services.bond_links import link_bond_cases
 from sync_server.services.change_rules import check_change
 from sync_server.services.notices import HearingNotices
 from sync_server.services.orders import OrderIssuer
@@ -251,6 +252,8 @@ class _Pusher:
         if isinstance(new, Case) and isinstance(old, Case) and old.court_id != new.court_id:
             republish_case_children(self.session, old, new, self.lookups, self.principal)
         self._audit(m, version, "record.create" if old is None else "record.update", new, old)
+        # A notice to appear links the respondent's bond cases to the removal case it opens.
+        link_bond_cases(self.session, old, new, self.lookups, actor_id=self.principal.id)
         # A scheduling change serves its notice of hearing in this same savepoint.
         refused = self.notices.issue_for(
             self.session, old, new, version, self.lookups, self.principal.id
