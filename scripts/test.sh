@@ -41,6 +41,15 @@ ensure_poppler() {
     fi
 }
 
+# ensure_nginx: the proxy tests run Debian's nginx (as a non-daemon, with a temporary
+# config made from installer/server/nginx-ecas.conf) in front of gunicorn on loopback.
+ensure_nginx() {
+    if ! command -v nginx >/dev/null 2>&1 && [[ $EUID -eq 0 ]]; then
+        say "installing Debian's nginx"
+        apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx
+    fi
+}
+
 pg_answers() { pg_isready -q -h "$PG_HOST" -p "$PG_PORT" >/dev/null 2>&1; }
 
 ensure_postgres() {
@@ -77,6 +86,7 @@ ensure_postgres() {
 ensure_postgres
 ensure_chromium  # the portal's browser tests (tests/portal)
 ensure_qpdf  # checks the structure of built eROP packages (tests/packages)
+ensure_nginx  # the real proxy in front of gunicorn (tests/server/test_proxy_addresses.py)
 # tests/installer compiles the MSI sources with wixl and reads the package with msiinfo.
 if [[ $EUID -eq 0 ]] && ! { command -v wixl && command -v msiinfo; } >/dev/null 2>&1; then
     say "installing Debian's wixl and msitools"
