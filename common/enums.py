@@ -57,6 +57,15 @@ class Custody(StrEnum):
     NEVER_DETAINED = "never_detained"
 
 
+class CustodyEvent(StrEnum):
+    """One change of a respondent's custody, as DHS reports it (Form I-830) and the clerk
+    records it: the case's ``custody`` follows the latest (``common.custody``)."""
+
+    DETAINED = "detained"  # taken into custody at a facility
+    TRANSFERRED = "transferred"  # moved, while detained, to another facility
+    RELEASED = "released"  # released from detention (bond, parole, recognizance)
+
+
 class HearingType(StrEnum):
     MASTER = "master"
     INDIVIDUAL = "individual"

@@ -23,6 +23,7 @@ from common.enums import (
     CaseType,
     ClockEffect,
     Custody,
+    CustodyEvent,
     DocumentStatus,
     DocumentType,
     FilingKind,
@@ -147,7 +148,9 @@ class Hearing(WireRecord):
     duration_minutes: Annotated[int, Field(ge=5, le=600)] = 30
     status: HearingStatus = HearingStatus.SCHEDULED
     adjournment_code: Str4 | None = None
-    interpreter_language: ShortText | None = None
+    interpreter_language: ShortText | None = None  # the name in resources/interpreter_languages
+    interpreter_dialect: Str80 | None = None  # "Levantine", a region, a variety
+    interpreter_medium: Medium | None = None  # how the interpreter attends (None: as the hearing)
     outcome: LongText | None = None
 
 
@@ -293,6 +296,23 @@ class RopRequest(WireRecord):
     error: ShortText | None = None
 
 
+class CustodyChange(WireRecord):
+    """One entry of a respondent's custody history: detained at a facility, transferred to
+    another, released. Never edited: a correction is a new entry. DHS, the custodian,
+    reports it (Form I-830) and the clerk records it, or DHS pushes it; the server then
+    makes the case's ``custody`` follow the latest entry and, for a facility, records the
+    facility as the address of record (``sync_server.services.custody``)."""
+
+    entity: ClassVar[str] = "custody_change"
+    case_id: RecordId
+    event: CustodyEvent
+    # resources/detention_facilities.json; required when detained or transferred.
+    facility_code: Str40 | None = None
+    effective_on: date  # the court's local date the change took effect
+    source_document_id: RecordId | None = None  # the I-830 or other notice, once filed
+    recorded_at: AwareDatetime
+
+
 class AdjournmentCodeRecord(WireRecord):
     entity: ClassVar[str] = "adjournment_code"
     code: Annotated[str, Field(min_length=1, max_length=4)]
@@ -318,6 +338,7 @@ ENTITY_SCHEMAS: dict[str, type[WireRecord]] = {
         RopRequest,
         AdjournmentCodeRecord,
         Address,
+        CustodyChange,
         Bond,
     )
 }

@@ -30,6 +30,7 @@ ENTITY_LABELS = {
     "rop_request": "ROP request",
     "adjournment_code": "Adjournment code",
     "address": "Address",
+    "custody_change": "Custody change",
 }
 
 FILING_KINDS = {

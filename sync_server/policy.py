@@ -35,6 +35,7 @@ from common.wire import (
     Bond,
     Case,
     Courtroom,
+    CustodyChange,
     Document,
     Filing,
     Hearing,
@@ -215,6 +216,10 @@ def placement_of(record: WireRecord, lookups: Lookups) -> Placement:
             court = lookups.case_court(record.case_id)
             return Placement(court, record.case_id, record.requester_id, Audience.COURT)
         case Address() | Bond():  # the parties need them (service; the bond in effect)
+            return Placement(
+                lookups.case_court(record.case_id), record.case_id, None, Audience.PUBLIC
+            )
+        case CustodyChange():  # the parties serve and visit a detained respondent there
             return Placement(
                 lookups.case_court(record.case_id), record.case_id, None, Audience.PUBLIC
             )
@@ -553,6 +558,25 @@ def _rule_address(
     return _staff_in_court(p, old, new, lookups, {Role.CLERK})
 
 
+def _rule_custody_change(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
+    """The custody history is kept whole: an entry is never edited or removed (a wrong
+    one is followed by the right one). DHS is the custodian and reports each detention,
+    transfer and release (Form I-830): DHS pushes it for cases at its assigned courts, and
+    the clerk records one DHS sent on paper or by email."""
+    if new is None:
+        return "the custody history is kept; record the next change instead"
+    if old is not None:
+        return "a custody change is not edited; record the next change as a new entry"
+    assert isinstance(new, CustodyChange)
+    if p.role is Role.DHS:
+        if lookups.case_court(new.case_id) not in p.assigned_court_ids:
+            return "DHS records custody only in cases at its assigned courts"
+        return None
+    return _staff_in_court(p, old, new, lookups, {Role.CLERK})
+
+
 def _rule_rop_request(
     p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
 ) -> str | None:
@@ -678,6 +702,7 @@ _WRITE_RULES: dict[str, WriteRule] = {
     "rop_request": _rule_rop_request,
     "adjournment_code": _rule_reference_data,
     "address": _rule_address,
+    "custody_change": _rule_custody_change,
     "bond": _rule_bond,
 }
 

@@ -105,6 +105,8 @@ class HearingRow(Synced, Base):
     status: Mapped[str] = mapped_column(String(20))
     adjournment_code: Mapped[str | None] = mapped_column(String(4))
     interpreter_language: Mapped[str | None] = mapped_column(String(200))
+    interpreter_dialect: Mapped[str | None] = mapped_column(String(80))
+    interpreter_medium: Mapped[str | None] = mapped_column(String(20))
     outcome: Mapped[str | None] = mapped_column(Text)
 
 
@@ -237,6 +239,16 @@ class BondRow(Synced, Base):
     dhs_appeal_filed_on: Mapped[date | None] = mapped_column(Date)
 
 
+class CustodyChangeRow(Synced, Base):
+    __tablename__ = "custody_change"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    event: Mapped[str] = mapped_column(String(20))
+    facility_code: Mapped[str | None] = mapped_column(String(40))
+    effective_on: Mapped[date] = mapped_column(Date)
+    source_document_id: Mapped[str | None] = mapped_column(String(36))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 ENTITY_TABLES: dict[str, type[Synced]] = {
     "court": CourtRow,
     "courtroom": CourtroomRow,
@@ -252,5 +264,6 @@ ENTITY_TABLES: dict[str, type[Synced]] = {
     "rop_request": RopRequestRow,
     "adjournment_code": AdjournmentCodeRow,
     "address": AddressRow,
+    "custody_change": CustodyChangeRow,
     "bond": BondRow,
 }

@@ -20,12 +20,23 @@ from sqlalchemy.orm import Session
 from common.bonds import check_bond
 from common.court_closures import court_calendar
 from common.court_time import utc_stamp
+from common.custody import check_custody_change
 from common.deadlines import is_in_absentia_order
 from common.enums import CaseStatus, CaseType, Custody, Role
 from common.forms_eoir import nta_case_type_refusal
 from common.lifecycle import TransitionError, check_status_change, grants_change_of_venue
 from common.orders import check_order_change
-from common.wire import Annotation, Bond, Case, Document, Filing, Hearing, Order, WireRecord
+from common.wire import (
+    Annotation,
+    Bond,
+    Case,
+    CustodyChange,
+    Document,
+    Filing,
+    Hearing,
+    Order,
+    WireRecord,
+)
 from sync_server.models import (
     ENTITY_TABLES,
     AdjournmentCodeRow,
@@ -35,6 +46,7 @@ from sync_server.models import (
     CaseRow,
     CourtroomRow,
     CourtRow,
+    CustodyChangeRow,
     DocumentRow,
     HearingRow,
     OrderRow,
@@ -58,6 +70,7 @@ PARENTS: dict[str, dict[str, str]] = {
     "service_record": {"case_id": "case", "document_id": "document"},
     "rop_request": {"case_id": "case", "requester_id": "user_profile"},
     "address": {"case_id": "case", "source_filing_id": "filing", "source_document_id": "document"},
+    "custody_change": {"case_id": "case", "source_document_id": "document"},
     "bond": {
         "case_id": "case",
         "requester_id": "user_profile",
@@ -75,9 +88,13 @@ ACT_TIMES: dict[str, dict[str, str]] = {
     "order": {"signed_at": "signature time"},
     "filing": {"submitted_at": "filing time", "reviewed_at": "review time"},
     "service_record": {"served_at": "service time"},
+    "custody_change": {"recorded_at": "recording time"},
 }
 # Dates of legal acts: refused when later than today's date anywhere in the United States.
-ACT_DATES: dict[str, dict[str, str]] = {"document": {"filed_on": "filing date"}}
+ACT_DATES: dict[str, dict[str, str]] = {
+    "document": {"filed_on": "filing date"},
+    "custody_change": {"effective_on": "date of the custody change"},
+}
 
 # ``Session.info`` key of the allowed clock difference (``ECAS_CLOCK_TOLERANCE_MINUTES``):
 # the app's session factory sets it, since push and portal hand these checks a session only.
@@ -136,6 +153,8 @@ def check_change(
             return _judge_at_court(session, new.judge_id, court) or check_order_change(
                 new, _corrected(session, new.corrects_order_id)
             )
+        case CustodyChange():
+            return _check_custody_change(session, new)
         case Annotation():
             doc = session.get(DocumentRow, new.document_id)
             if doc is not None and doc.sha256 != new.document_sha256:
@@ -257,6 +276,11 @@ def _check_case(session: Session, actor_id: str, old: WireRecord | None, new: Ca
     assert isinstance(old, Case)
     if old.a_number != new.a_number:
         return "a case's A-number can't be changed"
+    if old.custody != new.custody:
+        return (
+            "custody follows the custody history: record the detention, transfer or release "
+            "as a custody change"
+        )
     try:
         check_status_change(
             old.status, new.status, in_absentia=_decided_in_absentia(session, new.id)
@@ -325,6 +349,22 @@ def _check_bond(session: Session, old: WireRecord | None, new: Bond) -> str | No
         prior=prior if isinstance(prior, Bond) else None,
         others=others,
         calendar=calendar,
+    )
+
+
+def _check_custody_change(session: Session, new: CustodyChange) -> str | None:
+    """The change must follow the case's history (``common.custody``)."""
+    case = session.get(CaseRow, new.case_id)
+    if case is None:
+        return None  # missing_parents has said so
+    rows = session.scalars(
+        select(CustodyChangeRow).where(
+            CustodyChangeRow.case_id == new.case_id, CustodyChangeRow.deleted.is_(False)
+        )
+    )
+    earlier = [row_to_record("custody_change", row) for row in rows]
+    return check_custody_change(
+        Custody(case.custody), [c for c in earlier if isinstance(c, CustodyChange)], new
     )
 
 

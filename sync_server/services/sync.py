@@ -35,6 +35,7 @@ from sync_server.services import audit
 from sync_server.services.addresses import record_accepted_change_of_address
 from sync_server.services.bond_links import link_bond_cases
 from sync_server.services.change_rules import check_change
+from sync_server.services.custody import apply_custody_change
 from sync_server.services.notices import HearingNotices
 from sync_server.services.orders import OrderIssuer
 from sync_server.services.records import (
@@ -273,6 +274,8 @@ class _Pusher:
             )
         except ValueError as err:
             return _rejected(m, f"the change of address could not be recorded: {err}")
+        # A custody change moves the case's custody and the address of record with it.
+        apply_custody_change(self.session, old, new, self.lookups, actor_id=self.principal.id)
         return MutationResult(
             mutation_id=m.mutation_id, status=MutationStatus.APPLIED, version=version
         )

@@ -23,6 +23,8 @@ from tests.server.sync_helpers import (
     a_document,
     adjournment_code_data,
     annotation_data,
+    applied,
+    case_data,
     courtroom_data,
     document_data,
     filing_data,
@@ -184,6 +186,26 @@ def _service_record(app: Flask, actor: str, case: str) -> tuple[str, dict[str, A
     )
 
 
+def _custody_change(app: Flask, actor: str, case: str) -> tuple[str, dict[str, Any], None]:
+    # A case of its own: a detention changes the case's custody and address of record,
+    # which the shared case must keep for the tests reading it.
+    fresh = case_data(SFR, judge="judge1")
+    clerk = Api(app.test_client())
+    applied(clerk, clerk.login("clerk1"), "case", fresh)
+    return (
+        "custody_change",
+        {
+            "id": new_id(),
+            "case_id": fresh["id"],
+            "event": "detained",
+            "facility_code": "MESA_VERDE",
+            "effective_on": "2026-11-20",
+            "recorded_at": "2026-11-27T15:00:00Z",
+        },
+        None,
+    )
+
+
 def _court(app: Flask, actor: str, case: str) -> tuple[str, dict[str, Any], None]:
     return (
         "court",
@@ -279,6 +301,9 @@ WRITE_CASES: dict[str, tuple[Build, frozenset[str]]] = {
         ),
         frozenset({"clerk", "dhs"}),
     ),
+    # DHS, the custodian, reports detentions, transfers and releases; the clerk records
+    # one DHS sent on paper.
+    "custody_change": (_custody_change, frozenset({"clerk", "dhs"})),
 }
 
 

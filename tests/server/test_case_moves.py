@@ -42,6 +42,7 @@ from tests.server.sync_helpers import (
     order_data,
     push_one,
     representation_data,
+    stored,
     venue_order,
 )
 
@@ -160,6 +161,17 @@ def _one_of_each(app: Flask, case_id: str, document: dict[str, Any]) -> dict[str
                 "recorded_at": NOW,
             },
         ),
+        "custody_change": (
+            "clerk1",
+            {
+                "id": new_id(),
+                "case_id": case_id,
+                "event": "detained",
+                "facility_code": "MESA_VERDE",
+                "effective_on": "2026-11-20",
+                "recorded_at": NOW,
+            },
+        ),
     }
 
 
@@ -175,6 +187,10 @@ def test_every_kind_of_record_of_a_moved_case_reaches_the_new_court_and_leaves_t
     assert with_case - {"case"} | {"annotation"} <= set(records)
     for entity, (pusher, data) in records.items():
         applied(api, tokens[pusher], entity, data)
+    # The custody change moved the case's custody (a new version of the case).
+    held = stored(app, "case", case["id"])
+    assert held is not None
+    case, version = held[0], held[1]
     _grant_venue(api, tokens, case, NYB)
     _, old_court = api.pull_all(tokens["clerk2"])
     _, new_court = api.pull_all(tokens["clerk3"])
