@@ -72,7 +72,8 @@ def current_user() -> Principal:
 
 
 def client_ip() -> str:
-    # Behind the TLS proxy, werkzeug's ProxyFix (configured by the operator) sets this.
+    # Behind the proxy, http_edges.TrustedProxies has set it from X-Forwarded-For (only
+    # when the peer is one of ECAS_TRUSTED_PROXIES).
     return (request.remote_addr or "unknown")[:60]
 
 
