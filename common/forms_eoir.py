@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from common.anumber import ANumberError, parse_a_number
-from common.enums import AppearanceScope, CaseType, Custody, FilingKind
+from common.enums import AppearanceScope, CaseType, Custody, DocumentType, FilingKind
 
 Required = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Optional = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -213,6 +213,44 @@ def validate_appearance(
     if electronic and form.category not in EFILING_CATEGORIES:
         errors["category"] = PAPER_ONLY
     return (None, errors) if errors else (form, {})
+
+
+def check_filed_appearance(
+    kind: FilingKind, form: Mapping[str, Any], today: date
+) -> tuple[AppearanceForm | None, FieldErrors]:
+    """Check an appearance form as a filing stores it (``AppearanceForm.as_filing_form``,
+    or what an API client sends in a filing's ``form``) by the rules the portal's form is
+    held to, as filed electronically; returns the form or the errors by field."""
+    if kind not in (FilingKind.EOIR_28, FilingKind.EOIR_27):
+        raise ValueError(f"{kind} is not an appearance form")
+    if form.get("kind", kind.value) != kind.value:
+        return None, {"kind": "The form is not the filing's kind of form."}
+    try:
+        parsed = AppearanceForm.model_validate({**form, "kind": kind})
+    except ValidationError as err:
+        return None, field_errors(err)
+    errors = _check_appearance(parsed, today)
+    if parsed.category not in EFILING_CATEGORIES:
+        errors["category"] = PAPER_ONLY
+    return (None, errors) if errors else (parsed, {})
+
+
+# What a party (counsel, DHS) files as a document: the portal's list, and the evidence its
+# attachments are. Orders, notices of hearing and notices of appearance are the court's own
+# documents (a notice of appearance is the EOIR-28/27 filing itself); a notice to appear is
+# DHS's alone, filed with the case it opens.
+PARTY_DOCUMENT_TYPES = frozenset(
+    {
+        DocumentType.BRIEF,
+        DocumentType.MOTION,
+        DocumentType.EVIDENCE,
+        DocumentType.APPLICATION_I589,
+        DocumentType.COUNTRY_REPORT,
+        DocumentType.CORRESPONDENCE,
+        DocumentType.OTHER,
+    }
+)
+DHS_DOCUMENT_TYPES = PARTY_DOCUMENT_TYPES | {DocumentType.NOTICE_TO_APPEAR}
 
 
 def _bar_rows(data: Mapping[str, Any]) -> list[dict[str, str]]:

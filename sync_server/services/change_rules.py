@@ -54,6 +54,7 @@ from sync_server.models import (
     UserRow,
 )
 from sync_server.models.types import utcnow
+from sync_server.services import filing_rules
 from sync_server.services.records import row_to_record
 
 # Reference fields of each entity and the entity they name; must exist on the server.
@@ -143,8 +144,15 @@ def check_change(
         case Bond():
             return _check_bond(session, old, new)
         case Document():
+            refused = filing_rules.document_refusal(session, actor_id, old, new)
+            if refused:
+                return refused.reason
             return _check_document_bytes(session, actor_id, old, new)
         case Filing():
+            # A party's filing meets the portal's rules whichever door it came through.
+            refused_filing = filing_rules.filing_refusal(session, actor_id, old, new)
+            if refused_filing:
+                return refused_filing.reason
             court = _case_court(session, new.case_id)
             if court is not None and court != new.court_id:
                 return "the filing names another court than its case's"
@@ -267,8 +275,9 @@ def _check_case(session: Session, actor_id: str, old: WireRecord | None, new: Ca
         actor = session.get(UserRow, actor_id)
         if actor is not None and actor.role == Role.DHS.value:
             # DHS opens a case only by filing a notice to appear (policy), and that opens
-            # removal proceedings only.
-            return nta_case_type_refusal(new.case_type)
+            # removal proceedings only, and not while the A-number's case is open.
+            refused = filing_rules.dhs_case_refusal(session, actor_id, new.a_number)
+            return nta_case_type_refusal(new.case_type) or (refused.reason if refused else None)
         return None
     link = _removal_link_refusal(session, old, new)
     if link:

@@ -6,6 +6,7 @@ A case the user may not see is answered exactly as a case that does not exist
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from common.anumber import format_a_number, normalise_search_term
+from common.anumber import ANumberError, format_a_number, normalise_search_term, parse_a_number
 from common.court_closures import court_calendar
 from common.court_time import local_date
 from common.deadlines import Deadline, case_decision, case_motions, deadlines_for_case
@@ -314,15 +315,16 @@ class CasePortal:
                 .order_by(FilingRow.submitted_at.desc())
                 .limit(100)
             ).all()
+            lookups = SessionLookups(session)
             out = []
             for filing_row, case_row in rows:
                 filing = row_to_record("filing", filing_row)
                 assert isinstance(filing, Filing)
-                label = (
-                    f"{format_a_number(case_row.a_number)} {_respondent(case_row)}"
-                    if case_row is not None
-                    else "—"
-                )
+                case = row_to_record("case", case_row) if case_row is not None else None
+                if case is not None and can_see(principal, placement_of(case, lookups), lookups):
+                    label = f"{format_a_number(case_row.a_number)} {_respondent(case_row)}"
+                else:  # a pending appearance shows what its filer typed, nothing of the case
+                    label = _as_typed(filing)
                 out.append((filing, label))
             return out
 
@@ -350,6 +352,19 @@ class CasePortal:
             )
         filename = f"{document.title[:80]}.pdf".replace("/", "-").replace('"', "'")
         return self.blobs.read(document.sha256, 0, document.size), document.size, filename
+
+
+def _as_typed(filing: Filing) -> str:
+    """A filing's case as its filer named it on the form (an A-number and a name), for a
+    case they are not (yet) of record in: "—" when the form names none."""
+    form = filing.form
+    typed = str(form.get("a_number") or "").strip()[:20]
+    with contextlib.suppress(ANumberError):
+        typed = format_a_number(parse_a_number(typed)) if typed else ""
+    last = str(form.get("respondent_last_name") or "").strip()[:100]
+    first = str(form.get("respondent_first_name") or "").strip()[:100]
+    name = f"{last.upper()}, {first}" if last and first else last.upper()
+    return " ".join(part for part in (typed, name) if part) or "—"
 
 
 def _names(session: Session, case: Case) -> dict[str, str]:

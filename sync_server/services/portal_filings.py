@@ -12,13 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from common.anumber import parse_a_number
 from common.enums import (
     CaseStatus,
-    CaseType,
     DocumentStatus,
     DocumentType,
     FilingKind,
@@ -27,21 +24,18 @@ from common.enums import (
     Role,
 )
 from common.forms_eoir import (
-    CATEGORY_LABELS,
     AppearanceForm,
     ChangeOfAddressForm,
     CheckedNta,
     FieldErrors,
     NoticeToAppearForm,
-    PractitionerCategory,
     nta_case_type_refusal,
 )
 from common.pdf_preflight import preflight_pdf
 from common.wire import Case, Document, Filing, WireRecord
 from sync_server.db import write_transaction
-from sync_server.models import CaseRow, FilingRow, UserRow
 from sync_server.policy import Principal, check_write
-from sync_server.services import audit
+from sync_server.services import audit, filing_rules
 from sync_server.services.addresses import nta_address
 from sync_server.services.blobs import BlobService, UploadError
 from sync_server.services.bond_links import link_bond_cases
@@ -50,11 +44,6 @@ from sync_server.services.portal_cases import CasePortal
 from sync_server.services.records import SessionLookups, write_record
 
 MAX_ATTACHMENTS = 20
-# The category a portal account appears in, by the role EOIR registered it with.
-_REGISTERED_AS = {
-    Role.ATTORNEY: PractitionerCategory.ATTORNEY,
-    Role.ACCREDITED_REP: PractitionerCategory.ACCREDITED_REP,
-}
 
 
 class FilingRefused(Exception):
@@ -123,6 +112,10 @@ class FilingDesk:
         """Write one new record as a push would: policy, domain checks, audit."""
         lookups = SessionLookups(session)
         reason = check_write(principal, record.entity, None, record, lookups)
+        if not reason:  # the filing rules by field, before check_change says them in a line
+            refused = filing_rules.record_refusal(session, principal.id, None, record)
+            if refused:
+                raise FilingRefused(refused.message, refused.errors)
         reason = reason or check_change(session, principal.id, None, record)
         if reason:
             raise FilingRefused(f"The court can't accept this filing: {reason}.")
@@ -178,59 +171,14 @@ class FilingDesk:
         """File an EOIR-28 or EOIR-27; returns the filing id. The case is found by A-number
         and the respondent's last name; a mismatch is reported on the A-number field
         without saying whether the A-number exists."""
-        a_number = parse_a_number(form.a_number)
         with write_transaction(self.factory) as session:
-            user = session.get(UserRow, principal.id)
-            if user is None or not user.eoir_id or user.eoir_id != form.eoir_id.strip().upper():
-                raise FilingRefused(
-                    "Check your EOIR ID.", {"eoir_id": "This is not the EOIR ID of your account."}
-                )
-            # The category on the form is the one EOIR registered the filer in (8 CFR
-            # 1292.1(f)): an accredited representative does not appear as an attorney.
-            registered = _REGISTERED_AS.get(principal.role)
-            if form.category is not registered:
-                shown = CATEGORY_LABELS[registered] if registered else "no practitioner category"
-                raise FilingRefused(
-                    "Check your category.",
-                    {"category": f"Your account is registered as: {shown}. Choose that category."},
-                )
-            case = session.scalar(
-                select(CaseRow)
-                .where(
-                    CaseRow.a_number == a_number,
-                    func.lower(CaseRow.respondent_last_name)
-                    == form.respondent_last_name.strip().lower(),
-                    CaseRow.deleted.is_(False),
-                )
-                .order_by(CaseRow.opened_on.desc())
-            )
-            if case is None:
-                raise FilingRefused(
-                    "No case matches.",
-                    {
-                        "a_number": "No case with this A-number and respondent's last name is "
-                        "before the court. Check both against the notice to appear."
-                    },
-                )
-            if form.kind is FilingKind.EOIR_27 and case.status != CaseStatus.APPEALED.value:
-                raise FilingRefused(
-                    "This case is not on appeal.",
-                    {"a_number": "This case is not before the Board; file an EOIR-28 instead."},
-                )
-            duplicate = session.scalar(
-                select(FilingRow.id).where(
-                    FilingRow.case_id == case.id,
-                    FilingRow.filer_id == principal.id,
-                    FilingRow.kind == form.kind.value,
-                    FilingRow.status == FilingStatus.PENDING.value,
-                    FilingRow.deleted.is_(False),
-                )
-            )
-            if duplicate is not None:
-                raise FilingRefused(
-                    "You already filed this form in this case; it waits for review.",
-                    {"a_number": "Your earlier form for this case still waits for review."},
-                )
+            # The rules a pushed EOIR-28/27 meets too (services/filing_rules), asked first
+            # here to show their reasons by field; _write asks again as a push would.
+            refused = filing_rules.appearance_refusal(session, principal.id, form)
+            if refused:
+                raise FilingRefused(refused.message, refused.errors)
+            case = filing_rules.matching_case(session, form)
+            assert case is not None  # appearance_refusal found it
             filing = _pending_filing(
                 principal, case.id, case.court_id, form.kind, form.as_filing_form()
             )
@@ -360,20 +308,11 @@ class FilingDesk:
         if errors:
             raise FilingRefused("The notice to appear can't be filed; see the reason.", errors)
         with self.factory() as session:
-            open_case = session.scalar(
-                select(CaseRow.id).where(
-                    CaseRow.a_number == nta.a_number,
-                    CaseRow.court_id.in_(list(principal.assigned_court_ids)),
-                    CaseRow.status.not_in([CaseStatus.CLOSED.value, CaseStatus.DECIDED.value]),
-                    CaseRow.case_type != CaseType.BOND.value,
-                    CaseRow.deleted.is_(False),
-                )
+            refused = filing_rules.open_case_refusal(
+                session, nta.a_number, principal.assigned_court_ids
             )
-        if open_case is not None:
-            raise FilingRefused(
-                "A case with this A-number is already open.",
-                {"a_number": "A case with this A-number is already open at one of your courts."},
-            )
+        if refused:
+            raise FilingRefused(refused.message, refused.errors)
         self._store(principal, checked[0])
         case = Case(
             id=str(uuid.uuid4()),
