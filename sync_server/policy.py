@@ -23,6 +23,7 @@ from common.enums import (
     DocumentStatus,
     FilingKind,
     FilingStatus,
+    HearingStatus,
     OrderStatus,
     RepresentationStatus,
     Role,
@@ -84,6 +85,8 @@ class Action(StrEnum):
 
 
 _PUSHERS = frozenset(Role) - {Role.EOIR_STAFF}
+# EOIR staff push too, but check_write lets them change nationwide reference data only.
+_SYNC_PUSHERS = frozenset(Role)
 
 
 def allows(principal: Principal | None, action: Action) -> bool:
@@ -92,7 +95,9 @@ def allows(principal: Principal | None, action: Action) -> bool:
         return True
     if principal is None:
         return False
-    if action in (Action.SYNC_PUSH, Action.BLOB_UPLOAD, Action.ROP_PACKAGE_REQUEST):
+    if action is Action.SYNC_PUSH:
+        return principal.role in _SYNC_PUSHERS
+    if action in (Action.BLOB_UPLOAD, Action.ROP_PACKAGE_REQUEST):
         return principal.role in _PUSHERS
     if action is Action.CASE_HISTORY:  # the audit trail is the court's, not the parties'
         return principal.role.is_court_staff or principal.role is Role.EOIR_STAFF
@@ -418,21 +423,43 @@ def _rule_clerk_only(
 
 
 _JUDGE_HEARING_FIELDS = {"status", "outcome", "adjournment_code"}
+# What a judge's outcome leaves a hearing as: held, or adjourned (with its code).
+_JUDGE_HEARING_STATUSES = {HearingStatus.COMPLETED, HearingStatus.ADJOURNED}
+
+
+def hearing_judge(hearing: Hearing, lookups: Lookups) -> str | None:
+    """Who presides over ``hearing``: its own judge, else the judge of its case."""
+    return hearing.judge_id or lookups.case_judge(hearing.case_id)
 
 
 def _rule_hearing(
     p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
 ) -> str | None:
+    """The clerk calendars (and records a hearing held or adjourned, with the code the
+    judge gave, as the docket's keeper); the outcome itself (``outcome``) is the presiding
+    judge's alone, and a judge records it only on their own hearings. There is no
+    per-judge delegation link, so no one records it for a judge."""
     if p.role is Role.JUDGE and old is not None and new is not None:
+        assert isinstance(old, Hearing) and isinstance(new, Hearing)
         if not _in_own_court(p, old, lookups):
             return "the hearing belongs to another court"
+        if hearing_judge(old, lookups) != p.id:
+            return "a judge records the outcome only of their own hearings"
         extra = _changed_fields(old, new) - _JUDGE_HEARING_FIELDS
         if extra:
             return "a judge records outcomes; scheduling fields are the clerk's: " + ", ".join(
                 sorted(extra)
             )
+        if old.status != new.status and new.status not in _JUDGE_HEARING_STATUSES:
+            return "a judge records a hearing held or adjourned; cancelling is the clerk's"
         return None
-    return _staff_in_court(p, old, new, lookups, {Role.CLERK})
+    denied = _staff_in_court(p, old, new, lookups, {Role.CLERK})
+    if denied:
+        return denied
+    before = old.outcome if isinstance(old, Hearing) else None
+    if isinstance(new, Hearing) and new.outcome != before:
+        return "the outcome is recorded by the hearing's judge; a clerk calendars"
+    return None
 
 
 def _rule_document(
@@ -673,12 +700,19 @@ def may_fetch_rop_package(p: Principal, request: RopRequest, lookups: Lookups) -
     return request.requester_id == p.id and is_party_of_record(p, request.case_id, lookups)
 
 
+# Reference data that holds in every court (EOIR's catalogues): changed at EOIR, never by
+# one court's administrator for all the others.
+NATIONWIDE_REFERENCE_DATA = frozenset({"adjournment_code"})
+
+
 def _rule_reference_data(
     p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
 ) -> str | None:
     if new is None:
         return "reference data is retired (active=false), not deleted"
-    return None if p.role is Role.COURT_ADMIN else "only a court administrator edits reference data"
+    if p.role is not Role.EOIR_STAFF:
+        return "nationwide reference data is changed by EOIR staff only, not by a court"
+    return None
 
 
 def _rule_court(
@@ -716,7 +750,7 @@ def check_write(
 ) -> str | None:
     """Why ``principal`` may not turn ``old`` into ``new`` (None: creation; None: deletion),
     or None when the change is allowed. Domain validity is checked elsewhere."""
-    if principal.role is Role.EOIR_STAFF:
+    if principal.role is Role.EOIR_STAFF and entity not in NATIONWIDE_REFERENCE_DATA:
         return "EOIR staff have read-only access"
     rule = _WRITE_RULES.get(entity)
     if rule is None:

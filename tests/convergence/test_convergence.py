@@ -48,7 +48,7 @@ from common.wire import Annotation, Hearing
 from desktop.api_client import ApiError
 from desktop.clerk_actions import reschedule
 from desktop.sync_engine import SyncReport
-from tests.conftest import LiveServer, court_id
+from tests.conftest import LiveServer, court_id, user_id
 from tests.convergence.fault_proxy import Fault, FaultProxy
 from tests.convergence.harness import (
     Desk,
@@ -143,7 +143,18 @@ class World:
         """Hearings of the court that every desk's user sees, the same ones every run."""
         views = [self.inspector.pull(username) for _, username in DESKS]
         shared = set.intersection(*({i for e, i in view if e == "hearing"} for view in views))
-        ids = sorted(shared)
+        # judge1 records outcomes only of the hearings before judge1 (the hearing's judge,
+        # else the case's: policy.hearing_judge).
+        judge1 = views[[u for _, u in DESKS].index("judge1")]
+        cases: dict[str, dict[str, Any]] = {
+            i: orjson.loads(v) for (e, i), v in judge1.items() if e == "case"
+        }
+
+        def presiding(hearing_id: str) -> Any:
+            h = orjson.loads(judge1[("hearing", hearing_id)])
+            return h.get("judge_id") or cases.get(h["case_id"], {}).get("judge_id")
+
+        ids = sorted(i for i in shared if presiding(i) == user_id("judge1"))
         assert len(ids) >= HEARINGS, f"the seed gives the desks {len(ids)} shared hearings"
         return ids[:HEARINGS]
 

@@ -26,7 +26,6 @@ from tests.server.sync_helpers import (
     applied,
     by_entity,
     case_data,
-    courtroom_data,
     document_data,
     filing_data,
     first_case,
@@ -289,14 +288,13 @@ def test_another_judge_cannot_sign_the_order(
     _rejected(result, "judge")
 
 
-def test_eoir_staff_may_not_push(api: Api, tokens: TokenBook, case: dict[str, Any]) -> None:
-    response = api.client.post(
-        "/api/v1/sync/push",
-        headers=api.headers(tokens["eoir1"]),
-        json={"client_id": "eoir", "mutations": [mutation("hearing", hearing_data(case["id"]))]},
-    )
-    assert response.status_code == 403
-    assert response.mimetype == "application/problem+json"
+def test_eoir_staff_push_nothing_but_nationwide_reference_data(
+    api: Api, tokens: TokenBook, case: dict[str, Any]
+) -> None:
+    # EOIR staff keep the adjournment codes every court uses (tests/server/
+    # test_least_privilege.py); every other change of theirs is refused.
+    [result] = api.push(tokens["eoir1"], mutation("hearing", hearing_data(case["id"])))
+    _rejected(result, "read-only")
 
 
 # --- a database refusal stays within its mutation -----------------------------------------
@@ -306,11 +304,13 @@ def test_a_database_refusal_rejects_only_its_own_mutation(
     api: Api, tokens: TokenBook, seeded_app: Flask
 ) -> None:
     duplicate_code = {**adjournment_code_data(), "code": "01"}  # unique in the database
-    room = courtroom_data(SFR)
+    room = adjournment_code_data()  # another code, which applies
     top = server_version(seeded_app)
 
     refused, ok = api.push(
-        tokens["admin1"], mutation("adjournment_code", duplicate_code), mutation("courtroom", room)
+        tokens["eoir1"],  # adjournment codes are EOIR's (nationwide reference data)
+        mutation("adjournment_code", duplicate_code),
+        mutation("adjournment_code", room),
     )
 
     _rejected(refused, "database refused")
