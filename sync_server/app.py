@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from common.pdf_box import BoxLimits, PdfBox
 from common.pdf_preflight import load_intake_limits
 from sync_server.api import auth, blobs, cases, meta, registrations, sync
 from sync_server.api import packages as rop_packages_api
@@ -56,6 +57,15 @@ def build_services(config: ServerConfig) -> Services:
             expiry=timedelta(hours=config.upload_expiry_hours),
             max_open=config.max_open_uploads,
             max_open_bytes=config.max_open_upload_bytes,
+        ),
+        # Every parse of an uploaded PDF runs in this box, never in the server process.
+        pdf_box=PdfBox(
+            BoxLimits(
+                memory_mb=config.pdf_check_memory_mb,
+                cpu_seconds=config.pdf_check_cpu_seconds,
+                wall_seconds=config.pdf_check_wall_seconds,
+                concurrent=config.pdf_checks_at_once,
+            )
         ),
     )
     auth_service = AuthService(config, factory, failure_delay=0.0 if config.testing else 0.25)

@@ -23,6 +23,12 @@
 ``ECAS_SIGNING_P12``   the court's signing certificate (PKCS#12 file): issued orders get a
                        PAdES signature with it; unset, orders are issued unsigned
 ``ECAS_SIGNING_P12_PASSPHRASE``  its passphrase (never logged)
+``ECAS_PDF_CHECK_MEMORY_MB`` / ``ECAS_PDF_CHECK_CPU_SECONDS`` / ``ECAS_PDF_CHECK_WALL_SECONDS``
+                       limits of one uploaded PDF's check, which runs in a separate
+                       process (common/pdf_box.py): memory beyond the checker's own
+                       interpreter, CPU seconds, wall-clock seconds (default 1024, 15,
+                       20); a file beyond them is refused as too complex to check
+``ECAS_PDF_CHECKS_AT_ONCE``  checks one server process runs at once (default 2)
 """
 
 from __future__ import annotations
@@ -58,6 +64,11 @@ class ServerConfig:
     testing: bool = False
     signing_p12: Path | None = None
     signing_passphrase: str | None = field(default=None, repr=False)
+    # The box uploaded PDFs are parsed in (common/pdf_box.py).
+    pdf_check_memory_mb: int = 1024
+    pdf_check_cpu_seconds: int = 15
+    pdf_check_wall_seconds: float = 20.0
+    pdf_checks_at_once: int = 2
 
     def with_overrides(self, **changes: Any) -> ServerConfig:
         return replace(self, **changes)
@@ -98,4 +109,8 @@ def load_config(env: Mapping[str, str] | None = None) -> ServerConfig:
         clock_tolerance_minutes=float(env.get("ECAS_CLOCK_TOLERANCE_MINUTES", "5")),
         signing_p12=Path(env["ECAS_SIGNING_P12"]) if env.get("ECAS_SIGNING_P12") else None,
         signing_passphrase=env.get("ECAS_SIGNING_P12_PASSPHRASE") or None,
+        pdf_check_memory_mb=int(env.get("ECAS_PDF_CHECK_MEMORY_MB", "1024")),
+        pdf_check_cpu_seconds=int(env.get("ECAS_PDF_CHECK_CPU_SECONDS", "15")),
+        pdf_check_wall_seconds=float(env.get("ECAS_PDF_CHECK_WALL_SECONDS", "20")),
+        pdf_checks_at_once=int(env.get("ECAS_PDF_CHECKS_AT_ONCE", "2")),
     )

@@ -16,7 +16,8 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from common.pdf_preflight import PreflightProblem, preflight_pdf
+from common.pdf_box import BoxUnavailable, PdfBox
+from common.pdf_preflight import PreflightProblem, PreflightReport, preflight_pdf
 from sync_server.db import write_transaction
 from sync_server.models import Blob, BlobHolder, BlobUpload, DocumentRow
 from sync_server.models.types import utcnow
@@ -44,6 +45,10 @@ PUBLISH_FAILED = (
     "and it will be finished without sending them again."
 )
 LOST_BYTES = "The server lost the bytes of this upload; send them again from the start."
+CHECK_UNAVAILABLE = (
+    "The server couldn't check the file just now (too many files are being checked). "
+    "Nothing was lost: try again in a minute."
+)
 
 
 class UploadError(Exception):
@@ -98,8 +103,11 @@ class BlobService:
         max_bytes: int,
         max_pages: int,
         limits: UploadLimits | None = None,
+        *,
+        pdf_box: PdfBox,
     ) -> None:
         self.factory = factory
+        self.pdf_box = pdf_box
         self.store = store
         self.staging = staging
         self.max_bytes = max_bytes
@@ -107,6 +115,17 @@ class BlobService:
         self.limits = limits or UploadLimits()
         self._next_orphan_sweep = datetime.min.replace(tzinfo=UTC)
         staging.mkdir(parents=True, exist_ok=True)
+
+    def preflight(self, data: bytes | Path) -> PreflightReport:
+        """The intake pre-flight of an uploaded file, its parse in the PDF box; raises
+        :class:`UploadError` (503) when the box can't run a check just now."""
+        try:
+            return preflight_pdf(
+                data, max_bytes=self.max_bytes, max_pages=self.max_pages, inspect=self.pdf_box
+            )
+        except BoxUnavailable as err:
+            log.error("PDF check not run: %s", err)
+            raise UploadError(CHECK_UNAVAILABLE, 503, retry_after=30) from err
 
     def _staged(self, upload_id: str) -> Path:
         return self.staging / f"{uuid.UUID(upload_id)}.part"
@@ -290,7 +309,7 @@ class BlobService:
         if digest != sha256:
             message = "The bytes received don't match the SHA-256 announced; nothing was kept."
         else:
-            report = preflight_pdf(verified, max_bytes=self.max_bytes, max_pages=self.max_pages)
+            report = self.preflight(verified)
             problems = report.problems
             message = "The file can't be accepted: " + " ".join(p.message for p in problems)
         if digest != sha256 or problems:

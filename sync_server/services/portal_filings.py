@@ -31,7 +31,6 @@ from common.forms_eoir import (
     NoticeToAppearForm,
     nta_case_type_refusal,
 )
-from common.pdf_preflight import preflight_pdf
 from common.wire import Case, Document, Filing, WireRecord
 from sync_server.db import write_transaction
 from sync_server.policy import Principal, check_write
@@ -144,9 +143,10 @@ class FilingDesk:
                     f"{parts} numbered parts (Part 1 of {parts}, …) and attach each part."
                 )
                 continue
-            report = preflight_pdf(
-                up.data, max_bytes=self.blobs.max_bytes, max_pages=self.blobs.max_pages
-            )
+            try:  # parsed in the PDF box (services/blobs.py, common/pdf_box.py)
+                report = self.blobs.preflight(up.data)
+            except UploadError as err:
+                raise FilingRefused(str(err), {up.field: str(err)}) from err
             if report.problems:
                 errors[up.field] = f"{up.filename}: " + " ".join(p.message for p in report.problems)
                 continue
