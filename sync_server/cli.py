@@ -15,7 +15,7 @@ from sync_server.app import build_services, create_app
 from sync_server.config import load_config
 from sync_server.db import write_transaction
 from sync_server.migrate import upgrade
-from sync_server.services import audit
+from sync_server.services import audit, passwords
 from sync_server.services.auth import create_user
 
 
@@ -80,8 +80,11 @@ def _seed_demo(args: argparse.Namespace) -> int:
 
 def _create_user(args: argparse.Namespace) -> int:
     password = os.environ.get("ECAS_NEW_PASSWORD") or getpass.getpass("Password: ")
-    if len(password) < 12:
-        print("The password must have at least 12 characters.", file=sys.stderr)
+    weak = passwords.problem(
+        password, Role(args.role), [args.username, args.display_name, args.eoir_id or ""]
+    )
+    if weak is not None:
+        print(f"This password can't be used. {weak}", file=sys.stderr)
         return 2
     services = build_services(load_config())
     with write_transaction(services.factory) as session:

@@ -169,11 +169,11 @@ def seed_demo(
         exempt: list[str] = []
         for person in plan.users:
             user_id = create_user(session, password=password, **person)
-            if person["role"].is_external:
-                # Demo attorneys and DHS users have no authenticator app: they may take API
-                # tokens with the password alone (audited and logged at every sign-in).
-                exempt_from_api_second_factor(session, user_id, DEMO_EXEMPTION)
-                exempt.append(person["username"])
+            # Demo users have no authenticator app: they may take API tokens with the
+            # password alone, and the demo court staff may sign in to the portal so too
+            # (audited and logged at every sign-in that relies on it).
+            exempt_from_api_second_factor(session, user_id, DEMO_EXEMPTION)
+            exempt.append(person["username"])
         for record in plan.records[len(COURTS) * 5 :]:
             write_record(session, _finished(record, documents, session), lookups=lookups)
         counts = {

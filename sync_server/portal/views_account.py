@@ -91,8 +91,10 @@ def register() -> str | tuple[str, int]:
         if reg is not None:
             # A configured address, so a forged Host header can't redirect the mailed link.
             base = portal().settings.base_url or request.host_url
-            user_id, errors = portal().accounts.register(reg, base, client_ip())
-            if user_id is not None:
+            # The same page whether the username or address was free or taken: what
+            # happened is mailed to the address, which only its owner reads.
+            errors = portal().accounts.register(reg, base, client_ip())
+            if not errors:
                 return render_template("registered.html", title="Check your email", email=reg.email)
     status = 422 if errors else 200
     return (

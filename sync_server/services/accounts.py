@@ -27,7 +27,7 @@ from sync_server.db import write_transaction
 from sync_server.models import CourtRow, PortalAccount, PortalEmailToken, UserRow
 from sync_server.models.types import utcnow
 from sync_server.policy import Principal
-from sync_server.services import audit
+from sync_server.services import audit, passwords
 from sync_server.services.auth import hash_password
 from sync_server.services.mailer import Mailer, compose
 from sync_server.services.records import row_to_record, write_record
@@ -76,7 +76,8 @@ class Registration(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
     kind: AccountKind
     username: _Username
-    password: Annotated[str, Field(min_length=12, max_length=200)]
+    # Its rules (length after normalising, common passwords, ...) are passwords.problem's.
+    password: Annotated[str, Field(min_length=1, max_length=4 * passwords.MAX_LENGTH)]
     first_name: _Text
     last_name: _Text
     email: Email
@@ -107,14 +108,16 @@ def validate_registration(data: Mapping[str, Any]) -> tuple[Registration | None,
     errors: FieldErrors = {}
     if data.get("password") != data.get("password_again"):
         errors["password_again"] = "The two passwords differ."  # noqa: S105 (a message)
+    weak = _password_problem(data)
+    if weak is not None:
+        errors["password"] = weak
     try:
         reg = Registration.model_validate(values)
     except ValidationError as err:
         found = field_errors(err)
         if "username" in found:
             found["username"] = "Use 3 to 40 letters, digits, dots, hyphens or underscores."
-        if "password" in found:
-            found["password"] = "Use a password of at least 12 characters."  # noqa: S105
+        found.pop("password", None)  # said by _password_problem, with what to do
         for name in [n for n in found if n.startswith("bar_admissions.")]:
             found.setdefault("bar_admissions", "Each admission needs a court and a number.")
             del found[name]
@@ -124,6 +127,17 @@ def validate_registration(data: Mapping[str, Any]) -> tuple[Registration | None,
     if reg.kind is AccountKind.ACCREDITED_REP and not reg.organization:
         errors["organization"] = "Name the recognized organization you are accredited with."
     return (None, errors) if errors else (reg, {})
+
+
+def _password_problem(data: Mapping[str, Any]) -> str | None:
+    """What is wrong with the chosen password, judged against the rest of the form."""
+    try:
+        role = AccountKind(str(data.get("kind", ""))).role
+    except ValueError:
+        role = Role.ATTORNEY
+    personal = [str(data.get(name, "")) for name in ("username", "email", "first_name")]
+    personal.append(str(data.get("last_name", "")))
+    return passwords.problem(str(data.get("password", "")), role, personal)
 
 
 @dataclass(frozen=True)
@@ -161,94 +175,141 @@ class AccountService:
 
     # -- registration ------------------------------------------------------------------------
 
-    def register(self, reg: Registration, base_url: str, ip: str) -> tuple[str | None, FieldErrors]:
-        """Create the (inactive) account and mail the verification link; returns the user id,
-        or errors naming a field (a username or email already in use)."""
+    def register(self, reg: Registration, base_url: str, ip: str) -> FieldErrors:
+        """Create the (inactive) account and mail the verification link. Returns errors by
+        field only for what the public may know (a court not on the list).
+
+        The page after a registration reads "check your email" whatever happened, so it does
+        not tell a visitor which usernames and addresses have accounts. What happened goes
+        by mail to the address given, where only its owner reads it: the verification link;
+        or, when the address already has an account, "someone tried to register with your
+        address" (the account is untouched); or, when only the username is taken, a note
+        to register again with another username. The password is hashed in every case, so
+        the answer takes as long either way."""
         token = secrets.token_urlsafe(32)
+        password_hash = hash_password(reg.password)  # outside the write lock, every time
         with write_transaction(self.factory) as session:
-            errors = self._clashes(session, reg)
             if session.get(CourtRow, reg.identity_court_id) is None:
-                errors["identity_court_id"] = "Choose a court from the list."
-            if errors:
-                return None, errors
-            profile = UserProfile(
-                id=str(uuid.uuid4()),
-                username=reg.username,
-                display_name=reg.display_name,
-                role=reg.kind.role,
-                active=False,
-            )
-            write_record(
-                session,
-                profile,
-                extra_columns={
-                    "password_hash": hash_password(reg.password),
-                    "failed_logins": 0,
-                    "assigned_court_ids": [],
-                },
-            )
-            session.add(
-                PortalAccount(
-                    user_id=profile.id,
-                    email=reg.email.lower(),
-                    status=AccountStatus.EMAIL_UNVERIFIED.value,
-                    category=reg.kind.value,
-                    contact={
-                        "phone": reg.phone,
-                        "firm": reg.firm,
-                        "street": reg.street,
-                        "city": reg.city,
-                        "state": reg.state.upper(),
-                        "zip": reg.zip,
+                return {"identity_court_id": "Choose a court from the list."}
+            email_taken, username_taken = self._clashes(session, reg)
+            if email_taken or username_taken:
+                audit.append(
+                    session,
+                    actor_id=None,
+                    action="portal.register_refused",
+                    detail={
+                        "kind": reg.kind.value,
+                        "ip": ip,
+                        "reason": "email_taken" if email_taken else "username_taken",
                     },
-                    bar_admissions=[b.model_dump() for b in reg.bar_admissions],
-                    organization=reg.organization or None,
-                    identity_court_id=reg.identity_court_id,
+                )
+            else:
+                self._create(session, reg, password_hash, token, ip)
+        if email_taken:
+            self.mailer.send(
+                compose(
+                    self.mailer,
+                    reg.email,
+                    "Someone tried to register with your address at the ECAS Portal",
+                    "Someone tried to register a new ECAS Portal account with this email "
+                    "address, which already has an account. Nothing was changed.\n\n"
+                    "If it was you: sign in with your username or this address instead. If "
+                    "you no longer know your password, ask the court administrator.\n\n"
+                    "If it was not you, you need not do anything.\n",
                 )
             )
-            session.add(
-                PortalEmailToken(
-                    token_hash=_token_hash(token),
-                    user_id=profile.id,
-                    expires_at=utcnow() + timedelta(hours=EMAIL_TOKEN_HOURS),
+        elif username_taken:
+            self.mailer.send(
+                compose(
+                    self.mailer,
+                    reg.email,
+                    "Choose another username for the ECAS Portal",
+                    f"Dear {reg.display_name},\n\nThe username you chose, {reg.username}, "
+                    "belongs to another account, so no account was made. Please register "
+                    "again with another username.\n\n"
+                    "If you did not register, ignore this message.\n",
                 )
             )
-            audit.append(
-                session,
-                actor_id=profile.id,
-                action="portal.register",
-                entity="user_profile",
-                record_id=profile.id,
-                detail={"kind": reg.kind.value, "ip": ip},
+        else:
+            link = f"{base_url.rstrip('/')}/portal/verify/{token}"
+            self.mailer.send(
+                compose(
+                    self.mailer,
+                    reg.email,
+                    "Confirm your email address for the ECAS Portal",
+                    f"Dear {reg.display_name},\n\nTo confirm this address, open:\n\n{link}\n\n"
+                    f"The link works for {EMAIL_TOKEN_HOURS} hours. Then bring photo "
+                    "identification to the court you chose; an administrator there approves "
+                    "the account.\n\nIf you did not register, ignore this message.\n",
+                )
             )
-        link = f"{base_url.rstrip('/')}/portal/verify/{token}"
-        self.mailer.send(
-            compose(
-                self.mailer,
-                reg.email,
-                "Confirm your email address for the ECAS Portal",
-                f"Dear {reg.display_name},\n\nTo confirm this address, open:\n\n{link}\n\n"
-                f"The link works for {EMAIL_TOKEN_HOURS} hours. Then bring photo identification "
-                "to the court you chose; an administrator there approves the account.\n\n"
-                "If you did not register, ignore this message.\n",
-            )
-        )
-        return profile.id, {}
+        return {}
 
     @staticmethod
-    def _clashes(session: Session, reg: Registration) -> FieldErrors:
-        errors: FieldErrors = {}
+    def _create(
+        session: Session, reg: Registration, password_hash: str, token: str, ip: str
+    ) -> None:
+        profile = UserProfile(
+            id=str(uuid.uuid4()),
+            username=reg.username,
+            display_name=reg.display_name,
+            role=reg.kind.role,
+            active=False,
+        )
+        write_record(
+            session,
+            profile,
+            extra_columns={
+                "password_hash": password_hash,
+                "failed_logins": 0,
+                "assigned_court_ids": [],
+            },
+        )
+        session.add(
+            PortalAccount(
+                user_id=profile.id,
+                email=reg.email.lower(),
+                status=AccountStatus.EMAIL_UNVERIFIED.value,
+                category=reg.kind.value,
+                contact={
+                    "phone": reg.phone,
+                    "firm": reg.firm,
+                    "street": reg.street,
+                    "city": reg.city,
+                    "state": reg.state.upper(),
+                    "zip": reg.zip,
+                },
+                bar_admissions=[b.model_dump() for b in reg.bar_admissions],
+                organization=reg.organization or None,
+                identity_court_id=reg.identity_court_id,
+            )
+        )
+        session.add(
+            PortalEmailToken(
+                token_hash=_token_hash(token),
+                user_id=profile.id,
+                expires_at=utcnow() + timedelta(hours=EMAIL_TOKEN_HOURS),
+            )
+        )
+        audit.append(
+            session,
+            actor_id=profile.id,
+            action="portal.register",
+            entity="user_profile",
+            record_id=profile.id,
+            detail={"kind": reg.kind.value, "ip": ip},
+        )
+
+    @staticmethod
+    def _clashes(session: Session, reg: Registration) -> tuple[bool, bool]:
+        """Whether the email address, and the username, belong to an account already."""
         taken = session.scalar(
             select(UserRow.id).where(func.lower(UserRow.username) == reg.username)
         )
-        if taken is not None:
-            errors["username"] = "This username is taken; choose another."
         used = session.scalar(
             select(PortalAccount.user_id).where(PortalAccount.email == reg.email.lower())
         )
-        if used is not None:
-            errors["email"] = "An account with this email exists; sign in instead."
-        return errors
+        return used is not None, taken is not None
 
     def verify_email(self, token: str) -> bool:
         with write_transaction(self.factory) as session:

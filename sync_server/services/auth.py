@@ -13,16 +13,21 @@ pair; the undelivered pair of the lost answer is withdrawn. Every other second u
 the window, from another client or none, a token older than the last used, or once a newer
 one was used) revokes the family.
 
-External users (attorneys, accredited representatives, DHS) sign in with two factors here
-as in the portal: the password and a code from their authenticator app, or one of their
-recovery codes. Both sign-ins check codes through :mod:`totp` against the same factor, so a
-code accepted by one is refused by the other, and failed codes count against the same
-per-account and per-address limits. An external account that has not set up an app yet is
-sent to the portal to do so. Court staff sign in with the password alone.
+External users (attorneys, accredited representatives, DHS) and court administrators sign
+in with two factors here as in the portal: the password and a code from their authenticator
+app, or one of their recovery codes. Both sign-ins check codes through :mod:`totp` against
+the same factor, so a code accepted by one is refused by the other, and failed codes count
+against the same per-account and per-address limits. An account that has not set up an app
+yet is sent to the portal to do so. Judges, clerks and EOIR staff sign in here with the
+password alone (the desktop client), so their passwords are longer (:mod:`passwords`).
+
+A wrong password, an unknown or disabled name and a locked account (whatever password)
+get the same answer after the same work: one argon2 verification and the same pause.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import secrets
@@ -46,7 +51,7 @@ from sync_server.models import AuditEntry, RefreshToken, UserRow
 from sync_server.models.portal import ApiSecondFactorExemption
 from sync_server.models.types import utcnow
 from sync_server.policy import Principal
-from sync_server.services import audit, totp
+from sync_server.services import audit, passwords, totp
 from sync_server.services.records import write_record
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -84,7 +89,8 @@ class AuthError(Exception):
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    """The argon2id hash of the password as normalised (Unicode NFKC)."""
+    return _hasher.hash(passwords.normalise(password))
 
 
 def _token_hash(token: str) -> str:
@@ -135,14 +141,14 @@ class AuthService:
         external account; ``ip`` is the caller's address, for the failed-attempt limits."""
         otp = otp.strip() if otp else None
         # The slow hash is checked before taking the write lock, so sign-ins don't queue
-        # every other writer behind argon2.
+        # every other writer behind argon2. Every attempt runs one verification with the
+        # same parameters (an unknown or disabled name against a dummy hash, a locked account
+        # against its own), so neither the answer nor its time tells them apart.
         with self.factory() as session:
             user = session.scalar(
                 select(UserRow).where(func.lower(UserRow.username) == username.lower())
             )
         known = user is not None and user.active and not user.deleted
-        if user is not None and known:
-            _raise_if_locked(user)
         password_ok = _verify(user.password_hash if user and known else _DUMMY_HASH, password)
         refusal: AuthError | None = None
         with write_transaction(self.factory) as session:
@@ -155,33 +161,45 @@ class AuthService:
                     action="auth.login_failed",
                     detail={"username_sha256": tried, "reason": "unknown"},
                 )
-                failures = 1
             else:
                 row = session.get(UserRow, user.id, populate_existing=True)
                 assert row is not None
-                _raise_if_locked(row)
-                if password_ok:
+                if _is_locked(row):
+                    # Answered as a wrong password, the right one too: a locked account
+                    # must not become an oracle for its password, nor show that it exists.
+                    self._record_failure(session, row, password_ok=password_ok)
+                elif password_ok:
                     method, refusal = self._second_factor(session, row, otp, ip)
                     if refusal is None:
                         self._record_success(row, password)
                         detail = {"second_factor": method} if method else None
                         audit.append(session, actor_id=row.id, action="auth.login", detail=detail)
                         return self._issue(session, row, family_id=str(uuid.uuid4()))
-                    failures = 0 if refusal.status == 403 else 1
                 else:
                     self._record_failure(session, row)
-                    failures = row.failed_logins
-        time.sleep(min(2.0, self.failure_delay * failures))  # slow down guessing
+        # The same pause for every refusal: one that grew with an account's failures would
+        # tell a real account from an unknown name. Guessing is limited by the lock-out.
+        time.sleep(self.failure_delay)
         if refusal is not None:
             raise refusal
-        raise AuthError(_WRONG_WITH_CODE if otp else _WRONG)
+        raise AuthError(self._wrong_message(with_code=bool(otp)))
+
+    def _wrong_message(self, with_code: bool) -> str:
+        """The one answer to a wrong password, an unknown name and a locked account."""
+        text = _WRONG_WITH_CODE if with_code else _WRONG
+        minutes = max(1, self.config.login_lockout_seconds // 60)
+        return (
+            f"{text} After {self.config.login_lockout_failures} failed sign-ins in a row an "
+            f"account is locked for {minutes} minutes."
+        )
 
     def _second_factor(
         self, session: Session, user: UserRow, otp: str | None, ip: str
     ) -> tuple[str | None, AuthError | None]:
-        """After a right password: how the second factor was met (None for court staff,
-        who need none), or the refusal to raise once the audit rows are written."""
-        if not Role(user.role).is_external:
+        """After a right password: how the second factor was met (None for judges, clerks
+        and EOIR staff, who sign in to the desktop with the password alone), or the refusal
+        to raise once the audit rows are written."""
+        if not passwords.needs_second_factor(Role(user.role)):
             return None, None
         exemption = session.get(ApiSecondFactorExemption, user.id)
         if exemption is not None:
@@ -218,9 +236,22 @@ class AuthService:
         self.throttle.fail(session, user.id, ip)
         replayed = self._factors.is_replay(factor, otp)
         reason = "second_factor_replayed" if replayed else "second_factor_wrong"
-        return None, refuse(reason, AuthError(_WRONG_WITH_CODE))
+        return None, refuse(reason, AuthError(self._wrong_message(with_code=True)))
 
-    def _record_failure(self, session: Session, user: UserRow) -> None:
+    def _record_failure(
+        self, session: Session, user: UserRow, *, password_ok: bool | None = None
+    ) -> None:
+        """Count a wrong password (and lock the account at the limit); an attempt on a
+        locked account is audited with whether its password was right, and neither counted
+        nor allowed to extend the lock (or anyone could keep an account locked for good)."""
+        if password_ok is not None:
+            audit.append(
+                session,
+                actor_id=user.id,
+                action="auth.login_failed",
+                detail={"reason": "locked", "password_ok": password_ok},
+            )
+            return
         user.failed_logins += 1
         locked = user.failed_logins >= self.config.login_lockout_failures
         if locked:
@@ -235,7 +266,10 @@ class AuthService:
     def _record_success(self, user: UserRow, password: str) -> None:
         user.failed_logins = 0
         user.locked_until = None
-        if _hasher.check_needs_rehash(user.password_hash):
+        # Newer parameters, or a hash made before passwords were normalised.
+        if _hasher.check_needs_rehash(user.password_hash) or (
+            passwords.normalise(password) != password
+        ):
             user.password_hash = hash_password(password)
 
     def _issue(self, session: Session, user: UserRow, family_id: str) -> TokenResponse:
@@ -465,24 +499,21 @@ class AuthService:
         return principal_of(user)
 
 
-def _raise_if_locked(user: UserRow) -> None:
-    now = utcnow()
-    if user.locked_until is not None and user.locked_until > now:
-        seconds = int((user.locked_until - now).total_seconds()) + 1
-        minutes = max(1, seconds // 60 + 1)
-        raise AuthError(
-            f"Too many failed sign-ins. Try again in {minutes} minutes, "
-            "or ask your court administrator to unlock the account.",
-            429,
-            retry_after=seconds,
-        )
+def _is_locked(user: UserRow) -> bool:
+    return user.locked_until is not None and user.locked_until > utcnow()
 
 
 def _verify(stored_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(stored_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    """Check a password against its argon2 hash: as normalised (NFKC, as hashed since
+    issue 14), then as typed when that differs (a hash made before). Every caller runs
+    the same checks for the same text, known account or dummy hash alike."""
+    normal = passwords.normalise(password)
+    candidates = (normal,) if normal == password else (normal, password)
+    ok = False
+    for candidate in candidates:
+        with contextlib.suppress(VerificationError, InvalidHashError):
+            ok = _hasher.verify(stored_hash, candidate) or ok
+    return ok
 
 
 def exempt_from_api_second_factor(

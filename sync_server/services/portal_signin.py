@@ -1,14 +1,17 @@
 """Portal sign-in: password, then a TOTP code (or a recovery code), then a browser session.
 
-External users must use two factors; one who has not set up an authenticator app is led
-through enrolment right after the password. Failed steps are counted per account and per
-IP address in the database (``portal_throttle``), so the limits hold across processes.
+Everyone uses two factors (external users and court staff alike); one who has not set up an
+authenticator app is led through enrolment right after the password. The demo court staff
+alone may skip it (``seed-demo``'s exemption, audited at each sign-in). Failed steps are
+counted per account (or per name tried, for an unknown one) and per IP address in the
+database (``portal_throttle``), so the limits hold across processes.
 Sessions end after ``idle_minutes`` without a request and ``max_hours`` in all.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import secrets
 from collections.abc import Mapping
@@ -27,10 +30,11 @@ from sync_server.models import (
     PortalThrottle,
     UserRow,
 )
+from sync_server.models.portal import ApiSecondFactorExemption
 from sync_server.models.types import utcnow
 from sync_server.policy import Principal
 from sync_server.services import audit, totp
-from sync_server.services.accounts import AccountService, AccountStatus
+from sync_server.services.accounts import AccountService, AccountStatus, normalise_login
 
 # argon2 verification is the auth service's; the dummy hash keeps unknown names as slow.
 from sync_server.services.auth import _DUMMY_HASH, _verify, principal_of
@@ -107,10 +111,16 @@ class SessionView:
         return self.account_status is AccountStatus.SUSPENDED
 
 
+def _locked(user: UserRow) -> bool:
+    """Locked by failed API sign-ins (``auth``); the portal answers it as a wrong password."""
+    return user.locked_until is not None and user.locked_until > utcnow()
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+_log = logging.getLogger(__name__)
 _WRONG = "The username or password is wrong."
 _THROTTLED = "Too many failed attempts. Wait 15 minutes, then try again."
 
@@ -161,12 +171,21 @@ class SignInService:
     # -- the password step -------------------------------------------------------------------
 
     def password(self, login: str, password: str, ip: str) -> SignedIn:
+        """The password step. A wrong password, an unknown name and a locked account answer
+        alike after the same work (one argon2 verification, a dummy hash for an unknown
+        name), and failures are counted for an unknown name as for an account, so the limit
+        that answers 429 doesn't tell them apart either."""
         with self.factory() as session:
             user = AccountService.find_user(session, login)
             user_id, stored = (user.id, user.password_hash) if user else (None, _DUMMY_HASH)
         ok = _verify(stored, password)  # the slow hash runs outside the write lock
+        login_digest = hashlib.sha256(normalise_login(login).encode()).hexdigest()[:16]
+        # What the failures are counted under: the account, or the name that was tried.
+        counted = user_id or f"login-{login_digest}"
         with write_transaction(self.factory) as session:
-            if self._throttled(session, user_id, ip):
+            row = session.get(UserRow, user.id) if user is not None else None
+            locked = row is not None and _locked(row)
+            if self._throttled(session, counted, ip):
                 audit.append(
                     session,
                     actor_id=user_id,
@@ -174,16 +193,15 @@ class SignInService:
                     detail={"ip": ip},
                 )
                 failure = SignInRefused(_THROTTLED, 429)
-            elif user is None or not ok:
-                self._fail(session, user_id, ip)
-                detail = {"ip": ip, "reason": "unknown" if user is None else "password"}
-                if user is None:  # a digest, not the text: people type passwords here
-                    detail["login_sha256"] = hashlib.sha256(login.lower().encode()).hexdigest()[:16]
+            elif row is None or not ok or locked:
+                self._fail(session, counted, ip)
+                reason = "unknown" if row is None else "locked" if locked else "password"
+                detail = {"ip": ip, "reason": reason}
+                if row is None:  # a digest, not the text: people type passwords here
+                    detail["login_sha256"] = login_digest
                 audit.append(session, actor_id=user_id, action="portal.login_failed", detail=detail)
                 failure = SignInRefused(_WRONG)
             else:
-                row = session.get(UserRow, user.id)
-                assert row is not None
                 refusal = self._account_refusal(session, row)
                 if refusal is None:
                     return self._start_session(session, row, ip)
@@ -210,18 +228,29 @@ class SignInService:
             return "This registration was not approved. The email we sent gives the reason."
         if not user.active or user.deleted:
             return "This account is disabled. Ask the court administrator."
-        if user.locked_until is not None and user.locked_until > utcnow():
-            return "This account is locked after failed sign-ins. Try again later."
         return None
 
     def _start_session(self, session: Session, user: UserRow, ip: str) -> SignedIn:
+        """Everyone signs in to the portal with two factors: a code when an app is set up,
+        its set-up otherwise. Only the demo court staff (``seed-demo``'s exemption) may skip
+        it while they have no app; that is audited and logged each time."""
         factor = session.get(PortalSecondFactor, user.id)
         principal = principal_of(user)
+        detail = {"ip": ip}
         if factor is not None and factor.confirmed_at is not None:
             step = NextStep.CODE
-        elif principal.role.is_external:
+        elif (
+            principal.role.is_external
+            or (exemption := session.get(ApiSecondFactorExemption, user.id)) is None
+        ):
             step = NextStep.ENROL
-        else:  # court staff without an app: the password is their portal sign-in
+        else:
+            _log.warning(
+                "Portal sign-in without a second factor for %s (two-factor exempt: %s)",
+                user.username,
+                exemption.reason,
+            )
+            detail["second_factor"] = f"exempt: {exemption.reason}"
             step = NextStep.DONE
         token = secrets.token_urlsafe(32)
         session.add(
@@ -235,7 +264,7 @@ class SignInService:
             session,
             actor_id=user.id,
             action="portal.login" if step is NextStep.DONE else "portal.password_ok",
-            detail={"ip": ip},
+            detail=detail,
         )
         return SignedIn(token, step)
 

@@ -1,6 +1,6 @@
-"""External users need their second factor for API tokens too, not only in the portal
-(both databases): the password alone, a wrong or replayed code, or an account that never
-set up an app gets no tokens, and each refusal is in the audit log."""
+"""External users and court administrators need their second factor for API tokens too,
+not only in the portal (both databases): the password alone, a wrong or replayed code, or
+an account that never set up an app gets no tokens, and each refusal is in the audit log."""
 
 from __future__ import annotations
 
@@ -15,9 +15,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from common.enums import Role
+from sync_server.db import write_transaction
+from sync_server.models import UserRow
 from sync_server.models.portal import ApiSecondFactorExemption
+from sync_server.services.auth import create_user
 from sync_server.services.portal_signin import SignInRefused
-from tests.conftest import DEMO_PASSWORD, Api
+from tests.conftest import DEMO_PASSWORD, Api, court_id
 from tests.portal.portal_helpers import (
     PASSWORD,
     Account,
@@ -29,7 +33,8 @@ from tests.portal.portal_helpers import (
 )
 
 LOGIN = "/api/v1/auth/login"
-UNIFORM = "The username, password or two-factor code is wrong."
+LOCK_HINT = " After 5 failed sign-ins in a row an account is locked for 15 minutes."
+UNIFORM = "The username, password or two-factor code is wrong." + LOCK_HINT
 
 
 def _client(app: Flask) -> FlaskClient:
@@ -82,7 +87,7 @@ def test_password_alone_gets_no_tokens_for_an_enrolled_external_account(
     # A wrong password says nothing about the code, so it gives nothing away.
     wrong = _login(client, account.username, "not the password")
     assert wrong.status_code == 401
-    assert wrong.get_json()["detail"] == "The username or password is wrong."
+    assert wrong.get_json()["detail"] == "The username or password is wrong." + LOCK_HINT
 
 
 def test_a_current_code_gets_tokens_once(seeded_app: Flask) -> None:
@@ -185,29 +190,54 @@ def test_wrong_codes_count_against_the_portal_limits(seeded_app: Flask) -> None:
     assert refused.value.status == 429
 
 
-def test_court_staff_still_sign_in_with_a_password(seeded_app: Flask, api: Api) -> None:
-    for username in ("clerk1", "judge1", "admin1", "eoir1"):
+def test_judges_clerks_and_eoir_staff_still_sign_in_with_a_password(
+    seeded_app: Flask, api: Api
+) -> None:
+    for username in ("clerk1", "judge1", "eoir1"):
         api.login(username)
         entry = audit_rows(seeded_app, "auth.login", user_row(seeded_app, username).id)[-1]
         assert "second_factor" not in (entry.detail or {})
 
 
-def test_demo_external_accounts_are_exempt_and_it_shows(
+def test_a_court_administrator_needs_a_second_factor_on_the_api(seeded_app: Flask) -> None:
+    username = f"admin-{secrets.token_hex(4)}"
+    with write_transaction(seeded_app.extensions["ecas"].factory) as session:
+        admin_id = create_user(
+            session,
+            username=username,
+            password=PASSWORD,
+            role=Role.COURT_ADMIN,
+            display_name="Court Administrator Under Test",
+            court_id=court_id("SFR"),
+        )
+    response = _login(_client(seeded_app), username, PASSWORD)
+    assert response.status_code == 403
+    assert "/portal/login" in response.get_json()["detail"]
+    assert "access_token" not in response.get_json()
+    assert _reasons(seeded_app, "auth.login_refused", admin_id) == ["second_factor_not_set_up"]
+
+
+def test_demo_accounts_are_exempt_and_it_shows(
     seeded_app: Flask, api: Api, caplog: pytest.LogCaptureFixture
 ) -> None:
     with seeded_app.extensions["ecas"].factory() as session:
         exempt = {
             row.user_id: row.reason for row in session.scalars(select(ApiSecondFactorExemption))
         }
-    demo_external = ("attorney1", "attorney2", "rep1", "dhs1", "dhs2")
-    assert exempt == {user_row(seeded_app, u).id: "demo account" for u in demo_external}
+        demo = sorted(session.scalars(select(UserRow.username).where(UserRow.id.in_(exempt))))
+    demo_external = {"attorney1", "attorney2", "rep1", "dhs1", "dhs2"}
+    assert demo_external <= set(demo) and {"admin1", "clerk1", "judge1"} <= set(demo)
+    assert set(exempt.values()) == {"demo account"}
     caplog.set_level(logging.WARNING, logger="sync_server.services.auth")
     api.login("attorney1", DEMO_PASSWORD)
     entry = audit_rows(seeded_app, "auth.login", user_row(seeded_app, "attorney1").id)[-1]
     assert entry.detail == {"second_factor": "exempt: demo account"}
+    api.login("admin1", DEMO_PASSWORD)
+    entry = audit_rows(seeded_app, "auth.login", user_row(seeded_app, "admin1").id)[-1]
+    assert entry.detail == {"second_factor": "exempt: demo account"}
     assert "two-factor exempt: demo account" in caplog.text
     (seeded,) = audit_rows(seeded_app, "demo.seed")
-    assert sorted(seeded.detail["two_factor_exempt"]) == sorted(demo_external)
+    assert sorted(seeded.detail["two_factor_exempt"]) == demo
 
 
 def test_the_login_schema_documents_the_code(seeded_app: Flask) -> None:
