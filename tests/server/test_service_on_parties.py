@@ -27,9 +27,11 @@ from sync_server.models import (
     DocumentRow,
     FilingRow,
     OrderRow,
+    RepresentationRow,
     ServiceRecordRow,
 )
 from sync_server.services.orders import facts_from_db
+from sync_server.services.records import row_to_record
 from tests.conftest import Api, mutation, user_id
 from tests.orders.helpers import COMPLETE_FIELDS, SIGNED_AT, TODAY
 from tests.pdf_factory import valid_pdf
@@ -218,9 +220,9 @@ def _address_of(app: Flask, address_id: str | None) -> AddressRow:
         return row
 
 
-def _attorney_in_custody_only(app: Flask, api: Api, case_id: str) -> Browser:
-    """A practitioner whose EOIR-28 (custody and bond only) the clerk accepted: counsel in
-    the bond proceedings, so the respondent is still pro se in the removal proceedings."""
+def _attorney_appearing(app: Flask, api: Api, case_id: str) -> Browser:
+    """A practitioner whose EOIR-28 (all proceedings) the clerk accepted. (Counsel for
+    custody and bond only reads the bond case alone, not this removal case.)"""
     account = register_and_approve(app)
     browser = sign_in_enrolling(app, account)
     eoir_id = str(user_row(app, account.username).eoir_id)
@@ -229,7 +231,7 @@ def _attorney_in_custody_only(app: Flask, api: Api, case_id: str) -> Browser:
         assert row is not None
         session.expunge(row)
     page = "/portal/appearance/eoir-28"
-    form = appearance_form(row, eoir_id, scope="custody_and_bond_only")
+    form = appearance_form(row, eoir_id, scope="all_proceedings")
     assert browser.post(page, form, from_page=page).status_code == 302, browser.last
     with app.extensions["ecas"].factory() as session:
         filing_id = session.scalars(
@@ -239,6 +241,19 @@ def _attorney_in_custody_only(app: Flask, api: Api, case_id: str) -> Browser:
         ).one()
     clerk_accepts(api, "clerk1", filing_id)
     return browser
+
+
+def _withdraw_counsel(api: Api, app: Flask, case_id: str) -> None:
+    clerk = api.login("clerk1")
+    with app.extensions["ecas"].factory() as session:
+        rows = session.scalars(
+            select(RepresentationRow).where(RepresentationRow.case_id == case_id)
+        ).all()
+        appearances = [(row_to_record("representation", r), r.version) for r in rows]
+    for appearance, version in appearances:
+        withdrawn = appearance.model_dump(mode="json") | {"status": "withdrawn"}
+        [answer] = api.push(clerk, mutation("representation", withdrawn, base_version=version))
+        assert answer["status"] == "applied", answer
 
 
 def test_a_pro_se_respondent_is_served_at_the_address_of_record_then_at_an_accepted_eoir_33(
@@ -259,7 +274,7 @@ def test_a_pro_se_respondent_is_served_at_the_address_of_record_then_at_an_accep
     assert "Court staff, San Francisco Immigration Court" in certificate
     assert "first-class mail 77 Alder Street Apt 3 Oakland, CA 94607" in certificate
 
-    browser = _attorney_in_custody_only(seeded_app, api, case_id)
+    browser = _attorney_appearing(seeded_app, api, case_id)
     path = f"/portal/cases/{case_id}/address"
     moved = {
         "street": "9 Valencia Street",
@@ -281,6 +296,7 @@ def test_a_pro_se_respondent_is_served_at_the_address_of_record_then_at_an_accep
     browser.get(f"/portal/cases/{case_id}")
     shown = browser.last.split('id="address-of-record"')[1].split("</address>")[0]
     assert "9 Valencia Street" in shown and "San Francisco, CA 94110" in shown
+    _withdraw_counsel(api, seeded_app, case_id)  # the respondent is pro se again
 
     [second] = [r for r in _issue(api, seeded_app, case_id, REMOVAL) if r["party"] == "respondent"]
     certificate = _certificate(api, seeded_app, case_id)
