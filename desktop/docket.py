@@ -15,7 +15,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from common.anumber import format_a_number, normalise_search_term
+from common.custody import current_custody, load_facilities
+from common.enums import Custody
+from common.wire import CustodyChange
 from desktop.local_store import LocalStore
+
+DETAINED = Custody.DETAINED.value
+# Detained first (the detained docket is heard first and its respondents can't wait), then
+# those released from detention, then those never detained.
+CUSTODY_RANK = {DETAINED: 0, Custody.RELEASED.value: 1, Custody.NEVER_DETAINED.value: 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +48,13 @@ class DocketRow:
     interpreter_language: str | None
     adjournment_code: str | None
     search_key: str = field(repr=False, default="")
+    facility: str = ""  # where a detained respondent is held (the latest custody change)
+    interpreter_dialect: str | None = None
+    interpreter_medium: str | None = None  # None: the interpreter attends as the hearing
+
+    @property
+    def detained(self) -> bool:
+        return self.custody == DETAINED
 
     @property
     def a_number_display(self) -> str:
@@ -62,10 +77,13 @@ def build_docket(
     courtrooms: Iterable[dict[str, object]],
     users: Iterable[dict[str, object]],
     courts: Iterable[dict[str, object]],
+    custody_changes: Iterable[dict[str, object]] = (),
 ) -> list[DocketRow]:
     """Join synced records (wire dicts) into docket rows; hearings of unknown cases are
-    left out (their case has not arrived yet)."""
+    left out (their case has not arrived yet). A case's custody and facility are those of
+    its latest custody change (one recorded on this computer shows before it syncs)."""
     case_by_id = {str(c["id"]): c for c in cases}
+    custody = _custody_by_case(case_by_id, custody_changes)
     room_names = {str(r["id"]): str(r["name"]) for r in courtrooms}
     user_names = {str(u["id"]): str(u["display_name"]) for u in users}
     zones = {str(c["id"]): ZoneInfo(str(c["timezone"])) for c in courts}
@@ -90,7 +108,7 @@ def build_docket(
                 respondent=respondent,
                 nationality=str(case["nationality"]),
                 language=str(case["language"]),
-                custody=str(case["custody"]),
+                custody=custody.get(str(case["id"]), (str(case["custody"]), ""))[0],
                 case_status=str(case["status"]),
                 starts_at=starts.astimezone(zone) if zone else starts,
                 duration_minutes=int(h.get("duration_minutes") or 30),  # type: ignore[call-overload]
@@ -106,9 +124,35 @@ def build_docket(
                 else None,
                 adjournment_code=str(h["adjournment_code"]) if h.get("adjournment_code") else None,
                 search_key=search_key,
+                facility=custody.get(str(case["id"]), ("", ""))[1],
+                interpreter_dialect=str(h["interpreter_dialect"])
+                if h.get("interpreter_dialect")
+                else None,
+                interpreter_medium=str(h["interpreter_medium"])
+                if h.get("interpreter_medium")
+                else None,
             )
         )
     return rows
+
+
+def _custody_by_case(
+    cases: dict[str, dict[str, object]], changes: Iterable[dict[str, object]]
+) -> dict[str, tuple[str, str]]:
+    """Case id -> (custody, facility name) for the cases with a custody history."""
+    by_case: dict[str, list[CustodyChange]] = {}
+    for raw in changes:
+        case_id = str(raw.get("case_id"))
+        if case_id in cases:
+            by_case.setdefault(case_id, []).append(CustodyChange.model_validate(raw))
+    if not by_case:
+        return {}
+    facilities = load_facilities()
+    out = {}
+    for case_id, entries in by_case.items():
+        now = current_custody(Custody(str(cases[case_id]["custody"])), entries)
+        out[case_id] = (now.custody.value, facilities.name_of(now.facility_code))
+    return out
 
 
 def _names(case: dict[str, object]) -> tuple[str, str]:
@@ -130,6 +174,7 @@ class DocketFilter:
     hearing_types: frozenset[str] = frozenset()
     custody: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()
+    detained_only: bool = False
     text: str = ""
 
     def matches(self, row: DocketRow) -> bool:
@@ -142,6 +187,7 @@ class DocketFilter:
             and (not self.hearing_types or row.hearing_type in self.hearing_types)
             and (not self.custody or row.custody in self.custody)
             and (not self.languages or row.language in self.languages)
+            and (not self.detained_only or row.detained)
         )
 
 
@@ -153,16 +199,25 @@ SORT_KEYS = {
     "courtroom": lambda r: (r.courtroom, r.starts_at),
     "type": lambda r: (r.hearing_type, r.starts_at),
     "language": lambda r: (r.language, r.starts_at),
-    "custody": lambda r: (r.custody, r.starts_at),
+    "custody": lambda r: (CUSTODY_RANK.get(r.custody, 3), r.starts_at),
+    # The docket's own order: detained first, each part by time.
+    "detained": lambda r: (not r.detained, r.starts_at, r.courtroom, r.respondent),
+    # Detained at a facility first, by facility; the others after, by time.
+    "facility": lambda r: (not r.facility, r.facility, r.starts_at),
     "status": lambda r: (r.status, r.starts_at),
 }
 
 
 def apply_filter(
-    rows: Sequence[DocketRow], wanted: DocketFilter, *, sort: str = "time", descending: bool = False
+    rows: Sequence[DocketRow],
+    wanted: DocketFilter,
+    *,
+    sort: str = "detained",
+    descending: bool = False,
 ) -> list[DocketRow]:
-    """The rows ``wanted`` selects, sorted. The search text matches an A-number in any
-    common spelling ("A 123-456-789", "12345678") or part of the respondent's name."""
+    """The rows ``wanted`` selects, sorted (by default in the docket's order: detained
+    first, each part by time). The search text matches an A-number in any common spelling
+    ("A 123-456-789", "12345678") or part of the respondent's name."""
     digits = normalise_search_term(wanted.text) if wanted.text.strip() else None
     needle = fold(wanted.text.strip())
     selected = [r for r in rows if wanted.matches(r)]
@@ -190,7 +245,14 @@ def load_docket(store: LocalStore, court_id: str | None) -> DocketData:
     hearings = store.all("hearing")
     courts = store.all("court")
     rooms = store.all("courtroom")
-    rows = build_docket(hearings, store.all("case"), rooms, store.all("user_profile"), courts)
+    rows = build_docket(
+        hearings,
+        store.all("case"),
+        rooms,
+        store.all("user_profile"),
+        courts,
+        store.all("custody_change"),
+    )
     own = next((c for c in courts if c["id"] == court_id), courts[0] if courts else None)
     courtrooms = sorted(
         (

@@ -38,6 +38,7 @@ from PySide6.QtGui import (
 )
 
 from common.court_time import court_now, table_datetime
+from common.languages import language_need
 from desktop.docket import SORT_KEYS, DocketFilter, DocketRow, apply_filter
 
 Index = QModelIndex | QPersistentModelIndex
@@ -71,12 +72,23 @@ def format_time(row: DocketRow) -> str:
 
 
 def format_language(row: DocketRow) -> str:
-    """The respondent's language, with the interpreter booked for the hearing if any."""
+    """The respondent's language, with the interpreter booked for the hearing if any (and
+    the dialect asked for)."""
     if row.interpreter_language is None:
         return row.language
-    if row.interpreter_language == row.language:
+    if row.interpreter_language == row.language and not row.interpreter_dialect:
         return f"{row.language} (interp.)"
-    return f"{row.language} (interp. {row.interpreter_language})"
+    need = language_need(row.interpreter_language, row.interpreter_dialect)
+    return f"{row.language} (interp. {need})"
+
+
+def format_interpreter(row: DocketRow) -> str:
+    """ "Arabic (Levantine), by telephone"; "No interpreter booked"."""
+    if row.interpreter_language is None:
+        return "No interpreter booked"
+    need = language_need(row.interpreter_language, row.interpreter_dialect)
+    medium = row.interpreter_medium or row.medium
+    return f"{need}, {MEDIUM_NAMES.get(medium, medium).lower()}"
 
 
 @dataclass(frozen=True)
@@ -98,15 +110,18 @@ COLUMNS: tuple[DocketColumn, ...] = (
     DocketColumn("Courtroom", "courtroom", lambda r: r.courtroom, "Courtroom 10"),
     DocketColumn("Judge", "judge", lambda r: r.judge, "Immigration Judge Brennan"),
     DocketColumn("Language", "language", format_language, "Portuguese (interp.)"),
+    # Sorting by custody puts the detained first, the others by time: the docket's order.
     DocketColumn(
-        "Custody", "custody", lambda r: CUSTODY_NAMES.get(r.custody, r.custody), "Never detained"
+        "Custody", "detained", lambda r: CUSTODY_NAMES.get(r.custody, r.custody), "Never detained"
     ),
+    DocketColumn("Facility", "facility", lambda r: r.facility, "Montgomery Processing Center"),
     DocketColumn("Status", "status", lambda r: STATUS_NAMES.get(r.status, r.status), "Scheduled"),
     DocketColumn("Adj. code", "adjournment_code", lambda r: r.adjournment_code or "", "Adj. code"),
 )
 RESPONDENT_COLUMN = 2
 CUSTODY_COLUMN = 8
-STATUS_COLUMN = 9
+FACILITY_COLUMN = 9
+STATUS_COLUMN = 10
 
 
 def filter_and_sort(
@@ -137,10 +152,11 @@ def row_tooltip(row: DocketRow) -> str:
         f"{MEDIUM_NAMES.get(row.medium, row.medium).lower()}",
         f"{row.courtroom or 'No courtroom'} · {row.judge or 'No judge assigned'}",
         f"Nationality: {row.nationality} · Language: {row.language}",
-        f"Interpreter: {row.interpreter_language}"
+        f"Interpreter: {format_interpreter(row)}"
         if row.interpreter_language
         else "No interpreter booked",
-        f"Custody: {CUSTODY_NAMES.get(row.custody, row.custody)}",
+        f"Custody: {CUSTODY_NAMES.get(row.custody, row.custody)}"
+        + (f", {row.facility}" if row.facility else ""),
     ]
     if row.adjournment_code:
         lines.append(f"Adjourned, code {row.adjournment_code}")
@@ -155,7 +171,7 @@ class DocketTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[DocketRow] = []
-        self.sort_key = "time"
+        self.sort_key = "detained"  # detained first, then by time (the header: Custody)
         self.descending = False
 
     # -- data -------------------------------------------------------------------------------
@@ -201,7 +217,7 @@ class DocketTableModel(QAbstractTableModel):
             return _MUTED
         if (
             role == Qt.ItemDataRole.FontRole
-            and column == CUSTODY_COLUMN
+            and column in (CUSTODY_COLUMN, FACILITY_COLUMN)
             and row.custody == "detained"
         ):
             return _BOLD

@@ -44,6 +44,7 @@ from desktop.docket import DocketData, DocketFilter, DocketRow, load_docket
 from desktop.ui.context import DesktopContext
 from desktop.ui.docket_model import (
     COLUMNS,
+    CUSTODY_COLUMN,
     CUSTODY_NAMES,
     RESPONDENT_COLUMN,
     TYPE_NAMES,
@@ -53,6 +54,7 @@ from desktop.ui.docket_model import (
     format_time,
 )
 from desktop.ui.hearing_dialogs import AdjournDialog, RescheduleDialog
+from desktop.ui.interpreter_requests_view import InterpreterRequestsDialog
 from desktop.ui.order_bench import BenchContinuanceDialog, bench_ruling_refusal
 
 NATIVE = QKeySequence.SequenceFormat.NativeText
@@ -193,6 +195,13 @@ class DocketView(QWidget):
         for value, name in CUSTODY_NAMES.items():
             self.custody_combo.addItem(name, value)
         self.language_combo = self._combo("Language")
+        self.detained_action = self._action(
+            "Detained only",
+            [QKeySequence("Ctrl+Alt+D")],
+            self.apply_filter,
+            tip="Show only the hearings of detained respondents",
+        )
+        self.detained_action.setCheckable(True)
         self.find_action = self._action(
             "Find", QKeySequence.keyBindings(QKeySequence.StandardKey.Find), self._focus_search
         )
@@ -211,6 +220,7 @@ class DocketView(QWidget):
             self.courtroom_combo,
             self.type_combo,
             self.custody_combo,
+            self._button(self.detained_action),
             self.language_combo,
         ):
             self.filter_bar.addWidget(widget)
@@ -232,7 +242,8 @@ class DocketView(QWidget):
         for number, column in enumerate(COLUMNS):
             if column.sample:
                 header.resizeSection(number, metrics.horizontalAdvance(column.sample) + 24)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        # Detained first, each part by time: the detained docket is heard first.
+        header.setSortIndicator(CUSTODY_COLUMN, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.doubleClicked.connect(self._open_selected)
         self.table.selectionModel().currentRowChanged.connect(self._update_actions)
@@ -265,6 +276,12 @@ class DocketView(QWidget):
             self.export_pdf,
             tip="Print or export the docket shown as a PDF",
         )
+        self.interpreters_action = self._action(
+            "Interpreter requests…",
+            [QKeySequence("Ctrl+Shift+I")],
+            self.interpreter_requests,
+            tip="The day's hearings that need an interpreter, to send out as CSV or PDF",
+        )
         self.clerk_actions = (self.reschedule_action, self.adjourn_action, self.cancel_action)
         self.bench_action = self._action(
             "Bench ruling: continuance…",
@@ -274,7 +291,7 @@ class DocketView(QWidget):
         )
         self.action_bar = QHBoxLayout()
         bench = (self.bench_action,) if self.ctx.role == "judge" else ()
-        for action in (*self.clerk_actions, *bench, self.export_action):
+        for action in (*self.clerk_actions, *bench, self.export_action, self.interpreters_action):
             self.action_bar.addWidget(self._button(action))
         self.action_bar.addStretch(1)
         hint = QLabel("Enter or double-click opens the case · shaded rows are detained")
@@ -402,6 +419,7 @@ class DocketView(QWidget):
             hearing_types=chosen(self.type_combo),
             custody=chosen(self.custody_combo),
             languages=chosen(self.language_combo),
+            detained_only=self.detained_action.isChecked(),
             text=self.search_edit.text(),
         )
 
@@ -527,6 +545,16 @@ class DocketView(QWidget):
 
     def _on_save_failed(self, err: Exception) -> None:
         QMessageBox.warning(self, "Not saved", f"The change was not saved: {err}")
+
+    def interpreter_requests(self) -> None:
+        """Open the interpreter-request list for the day shown (the first day of a week)."""
+        first, _ = self.period()
+        dialog = InterpreterRequestsDialog(
+            self.data.rows, first, self.data.zone, self.data.court_name, self
+        )
+        self.interpreters_dialog = dialog
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def export_title(self) -> str:
         court = f"{self.data.court_name} — " if self.data.court_name else ""

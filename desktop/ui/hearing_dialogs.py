@@ -16,6 +16,7 @@ from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from common.adjournment import AsylumClock, load_adjournment_codes
 from common.court_time import court_instant, table_datetime, to_court
 from common.enums import HearingType, Medium
+from common.languages import MEDIUM_WORDS, load_languages
 from common.wire import Hearing, WireRecord
 from desktop.clerk_actions import Adjournment, Clash, adjourn, find_clashes, reschedule
 from desktop.docket import DocketRow
@@ -44,6 +46,45 @@ def courtrooms_of(rows: Sequence[DocketRow]) -> list[tuple[str, str]]:
     """(id, name) of the courtrooms the docket uses, by name."""
     rooms = {r.courtroom_id: r.courtroom for r in rows if r.courtroom_id}
     return sorted(rooms.items(), key=lambda item: item[1])
+
+
+NO_INTERPRETER = "No interpreter"
+
+
+class LanguageCombo(QComboBox):
+    """The interpreter's language, chosen by typing: any part of the name or the ISO 639-3
+    code narrows the list ("kic" or "K'i" finds K'iche', "pan" Punjabi); Enter takes the
+    highlighted one. The data of an item is the name the hearing records."""
+
+    def __init__(self, current: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.addItem(NO_INTERPRETER, None)
+        languages = load_languages()
+        for language in languages.languages:
+            self.addItem(language.label, language.name)
+        if current and languages.by_name(current) is None:
+            self.addItem(current, current)  # a language the list no longer names: kept
+        completer = QCompleter(self.model(), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setCompleter(completer)
+        self.setCurrentIndex(max(self.findData(current), 0) if current else 0)
+
+    def chosen(self) -> tuple[bool, str | None]:
+        """(valid, the language's name or None for no interpreter) for the text shown."""
+        text = self.currentText().strip()
+        if not text or text == NO_INTERPRETER:
+            return True, None
+        exact = self.findText(text, Qt.MatchFlag.MatchFixedString)
+        if exact > 0:
+            return True, str(self.itemData(exact))
+        known = load_languages().by_name(text)
+        if known is not None:
+            return True, known.name
+        return False, None
 
 
 def next_weekday(day: date) -> date:
@@ -231,27 +272,94 @@ class RescheduleDialog(_HearingDialog):
         self.interpreter = QLabel(
             f"{language} — tell the interpreter unit the new time." if language else "None booked"
         )
+        self.language_combo = LanguageCombo(language)
+        self.language_combo.setAccessibleName("Interpreter language")
+        self.language_combo.setToolTip("Type part of the language's name or its ISO 639-3 code")
+        self.dialect_combo = QComboBox()
+        self.dialect_combo.setEditable(True)
+        self.dialect_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.dialect_combo.setAccessibleName("Dialect")
+        self.dialect_combo.setToolTip("The variety needed, if it matters (e.g. Levantine)")
+        self.interpreter_medium_combo = QComboBox()
+        self.interpreter_medium_combo.setAccessibleName("How the interpreter attends")
+        self.interpreter_medium_combo.addItem("As the hearing is held", None)
+        for medium, words in MEDIUM_WORDS.items():
+            self.interpreter_medium_combo.addItem(words, medium.value)
+        attends = hearing.interpreter_medium.value if hearing.interpreter_medium else None
+        self.interpreter_medium_combo.setCurrentIndex(
+            max(self.interpreter_medium_combo.findData(attends), 0) if attends else 0
+        )
         self.form.addRow("&Date:", self.date_edit)
         self.form.addRow("&Time (court):", self.time_edit)
         self.form.addRow("C&ourtroom:", self.courtroom_combo)
-        self.form.addRow("Interpreter:", self.interpreter)
+        self.form.addRow("&Interpreter:", self.language_combo)
+        self.form.addRow("Diale&ct:", self.dialect_combo)
+        self.form.addRow("Interpreter &joins:", self.interpreter_medium_combo)
+        self.form.addRow("", self.interpreter)
+        self._fill_dialects(hearing.interpreter_dialect)
         self.set_start(to_court(hearing.starts_at, self.zone))
         for signal in (
             self.date_edit.dateChanged,
             self.time_edit.timeChanged,
             self.courtroom_combo.currentIndexChanged,
+            self.language_combo.currentTextChanged,
+            self.dialect_combo.currentTextChanged,
+            self.interpreter_medium_combo.currentIndexChanged,
         ):
             signal.connect(self._check)
+        self.language_combo.currentIndexChanged.connect(lambda _: self._fill_dialects(None))
         self._check()
+
+    def _fill_dialects(self, current: str | None) -> None:
+        """The chosen language's suggested dialects (the clerk may type another)."""
+        _, name = self.language_combo.chosen()
+        language = load_languages().by_name(name)
+        self.dialect_combo.blockSignals(True)
+        self.dialect_combo.clear()
+        self.dialect_combo.addItem("")
+        for dialect in language.dialects if language else ():
+            self.dialect_combo.addItem(dialect)
+        self.dialect_combo.setEditText(current or "")
+        self.dialect_combo.setEnabled(name is not None)
+        self.dialect_combo.blockSignals(False)
+
+    def interpreter_fields(self) -> dict[str, object] | None:
+        """The interpreter the hearing needs, or None when the language typed is not one
+        the court's list names."""
+        valid, name = self.language_combo.chosen()
+        if not valid:
+            return None
+        dialect = self.dialect_combo.currentText().strip() if name else ""
+        medium = self.interpreter_medium_combo.currentData() if name else None
+        return {
+            "interpreter_language": name,
+            "interpreter_dialect": dialect or None,
+            "interpreter_medium": Medium(medium) if medium else None,
+        }
 
     def proposed(self) -> Hearing:
         room = self.courtroom_combo.currentData()
-        return reschedule(self.hearing, self.chosen_start(), str(room) if room else None)
+        moved = reschedule(self.hearing, self.chosen_start(), str(room) if room else None)
+        return moved.model_copy(update=self.interpreter_fields() or {})
 
     def records(self) -> list[WireRecord] | None:
+        if self.interpreter_fields() is None:
+            return None
         return [self.proposed()]
 
     def _check(self) -> None:
+        if self.interpreter_fields() is None:
+            self.interpreter.setText(
+                f"{self.language_combo.currentText()!r} is not on the court's language list; "
+                "choose one from the list."
+            )
+            self.interpreter.setStyleSheet(ERROR_STYLE)
+        else:
+            self.interpreter.setStyleSheet("")
+            booked = self.hearing.interpreter_language
+            self.interpreter.setText(
+                f"Booked in {booked}: tell the interpreter unit of any change." if booked else ""
+            )
         self.clash_panel.show_clashes(find_clashes(self.proposed(), self.docket_rows))
 
 

@@ -12,12 +12,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from common.adjournment import load_adjournment_codes
+from common.custody import facility_address
 from common.enums import (
     AddressKind,
     AppearanceScope,
     CaseStatus,
     CaseType,
     Custody,
+    CustodyEvent,
     DocumentStatus,
     DocumentType,
     FilingKind,
@@ -35,6 +37,7 @@ from common.wire import (
     Case,
     Court,
     Courtroom,
+    CustodyChange,
     Document,
     Filing,
     Hearing,
@@ -93,8 +96,9 @@ PEOPLE = (
     ("Ukraine", "Ukrainian", ("Oleksandr", "Iryna", "Taras"), ("Shevchenko", "Kovalenko")),
 )
 
-# Made-up street addresses near each court, and a made-up detention facility per court, for
-# the respondents' address histories (no real person's address).
+# Made-up street addresses near each court, for the respondents' address histories (no real
+# person's address); detained respondents are held at real ICE facilities near the court
+# (resources/detention_facilities.json), the second one after a transfer.
 STREETS = {
     "SFR": (("Oakland", "CA", "946"), ("Daly City", "CA", "940"), ("San Jose", "CA", "951")),
     "NYB": (("Bronx", "NY", "104"), ("Queens", "NY", "113"), ("Newark", "NJ", "071")),
@@ -102,9 +106,9 @@ STREETS = {
 }
 STREET_NAMES = ("Alder", "Birch", "Cedar", "Dogwood", "Elm", "Fir", "Hawthorn", "Juniper")
 FACILITIES = {
-    "SFR": ("Sierra Vista Processing Center", "400 Ridge Road", "Mesa Verde", "CA", "93301"),
-    "NYB": ("Hudson Valley Detention Facility", "12 Quarry Lane", "Goshen", "NY", "10924"),
-    "HOU": ("Gulf Coast Processing Center", "7700 Levee Drive", "Conroe", "TX", "77301"),
+    "SFR": ("MESA_VERDE", "GOLDEN_STATE_ANNEX"),
+    "NYB": ("ORANGE_COUNTY_NY", "ELIZABETH_CDF"),
+    "HOU": ("MONTGOMERY_PC", "JOE_CORLEY_PC"),
 }
 
 CHARGES = (
@@ -352,21 +356,27 @@ class DemoPlanner:
         served = case.nta_served_on or case.opened_on
         recorded = datetime.combine(case.opened_on, time(17, 0), tzinfo=UTC)
         if case.custody is Custody.DETAINED:
-            name, street, city, state, zip_code = FACILITIES[code]
-            self.plan.records.append(
-                Address(
-                    id=demo_id("address", index, 0),
+            # The custody history (detained at the court's nearest facility; every eighth
+            # case transferred later) and the facility's address that each entry makes.
+            moves = 2 if index % 8 == 0 else 1
+            moved = case.opened_on + (self.today - case.opened_on) / 2  # a past day
+            for move in range(moves):
+                change = CustodyChange(
+                    id=demo_id("custody", index, move),
                     case_id=case.id,
-                    kind=AddressKind.CUSTODIAL,
-                    street=street,
-                    city=city,
-                    state=state,
-                    zip=zip_code,
-                    in_care_of=f"the custodial officer, {name}",
-                    effective_on=served,
-                    recorded_at=recorded,
+                    event=CustodyEvent.DETAINED if move == 0 else CustodyEvent.TRANSFERRED,
+                    facility_code=FACILITIES[code][move],
+                    effective_on=served if move == 0 else moved,
+                    recorded_at=recorded
+                    if move == 0
+                    else datetime.combine(moved + timedelta(days=1), time(17, 0), tzinfo=UTC),
                 )
-            )
+                address = facility_address(change, change.recorded_at)
+                assert address is not None
+                self.plan.records.append(change)
+                self.plan.records.append(
+                    address.model_copy(update={"id": demo_id("address", index, move)})
+                )
             return
         moves = 2 if index % 6 == 1 else 1
         moved = case.opened_on + (self.today - case.opened_on) / 2  # a past day
@@ -424,6 +434,11 @@ class DemoPlanner:
                 duration_minutes=180 if kind is HearingType.INDIVIDUAL else 30,
                 status=HearingStatus.COMPLETED if past else HearingStatus.SCHEDULED,
                 interpreter_language=None if case.language == "English" else case.language,
+                # Brazilian Portuguese asked for by name; rarer languages often by telephone.
+                interpreter_dialect="Brazilian" if case.nationality == "Brazil" else None,
+                interpreter_medium=Medium.TELEPHONE
+                if case.language not in ("English", "Spanish") and index % 3 == 1
+                else None,
             )
             self.plan.records.append(hearing)
             judge = next(
