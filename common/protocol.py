@@ -11,7 +11,7 @@ import json
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from common.enums import Role
 from common.wire import RecordId, Sha256
@@ -19,6 +19,17 @@ from common.wire import RecordId, Sha256
 
 class _Message(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def _not_a_boolean(value: Any) -> Any:
+    if isinstance(value, bool):  # pydantic would read true as 1
+        raise ValueError("must be a number, not true or false")
+    return value
+
+
+NotABoolean = BeforeValidator(_not_a_boolean)
+"""With ``int``: an integer as JSON Schema's ``integer`` means it (3 and 3.0, never
+``true``). Placed after the ``Field`` so the document keeps the field's bounds."""
 
 
 class LoginRequest(_Message):
@@ -107,7 +118,7 @@ class Mutation(_Message):
     entity: Annotated[str, Field(max_length=40)]
     id: RecordId
     op: MutationOp
-    base_version: Annotated[int, Field(ge=0)] | None = None
+    base_version: Annotated[int, Field(ge=0, le=2**63 - 1), NotABoolean] | None = None
     data: dict[str, Any] | None = None
     group: (
         Annotated[
@@ -127,11 +138,75 @@ class Mutation(_Message):
 
     def digest(self) -> str:
         """SHA-256 of what this mutation asks for (everything but its id): a mutation id
-        names exactly one payload, and a replay is checked against this."""
-        content = self.model_dump(mode="json", exclude={"mutation_id"})
-        # The json module, not orjson: a hostile integer beyond 64 bits must hash, not raise.
-        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        names exactly one payload, and a replay is checked against this. Computed for
+        refused data too (nested too deep to serialise recursively, a lone surrogate)."""
+        content = self.model_dump(mode="json", exclude={"mutation_id", "data"})
+        content["data"] = self.data  # as parsed from JSON; not walked recursively
+        return hashlib.sha256(canonical_json(content).encode(errors="surrogatepass")).hexdigest()
+
+
+MAX_DATA_DEPTH = 32
+"""How deeply a pushed record's ``data`` may nest (objects and arrays); records nest a few
+levels (an annotation's ink paths, a form's lists), and deeper data is refused, that
+mutation alone, before anything reads it."""
+MAX_DATA_BYTES = 1024 * 1024
+"""The most a pushed record's ``data`` may take as compact JSON."""
+
+
+def data_problem(data: Any) -> str | None:
+    """Why a mutation's record ``data`` is refused unread (nested deeper than
+    ``MAX_DATA_DEPTH`` or larger than ``MAX_DATA_BYTES``); None when it may be read.
+    Walks without recursion, so no depth the JSON parser lets through can break it."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth >= MAX_DATA_DEPTH:
+                return f"the record's data nests deeper than {MAX_DATA_DEPTH} levels"
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+    size = len(canonical_json(data).encode(errors="surrogatepass"))
+    if size > MAX_DATA_BYTES:
+        return f"the record's data takes {size} bytes as JSON; the most is {MAX_DATA_BYTES}"
+    return None
+
+
+def canonical_json(value: Any) -> str:
+    """``value`` (as parsed from JSON) as ``json.dumps(value, sort_keys=True,
+    separators=(",", ":"), ensure_ascii=False)`` writes it, but walked with an explicit
+    stack: the same text at any depth, and no ``RecursionError``. The json module, not
+    orjson, writes the scalars: a hostile integer beyond 64 bits must encode, not raise."""
+    out: list[str] = []
+    # Each item is a value to write, or a literal piece of text (a `_Text`).
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Text):
+            out.append(item.text)
+        elif isinstance(item, dict):
+            pieces: list[Any] = [_Text("{")]
+            for n, key in enumerate(sorted(item)):
+                sep = "," if n else ""
+                pieces += [_Text(sep + json.dumps(key, ensure_ascii=False) + ":"), item[key]]
+            pieces.append(_Text("}"))
+            stack.extend(reversed(pieces))
+        elif isinstance(item, list | tuple):
+            pieces = [_Text("[")]
+            for n, element in enumerate(item):
+                pieces += [_Text(",")] if n else []
+                pieces.append(element)
+            pieces.append(_Text("]"))
+            stack.extend(reversed(pieces))
+        else:
+            out.append(json.dumps(item, ensure_ascii=False))
+    return "".join(out)
+
+
+class _Text:
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
 class PushRequest(_Message):
@@ -159,7 +234,12 @@ class PushResponse(_Message):
 
 class BlobUploadRequest(_Message):
     sha256: Sha256
-    size: Annotated[int, Field(ge=0)]
+    size: Annotated[
+        int,
+        # The OpenAPI document states the server's configured limit (ECAS_MAX_BLOB_BYTES).
+        Field(ge=0, json_schema_extra={"x-maximum-setting": "max_blob_bytes"}),
+        NotABoolean,
+    ]
 
 
 class BlobUploadResponse(_Message):
@@ -179,8 +259,11 @@ class FieldError(_Message):
     msg: str
 
 
-class Problem(_Message):
-    """RFC 9457 problem details, the body of every error."""
+class Problem(BaseModel):
+    """RFC 9457 problem details, the body of every error; some carry extension members
+    (an upload's ``offset``), which RFC 9457 allows."""
+
+    model_config = ConfigDict(extra="allow")
 
     type: str = "about:blank"
     title: str
@@ -190,6 +273,8 @@ class Problem(_Message):
 
 
 __all__ = [
+    "MAX_DATA_BYTES",
+    "MAX_DATA_DEPTH",
     "BlobUploadProgress",
     "BlobUploadRequest",
     "BlobUploadResponse",
@@ -210,4 +295,6 @@ __all__ = [
     "SessionUser",
     "Sha256",
     "TokenResponse",
+    "canonical_json",
+    "data_problem",
 ]

@@ -7,11 +7,11 @@ below dumped in JSON mode. ``version`` and ``deleted`` belong to the envelope, n
 
 from __future__ import annotations
 
-import uuid
+import re
 from datetime import date
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from common.anumber import parse_a_number
 from common.enums import (
@@ -39,19 +39,37 @@ from common.enums import (
     Visibility,
 )
 
+# What the OpenAPI document says, and exactly what the validators below accept: ASCII
+# only (``uuid.UUID`` alone would also take braces, a "urn:uuid:" prefix, a sign, stray
+# hyphens and other scripts' digits: Arabic-Indic U+0660 for 0).
+UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+SHA256_PATTERN = "^[0-9a-f]{64}$"
+_UUID = re.compile(UUID_PATTERN[1:-1])
+_SHA256 = re.compile(SHA256_PATTERN[1:-1])
+
 
 def _check_uuid(value: str) -> str:
-    return str(uuid.UUID(value))
+    if _UUID.fullmatch(value) is None:
+        raise ValueError("must be a UUID: hexadecimal digits grouped 8-4-4-4-12")
+    return value.lower()
 
 
 def _check_sha256(value: str) -> str:
-    if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+    if _SHA256.fullmatch(value) is None:
         raise ValueError("must be 64 lowercase hexadecimal characters (a SHA-256 digest)")
     return value
 
 
-RecordId = Annotated[str, AfterValidator(_check_uuid)]
-Sha256 = Annotated[str, AfterValidator(_check_sha256)]
+RecordId = Annotated[
+    str,
+    AfterValidator(_check_uuid),
+    WithJsonSchema({"type": "string", "pattern": UUID_PATTERN, "description": "A UUID"}),
+]
+Sha256 = Annotated[
+    str,
+    AfterValidator(_check_sha256),
+    WithJsonSchema({"type": "string", "pattern": SHA256_PATTERN, "description": "A SHA-256"}),
+]
 ANumber = Annotated[str, AfterValidator(parse_a_number)]
 ShortText = Annotated[str, Field(max_length=200)]
 LongText = Annotated[str, Field(max_length=20_000)]

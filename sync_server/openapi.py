@@ -7,6 +7,7 @@ and its access rule.
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -15,7 +16,7 @@ from flask import Flask
 from pydantic import BaseModel
 
 from common.protocol import Problem
-from common.wire import ENTITY_SCHEMAS
+from common.wire import ENTITY_SCHEMAS, SHA256_PATTERN, UUID_PATTERN
 from sync_server.api.gate import endpoint_spec
 from sync_server.policy import Action
 
@@ -34,7 +35,67 @@ def _register(spec: APISpec, model: type[BaseModel], seen: set[str]) -> dict[str
     return {"$ref": _REF_TEMPLATE.format(model=model.__name__)}
 
 
-def _operation(spec: APISpec, view: Any, seen: set[str]) -> dict[str, Any] | None:
+# What each path parameter looks like; anything else names nothing (a 404).
+_PATH_PARAMETERS: dict[str, dict[str, Any]] = {
+    "sha256": {"type": "string", "pattern": SHA256_PATTERN},
+    "raw_id": {"type": "string", "pattern": UUID_PATTERN},
+    "case_id": {"type": "string", "pattern": UUID_PATTERN},
+    "user_id": {"type": "string", "pattern": UUID_PATTERN},
+    "request_id": {"type": "string", "pattern": UUID_PATTERN},
+}
+
+# Headers an answer carries, by name: what they hold.
+_HEADERS: dict[str, dict[str, Any]] = {
+    "Allow": {"description": "The methods this address accepts", "schema": {"type": "string"}},
+    "Retry-After": {
+        "description": "Seconds to wait before trying again",
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    },
+    "WWW-Authenticate": {"description": "The bearer scheme", "schema": {"type": "string"}},
+    "Upload-Offset": {
+        "description": "The bytes of the upload the server holds",
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    },
+    "Content-Range": {"description": "The bytes sent, of the whole", "schema": {"type": "string"}},
+    "Accept-Ranges": {"schema": {"type": "string", "enum": ["bytes"]}},
+    "ETag": {"description": "The document's SHA-256, quoted", "schema": {"type": "string"}},
+}
+
+
+def _parameters(declared: Any, path: str) -> list[dict[str, Any]]:
+    out = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": _PATH_PARAMETERS.get(name, {"type": "string"}),
+        }
+        for name in re.findall(r"{([^}]+)}", path)
+    ]
+    out += [copy.deepcopy(param) for param in declared.parameters]
+    return out
+
+
+def _configured_limits(node: Any, config: Any) -> None:
+    """Each ``x-maximum-setting`` (a limit this server was configured with, named by its
+    setting) becomes the ``maximum`` it is here."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            setting = item.pop("x-maximum-setting", None)
+            if setting is not None:
+                item["maximum"] = getattr(config, setting)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _headers(names: list[str]) -> dict[str, Any]:
+    return {"headers": {name: _HEADERS[name] for name in names}} if names else {}
+
+
+def _operation(spec: APISpec, view: Any, seen: set[str], path: str) -> dict[str, Any] | None:
     declared = endpoint_spec(view)
     if declared is None:
         return None
@@ -44,23 +105,51 @@ def _operation(spec: APISpec, view: Any, seen: set[str]) -> dict[str, Any] | Non
         }
     }
     op: dict[str, Any] = {"summary": declared.summary, "responses": {}}
+    statuses = set(declared.responses)
     if declared.action is not Action.PUBLIC:
         op["security"] = [{"bearer": []}]
+        # The gate: no or a dead token (401); a role the policy refuses (403).
+        statuses |= {401, 403}
     op["x-access"] = declared.action.value
+    op["parameters"] = _parameters(declared, path)
+    if any(p["in"] != "path" for p in op["parameters"]):
+        statuses.add(400)  # a query or header parameter out of its range
+    if any(p["in"] == "path" for p in op["parameters"]):
+        statuses.add(404)  # a path naming nothing
     if declared.request_model is not None:
         ref = _register(spec, declared.request_model, seen)
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref}}}
+        op["requestBody"] = {
+            "required": declared.body_required,
+            "content": {"application/json": {"schema": ref}},
+        }
+        # Every JSON body can be malformed, of another type, invalid or too large.
+        statuses |= {400, 413, 415, 422}
+    elif declared.consumes is not None:
+        op["requestBody"] = {
+            "required": True,
+            "content": {declared.consumes: {"schema": {"type": "string", "format": "binary"}}},
+        }
+        statuses.add(413)
     ok: dict[str, Any] = {"description": "Success"}
     if declared.response_model is not None and declared.status != 204:
         ok["content"] = {
             "application/json": {"schema": _register(spec, declared.response_model, seen)}
         }
-    op["responses"][str(declared.status)] = ok
-    # Every JSON body can be malformed, of the wrong type, invalid or too large.
-    refusals = (400, 413, 415, 422) if declared.request_model is not None else ()
-    for status in sorted({*declared.responses, *refusals}):
+    elif declared.produces is not None:
+        ok["content"] = {declared.produces: {"schema": {"type": "string", "format": "binary"}}}
+    headers_of: dict[int, list[str]] = {}
+    for status, name in declared.response_headers:
+        headers_of.setdefault(status, []).append(name)
+    if 429 in statuses:
+        headers_of.setdefault(429, []).append("Retry-After")
+    op["responses"][str(declared.status)] = {**ok, **_headers(headers_of.get(declared.status, []))}
+    for status in sorted(statuses - {declared.status}):
         extra = problem if status >= 400 else {k: v for k, v in ok.items() if k == "content"}
-        op["responses"][str(status)] = {"description": f"HTTP {status}", **extra}
+        op["responses"][str(status)] = {
+            "description": f"HTTP {status}",
+            **extra,
+            **_headers(headers_of.get(status, [])),
+        }
     return op
 
 
@@ -85,15 +174,11 @@ def build_openapi(app: Flask) -> dict[str, Any]:
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
         operations = {}
         for method in sorted((rule.methods or set()) - {"OPTIONS", "HEAD"} or {"HEAD"}):
-            op = _operation(spec, view, seen)
+            op = _operation(spec, view, seen, path)
             if op is not None:
                 operations[method.lower()] = op
         if operations:
-            params = re.findall(r"{([^}]+)}", path)
-            for op in operations.values():
-                op["parameters"] = [
-                    {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
-                    for p in params
-                ]
             spec.path(path=path, operations=operations)
-    return spec.to_dict()
+    document = spec.to_dict()
+    _configured_limits(document, app.extensions["ecas"].config)
+    return document

@@ -69,6 +69,7 @@ def refresh() -> Response:
     request_model=LogoutRequest,
     responses=(401,),
     status=204,
+    body_required=False,
 )
 def logout() -> Response:
     """With or without a body, the session the access token belongs to is ended: its

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, request
 
 from common.protocol import BlobUploadProgress, BlobUploadRequest, BlobUploadResponse
 from sync_server.api.gate import current_principal, endpoint, json_body
+from sync_server.api.params import LARGEST, whole_number
 from sync_server.api.problems import ApiProblem
 from sync_server.policy import Action
 from sync_server.services.blob_store import is_sha256
@@ -77,6 +78,7 @@ def start_upload() -> Response:
     "The offset an interrupted upload resumes from",
     responses=(401, 404),
     status=204,
+    response_headers=((204, "Upload-Offset"),),
 )
 def upload_offset(raw_id: str) -> Response:
     try:
@@ -110,16 +112,28 @@ class _DisconnectAware:
     "Append bytes at `Upload-Offset`; completes (published) when all arrived",
     response_model=BlobUploadProgress,
     responses=(400, 401, 404, 409, 413, 422, 503),
+    parameters=(
+        {
+            "name": "Upload-Offset",
+            "in": "header",
+            "required": True,
+            "description": "Where these bytes go in the blob: the offset the upload is at",
+            "schema": {"type": "integer", "minimum": 0, "maximum": LARGEST},
+        },
+    ),
+    consumes="application/offset+octet-stream",
+    response_headers=((200, "Upload-Offset"), (409, "Upload-Offset")),
 )
 def append_upload(raw_id: str) -> Response:
     upload_id = _upload_id(raw_id)
-    raw_offset = request.headers.get("Upload-Offset", "")
-    if not raw_offset.isdigit():
+    raw_offset = request.headers.get("Upload-Offset")
+    if raw_offset is None:
         raise ApiProblem(400, "Missing Upload-Offset", "Send the byte offset in Upload-Offset.")
+    offset = whole_number(raw_offset, "Upload-Offset")
     request.max_content_length = current_app.extensions["ecas"].config.max_blob_bytes
     try:
         stream = cast(BinaryIO, _DisconnectAware(request.stream))  # only read() is used
-        state = _service().append(current_principal(), upload_id, int(raw_offset), stream)
+        state = _service().append(current_principal(), upload_id, offset, stream)
     except UploadError as err:
         raise _problem(err) from err
     progress = BlobUploadProgress(upload_id=upload_id, offset=state.offset, complete=state.complete)
@@ -132,7 +146,26 @@ def append_upload(raw_id: str) -> Response:
 
 @bp.get("/<sha256>")
 @endpoint(
-    Action.BLOB_READ, "A document's bytes; honours a single `Range`", responses=(206, 401, 404, 416)
+    Action.BLOB_READ,
+    "A document's bytes; honours a single `Range`",
+    responses=(206, 401, 404, 416),
+    parameters=(
+        {
+            "name": "Range",
+            "in": "header",
+            "description": "One byte range (`bytes=0-1023`); several are answered whole",
+            "schema": {"type": "string"},
+        },
+    ),
+    produces="application/pdf",
+    response_headers=(
+        (200, "Accept-Ranges"),
+        (200, "ETag"),
+        (206, "Accept-Ranges"),
+        (206, "ETag"),
+        (206, "Content-Range"),
+        (416, "Content-Range"),
+    ),
 )
 def download(sha256: str) -> Response:
     if not is_sha256(sha256):

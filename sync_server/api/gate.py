@@ -31,6 +31,15 @@ class EndpointSpec:
     response_model: type[BaseModel] | None = None
     responses: tuple[int, ...] = ()
     status: int = 200  # the usual success status
+    # For the OpenAPI document: query and header parameters (OpenAPI parameter objects),
+    # whether the JSON body may be left out, a body of raw bytes the view reads (its media
+    # type), a success body that is not JSON (its media type), and the headers answers
+    # carry, as (status, header name).
+    parameters: tuple[dict[str, Any], ...] = ()
+    body_required: bool = True
+    consumes: str | None = None
+    produces: str | None = None
+    response_headers: tuple[tuple[int, str], ...] = ()
 
 
 def endpoint(
@@ -41,10 +50,25 @@ def endpoint(
     response_model: type[BaseModel] | None = None,
     responses: tuple[int, ...] = (),
     status: int = 200,
+    parameters: tuple[dict[str, Any], ...] = (),
+    body_required: bool = True,
+    consumes: str | None = None,
+    produces: str | None = None,
+    response_headers: tuple[tuple[int, str], ...] = (),
 ) -> Callable[[F], F]:
     def mark(view: F) -> F:
         view._ecas_endpoint = EndpointSpec(  # type: ignore[attr-defined]
-            action, summary, request_model, response_model, responses, status
+            action,
+            summary,
+            request_model,
+            response_model,
+            responses,
+            status,
+            parameters,
+            body_required,
+            consumes,
+            produces,
+            response_headers,
         )
         return view
 

@@ -88,6 +88,7 @@ def package_status(request_id: str) -> Response:
     Action.ROP_PACKAGE_READ,
     "The finished eROP package (PDF); every download is audited",
     responses=(401, 404, 409),
+    produces="application/pdf",
 )
 def download_package(request_id: str) -> Response:
     factory = current_app.extensions["ecas"].factory

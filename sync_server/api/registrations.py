@@ -35,7 +35,8 @@ class RegistrationList(BaseModel):
 class ApproveRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     identity_checked: bool = Field(
-        description="The administrator checked the person's photo identification in person."
+        description="The administrator checked the person's photo identification in person.",
+        json_schema_extra={"const": True},  # false is refused (400): check it first
     )
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, current_app, request
 
 from common.protocol import ChangesResponse, PushRequest, PushResponse
 from sync_server.api.gate import current_principal, endpoint, json_body
+from sync_server.api.params import whole_number
 from sync_server.api.problems import ApiProblem
 from sync_server.policy import Action
 from sync_server.services import sync
@@ -18,10 +19,7 @@ DEFAULT_PAGE = 1000
 def _limit() -> int:
     raw = request.args.get("limit", str(DEFAULT_PAGE))
     maximum = current_app.extensions["ecas"].config.sync_page_max
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        message = f"`limit` must be a whole number from 1 to {maximum}."
-        raise ApiProblem(400, "Bad limit", message, errors=[{"loc": "limit", "msg": message}])
-    return int(raw)
+    return whole_number(raw, "limit", minimum=1, maximum=maximum)
 
 
 @bp.get("/changes")
@@ -30,6 +28,25 @@ def _limit() -> int:
     "Records in your scope changed after `since` (opaque cursor)",
     response_model=ChangesResponse,
     responses=(400, 401),
+    parameters=(
+        {
+            "name": "limit",
+            "in": "query",
+            "description": "The most changes in one page",
+            "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "x-maximum-setting": "sync_page_max",
+                "default": DEFAULT_PAGE,
+            },
+        },
+        {
+            "name": "since",
+            "in": "query",
+            "description": "The cursor of the page before (none: from the start)",
+            "schema": {"type": "string"},
+        },
+    ),
 )
 def changes() -> Response:
     limit = _limit()

@@ -59,8 +59,16 @@ def _landing_for(role_is_external: bool, is_admin: bool) -> str:
 
 
 def _safe_next(default: str) -> str:
+    """Where to go after signing in: a path of this site's portal, or ``default``. No
+    scheme or host (nor ``//``, which a browser reads as one), no backslash (read as a
+    slash), and printable ASCII only: a CR or LF would split the ``Location`` header."""
     target = request.args.get("next") or request.form.get("next") or ""
-    if target.startswith("/portal/") and not target.startswith("//") and "\\" not in target:
+    if (
+        target.startswith("/portal/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and all("!" <= ch <= "~" for ch in target)
+    ):
         return target
     return default
 

@@ -26,6 +26,7 @@ from common.protocol import (
     MutationResult,
     MutationStatus,
     PushRequest,
+    data_problem,
 )
 from common.wire import ENTITY_SCHEMAS, Case, Order, WireRecord, parse_record
 from sync_server.db import write_transaction
@@ -192,6 +193,9 @@ class _Pusher:
     def apply(self, m: Mutation) -> MutationResult:
         if m.entity not in ENTITY_SCHEMAS:
             return _rejected(m, f"unknown entity {m.entity!r}")
+        problem = data_problem(m.data)  # too deep or too large: refused before it is read
+        if problem:
+            return _rejected(m, problem)
         row = load_record(self.session, m.entity, m.id)
         old = row_to_record(m.entity, row) if row is not None else None
         if old is not None and not can_see(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,12 +14,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from common.enums import Role
+from common.protocol import MAX_DATA_BYTES
 from sync_server.app import create_app
 from sync_server.db import write_transaction
 from sync_server.services import sync as sync_service
 from sync_server.services.auth import create_user, exempt_from_api_second_factor
 from tests import pdf_factory
-from tests.conftest import Api, make_database, server_config
+from tests.conftest import DEMO_PASSWORD, Api, make_database, mutation, server_config
+from tests.portal.portal_helpers import Browser, csrf_of
+from tests.server.sync_helpers import SFR, case_data
 
 PROBLEM = "application/problem+json"
 PUSH = "/api/v1/sync/push"
@@ -258,3 +262,149 @@ def test_every_error_has_the_problem_shape(api: Api, token: str) -> None:
         body = response.get_json()
         assert {"type", "title", "status"} <= set(body), response.request.path
         assert body["status"] == response.status_code
+
+
+# --- issue 14 item 9: no 500 for bad input ------------------------------------------------
+# Digits of other scripts, superscripts and full-width digits pass `str.isdigit`, and some
+# of them `int` too; numbers in query strings and headers are ASCII digits or a 400.
+NOT_ASCII_NUMBERS = ["\u0661\u0660", "\u00b2", "\uff11\uff10", "\u0660", "+5", " 5", "5 ", "1_0"]
+
+
+@pytest.mark.parametrize("limit", NOT_ASCII_NUMBERS)
+def test_unicode_digits_in_limit_is_a_400(api: Api, token: str, limit: str) -> None:
+    response = api.client.get(
+        "/api/v1/sync/changes", query_string={"limit": limit}, headers=api.headers(token)
+    )
+    assert _error_locs(_assert_problem(response, 400)) == {"limit"}
+
+
+def test_unicode_digits_in_upload_offset_is_a_400(api: Api, token: str) -> None:
+    data = pdf_factory.large_pdf(2_000)
+    started = api.client.post(
+        "/api/v1/blobs/uploads",
+        headers=api.headers(token),
+        json={"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)},
+    ).get_json()
+    upload = f"/api/v1/blobs/uploads/{started['upload_id']}"
+    for offset in NOT_ASCII_NUMBERS:
+        response = api.client.patch(
+            upload, data=data, headers={**api.headers(token), "Upload-Offset": offset}
+        )
+        assert _error_locs(_assert_problem(response, 400)) == {"Upload-Offset"}
+    missing = api.client.patch(upload, data=data, headers=api.headers(token))
+    _assert_problem(missing, 400)
+    # Nothing was written: the upload resumes from 0 and completes.
+    assert api.client.head(upload, headers=api.headers(token)).headers["Upload-Offset"] == "0"
+    done = api.client.patch(upload, data=data, headers={**api.headers(token), "Upload-Offset": "0"})
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json()["complete"] is True
+
+
+def _nested(depth: int) -> str:
+    """``{"a":{"a": ... {}}}`` as JSON text, ``depth`` objects deep (deeper than Python's
+    own encoder goes; the server's parser takes up to 1024)."""
+    return '{"a":' * (depth - 1) + "{}" + "}" * (depth - 1)
+
+
+@pytest.mark.parametrize("depth", [33, 300, 1000])
+def test_deeply_nested_record_is_refused_alone(api: Api, token: str, depth: int) -> None:
+    before, deep, after = (case_data(SFR, judge="judge1") for _ in range(3))
+    deep["notes"] = "DEEP"
+    push = {
+        "client_id": "desk-deep",
+        "mutations": [mutation("case", before), mutation("case", deep), mutation("case", after)],
+    }
+    raw = json.dumps(push).replace('"DEEP"', _nested(depth))
+    headers = api.headers(token)
+
+    def send() -> Any:
+        return api.client.post(PUSH, headers=headers, data=raw, content_type="application/json")
+
+    response = send()
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    results = response.get_json()["results"]
+    assert [r["status"] for r in results] == ["applied", "rejected", "applied"]
+    assert "nests deeper than 32 levels" in results[1]["error"]
+    # The same push again (a client that lost the answer) gets the same answers.
+    again = send()
+    assert again.status_code == 200
+    assert again.get_json()["results"] == results
+
+
+def test_a_record_over_the_size_limit_is_refused_alone(api: Api, token: str) -> None:
+    big, fine = case_data(SFR, judge="judge1"), case_data(SFR, judge="judge1")
+    big["notes"] = {"padding": ["x" * 1000] * (MAX_DATA_BYTES // 1000 + 1)}
+    results = api.push(token, mutation("case", big), mutation("case", fine))
+    assert [r["status"] for r in results] == ["rejected", "applied"]
+    assert "bytes as JSON" in results[0]["error"]
+
+
+def test_a_record_id_in_other_scripts_digits_is_a_422(api: Api, token: str) -> None:
+    # uuid.UUID reads U+0660 (ARABIC-INDIC DIGIT ZERO) as 0: the id must be ASCII hex.
+    arabic_zeros = "\u0660" * 32
+    body = mutation("case", case_data(SFR, judge="judge1"), record_id=arabic_zeros)
+    response = api.client.post(
+        PUSH, headers=api.headers(token), json={"client_id": "desk-1", "mutations": [body]}
+    )
+    assert "mutations.0.id" in _error_locs(_assert_problem(response, 422))
+
+
+def test_true_is_not_a_version_or_a_size(api: Api, token: str) -> None:
+    body = mutation("case", case_data(SFR, judge="judge1"), base_version=0)
+    body["base_version"] = True
+    response = api.client.post(
+        PUSH, headers=api.headers(token), json={"client_id": "desk-1", "mutations": [body]}
+    )
+    assert "mutations.0.base_version" in _error_locs(_assert_problem(response, 422))
+    upload = api.client.post(
+        "/api/v1/blobs/uploads",
+        headers=api.headers(token),
+        json={"sha256": "ab" * 32, "size": True},
+    )
+    assert _error_locs(_assert_problem(upload, 422)) == {"size"}
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/portal/\r\nSet-Cookie: planted=1",
+        "/portal/x\nLocation: https://evil.example/",
+        "/portal/\u2028",
+        "//evil.example/portal/",
+        "https://evil.example/portal/",
+        "/portal/\\evil.example",
+        "/portal/\x00",
+    ],
+)
+def test_crlf_in_next_after_sign_in_is_refused(seeded_app: Flask, target: str) -> None:
+    """The sign-in succeeds and lands on the portal's home page; the target is ignored, so
+    no header is split and no other site is reached."""
+    browser = Browser(seeded_app.test_client())
+    browser.get("/portal/login", query_string={"next": target})
+    response = browser.client.post(
+        "/portal/login",
+        data={
+            "csrf_token": csrf_of(browser.last),
+            "login": "admin1",
+            "password": DEMO_PASSWORD,
+            "next": target,
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    assert response.headers["Location"] == "/portal/"
+    assert "planted" not in str(response.headers)
+
+
+def test_a_portal_path_in_next_is_followed_after_sign_in(seeded_app: Flask) -> None:
+    browser = Browser(seeded_app.test_client())
+    browser.get("/portal/login")
+    response = browser.client.post(
+        "/portal/login",
+        data={
+            "csrf_token": csrf_of(browser.last),
+            "login": "admin1",
+            "password": DEMO_PASSWORD,
+            "next": "/portal/admin/registrations?all=1",
+        },
+    )
+    assert response.headers["Location"] == "/portal/admin/registrations?all=1"

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from openapi_spec_validator import validate
 
-from common.wire import ENTITY_SCHEMAS
+from common.wire import ENTITY_SCHEMAS, SHA256_PATTERN, UUID_PATTERN
 
 METHODS = {"get", "post", "put", "patch", "delete", "head"}
 
@@ -106,8 +106,40 @@ def test_error_responses_are_problem_documents(document: dict[str, Any]) -> None
 
 def test_operations_with_a_json_body_document_its_refusals(document: dict[str, Any]) -> None:
     for path, method, op in _operations(document):
-        if "requestBody" in op:
-            assert {"400", "415", "422"} <= set(op["responses"]), (path, method)
+        if "application/json" in op.get("requestBody", {}).get("content", {}):
+            assert {"400", "413", "415", "422"} <= set(op["responses"]), (path, method)
+
+
+def test_the_spec_states_what_the_server_enforces(
+    seeded_app: Flask, document: dict[str, Any]
+) -> None:
+    paths, schemas = document["paths"], document["components"]["schemas"]
+    config = seeded_app.extensions["ecas"].config
+    # Names: UUIDs and SHA-256 digests, as patterns a generated client can check.
+    assert schemas["Mutation"]["properties"]["id"]["pattern"] == UUID_PATTERN
+    assert schemas["BlobUploadRequest"]["properties"]["sha256"]["pattern"] == SHA256_PATTERN
+    download = paths["/api/v1/blobs/{sha256}"]["get"]
+    assert download["parameters"][0]["schema"]["pattern"] == SHA256_PATTERN
+    assert "application/pdf" in download["responses"]["200"]["content"]
+    # Limits this server was configured with.
+    size = schemas["BlobUploadRequest"]["properties"]["size"]
+    assert (size["minimum"], size["maximum"]) == (0, config.max_blob_bytes)
+    changes = {p["name"]: p for p in paths["/api/v1/sync/changes"]["get"]["parameters"]}
+    assert changes["limit"]["schema"]["maximum"] == config.sync_page_max
+    assert changes["limit"]["schema"]["minimum"] == 1
+    # The upload's header, its raw body and the offset each answer carries.
+    chunk = paths["/api/v1/blobs/uploads/{raw_id}"]["patch"]
+    offset = next(p for p in chunk["parameters"] if p["name"] == "Upload-Offset")
+    assert offset["in"] == "header" and offset["required"] is True
+    assert offset["schema"]["type"] == "integer"
+    assert "application/offset+octet-stream" in chunk["requestBody"]["content"]
+    assert "Upload-Offset" in chunk["responses"]["409"]["headers"]
+    head = paths["/api/v1/blobs/uploads/{raw_id}"]["head"]["responses"]["204"]
+    assert "Upload-Offset" in head["headers"]
+    # Signing out takes a body or none.
+    assert paths["/api/v1/auth/logout"]["post"]["requestBody"]["required"] is False
+    # No configured-limit marker is left for a client to puzzle over.
+    assert "x-maximum-setting" not in str(document)
 
 
 def test_success_codes_match_what_the_server_answers(document: dict[str, Any]) -> None:
