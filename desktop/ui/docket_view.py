@@ -38,10 +38,12 @@ from PySide6.QtWidgets import (
 
 from common.adjournment import AsylumClock
 from common.court_time import court_today, iso_date, table_date
-from common.wire import Hearing
+from common.enums import Custody
+from common.wire import CustodyChange, Hearing
 from desktop.clerk_actions import cancel, case_clock
 from desktop.docket import DocketData, DocketFilter, DocketRow, load_docket
 from desktop.ui.context import DesktopContext
+from desktop.ui.custody_dialog import CustodyDialog
 from desktop.ui.docket_model import (
     COLUMNS,
     CUSTODY_COLUMN,
@@ -282,6 +284,12 @@ class DocketView(QWidget):
             self.interpreter_requests,
             tip="The day's hearings that need an interpreter, to send out as CSV or PDF",
         )
+        self.custody_action = self._action(
+            "Custody change…",
+            [QKeySequence("Ctrl+Shift+K")],
+            self.record_custody,
+            tip="Record a detention, transfer or release DHS reported for this case",
+        )
         self.clerk_actions = (self.reschedule_action, self.adjourn_action, self.cancel_action)
         self.bench_action = self._action(
             "Bench ruling: continuance…",
@@ -291,7 +299,8 @@ class DocketView(QWidget):
         )
         self.action_bar = QHBoxLayout()
         bench = (self.bench_action,) if self.ctx.role == "judge" else ()
-        for action in (*self.clerk_actions, *bench, self.export_action, self.interpreters_action):
+        actions = (*self.clerk_actions, self.custody_action, *bench, self.export_action)
+        for action in (*actions, self.interpreters_action):
             self.action_bar.addWidget(self._button(action))
         self.action_bar.addStretch(1)
         hint = QLabel("Enter or double-click opens the case · shaded rows are detained")
@@ -469,6 +478,10 @@ class DocketView(QWidget):
             action.setEnabled(not reason)
             base = str(action.data())
             action.setToolTip(f"{base} — {reason}" if reason else base)
+        custody_reason = reason if row is None or self.ctx.role != "clerk" else ""
+        self.custody_action.setEnabled(not custody_reason)
+        base = str(self.custody_action.data())
+        self.custody_action.setToolTip(f"{base} — {custody_reason}" if custody_reason else base)
         bench_reason = bench_ruling_refusal(self.ctx.role, self.ctx.user_id, row)
         self.bench_action.setEnabled(not bench_reason)
         base = str(self.bench_action.data())
@@ -545,6 +558,40 @@ class DocketView(QWidget):
 
     def _on_save_failed(self, err: Exception) -> None:
         QMessageBox.warning(self, "Not saved", f"The change was not saved: {err}")
+
+    def record_custody(self) -> None:
+        """Open the custody dialog for the selected hearing's case, once the case and its
+        custody history are read from the store."""
+        row = self.selected_row()
+        if row is None or not self.custody_action.isEnabled():
+            return
+        today = court_today(self.data.zone)
+
+        def read(store: Any) -> tuple[Custody, list[CustodyChange]]:
+            case = store.get("case", row.case_id) or {}
+            history = [
+                CustodyChange.model_validate(c)
+                for c in store.all("custody_change")
+                if c.get("case_id") == row.case_id
+            ]
+            return Custody(str(case.get("custody", row.custody))), history
+
+        def show(found: tuple[Custody, list[CustodyChange]]) -> None:
+            dialog = CustodyDialog(
+                self.ctx,
+                row.case_id,
+                found[0],
+                found[1],
+                today,
+                self,
+                heading=f"{row.respondent} ({row.a_number_display})",
+            )
+            self.custody_dialog = dialog
+            dialog.saved.connect(self.refresh)
+            dialog.finished.connect(dialog.deleteLater)
+            dialog.open()
+
+        self.ctx.read(read, show, self._on_load_failed)
 
     def interpreter_requests(self) -> None:
         """Open the interpreter-request list for the day shown (the first day of a week)."""
