@@ -18,6 +18,7 @@ from sync_server.api.gate import install_gate
 from sync_server.api.problems import register_error_handlers
 from sync_server.config import ServerConfig, load_config
 from sync_server.db import make_engine, make_session_factory
+from sync_server.http_edges import allowed_hosts, install_edges, parse_networks
 from sync_server.packages.queue import JobQueue
 from sync_server.portal import install_portal
 from sync_server.services.auth import AuthService
@@ -26,6 +27,10 @@ from sync_server.services.blobs import BlobService, UploadLimits
 from sync_server.services.change_rules import CLOCK_TOLERANCE
 from sync_server.services.orders import CourtSigner, OrderIssuer
 from sync_server.services.rop_packages import RopPackages
+
+
+class ConfigError(RuntimeError):
+    """A setting the server can't run without is missing or wrong."""
 
 
 @dataclass
@@ -87,12 +92,24 @@ def create_app(config: ServerConfig | None = None) -> Flask:
     The database must be migrated first (``ecas-server init-db``).
     """
     config = config or load_config()
+    if config.portal_base_url is None and not (config.demo or config.testing):
+        raise ConfigError(
+            "Set ECAS_PORTAL_BASE_URL to the address people use (e.g. "
+            "https://ecas.court.example): mailed links start with it and requests for other "
+            "hosts are refused. Only a demo server (ECAS_DEMO=1) runs without it."
+        )
     app = Flask(__name__)
     app.config.update(
         TESTING=config.testing, MAX_CONTENT_LENGTH=config.max_request_bytes, JSON_SORT_KEYS=False
     )
     app.extensions["ecas"] = build_services(config)
     register_error_handlers(app)
+    # First: an unknown host is refused before any gate runs; addresses behind the proxy.
+    install_edges(
+        app,
+        allowed_hosts(config.portal_base_url, config.allowed_hosts),
+        parse_networks(" ".join(config.trusted_proxies)),
+    )
     install_gate(app)
     for blueprint in (
         auth.bp,

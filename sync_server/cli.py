@@ -103,8 +103,15 @@ def _create_user(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    app = create_app()
-    print(f"ECAS sync server on http://{args.host}:{args.port}/ (Ctrl+C stops it)")
+    config = load_config()
+    address = f"http://{args.host}:{args.port}"
+    if config.portal_base_url is None:
+        # The development server is a demo: mailed links name its own address and any
+        # host is answered. Production runs gunicorn with ECAS_PORTAL_BASE_URL set.
+        config = config.with_overrides(demo=True, demo_base_url=address)
+        print("Demo mode (no ECAS_PORTAL_BASE_URL): links in mail point to this server.")
+    app = create_app(config)
+    print(f"ECAS sync server on {address}/ (Ctrl+C stops it)")
     app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
     return 0
 

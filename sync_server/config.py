@@ -29,6 +29,17 @@
                        interpreter, CPU seconds, wall-clock seconds (default 1024, 15,
                        20); a file beyond them is refused as too complex to check
 ``ECAS_PDF_CHECKS_AT_ONCE``  checks one server process runs at once (default 2)
+``ECAS_PORTAL_BASE_URL``  the address people use, e.g. ``https://ecas.court.example``:
+                       mailed links start with it, and its host is the one requests may
+                       name. Required: the server refuses to start without it, except a
+                       demo or test server (``ECAS_DEMO=1``, ``ecas-server run``)
+``ECAS_ALLOWED_HOSTS`` further host names requests may name (commas or spaces), e.g. the
+                       name desktop clients use when it differs from the portal's
+``ECAS_TRUSTED_PROXIES``  addresses or CIDR networks of the reverse proxies in front of the
+                       server (e.g. ``127.0.0.1`` for nginx on the same machine); only
+                       from them are ``X-Forwarded-For`` / ``X-Forwarded-Proto`` believed
+                       (default: none)
+``ECAS_DEMO``          ``1``: a demo server, which may run without a base URL
 """
 
 from __future__ import annotations
@@ -39,8 +50,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
+
+from sync_server.http_edges import parse_networks
 
 
 @dataclass(frozen=True)
@@ -69,9 +83,40 @@ class ServerConfig:
     pdf_check_cpu_seconds: int = 15
     pdf_check_wall_seconds: float = 20.0
     pdf_checks_at_once: int = 2
+    # Host, proxies and links (sync_server/http_edges.py).
+    portal_base_url: str | None = None
+    allowed_hosts: tuple[str, ...] = ()
+    trusted_proxies: tuple[str, ...] = ()
+    demo: bool = False
+    # Where a demo or test server without a base URL says it is (``ecas-server run``
+    # sets its own address); never taken from a request.
+    demo_base_url: str = "http://127.0.0.1:8750"
+
+    @property
+    def link_base_url(self) -> str:
+        """The address mailed links start with (no trailing slash)."""
+        return (self.portal_base_url or self.demo_base_url).rstrip("/")
 
     def with_overrides(self, **changes: Any) -> ServerConfig:
         return replace(self, **changes)
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in text.replace(",", " ").split()]
+
+
+def _base_url(text: str) -> str | None:
+    """``ECAS_PORTAL_BASE_URL`` checked: an http(s) URL with a host and nothing after the
+    path (a wrong value would put a wrong address in every mailed link)."""
+    text = text.strip()
+    if not text:
+        return None
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ValueError(
+            f"ECAS_PORTAL_BASE_URL must look like https://ecas.court.example, not {text!r}"
+        )
+    return text.rstrip("/")
 
 
 def _secret_from_data_dir(data_dir: Path) -> str:
@@ -113,4 +158,10 @@ def load_config(env: Mapping[str, str] | None = None) -> ServerConfig:
         pdf_check_cpu_seconds=int(env.get("ECAS_PDF_CHECK_CPU_SECONDS", "15")),
         pdf_check_wall_seconds=float(env.get("ECAS_PDF_CHECK_WALL_SECONDS", "20")),
         pdf_checks_at_once=int(env.get("ECAS_PDF_CHECKS_AT_ONCE", "2")),
+        portal_base_url=_base_url(env.get("ECAS_PORTAL_BASE_URL", "")),
+        allowed_hosts=tuple(_words(env.get("ECAS_ALLOWED_HOSTS", ""))),
+        trusted_proxies=tuple(
+            str(net) for net in parse_networks(env.get("ECAS_TRUSTED_PROXIES", ""))
+        ),
+        demo=env.get("ECAS_DEMO", "") == "1",
     )

@@ -29,8 +29,10 @@ max_requests_jitter = 200
 # Each worker builds its own database pool after the fork (no shared connections).
 preload_app = False
 
-# The real client address comes from nginx; trust the header from loopback only.
-forwarded_allow_ips = "127.0.0.1"
+# Only the proxies in ECAS_TRUSTED_PROXIES (nginx on this machine: 127.0.0.1) are believed
+# about the scheme the client used (X-Forwarded-Proto); the app itself takes the client's
+# address from X-Forwarded-For with the same list (sync_server/http_edges.py). Unset: none.
+forwarded_allow_ips = ",".join(os.environ.get("ECAS_TRUSTED_PROXIES", "").replace(",", " ").split())
 
 # Logs go to the journal (stdout/stderr). The access log has the path without the query
 # string (a portal link may carry a one-time token there) and no headers or bodies.

@@ -8,6 +8,7 @@ from werkzeug.wsgi import wrap_file
 
 from sync_server.api.gate import current_principal, endpoint, json_body
 from sync_server.api.problems import ApiProblem
+from sync_server.http_edges import download_headers
 from sync_server.policy import Action
 from sync_server.services.rop_packages import RopPackageError, RopPackages
 
@@ -100,9 +101,6 @@ def download_package(request_id: str) -> Response:
     return Response(
         wrap_file(request.environ, stream, buffer_size=256 * 1024),
         mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "private, no-store",
-        },
+        headers=download_headers(name, {"Cache-Control": "private, no-store"}),
         direct_passthrough=True,
     )

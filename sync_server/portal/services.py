@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import current_app
@@ -27,7 +27,8 @@ class PortalServices:
 
 
 def build_portal_services(core: Any) -> PortalServices:
-    settings = PortalSettings.from_env()
+    # Mailed links use the server's one base URL (ServerConfig.link_base_url).
+    settings = replace(PortalSettings.from_env(), base_url=core.config.link_base_url)
     mailer = mailer_from_env(core.config.data_dir)
     cases = CasePortal(core.factory, core.blobs)
     return PortalServices(

@@ -97,8 +97,9 @@ def register() -> str | tuple[str, int]:
                 429, "Too many registrations from your network. Try again in an hour."
             )
         if reg is not None:
-            # A configured address, so a forged Host header can't redirect the mailed link.
-            base = portal().settings.base_url or request.host_url
+            # The configured address (ECAS_PORTAL_BASE_URL), never the request's Host, so
+            # a forged header can't redirect the mailed link.
+            base = portal().core.config.link_base_url
             # The same page whether the username or address was free or taken: what
             # happened is mailed to the address, which only its owner reads.
             errors = portal().accounts.register(reg, base, client_ip())

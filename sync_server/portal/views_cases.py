@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from common.enums import DocumentType
 from common.forms_eoir import FieldErrors, validate_change_of_address
+from sync_server.http_edges import download_headers
 from sync_server.policy import Action
 from sync_server.portal import bp
 from sync_server.portal.clock import case_today
@@ -77,10 +78,7 @@ def document(case_id: str, document_id: str) -> Response:
     return Response(
         chunks,
         mimetype="application/pdf",
-        headers={
-            "Content-Length": str(size),
-            "Content-Disposition": f'attachment; filename="{filename}"',
-        },
+        headers=download_headers(filename, {"Content-Length": str(size)}),
         direct_passthrough=True,
     )
 

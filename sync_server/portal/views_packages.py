@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Response, redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from sync_server.http_edges import download_headers
 from sync_server.policy import Action
 from sync_server.portal import bp
 from sync_server.portal.gate import PortalDenied, current_user, not_found, portal_page
@@ -65,6 +66,6 @@ def download_record(request_id: str) -> Response:
     return Response(
         iter(lambda: stream.read(256 * 1024), b""),
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers=download_headers(filename),
         direct_passthrough=True,
     )

@@ -350,7 +350,8 @@ class CasePortal:
                 record_id=document.id,
                 detail={"sha256": document.sha256, "via": "portal"},
             )
-        filename = f"{document.title[:80]}.pdf".replace("/", "-").replace('"', "'")
+        # Any title: the download's header is made safe in one place (http_edges).
+        filename = f"{document.title}.pdf"
         return self.blobs.read(document.sha256, 0, document.size), document.size, filename
 
 

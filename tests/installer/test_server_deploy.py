@@ -68,6 +68,8 @@ def gunicorn_server(tmp_path: Path) -> Iterator[str]:
             "ECAS_SECRET_KEY": "deploy-" + uuid.uuid4().hex,
             "ECAS_GUNICORN_BIND": f"127.0.0.1:{port}",
             "ECAS_GUNICORN_WORKERS": "2",
+            # Required in production: the address people use (here, gunicorn's own).
+            "ECAS_PORTAL_BASE_URL": f"http://127.0.0.1:{port}",
             "PYTHONPATH": str(REPO),
         }
         # The unit's ExecStartPre; a second run is the no-op an upgrade with no new
