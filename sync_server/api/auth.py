@@ -29,14 +29,16 @@ def _tokens(response: TokenResponse) -> Response:
 @bp.post("/login")
 @endpoint(
     Action.PUBLIC,
-    "Sign in with username and password (external accounts add a two-factor code)",
+    "Sign in with username and password (external accounts and court administrators add a "
+    "two-factor code)",
     request_model=LoginRequest,
     response_model=TokenResponse,
     responses=(401, 403, 429),
 )
 def login() -> Response:
-    """401: wrong details (or a two-factor code is missing/wrong); 403: an external account
-    that has not set up two-factor sign-in in the portal yet; 429: too many failures."""
+    """401: wrong details (or a two-factor code is missing/wrong); a wrong password, an
+    unknown name and a locked account answer alike. 403: an account that needs two-factor
+    sign-in and has not set it up in the portal yet; 429: too many failed codes."""
     body = json_body(LoginRequest)
     ip = (request.remote_addr or "unknown")[:60]  # as the portal counts it
     try:
