@@ -56,7 +56,9 @@ def matching_step(secret: str, code: str, after_step: int, now: float | None = N
     """The time step ``code`` belongs to (current step, or one either side) if it is later
     than ``after_step``; None for a wrong, stale or replayed code."""
     code = "".join(code.split())
-    if len(code) != 6 or not code.isdigit():
+    # ASCII digits only: other scripts' digits pass isdigit, and hmac.compare_digest raises
+    # on non-ASCII text.
+    if len(code) != 6 or not (code.isascii() and code.isdigit()):
         return None
     totp = pyotp.TOTP(secret)
     now = time.time() if now is None else now
@@ -131,7 +133,8 @@ class SecondFactors:
     def is_replay(self, factor: PortalSecondFactor, code: str) -> bool:
         """A refused code that would have matched had it not been used already."""
         return (
-            "".join(code.split()).isdigit()
+            "".join(code.split()).isascii()
+            and "".join(code.split()).isdigit()
             and matching_step(self.secret(factor), code, -1) is not None
         )
 

@@ -21,7 +21,13 @@ from sync_server.services import sync as sync_service
 from sync_server.services.auth import create_user, exempt_from_api_second_factor
 from tests import pdf_factory
 from tests.conftest import DEMO_PASSWORD, Api, make_database, mutation, server_config
-from tests.portal.portal_helpers import Browser, csrf_of
+from tests.portal.portal_helpers import (
+    PASSWORD,
+    Browser,
+    csrf_of,
+    register_and_approve,
+    sign_in_enrolling,
+)
 from tests.server.sync_helpers import SFR, case_data
 
 PROBLEM = "application/problem+json"
@@ -408,3 +414,15 @@ def test_a_portal_path_in_next_is_followed_after_sign_in(seeded_app: Flask) -> N
         },
     )
     assert response.headers["Location"] == "/portal/admin/registrations?all=1"
+
+
+def test_unicode_digits_as_a_two_factor_code_are_refused_not_a_500(seeded_app: Flask) -> None:
+    """Six Arabic-Indic digits pass `isdigit`; compared with the expected code they raised
+    inside hmac.compare_digest (ASCII only)."""
+    account = register_and_approve(seeded_app)
+    sign_in_enrolling(seeded_app, account)
+    response = seeded_app.test_client().post(
+        "/api/v1/auth/login",
+        json={"username": account.username, "password": PASSWORD, "otp": "\u0661" * 6},
+    )
+    _assert_problem(response, 401)
