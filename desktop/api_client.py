@@ -193,14 +193,19 @@ class ApiClient:
 
     # -- auth -------------------------------------------------------------------------------
 
-    def login(self, username: str, password: str) -> Session:
+    def login(self, username: str, password: str, otp: str | None = None) -> Session:
+        """Sign in; ``otp`` is the code from an authenticator app (or a recovery code) that
+        court administrators and external users send with the password."""
         what = "the sign-in"
+        body = {"username": username, "password": password}
+        if otp:
+            body["otp"] = otp
         response = self._send(
             "POST",
             "/api/v1/auth/login",
             what=what,
             auth=False,
-            json={"username": username, "password": password},
+            json=body,
         )
         if response.status_code >= 400:
             raise _error_from(response, what)

@@ -74,13 +74,15 @@ def sign_in(
     *,
     base_dir: Path | None = None,
     verify: bool | str = True,
+    otp: str | None = None,
 ) -> SignedIn:
     """Sign in online, or offline when the server can't be reached and this user has
-    signed in on this computer before. Raises :class:`ApiError` with a clear message."""
+    signed in on this computer before. ``otp`` is the two-factor code, for accounts that
+    use one (court administrators). Raises :class:`ApiError` with a clear message."""
     store = LocalStore(store_path(server_url, username, base_dir))
     client = ApiClient(server_url, verify=verify, client_id=store.client_id)
     try:
-        session = client.login(username, password)
+        session = client.login(username, password, otp=otp)
     except Offline as err:
         saved = store.get_state(_USER_KEY)
         if saved is None:
@@ -157,11 +159,11 @@ def resume_silently(signed_in: SignedIn) -> bool:
     return True
 
 
-def sign_in_again(signed_in: SignedIn, password: str) -> None:
+def sign_in_again(signed_in: SignedIn, password: str, otp: str | None = None) -> None:
     """Sign in online with the password, on the same client and local copy, after working
     offline (or after the server ended the session): the queued changes then go out with
     the next sync. Raises :class:`ApiError` (a wrong password, the server gone again)."""
-    session = signed_in.client.login(signed_in.username, password)
+    session = signed_in.client.login(signed_in.username, password, otp=otp)
     remember_password(signed_in.store, password)  # it may have changed on the server
     with signed_in.store.transaction() as conn:
         signed_in.store.set_state(conn, _USER_KEY, orjson.dumps(session.user).decode())

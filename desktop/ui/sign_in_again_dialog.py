@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop.api_client import ApiError
 from desktop.services.session import SignedIn, sign_in_again
+from desktop.ui.sign_in_dialog import two_factor_field
 from desktop.ui.tasks import run_task
 
 
@@ -41,12 +42,14 @@ class SignInAgainDialog(QDialog):
         self.username.setReadOnly(True)  # the local copy belongs to this account
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.code = two_factor_field()
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c62828")
         form = QFormLayout()
         form.addRow("Username:", self.username)
         form.addRow("&Password:", self.password)
+        form.addRow("Two-factor &code:", self.code)
         self.buttons = QDialogButtonBox()
         self.sign_in_button: QPushButton = self.buttons.addButton(
             "Sign in", QDialogButtonBox.ButtonRole.AcceptRole
@@ -71,7 +74,9 @@ class SignInAgainDialog(QDialog):
         self.error.setText("Signing in…")
         self.buttons.setEnabled(False)
         session = self.session
-        run_task(lambda: sign_in_again(session, password), self._signed_in, self._failed)
+        otp = self.code.text().strip() or None
+        self.code.clear()  # a code is good once
+        run_task(lambda: sign_in_again(session, password, otp), self._signed_in, self._failed)
 
     def _signed_in(self, _: None) -> None:
         self.password.clear()

@@ -1,4 +1,5 @@
-"""The sign-in dialog: server address, username, password; online or offline."""
+"""The sign-in dialog: server address, username, password and, for accounts that use an
+authenticator app (court administrators), its code; online or offline."""
 
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ class SignInDialog(QDialog):
         self.username = QLineEdit(str(settings.value(LAST_USERNAME)))
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.code = two_factor_field()
         self.error = QLabel(message)
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c62828")
@@ -50,6 +52,7 @@ class SignInDialog(QDialog):
         form.addRow("&Server:", self.server)
         form.addRow("&Username:", self.username)
         form.addRow("&Password:", self.password)
+        form.addRow("Two-factor &code:", self.code)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -65,6 +68,7 @@ class SignInDialog(QDialog):
     def submit(self) -> None:
         server, username = self.server.text().strip(), self.username.text().strip()
         password = self.password.text()
+        otp = self.code.text().strip() or None
         if not server or not username or not password:
             self.error.setText("Enter the server address, your username and your password.")
             return
@@ -72,7 +76,9 @@ class SignInDialog(QDialog):
         self.buttons.setEnabled(False)
         verify: bool | str = str(self.settings.value(CA_BUNDLE)) or True
         run_task(
-            lambda: sign_in(server, username, password, base_dir=self.base_dir, verify=verify),
+            lambda: sign_in(
+                server, username, password, base_dir=self.base_dir, verify=verify, otp=otp
+            ),
             self._signed_in,
             self._failed,
         )
@@ -82,12 +88,27 @@ class SignInDialog(QDialog):
         self.settings.set(LAST_USERNAME, self.username.text().strip())
         self.result_session = session
         self.password.clear()
+        self.code.clear()
         self.accept()
 
     def _failed(self, err: Exception) -> None:
         self.buttons.setEnabled(True)
-        self.password.selectAll()
-        self.password.setFocus()
+        self.code.clear()  # a code is good once; the next try needs the newest
+        if isinstance(err, ApiError) and "two-factor code is required" in str(err):
+            self.code.setFocus()
+        else:
+            self.password.selectAll()
+            self.password.setFocus()
         self.error.setText(
             str(err) if isinstance(err, ApiError) else f"Sign-in failed unexpectedly: {err}"
         )
+
+
+def two_factor_field() -> QLineEdit:
+    """The code from an authenticator app (or a recovery code); left empty by accounts
+    that don't use one (judges, clerks)."""
+    field = QLineEdit()
+    field.setPlaceholderText("Only if your account uses an authenticator app")
+    field.setAccessibleName("Two-factor code")
+    field.setMaxLength(40)
+    return field
