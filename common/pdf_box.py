@@ -8,8 +8,8 @@ How it is built, and why:
   socket, and the PDF library already imported. It never parses anything itself.
 * For each check the parent makes a socket pair and hands one end to the zygote (file
   descriptor passing over a Unix socket). The zygote forks a *checker* for it; forking a
-  process that has already imported PyMuPDF costs about a millisecond, where starting an
-  interpreter costs a hundred or more.
+  process that has already imported PyMuPDF costs milliseconds (~10 on a small shared
+  VM), where starting an interpreter and importing PyMuPDF costs ~650.
 * The checker sets its own limits before it reads a byte: address space
   (``RLIMIT_AS``, the zygote's size plus the allowed memory), CPU seconds
   (``RLIMIT_CPU``, then killed by the kernel), no core files, no files written, no
@@ -87,14 +87,16 @@ class _Zygote:
         self._control: socket.socket | None = None
         self._owner = 0
 
-    def hand_over(self) -> socket.socket:
-        """A socket connected to a fresh checker (retrying once with a new zygote)."""
+    def hand_over(self, wall_seconds: float) -> socket.socket:
+        """A socket connected to a fresh checker, which the zygote kills once it has run
+        ``wall_seconds`` and a grace (retrying once with a new zygote)."""
         for attempt in (1, 2):
             mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
             try:
                 with self._lock:
                     control = self._ensure()
-                    socket.send_fds(control, [b"J"], [theirs.fileno()])
+                    note = f"{wall_seconds:.3f};".encode()
+                    socket.send_fds(control, [note], [theirs.fileno()])
                 return mine
             except OSError:
                 mine.close()
@@ -109,6 +111,21 @@ class _Zygote:
     def start(self) -> None:
         with self._lock:
             self._ensure()
+
+    def lost(self) -> bool:
+        """Whether the zygote has gone (its end of the control socket closed)."""
+        with self._lock:
+            if self._control is None:
+                return True
+            try:
+                self._control.setblocking(False)
+                return self._control.recv(1, socket.MSG_PEEK) == b""
+            except BlockingIOError:
+                return False
+            except OSError:
+                return True
+            finally:
+                self._control.settimeout(5.0)
 
     def stop(self) -> None:
         with self._lock:
@@ -188,8 +205,14 @@ class PdfBox:
         if not self._slots.acquire(timeout=self.limits.wall_seconds):
             raise BoxUnavailable("every PDF check slot stayed busy")
         try:
-            with _ZYGOTE.hand_over() as mine:
-                return self._converse(mine, raw, max_pages)
+            for attempt in (1, 2):
+                with _ZYGOTE.hand_over(self.limits.wall_seconds) as mine:
+                    answer = self._converse(mine, raw, max_pages)
+                # No answer at all because the zygote itself died (taking the socket it
+                # was about to hand a checker): not the file's fault, so once more.
+                if answer is not None or attempt == 2 or not _ZYGOTE.lost():
+                    break
+            return answer or Inspection.too_complex()
         finally:
             self._slots.release()
 
@@ -203,7 +226,8 @@ class PdfBox:
         """Stop the process's zygote (the next check starts another)."""
         _ZYGOTE.stop()
 
-    def _converse(self, mine: socket.socket, raw: bytes, max_pages: int) -> Inspection:
+    def _converse(self, mine: socket.socket, raw: bytes, max_pages: int) -> Inspection | None:
+        """The checker's answer; None when it closed without a byte of one."""
         deadline = time.monotonic() + self.limits.wall_seconds + 1.0
         header = json.dumps(
             {
@@ -228,9 +252,11 @@ class PdfBox:
                 answer += chunk
             else:
                 return Inspection.too_complex()
-            return Inspection.from_json(bytes(answer))
-        except (OSError, ValueError):  # killed, timed out, crashed, or an answer not ours
+            return Inspection.from_json(bytes(answer)) if answer else None
+        except TimeoutError:
             return Inspection.too_complex()
+        except (OSError, ValueError):  # killed, crashed, or an answer not ours
+            return None if not answer else Inspection.too_complex()
 
 
 # -- the zygote's and the checker's side (run as ``python -I -m common.pdf_box FD``) --------
@@ -250,7 +276,7 @@ def _zygote(control: socket.socket) -> None:
     from common import pdf_preflight  # noqa: F401
 
     base = _vm_bytes()
-    running: dict[int, float] = {}
+    running: dict[int, float] = {}  # checker pid: when it must be dead
     control.sendall(_READY)
     while True:
         readable, _, _ = select.select([control], [], [], 0.5)
@@ -261,13 +287,15 @@ def _zygote(control: socket.socket) -> None:
                 return
             if not data and not fds:
                 return  # the parent went away
-            for fd in fds:  # one checker for each socket handed over
+            walls = [_wall_of(note) for note in data.split(b";")]
+            for number, fd in enumerate(fds):  # one checker for each socket handed over
+                wall = walls[number] if number < len(walls) else _MAX_WALL
                 pid = os.fork()
                 if pid == 0:  # pragma: no cover - the checker
                     control.close()
                     _checker(fd, base)
                 os.close(fd)
-                running[pid] = time.monotonic()
+                running[pid] = time.monotonic() + wall + _GRACE
         _reap(running)
 
 
@@ -284,13 +312,21 @@ def _reap(running: dict[int, float]) -> None:
             break
         running.pop(pid, None)
     now = time.monotonic()
-    for pid, started in list(running.items()):
-        if now - started > _MAX_WALL:
+    for pid, due in list(running.items()):
+        if now > due:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
 
 
 _MAX_WALL = 15 * 60.0  # no setting allows a check longer than this
+_GRACE = 3.0  # past its wall clock, a checker is killed by its zygote after this
+
+
+def _wall_of(note: bytes) -> float:
+    try:
+        return min(max(float(note), 0.0), _MAX_WALL)
+    except ValueError:
+        return _MAX_WALL
 
 
 def _checker(fd: int, base: int) -> None:  # pragma: no cover - runs in the forked child

@@ -164,7 +164,10 @@ def _package_worker(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     services = build_services(load_config())
     worker = PackageWorker(
-        services.factory, services.blobs.store, services.config.data_dir / "packages"
+        services.factory,
+        services.blobs.store,
+        services.config.data_dir / "packages",
+        pdf_box=services.blobs.pdf_box,  # each document parsed in the box before stamping
     )
     if args.once:
         while worker.run_once():

@@ -6,6 +6,11 @@ database and the blob store. Status and progress go through
 by sync like any other change. Docket order: ``filed_on``, then the document's ``version``
 (when it was recorded), then its id, so two documents filed the same day keep the order
 in which they joined the record and ties can never reorder between builds.
+
+Every document is parsed once in the PDF box (:mod:`common.pdf_box`, the limits uploads
+are checked under) before the worker opens it for stamping: the box's check loads every
+object of the file, which is what copying its pages does, so a document that would blow
+the worker's memory or loop its page tree fails the job with its name instead.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from common.anumber import format_a_number
 from common.enums import DocumentStatus, RopRequestStatus
+from common.pdf_box import PdfBox
+from common.pdf_preflight import PreflightCode
 from common.wire import RopRequest
 from sync_server.db import write_transaction
 from sync_server.models import Blob, CaseRow, DocumentRow, RopRequestRow
@@ -44,6 +51,12 @@ log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 1.0  # at most this often a progress write, which also renews the lease
 _AUDIT_ACTIONS = {DONE: "rop.built", FAILED: "rop.failed", QUEUED: "rop.retry"}
 INTERNAL_ERROR = "The package could not be built because of a server error; ask for it again."
+# What the box may say of a document that makes opening it in the worker unsafe. (Scripts
+# or attachments are the intake's business; a document in the record was accepted.)
+_UNSAFE_TO_OPEN = frozenset(
+    {PreflightCode.TOO_COMPLEX, PreflightCode.INFLATION, PreflightCode.PAGE_TREE}
+)
+_NO_PAGE_LIMIT = 10**6
 
 
 def default_worker_id() -> str:
@@ -74,8 +87,10 @@ class PackageWorker:
         *,
         queue: JobQueue | None = None,
         worker_id: str | None = None,
+        pdf_box: PdfBox | None = None,
     ) -> None:
         self.factory = factory
+        self.pdf_box = pdf_box or PdfBox()
         self.store = store
         self.staging = staging
         self.queue = queue or JobQueue(factory)
@@ -157,7 +172,14 @@ class PackageWorker:
     def _read_blob(self, sha256: str) -> bytes:
         if not self.store.exists(sha256):
             raise FileNotFoundError(sha256)
-        return b"".join(self.store.read_range(sha256, 0, self.store.size(sha256)))
+        data = b"".join(self.store.read_range(sha256, 0, self.store.size(sha256)))
+        inspection = self.pdf_box.inspect(data, _NO_PAGE_LIMIT)
+        if _UNSAFE_TO_OPEN & set(inspection.codes):
+            raise PackageSourceError(
+                f"A document of the record (SHA-256 {sha256[:12]}…) is too complex to open "
+                "safely; ask the court to replace it with a plain copy (Print to PDF)."
+            )
+        return data
 
     def _build(
         self, claim: Claim, documents: list[PackageDocument], a_number: str, caption: str

@@ -5,7 +5,9 @@ import pymupdf
 import pytest
 
 from common.pdf_preflight import (
+    Inspection,
     PreflightCode,
+    inspect_pdf,
     load_intake_limits,
     preflight_pdf,
     preflight_with_defaults,
@@ -156,3 +158,86 @@ def test_limits_file_from_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv(RESOURCES_ENV_VAR, str(tmp_path))
     report = preflight_with_defaults(pdf_factory.valid_pdf(pages=2))
     assert report.codes == {PreflightCode.TOO_LARGE, PreflightCode.TOO_MANY_PAGES}
+
+
+# -- hostile structure (issue 14) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (pdf_factory.xfa_javascript_pdf(), PreflightCode.JAVASCRIPT),
+        (pdf_factory.goto_embedded_pdf(), PreflightCode.EMBEDDED_FILES),
+        (pdf_factory.page_tree_loop_pdf(), PreflightCode.PAGE_TREE),
+        (pdf_factory.deep_page_tree_pdf(), PreflightCode.PAGE_TREE),
+        (pdf_factory.inflation_bomb(), PreflightCode.INFLATION),
+        (pdf_factory.link_pdf(b"<</S/SubmitForm/F(https://x.example/c)>>"), "external"),
+        (pdf_factory.link_pdf(b"<</S/GoToR/F(\\\\\\\\host\\\\share\\\\a.pdf)>>"), "external"),
+        (pdf_factory.link_pdf(b"<</S/GoToR/F(/c/Windows/a.pdf)>>"), "external"),
+        (pdf_factory.link_pdf(b"<</S/URI/URI(\\\\\\\\host\\\\share)>>"), "external"),
+        (pdf_factory.link_pdf(b"<</S/URI/URI(file:///etc/passwd)>>"), "external"),
+        (pdf_factory.link_pdf(b"<</S/URI/URI<6A617661736372697074 3A616C657274>>>"), "external"),
+    ],
+    ids=[
+        "xfa-script",
+        "goto-embedded",
+        "page-loop",
+        "deep-tree",
+        "inflation",
+        "submit-form",
+        "goto-remote-unc",
+        "goto-remote-absolute",
+        "uri-unc",
+        "uri-file",
+        "uri-javascript-hex",
+    ],
+)
+def test_hostile_structure_is_refused(data: bytes, code: str) -> None:
+    expected = PreflightCode.EXTERNAL_ACTION if code == "external" else code
+    report = preflight_with_defaults(data)
+    assert [problem.code for problem in report.problems] == [expected]
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        b"<</S/URI/URI(https://www.justice.gov/eoir/reference-materials)>>",
+        b"<</S/URI/URI(mailto:clerk@court.example)>>",
+        b"<</S/GoToR/F(exhibit-b.pdf)/D[0/Fit]>>",
+    ],
+    ids=["web-link", "mail-link", "relative-file"],
+)
+def test_ordinary_links_are_left_alone(action: bytes) -> None:
+    assert preflight_with_defaults(pdf_factory.link_pdf(action)).ok
+
+
+def test_page_tree_reasons_are_named() -> None:
+    (loop,) = preflight_with_defaults(pdf_factory.page_tree_loop_pdf()).problems
+    assert "listed inside itself" in loop.message and "Print it to a new PDF" in loop.message
+    (deep,) = preflight_with_defaults(pdf_factory.deep_page_tree_pdf()).problems
+    assert "nested more than 32 levels" in deep.message
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"",
+        b"not json",
+        b'{"codes": [], "details": []}',
+        b'{"codes": ["rm -rf"], "details": [], "page_count": 1}',
+        b'{"codes": ["damaged"], "details": ["<script>"], "page_count": 1}',
+        b'{"codes": [], "details": ["cut_short"], "page_count": 1}',
+        b'{"codes": ["javascript", "javascript"], "details": [], "page_count": 1}',
+        b'{"codes": [], "details": [], "page_count": -1}',
+        b'{"codes": [], "details": [], "page_count": true}',
+        b'{"codes": [], "details": [], "page_count": 1, "message": "Accepted!"}',
+    ],
+)
+def test_a_forged_inspection_answer_is_rejected(answer: bytes) -> None:
+    with pytest.raises(ValueError):
+        Inspection.from_json(answer)
+
+
+def test_an_inspection_travels_as_json_unchanged() -> None:
+    inspection = inspect_pdf(pdf_factory.many_problems_pdf(), 2)
+    assert Inspection.from_json(inspection.to_json()) == inspection

@@ -26,6 +26,7 @@ from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from common import pdf_box
+from common.enums import Role
 from common.pdf_preflight import TOO_COMPLEX_MESSAGE, PreflightCode
 from sync_server.app import create_app
 from sync_server.demo.seed import seed_demo
@@ -321,3 +322,85 @@ def test_normal_pdf_is_still_accepted_through_both_paths(
     assert _api_upload(boxed_server, pdf_factory.valid_pdf(10))().status_code in (200, 204)
     status, page = _portal_upload(filer, pdf_factory.valid_pdf(4))()
     assert status == 302, page
+
+
+# -- the box itself ----------------------------------------------------------------------
+
+
+def _zygote_pid() -> int:
+    pdf_box.PdfBox.start()
+    process = pdf_box._ZYGOTE._process  # the test looks inside the box
+    assert process is not None
+    return process.pid
+
+
+def test_the_checker_inherits_no_secrets_of_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ECAS_SECRET_KEY", "a-secret-the-checker-must-not-see")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "another-one")
+    pdf_box.PdfBox.stop()  # the next zygote starts with the environment above in the parent
+    pid = _zygote_pid()
+    environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    assert not [v for v in environ if b"SECRET" in v or v.startswith(b"ECAS_")]
+    # Its only descriptors: the standard three (on /dev/null) and its control socket.
+    assert len(os.listdir(f"/proc/{pid}/fd")) == 4
+
+
+def test_a_killed_checker_process_is_replaced_and_the_next_file_is_checked() -> None:
+    box = pdf_box.PdfBox(pdf_box.BoxLimits(memory_mb=200, cpu_seconds=5, wall_seconds=30))
+    os.kill(_zygote_pid(), signal.SIGKILL)  # the zygote this test's process started
+    inspection = box.inspect(pdf_factory.valid_pdf(2), 2000)
+    assert inspection.codes == () and inspection.page_count == 2
+
+
+def test_a_checker_that_stops_answering_is_refused_when_its_wall_clock_runs_out() -> None:
+    box = pdf_box.PdfBox(pdf_box.BoxLimits(memory_mb=200, cpu_seconds=5, wall_seconds=1))
+    done = threading.Event()
+    result: list[Any] = []
+
+    def check() -> None:
+        result.append(box.inspect(pdf_factory.valid_pdf(2), 2000))
+        done.set()
+
+    _zygote_pid()
+    thread = threading.Thread(target=check)
+    thread.start()
+    checker = _running_checker(done)
+    if checker is not None:  # held until the clock runs out (the zygote then kills it)
+        os.kill(checker, signal.SIGSTOP)
+    thread.join()
+    if checker is not None:
+        assert result[0].codes == (PreflightCode.TOO_COMPLEX,)
+
+
+def test_a_record_document_too_complex_to_open_fails_the_package_with_a_reason(
+    boxed_server: ThreadedServer,
+) -> None:
+    from sync_server.models import RopRequestRow
+    from sync_server.packages.worker import PackageWorker
+    from sync_server.policy import Principal
+    from tests.conftest import user_id
+    from tests.packages.conftest import make_case, text_pdf
+
+    app = boxed_server.app
+    services = app.extensions["ecas"]
+    case = make_case(
+        app, [("Exhibit A", text_pdf(1, "A")), ("Exhibit B", pdf_factory.object_stream_bomb())]
+    )
+    attorney = Principal(user_id("attorney1"), "attorney1", Role.ATTORNEY, None, "Attorney")
+    with services.factory() as session:
+        request_id = services.packages.request(session, attorney, case.id)
+    worker = PackageWorker(
+        services.factory,
+        services.blobs.store,
+        services.config.data_dir / "packages",
+        pdf_box=services.blobs.pdf_box,
+    )
+    watch = RssWatch()
+    assert worker.run_once()
+    growth = watch.stop()
+    with services.factory() as session:
+        row = session.get(RopRequestRow, request_id)
+        assert row is not None
+        assert row.status == "failed"
+        assert row.error is not None and "too complex to open safely" in row.error
+    assert growth < RSS_BOUND_MB
