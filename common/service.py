@@ -177,14 +177,22 @@ def parties_to_serve_from(
     *,
     proceeding: Proceeding,
     on: date | None = None,
+    linked_case_ids: Iterable[str] = (),
 ) -> list[PartyToServe]:
     """Who is served in ``case`` with an act of ``proceeding`` on the court-local date
     ``on``: counsel of record in that proceeding (each, electronically), else the
-    respondent by mail at the address of record; then DHS. Records of other cases and
-    deleted ones must not be passed."""
+    respondent by mail at the address of record; then DHS. Deleted records must not be
+    passed.
+
+    ``linked_case_ids`` are the respondent's other proceedings joined to this case (a
+    bond case and the removal case it belongs to, ``case.removal_case_id``): an appearance
+    filed in either covers this case's proceeding by its scope, as it does for reading,
+    and the respondent's address history is one history across them. Appearances and
+    addresses of any other case are ignored."""
     wording = service_wording()
+    cases = {case.id, *linked_case_ids}
     counsel = sorted(
-        (a for a in appearances if a.case_id == case.id and covers(a, proceeding)),
+        (a for a in appearances if a.case_id in cases and covers(a, proceeding)),
         key=lambda a: a.practitioner_id,
     )
     served: list[PartyToServe] = []
@@ -204,7 +212,7 @@ def parties_to_serve_from(
         )
     if not served:
         where = address_of_record(
-            (a for a in addresses if a.case_id == case.id), custody=case.custody, on=on
+            (a for a in addresses if a.case_id in cases), custody=case.custody, on=on
         )
         custodian = None
         if case.custody is Custody.DETAINED:

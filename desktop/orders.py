@@ -241,10 +241,17 @@ def parties_served(store: LocalStore, order: Order, day: date) -> list[PartyToSe
         raise LookupError("The case is no longer on this computer.")
     case = Case.model_validate(record)
     court = store.get("court", case.court_id)
+    # The respondent's other proceeding(s) this computer holds (a bond case and its
+    # removal case): the server serves counsel of either by scope, and so does the summary.
+    joined = {case.id} | {
+        str(c["id"])
+        for c in store.all("case")
+        if c["id"] == case.removal_case_id or c.get("removal_case_id") == case.id
+    }
     appearances = [
         Representation.model_validate(r)
         for r in store.all("representation")
-        if r.get("case_id") == case.id
+        if r.get("case_id") in joined
     ]
     wanted = {a.practitioner_id for a in appearances}
     users = {
@@ -253,7 +260,7 @@ def parties_served(store: LocalStore, order: Order, day: date) -> list[PartyToSe
         if u["id"] in wanted
     }
     addresses = [
-        Address.model_validate(a) for a in store.all("address") if a.get("case_id") == case.id
+        Address.model_validate(a) for a in store.all("address") if a.get("case_id") in joined
     ]
     return parties_to_serve_from(
         case,
@@ -263,6 +270,7 @@ def parties_served(store: LocalStore, order: Order, day: date) -> list[PartyToSe
         addresses,
         proceeding=proceeding_for(order.template, case.case_type.value),
         on=day,
+        linked_case_ids=joined - {case.id},
     )
 
 

@@ -62,11 +62,21 @@ def parties_to_serve(
     record (in care of the custodial officer while detained); DHS always. ``LookupError``
     when the case does not exist."""
     case, court = _case_and_court(session, case_id)
+    # The respondent's proceedings joined to this one (a bond case and its removal case):
+    # an appearance in either covers this case's proceeding by its scope.
+    joined = [case.id]
+    if case.removal_case_id is not None:
+        joined.append(case.removal_case_id)
+    joined.extend(
+        session.scalars(
+            select(CaseRow.id).where(CaseRow.removal_case_id == case.id, CaseRow.deleted.is_(False))
+        )
+    )
     appearances = [
         row_to_record("representation", r)
         for r in session.scalars(
             select(RepresentationRow).where(
-                RepresentationRow.case_id == case_id, RepresentationRow.deleted.is_(False)
+                RepresentationRow.case_id.in_(joined), RepresentationRow.deleted.is_(False)
             )
         )
     ]
@@ -78,7 +88,7 @@ def parties_to_serve(
     addresses = [
         row_to_record("address", r)
         for r in session.scalars(
-            select(AddressRow).where(AddressRow.case_id == case_id, AddressRow.deleted.is_(False))
+            select(AddressRow).where(AddressRow.case_id.in_(joined), AddressRow.deleted.is_(False))
         )
     ]
     return parties_to_serve_from(
@@ -89,6 +99,7 @@ def parties_to_serve(
         [a for a in addresses if isinstance(a, Address)],
         proceeding=proceeding,
         on=on,
+        linked_case_ids=joined[1:],
     )
 
 

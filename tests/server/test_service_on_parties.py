@@ -184,6 +184,43 @@ def test_eoir_27_only_counsel_is_not_served_an_immigration_judges_order_nor_read
     assert seen == {"representation"}
 
 
+def _bond_case_of(api: Api, removal: dict[str, Any]) -> dict[str, Any]:
+    """The respondent's bond case, linked to ``removal`` (8 CFR 1003.19(d): a record of
+    its own), made by the clerk."""
+    return _case(
+        api,
+        address=False,
+        case_type="bond",
+        a_number=removal["a_number"],
+        removal_case_id=removal["id"],
+    )
+
+
+def test_counsel_appearing_in_the_removal_case_is_served_in_its_bond_case_by_scope(
+    api: Api, seeded_app: Flask
+) -> None:
+    # Each EOIR-28 is filed in the removal case; the bond order is issued in the bond case
+    # linked to it. Service follows the scope across the link, as reading does.
+    for scope, attorney_name, served in (
+        ("all_proceedings", "attorney1", True),
+        ("custody_and_bond_only", "attorney2", True),
+        ("all_except_custody_and_bond", "attorney1", False),
+    ):
+        removal = _case(api)
+        _appearance(api, removal["id"], attorney_name, form="eoir_28", scope=scope)
+        bond_case = _bond_case_of(api, removal)
+        bond = _served(_issue(api, seeded_app, bond_case["id"], BOND))
+        attorney = user_id(attorney_name)
+        assert (attorney in bond) is served, scope
+        # Without counsel in the bond proceedings the respondent is served, by mail at the
+        # address the removal case's notice to appear gave.
+        assert ("respondent" in bond) is not served, scope
+        if not served:
+            with seeded_app.extensions["ecas"].factory() as session:
+                address = session.get(AddressRow, bond["respondent"]["address_id"])
+            assert address is not None and address.case_id == removal["id"]
+
+
 def _dhs_opens_case_with_address(app: Flask, api: Api) -> str:
     """DHS files an NTA through the portal giving the respondent's address; the clerk
     puts the case before ``JUDGE``. Returns the case id."""
