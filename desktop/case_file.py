@@ -19,12 +19,20 @@ from pydantic import ValidationError
 from common import court_time
 from common.adjournment import lookup_code
 from common.anumber import format_a_number
-from common.court_closures import court_calendar
+from common.bonds import (
+    OUTCOME_WORDS,
+    amount_after,
+    appeal_deadline,
+    dhs_amount_in_effect,
+    dollars,
+    stay_state,
+)
+from common.court_closures import CourtCalendar, court_calendar
 from common.deadlines import Deadline, case_decision, case_motions, deadlines_for_case
-from common.enums import Custody, FilingStatus, HearingStatus, HearingType
+from common.enums import BondOutcome, CaseType, Custody, FilingStatus, HearingStatus, HearingType
 from common.service import address_lines, address_of_record
 from common.service import history as address_history
-from common.wire import Address
+from common.wire import Address, Bond
 from desktop.docket import build_docket
 from desktop.local_store import LocalStore
 
@@ -183,6 +191,39 @@ class FilingEntry:
     status: str
 
 
+@dataclass(frozen=True, slots=True)
+class BondEntry:
+    """One custody redetermination of a bond case, as the case file's Bond tab reads it."""
+
+    bond_id: str
+    requested_on: date
+    requested: str  # "$5,000 asked by counsel (Dana Reyes)"
+    dhs: str  # "DHS: $15,000" / "DHS: no bond"
+    outcome: str  # "Bond lowered to $7,500" / "Pending"
+    decided_on: date | None
+    appeal_due: date | None  # the Board must receive an appeal by then (either party)
+    appeal_citation: str
+    stay: str  # the automatic stay's state, "" without an EOIR-43
+    changed_circumstances: str  # a later request's stated change
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedCase:
+    """The other proceeding of the same respondent: a bond case's removal case, or a
+    removal case's bond case(s). ``known`` is False when it is not on this computer."""
+
+    case_id: str
+    relation: str  # "Removal case" | "Bond case"
+    a_number: str
+    status: str
+    known: bool
+
+    def one_line(self) -> str:
+        if not self.known:
+            return f"{self.relation} (not on this computer)"
+        return f"{self.relation} {format_a_number(self.a_number)} ({label(self.status)})"
+
+
 @dataclass(frozen=True)
 class CaseFile:
     summary: CaseSummary
@@ -195,6 +236,8 @@ class CaseFile:
     today: date
     zone: tzinfo = UTC  # the court's: the History tab shows the server's times in it
     addresses: tuple[AddressEntry, ...] = ()  # latest first
+    bonds: tuple[BondEntry, ...] = ()  # a bond case's redeterminations, latest first
+    linked: tuple[LinkedCase, ...] = ()  # the respondent's other proceeding(s)
 
     @property
     def next_deadline(self) -> DeadlineEntry | None:
@@ -269,7 +312,98 @@ def load_case_file(
         today=today,
         zone=zone,
         addresses=_addresses(_for_case(store.all("address"), case_id), case, today),
+        bonds=_bonds(_for_case(store.all("bond"), case_id), case, court, names, today),
+        linked=_linked(store, case),
     )
+
+
+def _linked(store: LocalStore, case: Record) -> tuple[LinkedCase, ...]:
+    """Both ways: a bond case names its removal case; a removal case is named by its bond
+    cases."""
+    found: list[LinkedCase] = []
+    removal_id = case.get("removal_case_id")
+    if removal_id:
+        removal = store.get("case", str(removal_id))
+        found.append(
+            LinkedCase(
+                str(removal_id),
+                "Removal case",
+                str(removal.get("a_number", "")) if removal else "",
+                str(removal.get("status", "")) if removal else "",
+                removal is not None,
+            )
+        )
+    for other in store.all("case"):
+        if other.get("removal_case_id") == case.get("id") and not other.get("deleted"):
+            found.append(
+                LinkedCase(
+                    str(other["id"]),
+                    "Bond case",
+                    str(other.get("a_number", "")),
+                    str(other.get("status", "")),
+                    True,
+                )
+            )
+    return tuple(found)
+
+
+def _bond_entry(
+    bond: Bond, prior: Bond | None, names: Mapping[str, str], today: date, calendar: CourtCalendar
+) -> BondEntry:
+    asked = dollars(bond.requested_amount) if bond.requested_amount else "Release on recognizance"
+    who = "by the respondent"
+    if bond.requester_id:
+        who = f"by counsel ({names.get(bond.requester_id, UNKNOWN_PERSON)})"
+    outcome = "Pending"
+    if bond.outcome is not None:
+        outcome = OUTCOME_WORDS[bond.outcome]
+        if bond.amount is not None:
+            outcome += f" to {dollars(bond.amount)}"
+        elif bond.outcome in (BondOutcome.NO_CHANGE, BondOutcome.NO_JURISDICTION):
+            outcome += f" (bond in effect: {dollars(amount_after(bond, prior))})"
+    deadline = appeal_deadline(bond)
+    stay = stay_state(bond, today, calendar)
+    return BondEntry(
+        bond_id=bond.id,
+        requested_on=bond.requested_on,
+        requested=f"{asked}, asked {who}",
+        dhs=f"DHS: {dollars(dhs_amount_in_effect(bond))}",
+        outcome=outcome,
+        decided_on=bond.decided_on,
+        appeal_due=deadline.due if deadline else None,
+        appeal_citation=deadline.citation if deadline else "",
+        stay=stay.text if stay else "",
+        changed_circumstances=bond.changed_circumstances,
+    )
+
+
+def _bonds(
+    records: list[dict[str, Any]],
+    case: Record,
+    court: Record | None,
+    names: Mapping[str, str],
+    today: date,
+) -> tuple[BondEntry, ...]:
+    """A bond case's redeterminations (latest request first), with the appeal's last day
+    and the automatic stay's state on ``today``, by the rules the server checks."""
+    if case.get("case_type") != CaseType.BOND.value:
+        return ()
+    bonds: dict[str, Bond] = {}
+    for raw in records:
+        try:
+            bond = Bond.model_validate({k: v for k, v in raw.items() if k != "deleted"})
+        except ValidationError:
+            continue
+        bonds[bond.id] = bond
+    calendar = court_calendar(
+        str(court.get("code")) if court else None,
+        detained=case.get("custody") == Custody.DETAINED.value,
+    )
+    entries = [
+        _bond_entry(b, bonds.get(b.prior_bond_id or ""), names, today, calendar)
+        for b in bonds.values()
+    ]
+    return tuple(sorted(entries, key=lambda e: (e.requested_on, e.bond_id), reverse=True))
 
 
 def _addresses(

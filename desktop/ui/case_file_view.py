@@ -37,6 +37,7 @@ from common.enums import HearingType, Medium
 from common.wire import Case, Hearing
 from desktop.case_file import (
     AddressEntry,
+    BondEntry,
     CaseFile,
     DeadlineEntry,
     DocumentEntry,
@@ -136,6 +137,19 @@ def filing_columns() -> list[Column[FilingEntry]]:
     ]
 
 
+def bond_columns() -> list[Column[BondEntry]]:
+    return [
+        Column("Requested", lambda b: b.requested_on),
+        Column("Request", lambda b: b.requested),
+        Column("DHS set", lambda b: b.dhs),
+        Column("Outcome", lambda b: b.outcome),
+        Column("Decided", lambda b: b.decided_on),
+        Column("Appeal due (Board)", lambda b: b.appeal_due),
+        Column("Automatic stay (EOIR-43)", lambda b: b.stay or "—"),
+        Column("Changed circumstances", lambda b: b.changed_circumstances or "—"),
+    ]
+
+
 def address_columns() -> list[Column[AddressEntry]]:
     return [
         Column("In effect from", lambda a: a.effective_on),
@@ -216,6 +230,7 @@ class CaseFileView(QWidget):
         self.addresses = RecordTableModel(
             address_columns(), font=lambda a: _bold() if a.current else None
         )
+        self.bonds = RecordTableModel(bond_columns())
         self.tabs = QTabWidget()
         self.tables: dict[str, RecordTableView] = {}
         for key, title, model in (
@@ -226,6 +241,7 @@ class CaseFileView(QWidget):
             ("deadlines", "Deadlines", self.deadlines),
             ("filings", "Pending filings", self.filings),
             ("addresses", "Addresses", self.addresses),
+            ("bonds", "Bond", self.bonds),
         ):
             table = RecordTableView(model)
             table.setObjectName(f"{key}_table")
@@ -313,6 +329,7 @@ class CaseFileView(QWidget):
             "Charges",
             "Next deadline",
             "Address of record",
+            "Linked proceedings",
         )
         for number, name in enumerate(fields):
             row, pair = divmod(number, 3)
@@ -402,6 +419,7 @@ class CaseFileView(QWidget):
                 self.deadlines,
                 self.filings,
                 self.addresses,
+                self.bonds,
             ):
                 model.set_rows(())
             self.loaded.emit()
@@ -430,6 +448,7 @@ class CaseFileView(QWidget):
             "Address of record": cf.address_of_record.one_line
             if cf.address_of_record
             else NO_ADDRESS,
+            "Linked proceedings": "; ".join(c.one_line() for c in cf.linked) or "None",
         }
         for name, value in values.items():
             self._summary_values[name].setText(value)
@@ -440,6 +459,7 @@ class CaseFileView(QWidget):
         self.deadlines.set_rows(cf.deadlines)
         self.filings.set_rows(cf.filings)
         self.addresses.set_rows(cf.addresses)
+        self.bonds.set_rows(cf.bonds)
         counts = (
             len(cf.hearings),
             len(cf.documents),
@@ -448,6 +468,7 @@ class CaseFileView(QWidget):
             len(cf.deadlines),
             len(cf.filings),
             len(cf.addresses),
+            len(cf.bonds),
         )
         titles = (
             "Hearings",
@@ -457,6 +478,7 @@ class CaseFileView(QWidget):
             "Deadlines",
             "Pending filings",
             "Addresses",
+            "Bond",
         )
         for index, (title, count) in enumerate(zip(titles, counts, strict=True)):
             self.tabs.setTabText(index, f"{title} ({count})")

@@ -43,10 +43,16 @@ def test_every_shipped_rule_names_its_source_the_day_it_was_read_and_its_version
         "motion_to_reopen",
         "motion_to_reconsider",
         "motion_to_rescind_in_absentia",
+        # Bond proceedings (8 CFR 1003.19(f), (i)(2); 1003.6(c)), read two days later.
+        "bond_appeal",
+        "bond_stay_notice",
+        "bond_stay_appeal",
+        "bond_stay_lapse",
     }
     for rule in rules.rules.values():
         assert rule.citation.document and rule.citation.section, rule.id
-        assert rule.citation.read_on == date(2026, 12, 6), rule.id
+        read = date(2026, 12, 8) if rule.id.startswith("bond_") else date(2026, 12, 6)
+        assert rule.citation.read_on == read, rule.id
         assert rule.version, rule.id
     sections = {c.section for c in rules.counting_citations}
     assert "Chapter 3.1(c)(2) (Computation of time)" in sections
