@@ -21,11 +21,13 @@ from sync_server.db import make_engine, make_session_factory
 from sync_server.http_edges import allowed_hosts, install_edges, parse_networks
 from sync_server.packages.queue import JobQueue
 from sync_server.portal import install_portal
+from sync_server.services.audit_anchors import AnchorKeeper, anchor_keeper_for
 from sync_server.services.auth import AuthService
 from sync_server.services.blob_store import open_blob_store
 from sync_server.services.blobs import BlobService, UploadLimits
 from sync_server.services.change_rules import CLOCK_TOLERANCE
 from sync_server.services.orders import CourtSigner, OrderIssuer
+from sync_server.services.refusals import RefusalLog
 from sync_server.services.rop_packages import RopPackages
 
 
@@ -44,6 +46,8 @@ class Services:
     blobs: BlobService
     orders: OrderIssuer
     packages: RopPackages
+    refusals: RefusalLog
+    anchors: AnchorKeeper | None
 
 
 def build_services(config: ServerConfig) -> Services:
@@ -82,7 +86,15 @@ def build_services(config: ServerConfig) -> Services:
         signer.load()  # a misconfigured certificate stops the server, not a judge's signature
     orders = OrderIssuer(blob_service.store, config.data_dir / "staging", signer)
     return Services(
-        config, engine, factory, auth_service, blob_service, orders=orders, packages=packages
+        config,
+        engine,
+        factory,
+        auth_service,
+        blob_service,
+        orders=orders,
+        packages=packages,
+        refusals=RefusalLog(factory, anonymous_addresses=config.audit_anon_addresses),
+        anchors=anchor_keeper_for(config, factory),
     )
 
 
@@ -111,6 +123,9 @@ def create_app(config: ServerConfig | None = None) -> Flask:
         parse_networks(" ".join(config.trusted_proxies)),
     )
     install_gate(app)
+    anchors = app.extensions["ecas"].anchors
+    if anchors is not None:  # the schedule runs in each serving process (after a fork)
+        app.before_request(anchors.ensure_running)
     for blueprint in (
         auth.bp,
         sync.bp,

@@ -1,5 +1,5 @@
-"""``ecas-server``: migrate, seed, manage accounts, run, verify the audit chain and purge
-expired uploads."""
+"""``ecas-server``: migrate, seed, manage accounts, run, verify and anchor the audit chain
+and purge expired uploads."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sync_server.config import load_config
 from sync_server.db import write_transaction
 from sync_server.migrate import upgrade
 from sync_server.services import audit, passwords
+from sync_server.services.audit_anchors import Anchor, read_anchors
 from sync_server.services.auth import create_user
 
 
@@ -118,15 +119,53 @@ def _run(args: argparse.Namespace) -> int:
 
 def _verify_audit(_args: argparse.Namespace) -> int:
     services = build_services(load_config())
+    anchors: list[Anchor] = []
+    if services.anchors is not None:
+        readout = read_anchors(services.anchors.sink, services.anchors.key)
+        for problem in readout.bad:
+            print(f"Audit anchor REFUSED: {problem}.", file=sys.stderr)
+        if readout.bad:
+            return 1
+        anchors = readout.anchors
     with services.factory() as session:
-        report = audit.verify_chain(session)
-    if report.ok:
-        print(f"Audit chain intact: {report.entries} entries.")
+        report = audit.verify_chain(session, anchors)
+    if not report.ok:
+        print(
+            f"Audit chain BROKEN at entry {report.first_broken_seq}: {report.reason}.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Audit chain intact: {report.entries} entries.")
+    if services.anchors is None:
+        print("No anchors configured (ECAS_AUDIT_ANCHOR_DIR): the chain alone can't show")
+        print("a history recomputed or cut short together with its head.")
+    elif report.newest_anchor_seq is None:
+        print(f"No anchors yet in {services.anchors.sink.describe()}.")
+    else:
+        after = report.entries - report.newest_anchor_seq
+        print(
+            f"Matches {_count(report.anchors, 'anchor')} (newest: entry "
+            f"{report.newest_anchor_seq}); {_count(after, 'newer entry')} "
+            "rest on the chain alone until the next anchor."
+        )
+    return 0
+
+
+def _anchor_audit(_args: argparse.Namespace) -> int:
+    services = build_services(load_config())
+    if services.anchors is None:
+        print(
+            "Set ECAS_AUDIT_ANCHOR_DIR and ECAS_AUDIT_ANCHOR_KEY to anchor the audit chain.",
+            file=sys.stderr,
+        )
+        return 2
+    anchor = services.anchors.anchor_now()
+    if anchor is None:
+        print("The audit chain is empty; nothing to anchor.")
         return 0
-    print(
-        f"Audit chain BROKEN at entry {report.first_broken_seq}: {report.reason}.", file=sys.stderr
-    )
-    return 1
+    where = services.anchors.sink.describe()
+    print(f"Anchored audit entry {anchor.seq} ({anchor.hash[:16]}…) in {where}.")
+    return 0
 
 
 def _purge_uploads(_args: argparse.Namespace) -> int:
@@ -218,9 +257,14 @@ def _parser() -> argparse.ArgumentParser:
         help="how long an idle worker waits before looking again (default 2)",
     )
     worker.set_defaults(func=_package_worker)
-    sub.add_parser("verify-audit", help="check every link of the audit chain").set_defaults(
-        func=_verify_audit
-    )
+    sub.add_parser(
+        "verify-audit", help="check every link of the audit chain and every anchor"
+    ).set_defaults(func=_verify_audit)
+    sub.add_parser(
+        "anchor-audit",
+        help="write a signed checkpoint of the audit chain's head to ECAS_AUDIT_ANCHOR_DIR "
+        "(the ecas-audit-anchor.timer runs it)",
+    ).set_defaults(func=_anchor_audit)
     sub.add_parser(
         "purge-uploads",
         help="remove expired unfinished uploads (ECAS_UPLOAD_EXPIRY_HOURS) and leftover "

@@ -40,6 +40,19 @@
                        from them are ``X-Forwarded-For`` / ``X-Forwarded-Proto`` believed
                        (default: none)
 ``ECAS_DEMO``          ``1``: a demo server, which may run without a base URL
+``ECAS_AUDIT_ANCHOR_DIR``  where signed checkpoints of the audit chain go: a folder (an
+                       append-only file in it) or ``s3://bucket/prefix`` (a bucket with
+                       Object Lock); storage the database's account can't write
+``ECAS_AUDIT_ANCHOR_KEY`` / ``ECAS_AUDIT_ANCHOR_KEY_FILE``  the HMAC key (at least 32
+                       characters) the checkpoints are signed with, or a file holding it;
+                       never in the database, never logged
+``ECAS_AUDIT_ANCHOR_EVERY_ENTRIES`` / ``ECAS_AUDIT_ANCHOR_EVERY_MINUTES``  a checkpoint
+                       after this many new entries or, when there are new ones, this many
+                       minutes (default 1000 and 10); also at exit and by
+                       ``ecas-server anchor-audit``
+``ECAS_AUDIT_ANCHOR_RETAIN_DAYS``  S3 Object Lock retention of each checkpoint (default 2557)
+``ECAS_AUDIT_ANON_ADDRESSES``  client addresses a minute whose anonymous refusals get audit
+                       entries of their own (default 100; the rest share one counted entry)
 """
 
 from __future__ import annotations
@@ -91,6 +104,13 @@ class ServerConfig:
     # Where a demo or test server without a base URL says it is (``ecas-server run``
     # sets its own address); never taken from a request.
     demo_base_url: str = "http://127.0.0.1:8750"
+    # The audit chain's anchors outside the database (services/audit_anchors.py).
+    audit_anchor_dir: str | None = None
+    audit_anchor_key: str | None = field(default=None, repr=False)
+    audit_anchor_every_entries: int = 1000
+    audit_anchor_every_minutes: float = 10.0
+    audit_anchor_retain_days: int = 2557
+    audit_anon_addresses: int = 100
 
     @property
     def link_base_url(self) -> str:
@@ -164,4 +184,21 @@ def load_config(env: Mapping[str, str] | None = None) -> ServerConfig:
             str(net) for net in parse_networks(env.get("ECAS_TRUSTED_PROXIES", ""))
         ),
         demo=env.get("ECAS_DEMO", "") == "1",
+        audit_anchor_dir=env.get("ECAS_AUDIT_ANCHOR_DIR") or None,
+        audit_anchor_key=_anchor_key(env),
+        audit_anchor_every_entries=int(env.get("ECAS_AUDIT_ANCHOR_EVERY_ENTRIES", "1000")),
+        audit_anchor_every_minutes=float(env.get("ECAS_AUDIT_ANCHOR_EVERY_MINUTES", "10")),
+        audit_anchor_retain_days=int(env.get("ECAS_AUDIT_ANCHOR_RETAIN_DAYS", "2557")),
+        audit_anon_addresses=int(env.get("ECAS_AUDIT_ANON_ADDRESSES", "100")),
     )
+
+
+def _anchor_key(env: Mapping[str, str]) -> str | None:
+    """The audit anchors' key: ``ECAS_AUDIT_ANCHOR_KEY``, or the file
+    ``ECAS_AUDIT_ANCHOR_KEY_FILE`` names (readable by the server's account only)."""
+    key = env.get("ECAS_AUDIT_ANCHOR_KEY", "").strip()
+    if not key and env.get("ECAS_AUDIT_ANCHOR_KEY_FILE"):
+        key = Path(env["ECAS_AUDIT_ANCHOR_KEY_FILE"]).read_text().strip()
+    if key and len(key) < 32:
+        raise ValueError("ECAS_AUDIT_ANCHOR_KEY must have at least 32 characters")
+    return key or None

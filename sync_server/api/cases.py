@@ -25,12 +25,13 @@ bp = Blueprint("cases", __name__, url_prefix="/api/v1/cases")
 def history(case_id: str) -> Response:
     principal = current_principal()
     services = current_app.extensions["ecas"]
-    with write_transaction(services.factory) as session:
+    with services.factory() as session:  # a refusal takes no write lock (it is queued)
         lookups = SessionLookups(session)
         court = lookups.case_court(case_id)
         placement = Placement(court, case_id, None, Audience.PUBLIC)
         if court is None or not can_see(principal, placement, lookups):
             raise ApiProblem(404, "Not Found", "No such case.")
+    with write_transaction(services.factory) as session:
         entries = [e.as_json() for e in case_history(session, case_id)]
         audit.append(
             session,

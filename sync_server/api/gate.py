@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import orjson
 from flask import Flask, current_app, g, request
+from itsdangerous import SignatureExpired
 from pydantic import BaseModel
 
 from sync_server.api.problems import ApiProblem
@@ -102,11 +103,13 @@ def _authenticate() -> Principal | None:
         try:
             return services.auth.authenticate(session, token)  # type: ignore[no-any-return]
         except AuthError as err:
+            expired = isinstance(err.__cause__, SignatureExpired)
             raise ApiProblem(
                 err.status,
                 "Unauthorized",
                 str(err),
                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                refusal="token_expired" if expired else "invalid_token",
             ) from err
 
 
@@ -124,7 +127,9 @@ def _gate() -> None:
             request.endpoint == "portal.static" or hasattr(view, "_ecas_portal_action")
         ):
             return
-        raise ApiProblem(403, "Forbidden", "This endpoint declares no access rule.")
+        raise ApiProblem(
+            403, "Forbidden", "This endpoint declares no access rule.", refusal="undeclared"
+        )
     principal = None if spec.action is Action.PUBLIC else _authenticate()
     g.principal = principal
     if not allows(principal, spec.action):
@@ -132,7 +137,7 @@ def _gate() -> None:
             raise ApiProblem(
                 401, "Unauthorized", "Sign in first.", headers={"WWW-Authenticate": "Bearer"}
             )
-        raise ApiProblem(403, "Forbidden", "Your role may not do this.")
+        raise ApiProblem(403, "Forbidden", "Your role may not do this.", refusal="role")
 
 
 def install_gate(app: Flask) -> None:

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 import orjson
-from flask import Flask, Response
+from flask import Flask, Response, current_app, g, has_request_context, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -27,11 +27,15 @@ class ApiProblem(Exception):
         errors: list[dict[str, str]] | None = None,
         type_: str = "about:blank",
         headers: dict[str, str] | None = None,
+        refusal: str | None = None,
         **extra: Any,
     ) -> None:
         super().__init__(detail or title)
         self.status, self.title, self.detail = status, title, detail
         self.errors, self.type, self.headers, self.extra = errors, type_, headers or {}, extra
+        # Why a refused request was refused, as the audit entry says it (a short code;
+        # default: from the status). ``ROUTINE`` codes are not audited.
+        self.refusal = refusal
 
 
 def problem_response(
@@ -63,9 +67,55 @@ def validation_errors(err: ValidationError) -> list[dict[str, str]]:
     ]
 
 
+# Refusals that go into the audit chain (services/refusals.py queues them; no database
+# work in the request), with the reason code each status gets unless the raiser names one.
+AUDITED = {
+    401: "not_signed_in",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    429: "throttled",
+}
+# Not refusals of an action: an access token that expired on schedule (the client
+# refreshes it and retries).
+ROUTINE = frozenset({"token_expired"})
+# Endpoints that audit their own refusals, with more detail than a status says.
+SELF_AUDITED = frozenset({"auth.login"})
+
+
+def audit_refusal(status: int, refusal: str | None = None) -> None:
+    """Queue an audit entry for this request's refusal: who (the signed-in user, or none
+    and the client address), what (the endpoint's action and the id it named) and why."""
+    reason = refusal or AUDITED.get(status)
+    if reason is None or reason in ROUTINE or not has_request_context():
+        return
+    if request.endpoint in SELF_AUDITED:
+        return
+    services = current_app.extensions.get("ecas")
+    if services is None:
+        return
+    try:
+        view = current_app.view_functions.get(request.endpoint or "")
+        spec = getattr(view, "_ecas_endpoint", None)
+        action = getattr(getattr(spec, "action", None), "value", None)
+        principal = g.get("principal")
+        target = next((str(v) for v in (request.view_args or {}).values()), None)
+        services.refusals.record(
+            actor_id=getattr(principal, "id", None),
+            client=request.remote_addr or "unknown",
+            action=action or request.endpoint or "unrouted",
+            target=target,
+            reason=reason,
+            detail={"status": status, "method": request.method, "path": request.path[:200]},
+        )
+    except Exception:  # auditing a refusal must never turn it into a 500
+        log.exception("could not queue the audit entry of a refusal")
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiProblem)
     def _api_problem(err: ApiProblem) -> Response:
+        audit_refusal(err.status, err.refusal)
         return problem_response(
             err.status,
             err.title,
@@ -95,6 +145,7 @@ def register_error_handlers(app: Flask) -> None:
         }.get(status, err.description)
         # Keep the exception's own headers (a 405's Allow, a 416's Content-Range).
         headers = {k: v for k, v in err.get_headers() if k.lower() != "content-type"}
+        audit_refusal(status)
         return problem_response(status, err.name, detail, headers=headers)
 
     @app.errorhandler(Exception)

@@ -19,11 +19,9 @@ from flask import Blueprint, Response, current_app, g, redirect, render_template
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
-from sync_server.db import write_transaction
 from sync_server.policy import Action, Principal, portal_allows
 from sync_server.portal import bp as portal_bp
 from sync_server.portal.services import portal
-from sync_server.services import audit
 from sync_server.services.portal_signin import SessionView
 
 log = logging.getLogger(__name__)
@@ -121,14 +119,20 @@ def not_found(what: str) -> PortalDenied:
 
 
 def _audit_refusal(action: str, detail: dict[str, Any]) -> None:
+    """Queue the refusal's audit entry (written in a batch, without holding up the answer;
+    anonymous ones coalesced per address and minute: services/refusals.py)."""
     view = session_view()
-    with write_transaction(current_app.extensions["ecas"].factory) as session:
-        audit.append(
-            session,
-            actor_id=view.principal.id if view else None,
-            action=action,
-            detail={"path": request.path[:200], "method": request.method, **detail},
-        )
+    view_fn = current_app.view_functions.get(request.endpoint or "")
+    page: Action | None = getattr(view_fn, MARK, None)
+    current_app.extensions["ecas"].refusals.record(
+        actor_id=view.principal.id if view else None,
+        client=client_ip(),
+        action=str(detail.get("action") or (page.value if page else "portal")),
+        target=next((str(v) for v in (request.view_args or {}).values()), None),
+        reason=str(detail.get("reason") or action.rpartition(".")[2]),
+        audit_action=action,
+        detail={"path": request.path[:200], "method": request.method, **detail},
+    )
 
 
 def _gate() -> BaseResponse | None:

@@ -2,23 +2,28 @@
 
 Entries are appended under the server's write lock (see :func:`sync_server.db.begin_write`),
 so the chain has one order. ``verify_chain`` recomputes every link and names the first
-that does not hold.
+that does not hold, then checks the chain against the signed anchors kept outside the
+database (``audit_anchors``), which catch a chain recomputed or cut short together with
+its head.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from sync_server.models import AuditEntry, ServerState
 from sync_server.models.types import utcnow
+
+if TYPE_CHECKING:
+    from sync_server.services.audit_anchors import Anchor
 
 GENESIS = "0" * 64
 
@@ -79,17 +84,69 @@ def append(
 
 
 @dataclass(frozen=True)
+class NewEntry:
+    actor_id: str | None
+    action: str
+    entity: str | None = None
+    record_id: str | None = None
+    detail: dict[str, Any] | None = None
+
+
+def append_many(session: Session, entries: Sequence[NewEntry]) -> int:
+    """Append ``entries`` in order with one read and one update of the head and one
+    multi-row insert (a batch of refusals holds the write lock for milliseconds, not a
+    round trip per entry). The caller's transaction must hold the write lock."""
+    if not entries:
+        return 0
+    state = session.execute(
+        text("SELECT audit_seq, audit_head FROM server_state WHERE id = 1")
+    ).one_or_none()
+    assert state is not None, "server_state is missing: run `ecas-server init-db`"
+    seq, prev = int(state.audit_seq), str(state.audit_head)
+    at = utcnow()
+    rows: list[dict[str, Any]] = []
+    for e in entries:
+        seq += 1
+        payload = e.detail or {}
+        digest = entry_hash(seq, at, e.actor_id, e.action, e.entity, e.record_id, payload, prev)
+        rows.append(
+            {
+                "seq": seq,
+                "at": at,
+                "actor_id": e.actor_id,
+                "action": e.action,
+                "entity": e.entity,
+                "record_id": e.record_id,
+                "detail": payload,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    session.execute(insert(AuditEntry), rows)
+    session.execute(
+        text("UPDATE server_state SET audit_seq = :seq, audit_head = :head WHERE id = 1"),
+        {"seq": seq, "head": prev},
+    )
+    return len(rows)
+
+
+@dataclass(frozen=True)
 class ChainReport:
     entries: int
     first_broken_seq: int | None
     reason: str | None
+    anchors: int = 0  # anchors checked
+    newest_anchor_seq: int | None = None
 
     @property
     def ok(self) -> bool:
         return self.first_broken_seq is None
 
 
-def _check(entries: Iterable[AuditEntry]) -> tuple[int, int | None, str | None]:
+def _check(
+    entries: Iterable[AuditEntry], anchored: set[int], seen: dict[int, str]
+) -> tuple[int, int | None, str | None]:
     prev, expected_seq, count = GENESIS, 1, 0
     for e in entries:
         count += 1
@@ -102,23 +159,46 @@ def _check(entries: Iterable[AuditEntry]) -> tuple[int, int | None, str | None]:
         )
         if digest != e.hash:
             return count, e.seq, "its content does not match its hash (altered)"
+        if e.seq in anchored:
+            seen[e.seq] = e.hash
         prev, expected_seq = e.hash, expected_seq + 1
     return count, None, prev
 
 
-def verify_chain(session: Session) -> ChainReport:
-    """Recompute the whole chain, oldest first, streaming in batches."""
+def verify_chain(session: Session, anchors: Sequence[Anchor] = ()) -> ChainReport:
+    """Recompute the whole chain, oldest first, streaming in batches, then hold it against
+    every anchor (signed checkpoints kept outside the database, already checked by
+    :func:`sync_server.services.audit_anchors.read_anchors`)."""
+    anchored = {a.seq for a in anchors}
+    newest = max(anchored) if anchored else None
+    seen: dict[int, str] = {}
     rows = session.scalars(
         select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=2000)
     )
-    count, broken, info = _check(rows)
+    count, broken, info = _check(rows, anchored, seen)
     if broken is not None:
-        return ChainReport(count, broken, info)
+        return ChainReport(count, broken, info, len(anchors), newest)
     state = session.get(ServerState, 1)
     if state is not None and (state.audit_seq != count or state.audit_head != info):
         return ChainReport(
             count,
             count + 1 if state.audit_seq > count else state.audit_seq,
             "the newest entries were removed (the head no longer matches)",
+            len(anchors),
+            newest,
         )
-    return ChainReport(count, None, None)
+    for anchor in sorted(anchors, key=lambda a: (a.seq, a.at)):
+        when = anchor.at.isoformat(timespec="seconds")
+        if anchor.seq > count:
+            reason = (
+                f"the chain ends at entry {count}, but the anchor of {when} UTC records entry "
+                f"{anchor.seq}: the newest entries were removed (truncated)"
+            )
+            return ChainReport(count, count + 1, reason, len(anchors), newest)
+        if seen.get(anchor.seq) != anchor.hash:
+            reason = (
+                f"it differs from the anchor of {when} UTC: the history up to it was "
+                "rewritten (entries changed, removed or recomputed)"
+            )
+            return ChainReport(count, anchor.seq, reason, len(anchors), newest)
+    return ChainReport(count, None, None, len(anchors), newest)

@@ -417,12 +417,17 @@ class BlobService:
         """Check ``principal`` may read ``sha256``, audit the read, return its size.
 
         Readable: a blob of a document the principal can see, or one they uploaded.
-        Anything else is answered as not found, so ids can't be probed.
+        Anything else is answered as not found, so ids can't be probed. The check reads
+        without the write lock, so refused reads (probes) don't queue behind writers or
+        hold them up; only an allowed read takes it, for its audit entry (a refusal is
+        audited in a batch: services/refusals.py).
         """
-        with write_transaction(self.factory) as session:
+        with self.factory() as session:
             blob = session.get(Blob, sha256)
             if blob is None or not self._may_read(session, principal, blob):
                 raise UploadError("No such document.", 404)
+            size = blob.size
+        with write_transaction(self.factory) as session:
             audit.append(
                 session,
                 actor_id=principal.id,
@@ -430,7 +435,7 @@ class BlobService:
                 entity="blob",
                 record_id=sha256,
             )
-            return blob.size
+        return size
 
     @staticmethod
     def _may_read(session: Session, principal: Principal, blob: Blob) -> bool:

@@ -396,6 +396,25 @@ REUSED_WITH_OTHER_CONTENT = "mutation id reused with different content"
 def _store_result(
     session: Session, pusher: _Pusher, m: Mutation, result: MutationResult, client_id: str
 ) -> None:
+    if result.status is MutationStatus.REJECTED:
+        # A refused change is audited in the push's own transaction (the write lock is
+        # held already), after its savepoint rolled back: the refusal stays, the change not.
+        detail: dict[str, Any] = {
+            "mutation_id": m.mutation_id,
+            "op": m.op.value,
+            "reason": result.error or "",
+            "client_id": client_id[:100],
+        }
+        if m.group is not None:
+            detail["group"] = m.group
+        audit.append(
+            session,
+            actor_id=pusher.principal.id,
+            action="sync.mutation_refused",
+            entity=m.entity[:40],
+            record_id=m.id[:64],
+            detail=detail,
+        )
     session.add(
         AppliedMutation(
             mutation_id=m.mutation_id,

@@ -17,7 +17,7 @@ from sync_server.cli import _parser
 from tests.conftest import REPO
 
 SERVER_DIR = REPO / "installer" / "server"
-UNITS = ("ecas-server.service", "ecas-package-worker.service")
+UNITS = ("ecas-server.service", "ecas-package-worker.service", "ecas-audit-anchor.service")
 
 
 def _unit(name: str) -> configparser.ConfigParser:

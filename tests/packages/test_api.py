@@ -96,7 +96,12 @@ def test_non_parties_get_not_found_and_learn_nothing(seeded_app: Flask, api: Api
     # Another party of the case does not get someone else's request either.
     response = api.client.get(f"{BASE}/{request_id}", headers=api.headers(api.login("dhs1")))
     assert response.status_code == 404
-    assert [a for a, _ in _audit(seeded_app, request_id)] == ["rop.request", "rop.built"]
+    seeded_app.extensions["ecas"].refusals.flush()  # refusals are written in batches
+    trail = _audit(seeded_app, request_id)
+    assert [a for a, _ in trail if a.startswith("rop.")] == ["rop.request", "rop.built"]
+    # Each probe is recorded as a refusal, never as a read.
+    probers = {user_id(u) for u in ("attorney2", "dhs2", "clerk3", "dhs1")}
+    assert {actor for a, actor in trail if a == "access.refused"} == probers
 
 
 def test_a_withdrawn_attorney_loses_the_download(seeded_app: Flask, api: Api) -> None:

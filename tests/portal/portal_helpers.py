@@ -136,6 +136,7 @@ class Account:
 
 
 def audit_rows(app: Flask, action: str, actor_id: str | None = None) -> list[AuditEntry]:
+    app.extensions["ecas"].refusals.flush()  # refusals are written in batches
     with app.extensions["ecas"].factory() as session:
         query = select(AuditEntry).where(AuditEntry.action == action)
         if actor_id is not None:

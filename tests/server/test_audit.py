@@ -135,7 +135,9 @@ def test_a_rejected_change_records_no_change(api: Api, seeded_app: Flask) -> Non
     )
     [result] = api.push(token, bad)
     assert result["status"] == "rejected"
-    assert not [e for e in _entries_after(seeded_app, before) if e.record_id == bad["id"]]
+    # The refusal is recorded (tests/server/test_audit_tamper.py), the change is not.
+    entries = [e for e in _entries_after(seeded_app, before) if e.record_id == bad["id"]]
+    assert [e.action for e in entries] == ["sync.mutation_refused"]
 
 
 def test_each_document_read_is_recorded(api: Api, seeded_app: Flask) -> None:

@@ -1,0 +1,347 @@
+"""Signed checkpoints of the audit chain's head, kept where the database can't reach.
+
+The chain in ``audit_entry`` proves that no entry was changed *unless the whole chain from
+that entry on was recomputed*, and that nothing was cut off the end *unless the head in
+``server_state`` was moved back with it*: someone who can write the database can do both.
+An anchor fixes a point of the chain outside the database: the sequence number and hash of
+the head at a moment, with the time, under an HMAC-SHA256 key that only the server's host
+holds (``ECAS_AUDIT_ANCHOR_KEY``). ``verify_chain`` then reads every anchor: an anchored
+entry whose hash differs means the history was rewritten, an anchored entry beyond the end
+of the chain means the end was cut off.
+
+Anchors go to an append-only file (``ECAS_AUDIT_ANCHOR_DIR``, one JSON line per anchor,
+appended under ``flock`` and fsynced) or, for ``s3://bucket/prefix``, to one object per
+anchor under S3 Object Lock in compliance mode. The :class:`AnchorKeeper` writes one every
+``ECAS_AUDIT_ANCHOR_EVERY_ENTRIES`` entries or ``ECAS_AUDIT_ANCHOR_EVERY_MINUTES`` minutes
+(when there is something new) and at exit; ``ecas-server anchor-audit`` writes one now (a
+systemd timer runs it).
+"""
+
+from __future__ import annotations
+
+import atexit
+import fcntl
+import hashlib
+import hmac
+import logging
+import os
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+import orjson
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from sync_server.config import ServerConfig
+from sync_server.models.types import utcnow
+
+log = logging.getLogger(__name__)
+
+FORMAT = "ecas-audit-anchor/1"
+FILE_NAME = "audit-anchors.jsonl"
+MIN_KEY_CHARS = 32
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The chain's head at ``at``: entry ``seq`` had hash ``hash``."""
+
+    seq: int
+    hash: str
+    at: datetime
+    mac: str
+
+    def to_json(self) -> bytes:
+        body = {"format": FORMAT, "seq": self.seq, "hash": self.hash, "at": self.at.isoformat()}
+        return orjson.dumps({**body, "mac": self.mac})
+
+
+def _message(seq: int, digest: str, at: str) -> bytes:
+    return f"{FORMAT}|{seq}|{digest}|{at}".encode()
+
+
+def _mac(key: bytes, seq: int, digest: str, at: str) -> str:
+    return hmac.new(key, _message(seq, digest, at), hashlib.sha256).hexdigest()
+
+
+def sign(key: bytes, seq: int, digest: str, at: datetime) -> Anchor:
+    return Anchor(seq, digest, at, _mac(key, seq, digest, at.isoformat()))
+
+
+class BadAnchor(ValueError):
+    """An anchor that can't be read or whose signature does not hold."""
+
+
+def parse(key: bytes, raw: bytes) -> Anchor:
+    """The anchor in ``raw`` after checking its signature; :class:`BadAnchor` if it fails."""
+    try:
+        data = orjson.loads(raw)
+        seq, digest, at, mac = int(data["seq"]), str(data["hash"]), str(data["at"]), data["mac"]
+        if data.get("format") != FORMAT or not isinstance(mac, str):
+            raise BadAnchor("not an audit anchor")
+        when = datetime.fromisoformat(at)
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as err:
+        raise BadAnchor(f"unreadable ({type(err).__name__})") from err
+    if not hmac.compare_digest(mac, _mac(key, seq, digest, at)):
+        raise BadAnchor("its signature does not match (altered, or signed with another key)")
+    return Anchor(seq, digest, when, mac)
+
+
+@dataclass(frozen=True)
+class AnchorReadout:
+    anchors: list[Anchor]
+    bad: list[str]  # "where: why" for each anchor that failed
+
+
+class AnchorSink(Protocol):
+    def write(self, anchor: Anchor) -> None: ...
+
+    def raw(self) -> Iterator[tuple[str, bytes]]:
+        """Every stored anchor as (where it is, its bytes)."""
+        ...
+
+    def describe(self) -> str: ...
+
+
+def read_anchors(sink: AnchorSink, key: bytes) -> AnchorReadout:
+    anchors: list[Anchor] = []
+    bad: list[str] = []
+    for where, raw in sink.raw():
+        try:
+            anchors.append(parse(key, raw))
+        except BadAnchor as err:
+            bad.append(f"{where}: {err}")
+    return AnchorReadout(anchors, bad)
+
+
+class FileAnchorSink:
+    """One JSON line per anchor in ``<folder>/audit-anchors.jsonl``, only ever appended.
+
+    Give the file the append-only attribute (``chattr +a``) or keep the folder on storage
+    the database's account can't write; see docs/SECURITY.md."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / FILE_NAME
+
+    def describe(self) -> str:
+        return str(self.path)
+
+    def write(self, anchor: Anchor) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        created = not self.path.exists()
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # workers of several processes append one line each
+            os.write(fd, anchor.to_json() + b"\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if created:
+            dir_fd = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+
+    def raw(self) -> Iterator[tuple[str, bytes]]:
+        try:
+            handle = self.path.open("rb")
+        except FileNotFoundError:
+            return
+        with handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield f"{self.path.name} line {number}", line
+
+    def newest_seq(self) -> int:
+        """The highest sequence number in the last few anchors (0 when there are none);
+        a cheap look at the tail, not a check."""
+        try:
+            with self.path.open("rb") as handle:
+                handle.seek(0, os.SEEK_END)
+                handle.seek(max(0, handle.tell() - 4096))
+                tail = handle.read().splitlines()[1:] or [b""]
+        except FileNotFoundError:
+            return 0
+        best = 0
+        for line in tail:
+            try:
+                best = max(best, int(orjson.loads(line)["seq"]))
+            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+                continue
+        return best
+
+
+class S3AnchorSink:
+    """One object per anchor under ``<prefix>/audit-anchors/``, each kept under S3 Object
+    Lock (compliance mode) for ``retain``: the bucket must be created with Object Lock."""
+
+    def __init__(self, url: str, retain: timedelta) -> None:
+        import boto3  # optional dependency, as for the S3 document store
+
+        bucket, _, prefix = url.removeprefix("s3://").partition("/")
+        self.bucket = bucket
+        self.prefix = (prefix.strip("/") + "/" if prefix.strip("/") else "") + "audit-anchors/"
+        self.retain = retain
+        endpoint = os.environ.get("ECAS_S3_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL")
+        self.client: Any = boto3.client("s3", endpoint_url=endpoint)
+
+    def describe(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+    def write(self, anchor: Anchor) -> None:
+        body = anchor.to_json()
+        self.client.put_object(
+            Bucket=self.bucket,
+            # Sorted by sequence; the suffix keeps two workers' anchors of one head apart.
+            Key=f"{self.prefix}{anchor.seq:015d}-{uuid.uuid4().hex[:12]}.json",
+            Body=body,
+            ContentType="application/json",
+            ObjectLockMode="COMPLIANCE",
+            ObjectLockRetainUntilDate=anchor.at + self.retain,
+            ChecksumAlgorithm="SHA256",
+        )
+
+    def raw(self) -> Iterator[tuple[str, bytes]]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self.prefix
+        )
+        for page in pages:
+            for item in page.get("Contents", []):
+                got = self.client.get_object(Bucket=self.bucket, Key=item["Key"])
+                yield item["Key"], got["Body"].read()
+
+
+def open_anchor_sink(where: str, retain: timedelta) -> AnchorSink:
+    """The sink for ``ECAS_AUDIT_ANCHOR_DIR``: ``s3://bucket/prefix`` or a folder."""
+    if where.startswith("s3://"):
+        return S3AnchorSink(where, retain)
+    return FileAnchorSink(Path(where))
+
+
+def chain_head(session: Session) -> tuple[int, str]:
+    row = session.execute(text("SELECT audit_seq, audit_head FROM server_state WHERE id = 1")).one()
+    return int(row.audit_seq), str(row.audit_head)
+
+
+class AnchorKeeper:
+    """Writes anchors of the committed head: on a schedule, at exit, and when asked."""
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        key: bytes,
+        sink: AnchorSink,
+        *,
+        every_entries: int,
+        every_seconds: float,
+    ) -> None:
+        self.factory, self.key, self.sink = factory, key, sink
+        self.every_entries = max(1, every_entries)
+        self.every_seconds = max(1.0, every_seconds)
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._last_seq: int | None = None
+        self._last_time = time.monotonic()
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
+        self._closed = False
+
+    def anchor_now(self) -> Anchor | None:
+        """Anchor the committed head (None when the chain is empty). Reads only: the head
+        row is committed with its entry, so an anchor never names an uncommitted entry."""
+        with self.factory() as session:
+            seq, digest = chain_head(session)
+        if seq == 0:
+            return None
+        anchor = sign(self.key, seq, digest, utcnow())
+        self.sink.write(anchor)
+        with self._lock:
+            self._last_seq, self._last_time = seq, time.monotonic()
+        return anchor
+
+    def _known_last(self) -> int:
+        with self._lock:
+            if self._last_seq is None:
+                newest = getattr(self.sink, "newest_seq", None)
+                self._last_seq = int(newest()) if callable(newest) else 0
+            return self._last_seq
+
+    def due(self) -> bool:
+        """Is an anchor owed: enough new entries, or new entries and enough time?"""
+        with self.factory() as session:
+            seq, _ = chain_head(session)
+        last = self._known_last()
+        if seq <= last:
+            return False
+        waited = time.monotonic() - self._last_time
+        return seq - last >= self.every_entries or waited >= self.every_seconds
+
+    def ensure_running(self) -> None:
+        """Start this process's schedule thread (once per process: gunicorn forks)."""
+        pid = os.getpid()
+        thread = self._thread
+        if self._closed or (self._pid == pid and thread is not None and thread.is_alive()):
+            return  # every request asks: the usual answer takes no lock
+        with self._lock:
+            if self._pid == pid and self._thread is not None and self._thread.is_alive():
+                return
+            first_in_process = self._pid != pid
+            self._pid = pid
+            self._thread = threading.Thread(target=self._run, name="audit-anchor", daemon=True)
+            self._thread.start()
+        if first_in_process:
+            atexit.register(self._at_exit)
+
+    def close(self) -> None:
+        """Stop this process's schedule, without a last anchor (``anchor_now`` for one)."""
+        self._closed = True
+        self._wake.set()
+
+    def _run(self) -> None:
+        poll = min(5.0, self.every_seconds)
+        while not self._wake.wait(poll):
+            try:
+                if self.due():
+                    self.anchor_now()
+            except Exception:  # the next round tries again; the chain itself is intact
+                log.exception("could not write an audit anchor")
+
+    def _at_exit(self) -> None:
+        self._wake.set()
+        if self._closed:
+            return
+        try:
+            with self.factory() as session:
+                seq, _ = chain_head(session)
+            if seq > self._known_last():
+                self.anchor_now()
+        except Exception:
+            log.exception("could not write the audit anchor at exit")
+
+
+def anchor_keeper_for(config: ServerConfig, factory: sessionmaker[Session]) -> AnchorKeeper | None:
+    """The keeper the settings ask for; None when ``ECAS_AUDIT_ANCHOR_DIR`` is unset."""
+    if config.audit_anchor_dir is None:
+        return None
+    if config.audit_anchor_key is None:
+        raise ValueError(
+            "ECAS_AUDIT_ANCHOR_DIR is set but ECAS_AUDIT_ANCHOR_KEY (or _KEY_FILE) is not: "
+            "the audit anchors can't be signed"
+        )
+    sink = open_anchor_sink(
+        config.audit_anchor_dir, timedelta(days=config.audit_anchor_retain_days)
+    )
+    return AnchorKeeper(
+        factory,
+        config.audit_anchor_key.encode(),
+        sink,
+        every_entries=config.audit_anchor_every_entries,
+        every_seconds=config.audit_anchor_every_minutes * 60,
+    )
