@@ -17,10 +17,18 @@ class Role(StrEnum):
     ATTORNEY = "attorney"
     ACCREDITED_REP = "accredited_rep"
     DHS = "dhs"
+    # The Board of Immigration Appeals (8 CFR 1003.1): its clerks docket appeals, its
+    # members (some temporary, 8 CFR 1003.1(a)(4): ``user_profile.temporary``) decide them.
+    BOARD_CLERK = "board_clerk"
+    BOARD_MEMBER = "board_member"
 
     @property
     def is_court_staff(self) -> bool:
         return self in (Role.JUDGE, Role.CLERK, Role.COURT_ADMIN)
+
+    @property
+    def is_board_staff(self) -> bool:
+        return self in (Role.BOARD_CLERK, Role.BOARD_MEMBER)
 
     @property
     def is_practitioner(self) -> bool:
@@ -29,6 +37,13 @@ class Role(StrEnum):
     @property
     def is_external(self) -> bool:
         return self.is_practitioner or self is Role.DHS
+
+
+class CourtKind(StrEnum):
+    """What kind of adjudicating body a ``court`` record is."""
+
+    IMMIGRATION_COURT = "immigration_court"
+    BOARD = "board"  # the Board of Immigration Appeals, Falls Church, Virginia
 
 
 class CaseType(StrEnum):
@@ -66,6 +81,37 @@ class CustodyEvent(StrEnum):
     RELEASED = "released"  # released from detention (bond, parole, recognizance)
 
 
+class Plea(StrEnum):
+    """How the respondent pleads to one factual allegation or charge of the notice to
+    appear at a master calendar hearing (8 CFR 1240.10(c))."""
+
+    ADMITTED = "admitted"
+    DENIED = "denied"
+    NOT_PLEADED = "not_pleaded"  # declined to plead, or no plea taken
+
+
+class DecisionForm(StrEnum):
+    """An immigration judge's decision is stated orally or written (8 CFR 1003.37(a))."""
+
+    ORAL = "oral"
+    WRITTEN = "written"
+
+
+class CompletionType(StrEnum):
+    """How an immigration judge's decision completes (or sets aside) the proceedings, as
+    ``resources/completion_types.json`` describes each with its source."""
+
+    REMOVAL_ORDERED = "removal_ordered"
+    VOLUNTARY_DEPARTURE = "voluntary_departure"
+    RELIEF_GRANTED = "relief_granted"
+    TERMINATED = "terminated"
+    DISMISSED = "dismissed"
+    IN_ABSENTIA = "in_absentia"
+    ADMINISTRATIVELY_CLOSED = "administratively_closed"
+    CHANGE_OF_VENUE = "change_of_venue"
+    OTHER = "other"
+
+
 class HearingType(StrEnum):
     MASTER = "master"
     INDIVIDUAL = "individual"
@@ -95,6 +141,8 @@ class DocumentType(StrEnum):
     HEARING_NOTICE = "hearing_notice"
     ORDER = "order"
     COUNTRY_REPORT = "country_report"
+    NOTICE_OF_APPEAL = "notice_of_appeal"  # Form EOIR-26, to the Board
+    TRANSCRIPT = "transcript"  # the hearing's transcript, prepared for the Board
     CORRESPONDENCE = "correspondence"
     OTHER = "other"
 
@@ -123,7 +171,8 @@ class RepresentationStatus(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
+    WITHDRAWN = "withdrawn"  # the judge granted leave to withdraw (8 CFR 1003.17(b))
+    SUBSTITUTED = "substituted"  # replaced by new counsel with the court's leave
 
 
 class AppearanceScope(StrEnum):
@@ -148,6 +197,8 @@ class BondOutcome(StrEnum):
     RAISED = "raised"
     RECOGNIZANCE = "recognizance"  # released on the respondent's own recognizance
     NO_JURISDICTION = "no_jurisdiction"  # e.g. an arriving alien (8 CFR 1003.19(h)(2)(i))
+    # The respondent withdrew the request: nothing was redetermined (the bond order says so).
+    WITHDRAWN = "withdrawn"
 
 
 class AddressKind(StrEnum):
@@ -191,3 +242,76 @@ class RopRequestStatus(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+
+
+class MotionType(StrEnum):
+    """What a motion asks the immigration judge for (``resources/motion_types.json`` holds
+    each one's label and source). The values are the motion order's ``motion`` choices."""
+
+    CONTINUANCE = "continuance"
+    CHANGE_OF_VENUE = "change_of_venue"
+    REOPEN = "reopen"
+    RECONSIDER = "reconsider"
+    RECALENDAR = "recalendar"
+    TERMINATE = "terminate"
+    WITHDRAW_AS_COUNSEL = "withdraw_as_counsel"
+    APPEAR_REMOTELY = "appear_remotely"  # by telephone or video
+    SUBPOENA = "subpoena"
+    OTHER = "other"
+
+
+class Movant(StrEnum):
+    RESPONDENT = "respondent"
+    DHS = "dhs"
+    JOINT = "joint"  # both parties
+
+
+class OtherPartyPosition(StrEnum):
+    """The other party's position on a motion, as the motion states it (ICPM 5.2)."""
+
+    OPPOSES = "opposes"
+    DOES_NOT_OPPOSE = "does_not_oppose"
+    UNKNOWN = "unknown"
+
+
+class MotionStatus(StrEnum):
+    PENDING = "pending"
+    GRANTED = "granted"
+    DENIED = "denied"
+    MOOT = "moot"
+    WITHDRAWN = "withdrawn"  # by the movant, before a ruling
+
+
+class MotionRuling(StrEnum):
+    """The judge's stamp on a motion; each issues a motion order (``motion_order``)."""
+
+    GRANTED = "granted"
+    GRANTED_UNOPPOSED = "granted_unopposed"  # "DHS does not oppose": granted as unopposed
+    DENIED = "denied"
+    UNTIMELY = "untimely"  # denied as filed out of time
+    MOOT = "moot"
+
+
+class AppealStatus(StrEnum):
+    """Where a notice of appeal (Form EOIR-26) stands at the Board's intake."""
+
+    FILED = "filed"  # received, waiting for the Board clerk
+    REJECTED = "rejected"  # returned with a reason from the catalogue (BIA PM 3.1)
+    DOCKETED = "docketed"  # accepted: the case is on appeal
+
+
+class AppealFee(StrEnum):
+    """How the appeal's fee is met (8 CFR 1003.3(a), 1003.8): paid, with the receipt
+    number, or a request to waive it (Form EOIR-26A). No payment passes through ECAS."""
+
+    PAID = "paid"
+    WAIVER_REQUESTED = "waiver_requested"
+    NOT_REQUIRED = "not_required"  # DHS files without a fee (resources/eoir26.json)
+
+
+class TranscriptStatus(StrEnum):
+    """The transcript the Board orders once an appeal is docketed (BIA PM 4.2)."""
+
+    NOT_ORDERED = "not_ordered"
+    ORDERED = "ordered"
+    READY = "ready"  # the transcript document is in the record

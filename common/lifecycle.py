@@ -34,7 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from common.enums import CaseStatus
+from common.enums import CaseStatus, CompletionType
 
 _S = CaseStatus
 
@@ -186,10 +186,41 @@ def check_status_change(
     )
 
 
+# The event each completion of a decision record (common.wire.DecisionRecord) is: most
+# decide the case; an administrative closure takes it off the calendar (8 CFR 1003.18(c));
+# a change of venue keeps it pending at the new court (8 CFR 1003.20(b)).
+DECISION_EVENTS: dict[CompletionType, CaseEvent] = {
+    **{completion: CaseEvent.DECIDE for completion in CompletionType},
+    CompletionType.ADMINISTRATIVELY_CLOSED: CaseEvent.ADMINISTRATIVELY_CLOSE,
+    CompletionType.CHANGE_OF_VENUE: CaseEvent.CHANGE_VENUE,
+}
+
+SECOND_DECISION = (
+    "the case is already {status}: a new decision needs the case reopened (8 CFR 1003.23) "
+    "or remanded by the Board first"
+)
+
+
+def status_after_decision(status: CaseStatus, completion: CompletionType) -> CaseStatus:
+    """The status a case in ``status`` has once a decision of ``completion`` is recorded.
+
+    Raises :class:`TransitionError` when the case can't take that decision now: a decided,
+    appealed or closed case is decided again only once reopened or remanded."""
+    event = DECISION_EVENTS[completion]
+    if status not in TRANSITIONS[event].sources and status in (
+        _S.DECIDED,
+        _S.APPEALED,
+        _S.CLOSED,
+    ):
+        raise TransitionError(SECOND_DECISION.format(status=_spoken(status)))
+    return apply_event(status, event)
+
+
 # The fields of an order on a motion (resources/order_templates/motion_order.json) that
 # grant a change of venue, and the parties who may move for one (8 CFR 1003.20(b)).
 VENUE_MOTION = "change_of_venue"
-PARTIES = frozenset({"respondent", "dhs"})
+PARTIES = frozenset({"respondent", "dhs", "joint"})
+GRANTED = frozenset({"granted", "granted_unopposed"})
 
 
 def grants_change_of_venue(
@@ -203,7 +234,7 @@ def grants_change_of_venue(
     return (
         fields.get("motion") == VENUE_MOTION
         and fields.get("movant") in PARTIES
-        and fields.get("ruling") == "granted"
+        and fields.get("ruling") in GRANTED
         and bool(named)
         and (court_code.upper() in named or _phrase(court_name) in _phrase(" ".join(named)))
     )

@@ -23,11 +23,12 @@ from common.adjournment import load_adjournment_codes
 from common.anumber import format_a_number
 from common.court_time import format_date as court_format_date
 from common.deadlines import appeal_deadline, compute_deadline
+from common.decisions import latest_decision, latest_pleading, order_fields
 from common.enums import AppearanceScope, DocumentType, FilingKind, OrderStatus
 from common.holidays import is_business_day
 from common.resources import DataFileError, read_data_file, resources_dir
 from common.service import Proceeding, form_and_scope_cover, proceeding_for
-from common.wire import Order
+from common.wire import DecisionRecord, Order, Pleading
 
 TEMPLATES_FOLDER = "order_templates"
 OUTCOMES: dict[str, str] = {
@@ -366,6 +367,9 @@ class CaseFacts:
     # The court's IANA zone: an order's dates are the court's (common/court_time.py); empty
     # (a court not known) reads as UTC and is shown as such.
     court_timezone: str = ""
+    # The case's latest decision record as starting values of an order's fields
+    # (``common.decisions.order_fields``): the decision is the source, typed once.
+    decision_fields: tuple[tuple[str, str], ...] = ()
 
 
 _CASE_MERGE_KEYS = frozenset(
@@ -612,7 +616,11 @@ def default_fields(template: OrderTemplate, facts: CaseFacts, today: date) -> di
 
 
 def field_default(f: FieldDef, facts: CaseFacts, today: date) -> str | None:
-    """The value ``f`` starts with, if any (see :func:`default_fields`)."""
+    """The value ``f`` starts with, if any (see :func:`default_fields`): the case's decision
+    record's, else the template's default."""
+    decided = dict(facts.decision_fields).get(f.key)
+    if decided is not None:
+        return decided
     if f.default is None:
         return None
     if f.default == "@court_address":
@@ -839,9 +847,14 @@ def _rule_removal_needs_a_country(fields: Mapping[str, Any]) -> list[Problem]:
     return []
 
 
+# A motion order's rulings that grant the motion (the 2026-12-07 template adds "granted as
+# unopposed"; resources/motion_types.json).
+GRANTING_RULINGS = frozenset({"granted", "granted_unopposed"})
+
+
 def _rule_continuance_needs_code(fields: Mapping[str, Any]) -> list[Problem]:
     continuance = fields.get("motion") == "continuance"
-    if continuance and fields.get("ruling") == "granted":
+    if continuance and fields.get("ruling") in GRANTING_RULINGS:
         return [
             Problem(key, f"a granted continuance needs {what}")
             for key, what in (
@@ -856,7 +869,9 @@ def _rule_continuance_needs_code(fields: Mapping[str, Any]) -> list[Problem]:
 
 
 def _rule_venue_needs_court(fields: Mapping[str, Any]) -> list[Problem]:
-    granted_venue = fields.get("motion") == "change_of_venue" and fields.get("ruling") == "granted"
+    granted_venue = (
+        fields.get("motion") == "change_of_venue" and fields.get("ruling") in GRANTING_RULINGS
+    )
     if granted_venue and not _is_set(fields.get("new_court")):
         return [Problem("new_court", "name the court the case moves to")]
     if not granted_venue and _is_set(fields.get("new_court")):
@@ -1147,8 +1162,15 @@ def _rule_alternate_country_differs(fields: Mapping[str, Any]) -> list[Problem]:
 BOND_MINIMUM = Decimal(1500)  # INA § 236(a)(2)(A)
 
 
+# The decisions that set an amount: the bond record's "lowered" and "raised" (bond_order
+# 2026-12b) and the superseded 2026-12 wording's "bond_changed"; DHS's bond is "amount"
+# (2026-12: "bond_set"). Whether a lowered bond is lower than the bond in effect is the
+# bond record's check (common.bonds.order_problems), which knows the earlier decisions.
+_BOND_SETTING = frozenset({"lowered", "raised", "bond_changed"})
+
+
 def _rule_bond_redetermination(fields: Mapping[str, Any]) -> list[Problem]:
-    if fields.get("decision") != "bond_changed":
+    if fields.get("decision") not in _BOND_SETTING:
         return []
     amount = _parse_money(fields.get("amount"))
     if amount is None:
@@ -1156,12 +1178,12 @@ def _rule_bond_redetermination(fields: Mapping[str, Any]) -> list[Problem]:
     if amount < BOND_MINIMUM:
         return [Problem("amount", "a bond under INA § 236(a)(2)(A) is at least $1,500")]
     dhs = _parse_money(fields.get("dhs_amount"))
-    if fields.get("dhs_determination") == "bond_set" and dhs is not None and dhs == amount:
+    if fields.get("dhs_determination") in ("amount", "bond_set") and dhs == amount:
         return [
             Problem(
                 "amount",
-                "that is the bond DHS set: leaving it unchanged is a denial of the request "
-                "(choose 'Request denied')",
+                "that is the bond DHS set: leaving it unchanged is no change, a denial of the "
+                "request (choose 'No change: request denied')",
             )
         ]
     return []
@@ -1175,6 +1197,44 @@ def _rule_venue_on_a_partys_motion(fields: Mapping[str, Any]) -> list[Problem]:
                 "movant",
                 "venue is changed only on a party's motion (8 C.F.R. § 1003.20(b)); the "
                 "court can't move the case on its own",
+            )
+        ]
+    return []
+
+
+def _rule_unopposed_is_a_respondents_motion(fields: Mapping[str, Any]) -> list[Problem]:
+    # "DHS does not oppose": only a motion DHS could oppose, the respondent's.
+    if fields.get("ruling") == "granted_unopposed" and fields.get("movant") != "respondent":
+        return [
+            Problem(
+                "ruling",
+                "only the respondent's motion is granted as unopposed by DHS; grant this one",
+            )
+        ]
+    return []
+
+
+# Which exceptions to the limits of 8 C.F.R. § 1003.23(b) fit which motion.
+_RECONSIDER_EXCEPTIONS = frozenset({"equitable_tolling", "sua_sponte"})
+
+
+def _rule_limit_exception_on_reopening(fields: Mapping[str, Any]) -> list[Problem]:
+    exception = fields.get("limit_exception")
+    if not _is_set(exception):
+        return []
+    if fields.get("ruling") == "untimely":
+        return [
+            Problem(
+                "limit_exception",
+                "a motion denied as untimely is not excused from the time limit: clear the "
+                "exception or rule otherwise",
+            )
+        ]
+    if fields.get("motion") == "reconsider" and exception not in _RECONSIDER_EXCEPTIONS:
+        return [
+            Problem(
+                "limit_exception",
+                "that exception is one to the limits on motions to reopen, not to reconsider",
             )
         ]
     return []
@@ -1201,6 +1261,8 @@ RULES: dict[str, Rule] = {
     "alternate_country_differs": _rule_alternate_country_differs,
     "bond_redetermination": _rule_bond_redetermination,
     "venue_on_a_partys_motion": _rule_venue_on_a_partys_motion,
+    "unopposed_is_a_respondents_motion": _rule_unopposed_is_a_respondents_motion,
+    "limit_exception_on_reopening": _rule_limit_exception_on_reopening,
 }
 """Consistency rules a template may name. Each sees all fields, returns what to fix."""
 
@@ -1275,9 +1337,12 @@ def case_facts(
     court: Mapping[str, Any] | None,
     users: Mapping[str, Mapping[str, Any]],
     representations: Iterable[Mapping[str, Any]],
+    decisions: Iterable[Mapping[str, Any]] = (),
+    pleadings: Iterable[Mapping[str, Any]] = (),
 ) -> CaseFacts:
     """The facts of a case from its records as wire dicts: the case, its court, the user
-    profiles it names (by id) and its appearances (accepted ones are counsel of record)."""
+    profiles it names (by id), its appearances (accepted ones are counsel of record) and its
+    decision and pleading records (the latest decision's values start an order's fields)."""
     judge_id = case.get("judge_id")
     judge = users.get(str(judge_id)) if judge_id else None
     counsel = tuple(
@@ -1310,7 +1375,27 @@ def case_facts(
         judge_name=str(judge["display_name"]) if judge else "Immigration Judge",
         counsel=counsel,
         court_timezone=str(court.get("timezone") or "") if court is not None else "",
+        decision_fields=_decision_fields(str(case["id"]), decisions, pleadings),
     )
+
+
+def _decision_fields(
+    case_id: str, decisions: Iterable[Mapping[str, Any]], pleadings: Iterable[Mapping[str, Any]]
+) -> tuple[tuple[str, str], ...]:
+    own = [
+        DecisionRecord.model_validate(d)
+        for d in decisions
+        if d.get("case_id") == case_id and not d.get("deleted")
+    ]
+    decision = latest_decision(own, case_id)
+    if decision is None:
+        return ()
+    pleaded = [
+        Pleading.model_validate(p)
+        for p in pleadings
+        if p.get("case_id") == case_id and not p.get("deleted")
+    ]
+    return order_fields(decision, latest_pleading(pleaded, case_id))
 
 
 def check_order_change(new: Order, corrected: Order | None) -> str | None:

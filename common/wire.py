@@ -16,14 +16,19 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from common.anumber import parse_a_number
 from common.enums import (
     AddressKind,
+    AppealFee,
+    AppealStatus,
     AppearanceScope,
     BondDetermination,
     BondOutcome,
     CaseStatus,
     CaseType,
     ClockEffect,
+    CompletionType,
+    CourtKind,
     Custody,
     CustodyEvent,
+    DecisionForm,
     DocumentStatus,
     DocumentType,
     FilingKind,
@@ -31,11 +36,18 @@ from common.enums import (
     HearingStatus,
     HearingType,
     Medium,
+    MotionRuling,
+    MotionStatus,
+    MotionType,
+    Movant,
     OrderStatus,
+    OtherPartyPosition,
     Party,
+    Plea,
     RepresentationStatus,
     Role,
     RopRequestStatus,
+    TranscriptStatus,
     Visibility,
 )
 
@@ -102,6 +114,9 @@ class Court(WireRecord):
     city: ShortText
     state: Annotated[str, Field(min_length=2, max_length=2)]
     timezone: Str64
+    # An immigration court, or the Board of Immigration Appeals (one row, code "BIA"):
+    # the Board's deadlines are counted on its own clock (its ``timezone``).
+    kind: CourtKind = CourtKind.IMMIGRATION_COURT
 
 
 class Courtroom(WireRecord):
@@ -119,6 +134,9 @@ class UserProfile(WireRecord):
     court_id: RecordId | None = None
     eoir_id: Str20 | None = None
     active: bool = True
+    # A temporary Board member (8 CFR 1003.1(a)(4)): an immigration judge or retired
+    # adjudicator designated to sit on the Board for a term.
+    temporary: bool = False
 
 
 class Case(WireRecord):
@@ -142,6 +160,9 @@ class Case(WireRecord):
     # own record (8 CFR 1003.19(d); ICPM 9.3): this names the removal case it belongs to,
     # once there is one (a bond may be heard before the notice to appear is filed).
     removal_case_id: RecordId | None = None
+    # A family: a rider names its lead case; the cases are scheduled, heard and decided
+    # together, each with its own record (resources/representation_rules.json "family").
+    lead_case_id: RecordId | None = None
 
 
 class Representation(WireRecord):
@@ -153,6 +174,14 @@ class Representation(WireRecord):
     primary: bool = True
     status: RepresentationStatus
     accepted_on: date | None = None
+    # How the appearance ended, kept with its history (resources/representation_rules.json):
+    # the court-local date of the leave, the judge whose leave it was, the motion it
+    # granted (once motions are records; nullable) and, for a substitution, the appearance
+    # of the counsel who took over.
+    ended_on: date | None = None
+    leave_by: RecordId | None = None
+    motion_id: RecordId | None = None
+    successor_id: RecordId | None = None
 
 
 class Hearing(WireRecord):
@@ -331,12 +360,149 @@ class CustodyChange(WireRecord):
     recorded_at: AwareDatetime
 
 
+class Appeal(WireRecord):
+    """A notice of appeal to the Board of Immigration Appeals (Form EOIR-26) from an
+    immigration judge's decision, and its course at the Board's intake.
+
+    The filer (a party of record: counsel with an accepted EOIR-28, or one who files an
+    EOIR-27 with the appeal, named by ``eoir27_filing_id``; DHS on its own EOIR-26) gives
+    the form's fields; ``received_at`` is the server's clock when the Board received it
+    (8 CFR 1003.38(c): received, not mailed). ``late`` and ``appeal_waived`` are the
+    server's findings, checked against the record (``common.appeals``): a late appeal, or
+    one from a decision whose appeal was waived, is docketed and flagged, not refused.
+    The Board clerk rejects (a reason from ``resources/appeal_rejections.json``) or
+    dockets; docketing orders the transcript, which the immigration court's staff mark
+    ready with its document."""
+
+    entity: ClassVar[str] = "appeal"
+    case_id: RecordId
+    filer_id: RecordId
+    appellant: Party  # the respondent (by counsel) or DHS
+    status: AppealStatus = AppealStatus.FILED
+    # The decision appealed and its date (EOIR-26 items 5-6).
+    decision_order_id: RecordId | None = None
+    decision_date: date
+    # The reasons, stated with specificity (8 CFR 1003.3(b); EOIR-26 item 6).
+    reasons: LongText
+    separate_brief: bool = False  # EOIR-26 item 8: a separate written brief will be filed
+    oral_argument: bool = False  # EOIR-26 item 9: oral argument requested
+    detained: bool = False  # EOIR-26 item 3: the respondent is detained
+    # The fee: a receipt number (paid) or a fee-waiver request (EOIR-26A), never payment.
+    fee: AppealFee
+    fee_receipt: Str40 | None = None
+    fee_waiver_document_id: RecordId | None = None
+    eoir27_filing_id: RecordId | None = None  # counsel's EOIR-27 filed with the appeal
+    lead_document_id: RecordId | None = None  # the signed EOIR-26 as a PDF, when attached
+    proof_of_service: bool = False  # the form's proof of service on the other party
+    signed_by_name: ShortText = ""  # the appellant's or counsel's signature (typed)
+    received_at: AwareDatetime
+    late: bool = False
+    appeal_waived: bool = False
+    # The Board clerk's intake.
+    rejection_code: Str40 | None = None
+    rejection_note: ShortText | None = None
+    reviewed_by: RecordId | None = None
+    reviewed_at: AwareDatetime | None = None
+    docketed_on: date | None = None  # the Board's local date
+    # The transcript, ordered on docketing and marked ready by the court's staff.
+    transcript_status: TranscriptStatus = TranscriptStatus.NOT_ORDERED
+    transcript_document_id: RecordId | None = None
+
+
+class AllegationPlea(BaseModel):
+    """One numbered factual allegation of the notice to appear and the plea to it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    number: Annotated[int, Field(ge=1, le=99)]
+    text: Annotated[str, Field(min_length=1, max_length=200)]
+    plea: Plea
+
+
+class ChargePlea(BaseModel):
+    """One charge of removability (as the case's ``charges`` spell it) and the plea."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    charge: Annotated[str, Field(min_length=1, max_length=200)]
+    plea: Plea
+
+
+class Pleading(WireRecord):
+    """What the respondent pleads at a master calendar hearing (8 CFR 1240.10(c), (f)):
+    each factual allegation of the notice to appear (entered here, as the judge reads them
+    from the NTA) and each charge admitted, denied or not pleaded; the country designated
+    for removal, or the designation declined; the relief sought (codes of
+    ``resources/relief_forms.json``). The judge records it and may amend it at a later
+    master hearing (a new record for that hearing). Checks: ``common.decisions``."""
+
+    entity: ClassVar[str] = "pleading"
+    case_id: RecordId
+    hearing_id: RecordId | None = None  # the master hearing it was taken at
+    judge_id: RecordId
+    pleaded_on: date  # the court's local date
+    allegations: list[AllegationPlea] = Field(default_factory=list, max_length=50)
+    charges: list[ChargePlea] = Field(default_factory=list, max_length=50)
+    designated_country: ShortText | None = None
+    designation_declined: bool = False
+    relief_sought: list[Str40] = Field(default_factory=list, max_length=20)
+    recorded_at: AwareDatetime
+
+
+class DecisionRecord(WireRecord):
+    """The immigration judge's decision (8 CFR 1240.12, 1003.37): oral or written, on the
+    court's date, how it completes the case (``resources/completion_types.json``), the relief
+    granted, the country of removal, whether the respondent was present, and which party
+    reserved or waived appeal. Never edited. The case's status follows it (the server
+    applies ``common.lifecycle.status_after_decision``); the date it becomes final is
+    derived (``common.decisions.finality``), never stored."""
+
+    entity: ClassVar[str] = "decision"
+    case_id: RecordId
+    hearing_id: RecordId | None = None
+    judge_id: RecordId
+    form: DecisionForm = DecisionForm.ORAL
+    decided_on: date  # the court's local date
+    served_on: date | None = None  # a written decision: the day it was served
+    completion: CompletionType
+    relief_granted: list[Str40] = Field(default_factory=list, max_length=20)
+    removal_country: ShortText | None = None
+    respondent_present: bool | None = None  # None: not recorded
+    appeal_reserved_by: list[Party] = Field(default_factory=list, max_length=2)
+    appeal_waived_by: list[Party] = Field(default_factory=list, max_length=2)
+    recorded_at: AwareDatetime
+
+
 class AdjournmentCodeRecord(WireRecord):
     entity: ClassVar[str] = "adjournment_code"
     code: Annotated[str, Field(min_length=1, max_length=4)]
     description: ShortText
     clock_effect: ClockEffect
     active: bool = True
+
+
+class Motion(WireRecord):
+    """A motion before the immigration court (``common.motions``): filed by a party in the
+    portal (with its filing and document, waiting for the clerk's review like any filing)
+    or entered by the clerk from paper. The judge rules with a stamp that a signed motion
+    order issues (``order_id``); the movant's withdrawal is recorded by the clerk. The
+    response due date and the limits on reopening are computed, never stored."""
+
+    entity: ClassVar[str] = "motion"
+    case_id: RecordId
+    motion_type: MotionType
+    movant: Movant
+    description: ShortText | None = None  # what an "other" motion asks
+    filed_on: date  # the court-local day the court received it
+    filer_id: RecordId  # who filed it (a party) or entered it (the clerk)
+    filing_id: RecordId | None = None  # the portal filing it came with
+    document_id: RecordId | None = None  # the motion's PDF
+    other_party_position: OtherPartyPosition = OtherPartyPosition.UNKNOWN
+    status: MotionStatus = MotionStatus.PENDING
+    ruling: MotionRuling | None = None
+    ruling_reason: ShortText | None = None
+    limit_exception: Str40 | None = None  # resources/motion_types.json "exceptions"
+    ruled_on: date | None = None  # the court-local day of the ruling
+    ruled_by: RecordId | None = None
+    order_id: RecordId | None = None  # the signed motion order that issues the ruling
 
 
 ENTITY_SCHEMAS: dict[str, type[WireRecord]] = {
@@ -358,6 +524,10 @@ ENTITY_SCHEMAS: dict[str, type[WireRecord]] = {
         Address,
         CustodyChange,
         Bond,
+        Motion,
+        Appeal,
+        Pleading,
+        DecisionRecord,
     )
 }
 """Entity wire name -> schema. The order is the order a fresh client should apply them in."""

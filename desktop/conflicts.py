@@ -31,6 +31,9 @@ ENTITY_LABELS = {
     "adjournment_code": "Adjournment code",
     "address": "Address",
     "custody_change": "Custody change",
+    "pleading": "Pleading",
+    "decision": "Decision",
+    "motion": "Motion",
 }
 
 FILING_KINDS = {

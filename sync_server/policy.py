@@ -15,8 +15,11 @@ from typing import Protocol
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, union_all
 
+from common.appeals import REVIEW_FIELDS as _APPEAL_REVIEW_FIELDS
+from common.appeals import TRANSCRIPT_FIELDS as _APPEAL_TRANSCRIPT_FIELDS
 from common.enums import (
     AddressKind,
+    AppealStatus,
     AppearanceScope,
     CaseStatus,
     CaseType,
@@ -25,6 +28,7 @@ from common.enums import (
     FilingStatus,
     HearingStatus,
     OrderStatus,
+    Party,
     RepresentationStatus,
     Role,
     RopRequestStatus,
@@ -33,21 +37,25 @@ from common.enums import (
 from common.wire import (
     Address,
     Annotation,
+    Appeal,
     Bond,
     Case,
     Courtroom,
     CustodyChange,
+    DecisionRecord,
     Document,
     Filing,
     Hearing,
+    Motion,
     Order,
+    Pleading,
     Representation,
     RopRequest,
     ServiceRecord,
     UserProfile,
     WireRecord,
 )
-from sync_server.models import CaseRow, RepresentationRow, SyncDeparture, SyncRecord
+from sync_server.models import AppealRow, CaseRow, RepresentationRow, SyncDeparture, SyncRecord
 
 
 @dataclass(frozen=True)
@@ -175,6 +183,8 @@ class Lookups(Protocol):
 
     def practitioner_case_ids(self, user_id: str) -> Collection[str]: ...
 
+    def board_case_ids(self) -> Collection[str]: ...
+
 
 _GLOBAL = Placement(None, None, None, Audience.PUBLIC)
 
@@ -224,7 +234,17 @@ def placement_of(record: WireRecord, lookups: Lookups) -> Placement:
             return Placement(
                 lookups.case_court(record.case_id), record.case_id, None, Audience.PUBLIC
             )
+        case Motion():  # both parties: the movant serves it, the other party answers it
+            court = lookups.case_court(record.case_id)
+            return Placement(court, record.case_id, record.filer_id, Audience.PUBLIC)
         case CustodyChange():  # the parties serve and visit a detained respondent there
+            return Placement(
+                lookups.case_court(record.case_id), record.case_id, None, Audience.PUBLIC
+            )
+        case Appeal():  # the parties are served with it; the court prepares the transcript
+            court = lookups.case_court(record.case_id)
+            return Placement(court, record.case_id, record.filer_id, Audience.PUBLIC)
+        case Pleading() | DecisionRecord():  # taken and stated in open court, to the parties
             return Placement(
                 lookups.case_court(record.case_id), record.case_id, None, Audience.PUBLIC
             )
@@ -247,6 +267,16 @@ def can_see(principal: Principal, placement: Placement, lookups: Lookups) -> boo
     if role.is_court_staff:
         in_court = placement.court_id in (principal.court_id, None)
         return in_court and (own or placement.audience is not Audience.OWNER)
+    if role.is_board_staff:
+        if own or _is_global(placement):
+            return True
+        if placement.audience is Audience.OWNER:
+            return False
+        at_board = principal.court_id is not None and placement.court_id == principal.court_id
+        board_case = placement.case_id is not None and placement.case_id in (
+            lookups.board_case_ids()
+        )
+        return at_board or board_case
     if role is Role.DHS and own:
         return placement.court_id is None or placement.court_id in principal.assigned_court_ids
     if own:
@@ -279,6 +309,12 @@ def feed_filter(
         return and_(in_court, or_(rec.audience != Audience.OWNER.value, own))
     public = rec.audience == Audience.PUBLIC.value
     global_rows = and_(rec.court_id.is_(None), rec.case_id.is_(None), public)
+    if role.is_board_staff:
+        # The Board's own rows, and every record of a case with an appeal before it,
+        # nationwide; never a record private to its owner (a judge's private note).
+        at_board = rec.court_id == principal.court_id if principal.court_id else false()
+        board = or_(at_board, rec.case_id.in_(board_cases()))
+        return or_(and_(board, rec.audience != Audience.OWNER.value), global_rows, own)
     if role is Role.DHS:
         courts = list(principal.assigned_court_ids)
         in_courts = rec.court_id.in_(courts) if courts else false()
@@ -324,6 +360,21 @@ def court_appearances(practitioner_id: str) -> Select[str]:
     return select(CaseRow.id).join(linked, CaseRow.id == linked.c.case_id).where(covered)
 
 
+# An appeal in these states puts its case before the Board (its intake, then its docket).
+BOARD_APPEAL_STATUSES = (AppealStatus.FILED.value, AppealStatus.DOCKETED.value)
+
+
+def board_cases() -> Select[str]:
+    """The cases before the Board: those with a notice of appeal filed (in intake) or
+    docketed. Board staff read them and their records wherever the case is heard; a
+    rejected appeal leaves its case (unless another appeal is pending)."""
+    return (
+        select(AppealRow.case_id)
+        .where(AppealRow.status.in_(BOARD_APPEAL_STATUSES), AppealRow.deleted.is_(False))
+        .distinct()
+    )
+
+
 def scope_key(principal: Principal, lookups: Lookups) -> str:
     """A value that changes whenever the set of records ``principal`` may see changes
     for a reason other than a record changing (a new appearance, a new court)."""
@@ -331,6 +382,8 @@ def scope_key(principal: Principal, lookups: Lookups) -> str:
         return "all"
     if principal.role.is_court_staff:
         return f"court:{principal.court_id}"
+    if principal.role.is_board_staff:  # a new appeal brings its case's earlier records
+        return "board:" + ",".join(sorted(lookups.board_case_ids()))
     if principal.role is Role.DHS:
         return "dhs:" + ",".join(sorted(principal.assigned_court_ids))
     return "cases:" + ",".join(sorted(lookups.practitioner_case_ids(principal.id)))
@@ -420,6 +473,46 @@ def _rule_clerk_only(
     if new is None:
         return "this record is never deleted"
     return _staff_in_court(p, old, new, lookups, {Role.CLERK})
+
+
+# What a judge's grant of leave to withdraw changes on an appearance (common.counsel).
+_JUDGE_WITHDRAWAL_FIELDS = {"status", "ended_on", "leave_by", "motion_id"}
+
+
+def _rule_representation(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
+    """Counsel of record changes with its history (resources/representation_rules.json):
+    the clerk records appearances (an accepted EOIR-28) and a substitution the court
+    granted; leave to withdraw is the judge's to grant, in the judge's own cases (any
+    judge of the court while the case has none). Nothing is deleted."""
+    if new is None:
+        return "an appearance is part of the record; it ends by withdrawal or substitution"
+    assert isinstance(new, Representation)
+    withdrawing = new.status is RepresentationStatus.WITHDRAWN and (
+        not isinstance(old, Representation) or old.status is not RepresentationStatus.WITHDRAWN
+    )
+    if p.role is Role.JUDGE:
+        denied = _staff_in_court(p, old, new, lookups, {Role.JUDGE})
+        if denied:
+            return denied
+        if old is None or not withdrawing or _changed_fields(old, new) - _JUDGE_WITHDRAWAL_FIELDS:
+            return "a judge grants leave to withdraw; the rest of an appearance is the clerk's"
+        if new.leave_by != p.id:
+            return "a judge records only their own grant of leave"
+        if lookups.case_judge(new.case_id) not in (None, p.id):
+            return "leave to withdraw is granted by the judge of the case"
+        return None
+    denied = _staff_in_court(p, old, new, lookups, {Role.CLERK})
+    if denied:
+        return denied.replace("only a clerk may", "only a clerk or the judge may")
+    if withdrawing:
+        return "leave to withdraw is the judge's to grant (8 CFR 1003.17(b)); not the clerk's"
+    if new.status is RepresentationStatus.SUBSTITUTED and new.leave_by is not None:
+        judge = lookups.case_judge(new.case_id)
+        if judge is not None and new.leave_by != judge:
+            return "a substitution is granted by the judge of the case"
+    return None
 
 
 _JUDGE_HEARING_FIELDS = {"status", "outcome", "adjournment_code"}
@@ -604,6 +697,124 @@ def _rule_custody_change(
     return _staff_in_court(p, old, new, lookups, {Role.CLERK})
 
 
+def _rule_motion(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
+    """A party files a motion in its own name (counsel in a case they appear in, for the
+    respondent or jointly; DHS at its assigned courts, for DHS or jointly); the clerk
+    enters a paper motion, records the other party's position and the movant's
+    withdrawal; the judge of the case alone rules (``common.motions`` checks the ruling)."""
+    if new is None:
+        return "motions are never deleted; record the movant's withdrawal instead"
+    assert isinstance(new, Motion)
+    if p.role.is_external:
+        if old is not None:
+            return "a filed motion can't be changed; file a new motion or a withdrawal"
+        if p.role is Role.DHS and new.movant.value not in ("dhs", "joint"):
+            return "DHS moves for DHS, or jointly with the respondent"
+        if p.role is not Role.DHS and new.movant.value not in ("respondent", "joint"):
+            return "counsel moves for the respondent, or jointly with DHS"
+        return _external_filing_check(p, old, new, new.filer_id, new.status.value, lookups)
+    if p.role is Role.JUDGE and old is not None:
+        if p.id != lookups.case_judge(new.case_id):
+            return "only the judge of the case rules on its motions"
+        if _changed_fields(old, new) - _RULING_FIELDS:
+            return "a ruling changes the motion's ruling and status only"
+        if new.ruled_by is not None and new.ruled_by != p.id:
+            return "the ruling judge must be the judge who rules"
+        return _staff_in_court(p, old, new, lookups, {Role.JUDGE})
+    denied = _staff_in_court(p, old, new, lookups, {Role.CLERK})
+    if denied:
+        return denied
+    if old is None:
+        return None if new.filer_id == p.id else "the clerk enters a motion in their own name"
+    assert isinstance(old, Motion)
+    if _changed_fields(old, new) - {"other_party_position", "document_id", "status"}:
+        return "the clerk records the other party's position or a withdrawal; the judge rules"
+    if new.status is not old.status and new.status.value != "withdrawn":
+        return "the clerk records a withdrawal only; the judge rules"
+    return None
+
+
+_RULING_FIELDS = frozenset(
+    {"status", "ruling", "ruling_reason", "limit_exception", "ruled_on", "ruled_by", "order_id"}
+)
+
+
+def _rule_pleading_or_decision(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
+    """The judge of the case takes the pleadings and decides it, from the bench: no one
+    records either for a judge. A pleading may be amended by that judge (the record of a
+    later master hearing is a new one); a decision is never edited or removed (a wrong one
+    is set aside by reopening, 8 CFR 1003.23)."""
+    what = "decision" if isinstance(new or old, DecisionRecord) else "pleading"
+    if new is None:
+        return f"a {what} is part of the record and is never deleted"
+    if old is not None and what == "decision":
+        return "a decision is not edited; reopen the case to decide it again"
+    denied = _staff_in_court(p, old, new, lookups, {Role.JUDGE})
+    if denied:
+        return denied
+    assert isinstance(new, Pleading | DecisionRecord)
+    if new.judge_id != p.id or lookups.case_judge(new.case_id) != p.id:
+        return f"only the judge of the case records its {what}"
+    if old is not None and old.judge_id != p.id:  # type: ignore[attr-defined]
+        return f"a judge amends only their own {what}"
+    return None
+
+
+def _rule_appeal(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
+    """A party of record files the notice of appeal (Form EOIR-26): counsel for the
+    respondent with an accepted EOIR-28 in the case, or who files an EOIR-27 with it
+    (``filing_rules`` checks that filing is theirs, in the case); DHS its own, in a case at
+    its assigned courts (8 CFR 1003.3(a)(1), 1003.38). The Board's clerk alone rejects or
+    dockets it; the immigration court's clerk marks the transcript ready."""
+    if new is None:
+        return "a notice of appeal is part of the record and is never deleted"
+    assert isinstance(new, Appeal)
+    if old is None:
+        if not p.role.is_external:
+            return "a notice of appeal is filed by a party: counsel of record or DHS"
+        if new.filer_id != p.id:
+            return "you can file only in your own name"
+        if p.role is Role.DHS:
+            if new.appellant is not Party.DHS:
+                return "DHS files its own notice of appeal"
+            if lookups.case_court(new.case_id) not in p.assigned_court_ids:
+                return "DHS appeals only in cases at its assigned courts"
+            return None
+        if new.appellant is not Party.RESPONDENT:
+            return "counsel appeals for the respondent"
+        if new.case_id in lookups.practitioner_case_ids(p.id) or new.eoir27_filing_id:
+            return None
+        return (
+            "only a party of record files a notice of appeal: counsel with an accepted "
+            "EOIR-28 in the case, or with an EOIR-27 filed with the appeal"
+        )
+    assert isinstance(old, Appeal)
+    changed = _changed_fields(old, new)
+    if p.role is Role.BOARD_CLERK:
+        beyond = changed - _APPEAL_REVIEW_FIELDS - {"transcript_status"}
+        if beyond:
+            return "the Board's clerk rejects or dockets an appeal; not " + ", ".join(
+                sorted(beyond)
+            )
+        return None
+    if p.role is Role.CLERK:
+        if not _in_own_court(p, old, lookups):
+            return "the case belongs to another court"
+        if changed - _APPEAL_TRANSCRIPT_FIELDS:
+            return (
+                "an immigration court's clerk prepares the transcript; the Board's clerk "
+                "rejects or dockets the appeal"
+            )
+        return None
+    return "only the Board's clerk reviews a notice of appeal"
+
+
 def _rule_rop_request(
     p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
 ) -> str | None:
@@ -726,7 +937,7 @@ _WRITE_RULES: dict[str, WriteRule] = {
     "courtroom": _rule_courtroom,
     "user_profile": _rule_user_profile,
     "case": _rule_case,
-    "representation": _rule_clerk_only,
+    "representation": _rule_representation,
     "hearing": _rule_hearing,
     "document": _rule_document,
     "annotation": _rule_annotation,
@@ -736,8 +947,12 @@ _WRITE_RULES: dict[str, WriteRule] = {
     "rop_request": _rule_rop_request,
     "adjournment_code": _rule_reference_data,
     "address": _rule_address,
-    "custody_change": _rule_custody_change,
     "bond": _rule_bond,
+    "custody_change": _rule_custody_change,
+    "motion": _rule_motion,
+    "appeal": _rule_appeal,
+    "pleading": _rule_pleading_or_decision,
+    "decision": _rule_pleading_or_decision,
 }
 
 

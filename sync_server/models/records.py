@@ -35,6 +35,7 @@ class CourtRow(Synced, Base):
     city: Mapped[str] = mapped_column(String(200))
     state: Mapped[str] = mapped_column(String(2))
     timezone: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20), default="immigration_court")
 
 
 class CourtroomRow(Synced, Base):
@@ -54,6 +55,7 @@ class UserRow(Synced, Base):
     court_id: Mapped[str | None] = mapped_column(ForeignKey("court.id"), index=True)
     eoir_id: Mapped[str | None] = mapped_column(String(20), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    temporary: Mapped[bool] = mapped_column(Boolean, default=False)
     # Not synced: credentials and the DHS user's assigned courts.
     password_hash: Mapped[str] = mapped_column(String(255))
     assigned_court_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -80,6 +82,8 @@ class CaseRow(Synced, Base):
     decided_on: Mapped[date | None] = mapped_column(Date)
     # A bond case's removal case (no foreign key, so adding it never rebuilds the table).
     removal_case_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # A rider's lead case (a family heard together); no foreign key, as removal_case_id.
+    lead_case_id: Mapped[str | None] = mapped_column(String(36), index=True)
 
 
 class RepresentationRow(Synced, Base):
@@ -91,6 +95,12 @@ class RepresentationRow(Synced, Base):
     primary: Mapped[bool] = mapped_column(Boolean, default=True)
     status: Mapped[str] = mapped_column(String(20))
     accepted_on: Mapped[date | None] = mapped_column(Date)
+    # How it ended (withdrawn or substituted with the court's leave); ids without foreign
+    # keys, so adding them never rebuilds the table (a motion is not a table yet).
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    leave_by: Mapped[str | None] = mapped_column(String(36))
+    motion_id: Mapped[str | None] = mapped_column(String(36))
+    successor_id: Mapped[str | None] = mapped_column(String(36))
 
 
 class HearingRow(Synced, Base):
@@ -249,6 +259,88 @@ class CustodyChangeRow(Synced, Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class AppealRow(Synced, Base):
+    __tablename__ = "appeal"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    filer_id: Mapped[str] = mapped_column(String(36))
+    appellant: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    decision_order_id: Mapped[str | None] = mapped_column(String(36))
+    decision_date: Mapped[date] = mapped_column(Date)
+    reasons: Mapped[str] = mapped_column(Text)
+    separate_brief: Mapped[bool] = mapped_column(Boolean, default=False)
+    oral_argument: Mapped[bool] = mapped_column(Boolean, default=False)
+    detained: Mapped[bool] = mapped_column(Boolean, default=False)
+    fee: Mapped[str] = mapped_column(String(20))
+    fee_receipt: Mapped[str | None] = mapped_column(String(40))
+    fee_waiver_document_id: Mapped[str | None] = mapped_column(String(36))
+    eoir27_filing_id: Mapped[str | None] = mapped_column(String(36))
+    lead_document_id: Mapped[str | None] = mapped_column(String(36))
+    proof_of_service: Mapped[bool] = mapped_column(Boolean, default=False)
+    signed_by_name: Mapped[str] = mapped_column(String(200), default="")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    appeal_waived: Mapped[bool] = mapped_column(Boolean, default=False)
+    rejection_code: Mapped[str | None] = mapped_column(String(40))
+    rejection_note: Mapped[str | None] = mapped_column(String(200))
+    reviewed_by: Mapped[str | None] = mapped_column(String(36))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    docketed_on: Mapped[date | None] = mapped_column(Date)
+    transcript_status: Mapped[str] = mapped_column(String(20), default="not_ordered")
+    transcript_document_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class MotionRow(Synced, Base):
+    __tablename__ = "motion"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    motion_type: Mapped[str] = mapped_column(String(30))
+    movant: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str | None] = mapped_column(String(200))
+    filed_on: Mapped[date] = mapped_column(Date)
+    filer_id: Mapped[str] = mapped_column(String(36))
+    filing_id: Mapped[str | None] = mapped_column(String(36))
+    document_id: Mapped[str | None] = mapped_column(String(36))
+    other_party_position: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    ruling: Mapped[str | None] = mapped_column(String(30))
+    ruling_reason: Mapped[str | None] = mapped_column(String(200))
+    limit_exception: Mapped[str | None] = mapped_column(String(40))
+    ruled_on: Mapped[date | None] = mapped_column(Date)
+    ruled_by: Mapped[str | None] = mapped_column(String(36))
+    order_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class PleadingRow(Synced, Base):
+    __tablename__ = "pleading"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    hearing_id: Mapped[str | None] = mapped_column(String(36))
+    judge_id: Mapped[str] = mapped_column(String(36))
+    pleaded_on: Mapped[date] = mapped_column(Date)
+    allegations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    charges: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    designated_country: Mapped[str | None] = mapped_column(String(200))
+    designation_declined: Mapped[bool] = mapped_column(Boolean, default=False)
+    relief_sought: Mapped[list[str]] = mapped_column(JSON, default=list)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DecisionRow(Synced, Base):
+    __tablename__ = "decision"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    hearing_id: Mapped[str | None] = mapped_column(String(36))
+    judge_id: Mapped[str] = mapped_column(String(36))
+    form: Mapped[str] = mapped_column(String(20))
+    decided_on: Mapped[date] = mapped_column(Date)
+    served_on: Mapped[date | None] = mapped_column(Date)
+    completion: Mapped[str] = mapped_column(String(40))
+    relief_granted: Mapped[list[str]] = mapped_column(JSON, default=list)
+    removal_country: Mapped[str | None] = mapped_column(String(200))
+    respondent_present: Mapped[bool | None] = mapped_column(Boolean)
+    appeal_reserved_by: Mapped[list[str]] = mapped_column(JSON, default=list)
+    appeal_waived_by: Mapped[list[str]] = mapped_column(JSON, default=list)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 ENTITY_TABLES: dict[str, type[Synced]] = {
     "court": CourtRow,
     "courtroom": CourtroomRow,
@@ -266,4 +358,8 @@ ENTITY_TABLES: dict[str, type[Synced]] = {
     "address": AddressRow,
     "custody_change": CustodyChangeRow,
     "bond": BondRow,
+    "motion": MotionRow,
+    "appeal": AppealRow,
+    "pleading": PleadingRow,
+    "decision": DecisionRow,
 }

@@ -27,9 +27,11 @@ def install_portal(app: Flask) -> None:
         gate,
         views_account,
         views_admin,
+        views_appeals,
         views_cases,
         views_dhs,
         views_filing,
+        views_motions,
         views_packages,
     )
     from sync_server.portal.services import build_portal_services

@@ -12,29 +12,39 @@ wrong clock on the sending computer can produce.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.bonds import check_bond
+from common.appeals import check_appeal_change
+from common.bonds import BOND_ORDER, check_bond, latest_bond, order_problems
+from common.counsel import check_representation_change
 from common.court_closures import court_calendar
 from common.court_time import utc_stamp
 from common.custody import check_custody_change
 from common.deadlines import is_in_absentia_order
-from common.enums import CaseStatus, CaseType, Custody, Role
+from common.decisions import check_decision, check_pleading
+from common.enums import CaseStatus, CaseType, Custody, HearingType, OrderStatus, Role
+from common.family import check_family_link
 from common.forms_eoir import nta_case_type_refusal
 from common.lifecycle import TransitionError, check_status_change, grants_change_of_venue
-from common.orders import check_order_change
+from common.orders import check_order_change, template_for
 from common.wire import (
     Annotation,
+    Appeal,
     Bond,
     Case,
     CustodyChange,
+    DecisionRecord,
     Document,
     Filing,
     Hearing,
+    Motion,
     Order,
+    Pleading,
+    Representation,
     WireRecord,
 )
 from sync_server.models import (
@@ -47,22 +57,38 @@ from sync_server.models import (
     CourtroomRow,
     CourtRow,
     CustodyChangeRow,
+    DecisionRow,
     DocumentRow,
     HearingRow,
     OrderRow,
+    PleadingRow,
     PortalAccount,
+    RepresentationRow,
+    Synced,
     UserRow,
 )
 from sync_server.models.types import utcnow
 from sync_server.services import filing_rules
+from sync_server.services.appeals import docketing_refusal
+from sync_server.services.motions import motion_refusal
 from sync_server.services.records import row_to_record
 
 # Reference fields of each entity and the entity they name; must exist on the server.
 PARENTS: dict[str, dict[str, str]] = {
     "courtroom": {"court_id": "court"},
     "user_profile": {"court_id": "court"},
-    "case": {"court_id": "court", "judge_id": "user_profile", "removal_case_id": "case"},
-    "representation": {"case_id": "case", "practitioner_id": "user_profile"},
+    "case": {
+        "court_id": "court",
+        "judge_id": "user_profile",
+        "removal_case_id": "case",
+        "lead_case_id": "case",
+    },
+    "representation": {
+        "case_id": "case",
+        "practitioner_id": "user_profile",
+        "leave_by": "user_profile",
+        "successor_id": "representation",
+    },
     "hearing": {"case_id": "case", "courtroom_id": "courtroom", "judge_id": "user_profile"},
     "document": {"case_id": "case", "filer_id": "user_profile"},
     "annotation": {"document_id": "document", "author_id": "user_profile"},
@@ -71,13 +97,33 @@ PARENTS: dict[str, dict[str, str]] = {
     "service_record": {"case_id": "case", "document_id": "document"},
     "rop_request": {"case_id": "case", "requester_id": "user_profile"},
     "address": {"case_id": "case", "source_filing_id": "filing", "source_document_id": "document"},
-    "custody_change": {"case_id": "case", "source_document_id": "document"},
     "bond": {
         "case_id": "case",
         "requester_id": "user_profile",
         "prior_bond_id": "bond",
         "hearing_id": "hearing",
         "judge_id": "user_profile",
+    },
+    "custody_change": {"case_id": "case", "source_document_id": "document"},
+    "appeal": {
+        "case_id": "case",
+        "filer_id": "user_profile",
+        "decision_order_id": "order",
+        "fee_waiver_document_id": "document",
+        "eoir27_filing_id": "filing",
+        "lead_document_id": "document",
+        "reviewed_by": "user_profile",
+        "transcript_document_id": "document",
+    },
+    "pleading": {"case_id": "case", "hearing_id": "hearing", "judge_id": "user_profile"},
+    "decision": {"case_id": "case", "hearing_id": "hearing", "judge_id": "user_profile"},
+    "motion": {
+        "case_id": "case",
+        "filer_id": "user_profile",
+        "filing_id": "filing",
+        "document_id": "document",
+        "ruled_by": "user_profile",
+        "order_id": "order",
     },
 }
 
@@ -90,11 +136,17 @@ ACT_TIMES: dict[str, dict[str, str]] = {
     "filing": {"submitted_at": "filing time", "reviewed_at": "review time"},
     "service_record": {"served_at": "service time"},
     "custody_change": {"recorded_at": "recording time"},
+    "appeal": {"received_at": "time of receipt", "reviewed_at": "review time"},
+    "pleading": {"recorded_at": "recording time"},
+    "decision": {"recorded_at": "recording time"},
 }
 # Dates of legal acts: refused when later than today's date anywhere in the United States.
 ACT_DATES: dict[str, dict[str, str]] = {
     "document": {"filed_on": "filing date"},
     "custody_change": {"effective_on": "date of the custody change"},
+    "motion": {"filed_on": "date the motion was received", "ruled_on": "date of the ruling"},
+    "pleading": {"pleaded_on": "date of the pleading"},
+    "decision": {"decided_on": "date of the decision", "served_on": "date of service"},
 }
 
 # ``Session.info`` key of the allowed clock difference (``ECAS_CLOCK_TOLERANCE_MINUTES``):
@@ -136,11 +188,15 @@ def check_change(
             return "your account is suspended, so you can't file; contact the court"
     match new:
         case Case():
-            return _check_case(session, actor_id, old, new) or _judge_at_court(
-                session, new.judge_id, new.court_id
+            return (
+                _check_case(session, actor_id, old, new)
+                or _judge_at_court(session, new.judge_id, new.court_id)
+                or _check_family(session, old, new)
             )
+        case Representation():
+            return _check_representation(session, old, new)
         case Hearing():
-            return _check_hearing(session, new)
+            return _check_hearing(session, new) or _bond_hearing_refusal(session, old, new)
         case Bond():
             return _check_bond(session, old, new)
         case Document():
@@ -158,16 +214,54 @@ def check_change(
                 return "the filing names another court than its case's"
         case Order():
             court = _case_court(session, new.case_id)
-            return _judge_at_court(session, new.judge_id, court) or check_order_change(
-                new, _corrected(session, new.corrects_order_id)
+            return (
+                _judge_at_court(session, new.judge_id, court)
+                or check_order_change(new, _corrected(session, new.corrects_order_id))
+                or _bond_order_refusal(session, old, new)
             )
         case CustodyChange():
             return _check_custody_change(session, new)
+        case Appeal():
+            return _check_appeal(session, actor_id, old, new)
+        case Motion():
+            return motion_refusal(session, actor_id, old, new)
+        case Pleading():
+            return _hearing_of_case(session, new.hearing_id, new.case_id) or check_pleading(new)
+        case DecisionRecord():
+            return _hearing_of_case(session, new.hearing_id, new.case_id) or _check_decision(
+                session, new
+            )
         case Annotation():
             doc = session.get(DocumentRow, new.document_id)
             if doc is not None and doc.sha256 != new.document_sha256:
                 return "the annotation was made on other bytes than the document's"
     return None
+
+
+def _check_appeal(
+    session: Session, actor_id: str, old: WireRecord | None, new: Appeal
+) -> str | None:
+    """The appeal's course (``common.appeals``), the filing rules of a new one (a party's
+    filing through the one path: ``filing_rules.appeal_refusal``), a receipt time that is
+    the server's (received, not mailed: 8 CFR 1003.38(c)), and docketing a case the
+    lifecycle lets become appealed; a ready transcript names a transcript of the case."""
+    reason = check_appeal_change(old if isinstance(old, Appeal) else None, new)
+    if reason:
+        return reason
+    if old is None:
+        if abs(new.received_at - utcnow()) > clock_tolerance(session):
+            return (
+                "an appeal is received when it reaches the Board: its time of receipt is the "
+                "server's clock; check this computer's date and time"
+            )
+        refused = filing_rules.appeal_refusal(session, actor_id, old, new)
+        return refused.reason if refused else None
+    assert isinstance(old, Appeal)
+    if new.transcript_document_id and new.transcript_document_id != old.transcript_document_id:
+        doc = session.get(DocumentRow, new.transcript_document_id)
+        if doc is None or doc.case_id != new.case_id or doc.doc_type != "transcript":
+            return "the transcript must be a transcript document in the case's record"
+    return docketing_refusal(session, old, new)
 
 
 def clock_tolerance(session: Session) -> timedelta:
@@ -278,7 +372,8 @@ def _check_case(session: Session, actor_id: str, old: WireRecord | None, new: Ca
             # removal proceedings only, and not while the A-number's case is open.
             refused = filing_rules.dhs_case_refusal(session, actor_id, new.a_number)
             return nta_case_type_refusal(new.case_type) or (refused.reason if refused else None)
-        return None
+        # The clerk opens a bond case linked to its removal case (scheduling a bond hearing).
+        return _removal_link_refusal(session, old, new)
     link = _removal_link_refusal(session, old, new)
     if link:
         return link
@@ -301,6 +396,71 @@ def _check_case(session: Session, actor_id: str, old: WireRecord | None, new: Ca
     return None
 
 
+def _check_family(session: Session, old: WireRecord | None, new: Case) -> str | None:
+    """A rider names a lead at its own court that is not itself a rider, and a case that
+    leads riders becomes no one's rider (``common.family``). A lead's change of venue
+    waits until its riders are moved or unlinked."""
+    if isinstance(old, Case) and old.court_id != new.court_id:
+        riders = session.scalar(
+            select(CaseRow.id).where(CaseRow.lead_case_id == new.id, CaseRow.deleted.is_(False))
+        )
+        if riders is not None:
+            return "this case leads a family: move or unlink its riders first"
+    unchanged = isinstance(old, Case) and (old.lead_case_id, old.court_id) == (
+        new.lead_case_id,
+        new.court_id,
+    )
+    if new.lead_case_id is None or unchanged:
+        return None
+    lead = session.get(CaseRow, new.lead_case_id)
+    has_riders = (
+        session.scalar(
+            select(CaseRow.id).where(CaseRow.lead_case_id == new.id, CaseRow.deleted.is_(False))
+        )
+        is not None
+    )
+    return check_family_link(
+        new.id,
+        new.court_id,
+        {"court_id": lead.court_id, "lead_case_id": lead.lead_case_id} if lead else None,
+        lead_case_id=new.lead_case_id,
+        has_riders=has_riders,
+    )
+
+
+def _check_representation(
+    session: Session, old: WireRecord | None, new: Representation
+) -> str | None:
+    """An appearance changes as ``common.counsel`` allows, and the leave is a judge's of
+    the case's court."""
+    assert old is None or isinstance(old, Representation)
+    successor = None
+    if new.successor_id is not None:
+        row = session.get(RepresentationRow, new.successor_id)
+        record = row_to_record("representation", row) if row is not None else None
+        successor = record if isinstance(record, Representation) else None
+    reason = check_representation_change(old, new, successor=successor)
+    if reason or new.leave_by is None or (old is not None and old.leave_by == new.leave_by):
+        return reason
+    return _judge_at_court(session, new.leave_by, _case_court(session, new.case_id))
+
+
+def _check_custody_change(session: Session, new: CustodyChange) -> str | None:
+    """The change must follow the case's history (``common.custody``)."""
+    case = session.get(CaseRow, new.case_id)
+    if case is None:
+        return None  # missing_parents has said so
+    rows = session.scalars(
+        select(CustodyChangeRow).where(
+            CustodyChangeRow.case_id == new.case_id, CustodyChangeRow.deleted.is_(False)
+        )
+    )
+    earlier = [row_to_record("custody_change", row) for row in rows]
+    return check_custody_change(
+        Custody(case.custody), [c for c in earlier if isinstance(c, CustodyChange)], new
+    )
+
+
 def _removal_link_refusal(session: Session, old: WireRecord | None, new: Case) -> str | None:
     """A bond case names the removal case it belongs to: the same respondent's (A-number),
     and a proceeding other than bond (8 CFR 1003.19(d))."""
@@ -316,6 +476,74 @@ def _removal_link_refusal(session: Session, old: WireRecord | None, new: Case) -
     if target.a_number != new.a_number:
         return "the removal case is another respondent's (its A-number differs)"
     return None
+
+
+def _bond_case_pointer(session: Session, case_id: str) -> str:
+    """Where a bond hearing or order of the removal case ``case_id`` belongs."""
+    linked = session.scalar(
+        select(CaseRow.id).where(
+            CaseRow.removal_case_id == case_id,
+            CaseRow.case_type == CaseType.BOND.value,
+            CaseRow.deleted.is_(False),
+        )
+    )
+    if linked is not None:
+        return "its linked bond case"
+    return "a bond case linked to this one (scheduling a bond hearing on the desktop opens it)"
+
+
+def _bond_hearing_refusal(session: Session, old: WireRecord | None, new: Hearing) -> str | None:
+    """A new bond hearing is held in the bond case (8 CFR 1003.19(d)): custody-only counsel
+    reads and is served there. One already in a removal case stays as it is."""
+    if new.hearing_type is not HearingType.BOND:
+        return None
+    if isinstance(old, Hearing) and old.hearing_type is HearingType.BOND:
+        return None
+    case = session.get(CaseRow, new.case_id)
+    if case is None or case.case_type == CaseType.BOND.value:
+        return None
+    return (
+        "a bond hearing is part of the bond proceedings, separate from the removal "
+        "proceedings (8 CFR 1003.19(d)): schedule it in " + _bond_case_pointer(session, case.id)
+    )
+
+
+def _bond_order_refusal(session: Session, old: WireRecord | None, new: Order) -> str | None:
+    """A new bond order is issued in the bond case; one signed there states the case's
+    latest bond record, whose decision the same group wrote (``common.bonds``)."""
+    if new.template != BOND_ORDER:
+        return None
+    case = session.get(CaseRow, new.case_id)
+    if case is None:
+        return None
+    if case.case_type != CaseType.BOND.value:
+        if old is not None or new.corrects_order_id is not None:
+            return None  # an order drafted here before bond cases, or its correction
+        return (
+            "a custody order is issued in the bond proceedings, separate from the removal "
+            "proceedings (8 CFR 1003.19(d)): draft it in " + _bond_case_pointer(session, case.id)
+        )
+    was_signed = isinstance(old, Order) and old.status is not OrderStatus.DRAFT
+    if new.status is not OrderStatus.SIGNED or was_signed or new.signed_by is None:
+        return None
+    rows = session.scalars(
+        select(BondRow).where(BondRow.case_id == new.case_id, BondRow.deleted.is_(False))
+    )
+    bonds = {b.id: b for r in rows if isinstance(b := row_to_record("bond", r), Bond)}
+    latest = latest_bond(bonds.values())
+    prior = bonds.get(latest.prior_bond_id or "") if latest is not None else None
+    try:
+        known = {f.key for f in template_for(new.template, new.template_version).fields}
+    except KeyError:
+        return None  # check_order_change has said so
+    problems = order_problems(
+        latest, new.fields, new.signed_by, prior=prior, decided=True, known=known
+    )
+    if not problems:
+        return None
+    return "the custody order and the bond record disagree — " + "; ".join(
+        message for _, message in problems
+    )
 
 
 def _check_bond(session: Session, old: WireRecord | None, new: Bond) -> str | None:
@@ -361,25 +589,46 @@ def _check_bond(session: Session, old: WireRecord | None, new: Bond) -> str | No
     )
 
 
-def _check_custody_change(session: Session, new: CustodyChange) -> str | None:
-    """The change must follow the case's history (``common.custody``)."""
+def _hearing_of_case(session: Session, hearing_id: str | None, case_id: str) -> str | None:
+    if hearing_id is None:
+        return None
+    hearing = session.get(HearingRow, hearing_id)
+    if hearing is not None and hearing.case_id != case_id:
+        return "the hearing named is another case's"
+    return None
+
+
+def _case_records(
+    session: Session, table: type[PleadingRow] | type[DecisionRow], case_id: str
+) -> list[WireRecord]:
+    rows: Iterable[Synced] = session.scalars(
+        select(table).where(table.case_id == case_id, table.deleted.is_(False))
+    )
+    return [row_to_record(str(table.__tablename__), r) for r in rows]
+
+
+def _check_decision(session: Session, new: DecisionRecord) -> str | None:
+    """Against the case's status (a second decision only once reopened or remanded) and its
+    pleadings (``common.decisions.check_decision``, as the desktop checks before saving)."""
     case = session.get(CaseRow, new.case_id)
     if case is None:
         return None  # missing_parents has said so
-    rows = session.scalars(
-        select(CustodyChangeRow).where(
-            CustodyChangeRow.case_id == new.case_id, CustodyChangeRow.deleted.is_(False)
-        )
-    )
-    earlier = [row_to_record("custody_change", row) for row in rows]
-    return check_custody_change(
-        Custody(case.custody), [c for c in earlier if isinstance(c, CustodyChange)], new
-    )
+    pleadings = [
+        p for p in _case_records(session, PleadingRow, new.case_id) if isinstance(p, Pleading)
+    ]
+    return check_decision(new, case_status=CaseStatus(case.status), pleadings=pleadings)
 
 
 def _decided_in_absentia(session: Session, case_id: str) -> bool:
-    """Whether the case's latest signed decision (an order with a decision date) was
-    entered in absentia: no appeal lies from it."""
+    """Whether the case's latest decision was entered in absentia: no appeal lies from it.
+    The decision record says so; a case decided before decision records, by its latest
+    signed decision order (an order with a decision date)."""
+    recorded = [
+        d for d in _case_records(session, DecisionRow, case_id) if isinstance(d, DecisionRecord)
+    ]
+    if recorded:
+        latest = max(recorded, key=lambda d: (d.decided_on, d.recorded_at))
+        return latest.completion == "in_absentia"
     rows = session.scalars(
         select(OrderRow)
         .where(

@@ -20,6 +20,9 @@ from common.enums import (
     DocumentType,
     FilingKind,
     FilingStatus,
+    MotionType,
+    Movant,
+    OtherPartyPosition,
     Party,
     Role,
 )
@@ -31,7 +34,7 @@ from common.forms_eoir import (
     NoticeToAppearForm,
     nta_case_type_refusal,
 )
-from common.wire import Case, Document, Filing, WireRecord
+from common.wire import Case, Document, Filing, Motion, WireRecord
 from sync_server.db import write_transaction
 from sync_server.policy import Principal, check_write
 from sync_server.services import audit, filing_rules
@@ -266,6 +269,80 @@ class FilingDesk:
                 if address is not None:
                     self._write(session, principal, address)
         return filing_id
+
+    # -- motions -----------------------------------------------------------------------------
+
+    def file_motion(
+        self,
+        principal: Principal,
+        case_id: str,
+        motion_type: MotionType,
+        movant: Movant,
+        position: OtherPartyPosition,
+        description: str,
+        lead: Upload,
+        today: date,
+    ) -> str:
+        """File a motion with its PDF: a filing of the motion document that waits for the
+        clerk's review, and the ``motion`` record the judge rules on once it is accepted,
+        written in one transaction through the same checks as a push; returns the motion's
+        id."""
+        case = self.cases.check_case(principal, case_id)
+        checked, errors = self.check_pdfs([lead])
+        if errors:
+            raise FilingRefused("The motion can't be filed; see the reason.", errors)
+        self._store(principal, checked[0])
+        pdf = checked[0]
+        label = motion_type.value.replace("_", " ")
+        title = f"Motion ({label})" if motion_type is not MotionType.OTHER else "Motion"
+        if description.strip():
+            title = f"{title}: {' '.join(description.split())}"[:200]
+        party = Party.DHS if principal.role is Role.DHS else Party.PRACTITIONER
+        filing_id, document_id = str(uuid.uuid4()), str(uuid.uuid4())
+        document = Document(
+            id=document_id,
+            case_id=case.id,
+            doc_type=DocumentType.MOTION,
+            title=title,
+            filer_id=principal.id,
+            filer_party=party,
+            filed_on=today,
+            pages=pdf.pages,
+            sha256=pdf.sha256,
+            size=len(pdf.upload.data),
+            status=DocumentStatus.PENDING,
+            filing_id=filing_id,
+        )
+        filing = _pending_filing(
+            principal,
+            case.id,
+            case.court_id,
+            FilingKind.DOCUMENT,
+            {
+                "title": title,
+                "doc_type": DocumentType.MOTION.value,
+                "motion_type": motion_type.value,
+            },
+            filing_id=filing_id,
+            lead_document_id=document_id,
+        )
+        motion = Motion(
+            id=str(uuid.uuid4()),
+            case_id=case.id,
+            motion_type=motion_type,
+            movant=movant,
+            description=" ".join(description.split())[:200] or None,
+            filed_on=today,
+            filer_id=principal.id,
+            filing_id=filing_id,
+            document_id=document_id,
+            other_party_position=position,
+        )
+        with write_transaction(self.factory) as session:
+            self._write(session, principal, filing)
+            self._write(session, principal, document)
+            self._write(session, principal, motion)
+        return motion.id
 
     # -- change of address -------------------------------------------------------------------
 

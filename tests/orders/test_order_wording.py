@@ -138,6 +138,8 @@ def _outcomes(says: str, never: tuple[str, ...] = ()) -> Expect:
     return Expect({}, (says,), never)
 
 
+_NOT_CONTINUED = {"adjournment_code": None, "next_hearing": None}
+
 EXPECTED: dict[tuple[str, str, str], Expect] = {
     # --- removal_decision ------------------------------------------------------------------
     # 8 CFR 1003.37(a): an oral decision is summarized in a memorandum; a written one served.
@@ -434,7 +436,7 @@ EXPECTED: dict[tuple[str, str, str], Expect] = {
     # 8 CFR 1236.1(d)(1): the judge redetermines DHS's custody determination; when the
     # request is denied, DHS's determination stands.
     ("bond_order", "dhs_determination", "no_bond"): Expect(
-        {"dhs_determination": "no_bond", "dhs_amount": None, "decision": "denied"}
+        {"dhs_determination": "no_bond", "dhs_amount": None, "decision": "no_change"}
         | {"amount": None, "conditions": None},
         (
             "held without bond",
@@ -444,23 +446,34 @@ EXPECTED: dict[tuple[str, str, str], Expect] = {
             *BOND_ALWAYS,
         ),
     ),
-    ("bond_order", "dhs_determination", "bond_set"): Expect(
-        {"decision": "denied", "amount": None, "conditions": None},
+    ("bond_order", "dhs_determination", "amount"): Expect(
+        {"decision": "no_change", "amount": None, "conditions": None},
         (
             "may be released on a bond of $15,000.00",
             "stands: the bond of $15,000.00 that it set remains in effect",
             *BOND_ALWAYS,
         ),
     ),
-    ("bond_order", "decision", "denied"): Expect(
-        {"decision": "denied", "amount": None, "conditions": None},
+    ("bond_order", "decision", "no_change"): Expect(
+        {"decision": "no_change", "amount": None, "conditions": None},
         ("request for a change in custody status is DENIED", "stands", *BOND_ALWAYS),
         ("GRANTED",),
     ),
     # INA § 236(a)(2)(A): a bond of at least $1,500, the amount when changed.
-    ("bond_order", "decision", "bond_changed"): _outcomes(
+    ("bond_order", "decision", "lowered"): _outcomes(
         "GRANTED: the respondent shall be released from custody on posting a bond of $7,500.00",
         ("stands",),
+    ),
+    # 8 CFR 1236.1(d)(1): the judge determines the amount of bond, if any; the judge may
+    # raise it as well as lower it (IJ Benchbook, citing Matter of Spiliopoulos).
+    ("bond_order", "decision", "raised"): Expect(
+        {"decision": "raised", "amount": "20000"},
+        (
+            "redetermined: the respondent may be released from custody only on posting a "
+            "bond of $20,000.00",
+            *BOND_ALWAYS,
+        ),
+        ("GRANTED", "stands"),
     ),
     # INA § 236(a)(2)(B): conditional parole, release on recognizance.
     ("bond_order", "decision", "recognizance"): Expect(
@@ -526,6 +539,59 @@ EXPECTED: dict[tuple[str, str, str], Expect] = {
         ("The motion is DENIED",),
         ("continued to",),
     ),
+    # The 2026-12-07 version: every motion resources/motion_types.json lists, each cited
+    # there (8 CFR 1003.23, 1003.18, 1003.17(b), 1003.25(c), 1003.35(b); ICPM 5.2, 5.10).
+    **{
+        ("motion_order", "motion", value): Expect(
+            {"motion": value, **_NOT_CONTINUED, **extra},
+            (f"Motion: {label}, made by the respondent", "The motion is GRANTED"),
+            ("continued to",),
+        )
+        for value, label, extra in (
+            ("reopen", "motion to reopen", {}),
+            ("reconsider", "motion to reconsider", {}),
+            ("recalendar", "motion to recalendar", {}),
+            ("terminate", "motion to terminate", {}),
+            ("withdraw_as_counsel", "motion to withdraw as counsel", {}),
+            ("appear_remotely", "motion to appear by telephone or video", {}),
+            ("subpoena", "motion for a subpoena", {}),
+            ("other", "motion", {"other_motion": "leave to file a late brief"}),
+        )
+    },
+    ("motion_order", "movant", "joint"): Expect(
+        {"movant": "joint"}, ("made by the parties jointly",)
+    ),
+    # ICPM 5.12 (a motion DHS does not oppose); 8 CFR 1003.23(b)(1) (time limits).
+    ("motion_order", "ruling", "granted_unopposed"): Expect(
+        {"ruling": "granted_unopposed"},
+        ("does not oppose the motion", "The motion is GRANTED as unopposed"),
+    ),
+    ("motion_order", "ruling", "untimely"): Expect(
+        {"ruling": "untimely", **_NOT_CONTINUED},
+        ("The motion is DENIED as untimely",),
+        ("continued to", "GRANTED"),
+    ),
+    ("motion_order", "ruling", "moot"): Expect(
+        {"ruling": "moot", **_NOT_CONTINUED},
+        ("The motion is DENIED as moot",),
+        ("continued to", "GRANTED"),
+    ),
+    # 8 CFR 1003.23(b)(1), (b)(4)(i), (ii), (iv): the exceptions to the limits on reopening.
+    **{
+        ("motion_order", "limit_exception", value): Expect(
+            {"motion": motion, **_NOT_CONTINUED, "limit_exception": value},
+            (says,),
+        )
+        for value, motion, says in (
+            ("lack_of_notice", "reopen", "did not receive notice of the hearing"),
+            ("in_custody", "reopen", "was in federal or state custody"),
+            ("changed_country_conditions", "reopen", "asylum on changed country conditions"),
+            ("joint_motion", "reopen", "filed it jointly (8 C.F.R. § 1003.23(b)(4)(iv))"),
+            ("dhs_motion", "reopen", "a motion by the Department of Homeland Security"),
+            ("equitable_tolling", "reconsider", "equitably tolled"),
+            ("sua_sponte", "reconsider", "on the court's own motion"),
+        )
+    },
 }
 # Fields whose options are not outcomes an order states: the adjournment code is EOIR's
 # internal case code, recorded for the asylum clock and never printed (see below).

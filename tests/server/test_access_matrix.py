@@ -225,6 +225,23 @@ def _bond(app: Flask, actor: str, case: str) -> tuple[str, dict[str, Any], None]
     )
 
 
+def _motion(app: Flask, actor: str, case: str) -> tuple[str, dict[str, Any], None]:
+    # Entered as the clerk enters a paper motion: a party's motion comes with its own
+    # filing and document (the portal, or a push of all three: tests/server/test_motions).
+    return (
+        "motion",
+        {
+            "id": new_id(),
+            "case_id": case,
+            "motion_type": "continuance",
+            "movant": "dhs" if actor == "dhs1" else "respondent",
+            "filed_on": "2026-11-20",
+            "filer_id": user_id(actor),
+        },
+        None,
+    )
+
+
 def _court(app: Flask, actor: str, case: str) -> tuple[str, dict[str, Any], None]:
     return (
         "court",
@@ -242,6 +259,9 @@ def _court(app: Flask, actor: str, case: str) -> tuple[str, dict[str, Any], None
 
 
 WRITE_CASES: dict[str, tuple[Build, frozenset[str]]] = {
+    # The clerk enters a paper motion; a party files one with its filing and document, and
+    # the judge rules on it (tests/server/test_motions.py).
+    "motion": (_motion, frozenset({"clerk"})),
     "court": (_court, frozenset()),
     "courtroom": (
         lambda app, actor, case: ("courtroom", courtroom_data(SFR), None),
