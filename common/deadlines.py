@@ -412,6 +412,8 @@ class Decision:
     served_on: date | None = None
     in_absentia: bool = False
     final: bool = True
+    # False once every party waived appeal (8 CFR 1003.39): no appeal deadline runs.
+    appealable: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -484,7 +486,11 @@ def _after_decision(
     board: CourtCalendar | None,
 ) -> list[Deadline]:
     found: list[Deadline] = []
-    if not decision.in_absentia and (decision.oral or decision.served_on is not None):
+    if (
+        decision.appealable
+        and not decision.in_absentia
+        and (decision.oral or decision.served_on is not None)
+    ):
         found.append(
             appeal_deadline(
                 decision.decided_on,
@@ -537,6 +543,7 @@ def case_decision(
     case: Mapping[str, object],
     orders: Iterable[Mapping[str, object]],
     served_on: Mapping[str, date] | None = None,
+    records: Iterable[Mapping[str, object]] = (),
 ) -> Decision | None:
     """The immigration judge's decision of a case, from its records as wire dicts, or None
     when the case is not decided (an appealed case has no deadline against the judge's
@@ -547,9 +554,31 @@ def case_decision(
     given orally or in writing and whether it was entered in absentia. ``served_on`` maps a
     document id to the court-local day it was first served: a written decision's appeal runs
     from the service of its document.
+
+    ``records`` are decision records (``common.wire.DecisionRecord`` as wire dicts): the
+    case's latest is the source when there is one (its date, oral or written, service date,
+    in absentia, appeal waived by every party); the orders are read only for a case decided
+    without one (before decision records, or imported).
     """
     if case.get("status") != "decided":
         return None
+    recorded = [
+        d
+        for d in records
+        if d.get("case_id") == case.get("id") and not d.get("deleted") and d.get("decided_on")
+    ]
+    if recorded:
+        latest = max(recorded, key=lambda d: (str(d["decided_on"]), str(d.get("recorded_at"))))
+        day = _iso_day(latest["decided_on"])
+        if day is not None:
+            waived = latest.get("appeal_waived_by")
+            return Decision(
+                decided_on=day,
+                oral=latest.get("form", "oral") != "written",
+                served_on=_iso_day(latest.get("served_on")),
+                in_absentia=latest.get("completion") == "in_absentia",
+                appealable=not (isinstance(waived, list) and {"respondent", "dhs"} <= set(waived)),
+            )
     decisions: list[tuple[str, Mapping[str, object], Mapping[str, object]]] = []
     for o in orders:
         own = o.get("fields")
