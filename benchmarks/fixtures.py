@@ -196,6 +196,9 @@ class MemoryLookups:
     def practitioner_case_ids(self, user_id: str) -> Collection[str]:
         return ()
 
+    def board_case_ids(self) -> Collection[str]:
+        return ()  # no appeals are generated
+
 
 # --- the plan of one case ------------------------------------------------------------------
 

@@ -12,12 +12,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from common.adjournment import load_adjournment_codes
+from common.appeals import BOARD_CODE, BOARD_TIMEZONE, board_facts
+from common.court_time import local_date
 from common.custody import facility_address
 from common.enums import (
     AddressKind,
+    AppealFee,
     AppearanceScope,
+    BondDetermination,
+    BondOutcome,
     CaseStatus,
     CaseType,
+    CourtKind,
     Custody,
     CustodyEvent,
     DocumentStatus,
@@ -34,6 +40,8 @@ from common.enums import (
 from common.wire import (
     Address,
     AdjournmentCodeRecord,
+    Appeal,
+    Bond,
     Case,
     Court,
     Courtroom,
@@ -120,6 +128,10 @@ CHARGES = (
 )
 
 
+# The seed writes these first (courts, their courtrooms, the Board), before the users.
+FIRST_RECORDS = len(COURTS) * 5 + 1
+
+
 def demo_id(*parts: object) -> str:
     """A stable UUID for a demo record, so repeated seeds make the same ids."""
     return str(uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)))
@@ -166,6 +178,27 @@ def _users(court_ids: list[str]) -> list[dict[str, Any]]:
                 display_name=f"Court Administrator {number}",
             )
         )
+    # The Board of Immigration Appeals (Falls Church): its clerk and three members, the
+    # third a temporary member (8 CFR 1003.1(a)(4)).
+    board = demo_id("court", BOARD_CODE)
+    people.append(
+        dict(
+            username="board_clerk1",
+            role=Role.BOARD_CLERK,
+            court_id=board,
+            display_name="Board Clerk Morgan Lee",
+        )
+    )
+    for number, name in enumerate(("Nakamura", "Osei", "Petrov"), 1):
+        people.append(
+            dict(
+                username=f"board_member{number}",
+                role=Role.BOARD_MEMBER,
+                court_id=board,
+                display_name=f"Board Member {name}",
+                temporary=number == 3,
+            )
+        )
     people += [
         dict(username="eoir1", role=Role.EOIR_STAFF, display_name="EOIR Analyst Kim"),
         dict(
@@ -179,6 +212,14 @@ def _users(court_ids: list[str]) -> list[dict[str, Any]]:
             role=Role.ATTORNEY,
             display_name="Attorney Sam Okafor",
             eoir_id="EOIR-A1002",
+        ),
+        # Counsel in the custody and bond proceedings only (EOIR-28 scope), in the demo's
+        # bond cases.
+        dict(
+            username="attorney3",
+            role=Role.ATTORNEY,
+            display_name="Attorney Ines Duarte",
+            eoir_id="EOIR-A1003",
         ),
         dict(
             username="rep1",
@@ -255,6 +296,19 @@ class DemoPlanner:
                         video_capable=room % 2 == 0,
                     )
                 )
+        board = board_facts()
+        self.plan.records.append(
+            Court(
+                id=demo_id("court", BOARD_CODE),
+                code=BOARD_CODE,
+                name=str(board["name"]),
+                address=str(board["address"]),
+                city=str(board["city"]),
+                state=str(board["state"]),
+                timezone=BOARD_TIMEZONE,
+                kind=CourtKind.BOARD,
+            )
+        )
         self.plan.records += [
             AdjournmentCodeRecord(
                 id=demo_id("adjournment", c.code),
@@ -266,7 +320,50 @@ class DemoPlanner:
         ]
         for index in range(self.cases):
             self._case(index)
+        self._pending_appeal()
         return self.plan
+
+    def _pending_appeal(self) -> None:
+        """One decided case with a notice of appeal waiting at the Board's intake: filed by
+        counsel of record with a fee-waiver request, received 12 days after the decision."""
+        accepted = {
+            r.case_id: r
+            for r in self.plan.records
+            if isinstance(r, Representation) and r.status is RepresentationStatus.ACCEPTED
+        }
+        for position, record in enumerate(self.plan.records):
+            if not (
+                isinstance(record, Case)
+                and record.status is CaseStatus.DECIDED
+                and record.id in accepted
+            ):
+                continue
+            decided = self.today - timedelta(days=14)
+            self.plan.records[position] = record.model_copy(update={"decided_on": decided})
+            received = datetime.combine(
+                decided + timedelta(days=12), time(10, 30), tzinfo=ZoneInfo(BOARD_TIMEZONE)
+            ).astimezone(UTC)
+            self.plan.records.append(
+                Appeal(
+                    id=demo_id("appeal", record.id),
+                    case_id=record.id,
+                    filer_id=accepted[record.id].practitioner_id,
+                    appellant=Party.RESPONDENT,
+                    decision_date=decided,
+                    reasons=(
+                        "The immigration judge erred in finding the respondent not credible "
+                        "on the basis of minor inconsistencies, and in holding that the harm "
+                        "suffered did not rise to the level of persecution."
+                    ),
+                    separate_brief=True,
+                    detained=record.custody is Custody.DETAINED,
+                    fee=AppealFee.WAIVER_REQUESTED,
+                    proof_of_service=True,
+                    signed_by_name="/s/ counsel of record",
+                    received_at=received,
+                )
+            )
+            return
 
     def _court_for(self, index: int) -> int:
         # Most cases at the first court, so its judges and clerks have a full docket.
@@ -300,6 +397,7 @@ class DemoPlanner:
             opened_on=opened,
         )
         self.plan.records.append(case)
+        bond_case = self._bond_case(case, index)
         respondent = (
             case.respondent_first_name,
             case.respondent_last_name,
@@ -318,7 +416,7 @@ class DemoPlanner:
             case.nta_served_on,
         )
         self._addresses(case, index, court[0])
-        self._hearings(case, index, respondent, court)
+        self._hearings(case, index, respondent, court, bond_case)
         if index % 2 == 0:
             self._document(
                 case,
@@ -348,6 +446,107 @@ class DemoPlanner:
                 opened + timedelta(days=75),
             )
         self._representation(case, index, respondent)
+        if bond_case is not None:
+            self._bond_record(bond_case, index)
+
+    def _bond_case(self, case: Case, index: int) -> Case | None:
+        """A detained respondent's bond case (every fourth case, if detained in removal
+        proceedings): its own proceeding, linked to the removal case (8 CFR 1003.19(d)),
+        where the bond hearing is held. Built from the index alone (no random draw), so the
+        rest of the plan stays as it was."""
+        if (
+            case.custody is not Custody.DETAINED
+            or case.case_type is not CaseType.REMOVAL
+            or index % 4
+        ):
+            return None
+        bond_case = case.model_copy(
+            update={
+                "id": demo_id("case", index, "bond"),
+                "case_type": CaseType.BOND,
+                "status": CaseStatus.PENDING,
+                "charges": [],
+                "nta_served_on": None,
+                "removal_case_id": case.id,
+            }
+        )
+        self.plan.records.append(bond_case)
+        # Counsel retained for custody and bond only (EOIR-28, 8 CFR 1003.17(a)).
+        self.plan.records.append(
+            Representation(
+                id=demo_id("representation", index, "bond"),
+                case_id=bond_case.id,
+                practitioner_id=demo_id("user", "attorney3"),
+                form=FilingKind.EOIR_28,
+                scope=AppearanceScope.CUSTODY_AND_BOND_ONLY,
+                status=RepresentationStatus.ACCEPTED,
+                accepted_on=case.opened_on + timedelta(days=2),
+            )
+        )
+        return bond_case
+
+    def _bond_record(self, bond_case: Case, index: int) -> None:
+        """DHS's determination, counsel's first request and the judge's decision (the bond
+        lowered a week later); then a later request on a stated change of circumstances
+        (8 CFR 1003.19(e)) for the bond hearing on the docket, decided once that is past."""
+        counsel = demo_id("user", "attorney3")
+        dhs_amount = 15_000 if index % 8 else None
+        first = Bond(
+            id=demo_id("bond", index, 0),
+            case_id=bond_case.id,
+            dhs_determination=BondDetermination.AMOUNT if dhs_amount else BondDetermination.NO_BOND,
+            dhs_amount=dhs_amount,
+            requested_on=bond_case.opened_on + timedelta(days=3),
+            requested_by=Party.PRACTITIONER,
+            requester_id=counsel,
+            requested_amount=5_000,
+            outcome=BondOutcome.LOWERED if dhs_amount else BondOutcome.NO_CHANGE,
+            amount=10_000 if dhs_amount else None,
+            decided_on=bond_case.opened_on + timedelta(days=10),
+            judge_id=bond_case.judge_id,
+        )
+        self.plan.records.append(first)
+        hearing = next(
+            (
+                r
+                for r in self.plan.records
+                if isinstance(r, Hearing)
+                and r.case_id == bond_case.id
+                and r.hearing_type is HearingType.BOND
+            ),
+            None,
+        )
+        if hearing is None:
+            return
+        heard = local_date(hearing.starts_at, self._court_zone(bond_case.court_id))
+        later = Bond(
+            id=demo_id("bond", index, 1),
+            case_id=bond_case.id,
+            dhs_determination=first.dhs_determination,
+            dhs_amount=first.dhs_amount,
+            requested_on=min(self.today, heard) - timedelta(days=7),
+            requested_by=Party.PRACTITIONER,
+            requester_id=counsel,
+            requested_amount=3_000,
+            prior_bond_id=first.id,
+            changed_circumstances=(
+                "The respondent's U.S. citizen spouse now offers a sworn sponsorship and a "
+                "lease in her name; the pending criminal charge was dismissed."
+            ),
+            hearing_id=hearing.id,
+        )
+        if heard < self.today:  # the hearing is past: the judge left the bond as it was
+            later = later.model_copy(
+                update={
+                    "outcome": BondOutcome.NO_CHANGE,
+                    "decided_on": heard,
+                    "judge_id": bond_case.judge_id,
+                }
+            )
+        self.plan.records.append(later)
+
+    def _court_zone(self, court_id: str) -> ZoneInfo:
+        return ZoneInfo(COURTS[self.court_ids.index(court_id)][5])
 
     def _addresses(self, case: Case, index: int, code: str) -> None:
         """The NTA's address (the facility for a detained respondent), and for some a
@@ -401,7 +600,12 @@ class DemoPlanner:
             )
 
     def _hearings(
-        self, case: Case, index: int, respondent: tuple[object, ...], court: tuple[str, ...]
+        self,
+        case: Case,
+        index: int,
+        respondent: tuple[object, ...],
+        court: tuple[str, ...],
+        bond_case: Case | None = None,
     ) -> None:
         rng = self.rng
         count = 1 if index % 3 else 2
@@ -421,9 +625,11 @@ class DemoPlanner:
             )
             room = rng.randint(1, 4)
             past = day < self.today
+            # A bond hearing is held in the bond case, where there is one (8 CFR 1003.19(d)).
+            held_in = bond_case if kind is HearingType.BOND and bond_case else case
             hearing = Hearing(
                 id=demo_id("hearing", index, number),
-                case_id=case.id,
+                case_id=held_in.id,
                 courtroom_id=demo_id("courtroom", court[0], room),
                 judge_id=case.judge_id,
                 hearing_type=kind,
@@ -445,7 +651,7 @@ class DemoPlanner:
                 str(u["display_name"]) for u in self.plan.users if u["user_id"] == case.judge_id
             )
             self._document(
-                case,
+                held_in,
                 DocumentType.HEARING_NOTICE,
                 f"Notice of {kind.value} hearing",
                 Party.COURT,

@@ -32,7 +32,7 @@ from common.wire import (
 )
 from sync_server.db import write_transaction
 from sync_server.demo import pdfs
-from sync_server.demo.plan import COURTS, DemoPlanner
+from sync_server.demo.plan import COURTS, FIRST_RECORDS, DemoPlanner
 from sync_server.models import Blob, CourtRow
 from sync_server.services import audit
 from sync_server.services.auth import DEMO_EXEMPTION, create_user, exempt_from_api_second_factor
@@ -164,7 +164,7 @@ def seed_demo(
         documents[doc_id] = (sha256, len(data), pages)
     with write_transaction(factory) as session:
         lookups = SessionLookups(session)
-        for record in plan.records[: len(COURTS) * 5]:  # courts and courtrooms first
+        for record in plan.records[:FIRST_RECORDS]:  # courts, courtrooms, the Board first
             write_record(session, record, lookups=lookups)
         exempt: list[str] = []
         for person in plan.users:
@@ -174,7 +174,7 @@ def seed_demo(
             # (audited and logged at every sign-in that relies on it).
             exempt_from_api_second_factor(session, user_id, DEMO_EXEMPTION)
             exempt.append(person["username"])
-        for record in plan.records[len(COURTS) * 5 :]:
+        for record in plan.records[FIRST_RECORDS:]:
             write_record(session, _finished(record, documents, session), lookups=lookups)
         counts = {
             name: sum(1 for r in plan.records if r.entity == name)

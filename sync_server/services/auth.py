@@ -536,8 +536,10 @@ def create_user(
     eoir_id: str | None = None,
     assigned_court_ids: list[str] | None = None,
     user_id: str | None = None,
+    temporary: bool = False,
 ) -> str:
-    """Create an account (the caller holds the write lock); returns its id."""
+    """Create an account (the caller holds the write lock); returns its id. ``temporary``:
+    a temporary Board member (8 CFR 1003.1(a)(4))."""
     profile = UserProfile(
         id=user_id or str(uuid.uuid4()),
         username=username.lower(),
@@ -545,6 +547,7 @@ def create_user(
         role=role,
         court_id=court_id,
         eoir_id=eoir_id,
+        temporary=temporary,
     )
     write_record(
         session,

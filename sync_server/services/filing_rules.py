@@ -36,8 +36,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from common.anumber import ANumberError, parse_a_number
-from common.court_time import court_today
+from common.court_time import court_today, table_date
+from common.deadlines import NoAppeal
 from common.enums import (
+    AppealStatus,
     CaseStatus,
     CaseType,
     DocumentType,
@@ -56,8 +58,8 @@ from common.forms_eoir import (
     check_filed_appearance,
     validate_change_of_address,
 )
-from common.wire import Document, Filing, WireRecord
-from sync_server.models import CaseRow, CourtRow, FilingRow, UserRow
+from common.wire import Appeal, Document, Filing, WireRecord
+from sync_server.models import AppealRow, CaseRow, CourtRow, FilingRow, UserRow
 from sync_server.models.types import utcnow
 
 
@@ -104,6 +106,7 @@ NO_CASE = Refusal(
         "court. Check both against the notice to appear."
     },
 )
+_BOARD_APPEARANCE_STATUSES = (CaseStatus.APPEALED.value, CaseStatus.DECIDED.value)
 NOT_ON_APPEAL = Refusal(
     "This case is not on appeal.",
     {"a_number": "This case is not before the Board; file an EOIR-28 instead."},
@@ -199,7 +202,9 @@ def appearance_refusal(
         case = named if _is_the_forms_case(named, form) else None
     if case is None:
         return NO_CASE
-    if form.kind is FilingKind.EOIR_27 and case.status != CaseStatus.APPEALED.value:
+    # Counsel who did not appear before the immigration judge files the EOIR-27 with the
+    # notice of appeal (8 CFR 1003.38(g)), so a decided case takes one too.
+    if form.kind is FilingKind.EOIR_27 and case.status not in _BOARD_APPEARANCE_STATUSES:
         return NOT_ON_APPEAL
     duplicate = session.scalar(
         select(FilingRow.id).where(
@@ -328,12 +333,86 @@ def document_refusal(
     return None
 
 
+# --- notices of appeal (EOIR-26) ------------------------------------------------------------
+
+
+def appeal_refusal(
+    session: Session, actor_id: str, old: WireRecord | None, new: Appeal
+) -> Refusal | None:
+    """Why a party's new notice of appeal is not accepted, or None: a case with a decision
+    to appeal (not entered in absentia), the form's decision date the one on record, no
+    appeal of the same party waiting or docketed, the EOIR-27 it names the filer's own in
+    the case, and the findings (late, appeal waived) the server's. A late appeal, or one
+    from a decision whose appeal was waived, is accepted and flagged, never refused."""
+    # Imported here: services.appeals reads records through services.records.
+    from sync_server.services.appeals import appeal_findings, decision_facts
+
+    role = _external(session, actor_id, old)
+    if role is None:
+        return None
+    case = session.get(CaseRow, new.case_id)
+    if case is None or case.deleted:
+        return NO_CASE
+    if case.status not in _BOARD_APPEARANCE_STATUSES:
+        return Refusal(
+            "This case has no decision to appeal.",
+            {"a_number": "The immigration judge has not decided this case."},
+        )
+    facts = decision_facts(session, case.id)
+    if facts.decision is not None and facts.decision.decided_on != new.decision_date:
+        return Refusal(
+            "Check the date of the decision.",
+            {
+                "decision_date": "The decision on record is dated "
+                f"{table_date(facts.decision.decided_on)}."
+            },
+        )
+    pending = session.scalar(
+        select(AppealRow.id).where(
+            AppealRow.case_id == case.id,
+            AppealRow.appellant == new.appellant.value,
+            AppealRow.status.in_([AppealStatus.FILED.value, AppealStatus.DOCKETED.value]),
+            AppealRow.deleted.is_(False),
+            AppealRow.id != new.id,
+        )
+    )
+    if pending is not None:
+        return Refusal("This party's appeal in this case is already before the Board.")
+    if new.eoir27_filing_id is not None:
+        eoir27 = session.get(FilingRow, new.eoir27_filing_id)
+        if (
+            eoir27 is None
+            or eoir27.deleted
+            or eoir27.kind != FilingKind.EOIR_27.value
+            or eoir27.filer_id != actor_id
+            or eoir27.case_id != case.id
+            or eoir27.status == FilingStatus.REJECTED.value
+        ):
+            return Refusal(
+                "File your EOIR-27 in this case with the appeal.",
+                {"eoir27": "The EOIR-27 named is not yours in this case."},
+            )
+    try:
+        found = appeal_findings(session, new, new.received_at)
+    except NoAppeal as err:
+        return Refusal(str(err), {"decision_date": "No appeal lies from this decision."})
+    if (found.late, found.waived) != (new.late, new.appeal_waived):
+        return Refusal(
+            "The intake's findings are the server's: "
+            f"late={found.late}, appeal waived={found.waived}."
+        )
+    return None
+
+
 def record_refusal(
     session: Session, actor_id: str, old: WireRecord | None, new: WireRecord
 ) -> Refusal | None:
-    """:func:`filing_refusal` or :func:`document_refusal`, by the record's entity."""
+    """:func:`filing_refusal`, :func:`document_refusal` or :func:`appeal_refusal`, by the
+    record's entity."""
     if isinstance(new, Filing):
         return filing_refusal(session, actor_id, old, new)
     if isinstance(new, Document):
         return document_refusal(session, actor_id, old, new)
+    if isinstance(new, Appeal):
+        return appeal_refusal(session, actor_id, old, new)
     return None

@@ -28,6 +28,7 @@ from sync_server.policy import (
     Audience,
     Placement,
     Principal,
+    board_cases,
     can_see,
     court_appearances,
     placement_of,
@@ -54,6 +55,7 @@ class SessionLookups:
         self._session = session
         self._case_court: dict[str, str | None] = {}
         self._practitioner_cases: dict[str, frozenset[str]] = {}
+        self._board_cases: frozenset[str] | None = None
 
     def case_court(self, case_id: str) -> str | None:
         if case_id not in self._case_court:
@@ -76,10 +78,16 @@ class SessionLookups:
             self._practitioner_cases[user_id] = frozenset(ids)
         return self._practitioner_cases[user_id]
 
+    def board_case_ids(self) -> Collection[str]:
+        if self._board_cases is None:
+            self._board_cases = frozenset(self._session.scalars(board_cases()))
+        return self._board_cases
+
     def forget(self) -> None:
         """Drop memoised answers after a write that may change them."""
         self._case_court.clear()
         self._practitioner_cases.clear()
+        self._board_cases = None
 
 
 def encode_payload(record: WireRecord) -> str:

@@ -1,0 +1,305 @@
+"""Appeals to the Board of Immigration Appeals: the notice of appeal (Form EOIR-26), its
+time limit on the Board's clock, the findings the Board's intake flags, and the course of
+an appeal record, for server and client alike.
+
+The law is data with its source: the form's fields in ``resources/eoir26.json``, the
+intake's reasons for rejecting in ``resources/appeal_rejections.json``, the 30 days in
+``resources/deadline_rules.json`` (``bia_appeal``).
+
+* Received, not mailed: the appeal is filed when the Board receives it (8 CFR 1003.38(c);
+  BIA Practice Manual 3.1(a)(i)). ``received_at`` is the server's clock when it arrived,
+  and the day it counts for is the Board's local day (Falls Church, Virginia).
+* The 30 days run from an oral decision, or from the mailing or electronic service of a
+  written one (8 CFR 1003.38(b)); a last day on a weekend, a legal holiday or a day the
+  Board is closed runs to its next business day (BIA PM 3.1(b); ``common.deadlines``).
+* A late appeal, and one from a decision whose appeal was waived, is docketed and flagged
+  for the Board (which may dismiss it, 8 CFR 1003.1(d)(2)(i)(G)), never refused at intake.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+from common.court_closures import board_calendar
+from common.court_time import local_date
+from common.deadlines import Deadline, Decision, appeal_deadline
+from common.enums import AppealFee, AppealStatus, Party, TranscriptStatus
+from common.resources import DataFileError, resource_path
+from common.wire import Appeal
+
+FORM_FILE = "eoir26.json"
+REJECTIONS_FILE = "appeal_rejections.json"
+# The Board's clock: its office in Falls Church, Virginia (resources/eoir26.json, "board").
+BOARD_TIMEZONE = "America/New_York"
+BOARD_CODE = "BIA"
+MIN_REASONS = 40  # resources/eoir26.json: "reasons"."min_length" (ECAS's own floor)
+
+FieldErrors = dict[str, str]
+
+
+@cache
+def _load(name: str) -> dict[str, Any]:
+    with resource_path(name).open(encoding="utf-8") as handle:
+        data = json.load(handle)
+    if not isinstance(data, dict):
+        raise DataFileError(f"{name}: expected an object")
+    return data
+
+
+def board_facts() -> dict[str, Any]:
+    """The Board's own record as the form's instructions give it (code, address, zone)."""
+    board = _load(FORM_FILE)["board"]
+    assert isinstance(board, dict)
+    return board
+
+
+def form_fields() -> list[dict[str, Any]]:
+    """The EOIR-26's fields as ``resources/eoir26.json`` lists them, each with its source."""
+    fields = _load(FORM_FILE)["fields"]
+    assert isinstance(fields, list)
+    return fields
+
+
+@dataclass(frozen=True, slots=True)
+class RejectionReason:
+    code: str
+    label: str
+    source: str
+
+
+def rejection_reasons() -> dict[str, RejectionReason]:
+    """The Board clerk's catalogue of reasons to reject a notice of appeal (BIA PM 3.1)."""
+    found: dict[str, RejectionReason] = {}
+    for raw in _load(REJECTIONS_FILE)["reasons"]:
+        source = raw.get("source", {})
+        found[raw["code"]] = RejectionReason(
+            raw["code"],
+            raw["label"],
+            f"{source.get('document', '')} (read {source.get('read_on')})",
+        )
+    return found
+
+
+# --- the time limit -----------------------------------------------------------------------
+
+
+def received_on(received_at: datetime) -> date:
+    """The Board's local day on which an appeal received at ``received_at`` was filed."""
+    return local_date(received_at, BOARD_TIMEZONE)
+
+
+def appeal_due(decision: Decision, *, detained: bool = False) -> Deadline:
+    """The last day the Board must receive the notice of appeal from ``decision``, on the
+    Board's calendar (raises ``common.deadlines.NoAppeal`` for an in-absentia order)."""
+    return appeal_deadline(
+        decision.decided_on,
+        oral=decision.oral,
+        served_on=decision.served_on,
+        in_absentia=decision.in_absentia,
+        calendar=board_calendar(detained=detained),
+    )
+
+
+def is_late(received_at: datetime, due: Deadline) -> bool:
+    """Received after the due day ended at the Board (23:59:59 Board time is in time)."""
+    return received_on(received_at) > due.due
+
+
+def appeal_waived(order_fields: Mapping[str, object] | None, appellant: Party) -> bool:
+    """Did the appellant waive appeal of the decision (the order's ``appeal_respondent`` or
+    ``appeal_dhs`` reads "waived"; 8 CFR 1003.39, 1240.26(b)(1)(i)(D))?"""
+    if not order_fields:
+        return False
+    key = "appeal_dhs" if appellant is Party.DHS else "appeal_respondent"
+    return order_fields.get(key) == "waived"
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What intake flags on an appeal: filed late, or from a decision whose appeal was
+    waived. Both are docketed; the Board decides what follows."""
+
+    due: Deadline | None
+    late: bool
+    waived: bool
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        out = []
+        if self.late and self.due is not None:
+            out.append(f"late: due {self.due.due.isoformat()} (received after the 30 days)")
+        elif self.late:
+            out.append("late")
+        if self.waived:
+            out.append("appeal waived before the immigration judge")
+        return tuple(out)
+
+
+def findings(
+    decision: Decision | None,
+    received_at: datetime,
+    appellant: Party,
+    order_fields: Mapping[str, object] | None = None,
+    *,
+    detained: bool = False,
+) -> Findings:
+    """The flags an appeal received at ``received_at`` from ``decision`` carries."""
+    due = appeal_due(decision, detained=detained) if decision is not None else None
+    late = due is not None and is_late(received_at, due)
+    return Findings(due, late, appeal_waived(order_fields, appellant))
+
+
+# --- the form -----------------------------------------------------------------------------
+
+
+def _yes(value: object) -> bool:
+    return value in (True, "yes", "on", "true", "1")
+
+
+def check_notice_of_appeal(
+    form: Mapping[str, object], appellant: Party
+) -> tuple[dict[str, Any], FieldErrors]:
+    """The EOIR-26's fields from a submitted form, and errors by field (empty: valid).
+
+    Values: decision_date (date), reasons, separate_brief, oral_argument, detained,
+    proof_of_service (bools), fee (AppealFee), fee_receipt, signed_by_name."""
+    errors: FieldErrors = {}
+    values: dict[str, Any] = {}
+    raw_date = str(form.get("decision_date") or "").strip()
+    try:
+        values["decision_date"] = date.fromisoformat(raw_date)
+    except ValueError:
+        errors["decision_date"] = "Give the date of the decision (YYYY-MM-DD)."
+    reasons = str(form.get("reasons") or "").strip()
+    if len(reasons) < MIN_REASONS:
+        errors["reasons"] = (
+            "State the reasons for the appeal with specificity: which findings of fact or "
+            "conclusions of law are wrong, and why (8 CFR 1003.3(b))."
+        )
+    values["reasons"] = reasons[:20_000]
+    for name in ("separate_brief", "oral_argument", "detained", "proof_of_service"):
+        values[name] = _yes(form.get(name))
+    if not values["proof_of_service"]:
+        errors["proof_of_service"] = "Serve the notice of appeal on the other party and say so."
+    try:
+        fee = AppealFee(str(form.get("fee") or ""))
+    except ValueError:
+        fee = None
+        errors["fee"] = "Give the fee receipt number or request a fee waiver (Form EOIR-26A)."
+    receipt = str(form.get("fee_receipt") or "").strip()
+    if fee is AppealFee.PAID and not receipt:
+        errors["fee_receipt"] = "Give the receipt number of the fee paid."
+    if fee is AppealFee.NOT_REQUIRED and appellant is not Party.DHS:
+        errors["fee"] = "Only DHS files without a fee; pay it or request a waiver (EOIR-26A)."
+    values["fee"] = fee
+    values["fee_receipt"] = receipt[:40] if fee is AppealFee.PAID else None
+    signed = str(form.get("signed_by_name") or "").strip()
+    if not signed:
+        errors["signed_by_name"] = "Sign the notice of appeal (type your full name)."
+    values["signed_by_name"] = signed[:200]
+    return values, errors
+
+
+# --- the record's course ------------------------------------------------------------------
+
+# What the filer gives; it never changes after filing.
+FORM_FIELDS = frozenset(
+    {
+        "case_id",
+        "filer_id",
+        "appellant",
+        "decision_order_id",
+        "decision_date",
+        "reasons",
+        "separate_brief",
+        "oral_argument",
+        "detained",
+        "fee",
+        "fee_receipt",
+        "fee_waiver_document_id",
+        "eoir27_filing_id",
+        "lead_document_id",
+        "proof_of_service",
+        "signed_by_name",
+        "received_at",
+        "late",
+        "appeal_waived",
+    }
+)
+REVIEW_FIELDS = frozenset(
+    {"status", "rejection_code", "rejection_note", "reviewed_by", "reviewed_at", "docketed_on"}
+)
+TRANSCRIPT_FIELDS = frozenset({"transcript_status", "transcript_document_id"})
+
+
+def changed_fields(old: Appeal, new: Appeal) -> set[str]:
+    a, b = old.model_dump(), new.model_dump()
+    return {key for key in b if a.get(key) != b.get(key)}
+
+
+def check_new_appeal(new: Appeal) -> str | None:
+    """A notice of appeal as filed: waiting for intake, with its fee and specific reasons."""
+    if new.status is not AppealStatus.FILED:
+        return "a notice of appeal is filed first; the Board clerk rejects or dockets it"
+    if new.reviewed_by or new.reviewed_at or new.docketed_on or new.rejection_code:
+        return "a new notice of appeal has no intake review yet"
+    if new.transcript_status is not TranscriptStatus.NOT_ORDERED or new.transcript_document_id:
+        return "the transcript is ordered when the appeal is docketed"
+    if new.appellant not in (Party.RESPONDENT, Party.DHS):
+        return "the appellant is the respondent or DHS"
+    if len(new.reasons.strip()) < MIN_REASONS:
+        return "state the reasons for the appeal with specificity (8 CFR 1003.3(b))"
+    if new.fee is AppealFee.PAID and not new.fee_receipt:
+        return "a paid fee needs its receipt number"
+    if new.fee is AppealFee.NOT_REQUIRED and new.appellant is not Party.DHS:
+        return "only DHS files without a fee; give a receipt or request a waiver (EOIR-26A)"
+    return None
+
+
+def check_appeal_change(old: Appeal | None, new: Appeal) -> str | None:
+    """Why ``new`` can't follow ``old`` (None: a new notice of appeal), or None.
+
+    Intake: filed -> rejected (a reason from the catalogue) or filed -> docketed (the
+    Board's date, and the transcript ordered). The transcript: ordered -> ready, with its
+    document. Nothing else changes, and a filed form never does."""
+    if old is None:
+        return check_new_appeal(new)
+    changed = changed_fields(old, new)
+    if changed & FORM_FIELDS:
+        return "a notice of appeal is not changed after filing: " + ", ".join(
+            sorted(changed & FORM_FIELDS)
+        )
+    if changed & REVIEW_FIELDS:
+        if old.status is not AppealStatus.FILED:
+            return f"the appeal was already {old.status.value}"
+        if new.reviewed_by is None or new.reviewed_at is None:
+            return "intake names its reviewer and time"
+        if new.status is AppealStatus.REJECTED:
+            if new.rejection_code not in rejection_reasons():
+                return "a rejected appeal needs a reason from the catalogue (BIA PM 3.1)"
+            if new.docketed_on is not None:
+                return "a rejected appeal is not docketed"
+        elif new.status is AppealStatus.DOCKETED:
+            if new.docketed_on is None:
+                return "a docketed appeal has its docketing date (the Board's day)"
+            if new.rejection_code is not None:
+                return "a docketed appeal has no rejection reason"
+            if new.transcript_status is not TranscriptStatus.ORDERED:
+                return "docketing orders the transcript"
+        else:
+            return "intake rejects or dockets the appeal"
+    elif changed & TRANSCRIPT_FIELDS:
+        if old.status is not AppealStatus.DOCKETED:
+            return "the transcript is prepared for a docketed appeal"
+        if old.transcript_status is not TranscriptStatus.ORDERED or (
+            new.transcript_status is not TranscriptStatus.READY
+        ):
+            return "the transcript goes from ordered to ready"
+        if new.transcript_document_id is None:
+            return "a ready transcript names its document in the record"
+    return None

@@ -1,0 +1,148 @@
+"""Appeals to the Board on the server: the decision an appeal is taken from, the intake's
+findings (late, appeal waived) as the server finds them, and what docketing does.
+
+The filer's client (the portal, or a pushing client using ``common.appeals``) sets
+``late`` and ``appeal_waived``; ``services/filing_rules.appeal_refusal`` refuses an appeal
+whose findings are not the server's, so a client can't make a late appeal look timely.
+Docketing (:func:`apply_appeal`, in the push's savepoint like a custody change) makes the
+case appealed (``common.lifecycle``): the immigration court's record is then the Board's
+to read through the policy (``policy.board_cases``), shared, not copied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from common.appeals import Findings, findings
+from common.court_time import local_date
+from common.deadlines import Decision, case_decision
+from common.enums import AppealStatus, CaseStatus, CourtKind
+from common.lifecycle import CaseEvent, TransitionError, check_status_change
+from common.wire import Appeal, Case, WireRecord
+from sync_server.models import CaseRow, CourtRow, OrderRow, ServiceRecordRow
+from sync_server.services import audit
+from sync_server.services.records import SessionLookups, row_to_record, write_record
+
+
+@dataclass(frozen=True)
+class DecisionFacts:
+    """The immigration judge's decision as the record shows it."""
+
+    decision: Decision | None
+    order_id: str | None
+    order_fields: Mapping[str, object]
+
+
+def board_court(session: Session) -> CourtRow | None:
+    """The Board's own court record (kind "board"), if the server has one."""
+    return session.scalar(
+        select(CourtRow).where(CourtRow.kind == CourtKind.BOARD.value, CourtRow.deleted.is_(False))
+    )
+
+
+def decision_facts(session: Session, case_id: str) -> DecisionFacts:
+    """The decision of the case, from its ``decided_on`` and its signed orders; a written
+    decision's appeal runs from its first service (the court's local day)."""
+    case_row = session.get(CaseRow, case_id)
+    if case_row is None:
+        return DecisionFacts(None, None, {})
+    case = row_to_record("case", case_row).model_dump(mode="json")
+    orders = [
+        row_to_record("order", row).model_dump(mode="json")
+        for row in session.scalars(
+            select(OrderRow).where(OrderRow.case_id == case_id, OrderRow.deleted.is_(False))
+        )
+    ]
+    court = session.get(CourtRow, case_row.court_id)
+    served: dict[str, date] = {}
+    for doc_id, served_at in session.execute(
+        select(ServiceRecordRow.document_id, ServiceRecordRow.served_at).where(
+            ServiceRecordRow.case_id == case_id, ServiceRecordRow.deleted.is_(False)
+        )
+    ):
+        day = local_date(served_at, court.timezone if court is not None else None)
+        if doc_id not in served or day < served[doc_id]:
+            served[doc_id] = day
+    decision = case_decision(case, orders, served)
+    signed = [
+        o
+        for o in orders
+        if o.get("status") in ("signed", "issued") and "decision_date" in (o.get("fields") or {})
+    ]
+    signed.sort(key=lambda o: str(o.get("signed_at") or ""))
+    last = signed[-1] if signed else None
+    return DecisionFacts(
+        decision,
+        str(last["id"]) if last else None,
+        dict(last.get("fields") or {}) if last else {},
+    )
+
+
+def appeal_findings(session: Session, appeal: Appeal, received_at: datetime) -> Findings:
+    """The flags the server finds for ``appeal`` received at ``received_at``."""
+    facts = decision_facts(session, appeal.case_id)
+    return findings(
+        facts.decision,
+        received_at,
+        appeal.appellant,
+        facts.order_fields,
+        detained=appeal.detained,
+    )
+
+
+def apply_appeal(
+    session: Session,
+    old: WireRecord | None,
+    new: WireRecord,
+    lookups: SessionLookups,
+    *,
+    actor_id: str,
+) -> None:
+    """When ``new`` is an appeal the Board's clerk just docketed, the case becomes appealed
+    (in the caller's transaction, audited). Nothing for other records or changes."""
+    if not isinstance(new, Appeal) or not isinstance(old, Appeal):
+        return
+    if old.status is AppealStatus.DOCKETED or new.status is not AppealStatus.DOCKETED:
+        return
+    case_row = session.get(CaseRow, new.case_id)
+    case = row_to_record("case", case_row) if case_row is not None else None
+    if not isinstance(case, Case) or case.status is CaseStatus.APPEALED:
+        return
+    moved = case.model_copy(update={"status": CaseStatus.APPEALED})
+    version = write_record(session, moved, lookups=lookups)
+    lookups.forget()
+    audit.append(
+        session,
+        actor_id=actor_id,
+        action="record.update",
+        entity="case",
+        record_id=case.id,
+        detail={
+            "version": version,
+            "changed": ["status"],
+            "event": CaseEvent.APPEAL.value,
+            "appeal_id": new.id,
+            "data": moved.model_dump(mode="json"),
+        },
+    )
+
+
+def docketing_refusal(session: Session, old: Appeal, new: Appeal) -> str | None:
+    """Docketing needs a case whose status may become appealed (``common.lifecycle``)."""
+    if old.status is AppealStatus.DOCKETED or new.status is not AppealStatus.DOCKETED:
+        return None
+    case_row = session.get(CaseRow, new.case_id)
+    if case_row is None:
+        return "the appeal names no case"
+    if case_row.status == CaseStatus.APPEALED.value:
+        return None  # the other party's appeal already put it before the Board
+    try:
+        check_status_change(CaseStatus(case_row.status), CaseStatus.APPEALED)
+    except TransitionError as err:
+        return str(err)
+    return None
