@@ -28,15 +28,18 @@ from common.protocol import (
     PushRequest,
     data_problem,
 )
-from common.wire import ENTITY_SCHEMAS, Case, Order, WireRecord, parse_record
+from common.wire import ENTITY_SCHEMAS, Case, Order, Representation, WireRecord, parse_record
 from sync_server.db import write_transaction
 from sync_server.models import AppliedMutation, SyncDeparture, SyncRecord
 from sync_server.policy import Principal, can_see, check_write, feed_filter, placement_of, scope_key
 from sync_server.services import audit
 from sync_server.services.addresses import record_accepted_change_of_address
+from sync_server.services.appeals import apply_appeal
 from sync_server.services.bond_links import link_bond_cases
 from sync_server.services.change_rules import check_change
+from sync_server.services.counsel import cases_read, follow_counsel_change
 from sync_server.services.custody import apply_custody_change
+from sync_server.services.decisions import apply_decision
 from sync_server.services.notices import HearingNotices
 from sync_server.services.orders import OrderIssuer
 from sync_server.services.records import (
@@ -253,7 +256,11 @@ class _Pusher:
         reason = reason or check_change(self.session, self.principal.id, old, new)
         if reason:
             return _rejected(m, reason)
+        read_before = cases_read(old or new, self.lookups)  # counsel's cases, if an appearance
         version = write_record(self.session, new, lookups=self.lookups)
+        if read_before is not None and isinstance(new, Representation):
+            # Counsel who lost a case gets a tombstone for each of its records.
+            follow_counsel_change(self.session, new.practitioner_id, read_before, self.lookups)
         if isinstance(new, Case) and isinstance(old, Case) and old.court_id != new.court_id:
             republish_case_children(self.session, old, new, self.lookups, self.principal)
         self._audit(m, version, "record.create" if old is None else "record.update", new, old)
@@ -280,6 +287,10 @@ class _Pusher:
             return _rejected(m, f"the change of address could not be recorded: {err}")
         # A custody change moves the case's custody and the address of record with it.
         apply_custody_change(self.session, old, new, self.lookups, actor_id=self.principal.id)
+        # A decision moves the case's status (decided, closed, pending at a new court).
+        apply_decision(self.session, old, new, self.lookups, actor_id=self.principal.id)
+        # A docketed appeal puts the case on appeal (the Board then reads its record).
+        apply_appeal(self.session, old, new, self.lookups, actor_id=self.principal.id)
         return MutationResult(
             mutation_id=m.mutation_id, status=MutationStatus.APPLIED, version=version
         )

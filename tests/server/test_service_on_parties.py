@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from datetime import date
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import select
 
-from common.enums import OrderStatus
+from common.bonds import decided_by_order
+from common.enums import BondDetermination, OrderStatus, Party
 from common.order_pdf import pdf_text
 from common.orders import new_draft, template_for
+from common.wire import Bond
 from sync_server.models import (
     AddressRow,
     CaseRow,
@@ -95,10 +98,20 @@ def _issue(api: Api, app: Flask, case_id: str, template: str) -> list[dict[str, 
             "signed_by": user_id(JUDGE),
         }
     )
-    [answer] = api.push(
-        token, mutation("order", signed.model_dump(mode="json"), base_version=made["version"])
-    )
-    assert answer["status"] == "applied", answer
+    changes = [mutation("order", signed.model_dump(mode="json"), base_version=made["version"])]
+    if template == BOND:
+        # The judge decides by signing: the decision goes into the bond request the clerk
+        # docketed, in the same group as the signed order (common.bonds).
+        request, version = _docketed_bond_request(api, case_id)
+        decision = decided_by_order(request, signed.fields, user_id(JUDGE))
+        group = new_id()
+        changes = [
+            {**mutation("bond", decision.model_dump(mode="json"), base_version=version)}
+            | {"group": group},
+            changes[0] | {"group": group},
+        ]
+    answers = api.push(token, *changes)
+    assert all(a["status"] == "applied" for a in answers), answers
     with app.extensions["ecas"].factory() as session:
         rows = session.scalars(
             select(ServiceRecordRow).where(ServiceRecordRow.case_id == case_id)
@@ -115,6 +128,22 @@ def _issue(api: Api, app: Flask, case_id: str, template: str) -> list[dict[str, 
             for r in rows
             if r.document_id == order.document_id
         ]
+
+
+def _docketed_bond_request(api: Api, case_id: str) -> tuple[Bond, int]:
+    """The clerk dockets the request the bond order (COMPLETE_FIELDS) decides: DHS set
+    $15,000, the respondent asked on November 20 for $5,000."""
+    request = Bond(
+        id=new_id(),
+        case_id=case_id,
+        dhs_determination=BondDetermination.AMOUNT,
+        dhs_amount=15_000,
+        requested_on=date(2026, 11, 20),
+        requested_by=Party.RESPONDENT,
+        requested_amount=5_000,
+    )
+    version = applied(api, api.login("clerk1"), "bond", request.model_dump(mode="json"))
+    return request, version
 
 
 def _certificate(api: Api, app: Flask, case_id: str) -> str:
@@ -152,7 +181,8 @@ def test_custody_only_counsel_is_served_a_bond_order_but_not_a_removal_order(
     # Without counsel in the removal proceedings the respondent is served, by mail.
     assert removal["respondent"]["method"] == "mail" and "dhs" in removal
 
-    bond = _served(_issue(api, seeded_app, case["id"], BOND))
+    # The bond order is issued in the bond case linked to it (8 CFR 1003.19(d)).
+    bond = _served(_issue(api, seeded_app, _bond_case_of(api, case)["id"], BOND))
     assert bond[attorney]["method"] == "electronic"
     assert "respondent" not in bond and "dhs" in bond
 
@@ -165,7 +195,7 @@ def test_counsel_for_all_but_custody_is_served_a_removal_order_but_not_a_bond_or
     attorney = user_id("attorney2")
 
     assert attorney in _served(_issue(api, seeded_app, case["id"], REMOVAL))
-    bond = _served(_issue(api, seeded_app, case["id"], BOND))
+    bond = _served(_issue(api, seeded_app, _bond_case_of(api, case)["id"], BOND))
     assert attorney not in bond and "respondent" in bond
 
 
@@ -192,6 +222,7 @@ def _bond_case_of(api: Api, removal: dict[str, Any]) -> dict[str, Any]:
         address=False,
         case_type="bond",
         a_number=removal["a_number"],
+        custody=removal["custody"],
         removal_case_id=removal["id"],
     )
 
@@ -281,15 +312,20 @@ def _attorney_appearing(app: Flask, api: Api, case_id: str) -> Browser:
 
 
 def _withdraw_counsel(api: Api, app: Flask, case_id: str) -> None:
-    clerk = api.login("clerk1")
+    """The judge of the case grants counsel leave to withdraw (8 CFR 1003.17(b))."""
+    judge = api.login(JUDGE)
     with app.extensions["ecas"].factory() as session:
         rows = session.scalars(
             select(RepresentationRow).where(RepresentationRow.case_id == case_id)
         ).all()
         appearances = [(row_to_record("representation", r), r.version) for r in rows]
     for appearance, version in appearances:
-        withdrawn = appearance.model_dump(mode="json") | {"status": "withdrawn"}
-        [answer] = api.push(clerk, mutation("representation", withdrawn, base_version=version))
+        withdrawn = appearance.model_dump(mode="json") | {
+            "status": "withdrawn",
+            "ended_on": str(appearance.accepted_on or "2026-12-06"),  # type: ignore[attr-defined]
+            "leave_by": user_id(JUDGE),
+        }
+        [answer] = api.push(judge, mutation("representation", withdrawn, base_version=version))
         assert answer["status"] == "applied", answer
 
 
@@ -365,11 +401,12 @@ def test_a_detained_pro_se_respondent_is_served_in_care_of_the_custodial_officer
     }
     applied(api, api.login("dhs1"), "address", facility)  # DHS reports where it holds him
 
+    bond_case = _bond_case_of(api, case)
     [respondent] = [
-        r for r in _issue(api, seeded_app, case["id"], BOND) if r["party"] == "respondent"
+        r for r in _issue(api, seeded_app, bond_case["id"], BOND) if r["party"] == "respondent"
     ]
     assert respondent["method"] == "mail" and respondent["address_id"] == facility["id"]
-    certificate = _certificate(api, seeded_app, case["id"])
+    certificate = _certificate(api, seeded_app, bond_case["id"])
     assert (
         "first-class mail in care of the custodial officer, Sierra Vista Processing Center "
         "400 Ridge Road Mesa Verde, CA 93301"
