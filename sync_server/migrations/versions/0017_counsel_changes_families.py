@@ -10,7 +10,7 @@ Rows from before this revision: appearances keep their status with no end record
 withdrawal recorded earlier has no date or judge), and no case is a rider.
 
 Revision ID: 0017_counsel_families
-Revises: 0016_motions
+Revises: 0015_pleadings_decisions
 Create Date: 2026-12-09 10:00:00
 
 """
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017_counsel_families"
-down_revision: str | Sequence[str] | None = "0016_motions"
+down_revision: str | Sequence[str] | None = "0015_pleadings_decisions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
