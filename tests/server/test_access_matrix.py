@@ -43,6 +43,8 @@ USERS = {
     "attorney": "attorney1",
     "accredited_rep": "rep1",
     "dhs": "dhs1",
+    "board_clerk": "board_clerk1",
+    "board_member": "board_member1",
 }
 ANONYMOUS = "anonymous"
 SIGNED_IN = frozenset(USERS)
@@ -242,6 +244,51 @@ def _motion(app: Flask, actor: str, case: str) -> tuple[str, dict[str, Any], Non
     )
 
 
+def _appeal(app: Flask, actor: str, case: str) -> tuple[str, dict[str, Any], None]:
+    # A notice of appeal lies from a decision: a decided case of its own, attorney1 of
+    # record (tests/server/test_board_appeals.py has the intake's and the Board's parts).
+    from tests.server.test_board_appeals import appeal_data, decided_case
+
+    api = Api(app.test_client())
+    fresh = decided_case(api, TokenBook(api), days_ago=5)
+    return ("appeal", appeal_data(fresh, actor), None)
+
+
+def _judges_case(app: Flask) -> str:
+    # A case of judge1's own: a decision moves its status, which the shared case keeps.
+    fresh = case_data(SFR, judge="judge1")
+    clerk = Api(app.test_client())
+    applied(clerk, clerk.login("clerk1"), "case", fresh)
+    return str(fresh["id"])
+
+
+def _pleading(app: Flask, actor: str, case: str) -> tuple[str, dict[str, Any], None]:
+    data = {
+        "id": new_id(),
+        "case_id": _judges_case(app),
+        "judge_id": user_id("judge1"),
+        "pleaded_on": "2026-11-20",
+        "allegations": [{"number": 1, "text": "Not a citizen", "plea": "admitted"}],
+        "designated_country": "Peru",
+        "relief_sought": ["asylum"],
+        "recorded_at": "2026-11-27T15:00:00Z",
+    }
+    return ("pleading", data, None)
+
+
+def _decision(app: Flask, actor: str, case: str) -> tuple[str, dict[str, Any], None]:
+    data = {
+        "id": new_id(),
+        "case_id": _judges_case(app),
+        "judge_id": user_id("judge1"),
+        "decided_on": "2026-11-20",
+        "completion": "terminated",
+        "appeal_waived_by": ["respondent", "dhs"],
+        "recorded_at": "2026-11-27T15:00:00Z",
+    }
+    return ("decision", data, None)
+
+
 def _court(app: Flask, actor: str, case: str) -> tuple[str, dict[str, Any], None]:
     return (
         "court",
@@ -346,6 +393,12 @@ WRITE_CASES: dict[str, tuple[Build, frozenset[str]]] = {
     "custody_change": (_custody_change, frozenset({"clerk", "dhs"})),
     # The clerk dockets the request; DHS and the judge change it afterwards (their parts).
     "bond": (_bond, frozenset({"clerk"})),
+    # A party of record files the EOIR-26 (counsel with an EOIR-28 there, DHS at its
+    # courts); the Board's clerk then rejects or dockets it.
+    "appeal": (_appeal, frozenset({"attorney", "dhs"})),
+    # The judge of the case takes the pleadings and decides it from the bench.
+    "pleading": (_pleading, frozenset({"judge"})),
+    "decision": (_decision, frozenset({"judge"})),
 }
 
 

@@ -68,7 +68,7 @@ def _case_status(app: Flask, case_id: str) -> tuple[str, str | None]:
 def _refused(api: Api, token: str, entity: str, data: dict[str, Any]) -> str:
     result = push_one(api, token, entity, data)
     assert result["status"] == "rejected", result
-    return str(result["reason"])
+    return str(result["error"])
 
 
 def test_the_judges_decision_decides_the_case_and_the_parties_pull_it(
@@ -150,7 +150,7 @@ def test_only_the_judge_of_the_case_records_pleadings_and_decisions(
     other = _decision(case["id"], "terminated", judge_id=user_id("judge2"))
     assert "judge of the case" in _refused(api, tokens["judge2"], "decision", other)
     decision = _decision(case["id"], "terminated")
-    applied(api, tokens["judge1"], "decision", decision)
+    version = applied(api, tokens["judge1"], "decision", decision)
     edited = {**decision, "completion": "dismissed"}
-    result = push_one(api, tokens["judge1"], "decision", edited, base_version=None)
-    assert result["status"] in ("rejected", "conflict")
+    result = push_one(api, tokens["judge1"], "decision", edited, base_version=version)
+    assert result["status"] == "rejected" and "not edited" in result["error"]
