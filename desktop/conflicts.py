@@ -31,6 +31,7 @@ ENTITY_LABELS = {
     "adjournment_code": "Adjournment code",
     "address": "Address",
     "custody_change": "Custody change",
+    "appeal": "Notice of appeal (EOIR-26)",
     "pleading": "Pleading",
     "decision": "Decision",
     "motion": "Motion",

@@ -1,0 +1,249 @@
+"""The Board of Immigration Appeals in the desktop client, as plain data: the Board's docket
+(every appeal its staff read, nationwide) and the clerk's intake queue (notices of appeal
+waiting for review), and the records intake and the transcript make. No Qt here.
+
+Intake (BIA Practice Manual 3.1, 4.4): the Board's clerk rejects a notice of appeal with a
+reason from ``resources/appeal_rejections.json`` or dockets it, which orders the
+transcript; the server then makes the case appealed. The immigration court's clerk marks
+the transcript ready with the transcript document, which joins the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from common.anumber import format_a_number
+from common.appeals import (
+    BOARD_TIMEZONE,
+    RejectionReason,
+    appeal_due,
+    check_appeal_change,
+    received_on,
+    rejection_reasons,
+)
+from common.court_time import court_instant, court_today, format_datetime
+from common.deadlines import Deadline, Decision, NoAppeal, case_decision, default_rules
+from common.enums import AppealStatus, TranscriptStatus
+from common.wire import Appeal, Document
+
+
+class IntakeRefused(ValueError):
+    """The change can't be made; ``str(error)`` says why."""
+
+
+@dataclass(frozen=True)
+class AppealRow:
+    """One appeal as the Board's docket shows it."""
+
+    appeal: Appeal
+    a_number: str
+    respondent: str
+    court: str  # the immigration court whose decision is appealed
+    received_on: date  # the Board's day
+    due: date | None  # the last day the Board had to receive it
+    flags: tuple[str, ...]
+
+    @property
+    def appeal_id(self) -> str:
+        return self.appeal.id
+
+    @property
+    def case_id(self) -> str:
+        return self.appeal.case_id
+
+    @property
+    def status(self) -> str:
+        return self.appeal.status.value.capitalize()
+
+    @property
+    def transcript(self) -> str:
+        return self.appeal.transcript_status.value.replace("_", " ").capitalize()
+
+    @property
+    def appellant(self) -> str:
+        return "DHS" if self.appeal.appellant.value == "dhs" else "Respondent"
+
+    @property
+    def fee(self) -> str:
+        if self.appeal.fee.value == "paid":
+            return f"Paid ({self.appeal.fee_receipt})"
+        return {"waiver_requested": "Waiver requested (EOIR-26A)", "not_required": "None (DHS)"}[
+            self.appeal.fee.value
+        ]
+
+
+def _flags(appeal: Appeal) -> tuple[str, ...]:
+    out = []
+    if appeal.late:
+        out.append("LATE")
+    if appeal.appeal_waived:
+        out.append("APPEAL WAIVED")
+    if appeal.oral_argument:
+        out.append("oral argument asked")
+    if appeal.detained:
+        out.append("detained")
+    return tuple(out)
+
+
+def board_docket(
+    appeals: Iterable[Mapping[str, Any]],
+    cases: Iterable[Mapping[str, Any]],
+    courts: Iterable[Mapping[str, Any]],
+    *,
+    statuses: Iterable[AppealStatus] = (AppealStatus.FILED, AppealStatus.DOCKETED),
+) -> list[AppealRow]:
+    """The appeals in ``statuses``, oldest received first, joined with their case."""
+    wanted = set(statuses)
+    by_case = {str(c["id"]): c for c in cases}
+    court_names = {str(c["id"]): str(c.get("name", "")) for c in courts}
+    rows = []
+    for raw in appeals:
+        if raw.get("deleted"):
+            continue
+        appeal = Appeal.model_validate({k: v for k, v in raw.items() if k != "deleted"})
+        if appeal.status not in wanted:
+            continue
+        case = by_case.get(appeal.case_id, {})
+        rows.append(
+            AppealRow(
+                appeal,
+                format_a_number(str(case["a_number"])) if case.get("a_number") else "—",
+                _respondent(case),
+                court_names.get(str(case.get("court_id", "")), "—"),
+                received_on(appeal.received_at),
+                _due(case, appeal),
+                _flags(appeal),
+            )
+        )
+    rows.sort(key=lambda r: (r.appeal.received_at, r.appeal.id))
+    return rows
+
+
+def _respondent(case: Mapping[str, Any]) -> str:
+    if not case:
+        return "—"
+    last = str(case.get("respondent_last_name", "")).upper()
+    return f"{last}, {case.get('respondent_first_name', '')}"
+
+
+def _due(case: Mapping[str, Any], appeal: Appeal) -> date | None:
+    decided = case.get("decided_on")
+    day = date.fromisoformat(str(decided)) if decided else appeal.decision_date
+    try:
+        return appeal_due(Decision(decided_on=day), detained=appeal.detained).due
+    except NoAppeal:
+        return None
+
+
+def intake_queue(rows: Iterable[AppealRow]) -> list[AppealRow]:
+    """The clerk's queue: notices of appeal waiting for review."""
+    return [r for r in rows if r.appeal.status is AppealStatus.FILED]
+
+
+def catalogue() -> dict[str, RejectionReason]:
+    return rejection_reasons()
+
+
+def _checked(old: Appeal, new: Appeal) -> Appeal:
+    reason = check_appeal_change(old, new)
+    if reason:
+        raise IntakeRefused(reason)
+    return new
+
+
+def reject(appeal: Appeal, code: str, note: str, clerk_id: str, now: datetime) -> Appeal:
+    """The notice of appeal rejected with a reason from the catalogue (and a note)."""
+    return _checked(
+        appeal,
+        appeal.model_copy(
+            update={
+                "status": AppealStatus.REJECTED,
+                "rejection_code": code,
+                "rejection_note": " ".join(note.split())[:200] or None,
+                "reviewed_by": clerk_id,
+                "reviewed_at": now,
+            }
+        ),
+    )
+
+
+def docket(appeal: Appeal, clerk_id: str, now: datetime) -> Appeal:
+    """The appeal docketed on the Board's day, and the transcript ordered."""
+    return _checked(
+        appeal,
+        appeal.model_copy(
+            update={
+                "status": AppealStatus.DOCKETED,
+                "reviewed_by": clerk_id,
+                "reviewed_at": now,
+                "docketed_on": court_today(BOARD_TIMEZONE, now),
+                "transcript_status": TranscriptStatus.ORDERED,
+            }
+        ),
+    )
+
+
+def transcript_ready(appeal: Appeal, transcript: Document) -> Appeal:
+    """The transcript the immigration court prepared, in the record: the appeal's status."""
+    if transcript.case_id != appeal.case_id or transcript.doc_type.value != "transcript":
+        raise IntakeRefused("the transcript must be a transcript document of the case")
+    return _checked(
+        appeal,
+        appeal.model_copy(
+            update={
+                "transcript_status": TranscriptStatus.READY,
+                "transcript_document_id": transcript.id,
+            }
+        ),
+    )
+
+
+# --- the 30-day clock on the case file ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppealClock:
+    due: Deadline | None
+    received_by: str  # "November 5, 2026 at 11:59 PM EST" (Board time)
+    days_left: int | None
+    note: str  # why there is no clock (no decision; in absentia)
+
+
+def appeal_clock(
+    case: Mapping[str, Any],
+    orders: Iterable[Mapping[str, Any]],
+    served_on: Mapping[str, date] | None = None,
+    now: datetime | None = None,
+) -> AppealClock:
+    """The case file's appeal clock: the last day the Board must receive a notice of appeal
+    from the judge's decision, in the Board's time, and the days left on the Board's today."""
+    decision = case_decision(case, orders, served_on)
+    if decision is None:
+        return AppealClock(None, "", None, "No decision: the 30 days start with it.")
+    try:
+        due = appeal_due(decision, detained=case.get("custody") == "detained")
+    except NoAppeal as err:
+        return AppealClock(None, "", None, str(err))
+    last = court_instant(due.due, time(23, 59), BOARD_TIMEZONE)
+    today = court_today(BOARD_TIMEZONE, now)
+    return AppealClock(due, format_datetime(last, BOARD_TIMEZONE), (due.due - today).days, "")
+
+
+def appeal_line(deadlines: Iterable[Any], now: datetime | None = None) -> str:
+    """The case file's summary line for the 30 days to appeal: the day and minute the Board
+    must receive the notice of appeal (its time) and the days left, from the case file's
+    deadline of the ``bia_appeal`` rule (``DeadlineEntry``: title and due)."""
+    title = default_rules().rule("bia_appeal").title
+    entry = next((d for d in deadlines if getattr(d, "title", None) == title), None)
+    if entry is None:
+        return "—"
+    due: date = entry.due
+    last = court_instant(due, time(23, 59), BOARD_TIMEZONE)
+    left = (due - court_today(BOARD_TIMEZONE, now)).days
+    when = format_datetime(last, BOARD_TIMEZONE)
+    if left < 0:
+        return f"The 30 days ran at {when} (a late appeal is flagged, not refused)"
+    return f"Board receives by {when} ({left} day{'' if left == 1 else 's'} left)"
