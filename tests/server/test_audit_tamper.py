@@ -233,7 +233,7 @@ def test_anchors_are_due_after_enough_new_entries(anchored_app: Flask) -> None:
 # --- the commands -------------------------------------------------------------------------------
 
 
-def _cli(app: Flask, command: str) -> subprocess.CompletedProcess[str]:
+def _cli(app: Flask, *argv: str) -> subprocess.CompletedProcess[str]:
     config = app.extensions["ecas"].config
     env = {
         **os.environ,
@@ -246,7 +246,7 @@ def _cli(app: Flask, command: str) -> subprocess.CompletedProcess[str]:
         "PYTHONPATH": str(REPO),
     }
     return subprocess.run(
-        [sys.executable, "-m", "sync_server.cli", command],
+        [sys.executable, *(argv if argv[0] == "-c" else ("-m", "sync_server.cli", *argv))],
         env=env,
         capture_output=True,
         text=True,
@@ -267,6 +267,25 @@ def test_anchor_audit_command_anchors_the_head_and_verify_audit_reads_it(
     done = _cli(anchored_app, "verify-audit")
     assert done.returncode == 0, done.stderr
     assert "intact: 10 entries" in done.stdout and "Matches 3 anchors" in done.stdout
+
+
+SERVE_AND_STOP = """
+from sync_server.app import create_app
+app = create_app()  # settings from the environment, as gunicorn's workers start it
+client = app.test_client()
+for _ in range(3):  # three refused sign-ins: three entries, none anchored yet
+    client.post("/api/v1/auth/login", json={"username": "auditee", "password": "wrong"})
+print("served")
+"""
+
+
+def test_a_stopping_server_anchors_its_head(anchored_app: Flask) -> None:
+    done = _cli(anchored_app, "-c", SERVE_AND_STOP)
+    assert done.returncode == 0 and "served" in done.stdout, done.stderr
+    assert _max_seq(anchored_app) == 12
+    report = _verify(anchored_app)
+    assert report.ok, report
+    assert (report.anchors, report.newest_anchor_seq) == (3, 12)  # written at exit
 
 
 def test_verify_audit_command_reports_a_head_moved_back(anchored_app: Flask) -> None:

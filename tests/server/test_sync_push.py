@@ -358,12 +358,16 @@ def test_every_applied_change_is_audited_and_the_chain_holds(
         entries = session.scalars(
             select(AuditEntry).where(AuditEntry.record_id == data["id"]).order_by(AuditEntry.seq)
         ).all()
-        assert [(e.action, e.detail["version"]) for e in entries] == [
+        # The refused change is recorded as a refusal (judge1's), never as a change.
+        *changes, refusal = entries
+        assert [(e.action, e.detail["version"]) for e in changes] == [
             ("record.create", created),
             ("record.update", updated),
         ]
-        assert {e.actor_id for e in entries} == {user_id("clerk1")}
-        assert entries[1].detail["data"]["duration_minutes"] == 45
+        assert {e.actor_id for e in changes} == {user_id("clerk1")}
+        assert changes[1].detail["data"]["duration_minutes"] == 45
+        assert (refusal.action, refusal.actor_id) == ("sync.mutation_refused", user_id("judge1"))
+        assert refusal.detail["reason"] == refused["error"]
         assert audit.verify_chain(session).ok
 
 
