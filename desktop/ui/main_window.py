@@ -17,6 +17,7 @@ from desktop.services.session import SignedOut, sign_out
 from desktop.services.sync_controller import SyncStatus
 from desktop.settings import IDLE_LOCK_MINUTES, VIEWER_CACHE_MB
 from desktop.sync_engine import SyncReport
+from desktop.ui.board_view import BOARD_ROLES, BoardView
 from desktop.ui.case_file_view import CaseFileView
 from desktop.ui.conflicts_view import ConflictsView
 from desktop.ui.context import DesktopContext
@@ -24,6 +25,7 @@ from desktop.ui.dashboard_view import DashboardView
 from desktop.ui.docket_view import DocketView
 from desktop.ui.filing_review_view import FilingReviewView
 from desktop.ui.idle_lock import IdleWatcher, LockDialog
+from desktop.ui.motions_view import MotionsQueueView
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.sign_in_again_dialog import SignInAgainDialog
 from desktop.ui.status_bar import SyncStatusBar
@@ -36,6 +38,8 @@ ROLE_NAMES = {
     "clerk": "Clerk",
     "court_admin": "Court Administrator",
     "eoir_staff": "EOIR staff",
+    "board_clerk": "Board Clerk",
+    "board_member": "Board Member",
 }
 
 
@@ -58,14 +62,32 @@ class MainWindow(QMainWindow):
         self.docket = DocketView(ctx)
         self.filings = FilingReviewView(ctx)
         self.conflicts = ConflictsView(ctx)
-        self.pages: list[QWidget] = [self.dashboard, self.docket, self.filings, self.conflicts]
+        self.motions = MotionsQueueView(ctx)  # pending motions; Ctrl+R rules
+        self.pages: list[QWidget] = [
+            self.dashboard,
+            self.docket,
+            self.filings,
+            self.conflicts,
+            self.motions,
+        ]
         for page, title in zip(
-            self.pages, ("Dashboard", "Docket", "Filing review", "Conflicts"), strict=True
+            self.pages,
+            ("Dashboard", "Docket", "Filing review", "Conflicts", "Motions"),
+            strict=True,
         ):
             self.tabs.addTab(page, title)
             self.tabs.tabBar().setTabButton(
                 self.tabs.indexOf(page), self.tabs.tabBar().ButtonPosition.RightSide, None
             )
+        # Board staff: the Board's docket and intake first (desktop/ui/board_view.py).
+        self.board: BoardView | None = None
+        if ctx.role in BOARD_ROLES:
+            self.board = BoardView(ctx)
+            self.board.open_case.connect(self.open_case)
+            self.pages.insert(0, self.board)
+            self.tabs.insertTab(0, self.board, "Board")
+            self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+            self.tabs.setCurrentIndex(0)
         self.setCentralWidget(self.tabs)
         self.status = SyncStatusBar()
         self.setStatusBar(self.status)
@@ -87,6 +109,8 @@ class MainWindow(QMainWindow):
         for page in (self.dashboard, self.docket, self.filings):
             page.open_case.connect(self.open_case)
         self.filings.open_document.connect(self.open_document)
+        self.motions.open_document.connect(self.open_document)
+        self.motions.open_case.connect(self.open_case)
         self.ctx.sync.status_changed.connect(self._on_status)
         self.ctx.sync.progress.connect(self.status.show_progress)
         self.ctx.sync.synced.connect(self._on_synced)

@@ -102,7 +102,6 @@ def motions(case_id: str) -> str:
         title="Motions",
         detail=detail,
         lines=_lines(case_id, current_user().id),
-        notice=request.args.get("notice"),
     )
 
 

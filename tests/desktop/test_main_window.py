@@ -25,7 +25,7 @@ def _window(qtbot: QtBot, ctx: object) -> MainWindow:
 def test_tabs_and_ctrl_number_shortcuts(qtbot: QtBot, make_context: Callable) -> None:  # type: ignore[type-arg]
     window = _window(qtbot, make_context("clerk1"))
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["Dashboard", "Docket", "Filing review", "Conflicts"]
+    assert titles == ["Dashboard", "Docket", "Filing review", "Conflicts", "Motions"]
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentWidget() is window.docket
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
@@ -48,10 +48,10 @@ def test_opening_a_case_adds_one_closable_tab(qtbot: QtBot, make_context: Callab
     case = ctx.store.all("case")[0]
     window.open_case(case["id"])
     window.open_case(case["id"])  # again: the same tab comes forward
-    assert window.tabs.count() == 5
-    assert window.tabs.tabText(4) == case["respondent_last_name"].upper()
+    assert window.tabs.count() == 6
+    assert window.tabs.tabText(5) == case["respondent_last_name"].upper()
     qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
-    assert window.tabs.count() == 4
+    assert window.tabs.count() == 5
 
 
 def test_lock_hides_the_work_until_the_password(

@@ -1,0 +1,232 @@
+"""The judge's pending motions and the stamp that rules on one, from the local copy (no
+Qt), so the queue reads and the ruling saves offline; the server issues and serves the
+order once when the push reaches it.
+
+A ruling is the motion order (``resources/order_templates/motion_order.json``) signed by
+the judge of the case and the motion stamped with it, saved together through the outbox
+(one push group: the order is issued with the stamp or not at all), as the bench
+continuance is (:mod:`desktop.orders`). What the server refuses, the desktop refuses
+first, in the same words: ``common.motions.check_motion``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from common.anumber import format_a_number
+from common.court_closures import court_calendar
+from common.court_time import court_today, utc_now
+from common.deadlines import case_decision
+from common.enums import Custody, DocumentStatus, MotionRuling, MotionStatus, OtherPartyPosition
+from common.motions import (
+    MotionLimit,
+    catalogue,
+    check_motion,
+    motion_limits,
+    order_fields,
+    response_due,
+    ruling_refusal,
+)
+from common.orders import SigningRefused
+from common.wire import Motion, Order, WireRecord
+from desktop.local_store import LocalStore
+from desktop.orders import case_zone, sign_order, start_draft
+
+MOVANTS = {"respondent": "Respondent", "dhs": "DHS", "joint": "Joint"}
+POSITIONS = {
+    OtherPartyPosition.OPPOSES.value: "Opposes",
+    OtherPartyPosition.DOES_NOT_OPPOSE.value: "Does not oppose",
+    OtherPartyPosition.UNKNOWN.value: "Unknown",
+}
+
+
+def _record(model: type[WireRecord], data: dict[str, Any]) -> Any:
+    return model.model_validate({k: v for k, v in data.items() if k in model.model_fields})
+
+
+def load_motion(store: LocalStore, motion_id: str) -> Motion:
+    data = store.get("motion", motion_id)
+    if data is None:
+        raise LookupError("The motion is no longer on this computer.")
+    motion: Motion = _record(Motion, data)
+    return motion
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One pending motion as the queue shows it."""
+
+    motion_id: str
+    case_id: str
+    respondent: str  # "DIAZ, Ana"
+    a_number: str  # "A123-456-789"
+    motion: str  # "Motion to continue"
+    movant: str
+    filed_on: date
+    response_due: date
+    position: str
+    age_days: int
+    document_id: str | None
+    limited: bool  # a motion to reopen or reconsider: the ruling shows its limits
+
+
+def _docketed(store: LocalStore, motion: Motion) -> bool:
+    """Before the judge: entered by the clerk, or its filing accepted by the clerk."""
+    if motion.document_id is None:
+        return motion.filing_id is None
+    document = store.get("document", motion.document_id)
+    return document is not None and document.get("status") == DocumentStatus.ACCEPTED.value
+
+
+def pending_motions(
+    store: LocalStore, user_id: str, role: str, now: datetime | None = None
+) -> list[QueueRow]:
+    """The pending motions before the signed-in user, oldest first: a judge's own cases'
+    (a clerk sees the court's). Each with its response due (counted on the court's
+    calendar), the other party's position and its age in days on the court's today."""
+    now = now or utc_now()
+    cat = catalogue()
+    rows = []
+    for data in store.all("motion"):
+        if data.get("deleted") or data.get("status") != MotionStatus.PENDING.value:
+            continue
+        motion: Motion = _record(Motion, data)
+        case = store.get("case", motion.case_id)
+        if case is None or (role == "judge" and case.get("judge_id") != user_id):
+            continue
+        if not _docketed(store, motion):
+            continue
+        court = store.get("court", str(case["court_id"])) or {}
+        detained = case.get("custody") == Custody.DETAINED.value
+        due = response_due(
+            motion,
+            calendar=court_calendar(court.get("code"), detained=detained),
+            detained=detained,
+        )
+        label = cat.type_label(motion.motion_type.value)
+        if motion.description:
+            label = f"{label}: {motion.description}"
+        rows.append(
+            QueueRow(
+                motion_id=motion.id,
+                case_id=motion.case_id,
+                respondent=f"{str(case['respondent_last_name']).upper()}, "
+                f"{case['respondent_first_name']}",
+                a_number=format_a_number(str(case["a_number"])),
+                motion=label,
+                movant=MOVANTS[motion.movant.value],
+                filed_on=motion.filed_on,
+                response_due=due.due,
+                position=POSITIONS[motion.other_party_position.value],
+                age_days=max(0, (court_today(court.get("timezone"), now) - motion.filed_on).days),
+                document_id=motion.document_id,
+                limited=motion.motion_type.value in ("reopen", "reconsider"),
+            )
+        )
+    return sorted(rows, key=lambda r: (r.filed_on, r.motion_id))
+
+
+def limits_of(store: LocalStore, motion: Motion) -> MotionLimit | None:
+    """The time and number limits of a motion to reopen or reconsider, counted from the
+    case's final order as this computer holds it (None for other motions)."""
+    case = store.get("case", motion.case_id) or {}
+    orders = [o for o in store.all("order") if o.get("case_id") == motion.case_id]
+    others = [
+        _record(Motion, m)
+        for m in store.all("motion")
+        if m.get("case_id") == motion.case_id and not m.get("deleted")
+    ]
+    court = store.get("court", str(case.get("court_id"))) or {}
+    decision = case_decision(case, orders) if case else None
+    return motion_limits(motion, decision, others, calendar=court_calendar(court.get("code")))
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What the judge chose in the ruling dialog."""
+
+    ruling: MotionRuling
+    reason: str = ""
+    limit_exception: str | None = None
+    extra: dict[str, Any] | None = None  # a granted continuance's code and date, a new court
+
+
+@dataclass(frozen=True)
+class MotionRulingResult:
+    order: Order
+    motion: Motion
+
+
+def ruling_draft(
+    store: LocalStore, motion_id: str, user_id: str, stamp: Stamp, now: datetime | None = None
+) -> tuple[Order, Motion]:
+    """The unsigned motion order and the motion stamped with it, on the court's date at
+    ``now``. Raises ``ValueError`` with the reason when the motion can't be ruled on
+    (withdrawn, already ruled, a stamp that does not fit, a limit without its exception)."""
+    now = now or utc_now()
+    motion = load_motion(store, motion_id)
+    refused = ruling_refusal(motion)
+    if refused:
+        raise ValueError(refused[:1].upper() + refused[1:] + ".")
+    today = court_today(case_zone(store, motion.case_id), now)
+    draft = start_draft(store, motion.case_id, "motion_order", user_id, today)
+    fields = order_fields(
+        motion,
+        stamp.ruling,
+        stamp.reason,
+        limit_exception=stamp.limit_exception,
+        extra=stamp.extra,
+    )
+    draft = draft.model_copy(update={"fields": {**draft.fields, **fields}})
+    stamped = motion.model_copy(
+        update={
+            "status": catalogue().ruling_status(stamp.ruling),
+            "ruling": stamp.ruling,
+            "ruling_reason": stamp.reason.strip()[:200] or None,
+            "limit_exception": stamp.limit_exception,
+            "ruled_on": today,
+            "ruled_by": user_id,
+            "order_id": draft.id,
+        }
+    )
+    reason = check_motion(motion, stamped, limits=limits_of(store, motion))
+    if reason:
+        raise ValueError(reason[:1].upper() + reason[1:] + ".")
+    return draft, stamped
+
+
+def rule_on_motion(
+    store: LocalStore,
+    motion_id: str,
+    user_id: str,
+    role: str,
+    stamp: Stamp,
+    now: datetime | None = None,
+) -> MotionRulingResult:
+    """:func:`ruling_draft` signed by the judge at ``now``: raises ``SigningRefused`` or
+    ``ValueError`` with what to fix. Nothing is saved here; the caller saves both records
+    together (``LocalStore.save_together``)."""
+    now = now or utc_now()
+    draft, stamped = ruling_draft(store, motion_id, user_id, stamp, now)
+    try:
+        signed = sign_order(store, draft, user_id, role, now)
+    except SigningRefused:
+        raise
+    return MotionRulingResult(signed, stamped)
+
+
+def save_ruling(store: LocalStore, result: MotionRulingResult) -> None:
+    """The signed order and the stamp, in one outbox group."""
+    store.save_together([result.order, result.motion])
+
+
+def withdraw(store: LocalStore, motion_id: str) -> Motion:
+    """The motion as withdrawn by its movant (the clerk records it); ``ValueError`` when it
+    is no longer pending."""
+    motion = load_motion(store, motion_id)
+    refused = ruling_refusal(motion)
+    if refused:
+        raise ValueError(refused[:1].upper() + refused[1:] + ".")
+    return motion.model_copy(update={"status": MotionStatus.WITHDRAWN})

@@ -1,0 +1,326 @@
+"""The judge's pending-motions queue and the ruling stamp.
+
+Keyboard first: arrows move through the motions (oldest first), Enter opens the selected
+motion's document in the viewer, Ctrl+R rules on it (the stamp, an optional reason, and
+for a motion to reopen or reconsider its limits and the exceptions the judge may apply);
+"Sign and issue" shows what signing does and saves the signed order with the stamp in one
+step, offline too. The server issues and serves the order once the push reaches it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from common.adjournment import load_adjournment_codes
+from common.court_time import table_date, utc_now
+from common.enums import MotionRuling
+from common.motions import catalogue
+from common.orders import SigningRefused
+from desktop.motions import (
+    MotionRulingResult,
+    QueueRow,
+    Stamp,
+    limits_of,
+    load_motion,
+    pending_motions,
+    rule_on_motion,
+    ruling_draft,
+    save_ruling,
+)
+from desktop.orders import SigningSummary, case_today, signing_summary
+from desktop.ui.context import DesktopContext
+from desktop.ui.signing_summary import SigningSummaryDialog
+from desktop.ui.tasks import run_task
+
+COLUMNS = ("Received", "Age", "Respondent", "A-number", "Motion", "By", "Position", "Response due")
+
+
+class MotionsQueueView(QWidget):
+    """Pending motions of the signed-in judge's cases (a clerk sees the court's)."""
+
+    open_document = Signal(str)
+    open_case = Signal(str)
+
+    def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.rows: list[QueueRow] = []
+        self.ruling_dialog: MotionRulingDialog | None = None
+        self.model = QStandardItemModel(0, len(COLUMNS))
+        self.model.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table = QTableView()
+        self.table.setObjectName("motions_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.activated.connect(self._activated)  # Enter or a double click
+        self.message = QLabel()
+        self.message.setObjectName("motions_message")
+        self.rule_action = QAction("&Rule on the motion…", self)
+        self.rule_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.rule_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.rule_action.triggered.connect(self.rule_selected)
+        self.addAction(self.rule_action)
+        self.case_action = QAction("Open the &case", self)
+        self.case_action.setShortcut(QKeySequence("Ctrl+Return"))
+        self.case_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.case_action.triggered.connect(self._open_case)
+        self.addAction(self.case_action)
+        layout = QVBoxLayout(self)
+        hint = QLabel("Enter: open the motion · Ctrl+R: rule · Ctrl+Enter: open the case")
+        layout.addWidget(hint)
+        layout.addWidget(self.table)
+        layout.addWidget(self.message)
+        self.refresh()
+
+    def refresh(self) -> None:
+        user, role = self.ctx.user_id, self.ctx.role
+        self.ctx.read(lambda store: pending_motions(store, user, role), self._show)
+
+    def _show(self, rows: list[QueueRow]) -> None:
+        selected = self.selected()
+        keep = selected.motion_id if selected else None
+        self.rows = rows
+        self.model.removeRows(0, self.model.rowCount())
+        for row in rows:
+            cells = (
+                table_date(row.filed_on),
+                f"{row.age_days} d",
+                row.respondent,
+                row.a_number,
+                row.motion + (" (limits)" if row.limited else ""),
+                row.movant,
+                row.position,
+                table_date(row.response_due),
+            )
+            self.model.appendRow([QStandardItem(text) for text in cells])
+        self.table.resizeColumnsToContents()
+        self.message.setText(f"{len(rows)} pending motion(s)." if rows else "No pending motion.")
+        index = next((i for i, r in enumerate(rows) if r.motion_id == keep), 0 if rows else -1)
+        if index >= 0:
+            self.table.selectRow(index)
+
+    def selected(self) -> QueueRow | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        return self.rows[index.row()]
+
+    def _activated(self, index: QModelIndex) -> None:
+        row = self.rows[index.row()] if index.row() < len(self.rows) else None
+        if row is None:
+            return
+        if row.document_id:
+            self.open_document.emit(row.document_id)
+        else:
+            self.message.setText("This motion was entered without its document.")
+
+    def _open_case(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.open_case.emit(row.case_id)
+
+    def rule_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            self.message.setText("Select a motion first.")
+            return
+        if self.ctx.role != "judge":
+            self.message.setText("Only the immigration judge of the case rules on a motion.")
+            return
+        dialog = MotionRulingDialog(self.ctx, row, self)
+        self.ruling_dialog = dialog
+        dialog.issued.connect(lambda _result: self.refresh())
+        dialog.open()
+
+
+class MotionRulingDialog(QDialog):
+    """The stamp: granted, granted as unopposed ("DHS does not oppose"), denied, untimely,
+    moot, with an optional reason; a motion to reopen or reconsider shows its limits and
+    the exceptions the judge may apply. ``issued(result)`` fires once saved."""
+
+    issued = Signal(object)
+
+    def __init__(self, ctx: DesktopContext, row: QueueRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.row = row
+        self.summary_dialog: SigningSummaryDialog | None = None
+        self.setWindowTitle(f"Rule on the motion — {row.respondent}")
+        cat = catalogue()
+        self.stamp = QComboBox()
+        self.stamp.setObjectName("motion_stamp")
+        for ruling in MotionRuling:
+            self.stamp.addItem(cat.ruling_label(ruling.value), ruling.value)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("motion_reason")
+        self.reason.setPlaceholderText("Optional")
+        self.exception = QComboBox()
+        self.exception.setObjectName("motion_exception")
+        self.exception.addItem("None", None)
+        self.limits = QLabel()
+        self.limits.setObjectName("motion_limits")
+        self.limits.setWordWrap(True)
+        self.code = QComboBox()
+        self.code.setObjectName("motion_code")
+        self.code.addItem("—", None)
+        for entry in load_adjournment_codes().values():
+            self.code.addItem(f"{entry.code} — {entry.description}", entry.code)
+        self.next_date = QDateEdit()
+        self.next_date.setObjectName("motion_next_date")
+        self.next_date.setCalendarPopup(True)
+        # Proposed four weeks after the court's today once the motion's facts are read.
+        self.new_court = QLineEdit()
+        self.new_court.setObjectName("motion_new_court")
+        self.message = QLabel()
+        self.message.setObjectName("motion_message")
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.sign_button = self.buttons.addButton(
+            "Sign and issue", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.sign_button.setObjectName("motion_sign")
+        self.buttons.accepted.connect(self.sign_and_issue)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(QLabel(f"{row.motion}, by {row.movant}; received {table_date(row.filed_on)}"))
+        form.addRow(
+            QLabel(f"Other party: {row.position}; response due {table_date(row.response_due)}")
+        )
+        form.addRow(self.limits)
+        form.addRow("&Stamp:", self.stamp)
+        form.addRow("&Reason:", self.reason)
+        self.exception_label = QLabel("&Exception to the limits:")
+        self.exception_label.setBuddy(self.exception)
+        form.addRow(self.exception_label, self.exception)
+        self.code_label = QLabel("Adjournment &code:")
+        self.code_label.setBuddy(self.code)
+        form.addRow(self.code_label, self.code)
+        self.date_label = QLabel("Continued &to:")
+        self.date_label.setBuddy(self.next_date)
+        form.addRow(self.date_label, self.next_date)
+        self.court_label = QLabel("&Venue changed to:")
+        self.court_label.setBuddy(self.new_court)
+        form.addRow(self.court_label, self.new_court)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.stamp.currentIndexChanged.connect(self._fit)
+        self._kind = ""
+        ctx.read(lambda store: self._facts(store), self._show_facts, self._failed)
+        self._fit()
+
+    def _facts(self, store: Any) -> tuple[str, list[str], list[tuple[str, str]], date]:
+        motion = load_motion(store, self.row.motion_id)
+        limit = limits_of(store, motion)
+        lines = list(limit.lines) if limit else []
+        offered = [(e.value, e.label) for e in limit.exceptions] if limit else []
+        return motion.motion_type.value, lines, offered, case_today(store, motion.case_id)
+
+    def _show_facts(self, facts: tuple[str, list[str], list[tuple[str, str]], date]) -> None:
+        self._kind, lines, offered, today = facts
+        self.limits.setText("\n".join(lines))
+        self.limits.setVisible(bool(lines))
+        for value, label in offered:
+            self.exception.addItem(label, value)
+        proposed = today + timedelta(days=28)
+        self.next_date.setDate(QDate(proposed.year, proposed.month, proposed.day))
+        self._fit()
+
+    def _fit(self) -> None:
+        """Show only the fields the chosen stamp on this kind of motion takes."""
+        granted = self.stamp.currentData() in ("granted", "granted_unopposed")
+        continuance = granted and self._kind == "continuance"
+        venue = granted and self._kind == "change_of_venue"
+        limited = self._kind in ("reopen", "reconsider")
+        for label, widget, shown in (
+            (self.exception_label, self.exception, limited),
+            (self.code_label, self.code, continuance),
+            (self.date_label, self.next_date, continuance),
+            (self.court_label, self.new_court, venue),
+        ):
+            label.setVisible(shown)
+            widget.setVisible(shown)
+
+    def chosen(self) -> Stamp:
+        ruling = MotionRuling(str(self.stamp.currentData()))
+        extra: dict[str, Any] = {}
+        if self._kind == "continuance" and ruling.value in ("granted", "granted_unopposed"):
+            day: date = self.next_date.date().toPython()  # type: ignore[assignment]
+            extra = {"adjournment_code": self.code.currentData(), "next_hearing": day.isoformat()}
+        if self._kind == "change_of_venue" and ruling.value in ("granted", "granted_unopposed"):
+            extra = {"new_court": self.new_court.text().strip()}
+        exception = self.exception.currentData() if self._kind in ("reopen", "reconsider") else None
+        return Stamp(ruling, self.reason.text(), exception, extra)
+
+    def sign_and_issue(self) -> None:
+        if self.summary_dialog is not None and self.summary_dialog.isVisible():
+            return
+        stamp, motion_id, user = self.chosen(), self.row.motion_id, self.ctx.user_id
+
+        def summary(store: Any) -> SigningSummary:
+            draft, _ = ruling_draft(store, motion_id, user, stamp)
+            return signing_summary(store, draft)
+
+        self.sign_button.setEnabled(False)
+        self.message.setText("Preparing the summary…")
+        self.ctx.read(summary, lambda s: self._confirm(s, stamp), self._failed)
+
+    def _confirm(self, summary: SigningSummary, stamp: Stamp) -> None:
+        dialog = SigningSummaryDialog(summary, self)
+        self.summary_dialog = dialog
+        dialog.accepted.connect(lambda: self._sign(summary, stamp))
+        dialog.rejected.connect(self._not_signed)
+        dialog.open()
+
+    def _not_signed(self) -> None:
+        self.sign_button.setEnabled(True)
+        self.message.setText("Not signed.")
+
+    def _sign(self, summary: SigningSummary, stamp: Stamp) -> None:
+        motion_id, user, role = self.row.motion_id, self.ctx.user_id, self.ctx.role
+        case_id = self.row.case_id
+
+        def rule_and_save() -> MotionRulingResult:
+            store = self.ctx.store
+            now = utc_now()
+            if case_today(store, case_id, now) != summary.dated:
+                raise ValueError("the court's date changed while you read the summary; sign again")
+            result = rule_on_motion(store, motion_id, user, role, stamp, now)
+            save_ruling(store, result)  # the order is issued with the stamp or not at all
+            return result
+
+        self.message.setText("Signing…")
+        run_task(rule_and_save, self._done, self._failed, pool=self.ctx.writer)
+
+    def _done(self, result: MotionRulingResult) -> None:
+        self.ctx.sync.sync_soon()
+        self.message.setText("Signed; it is issued and served when it reaches the server.")
+        self.issued.emit(result)
+        self.accept()
+
+    def _failed(self, error: Exception) -> None:
+        self.sign_button.setEnabled(True)
+        if isinstance(error, SigningRefused):
+            self.message.setText("Not signed: " + "; ".join(str(p) for p in error.problems))
+        else:
+            self.message.setText(f"Not signed: {error}")
