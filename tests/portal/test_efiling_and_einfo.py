@@ -96,10 +96,17 @@ def test_appearance_form_errors_name_each_field(seeded_app: Flask) -> None:
     wrong = appearance_form(case, eoir_id, respondent_last_name="Nobody")
     response = browser.post("/portal/appearance/eoir-28", wrong)
     assert response.status_code == 422 and "No case with this A-number" in browser.last
-    # An EOIR-27 is for cases before the Board only.
+    # An EOIR-27 is for cases before the Board (or decided: it comes with the appeal).
+    with seeded_app.extensions["ecas"].factory() as session:
+        pending = session.scalars(
+            select(CaseRow)
+            .where(CaseRow.court_id == case.court_id, CaseRow.status == "pending")
+            .order_by(CaseRow.id)
+            .limit(1)
+        ).one()
     response = browser.post(
         "/portal/appearance/eoir-27",
-        appearance_form(case, eoir_id),
+        appearance_form(pending, eoir_id),
         from_page="/portal/appearance/eoir-27",
     )
     assert response.status_code == 422 and "not before the Board" in browser.last
