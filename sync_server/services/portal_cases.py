@@ -35,6 +35,7 @@ from sync_server.models import (
     CaseRow,
     CourtroomRow,
     CourtRow,
+    DecisionRow,
     DocumentRow,
     FilingRow,
     HearingRow,
@@ -255,6 +256,15 @@ class CasePortal:
                     select(OrderRow).where(OrderRow.case_id == case.id, OrderRow.deleted.is_(False))
                 )
             ]
+            # The judge's decision record is the source where there is one.
+            decisions = [
+                row_to_record("decision", r).model_dump(mode="json")
+                for r in session.scalars(
+                    select(DecisionRow).where(
+                        DecisionRow.case_id == case.id, DecisionRow.deleted.is_(False)
+                    )
+                )
+            ]
             served: dict[str, date] = {}
             for service in session.scalars(
                 select(ServiceRecordRow).where(
@@ -284,7 +294,7 @@ class CasePortal:
         detained = case.custody is Custody.DETAINED
         deadlines = deadlines_for_case(
             scheduled,
-            case_decision(case.model_dump(mode="json"), orders, served),
+            case_decision(case.model_dump(mode="json"), orders, served, decisions),
             today=today,
             motions=case_motions(line.document.model_dump(mode="json") for line in documents),
             detained=detained,
