@@ -30,6 +30,7 @@ from common.bonds import (
 from common.court_closures import CourtCalendar, court_calendar
 from common.deadlines import Deadline, case_decision, case_motions, deadlines_for_case
 from common.enums import BondOutcome, CaseType, Custody, FilingStatus, HearingStatus, HearingType
+from common.family import family_of
 from common.service import address_lines, address_of_record
 from common.service import history as address_history
 from common.wire import Address, Bond
@@ -138,6 +139,46 @@ class RepresentationEntry:
     primary: bool
     status: str
     accepted_on: date | None
+    # How the appearance ended, kept as history (common.counsel): the court's date, the
+    # judge whose leave it was, and who took over after a substitution.
+    ended_on: date | None = None
+    leave_by: str = ""
+    successor: str = ""
+    practitioner_id: str = ""
+
+    @property
+    def of_record(self) -> bool:
+        return self.status == "accepted"
+
+    @property
+    def history(self) -> str:
+        """ "Withdrawn Tue 1 Dec 2026, leave of Immigration Judge Alvarez"; "Substituted by
+        Dana Reyes …"; "" while of record or pending."""
+        if self.ended_on is None:
+            return ""
+        day = court_time.table_date(self.ended_on)
+        leave = f", leave of {self.leave_by}" if self.leave_by else ""
+        if self.status == "substituted":
+            return f"Substituted by {self.successor or UNKNOWN_PERSON} {day}{leave}"
+        return f"Withdrawn {day}{leave}"
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyMember:
+    """Another case of the family this case belongs to (a lead case and its riders are
+    heard together, each on its own record)."""
+
+    case_id: str
+    relation: str  # "Lead case" | "Rider"
+    respondent: str
+    a_number: str
+    status: str
+
+    def one_line(self) -> str:
+        return (
+            f"{self.relation}: {self.respondent} {format_a_number(self.a_number)} "
+            f"({label(self.status)})"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +279,11 @@ class CaseFile:
     addresses: tuple[AddressEntry, ...] = ()  # latest first
     bonds: tuple[BondEntry, ...] = ()  # a bond case's redeterminations, latest first
     linked: tuple[LinkedCase, ...] = ()  # the respondent's other proceeding(s)
+    family: tuple[FamilyMember, ...] = ()  # this case's lead, or its riders
+
+    @property
+    def counsel_of_record(self) -> tuple[RepresentationEntry, ...]:
+        return tuple(r for r in self.representation if r.of_record)
 
     @property
     def next_deadline(self) -> DeadlineEntry | None:
@@ -307,6 +353,7 @@ def load_case_file(
             orders=_for_case(store.all("order"), case_id),
             documents=documents,
             service_records=_for_case(store.all("service_record"), case_id),
+            decisions=_for_case(store.all("decision"), case_id),
         ),
         filings=_filings(_for_case(store.all("filing"), case_id), documents, names, zone),
         today=today,
@@ -314,6 +361,32 @@ def load_case_file(
         addresses=_addresses(_for_case(store.all("address"), case_id), case, today),
         bonds=_bonds(_for_case(store.all("bond"), case_id), case, court, names, today),
         linked=_linked(store, case),
+        family=_family(store, case),
+    )
+
+
+def _family(store: LocalStore, case: Record) -> tuple[FamilyMember, ...]:
+    """Both ways: a rider names its lead (and the lead's other riders are listed); a lead
+    lists its riders."""
+    cases = [c for c in store.all("case") if not c.get("deleted")]
+    found = family_of(str(case["id"]), cases)
+    if found is None:
+        lead_id = case.get("lead_case_id")
+        lead = store.get("case", str(lead_id)) if lead_id else None
+        return (_member(lead, "Lead case"),) if lead else ()
+    by_id = {str(c["id"]): c for c in cases}
+    members = [] if found.lead_id == case["id"] else [_member(by_id[found.lead_id], "Lead case")]
+    members += [_member(by_id[r], "Rider") for r in found.rider_ids if r != case["id"]]
+    return tuple(members)
+
+
+def _member(case: Record, relation: str) -> FamilyMember:
+    return FamilyMember(
+        case_id=str(case["id"]),
+        relation=relation,
+        respondent=f"{str(case['respondent_last_name']).upper()}, {case['respondent_first_name']}",
+        a_number=str(case.get("a_number", "")),
+        status=str(case.get("status", "")),
     )
 
 
@@ -542,11 +615,31 @@ def _representation(
             primary=bool(r.get("primary", True)),
             status=str(r.get("status") or ""),
             accepted_on=_date(r.get("accepted_on")),
+            ended_on=_date(r.get("ended_on")),
+            leave_by=names.get(str(r.get("leave_by")), "") if r.get("leave_by") else "",
+            successor=_successor(records, r, names),
+            practitioner_id=str(r.get("practitioner_id") or ""),
         )
         for r in records
     ]
-    entries.sort(key=lambda e: (not e.primary, e.practitioner))
+    # Counsel of record first, then appearances waiting for review, then the history
+    # (latest end first): nothing is dropped.
+    rank = {"accepted": 0, "pending": 1}
+    entries.sort(
+        key=lambda e: (
+            rank.get(e.status, 2),
+            -(e.ended_on or date.min).toordinal(),
+            not e.primary,
+            e.practitioner,
+        )
+    )
     return tuple(entries)
+
+
+def _successor(records: list[dict[str, Any]], r: dict[str, Any], names: Mapping[str, str]) -> str:
+    """Who took over after a substitution: the practitioner of the successor appearance."""
+    successor = next((o for o in records if o["id"] == r.get("successor_id")), None)
+    return names.get(str(successor.get("practitioner_id")), "") if successor else ""
 
 
 def _orders(
@@ -589,10 +682,12 @@ def case_deadlines(
     orders: Iterable[Record] = (),
     documents: Iterable[Record] = (),
     service_records: Iterable[Record] = (),
+    decisions: Iterable[Record] = (),
 ) -> tuple[DeadlineEntry, ...]:
     """Every deadline of ``case`` anchored on its ``hearings``, the motions among its
-    ``documents`` and its decision (read from its signed ``orders``; a written decision's
-    appeal runs from the service its ``service_records`` show), past ones included (marked
+    ``documents`` and its decision (its ``decisions`` record, else read from its signed
+    ``orders``; a written decision's appeal runs from the service its ``service_records``
+    show), past ones included (marked
     "past"; the first one due today or later is "next"), soonest first. Days are the
     court's: its closures (``court``'s code) move a deadline as they move it for a filer
     who files electronically, as counsel and DHS must (8 CFR 1003.31(a)).
@@ -617,7 +712,7 @@ def case_deadlines(
             served[document] = when.date()
     found: list[Deadline] = deadlines_for_case(
         anchors,
-        case_decision(case, orders, served),
+        case_decision(case, orders, served, decisions),
         today=date.min,
         motions=case_motions(documents),
         detained=detained,

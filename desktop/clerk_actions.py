@@ -13,17 +13,22 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from common.adjournment import AsylumClock, clock_from_history, describe_effect, lookup_code
+from common.counsel import check_representation_change, substitute, withdraw
 from common.court_time import ZoneSource, court_zone, local_date, table_time
 from common.enums import (
+    CaseStatus,
+    CaseType,
     DocumentStatus,
     DocumentType,
     FilingKind,
     FilingStatus,
     HearingStatus,
+    HearingType,
     RepresentationStatus,
 )
+from common.family import check_family_link, family_of
 from common.resources import read_data_file, resource_path
-from common.wire import Case, Document, Filing, Hearing, Representation
+from common.wire import Case, Document, Filing, Hearing, Representation, WireRecord
 from desktop.docket import DocketRow
 from desktop.local_store import LocalStore
 
@@ -79,6 +84,62 @@ def reschedule(
 
 def cancel(hearing: Hearing) -> Hearing:
     return hearing.model_copy(update={"status": HearingStatus.CANCELLED})
+
+
+# Bond hearings are held in the bond case, a proceeding separate from the removal case with
+# its own record (8 CFR 1003.19(d)): there counsel for custody and bond only reads and is
+# served what the hearing brings. The server refuses a new one in a removal case.
+BOND_CASE_NOTE = (
+    "A bond hearing is part of the bond proceedings, separate from the removal case (8 CFR "
+    "1003.19(d)): it is scheduled in the linked bond case, opened now if there is none."
+)
+
+
+def bond_case_for(store: LocalStore, case_id: str) -> dict[str, object] | None:
+    """The bond case linked to removal case ``case_id`` (the latest opened), if any."""
+    linked = [
+        c
+        for c in store.all("case")
+        if c.get("removal_case_id") == case_id
+        and c.get("case_type") == CaseType.BOND.value
+        and not c.get("deleted")
+    ]
+    return max(linked, key=lambda c: (str(c["opened_on"]), str(c["id"])), default=None)
+
+
+def hearing_records(store: LocalStore, hearing: Hearing, today: date) -> list[WireRecord]:
+    """What scheduling ``hearing`` saves (one group): a bond hearing asked for in a case
+    other than a bond case moves to the linked bond case, which is opened (linked, with the
+    respondent's particulars, on the court's ``today``) when there is none; any other
+    hearing as it is."""
+    case = store.get("case", hearing.case_id)
+    if (
+        hearing.hearing_type is not HearingType.BOND
+        or case is None
+        or case.get("case_type") == CaseType.BOND.value
+    ):
+        return [hearing]
+    existing = bond_case_for(store, str(case["id"]))
+    if existing is not None:
+        return [hearing.model_copy(update={"case_id": str(existing["id"])})]
+    removal = Case.model_validate({k: v for k, v in case.items() if k != "deleted"})
+    bond_case = Case(
+        id=str(uuid.uuid4()),
+        a_number=removal.a_number,
+        court_id=removal.court_id,
+        judge_id=hearing.judge_id or removal.judge_id,
+        case_type=CaseType.BOND,
+        status=CaseStatus.PENDING,
+        custody=removal.custody,
+        respondent_first_name=removal.respondent_first_name,
+        respondent_last_name=removal.respondent_last_name,
+        nationality=removal.nationality,
+        language=removal.language,
+        date_of_birth=removal.date_of_birth,
+        opened_on=today,
+        removal_case_id=removal.id,
+    )
+    return [bond_case, hearing.model_copy(update={"case_id": bond_case.id})]
 
 
 @dataclass(frozen=True)
@@ -242,3 +303,107 @@ def reject_filing(
 
 def assign_judge(case: Case, judge_id: str) -> Case:
     return case.model_copy(update={"judge_id": judge_id})
+
+
+# --- Families (common.family) and counsel changes (common.counsel) -----------------------
+
+
+def rider_ids(store: LocalStore, case_id: str) -> list[str]:
+    """The riders of lead case ``case_id`` on this computer, by respondent's name."""
+    found = family_of(case_id, [c for c in store.all("case") if not c.get("deleted")])
+    return list(found.rider_ids) if found is not None and found.lead_id == case_id else []
+
+
+def rider_hearings(hearing: Hearing, riders: Sequence[str]) -> list[Hearing]:
+    """The riders' own hearings of a family heard together: the lead's ``hearing`` (same
+    time, courtroom, judge, kind, medium and length), each in its rider's case. Each is
+    its own record, so each is noticed on its own (the server serves a notice per hearing);
+    the interpreter stays the lead's choice only when the clerk sets one for each."""
+    return [
+        hearing.model_copy(update={"id": str(uuid.uuid4()), "case_id": rider}) for rider in riders
+    ]
+
+
+def family_hearing_records(
+    store: LocalStore, hearing: Hearing, today: date, riders: Sequence[str] = ()
+) -> list[WireRecord]:
+    """What scheduling ``hearing`` saves as one group: as :func:`hearing_records`, and the
+    riders' hearings with it (a bond hearing is a person's own custody proceeding: never
+    for the family)."""
+    records = hearing_records(store, hearing, today)
+    if hearing.hearing_type is HearingType.BOND or not riders:
+        return records
+    return records + list(rider_hearings(hearing, riders))
+
+
+def riders_at_the_same_time(
+    hearing: Hearing, riders: Sequence[str], hearings: Iterable[dict[str, object]]
+) -> list[Hearing]:
+    """The riders' scheduled hearings held with lead hearing ``hearing`` (same start and
+    kind): rescheduling the lead moves them too."""
+    wanted = set(riders)
+    found = []
+    for raw in hearings:
+        if raw.get("deleted") or str(raw.get("case_id")) not in wanted:
+            continue
+        other = Hearing.model_validate({k: v for k, v in raw.items() if k != "deleted"})
+        if (
+            other.status is HearingStatus.SCHEDULED
+            and other.starts_at == hearing.starts_at
+            and other.hearing_type is hearing.hearing_type
+        ):
+            found.append(other)
+    return found
+
+
+def move_family(moved: Hearing, riders: Sequence[Hearing]) -> list[Hearing]:
+    """The lead's hearing as moved, then each rider's moved to the same time and room."""
+    return [moved] + [
+        reschedule(r, moved.starts_at, moved.courtroom_id).model_copy(
+            update={"medium": moved.medium, "judge_id": moved.judge_id}
+        )
+        for r in riders
+    ]
+
+
+def link_rider(case: Case, lead_id: str | None, cases: Sequence[dict[str, object]]) -> Case:
+    """``case`` as a rider of ``lead_id`` (None: unlinked); raises ValueError with the
+    reason the server would give (``common.family``)."""
+    by_id = {str(c["id"]): c for c in cases}
+    reason = check_family_link(
+        case.id,
+        case.court_id,
+        by_id.get(lead_id) if lead_id else None,
+        lead_case_id=lead_id,
+        has_riders=any(c.get("lead_case_id") == case.id for c in cases),
+    )
+    if reason:
+        raise ValueError(reason)
+    return case.model_copy(update={"lead_case_id": lead_id})
+
+
+def grant_withdrawal(
+    appearance: Representation, judge_id: str, today: date, motion_id: str | None = None
+) -> Representation:
+    """The judge's grant of leave to withdraw, on the court's ``today``; raises ValueError
+    with the reason the server would refuse it."""
+    granted = withdraw(appearance, judge_id=judge_id, on=today, motion_id=motion_id)
+    reason = check_representation_change(appearance, granted)
+    if reason:
+        raise ValueError(reason)
+    return granted
+
+
+def record_substitution(
+    prior: Representation, successor: Representation, judge_id: str, today: date
+) -> list[WireRecord]:
+    """The clerk's record of a granted substitution, saved as one group: the new counsel's
+    appearance accepted, then the prior one substituted; raises ValueError with the
+    reason the server would refuse it."""
+    accepted, ended = substitute(prior, successor, judge_id=judge_id, on=today)
+    reason = check_representation_change(
+        successor if successor.status is RepresentationStatus.ACCEPTED else None, accepted
+    ) or check_representation_change(prior, ended, successor=accepted)
+    if reason:
+        raise ValueError(reason)
+    return [accepted, ended]

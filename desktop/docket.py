@@ -51,6 +51,11 @@ class DocketRow:
     facility: str = ""  # where a detained respondent is held (the latest custody change)
     interpreter_dialect: str | None = None
     interpreter_medium: str | None = None  # None: the interpreter attends as the hearing
+    # A family heard together (common.family): the lead case's id on the lead's and the
+    # riders' rows, with the lead's respondent and how many riders it has.
+    family_lead_id: str | None = None
+    family_lead: str = ""  # the lead's respondent, "LAST, First"
+    family_riders: int = 0
 
     @property
     def detained(self) -> bool:
@@ -63,6 +68,13 @@ class DocketRow:
     @property
     def day(self) -> date:
         return self.starts_at.date()
+
+    @property
+    def family_role(self) -> str:
+        """ "lead", "rider" or "" (no family)."""
+        if self.family_lead_id is None:
+            return ""
+        return "lead" if self.family_lead_id == self.case_id else "rider"
 
 
 def fold(text: str) -> str:
@@ -88,6 +100,10 @@ def build_docket(
     user_names = {str(u["id"]): str(u["display_name"]) for u in users}
     zones = {str(c["id"]): ZoneInfo(str(c["timezone"])) for c in courts}
     names: dict[str, tuple[str, str]] = {}  # case id -> (respondent, search key), once a case
+    riders: dict[str, int] = {}  # lead case id -> riders known here
+    for c in case_by_id.values():
+        if c.get("lead_case_id") and str(c["lead_case_id"]) in case_by_id:
+            riders[str(c["lead_case_id"])] = riders.get(str(c["lead_case_id"]), 0) + 1
     rows = []
     for h in hearings:
         case = case_by_id.get(str(h["case_id"]))
@@ -100,6 +116,8 @@ def build_docket(
         )
         judge_id = h.get("judge_id") or case.get("judge_id")
         room_id = h.get("courtroom_id")
+        lead_id = _family_lead(case, riders)
+        lead = case_by_id.get(lead_id) if lead_id else None
         rows.append(
             DocketRow(
                 hearing_id=str(h["id"]),
@@ -131,9 +149,43 @@ def build_docket(
                 interpreter_medium=str(h["interpreter_medium"])
                 if h.get("interpreter_medium")
                 else None,
+                family_lead_id=lead_id,
+                family_lead=_names(lead)[0] if lead else "",
+                family_riders=riders.get(lead_id, 0) if lead_id else 0,
             )
         )
     return rows
+
+
+def _family_lead(case: dict[str, object], riders: dict[str, int]) -> str | None:
+    """The lead case of ``case``'s family (its own id when it leads riders), or None."""
+    if case.get("lead_case_id"):
+        return str(case["lead_case_id"])
+    return str(case["id"]) if str(case["id"]) in riders else None
+
+
+def group_families(rows: Sequence[DocketRow]) -> list[DocketRow]:
+    """``rows`` in their order, except that a family's hearings at one time are shown
+    together where the first of them falls: the lead first, then its riders by name. (A
+    family is heard together; each of its cases keeps its own hearing and record.)"""
+    together: dict[tuple[str, datetime], list[DocketRow]] = {}
+    for row in rows:
+        if row.family_lead_id is not None:
+            together.setdefault((row.family_lead_id, row.starts_at), []).append(row)
+    if not together:
+        return list(rows)
+    out: list[DocketRow] = []
+    placed: set[tuple[str, datetime]] = set()
+    for row in rows:
+        if row.family_lead_id is None:
+            out.append(row)
+            continue
+        key = (row.family_lead_id, row.starts_at)
+        if key in placed:
+            continue
+        placed.add(key)
+        out.extend(sorted(together[key], key=lambda r: (r.family_role != "lead", r.respondent)))
+    return out
 
 
 def _custody_by_case(
@@ -226,7 +278,7 @@ def apply_filter(
     elif needle:
         selected = [r for r in selected if needle in r.search_key or needle in r.a_number]
     selected.sort(key=SORT_KEYS[sort], reverse=descending)
-    return selected
+    return group_families(selected)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from common.court_time import court_today, table_date
 from common.enums import HearingType, Medium
 from common.wire import Case, Hearing
+from desktop.board import appeal_line
 from desktop.case_file import (
     AddressEntry,
     BondEntry,
@@ -55,6 +56,12 @@ from desktop.local_store import LocalStore
 from desktop.ui.address_dialog import AddressDialog
 from desktop.ui.case_history import CaseHistoryPanel
 from desktop.ui.context import DesktopContext
+from desktop.ui.counsel_actions import CounselActions
+from desktop.ui.decision_dialog import (
+    BenchRecordData,
+    PleadingsDecisionDialog,
+    load_bench_record,
+)
 from desktop.ui.hearing_dialogs import ScheduleDialog, next_weekday
 from desktop.ui.order_editor import CaseOrders
 from desktop.ui.record_table import MUTED, Column, RecordTableModel, RecordTableView, display
@@ -102,8 +109,10 @@ def representation_columns() -> list[Column[RepresentationEntry]]:
         Column("Form", lambda r: label(r.form)),
         Column("Scope", lambda r: label(r.scope)),
         Column("Primary", lambda r: r.primary),
-        Column("Status", lambda r: label(r.status)),
+        Column("Status", lambda r: "Counsel of record" if r.of_record else label(r.status)),
         Column("Accepted", lambda r: r.accepted_on),
+        # How it ended, kept as history: the day, the judge's leave, the successor.
+        Column("Ended", lambda r: r.history or None),
     ]
 
 
@@ -290,10 +299,19 @@ class CaseFileView(QWidget):
         self.address_button = QPushButton("Record address…")
         self.address_button.setObjectName("record_address")
         self.address_button.setVisible(is_clerk)
+        # The judge records the pleadings and the decision from the bench (Ctrl+Shift+D).
+        self.decision_button = QPushButton("Pleadings and decision…")
+        self.decision_button.setObjectName("record_decision")
+        self.decision_button.setShortcut("Ctrl+Shift+D")
+        self.decision_button.setVisible(self.ctx.role == "judge")
+        self.decision_button.clicked.connect(self.record_decision)
+        self.decision_dialog: PleadingsDecisionDialog | None = None
         self.address_button.clicked.connect(self.record_address)
         self.address_dialog: AddressDialog | None = None
         self.assign_confirm.clicked.connect(self._confirm_assign)
         self.assign_cancel.clicked.connect(self.assign_bar.hide)
+        self.counsel = CounselActions(self.ctx, self)
+        self.counsel.changed.connect(self.refresh)
 
     def _layout(self) -> None:
         names = QVBoxLayout()
@@ -305,9 +323,12 @@ class CaseFileView(QWidget):
         actions = QVBoxLayout()
         actions.addWidget(self.schedule_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.address_button, 0, Qt.AlignmentFlag.AlignRight)
+        actions.addWidget(self.decision_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.order_actions.new_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.assign_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.assign_bar, 0, Qt.AlignmentFlag.AlignRight)
+        for widget in self.counsel.widgets():
+            actions.addWidget(widget, 0, Qt.AlignmentFlag.AlignRight)
         actions.addStretch(1)
         header.addLayout(actions)
         summary_box = QFrame()
@@ -328,8 +349,11 @@ class CaseFileView(QWidget):
             "Decided",
             "Charges",
             "Next deadline",
+            "Appeal (Board)",
             "Address of record",
             "Linked proceedings",
+            "Counsel of record",
+            "Family",
         )
         for number, name in enumerate(fields):
             row, pair = divmod(number, 3)
@@ -379,8 +403,16 @@ class CaseFileView(QWidget):
                 starts_at=datetime.combine(day, time(9, 0), tzinfo=zone),
                 interpreter_language=None if summary.language == "English" else summary.language,
             )
+            family = self.case_file.family if self.case_file else ()
+            leads = not any(m.relation == "Lead case" for m in family)
             self.dialog = ScheduleDialog(
-                self.ctx, hearing, data.rows, self, courtrooms=data.courtrooms
+                self.ctx,
+                hearing,
+                data.rows,
+                self,
+                courtrooms=data.courtrooms,
+                case_type=summary.case_type,
+                riders=[(m.case_id, m.respondent) for m in family if leads],
             )
             self.dialog.saved.connect(self.refresh)
             self.dialog.open()
@@ -398,6 +430,20 @@ class CaseFileView(QWidget):
         )
         self.address_dialog.saved.connect(self.refresh)
         self.address_dialog.open()
+
+    def record_decision(self) -> None:
+        """Open the pleadings-and-decision dialog (the case's judge only; the server refuses
+        anyone else's too)."""
+        if self.case_file is None or self.ctx.role != "judge":
+            return
+        today = self.case_file.today
+
+        def show(data: BenchRecordData) -> None:
+            self.decision_dialog = PleadingsDecisionDialog(self.ctx, data, today, self)
+            self.decision_dialog.saved.connect(lambda _records: self.refresh())
+            self.decision_dialog.open()
+
+        self.ctx.read(lambda store: load_bench_record(store, self.case_id), show, self._show_error)
 
     def _tab_shown(self, index: int) -> None:
         if self.tabs.widget(index) is self.history and not self.history.loaded_once:
@@ -445,10 +491,16 @@ class CaseFileView(QWidget):
             "Next deadline": f"{table_date(next_due.due)} — {next_due.title}"
             if next_due
             else "None",
+            # The 30 days to appeal, in the Board's time (desktop/board.py).
+            "Appeal (Board)": appeal_line(cf.deadlines),
             "Address of record": cf.address_of_record.one_line
             if cf.address_of_record
             else NO_ADDRESS,
             "Linked proceedings": "; ".join(c.one_line() for c in cf.linked) or "None",
+            "Counsel of record": "; ".join(r.practitioner for r in cf.counsel_of_record)
+            or "None (the respondent is served at the address of record)",
+            # A lead case with riders, heard together, each on its own record.
+            "Family": "; ".join(m.one_line() for m in cf.family) or "None",
         }
         for name, value in values.items():
             self._summary_values[name].setText(value)
@@ -483,6 +535,7 @@ class CaseFileView(QWidget):
         for index, (title, count) in enumerate(zip(titles, counts, strict=True)):
             self.tabs.setTabText(index, f"{title} ({count})")
         self._fill_judges(result.judges, s.judge_id)
+        self.counsel.show_case(cf)
         self.loaded.emit()
 
     def _show_error(self, error: Exception) -> None:

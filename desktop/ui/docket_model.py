@@ -39,7 +39,7 @@ from PySide6.QtGui import (
 
 from common.court_time import court_now, table_datetime
 from common.languages import language_need
-from desktop.docket import SORT_KEYS, DocketFilter, DocketRow, apply_filter
+from desktop.docket import SORT_KEYS, DocketFilter, DocketRow, apply_filter, group_families
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -55,6 +55,7 @@ STATUS_NAMES = {
 
 # Columns whose order desktop.docket does not define (it sorts what clerks ask for most).
 EXTRA_SORT_KEYS: dict[str, Callable[[DocketRow], Any]] = {
+    "family": lambda r: (r.family_lead_id is None, r.family_lead, r.starts_at),
     "medium": lambda r: (r.medium, r.starts_at),
     "adjournment_code": lambda r: (r.adjournment_code or "", r.starts_at),
 }
@@ -91,6 +92,22 @@ def format_interpreter(row: DocketRow) -> str:
     return f"{need}, {MEDIUM_NAMES.get(medium, medium).lower()}"
 
 
+FAMILY_MARK = "↳ "  # before a rider's name, under its lead
+
+
+def format_respondent(row: DocketRow) -> str:
+    return FAMILY_MARK + row.respondent if row.family_role == "rider" else row.respondent
+
+
+def format_family(row: DocketRow) -> str:
+    """ "Lead · 2 riders"; "Rider of GARCIA, Ana"; "" outside a family."""
+    if row.family_role == "lead":
+        return f"Lead · {row.family_riders} rider{'s' if row.family_riders != 1 else ''}"
+    if row.family_role == "rider":
+        return f"Rider of {row.family_lead}"
+    return ""
+
+
 @dataclass(frozen=True)
 class DocketColumn:
     title: str
@@ -102,7 +119,8 @@ class DocketColumn:
 COLUMNS: tuple[DocketColumn, ...] = (
     DocketColumn("Time", "time", format_time, "Wed 30 Dec 2026 00:00 PST"),
     DocketColumn("A-number", "a_number", lambda r: r.a_number_display, "A000-000-000"),
-    DocketColumn("Respondent", "respondent", lambda r: r.respondent),
+    # A rider's name is indented under its lead's (the family is heard together).
+    DocketColumn("Respondent", "respondent", lambda r: format_respondent(r)),
     DocketColumn(
         "Type", "type", lambda r: TYPE_NAMES.get(r.hearing_type, r.hearing_type), "Individual"
     ),
@@ -117,6 +135,7 @@ COLUMNS: tuple[DocketColumn, ...] = (
     DocketColumn("Facility", "facility", lambda r: r.facility, "Montgomery Processing Center"),
     DocketColumn("Status", "status", lambda r: STATUS_NAMES.get(r.status, r.status), "Scheduled"),
     DocketColumn("Adj. code", "adjournment_code", lambda r: r.adjournment_code or "", "Adj. code"),
+    DocketColumn("Family", "family", lambda r: format_family(r), "Rider of GONZÁLEZ, María"),
 )
 RESPONDENT_COLUMN = 2
 CUSTODY_COLUMN = 8
@@ -135,13 +154,14 @@ def filter_and_sort(
         return apply_filter(rows, wanted, sort=sort_key, descending=descending)
     selected = apply_filter(rows, wanted)
     selected.sort(key=EXTRA_SORT_KEYS[sort_key], reverse=descending)
-    return selected
+    return group_families(selected)
 
 
 def sort_rows(rows: list[DocketRow], sort_key: str, descending: bool) -> None:
     """Sort ``rows`` in place by a column's key."""
     key = SORT_KEYS.get(sort_key) or EXTRA_SORT_KEYS[sort_key]
     rows.sort(key=key, reverse=descending)
+    rows[:] = group_families(rows)
 
 
 def row_tooltip(row: DocketRow) -> str:
@@ -160,6 +180,8 @@ def row_tooltip(row: DocketRow) -> str:
     ]
     if row.adjournment_code:
         lines.append(f"Adjourned, code {row.adjournment_code}")
+    if row.family_role:
+        lines.append(f"Family: {format_family(row)} (heard together, each on its own record)")
     return "\n".join(lines)
 
 
@@ -269,7 +291,10 @@ def docket_html(
     """The docket as an HTML table for QTextDocument (detained rows tinted, as on screen);
     "printed" is ``now`` (default: this moment) on the court's clock (``zone``)."""
     esc = html.escape
-    head = "".join(f"<th align=left>{esc(c.title)}</th>" for c in COLUMNS)
+    # The Family column only when the page has a family (the paper is narrow).
+    families = any(r.family_lead_id for r in rows)
+    columns = [c for c in COLUMNS if families or c.sort_key != "family"]
+    head = "".join(f"<th align=left>{esc(c.title)}</th>" for c in columns)
     body = []
     for row in rows:
         tint = ' bgcolor="#ffe8e4"' if row.custody == "detained" else ""
@@ -277,7 +302,7 @@ def docket_html(
             f"<td>{esc(c.text(row))}</td>"
             if n == RESPONDENT_COLUMN
             else f"<td><nobr>{esc(c.text(row))}</nobr></td>"
-            for n, c in enumerate(COLUMNS)
+            for n, c in enumerate(columns)
         )
         body.append(f"<tr{tint}>{cells}</tr>")
     count = f"{len(rows)} hearing{'' if len(rows) == 1 else 's'}"

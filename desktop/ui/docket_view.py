@@ -40,10 +40,11 @@ from common.adjournment import AsylumClock
 from common.court_time import court_today, iso_date, table_date
 from common.enums import Custody
 from common.wire import CustodyChange, Hearing
-from desktop.clerk_actions import cancel, case_clock
+from desktop.clerk_actions import cancel, case_clock, riders_at_the_same_time
 from desktop.docket import DocketData, DocketFilter, DocketRow, load_docket
 from desktop.ui.context import DesktopContext
 from desktop.ui.custody_dialog import CustodyDialog
+from desktop.ui.decision_dialog import PleadingsDecisionDialog, load_bench_record
 from desktop.ui.docket_model import (
     COLUMNS,
     CUSTODY_COLUMN,
@@ -297,8 +298,15 @@ class DocketView(QWidget):
             self.bench_ruling_selected,
             tip="Continue this hearing with a signed order, served on the parties",
         )
+        self.decision_action = self._action(
+            "Pleadings and decision…",
+            [QKeySequence("Ctrl+Shift+D")],
+            self.record_decision,
+            tip="Record the pleadings taken and the decision given in this case",
+        )
         self.action_bar = QHBoxLayout()
-        bench = (self.bench_action,) if self.ctx.role == "judge" else ()
+        judge = self.ctx.role == "judge"
+        bench = (self.bench_action, self.decision_action) if judge else ()
         actions = (*self.clerk_actions, self.custody_action, *bench, self.export_action)
         for action in (*actions, self.interpreters_action):
             self.action_bar.addWidget(self._button(action))
@@ -483,6 +491,19 @@ class DocketView(QWidget):
         base = str(self.custody_action.data())
         self.custody_action.setToolTip(f"{base} — {custody_reason}" if custody_reason else base)
         bench_reason = bench_ruling_refusal(self.ctx.role, self.ctx.user_id, row)
+        # Pleadings and a decision: the case's judge, whatever the hearing's state.
+        decision_reason = (
+            "Only the immigration judge of the case records pleadings and a decision."
+            if self.ctx.role != "judge"
+            else "Select a hearing first."
+            if row is None
+            else "This hearing is before another judge."
+            if row.judge_id != self.ctx.user_id
+            else ""
+        )
+        self.decision_action.setEnabled(not decision_reason)
+        base = str(self.decision_action.data())
+        self.decision_action.setToolTip(f"{base} — {decision_reason}" if decision_reason else base)
         self.bench_action.setEnabled(not bench_reason)
         base = str(self.bench_action.data())
         self.bench_action.setToolTip(f"{base} — {bench_reason}" if bench_reason else base)
@@ -511,13 +532,29 @@ class DocketView(QWidget):
             self.open_case.emit(row.case_id)
 
     def reschedule_selected(self) -> None:
+        """Reschedule the selected hearing; a family lead's riders heard with it move too."""
         hearing = self._selected_hearing()
-        if hearing is not None and self.reschedule_action.isEnabled():
-            self._open_dialog(
-                RescheduleDialog(
-                    self.ctx, hearing, self.data.rows, self, courtrooms=self.data.courtrooms
-                )
+        row = self.selected_row()
+        if hearing is None or row is None or not self.reschedule_action.isEnabled():
+            return
+        riders = []
+        if row.family_role == "lead":
+            rider_cases = [
+                r.case_id
+                for r in self.data.rows
+                if r.family_lead_id == row.case_id and r.family_role == "rider"
+            ]
+            riders = riders_at_the_same_time(hearing, rider_cases, self.data.hearings.values())
+        self._open_dialog(
+            RescheduleDialog(
+                self.ctx,
+                hearing,
+                self.data.rows,
+                self,
+                courtrooms=self.data.courtrooms,
+                riders=riders,
             )
+        )
 
     def adjourn_selected(self) -> None:
         """Open the adjourn dialog once the case's asylum clock is read from the store."""
@@ -592,6 +629,32 @@ class DocketView(QWidget):
             dialog.open()
 
         self.ctx.read(read, show, self._on_load_failed)
+
+    def record_decision(self) -> None:
+        """Open the pleadings-and-decision dialog for the selected hearing's case, once the
+        case, its pleadings and its unsent decisions are read from the store."""
+        row = self.selected_row()
+        if row is None or not self.decision_action.isEnabled():
+            return
+        today = court_today(self.data.zone)
+
+        def show(data: Any) -> None:
+            dialog = PleadingsDecisionDialog(
+                self.ctx,
+                data,
+                today,
+                self,
+                hearing_id=row.hearing_id,
+                heading=f"{row.respondent} ({row.a_number_display})",
+            )
+            self.decision_dialog = dialog
+            dialog.saved.connect(lambda _records: self.refresh())
+            dialog.finished.connect(dialog.deleteLater)
+            dialog.open()
+
+        self.ctx.read(
+            lambda store: load_bench_record(store, row.case_id), show, self._on_load_failed
+        )
 
     def interpreter_requests(self) -> None:
         """Open the interpreter-request list for the day shown (the first day of a week)."""

@@ -29,14 +29,24 @@ from PySide6.QtWidgets import (
 )
 
 from common.adjournment import AsylumClock, load_adjournment_codes
-from common.court_time import court_instant, table_datetime, to_court
-from common.enums import HearingType, Medium
+from common.court_time import court_instant, court_today, table_datetime, to_court
+from common.enums import CaseType, HearingType, Medium
 from common.languages import MEDIUM_WORDS, load_languages
 from common.wire import Hearing, WireRecord
-from desktop.clerk_actions import Adjournment, Clash, adjourn, find_clashes, reschedule
+from desktop.clerk_actions import (
+    BOND_CASE_NOTE,
+    Adjournment,
+    Clash,
+    adjourn,
+    family_hearing_records,
+    find_clashes,
+    move_family,
+    reschedule,
+)
 from desktop.docket import DocketRow
 from desktop.ui.context import DesktopContext
 from desktop.ui.docket_model import TYPE_NAMES, format_time
+from desktop.ui.tasks import run_task
 
 ERROR_STYLE = "color: #b00020;"
 EFFECT_WORDS = {"stops": "clock stops", "runs": "clock runs", "neutral": "clock unchanged"}
@@ -257,9 +267,21 @@ class RescheduleDialog(_HearingDialog):
         parent: QWidget | None = None,
         *,
         courtrooms: Sequence[tuple[str, str]] | None = None,
+        riders: Sequence[Hearing] = (),
     ) -> None:
         super().__init__(ctx, hearing, docket_rows, parent, "Reschedule")
         self.setWindowTitle("Reschedule hearing")
+        # A family's lead: its riders' hearings at the same time move with it, each its own
+        # record (and its own notice of hearing, served by the server per hearing).
+        self.riders = list(riders)
+        if self.riders:
+            moves = QLabel(
+                f"The family is heard together: the {len(self.riders)} rider hearing"
+                f"{'s' if len(self.riders) != 1 else ''} at this time move too."
+            )
+            moves.setObjectName("family_moves")
+            moves.setWordWrap(True)
+            self.box.insertWidget(1, moves)
         self.courtroom_combo = QComboBox()
         for room_id, name in courtrooms or courtrooms_of(self.docket_rows):
             self.courtroom_combo.addItem(name, room_id)
@@ -345,7 +367,7 @@ class RescheduleDialog(_HearingDialog):
     def records(self) -> list[WireRecord] | None:
         if self.interpreter_fields() is None:
             return None
-        return [self.proposed()]
+        return list(move_family(self.proposed(), self.riders))
 
     def _check(self) -> None:
         if self.interpreter_fields() is None:
@@ -375,7 +397,20 @@ class ScheduleDialog(RescheduleDialog):
         parent: QWidget | None = None,
         *,
         courtrooms: Sequence[tuple[str, str]] | None = None,
+        case_type: str | None = None,
+        riders: Sequence[tuple[str, str]] = (),
     ) -> None:
+        self.case_type = case_type  # the case's, when known: a bond hearing moves to its bond case
+        # A family's lead: its riders (case id, respondent) are offered hearings at the same
+        # time, saved with the lead's in one group (each its own record and notice).
+        self.family_riders = list(riders)
+        names = "; ".join(name for _, name in self.family_riders)
+        self.with_riders = QCheckBox(f"Schedule the family's riders with it: {names}")
+        self.with_riders.setObjectName("with_riders")
+        self.with_riders.setChecked(bool(self.family_riders))
+        self.with_riders.setVisible(bool(self.family_riders))
+        self.bond_note = QLabel(BOND_CASE_NOTE)
+        self.bond_note.setWordWrap(True)
         self.type_combo = QComboBox()
         for kind in HearingType:
             self.type_combo.addItem(TYPE_NAMES.get(kind.value, kind.value), kind.value)
@@ -395,6 +430,9 @@ class ScheduleDialog(RescheduleDialog):
         self.form.insertRow(0, "Hearing &type:", self.type_combo)
         self.form.insertRow(1, "&Medium:", self.medium_combo)
         self.form.insertRow(2, "&Length:", self.length)
+        self.box.insertWidget(2, self.bond_note)
+        self.box.insertWidget(3, self.with_riders)
+        self._show_bond_note()
         self.type_combo.currentIndexChanged.connect(self._typed)
         for signal in (self.medium_combo.currentIndexChanged, self.length.valueChanged):
             signal.connect(self._check)
@@ -403,7 +441,31 @@ class ScheduleDialog(RescheduleDialog):
         # An individual (merits) hearing takes the morning or afternoon; a master, half an hour.
         individual = self.type_combo.currentData() == HearingType.INDIVIDUAL.value
         self.length.setValue(180 if individual else 30)
+        self._show_bond_note()
         self._check()
+
+    def _show_bond_note(self) -> None:
+        bond = self.type_combo.currentData() == HearingType.BOND.value
+        self.bond_note.setVisible(bond and self.case_type not in (None, CaseType.BOND.value))
+
+    def _on_ok(self) -> None:
+        """Save the hearing; a bond hearing of a removal case goes to its bond case, opened
+        in the same group when there is none (``clerk_actions.hearing_records``)."""
+        if self.records() is None or not self.clash_panel.acknowledged:
+            return
+        self.buttons.setEnabled(False)
+        self.error.hide()
+        hearing, store, today = self.proposed(), self.ctx.store, court_today(self.zone)
+        riders = [case_id for case_id, _ in self.family_riders if self.with_riders.isChecked()]
+
+        def write() -> None:
+            store.save_together(family_hearing_records(store, hearing, today, riders))
+
+        def done(_: None) -> None:
+            self.ctx.sync.sync_soon()
+            self._on_saved()
+
+        run_task(write, done, self._on_failed, pool=self.ctx.writer)
 
     def proposed(self) -> Hearing:
         moved = super().proposed()
