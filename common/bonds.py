@@ -20,9 +20,11 @@ file) give the same answers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from common.court_closures import CourtCalendar, board_calendar
 from common.court_time import format_date
@@ -44,7 +46,12 @@ OUTCOME_WORDS = {
     BondOutcome.RAISED: "Bond raised",
     BondOutcome.RECOGNIZANCE: "Released on recognizance",
     BondOutcome.NO_JURISDICTION: "No jurisdiction",
+    BondOutcome.WITHDRAWN: "Request withdrawn",
 }
+# Outcomes that redetermine nothing: no jurisdiction (8 CFR 1003.19(h)(2)(i)) and a request
+# the respondent withdrew. Neither is a "prior bond redetermination" (8 CFR 1003.19(e)) nor
+# has anything for the Board to review.
+NOT_REDETERMINED = frozenset({BondOutcome.NO_JURISDICTION, BondOutcome.WITHDRAWN})
 
 CHANGED_CIRCUMSTANCES = (
     "a later bond redetermination is considered only on a showing that the respondent's "
@@ -122,15 +129,15 @@ def request_problem(bond: Bond) -> str | None:
 def later_request_problem(bond: Bond, others: Iterable[Bond]) -> str | None:
     """A request made after an earlier redetermination of the same proceeding was decided
     must name it (``prior_bond_id``, the latest) and state the material change of
-    circumstances (8 CFR 1003.19(e)). A finding of no jurisdiction redetermined nothing,
-    so it is not a prior redetermination (an assumption: 1003.19(e) speaks of "the prior
-    bond redetermination")."""
+    circumstances (8 CFR 1003.19(e)). A finding of no jurisdiction or a withdrawn request
+    redetermined nothing, so it is not a prior redetermination (an assumption: 1003.19(e)
+    speaks of "the prior bond redetermination")."""
     earlier = [
         b
         for b in others
         if b.id != bond.id
         and b.outcome is not None
-        and b.outcome is not BondOutcome.NO_JURISDICTION
+        and b.outcome not in NOT_REDETERMINED
         and b.decided_on is not None
         and b.decided_on <= bond.requested_on
     ]
@@ -232,8 +239,8 @@ def check_bond(
 
 def appeal_deadline(bond: Bond, board: CourtCalendar | None = None) -> Deadline | None:
     """The last day for the Board to receive an appeal of ``bond``'s decision (either
-    party), or None while undecided."""
-    if bond.decided_on is None:
+    party), or None while undecided or when the request was withdrawn (nothing to appeal)."""
+    if bond.decided_on is None or bond.outcome is BondOutcome.WITHDRAWN:
         return None
     return compute_deadline("bond_appeal", bond.decided_on, calendar=board or board_calendar())
 
@@ -288,3 +295,200 @@ def stay_state(bond: Bond, today: date, calendar: CourtCalendar) -> StayState | 
         lapse.citation,
         lapse.due,
     )
+
+
+# --- the bond order and the bond record ----------------------------------------------------
+#
+# The custody order (``resources/order_templates/bond_order.json``) states one
+# redetermination: the case's latest bond record. Its fields use the record's words (the
+# DHS determination ``amount``/``no_bond``; the decision is the record's outcome), so a
+# draft starts from the record (:func:`order_fields`) and a signed order agrees with it
+# (:func:`order_problems`). The judge decides by signing: an undecided request takes the
+# decision the order states (:func:`decided_by_order`), saved with the signed order as one
+# group, so the order and the record can't tell two stories.
+
+BOND_ORDER = "bond_order"
+_ORDER_FACTS = ("dhs_determination", "dhs_amount", "requested_on", "requested_amount")
+_ORDER_DECISION = ("decision", "amount", "custody_decision_date")
+
+
+def latest_bond(bonds: Iterable[Bond]) -> Bond | None:
+    """The redetermination a bond order decides: the last request received (on one day,
+    an undecided request after a decided one)."""
+    return max(bonds, key=lambda b: (b.requested_on, b.outcome is None, b.id), default=None)
+
+
+def order_fields(bond: Bond) -> dict[str, str]:
+    """The bond order's fields as ``bond`` states them: DHS's determination, the request,
+    and the decision once there is one."""
+    fields = {
+        "dhs_determination": bond.dhs_determination.value,
+        "requested_on": bond.requested_on.isoformat(),
+    }
+    if bond.dhs_amount is not None:
+        fields["dhs_amount"] = str(bond.dhs_amount)
+    if bond.requested_amount is not None:
+        fields["requested_amount"] = str(bond.requested_amount)
+    if bond.outcome is not None:
+        fields["decision"] = bond.outcome.value
+        if bond.amount is not None:
+            fields["amount"] = str(bond.amount)
+    if bond.decided_on is not None:
+        fields["custody_decision_date"] = bond.decided_on.isoformat()
+    return fields
+
+
+def _dollars_of(value: object) -> int | None:
+    """A money field as whole dollars; None when empty; ValueError when not whole dollars."""
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").replace("$", "").strip())
+    except InvalidOperation as err:
+        raise ValueError("not an amount") from err
+    if not amount.is_finite() or amount != amount.to_integral_value() or amount < 0:
+        raise ValueError("a bond is set in whole dollars")
+    return int(amount)
+
+
+def _day_of(value: object) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def decided_by_order(bond: Bond, fields: Mapping[str, Any], judge_id: str) -> Bond:
+    """``bond`` with the decision the order's ``fields`` state, by ``judge_id``; a value
+    the record can't hold raises ValueError with the reason."""
+    try:
+        outcome = BondOutcome(str(fields.get("decision")))
+    except ValueError as err:
+        raise ValueError("choose the decision") from err
+    amount = _dollars_of(fields.get("amount")) if outcome in _SETS_AMOUNT else None
+    return bond.model_copy(
+        update={
+            "outcome": outcome,
+            "amount": amount,
+            "decided_on": _day_of(fields.get("custody_decision_date")),
+            "judge_id": judge_id,
+        }
+    )
+
+
+def order_problems(
+    bond: Bond | None,
+    fields: Mapping[str, Any],
+    judge_id: str,
+    *,
+    prior: Bond | None = None,
+    decided: bool = False,
+    known: Collection[str] | None = None,
+) -> list[tuple[str, str]]:
+    """Why a bond order with ``fields``, signed by ``judge_id``, does not state the bond
+    record it decides (``bond``: the case's latest, ``prior``: the one it names), as
+    (field, reason) pairs; empty when it agrees. With ``decided`` the record must already
+    hold the decision (the server, after the group wrote it); otherwise an undecided
+    record is checked as the order would decide it. ``known``: the fields of the order's
+    template version (an earlier version states less)."""
+    if bond is None:
+        return [
+            (
+                "",
+                "no bond request is docketed in this bond case: the clerk dockets the "
+                "request (with DHS's determination) before the judge decides it",
+            )
+        ]
+    problems: list[tuple[str, str]] = []
+    fields = _in_record_words(fields, bond, prior)
+    stated = order_fields(bond)
+    words = {
+        "dhs_determination": "DHS's determination",
+        "dhs_amount": "DHS's bond",
+        "requested_on": "the day the request was received",
+        "requested_amount": "the amount asked for",
+        "decision": "the decision",
+        "amount": "the bond amount",
+        "custody_decision_date": "the date of decision",
+    }
+    if bond.outcome is None and decided:
+        return [
+            (
+                "decision",
+                "the bond record does not hold this decision: the decision is saved with the "
+                "signed order, in the same change (sign it again from the case's bond order)",
+            )
+        ]
+    if bond.outcome is None:
+        try:
+            would_be = decided_by_order(bond, fields, judge_id)
+        except ValueError as err:
+            field = "decision" if "decision" in str(err) else "amount"
+            return [(field, str(err))]
+        reason = decision_problem(would_be, prior)
+        if reason:
+            field = "amount" if would_be.outcome in _SETS_AMOUNT else "decision"
+            if would_be.decided_on is not None and would_be.decided_on < bond.requested_on:
+                field = "custody_decision_date"
+            problems.append((field, reason))
+        keys: tuple[str, ...] = _ORDER_FACTS
+    else:
+        if bond.judge_id is not None and bond.judge_id != judge_id:
+            problems.append(("", "the bond record holds another judge's decision"))
+        keys = _ORDER_FACTS + _ORDER_DECISION
+    for key in keys:
+        if known is not None and key not in known:
+            continue  # an earlier version of the template did not state it
+        if not _same(key, fields.get(key), stated.get(key)):
+            problems.append(
+                (key, f"the bond record says otherwise: {words[key]} is {_said(key, stated)}")
+            )
+    return problems
+
+
+# The 2026-12 bond order's words (superseded/2026-12/bond_order.json), for its drafts: DHS
+# "bond_set"; "denied" (the bond in effect stands) and "bond_changed" (lowered or raised,
+# as the amount compares with the bond in effect).
+_EARLIER_WORDS = {"bond_set": BondDetermination.AMOUNT.value, "denied": BondOutcome.NO_CHANGE.value}
+
+
+def _in_record_words(fields: Mapping[str, Any], bond: Bond, prior: Bond | None) -> dict[str, Any]:
+    out = dict(fields)
+    for key in ("dhs_determination", "decision"):
+        value = out.get(key)
+        out[key] = _EARLIER_WORDS.get(str(value), value) if value is not None else None
+    if out.get("decision") == "bond_changed":
+        try:
+            amount = _dollars_of(out.get("amount"))
+        except ValueError:
+            amount = None
+        before = amount_before(bond, prior)
+        raised = amount is not None and before is not None and amount > before
+        out["decision"] = (BondOutcome.RAISED if raised else BondOutcome.LOWERED).value
+    return out
+
+
+def _same(key: str, value: object, recorded: str | None) -> bool:
+    if key in ("dhs_amount", "requested_amount", "amount"):
+        try:
+            return _dollars_of(value) == (int(recorded) if recorded else None)
+        except ValueError:
+            return False
+    if key in ("requested_on", "custody_decision_date"):
+        return _day_of(value) == _day_of(recorded)
+    return (str(value) if value not in (None, "") else None) == recorded
+
+
+def _said(key: str, stated: Mapping[str, str]) -> str:
+    value = stated.get(key)
+    if value is None:
+        return "not stated"
+    if key in ("dhs_amount", "requested_amount", "amount"):
+        return dollars(int(value))
+    if key in ("requested_on", "custody_decision_date"):
+        return format_date(date.fromisoformat(value))
+    if key == "decision":
+        return OUTCOME_WORDS[BondOutcome(value)].lower()
+    return "held without bond" if value == BondDetermination.NO_BOND.value else "a bond"

@@ -11,6 +11,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from common.anumber import format_a_number
+from common.bonds import BOND_ORDER, decided_by_order, latest_bond, order_fields, order_problems
 from common.court_time import (
     court_today,
     court_zone,
@@ -19,11 +20,13 @@ from common.court_time import (
     local_date,
     utc_now,
 )
-from common.enums import OrderStatus
+from common.enums import CaseType, OrderStatus
 from common.order_pdf import page_images, render_order
 from common.orders import (
     CaseFacts,
     OrderTemplate,
+    Problem,
+    SigningRefused,
     case_facts,
     clauses,
     current_templates,
@@ -37,7 +40,17 @@ from common.service import (
     parties_to_serve_from,
     proceeding_for,
 )
-from common.wire import Address, Case, Court, Hearing, Order, Representation, UserProfile
+from common.wire import (
+    Address,
+    Bond,
+    Case,
+    Court,
+    Hearing,
+    Order,
+    Representation,
+    UserProfile,
+    WireRecord,
+)
 from desktop.clerk_actions import Adjournment, adjourn, case_clock
 from desktop.local_store import LocalStore
 
@@ -52,7 +65,10 @@ def facts_for_case(store: LocalStore, case_id: str) -> CaseFacts:
     reps = [r for r in store.all("representation") if r["case_id"] == case_id]
     wanted = {str(r["practitioner_id"]) for r in reps} | {str(case.get("judge_id"))}
     users = {u: record for u in wanted if (record := store.get("user_profile", u)) is not None}
-    return case_facts(case, court, users, reps)
+    # The judge's decision record starts a decision order's fields (common.decisions).
+    decisions = [d for d in store.all("decision") if d["case_id"] == case_id]
+    pleadings = [p for p in store.all("pleading") if p["case_id"] == case_id]
+    return case_facts(case, court, users, reps, decisions, pleadings)
 
 
 def case_zone(store: LocalStore, case_id: str) -> tzinfo:
@@ -96,7 +112,28 @@ def start_draft(
     judge_id = user_id if user.get("role") == "judge" else facts.judge_id
     if judge_id is None:
         raise ValueError("Assign a judge to the case before preparing an order.")
-    return new_draft(template_for(template_key), facts, judge_id, today, corrects=corrects)
+    draft = new_draft(template_for(template_key), facts, judge_id, today, corrects=corrects)
+    if template_key == BOND_ORDER and corrects is None:
+        # A bond order states the case's latest redetermination: DHS's determination, the
+        # request, and the decision once the record holds one (common.bonds).
+        latest, _ = bond_of_case(store, case_id)
+        if latest is not None:
+            draft = draft.model_copy(update={"fields": {**draft.fields, **order_fields(latest)}})
+    return draft
+
+
+def bond_of_case(store: LocalStore, case_id: str) -> tuple[Bond | None, Bond | None]:
+    """The case's latest bond record (what a bond order decides) and the one it names as
+    prior, as this computer holds them."""
+    bonds = {
+        b.id: b
+        for r in store.all("bond")
+        if r.get("case_id") == case_id and not r.get("deleted")
+        for b in [Bond.model_validate({k: v for k, v in r.items() if k != "deleted"})]
+    }
+    latest = latest_bond(bonds.values())
+    prior = bonds.get(latest.prior_bond_id) if latest and latest.prior_bond_id else None
+    return latest, prior
 
 
 def sign_order(
@@ -104,9 +141,30 @@ def sign_order(
 ) -> Order:
     """The order signed by ``user_id`` at ``now`` (an instant, stored in UTC; its date is
     the court's date at that instant, see :func:`signing_summary`), checked as the server
-    will check it; raises :class:`common.orders.SigningRefused` with what to fix."""
+    will check it; raises :class:`common.orders.SigningRefused` with what to fix. A bond
+    order must state the bond case's latest bond record (:func:`signed_records` saves its
+    decision there)."""
     facts = facts_for_case(store, order.case_id)
-    return sign(order, user_id, role, facts.judge_id, now or utc_now())
+    signed = sign(order, user_id, role, facts.judge_id, now or utc_now())
+    if signed.template == BOND_ORDER and facts.case_type == CaseType.BOND.value:
+        latest, prior = bond_of_case(store, order.case_id)
+        known = {f.key for f in template_for(order.template, order.template_version).fields}
+        problems = order_problems(latest, signed.fields, user_id, prior=prior, known=known)
+        if problems:
+            raise SigningRefused([Problem(key, message) for key, message in problems])
+    return signed
+
+
+def signed_records(store: LocalStore, signed: Order) -> list[WireRecord]:
+    """What signing ``signed`` saves, as one group the server applies all or nothing: a
+    bond order's decision goes into the undecided bond record it decides (the judge decides
+    by signing; 8 CFR 1003.19), before the order; any other order alone."""
+    if signed.template != BOND_ORDER or signed.signed_by is None:
+        return [signed]
+    latest, _ = bond_of_case(store, signed.case_id)
+    if latest is None or latest.outcome is not None:
+        return [signed]
+    return [decided_by_order(latest, signed.fields, signed.signed_by), signed]
 
 
 def render_preview(

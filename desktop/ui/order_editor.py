@@ -53,6 +53,7 @@ from desktop.orders import (
     load_order,
     render_preview,
     sign_order,
+    signed_records,
     signing_summary,
     start_draft,
     templates_for_case,
@@ -471,7 +472,8 @@ class OrderEditor(QWidget):
                 # confirmed another date than the order would bear.
                 raise ValueError("the court's date changed while you read the summary; sign again")
             signed = sign_order(store, draft, user, role, now)
-            store.save(signed)
+            # A bond order's decision goes into its bond record in the same group.
+            store.save_together(signed_records(store, signed))
             return signed
 
         self.status.setText("Signing…")

@@ -28,7 +28,7 @@ from sqlalchemy import select
 
 from common.hearing_notices import page_texts, pdf_text
 from sync_server.demo.plan import demo_id
-from sync_server.models import AuditEntry, DocumentRow, ServiceRecordRow
+from sync_server.models import AuditEntry, CaseRow, DocumentRow, ServiceRecordRow
 from tests.conftest import Api, mutation, user_id
 from tests.server.sync_helpers import (
     SFR,
@@ -261,11 +261,31 @@ def test_a_bond_hearing_is_noticed_in_bond_proceedings_and_served_on_custody_cou
         "scope": "custody_and_bond_only",
     }
     _applied(api.push(tokens["clerk1"], mutation("representation", custody_only)))
-    bond = _hearing(case_id, "2027-01-05T16:00:00Z", hearing_type="bond", medium="video")
+    # 8 CFR 1003.19(d): the bond hearing is held in the bond proceedings, a case of its own
+    # linked to the removal case (where counsel's EOIR-28 is; its scope reaches across).
+    with seeded_app.extensions["ecas"].factory() as session:
+        removal = session.get(CaseRow, case_id)
+        assert removal is not None
+        bond_case = {
+            **case_data(SFR, judge="judge1"),
+            "case_type": "bond",
+            "custody": "detained",
+            "a_number": removal.a_number,
+            "removal_case_id": case_id,
+        }
+    bond = _hearing(bond_case["id"], "2027-01-05T16:00:00Z", hearing_type="bond", medium="video")
     master = _hearing(case_id, "2027-01-19T16:00:00Z")
-    _applied(api.push(tokens["clerk1"], mutation("hearing", bond), mutation("hearing", master)))
+    _applied(
+        api.push(
+            tokens["clerk1"],
+            mutation("case", bond_case),
+            mutation("hearing", bond),
+            mutation("hearing", master),
+        )
+    )
 
-    bond_notice, master_notice = _notices(seeded_app, case_id)
+    [bond_notice] = _notices(seeded_app, bond_case["id"])
+    [master_notice] = _notices(seeded_app, case_id)
     text = " ".join(pdf_text(_pdf(api, tokens, bond_notice)).split())
     assert "IN BOND PROCEEDINGS" in text and "REMOVAL PROCEEDINGS" not in text
     assert "Hearing: Bond (custody redetermination) hearing" in text

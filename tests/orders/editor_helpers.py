@@ -17,6 +17,20 @@ def judge_case(ctx: Any) -> dict[str, Any]:
     return cases[0]
 
 
+def bond_case(ctx: Any) -> dict[str, Any]:
+    """The signed-in user's first demo bond case (a bond order is issued there only; the
+    demo's is judge2's at San Francisco, with its bond records and custody-only counsel)."""
+    cases = [c for c in ctx.store.all("case") if c.get("case_type") == "bond"]
+    mine = [c for c in cases if c.get("judge_id") == ctx.user_id] or cases
+    return min(mine, key=lambda c: str(c["id"]))
+
+
+def case_for(ctx: Any, template_key: str) -> dict[str, Any]:
+    """Where a judge drafts ``template_key``: a bond order in a bond case, others in the
+    judge's first case."""
+    return bond_case(ctx) if template_key == "bond_order" else judge_case(ctx)
+
+
 def open_editor(qtbot: Any, ctx: Any, order: Order) -> OrderEditor:
     """An editor on ``order`` once its first preview is on screen."""
     editor = OrderEditor(ctx, order, today=TODAY, preview_delay_ms=10)

@@ -68,11 +68,13 @@ COMPLETE_FIELDS: dict[str, dict[str, Any]] = {
         "adjournment_code": "02",
         "next_hearing": "2027-01-15",
     },
-    "bond_order": {  # resources/order_templates/bond_order.json
+    "bond_order": {  # resources/order_templates/bond_order.json (the bond record's words)
         "custody_decision_date": "2026-11-27",
-        "dhs_determination": "bond_set",
+        "dhs_determination": "amount",
         "dhs_amount": "15000",
-        "decision": "bond_changed",
+        "requested_on": "2026-11-20",
+        "requested_amount": "3000",
+        "decision": "lowered",
         "amount": "7500",
         "conditions": "Report to ICE monthly.",
         "appeal_respondent": "waived",
@@ -109,7 +111,12 @@ def represented_case(
     records: dict[str, dict[str, dict[str, Any]]], judge_id: str
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """A case of ``judge_id`` with an accepted appearance if there is one (else any)."""
-    cases = [c for c in records["case"].values() if c.get("judge_id") == judge_id]
+    # Not a bond case: its counsel appears for custody and bond only (the demo's attorney3).
+    cases = [
+        c
+        for c in records["case"].values()
+        if c.get("judge_id") == judge_id and c.get("case_type") != "bond"
+    ]
     users = records.get("user_profile", {})
 
     def seeded(user_id: str) -> bool:

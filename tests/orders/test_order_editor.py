@@ -16,7 +16,7 @@ from common.wire import Order
 from desktop.orders import start_draft
 from desktop.ui.case_file_view import CaseFileView
 from desktop.ui.order_editor import OrderEditor
-from tests.orders.editor_helpers import fill, judge_case, open_editor
+from tests.orders.editor_helpers import bond_case, case_for, fill, judge_case, open_editor
 from tests.orders.helpers import COMPLETE_FIELDS, TODAY
 
 
@@ -36,8 +36,9 @@ def _sign_confirmed(qtbot: Any, editor: OrderEditor) -> None:
 def test_each_template_drafts_from_a_demo_case_and_saves_offline(
     qtbot: Any, make_context: Callable[[str], Any], template_key: str
 ) -> None:
-    ctx = make_context("judge1")
-    case = judge_case(ctx)
+    # The demo's bond case is judge2's (a bond order is drafted in a bond case only).
+    ctx = make_context("judge2" if template_key == "bond_order" else "judge1")
+    case = case_for(ctx, template_key)
     order = start_draft(ctx.store, case["id"], template_key, ctx.user_id, TODAY)
     editor = open_editor(qtbot, ctx, order)
     template = current_templates()[template_key]
@@ -111,7 +112,7 @@ def test_a_signed_order_reads_back_with_outcomes_and_signature(
 
 def test_a_clerk_prepares_but_can_not_sign(qtbot: Any, make_context: Callable[[str], Any]) -> None:
     ctx = make_context("clerk1")
-    case = next(c for c in ctx.store.all("case") if c.get("judge_id"))
+    case = bond_case(ctx)
     order = start_draft(ctx.store, case["id"], "bond_order", ctx.user_id, TODAY)
     assert order.judge_id == case["judge_id"]  # drafted for the case's judge
     editor = open_editor(qtbot, ctx, order)
@@ -139,8 +140,8 @@ def test_the_case_file_opens_new_orders_and_lists_them(
 def test_a_signed_order_is_corrected_by_a_new_order(
     qtbot: Any, make_context: Callable[[str], Any]
 ) -> None:
-    ctx = make_context("judge1")
-    case = judge_case(ctx)
+    ctx = make_context("judge2")
+    case = bond_case(ctx)
     order = start_draft(ctx.store, case["id"], "bond_order", ctx.user_id, TODAY)
     editor = open_editor(qtbot, ctx, order)
     fill(editor, COMPLETE_FIELDS["bond_order"])

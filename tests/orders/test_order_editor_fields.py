@@ -9,7 +9,7 @@ from typing import Any
 
 from common.order_pdf import pdf_text
 from desktop.orders import start_draft
-from tests.orders.editor_helpers import fill, judge_case, open_editor
+from tests.orders.editor_helpers import bond_case, fill, judge_case, open_editor
 from tests.orders.helpers import COMPLETE_FIELDS, TODAY
 
 VD_TERMS = ("vd_stage", "vd_depart_by", "vd_bond", "vd_civil_penalty")
@@ -62,8 +62,8 @@ def test_voluntary_departure_terms_apply_only_once_it_is_granted(
 def test_the_preview_certificate_names_whom_the_server_will_serve(
     qtbot: Any, make_context: Callable[[str], Any]
 ) -> None:
-    ctx = make_context("judge1")
-    case = judge_case(ctx)
+    ctx = make_context("judge2")  # the demo's bond case is judge2's
+    case = bond_case(ctx)
     order = start_draft(ctx.store, case["id"], "bond_order", ctx.user_id, TODAY)
     editor = open_editor(qtbot, ctx, order)
     fill(editor, COMPLETE_FIELDS["bond_order"])

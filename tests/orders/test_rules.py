@@ -174,10 +174,10 @@ def test_motion_bond_and_notice_rules() -> None:
     assert list(own_motion) == ["movant"] and "1003.20(b)" in own_motion["movant"]
     assert "$1,500" in problems("bond_order", amount="900")["amount"]
     assert (
-        "applies only when Decision is 'Granted: release on a bond"
-        in problems("bond_order", decision="denied")["amount"]
+        "applies only when Decision is 'Bond lowered: release on a lower bond' or 'Bond raised'"
+        in problems("bond_order", decision="no_change")["amount"]
     )
-    assert "Request denied" in problems("bond_order", amount="15000")["amount"]
+    assert "No change: request denied" in problems("bond_order", amount="15000")["amount"]
     late = problems("hearing_notice", hearing_date="2026-11-01")
     assert late == {"hearing_date": "the hearing must be after the date of the notice"}
 

@@ -132,7 +132,7 @@ def _issue(api: Api, app: Flask, case_id: str, template: str) -> list[dict[str, 
 
 def _docketed_bond_request(api: Api, case_id: str) -> tuple[Bond, int]:
     """The clerk dockets the request the bond order (COMPLETE_FIELDS) decides: DHS set
-    $15,000, the respondent asked on November 20 for $5,000."""
+    $15,000, the respondent asked on November 20 for $3,000."""
     request = Bond(
         id=new_id(),
         case_id=case_id,
@@ -140,7 +140,7 @@ def _docketed_bond_request(api: Api, case_id: str) -> tuple[Bond, int]:
         dhs_amount=15_000,
         requested_on=date(2026, 11, 20),
         requested_by=Party.RESPONDENT,
-        requested_amount=5_000,
+        requested_amount=3_000,
     )
     version = applied(api, api.login("clerk1"), "bond", request.model_dump(mode="json"))
     return request, version
