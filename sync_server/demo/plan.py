@@ -324,46 +324,57 @@ class DemoPlanner:
         return self.plan
 
     def _pending_appeal(self) -> None:
-        """One decided case with a notice of appeal waiting at the Board's intake: filed by
-        counsel of record with a fee-waiver request, received 12 days after the decision."""
+        """One decided case with a notice of appeal waiting at the Board's intake, received
+        12 days after the decision: filed by counsel of record with a fee-waiver request
+        (EOIR-26A), or, in a small demo without such a case, by DHS (dhs1's courts)."""
         accepted = {
             r.case_id: r
             for r in self.plan.records
             if isinstance(r, Representation) and r.status is RepresentationStatus.ACCEPTED
         }
-        for position, record in enumerate(self.plan.records):
-            if not (
-                isinstance(record, Case)
-                and record.status is CaseStatus.DECIDED
-                and record.id in accepted
-            ):
-                continue
-            decided = self.today - timedelta(days=14)
-            self.plan.records[position] = record.model_copy(update={"decided_on": decided})
-            received = datetime.combine(
-                decided + timedelta(days=12), time(10, 30), tzinfo=ZoneInfo(BOARD_TIMEZONE)
-            ).astimezone(UTC)
-            self.plan.records.append(
-                Appeal(
-                    id=demo_id("appeal", record.id),
-                    case_id=record.id,
-                    filer_id=accepted[record.id].practitioner_id,
-                    appellant=Party.RESPONDENT,
-                    decision_date=decided,
-                    reasons=(
-                        "The immigration judge erred in finding the respondent not credible "
-                        "on the basis of minor inconsistencies, and in holding that the harm "
-                        "suffered did not rise to the level of persecution."
-                    ),
-                    separate_brief=True,
-                    detained=record.custody is Custody.DETAINED,
-                    fee=AppealFee.WAIVER_REQUESTED,
-                    proof_of_service=True,
-                    signed_by_name="/s/ counsel of record",
-                    received_at=received,
-                )
-            )
+        decided = [
+            (position, record)
+            for position, record in enumerate(self.plan.records)
+            if isinstance(record, Case)
+            and record.status is CaseStatus.DECIDED
+            and record.case_type is not CaseType.BOND
+            and record.court_id in self.court_ids[:2]
+        ]
+        chosen = next(((p, r) for p, r in decided if r.id in accepted), None)
+        chosen = chosen or (decided[0] if decided else None)
+        if chosen is None:
             return
+        position, record = chosen
+        counsel = accepted.get(record.id)
+        decided_on = self.today - timedelta(days=14)
+        self.plan.records[position] = record.model_copy(update={"decided_on": decided_on})
+        received = datetime.combine(
+            decided_on + timedelta(days=12), time(10, 30), tzinfo=ZoneInfo(BOARD_TIMEZONE)
+        ).astimezone(UTC)
+        self.plan.records.append(
+            Appeal(
+                id=demo_id("appeal", record.id),
+                case_id=record.id,
+                filer_id=counsel.practitioner_id if counsel else demo_id("user", "dhs1"),
+                appellant=Party.RESPONDENT if counsel else Party.DHS,
+                decision_date=decided_on,
+                reasons=(
+                    "The immigration judge erred in finding the respondent not credible on "
+                    "the basis of minor inconsistencies, and in holding that the harm "
+                    "suffered did not rise to the level of persecution."
+                    if counsel
+                    else "The immigration judge erred in granting relief: the respondent did "
+                    "not show that the harm feared would be inflicted on account of a "
+                    "protected ground."
+                ),
+                separate_brief=True,
+                detained=record.custody is Custody.DETAINED,
+                fee=AppealFee.WAIVER_REQUESTED if counsel else AppealFee.NOT_REQUIRED,
+                proof_of_service=True,
+                signed_by_name="/s/ counsel of record" if counsel else "/s/ DHS Attorney",
+                received_at=received,
+            )
+        )
 
     def _court_for(self, index: int) -> int:
         # Most cases at the first court, so its judges and clerks have a full docket.
