@@ -16,7 +16,7 @@ from sync_server.config import load_config
 from sync_server.db import write_transaction
 from sync_server.migrate import upgrade
 from sync_server.services import audit, passwords
-from sync_server.services.audit_anchors import Anchor, read_anchors
+from sync_server.services.audit_anchors import Anchor, anchor_verifier_for, read_anchors
 from sync_server.services.auth import create_user
 
 
@@ -120,8 +120,9 @@ def _run(args: argparse.Namespace) -> int:
 def _verify_audit(_args: argparse.Namespace) -> int:
     services = build_services(load_config())
     anchors: list[Anchor] = []
-    if services.anchors is not None:
-        readout = read_anchors(services.anchors.sink, services.anchors.key)
+    checking = anchor_verifier_for(services.config)
+    if checking is not None:
+        readout = read_anchors(*checking)
         for problem in readout.bad:
             print(f"Audit anchor REFUSED: {problem}.", file=sys.stderr)
         if readout.bad:
@@ -136,11 +137,11 @@ def _verify_audit(_args: argparse.Namespace) -> int:
         )
         return 1
     print(f"Audit chain intact: {report.entries} entries.")
-    if services.anchors is None:
+    if checking is None:
         print("No anchors configured (ECAS_AUDIT_ANCHOR_DIR): the chain alone can't show")
         print("a history recomputed or cut short together with its head.")
     elif report.newest_anchor_seq is None:
-        print(f"No anchors yet in {services.anchors.sink.describe()}.")
+        print(f"No anchors yet in {checking[0].describe()}.")
     else:
         after = report.entries - report.newest_anchor_seq
         print(

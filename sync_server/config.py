@@ -43,9 +43,12 @@
 ``ECAS_AUDIT_ANCHOR_DIR``  where signed checkpoints of the audit chain go: a folder (an
                        append-only file in it) or ``s3://bucket/prefix`` (a bucket with
                        Object Lock); storage the database's account can't write
-``ECAS_AUDIT_ANCHOR_KEY`` / ``ECAS_AUDIT_ANCHOR_KEY_FILE``  the HMAC key (at least 32
-                       characters) the checkpoints are signed with, or a file holding it;
-                       never in the database, never logged
+``ECAS_AUDIT_ANCHOR_KEY`` / ``ECAS_AUDIT_ANCHOR_KEY_FILE``  the key the checkpoints are
+                       signed with, or a file holding it: an HMAC secret (at least 32
+                       characters) or an Ed25519 private key (PEM); never in the database,
+                       never logged
+``ECAS_AUDIT_ANCHOR_PUBLIC_KEY_FILE``  an Ed25519 public key (PEM): enough for
+                       ``verify-audit`` to check checkpoints on a machine without the key
 ``ECAS_AUDIT_ANCHOR_EVERY_ENTRIES`` / ``ECAS_AUDIT_ANCHOR_EVERY_MINUTES``  a checkpoint
                        after this many new entries or, when there are new ones, this many
                        minutes (default 1000 and 10); also at exit and by
@@ -107,6 +110,7 @@ class ServerConfig:
     # The audit chain's anchors outside the database (services/audit_anchors.py).
     audit_anchor_dir: str | None = None
     audit_anchor_key: str | None = field(default=None, repr=False)
+    audit_anchor_public_key: str | None = None
     audit_anchor_every_entries: int = 1000
     audit_anchor_every_minutes: float = 10.0
     audit_anchor_retain_days: int = 2557
@@ -186,6 +190,7 @@ def load_config(env: Mapping[str, str] | None = None) -> ServerConfig:
         demo=env.get("ECAS_DEMO", "") == "1",
         audit_anchor_dir=env.get("ECAS_AUDIT_ANCHOR_DIR") or None,
         audit_anchor_key=_anchor_key(env),
+        audit_anchor_public_key=_read_file(env.get("ECAS_AUDIT_ANCHOR_PUBLIC_KEY_FILE")),
         audit_anchor_every_entries=int(env.get("ECAS_AUDIT_ANCHOR_EVERY_ENTRIES", "1000")),
         audit_anchor_every_minutes=float(env.get("ECAS_AUDIT_ANCHOR_EVERY_MINUTES", "10")),
         audit_anchor_retain_days=int(env.get("ECAS_AUDIT_ANCHOR_RETAIN_DAYS", "2557")),
@@ -197,8 +202,12 @@ def _anchor_key(env: Mapping[str, str]) -> str | None:
     """The audit anchors' key: ``ECAS_AUDIT_ANCHOR_KEY``, or the file
     ``ECAS_AUDIT_ANCHOR_KEY_FILE`` names (readable by the server's account only)."""
     key = env.get("ECAS_AUDIT_ANCHOR_KEY", "").strip()
-    if not key and env.get("ECAS_AUDIT_ANCHOR_KEY_FILE"):
-        key = Path(env["ECAS_AUDIT_ANCHOR_KEY_FILE"]).read_text().strip()
+    if not key:
+        key = _read_file(env.get("ECAS_AUDIT_ANCHOR_KEY_FILE")) or ""
     if key and len(key) < 32:
         raise ValueError("ECAS_AUDIT_ANCHOR_KEY must have at least 32 characters")
     return key or None
+
+
+def _read_file(path: str | None) -> str | None:
+    return Path(path).read_text().strip() if path else None

@@ -4,10 +4,12 @@ The chain in ``audit_entry`` proves that no entry was changed *unless the whole 
 that entry on was recomputed*, and that nothing was cut off the end *unless the head in
 ``server_state`` was moved back with it*: someone who can write the database can do both.
 An anchor fixes a point of the chain outside the database: the sequence number and hash of
-the head at a moment, with the time, under an HMAC-SHA256 key that only the server's host
-holds (``ECAS_AUDIT_ANCHOR_KEY``). ``verify_chain`` then reads every anchor: an anchored
-entry whose hash differs means the history was rewritten, an anchored entry beyond the end
-of the chain means the end was cut off.
+the head at a moment, with the time, signed with a key that only the server's host holds
+(``ECAS_AUDIT_ANCHOR_KEY``: an HMAC-SHA256 secret, or an Ed25519 private key in PEM, whose
+public key alone then checks anchors: ``ECAS_AUDIT_ANCHOR_PUBLIC_KEY_FILE``).
+``verify_chain`` then reads every anchor: an anchored entry whose hash differs means the
+history was rewritten, an anchored entry beyond the end of the chain means the end was cut
+off.
 
 Anchors go to an append-only file (``ECAS_AUDIT_ANCHOR_DIR``, one JSON line per anchor,
 appended under ``flock`` and fsynced) or, for ``s3://bucket/prefix``, to one object per
@@ -35,6 +37,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import orjson
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -50,47 +55,114 @@ MIN_KEY_CHARS = 32
 
 @dataclass(frozen=True)
 class Anchor:
-    """The chain's head at ``at``: entry ``seq`` had hash ``hash``."""
+    """The chain's head at ``at``: entry ``seq`` had hash ``hash``; ``mac`` is the
+    signature (``alg``: ``hmac-sha256`` or ``ed25519``), hex."""
 
     seq: int
     hash: str
     at: datetime
+    alg: str
     mac: str
 
     def to_json(self) -> bytes:
         body = {"format": FORMAT, "seq": self.seq, "hash": self.hash, "at": self.at.isoformat()}
-        return orjson.dumps({**body, "mac": self.mac})
+        return orjson.dumps({**body, "alg": self.alg, "mac": self.mac})
 
 
-def _message(seq: int, digest: str, at: str) -> bytes:
-    return f"{FORMAT}|{seq}|{digest}|{at}".encode()
+def _message(alg: str, seq: int, digest: str, at: str) -> bytes:
+    return f"{FORMAT}|{alg}|{seq}|{digest}|{at}".encode()
 
 
-def _mac(key: bytes, seq: int, digest: str, at: str) -> str:
-    return hmac.new(key, _message(seq, digest, at), hashlib.sha256).hexdigest()
+class Signer(Protocol):
+    """Signs anchors (when it holds a signing key) and checks them."""
+
+    alg: str
+
+    def sign(self, message: bytes) -> str: ...
+
+    def verify(self, message: bytes, signature: str) -> bool: ...
 
 
-def sign(key: bytes, seq: int, digest: str, at: datetime) -> Anchor:
-    return Anchor(seq, digest, at, _mac(key, seq, digest, at.isoformat()))
+class HmacSigner:
+    """HMAC-SHA256: whoever can check an anchor could also make one."""
+
+    alg = "hmac-sha256"
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def sign(self, message: bytes) -> str:
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def verify(self, message: bytes, signature: str) -> bool:
+        return hmac.compare_digest(signature, self.sign(message))
+
+
+class Ed25519Signer:
+    """Ed25519: the private key signs (on the server); the public key alone checks, so an
+    auditor who verifies can't forge."""
+
+    alg = "ed25519"
+
+    def __init__(self, private: Ed25519PrivateKey | None, public: Ed25519PublicKey) -> None:
+        self._private, self._public = private, public
+
+    def sign(self, message: bytes) -> str:
+        if self._private is None:
+            raise PermissionError("only the public key is configured: anchors can't be made")
+        return self._private.sign(message).hex()
+
+    def verify(self, message: bytes, signature: str) -> bool:
+        try:
+            self._public.verify(bytes.fromhex(signature), message)
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+
+def signer_from(key: str | None, public_key: str | None = None) -> Signer | None:
+    """The signer for ``ECAS_AUDIT_ANCHOR_KEY``: a PEM Ed25519 private key, else an HMAC
+    secret; or, with no key, a checker from the PEM public key ``public_key``."""
+    if key and key.lstrip().startswith("-----BEGIN"):
+        private = serialization.load_pem_private_key(key.encode(), password=None)
+        if not isinstance(private, Ed25519PrivateKey):
+            raise ValueError("ECAS_AUDIT_ANCHOR_KEY is a PEM key but not an Ed25519 one")
+        return Ed25519Signer(private, private.public_key())
+    if key:
+        return HmacSigner(key.encode())
+    if public_key:
+        public = serialization.load_pem_public_key(public_key.encode())
+        if not isinstance(public, Ed25519PublicKey):
+            raise ValueError("ECAS_AUDIT_ANCHOR_PUBLIC_KEY is not an Ed25519 public key")
+        return Ed25519Signer(None, public)
+    return None
+
+
+def sign(signer: Signer, seq: int, digest: str, at: datetime) -> Anchor:
+    mac = signer.sign(_message(signer.alg, seq, digest, at.isoformat()))
+    return Anchor(seq, digest, at, signer.alg, mac)
 
 
 class BadAnchor(ValueError):
     """An anchor that can't be read or whose signature does not hold."""
 
 
-def parse(key: bytes, raw: bytes) -> Anchor:
+def parse(signer: Signer, raw: bytes) -> Anchor:
     """The anchor in ``raw`` after checking its signature; :class:`BadAnchor` if it fails."""
     try:
         data = orjson.loads(raw)
         seq, digest, at, mac = int(data["seq"]), str(data["hash"]), str(data["at"]), data["mac"]
+        alg = data.get("alg")
         if data.get("format") != FORMAT or not isinstance(mac, str):
             raise BadAnchor("not an audit anchor")
         when = datetime.fromisoformat(at)
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as err:
         raise BadAnchor(f"unreadable ({type(err).__name__})") from err
-    if not hmac.compare_digest(mac, _mac(key, seq, digest, at)):
+    if alg != signer.alg:
+        raise BadAnchor(f"signed with {alg!r}, but the key configured is {signer.alg}")
+    if not signer.verify(_message(signer.alg, seq, digest, at), mac):
         raise BadAnchor("its signature does not match (altered, or signed with another key)")
-    return Anchor(seq, digest, when, mac)
+    return Anchor(seq, digest, when, signer.alg, mac)
 
 
 @dataclass(frozen=True)
@@ -109,12 +181,12 @@ class AnchorSink(Protocol):
     def describe(self) -> str: ...
 
 
-def read_anchors(sink: AnchorSink, key: bytes) -> AnchorReadout:
+def read_anchors(sink: AnchorSink, signer: Signer) -> AnchorReadout:
     anchors: list[Anchor] = []
     bad: list[str] = []
     for where, raw in sink.raw():
         try:
-            anchors.append(parse(key, raw))
+            anchors.append(parse(signer, raw))
         except BadAnchor as err:
             bad.append(f"{where}: {err}")
     return AnchorReadout(anchors, bad)
@@ -236,13 +308,13 @@ class AnchorKeeper:
     def __init__(
         self,
         factory: sessionmaker[Session],
-        key: bytes,
+        signer: Signer,
         sink: AnchorSink,
         *,
         every_entries: int,
         every_seconds: float,
     ) -> None:
-        self.factory, self.key, self.sink = factory, key, sink
+        self.factory, self.signer, self.sink = factory, signer, sink
         self.every_entries = max(1, every_entries)
         self.every_seconds = max(1.0, every_seconds)
         self._lock = threading.Lock()
@@ -260,7 +332,7 @@ class AnchorKeeper:
             seq, digest = chain_head(session)
         if seq == 0:
             return None
-        anchor = sign(self.key, seq, digest, utcnow())
+        anchor = sign(self.signer, seq, digest, utcnow())
         self.sink.write(anchor)
         with self._lock:
             self._last_seq, self._last_time = seq, time.monotonic()
@@ -326,21 +398,31 @@ class AnchorKeeper:
             log.exception("could not write the audit anchor at exit")
 
 
-def anchor_keeper_for(config: ServerConfig, factory: sessionmaker[Session]) -> AnchorKeeper | None:
-    """The keeper the settings ask for; None when ``ECAS_AUDIT_ANCHOR_DIR`` is unset."""
+def anchor_verifier_for(config: ServerConfig) -> tuple[AnchorSink, Signer] | None:
+    """Where the anchors are and how to check them (``verify-audit``: a signing key, or an
+    Ed25519 public key alone); None when ``ECAS_AUDIT_ANCHOR_DIR`` is unset."""
     if config.audit_anchor_dir is None:
         return None
-    if config.audit_anchor_key is None:
+    signer = signer_from(config.audit_anchor_key, config.audit_anchor_public_key)
+    if signer is None:
         raise ValueError(
-            "ECAS_AUDIT_ANCHOR_DIR is set but ECAS_AUDIT_ANCHOR_KEY (or _KEY_FILE) is not: "
-            "the audit anchors can't be signed"
+            "ECAS_AUDIT_ANCHOR_DIR is set but no key is: set ECAS_AUDIT_ANCHOR_KEY (or "
+            "_KEY_FILE), or ECAS_AUDIT_ANCHOR_PUBLIC_KEY_FILE to check anchors only"
         )
-    sink = open_anchor_sink(
-        config.audit_anchor_dir, timedelta(days=config.audit_anchor_retain_days)
-    )
+    retain = timedelta(days=config.audit_anchor_retain_days)
+    return open_anchor_sink(config.audit_anchor_dir, retain), signer
+
+
+def anchor_keeper_for(config: ServerConfig, factory: sessionmaker[Session]) -> AnchorKeeper | None:
+    """The keeper the settings ask for; None when ``ECAS_AUDIT_ANCHOR_DIR`` is unset or
+    only a public key is configured (a machine that checks, never signs)."""
+    found = anchor_verifier_for(config)
+    if found is None or config.audit_anchor_key is None:
+        return None
+    sink, signer = found
     return AnchorKeeper(
         factory,
-        config.audit_anchor_key.encode(),
+        signer,
         sink,
         every_entries=config.audit_anchor_every_entries,
         every_seconds=config.audit_anchor_every_minutes * 60,

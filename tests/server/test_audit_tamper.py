@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
 from sqlalchemy import JSON, bindparam, delete, func, select, text
 
@@ -26,10 +28,13 @@ from sync_server.models import AuditEntry, CaseRow, UserRow
 from sync_server.services import audit
 from sync_server.services.audit_anchors import (
     AnchorKeeper,
+    Ed25519Signer,
     FileAnchorSink,
+    HmacSigner,
     S3AnchorSink,
     read_anchors,
     sign,
+    signer_from,
 )
 from sync_server.services.auth import create_user, exempt_from_api_second_factor
 from sync_server.services.refusals import RefusalLog
@@ -37,6 +42,7 @@ from tests.conftest import REPO, Api, make_database, mutation, server_config, us
 
 PASSWORD = "correct horse battery staple"
 ANCHOR_KEY = "anchor-key-for-tests-" + "k" * 24
+HMAC = HmacSigner(ANCHOR_KEY.encode())
 
 
 # --- a server with anchors, and raw SQL behind its back -----------------------------------------
@@ -85,7 +91,7 @@ def _max_seq(app: Flask) -> int:
 
 def _verify(app: Flask, *, with_anchors: bool = True) -> audit.ChainReport:
     keeper = app.extensions["ecas"].anchors
-    anchors = read_anchors(keeper.sink, keeper.key).anchors if with_anchors else []
+    anchors = read_anchors(keeper.sink, keeper.signer).anchors if with_anchors else []
     with app.extensions["ecas"].factory() as session:
         return audit.verify_chain(session, anchors)
 
@@ -208,7 +214,7 @@ def test_an_anchor_edited_without_the_key_is_refused(anchored_app: Flask, tmp_pa
     lines = sink.path.read_bytes().splitlines()
     forged = lines[0].replace(b'"seq":5', b'"seq":4')
     sink.path.write_bytes(b"\n".join([forged, lines[1]]) + b"\n")
-    readout = read_anchors(sink, ANCHOR_KEY.encode())
+    readout = read_anchors(sink, HMAC)
     assert len(readout.anchors) == 1
     assert readout.bad == [
         "audit-anchors.jsonl line 1: its signature does not match "
@@ -220,7 +226,7 @@ def test_anchors_are_due_after_enough_new_entries(anchored_app: Flask) -> None:
     running = anchored_app.extensions["ecas"].anchors
     running.close()  # this test asks the schedule itself, without its thread
     keeper = AnchorKeeper(
-        running.factory, running.key, running.sink, every_entries=2, every_seconds=3600
+        running.factory, running.signer, running.sink, every_entries=2, every_seconds=3600
     )
     assert not keeper.due()  # entry 9 is anchored
     client = anchored_app.test_client()
@@ -233,9 +239,11 @@ def test_anchors_are_due_after_enough_new_entries(anchored_app: Flask) -> None:
 # --- the commands -------------------------------------------------------------------------------
 
 
-def _cli(app: Flask, *argv: str) -> subprocess.CompletedProcess[str]:
+def _cli(
+    app: Flask, *argv: str, env_changes: dict[str, str | None] | None = None
+) -> subprocess.CompletedProcess[str]:
     config = app.extensions["ecas"].config
-    env = {
+    env: dict[str, str] = {
         **os.environ,
         "ECAS_DATABASE_URL": config.database_url,
         "ECAS_DATA_DIR": str(config.data_dir),
@@ -245,6 +253,11 @@ def _cli(app: Flask, *argv: str) -> subprocess.CompletedProcess[str]:
         "ECAS_DEMO": "1",
         "PYTHONPATH": str(REPO),
     }
+    for name, value in (env_changes or {}).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
     return subprocess.run(
         [sys.executable, *(argv if argv[0] == "-c" else ("-m", "sync_server.cli", *argv))],
         env=env,
@@ -295,6 +308,65 @@ def test_verify_audit_command_reports_a_head_moved_back(anchored_app: Flask) -> 
     assert "BROKEN at entry 8" in done.stderr and "truncated" in done.stderr
 
 
+def test_ed25519_anchors_are_checked_with_the_public_key_alone(
+    anchored_app: Flask, tmp_path: Path
+) -> None:
+    private = Ed25519PrivateKey.generate()
+    private_pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    public_file = tmp_path / "anchor-public.pem"
+    public_file.write_bytes(
+        private.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    signer = signer_from(private_pem)
+    assert isinstance(signer, Ed25519Signer)
+    folder = tmp_path / "ed25519-anchors"
+    running = anchored_app.extensions["ecas"].anchors
+    keeper = AnchorKeeper(
+        running.factory, signer, FileAnchorSink(folder), every_entries=5, every_seconds=600
+    )
+    assert keeper.anchor_now() is not None  # entry 9
+    auditor = {
+        "ECAS_AUDIT_ANCHOR_DIR": str(folder),
+        "ECAS_AUDIT_ANCHOR_KEY": None,
+        "ECAS_AUDIT_ANCHOR_PUBLIC_KEY_FILE": str(public_file),
+    }
+    done = _cli(anchored_app, "verify-audit", env_changes=auditor)
+    assert done.returncode == 0, done.stderr
+    assert "Matches 1 anchor " in done.stdout
+
+    checker = signer_from(None, public_file.read_text())
+    assert checker is not None
+    with pytest.raises(PermissionError):
+        sign(checker, 9, "0" * 64, datetime(2026, 12, 7, tzinfo=UTC))  # checks, can't forge
+    _rewrite_from(anchored_app, 3, _rows(anchored_app)[3:])
+    done = _cli(anchored_app, "verify-audit", env_changes=auditor)
+    assert done.returncode == 1
+    assert "BROKEN at entry 9" in done.stderr and "truncated" in done.stderr
+
+
+def test_an_anchor_signed_with_the_other_kind_of_key_is_refused(anchored_app: Flask) -> None:
+    sink = anchored_app.extensions["ecas"].anchors.sink
+    ed = signer_from(
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+    assert ed is not None
+    readout = read_anchors(sink, ed)
+    assert readout.anchors == [] and len(readout.bad) == 2
+    assert "signed with 'hmac-sha256'" in readout.bad[0]
+
+
 # --- anchors in S3 with Object Lock (moto) ------------------------------------------------------
 
 
@@ -314,12 +386,12 @@ def test_anchors_in_an_object_locked_bucket_catch_a_rechained_history(
         sink = S3AnchorSink("s3://court-audit/prod", timedelta(days=30))
         sink.client.create_bucket(Bucket="court-audit", ObjectLockEnabledForBucket=True)
         for row in _rows(anchored_app)[4::4]:  # entries 5 and 9
-            sink.write(sign(ANCHOR_KEY.encode(), row["seq"], row["hash"], row["at"]))
+            sink.write(sign(HMAC, row["seq"], row["hash"], row["at"]))
         [first, _] = sink.client.list_objects_v2(Bucket="court-audit")["Contents"]
         head = sink.client.head_object(Bucket="court-audit", Key=first["Key"])
         assert head["ObjectLockMode"] == "COMPLIANCE"
         assert first["Key"].startswith("prod/audit-anchors/000000000000005-")
-        readout = read_anchors(sink, ANCHOR_KEY.encode())
+        readout = read_anchors(sink, HMAC)
         assert [a.seq for a in readout.anchors] == [5, 9] and not readout.bad
 
         rows = _rows(anchored_app)
