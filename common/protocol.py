@@ -21,6 +21,13 @@ class _Message(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+LABEL_PATTERN = "^[^\\x00-\\x1f\\x7f]*$"
+"""A name or id a person or program chose (a username, a client's or group's id, an
+entity): no control characters. NUL cannot be stored in a PostgreSQL text column at all."""
+TEXT_PATTERN = "^[^\\x00]*$"
+"""Free text (a reason): anything but NUL."""
+
+
 def _not_a_boolean(value: Any) -> Any:
     if isinstance(value, bool):  # pydantic would read true as 1
         raise ValueError("must be a number, not true or false")
@@ -33,7 +40,7 @@ NotABoolean = BeforeValidator(_not_a_boolean)
 
 
 class LoginRequest(_Message):
-    username: Annotated[str, Field(min_length=1, max_length=150)]
+    username: Annotated[str, Field(min_length=1, max_length=150, pattern=LABEL_PATTERN)]
     password: Annotated[str, Field(min_length=1, max_length=1024)]
     otp: (
         Annotated[
@@ -60,6 +67,7 @@ class RefreshRequest(_Message):
             Field(
                 min_length=1,
                 max_length=64,
+                pattern=LABEL_PATTERN,
                 description=(
                     "The calling installation's id (the one it pushes with). A client that "
                     "sends it and loses the answer may present the same refresh token again "
@@ -115,7 +123,7 @@ class MutationOp(StrEnum):
 
 class Mutation(_Message):
     mutation_id: RecordId
-    entity: Annotated[str, Field(max_length=40)]
+    entity: Annotated[str, Field(max_length=40, pattern=LABEL_PATTERN)]
     id: RecordId
     op: MutationOp
     base_version: Annotated[int, Field(ge=0, le=2**63 - 1), NotABoolean] | None = None
@@ -126,6 +134,7 @@ class Mutation(_Message):
             Field(
                 min_length=1,
                 max_length=36,
+                pattern=LABEL_PATTERN,
                 description=(
                     "Mutations of one push that share a group are applied all or nothing: "
                     "one conflict or refusal refuses every member, each with the reason. "
@@ -210,7 +219,7 @@ class _Text:
 
 
 class PushRequest(_Message):
-    client_id: Annotated[str, Field(min_length=1, max_length=100)]
+    client_id: Annotated[str, Field(min_length=1, max_length=100, pattern=LABEL_PATTERN)]
     mutations: Annotated[list[Mutation], Field(max_length=1000)]
 
 
@@ -273,8 +282,10 @@ class Problem(BaseModel):
 
 
 __all__ = [
+    "LABEL_PATTERN",
     "MAX_DATA_BYTES",
     "MAX_DATA_DEPTH",
+    "TEXT_PATTERN",
     "BlobUploadProgress",
     "BlobUploadRequest",
     "BlobUploadResponse",

@@ -16,8 +16,9 @@ from flask import Flask
 from pydantic import BaseModel
 
 from common.protocol import Problem
-from common.wire import ENTITY_SCHEMAS, SHA256_PATTERN, UUID_PATTERN
+from common.wire import ENTITY_SCHEMAS
 from sync_server.api.gate import endpoint_spec
+from sync_server.api.params import PATH_PATTERNS
 from sync_server.policy import Action
 
 _REF_TEMPLATE = "#/components/schemas/{model}"
@@ -34,15 +35,6 @@ def _register(spec: APISpec, model: type[BaseModel], seen: set[str]) -> dict[str
         spec.components.schema(model.__name__, schema)
     return {"$ref": _REF_TEMPLATE.format(model=model.__name__)}
 
-
-# What each path parameter looks like; anything else names nothing (a 404).
-_PATH_PARAMETERS: dict[str, dict[str, Any]] = {
-    "sha256": {"type": "string", "pattern": SHA256_PATTERN},
-    "raw_id": {"type": "string", "pattern": UUID_PATTERN},
-    "case_id": {"type": "string", "pattern": UUID_PATTERN},
-    "user_id": {"type": "string", "pattern": UUID_PATTERN},
-    "request_id": {"type": "string", "pattern": UUID_PATTERN},
-}
 
 # Headers an answer carries, by name: what they hold.
 _HEADERS: dict[str, dict[str, Any]] = {
@@ -68,7 +60,9 @@ def _parameters(declared: Any, path: str) -> list[dict[str, Any]]:
             "name": name,
             "in": "path",
             "required": True,
-            "schema": _PATH_PARAMETERS.get(name, {"type": "string"}),
+            "schema": {"type": "string", "pattern": PATH_PATTERNS[name]}
+            if name in PATH_PATTERNS
+            else {"type": "string"},
         }
         for name in re.findall(r"{([^}]+)}", path)
     ]

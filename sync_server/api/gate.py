@@ -16,6 +16,7 @@ from flask import Flask, current_app, g, request
 from itsdangerous import SignatureExpired
 from pydantic import BaseModel
 
+from sync_server.api.params import check_path
 from sync_server.api.problems import ApiProblem
 from sync_server.policy import Action, Principal, allows
 from sync_server.services.auth import AuthError
@@ -130,6 +131,7 @@ def _gate() -> None:
         raise ApiProblem(
             403, "Forbidden", "This endpoint declares no access rule.", refusal="undeclared"
         )
+    check_path(request.view_args)  # a malformed id names nothing: 404, before any lookup
     principal = None if spec.action is Action.PUBLIC else _authenticate()
     g.principal = principal
     if not allows(principal, spec.action):

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, current_app, request
 from pydantic import BaseModel, ConfigDict, Field
 from werkzeug.wsgi import wrap_file
 
+from common.wire import RecordId
 from sync_server.api.gate import current_principal, endpoint, json_body
 from sync_server.api.problems import ApiProblem
 from sync_server.http_edges import download_headers
@@ -17,7 +18,7 @@ bp = Blueprint("rop_packages", __name__, url_prefix="/api/v1/rop-packages")
 
 class RopPackageRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    case_id: str = Field(min_length=1, max_length=36)
+    case_id: RecordId
 
 
 class RopPackageStatus(BaseModel):

@@ -8,6 +8,7 @@ from typing import Annotated
 from flask import Blueprint, Response, current_app
 from pydantic import BaseModel, ConfigDict, Field
 
+from common.protocol import TEXT_PATTERN
 from sync_server.api.gate import current_principal, endpoint, json_body
 from sync_server.api.problems import ApiProblem
 from sync_server.policy import Action
@@ -42,7 +43,7 @@ class ApproveRequest(BaseModel):
 
 class RejectRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    reason: Annotated[str, Field(min_length=1, max_length=500, pattern=TEXT_PATTERN)]
 
 
 class Decision(BaseModel):

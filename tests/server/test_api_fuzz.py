@@ -11,6 +11,7 @@ operation); ``ECAS_FUZZ_EXAMPLES=<n>`` runs ``n`` random examples per operation 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -31,10 +32,12 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from tests.conftest import Api
+from tests.conftest import DEMO_PASSWORD, Api
+from tests.server.proxy_stack import Stack, needs_nginx, proxy_stack
 
 LONG_RUN = int(os.environ.get("ECAS_FUZZ_EXAMPLES", "0") or 0)
-EXAMPLES = LONG_RUN or 12
+EXAMPLES = LONG_RUN or 8  # in-process, per operation and mode
+HTTP_EXAMPLES = LONG_RUN or 3  # over nginx and gunicorn
 
 CHECKS = [
     not_a_server_error,
@@ -59,30 +62,27 @@ CALLER = {
 
 
 class Tokens:
-    def __init__(self, app: Flask) -> None:
-        self.api = Api(app.test_client())
+    """Signed-in users' tokens. The harness signs in from an address of its own, so the
+    fuzzer's failed sign-ins (counted per address) never lock it out."""
+
+    def __init__(self, login: Callable[[str], str], cursor: Callable[[str], str]) -> None:
+        self._login, self._cursor = login, cursor
         self.book: dict[str, str] = {}
 
     def __call__(self, username: str) -> str:
         if username not in self.book:
-            self.book[username] = self.api.login(username)
+            self.book[username] = self._login(username)
         return self.book[username]
 
     def fresh(self, username: str) -> str:
-        return self.api.login(username)
+        return self._login(username)
 
     def cursor(self, username: str) -> str:
         """A cursor the server handed out (the only kind it takes)."""
-        return str(self.api.changes(self(username), limit=5)["cursor"])
+        return self._cursor(self(username))
 
 
-# A chunk of an upload is sent as TUS clients send it; its bytes go as they are.
-schemathesis.serializer.alias("application/offset+octet-stream", "application/octet-stream")
-
-
-@pytest.fixture(scope="module")
-def fuzz_schema(own_app: Flask) -> Any:
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", own_app)
+def _configured(schema: Any) -> Any:
     # The bearer token is the test's (a signed-in user's), not generated.
     schema.config.generation.update(with_security_parameters=False)
     # A body or a declared size over the server's limit is refused with 413, as the spec
@@ -92,9 +92,20 @@ def fuzz_schema(own_app: Flask) -> Any:
     return schema
 
 
+# A chunk of an upload is sent as TUS clients send it; its bytes go as they are.
+schemathesis.serializer.alias("application/offset+octet-stream", "application/octet-stream")
+
+
+@pytest.fixture(scope="module")
+def fuzz_schema(own_app: Flask) -> Any:
+    return _configured(schemathesis.openapi.from_wsgi("/api/openapi.json", own_app))
+
+
 @pytest.fixture(scope="module")
 def tokens(own_app: Flask) -> Tokens:
-    return Tokens(own_app)
+    api = Api(own_app.test_client())
+    api.client.environ_base["REMOTE_ADDR"] = "10.0.0.9"
+    return Tokens(api.login, lambda token: str(api.changes(token, limit=5)["cursor"]))
 
 
 def _operations(document: dict[str, Any]) -> set[tuple[str, str]]:
@@ -135,20 +146,25 @@ def test_every_operation_is_fuzzed(own_app: Flask) -> None:
     assert _operations(document) == set(OPERATIONS)
 
 
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-@pytest.mark.parametrize(("method", "path"), OPERATIONS)
-def test_every_generated_request_gets_an_answer_the_spec_describes(
-    fuzz_schema: Any, tokens: Tokens, method: str, path: str, mode: GenerationMode
+def _fuzz(
+    schema: Any,
+    tokens: Tokens,
+    method: str,
+    path: str,
+    mode: GenerationMode,
+    examples: int,
+    **call: Any,
 ) -> None:
-    operation = fuzz_schema[path][method]
+    """Every request the strategy makes for one operation, sent and its answer checked."""
+    operation = schema[path][method]
     raw = operation.definition.raw
     if mode is GenerationMode.NEGATIVE and not (raw.get("parameters") or "requestBody" in raw):
         pytest.skip("nothing in this request can be made invalid")
-    secured = "security" in operation.definition.raw
-    user = CALLER.get(operation.definition.raw.get("x-access", ""), "clerk1")
+    secured = "security" in raw
+    user = CALLER.get(raw.get("x-access", ""), "clerk1")
 
     @settings(
-        max_examples=EXAMPLES,
+        max_examples=examples,
         derandomize=not LONG_RUN,
         deadline=None,
         database=None,
@@ -161,6 +177,80 @@ def test_every_generated_request_gets_an_answer_the_spec_describes(
         headers = {"Authorization": f"Bearer {token}"} if secured else None
         if mode is GenerationMode.POSITIVE and "since" in (case.query or {}):
             case.query["since"] = tokens.cursor(user)  # opaque: a made-up one is refused
-        case.call_and_validate(headers=headers, checks=CHECKS)
+        case.call_and_validate(headers=headers, checks=CHECKS, **call)
 
     fuzz()
+
+
+MODES = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("method", "path"), OPERATIONS)
+def test_every_generated_request_gets_an_answer_the_spec_describes(
+    fuzz_schema: Any, tokens: Tokens, method: str, path: str, mode: GenerationMode
+) -> None:
+    _fuzz(fuzz_schema, tokens, method, path, mode, EXAMPLES)
+
+
+# --- the same over real HTTP: nginx (TLS) in front of gunicorn, as deployed ----------------
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with proxy_stack(tmp_path_factory.mktemp("fuzz-stack")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def http_schema(stack: Stack) -> Any:
+    session = stack.client("127.0.0.1")
+    document = session.get(f"{stack.https}/api/openapi.json", timeout=30).json()
+    return _configured(schemathesis.openapi.from_dict(document))
+
+
+@pytest.fixture(scope="module")
+def http_tokens(stack: Stack) -> Tokens:
+    harness = stack.client("127.0.0.9")
+
+    def login(username: str) -> str:
+        body = {"username": username, "password": DEMO_PASSWORD}
+        response = harness.post(f"{stack.https}/api/v1/auth/login", json=body, timeout=30)
+        assert response.status_code == 200, response.text
+        return str(response.json()["access_token"])
+
+    def cursor(token: str) -> str:
+        response = harness.get(
+            f"{stack.https}/api/v1/sync/changes",
+            params={"limit": 5},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        return str(response.json()["cursor"])
+
+    return Tokens(login, cursor)
+
+
+@needs_nginx
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("method", "path"), OPERATIONS)
+def test_over_http_every_generated_request_gets_an_answer_the_spec_describes(
+    stack: Stack,
+    http_schema: Any,
+    http_tokens: Tokens,
+    method: str,
+    path: str,
+    mode: GenerationMode,
+) -> None:
+    session = stack.client("127.0.0.1")
+    _fuzz(
+        http_schema,
+        http_tokens,
+        method,
+        path,
+        mode,
+        HTTP_EXAMPLES,
+        base_url=stack.https,
+        session=session,
+        verify=str(stack.ca),
+    )

@@ -426,3 +426,36 @@ def test_unicode_digits_as_a_two_factor_code_are_refused_not_a_500(seeded_app: F
         json={"username": account.username, "password": PASSWORD, "otp": "\u0661" * 6},
     )
     _assert_problem(response, 401)
+
+
+def test_nul_in_ids_and_names_is_refused_not_a_500(api: Api, token: str) -> None:
+    """PostgreSQL can't store NUL in a text column: each of these was a 500 there."""
+    attorney, admin = api.login("attorney1"), api.login("admin1")
+    paths = [
+        (f"/api/v1/cases/%00{uuid.uuid4()}/history", token),
+        ("/api/v1/rop-packages/%00", attorney),
+        ("/api/v1/rop-packages/%00/download", attorney),
+    ]
+    for path, who in paths:
+        _assert_problem(api.client.get(path, headers=api.headers(who)), 404)
+    approve = api.client.post(
+        "/api/v1/registrations/%00/approve",
+        json={"identity_checked": True},
+        headers=api.headers(admin),
+    )
+    _assert_problem(approve, 404)
+    package = api.client.post(
+        "/api/v1/rop-packages", json={"case_id": "\x00"}, headers=api.headers(attorney)
+    )
+    assert _error_locs(_assert_problem(package, 422)) == {"case_id"}
+    login = api.client.post("/api/v1/auth/login", json={"username": "a\x00", "password": "x"})
+    assert _error_locs(_assert_problem(login, 422)) == {"username"}
+    one = mutation("case", case_data(SFR, judge="judge1"))
+    for field, value in (("entity", "\x00"), ("group", "\x00")):
+        body = {"client_id": "desk-1", "mutations": [{**one, field: value}]}
+        response = api.client.post(PUSH, headers=api.headers(token), json=body)
+        assert _error_locs(_assert_problem(response, 422)) == {f"mutations.0.{field}"}
+    response = api.client.post(
+        PUSH, headers=api.headers(token), json={"client_id": "\x00", "mutations": [one]}
+    )
+    assert _error_locs(_assert_problem(response, 422)) == {"client_id"}
