@@ -172,6 +172,29 @@ def _one_of_each(app: Flask, case_id: str, document: dict[str, Any]) -> dict[str
                 "recorded_at": NOW,
             },
         ),
+        "pleading": (
+            "judge1",
+            {
+                "id": new_id(),
+                "case_id": case_id,
+                "judge_id": user_id("judge1"),
+                "pleaded_on": "2026-11-20",
+                "designated_country": "Peru",
+                "recorded_at": NOW,
+            },
+        ),
+        # The judge's decision to change venue keeps the case pending (8 CFR 1003.20(b)).
+        "decision": (
+            "judge1",
+            {
+                "id": new_id(),
+                "case_id": case_id,
+                "judge_id": user_id("judge1"),
+                "decided_on": "2026-11-20",
+                "completion": "change_of_venue",
+                "recorded_at": NOW,
+            },
+        ),
     }
 
 
