@@ -59,9 +59,11 @@ def test_summary_and_documents_of_a_demo_case(clerk_store: LocalStore) -> None:
 
 
 def test_hearings_are_sorted_in_court_time(clerk_store: LocalStore) -> None:
-    case_file = load_case_file(clerk_store, CASE_12, SEED_DAY)
+    # Case 6 has two hearings (case 12's bond hearing is held in its bond case).
+    case_6 = demo_id("case", 6)
+    case_file = load_case_file(clerk_store, case_6, SEED_DAY)
     assert case_file is not None
-    stored = [h for h in clerk_store.all("hearing") if h["case_id"] == CASE_12]
+    stored = [h for h in clerk_store.all("hearing") if h["case_id"] == case_6]
     assert len(case_file.hearings) == len(stored) == 2
     starts = [h.starts_at for h in case_file.hearings]
     assert starts == sorted(starts)

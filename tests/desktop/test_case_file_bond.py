@@ -16,7 +16,9 @@ from desktop.ui.context import DesktopContext
 from sync_server.demo.plan import demo_id
 from tests.conftest import user_id
 
-REMOVAL = demo_id("case", 12)
+# A detained respondent's removal case with no bond case of its own in the demo (case 12
+# has one: the demo's bond case).
+REMOVAL = demo_id("case", 7)
 
 
 def _arrives(ctx: DesktopContext, entity: str, data: dict[str, Any], version: int) -> None:
@@ -74,7 +76,7 @@ def test_the_bond_tab_shows_the_redetermination_its_appeal_deadline_and_the_stay
 
     view = _open(qtbot, ctx, bond_case["id"], date(2026, 12, 2))
     assert view.summary_value("Case type") == "Bond"
-    assert view.summary_value("Linked proceedings") == "Removal case A200-095-028 (Pending)"
+    assert view.summary_value("Linked proceedings") == "Removal case A200-055-433 (Pending)"
     assert view.tabs.tabText(7) == "Bond (1)"
     [bond] = view.bonds.rows
     assert bond.dhs == "DHS: $15,000"
@@ -92,5 +94,5 @@ def test_the_bond_tab_shows_the_redetermination_its_appeal_deadline_and_the_stay
 
     # The removal case shows the link the other way, and has no bond tab rows.
     other = _open(qtbot, ctx, REMOVAL, date(2026, 12, 2))
-    assert other.summary_value("Linked proceedings") == "Bond case A200-095-028 (Pending)"
+    assert other.summary_value("Linked proceedings") == "Bond case A200-055-433 (Pending)"
     assert other.tabs.tabText(7) == "Bond (0)"
