@@ -126,6 +126,13 @@ def test_a_case_moved_to_another_court_takes_its_annotations_along(
         assert private["id"] not in arrived
 
 
+# Records a removal case that changes venue can't hold, each moved in a test of its own.
+ELSEWHERE = {
+    "bond": "a bond record lives in a bond case: test_a_moved_bond_case_takes_its_bond_record",
+    "appeal": "an appeal is of a decided case, which no longer changes venue",
+}
+
+
 def _one_of_each(app: Flask, case_id: str, document: dict[str, Any]) -> dict[str, tuple[str, Any]]:
     """entity -> (who pushes it, its data): one record of each kind a case holds."""
     rop = {"id": new_id(), "case_id": case_id, "requester_id": user_id("clerk1")}
@@ -183,6 +190,17 @@ def _one_of_each(app: Flask, case_id: str, document: dict[str, Any]) -> dict[str
                 "recorded_at": NOW,
             },
         ),
+        "motion": (
+            "clerk1",
+            {
+                "id": new_id(),
+                "case_id": case_id,
+                "motion_type": "change_of_venue",
+                "movant": "respondent",
+                "filed_on": "2026-11-20",
+                "filer_id": user_id("clerk1"),
+            },
+        ),
         # The judge's decision to change venue keeps the case pending (8 CFR 1003.20(b)).
         "decision": (
             "judge1",
@@ -207,7 +225,7 @@ def test_every_kind_of_record_of_a_moved_case_reaches_the_new_court_and_leaves_t
     # A new entity that belongs to a case must be added above, or this test can't vouch
     # that it follows its case.
     with_case = {e for e, t in ENTITY_TABLES.items() if "case_id" in inspect(t).columns}
-    assert with_case - {"case"} | {"annotation"} <= set(records)
+    assert with_case - {"case"} - ELSEWHERE.keys() | {"annotation"} <= set(records)
     for entity, (pusher, data) in records.items():
         applied(api, tokens[pusher], entity, data)
     # The custody change moved the case's custody (a new version of the case).
@@ -229,6 +247,33 @@ def test_every_kind_of_record_of_a_moved_case_reaches_the_new_court_and_leaves_t
     assert not arrived[case["id"]]["deleted"] and left[case["id"]]["deleted"]
     # The filing was made at the old court; it now names the court that will review it.
     assert arrived[records["filing"][1]["id"]]["data"]["court_id"] == NYB
+
+
+def test_a_moved_bond_case_takes_its_bond_record(api: Api, tokens: TokenBook, app: Flask) -> None:
+    # A detained respondent's bond case (8 CFR 1003.19(d): a record of its own) moves to
+    # another court, as when DHS transfers the respondent; its bond record goes along.
+    case = case_data(SFR, judge="judge1") | {"case_type": "bond", "custody": "detained"}
+    version = applied(api, tokens["clerk1"], "case", case)
+    bond = {
+        "id": new_id(),
+        "case_id": case["id"],
+        "dhs_determination": "amount",
+        "dhs_amount": 15_000,
+        "requested_on": "2026-11-23",
+        "requested_by": "respondent",
+        "requested_amount": 5_000,
+    }
+    applied(api, tokens["clerk1"], "bond", bond)
+    _grant_venue(api, tokens, case, NYB)
+    _, old_court = api.pull_all(tokens["clerk2"])
+    _, new_court = api.pull_all(tokens["clerk3"])
+    applied(api, tokens["clerk1"], "case", _moved(case, NYB), base_version=version)
+
+    left = _latest(api.pull_all(tokens["clerk2"], old_court)[0])
+    arrived = _latest(api.pull_all(tokens["clerk3"], new_court)[0])
+    assert left[bond["id"]]["deleted"] and left[case["id"]]["deleted"]
+    assert not arrived[bond["id"]]["deleted"]
+    assert arrived[bond["id"]]["data"]["dhs_amount"] == 15_000
 
 
 def test_a_pending_filing_of_a_moved_case_is_reviewed_at_its_new_court(
