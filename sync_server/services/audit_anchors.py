@@ -237,8 +237,9 @@ class FileAnchorSink:
         try:
             with self.path.open("rb") as handle:
                 handle.seek(0, os.SEEK_END)
-                handle.seek(max(0, handle.tell() - 4096))
-                tail = handle.read().splitlines()[1:] or [b""]
+                start = max(0, handle.tell() - 4096)
+                handle.seek(start)
+                tail = handle.read().splitlines()[1 if start else 0 :]  # whole lines only
         except FileNotFoundError:
             return 0
         best = 0
