@@ -318,6 +318,19 @@ def latest_bond(bonds: Iterable[Bond]) -> Bond | None:
     return max(bonds, key=lambda b: (b.requested_on, b.outcome is None, b.id), default=None)
 
 
+def bond_for_order(
+    bonds: Iterable[Bond], fields: Mapping[str, Any], *, correction: bool
+) -> Bond | None:
+    """The bond record an order with ``fields`` states: a new order, the case's latest
+    (:func:`latest_bond`); a correction, the decided redetermination of the corrected
+    order's date of decision (a later request may have come since; a correction does not
+    decide it)."""
+    if not correction:
+        return latest_bond(bonds)
+    day = _day_of(fields.get("custody_decision_date"))
+    return latest_bond(b for b in bonds if b.outcome is not None and b.decided_on == day)
+
+
 def order_fields(bond: Bond) -> dict[str, str]:
     """The bond order's fields as ``bond`` states them: DHS's determination, the request,
     and the decision once there is one."""

@@ -11,7 +11,13 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from common.anumber import format_a_number
-from common.bonds import BOND_ORDER, decided_by_order, latest_bond, order_fields, order_problems
+from common.bonds import (
+    BOND_ORDER,
+    bond_for_order,
+    decided_by_order,
+    order_fields,
+    order_problems,
+)
 from common.court_time import (
     court_today,
     court_zone,
@@ -122,16 +128,21 @@ def start_draft(
     return draft
 
 
-def bond_of_case(store: LocalStore, case_id: str) -> tuple[Bond | None, Bond | None]:
-    """The case's latest bond record (what a bond order decides) and the one it names as
-    prior, as this computer holds them."""
+def bond_of_case(
+    store: LocalStore, case_id: str, order: Order | None = None
+) -> tuple[Bond | None, Bond | None]:
+    """The bond record ``order`` states (default: what a new bond order decides, the case's
+    latest; a correction states the decision it corrects) and the one that names as prior,
+    as this computer holds them."""
     bonds = {
         b.id: b
         for r in store.all("bond")
         if r.get("case_id") == case_id and not r.get("deleted")
         for b in [Bond.model_validate({k: v for k, v in r.items() if k != "deleted"})]
     }
-    latest = latest_bond(bonds.values())
+    correction = order is not None and order.corrects_order_id is not None
+    fields = order.fields if order is not None else {}
+    latest = bond_for_order(bonds.values(), fields, correction=correction)
     prior = bonds.get(latest.prior_bond_id) if latest and latest.prior_bond_id else None
     return latest, prior
 
@@ -147,9 +158,16 @@ def sign_order(
     facts = facts_for_case(store, order.case_id)
     signed = sign(order, user_id, role, facts.judge_id, now or utc_now())
     if signed.template == BOND_ORDER and facts.case_type == CaseType.BOND.value:
-        latest, prior = bond_of_case(store, order.case_id)
+        latest, prior = bond_of_case(store, order.case_id, signed)
         known = {f.key for f in template_for(order.template, order.template_version).fields}
-        problems = order_problems(latest, signed.fields, user_id, prior=prior, known=known)
+        problems = order_problems(
+            latest,
+            signed.fields,
+            user_id,
+            prior=prior,
+            decided=signed.corrects_order_id is not None,  # a correction decides nothing new
+            known=known,
+        )
         if problems:
             raise SigningRefused([Problem(key, message) for key, message in problems])
     return signed
@@ -159,9 +177,9 @@ def signed_records(store: LocalStore, signed: Order) -> list[WireRecord]:
     """What signing ``signed`` saves, as one group the server applies all or nothing: a
     bond order's decision goes into the undecided bond record it decides (the judge decides
     by signing; 8 CFR 1003.19), before the order; any other order alone."""
-    if signed.template != BOND_ORDER or signed.signed_by is None:
+    if signed.template != BOND_ORDER or signed.signed_by is None or signed.corrects_order_id:
         return [signed]
-    latest, _ = bond_of_case(store, signed.case_id)
+    latest, _ = bond_of_case(store, signed.case_id, signed)
     if latest is None or latest.outcome is not None:
         return [signed]
     return [decided_by_order(latest, signed.fields, signed.signed_by), signed]

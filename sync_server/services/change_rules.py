@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.appeals import check_appeal_change
-from common.bonds import BOND_ORDER, check_bond, latest_bond, order_problems
+from common.bonds import BOND_ORDER, bond_for_order, check_bond, order_problems
 from common.counsel import check_representation_change
 from common.court_closures import court_calendar
 from common.court_time import utc_stamp
@@ -530,7 +530,8 @@ def _bond_order_refusal(session: Session, old: WireRecord | None, new: Order) ->
         select(BondRow).where(BondRow.case_id == new.case_id, BondRow.deleted.is_(False))
     )
     bonds = {b.id: b for r in rows if isinstance(b := row_to_record("bond", r), Bond)}
-    latest = latest_bond(bonds.values())
+    correction = new.corrects_order_id is not None
+    latest = bond_for_order(bonds.values(), new.fields, correction=correction)
     prior = bonds.get(latest.prior_bond_id or "") if latest is not None else None
     try:
         known = {f.key for f in template_for(new.template, new.template_version).fields}

@@ -222,6 +222,27 @@ def test_signing_a_bond_order_records_its_decision_in_the_bond_record_once(
         )
         assert bond.judge_id == user_id("judge1") and order.status == "issued"
 
+    # A later request on changed circumstances (8 CFR 1003.19(e)) is docketed; correcting
+    # the first order (its conditions) states the decision it corrects and decides nothing.
+    later = request.model_copy(
+        update={
+            "id": str(uuid.uuid4()),
+            "requested_on": date(2026, 11, 30),
+            "prior_bond_id": request.id,
+            "changed_circumstances": "A sponsor now offers a home in San Jose.",
+        }
+    )
+    applied(client, clerk, "bond", later.model_dump(mode="json"))
+    correction = _signed(draft) | {
+        "id": str(uuid.uuid4()),
+        "corrects_order_id": draft["id"],
+        "fields": signed["fields"] | {"conditions": "Report to ICE every two weeks."},
+    }
+    [answer] = client.push(judge, mutation("order", correction))
+    assert answer["status"] == "applied", answer
+    with app.extensions["ecas"].factory() as session:
+        assert session.scalar(select(BondRow.outcome).where(BondRow.id == later.id)) is None
+
 
 @pytest.mark.parametrize(
     ("fields", "says"),
