@@ -30,6 +30,7 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -49,6 +50,13 @@ BATCH = 200
 IDLE_ROUNDS = 120  # the thread ends after this many empty rounds; the next refusal restarts it
 MAX_FAILURES = 10  # failed writes in a row before the thread rests (about 4 minutes)
 OVERFLOW = "*"  # the shared tally of addresses beyond the per-minute limit
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _clean(text: str, limit: int) -> str:
+    return _CONTROL.sub("?", text[:limit])
 
 
 @dataclass
@@ -98,18 +106,21 @@ class RefusalLog:
         """Queue one refusal: ``action`` is what was attempted, ``target`` the id it named,
         ``reason`` a short code saying why it was refused."""
         now = self.clock()
+        # What a request named is the sender's text: control characters (a NUL, which
+        # PostgreSQL can't store, would fail the whole batch) become "?".
+        client, action, reason = _clean(client, 60), _clean(action, 40), _clean(reason, 80)
         body = {
-            "client": client[:60],
+            "client": client,
             "reason": reason,
             "refused_at": now.isoformat(),
-            **(detail or {}),
+            **{k: _clean(v, 200) if isinstance(v, str) else v for k, v in (detail or {}).items()},
         }
         entry = audit.NewEntry(
-            actor_id, audit_action, action[:40], target[:64] if target else None, body
+            actor_id, audit_action, action, _clean(target, 64) if target else None, body
         )
         with self._lock:
             self._roll_minute(now)
-            if actor_id is None and not self._first_this_minute(client[:60], action, reason):
+            if actor_id is None and not self._first_this_minute(client, action, reason):
                 return
             self._enqueue(entry)
             if len(self._queue) >= BATCH:

@@ -620,3 +620,14 @@ def test_anonymous_refusals_beyond_the_address_limit_share_one_entry(
     shared = _refusals(seeded_app, before, "access.refused_coalesced")
     assert [e.detail["client"] for e in own] == ["192.0.2.0", "192.0.2.1", "192.0.2.2"]
     assert [(e.detail["client"], e.detail["more_refusals"]) for e in shared] == [("*", 37)]
+
+
+def test_a_refusal_whose_address_holds_a_nul_is_recorded_without_it(seeded_app: Flask) -> None:
+    """A NUL (which PostgreSQL can't store) in what a request named must not fail the batch
+    its refusal is written in, and with it every other refusal of that batch."""
+    before = _max_seq(seeded_app)
+    client = seeded_app.test_client()
+    response = client.get("/api/v1/no%00where", environ_base={"REMOTE_ADDR": "192.0.2.200"})
+    assert response.status_code == 404
+    [entry] = [e for e in _refusals(seeded_app, before) if e.detail["client"] == "192.0.2.200"]
+    assert entry.detail["path"] == "/api/v1/no?where" and entry.detail["reason"] == "not_found"
