@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, NotFound
@@ -94,7 +96,27 @@ def csrf_token() -> str:
 
 def _csrf_ok() -> bool:
     sent = request.form.get(CSRF_FIELD, "")
-    return bool(sent) and hmac.compare_digest(sent, csrf_token())
+    # compare_digest raises on non-ASCII text; a token is hex.
+    return bool(sent) and sent.isascii() and hmac.compare_digest(sent, csrf_token())
+
+
+# Control characters no address, query or form field carries (a form's text may hold tabs
+# and line breaks). NUL can't be stored in PostgreSQL text; CR/LF in the address would
+# split the Location header of the sign-in redirect.
+_CONTROL_IN_ADDRESS = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_FORM = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _refuse_unreadable() -> None:
+    """A 400 page for a request whose address, query or form holds control characters,
+    before any view, lookup or redirect reads it."""
+    address = [*(request.view_args or {}).values(), *request.args.keys()]
+    address += request.args.values()
+    if any(_CONTROL_IN_ADDRESS.search(str(v)) for v in address) or any(
+        _CONTROL_IN_FORM.search(k) or _CONTROL_IN_FORM.search(v)
+        for k, v in request.form.items(multi=True)
+    ):
+        raise PortalDenied(400, "The request holds characters no form or address can hold.")
 
 
 # --- the gate --------------------------------------------------------------------------------
@@ -143,6 +165,7 @@ def _gate() -> BaseResponse | None:
     _load_session()
     if action is None:
         raise PortalDenied(403)
+    _refuse_unreadable()
     limit = getattr(view_fn, UPLOAD_MARK, None)
     if limit is not None:
         request.max_content_length = limit
@@ -165,7 +188,7 @@ def _gate() -> BaseResponse | None:
         return None
     if principal is None or (view is not None and not view.second_factor_done):
         if request.method == "GET":
-            return redirect("/portal/login?next=" + request.path)
+            return redirect("/portal/login?next=" + quote(request.path, safe="/"))
         raise PortalDenied(401, "Your session ended. Sign in again.")
     if view is not None and view.suspended:
         _audit_refusal("portal.refused", {"action": action.value, "reason": "suspended"})

@@ -384,9 +384,12 @@ def test_true_is_not_a_version_or_a_size(api: Api, token: str) -> None:
 )
 def test_crlf_in_next_after_sign_in_is_refused(seeded_app: Flask, target: str) -> None:
     """The sign-in succeeds and lands on the portal's home page; the target is ignored, so
-    no header is split and no other site is reached."""
+    no header is split and no other site is reached. (Control characters in the address
+    itself are refused before any page: 400.)"""
     browser = Browser(seeded_app.test_client())
-    browser.get("/portal/login", query_string={"next": target})
+    in_address = browser.client.get("/portal/login", query_string={"next": target})
+    assert in_address.status_code == (400 if any(ord(c) < 32 for c in target) else 200)
+    browser.get("/portal/login")
     response = browser.client.post(
         "/portal/login",
         data={
@@ -396,6 +399,9 @@ def test_crlf_in_next_after_sign_in_is_refused(seeded_app: Flask, target: str) -
             "next": target,
         },
     )
+    if "\x00" in target:  # no form field carries NUL: refused before signing in
+        assert response.status_code == 400
+        return
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     assert response.headers["Location"] == "/portal/"
     assert "planted" not in str(response.headers)
@@ -459,3 +465,29 @@ def test_nul_in_ids_and_names_is_refused_not_a_500(api: Api, token: str) -> None
         PUSH, headers=api.headers(token), json={"client_id": "\x00", "mutations": [one]}
     )
     assert _error_locs(_assert_problem(response, 422)) == {"client_id"}
+
+
+def test_crlf_in_a_portal_address_is_a_400_not_a_split_header(seeded_app: Flask) -> None:
+    """Signed out, a portal page redirects to sign-in with the page as `next=`: a CR/LF
+    in the address made that redirect raise."""
+    response = seeded_app.test_client().get("/portal/cases/%0d%0aSet-Cookie:%20planted=1")
+    assert response.status_code == 400
+    assert "planted" not in str(response.headers)
+    # An address with other odd characters still redirects, its path quoted.
+    odd = seeded_app.test_client().get("/portal/cases/%C3%A9%20x")
+    assert odd.status_code == 302
+    assert odd.headers["Location"] == "/portal/login?next=/portal/cases/%C3%A9%20x"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("csrf_token", "\u00e9" * 64), ("login", "a\x00"), ("password", "\x01")]
+)
+def test_unreadable_portal_form_fields_are_refused_not_a_500(
+    seeded_app: Flask, field: str, value: str
+) -> None:
+    browser = Browser(seeded_app.test_client())
+    browser.get("/portal/login")
+    form = {"csrf_token": csrf_of(browser.last), "login": "admin1", "password": "x", field: value}
+    response = browser.client.post("/portal/login", data=form)
+    assert response.status_code in (400, 403), response.status_code
+    assert response.mimetype == "text/html"
