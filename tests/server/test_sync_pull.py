@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from sync_server.models import AdjournmentCodeRow, CourtRow, RepresentationRow
+from sync_server.models import AdjournmentCodeRow, CaseRow, CourtRow, RepresentationRow
 from sync_server.services.sync import Cursor
 from tests.conftest import Api, mutation, user_id
 from tests.server.sync_helpers import (
@@ -112,14 +112,21 @@ def test_attorney_sees_only_cases_with_an_accepted_appearance(
     accepted = accepted_cases(seeded_app, "attorney1")
     pending = _pending_case(seeded_app, "attorney1")
     assert accepted and pending
+    # An appearance for all proceedings reaches the bond case linked to its case too (the
+    # demo's case 12 has one): reading follows the scope across the link.
+    with seeded_app.extensions["ecas"].factory() as session:
+        linked = set(
+            session.scalars(select(CaseRow.id).where(CaseRow.removal_case_id.in_(accepted)))
+        )
+    assert linked
 
-    assert set(by_entity(changes, "case")) == accepted
+    assert set(by_entity(changes, "case")) == accepted | linked
     # Its own pending appearance is listed, but nothing of that case.
     of_pending = {c["entity"] for c in changes if c["data"].get("case_id") == pending}
     assert of_pending == {"representation"}
     documents = by_entity(changes, "document").values()
     me = user_id("attorney1")
-    assert all(d["data"]["case_id"] in accepted for d in documents)
+    assert all(d["data"]["case_id"] in accepted | linked for d in documents)
     assert all(d["data"]["status"] == "accepted" or d["data"]["filer_id"] == me for d in documents)
     assert any(d["data"]["status"] == "pending" for d in documents), "its own pending brief"
 
