@@ -54,8 +54,8 @@ _HEADERS: dict[str, dict[str, Any]] = {
 }
 
 
-def _parameters(declared: Any, path: str) -> list[dict[str, Any]]:
-    out = [
+def _parameters_of_path(path: str) -> list[dict[str, Any]]:
+    return [
         {
             "name": name,
             "in": "path",
@@ -66,8 +66,10 @@ def _parameters(declared: Any, path: str) -> list[dict[str, Any]]:
         }
         for name in re.findall(r"{([^}]+)}", path)
     ]
-    out += [copy.deepcopy(param) for param in declared.parameters]
-    return out
+
+
+def _parameters(declared: Any, path: str) -> list[dict[str, Any]]:
+    return _parameters_of_path(path) + [copy.deepcopy(p) for p in declared.parameters]
 
 
 def _configured_limits(node: Any, config: Any) -> None:
@@ -147,6 +149,29 @@ def _operation(spec: APISpec, view: Any, seen: set[str], path: str) -> dict[str,
     return op
 
 
+def _discovery(path: str) -> dict[str, Any]:
+    """OPTIONS on the upload addresses: the methods they take, without signing in (the
+    gate answers it for every API address; the resumable upload's client asks first)."""
+    return {
+        "summary": "The methods this address accepts (no sign-in needed)",
+        "parameters": _parameters_of_path(path),
+        "responses": {
+            "204": {
+                "description": "No content; `Allow` lists the methods",
+                "headers": {"Allow": {**_HEADERS["Allow"], "required": True}},
+            },
+            "404": {
+                "description": "HTTP 404",
+                "content": {
+                    "application/problem+json": {
+                        "schema": {"$ref": _REF_TEMPLATE.format(model="Problem")}
+                    }
+                },
+            },
+        },
+    }
+
+
 def build_openapi(app: Flask) -> dict[str, Any]:
     spec = APISpec(
         title="ECAS sync server",
@@ -171,6 +196,8 @@ def build_openapi(app: Flask) -> dict[str, Any]:
             op = _operation(spec, view, seen, path)
             if op is not None:
                 operations[method.lower()] = op
+        if operations and path.startswith("/api/v1/blobs/uploads"):
+            operations["options"] = _discovery(path)
         if operations:
             spec.path(path=path, operations=operations)
     document = spec.to_dict()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import orjson
-from flask import Flask, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 from itsdangerous import SignatureExpired
 from pydantic import BaseModel
 
@@ -114,24 +114,37 @@ def _authenticate() -> Principal | None:
             ) from err
 
 
-def _gate() -> None:
+def _gate() -> Response | None:
     if request.endpoint is None:
-        return  # 404/405: let routing answer
+        return None  # 404/405: let routing answer
     view = current_app.view_functions.get(request.endpoint)
     spec = endpoint_spec(view) if view is not None else None
     if spec is None:
         if request.endpoint == "static":
-            return
+            return None
         # Portal pages (sync_server/portal) are declared with their own marker and checked
         # by the portal's gate, which fails closed the same way.
         if request.blueprint == "portal" and (
             request.endpoint == "portal.static" or hasattr(view, "_ecas_portal_action")
         ):
-            return
+            return None
         raise ApiProblem(
             403, "Forbidden", "This endpoint declares no access rule.", refusal="undeclared"
         )
     check_path(request.view_args)  # a malformed id names nothing: 404, before any lookup
+    if request.method == "OPTIONS":
+        # Which methods this address takes (`Allow`), as a 405 would say, for anyone: a
+        # CORS preflight or a TUS-style client asks before it has a token. No view runs.
+        rule = request.url_rule.rule if request.url_rule is not None else None
+        methods = {
+            method
+            for other in current_app.url_map.iter_rules()
+            if other.rule == rule
+            for method in other.methods or ()
+        }
+        answer = Response(status=204, headers={"Allow": ", ".join(sorted(methods))})
+        del answer.headers["Content-Type"]
+        return answer
     principal = None if spec.action is Action.PUBLIC else _authenticate()
     g.principal = principal
     if not allows(principal, spec.action):
@@ -140,6 +153,7 @@ def _gate() -> None:
                 401, "Unauthorized", "Sign in first.", headers={"WWW-Authenticate": "Bearer"}
             )
         raise ApiProblem(403, "Forbidden", "Your role may not do this.", refusal="role")
+    return None
 
 
 def install_gate(app: Flask) -> None:

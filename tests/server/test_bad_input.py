@@ -491,3 +491,15 @@ def test_unreadable_portal_form_fields_are_refused_not_a_500(
     response = browser.client.post("/portal/login", data=form)
     assert response.status_code in (400, 403), response.status_code
     assert response.mimetype == "text/html"
+
+
+def test_options_on_uploads_names_the_methods_without_a_token(api: Api) -> None:
+    """A resumable-upload client (or a CORS preflight) asks before it has a token; the
+    answer lists exactly the methods the address takes, and no view runs."""
+    uploads = api.client.options("/api/v1/blobs/uploads")
+    assert uploads.status_code == 204
+    assert set(uploads.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
+    one = api.client.options(f"/api/v1/blobs/uploads/{uuid.uuid4()}")
+    assert one.status_code == 204
+    assert set(one.headers["Allow"].split(", ")) == {"HEAD", "PATCH", "OPTIONS"}
+    _assert_problem(api.client.options("/api/v1/blobs/uploads/not-an-id"), 404)

@@ -138,6 +138,10 @@ def test_the_spec_states_what_the_server_enforces(
     assert "Upload-Offset" in head["headers"]
     # Signing out takes a body or none.
     assert paths["/api/v1/auth/logout"]["post"]["requestBody"]["required"] is False
+    # The upload addresses say which methods they take, without a token.
+    discovery = paths["/api/v1/blobs/uploads"]["options"]
+    assert "security" not in discovery
+    assert discovery["responses"]["204"]["headers"]["Allow"]["required"] is True
     # No configured-limit marker is left for a client to puzzle over.
     assert "x-maximum-setting" not in str(document)
 
