@@ -167,7 +167,10 @@ def document_data(
         "doc_type": "evidence",
         "title": "Exhibit G",
         "filer_id": user_id(filer) if filer else None,
-        "filer_party": "practitioner" if filer else "respondent",
+        # A party files in its own capacity (services/filing_rules): DHS as DHS.
+        "filer_party": ("dhs" if filer.startswith("dhs") else "practitioner")
+        if filer
+        else "respondent",
         "filed_on": "2026-11-20",
         "pages": 1,
         "sha256": sha256,
