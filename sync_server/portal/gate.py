@@ -165,10 +165,12 @@ def _gate() -> BaseResponse | None:
     _load_session()
     if action is None:
         raise PortalDenied(403)
-    _refuse_unreadable()
+    # The page's own upload limit first: the check below reads the form, and reading it
+    # under the server-wide limit would refuse an upload its page accepts (413 for 422).
     limit = getattr(view_fn, UPLOAD_MARK, None)
     if limit is not None:
         request.max_content_length = limit
+    _refuse_unreadable()
     if request.method == "POST" and not _csrf_ok():
         _audit_refusal("portal.csrf_refused", {})
         raise PortalDenied(
