@@ -246,7 +246,8 @@ class BlobUploadRequest(_Message):
     size: Annotated[
         int,
         # The OpenAPI document states the server's configured limit (ECAS_MAX_BLOB_BYTES).
-        Field(ge=0, json_schema_extra={"x-maximum-setting": "max_blob_bytes"}),
+        # No empty blob: no bytes are no document (intake would refuse them anyway).
+        Field(ge=1, json_schema_extra={"x-maximum-setting": "max_blob_bytes"}),
         NotABoolean,
     ]
 

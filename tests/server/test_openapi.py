@@ -123,7 +123,7 @@ def test_the_spec_states_what_the_server_enforces(
     assert "application/pdf" in download["responses"]["200"]["content"]
     # Limits this server was configured with.
     size = schemas["BlobUploadRequest"]["properties"]["size"]
-    assert (size["minimum"], size["maximum"]) == (0, config.max_blob_bytes)
+    assert (size["minimum"], size["maximum"]) == (1, config.max_blob_bytes)
     changes = {p["name"]: p for p in paths["/api/v1/sync/changes"]["get"]["parameters"]}
     assert changes["limit"]["schema"]["maximum"] == config.sync_page_max
     assert changes["limit"]["schema"]["minimum"] == 1
