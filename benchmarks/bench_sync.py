@@ -11,8 +11,14 @@ hits both alike, two floors with no HTTP:
 
 (a) ``sync_server.services.sync.pull`` called in-process page by page: the same SELECT and
     encoding the endpoint runs ("selected + encoded");
-(b) a naive floor: the court's cases, hearings and documents selected from the typed tables
-    with SQLAlchemy Core and ``orjson.dumps``-ed as one list of dicts.
+(b) a naive floor: the court's cases and every record of them (hearings, documents and the
+    proceedings' records) selected from the typed tables with SQLAlchemy Core and
+    ``orjson.dumps``-ed as one list of dicts.
+
+The data carries the records of issue 13 (pleadings, decisions, motions, custody histories,
+bond cases and bonds, appeals); ``--proceedings without`` loads the data as it was before
+them, and ``--proceedings both`` measures each database twice, without and with them, so
+the initial pull's ratio to the floor can be compared within one run.
 
 Then 300 no-op syncs from the final cursor (over HTTP and in-process) and 15 pushes of 100
 hearing reschedules by the court's clerk. Every figure is a median of repeats; ratios
@@ -52,10 +58,10 @@ import sqlalchemy
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from benchmarks.fixtures import BenchWorld, load_world, verify_bulk_rows
-from sync_server.db import make_engine, make_session_factory
+from benchmarks.fixtures import ENTITIES, BenchWorld, load_world, verify_bulk_rows
+from sync_server.db import Base, make_engine, make_session_factory
 from sync_server.migrate import upgrade
-from sync_server.models import CaseRow, DocumentRow, HearingRow, UserRow
+from sync_server.models import CaseRow, UserRow
 from sync_server.policy import Principal
 from sync_server.services import sync
 from sync_server.services.auth import principal_of
@@ -109,6 +115,7 @@ class DbFigures:
     world: BenchWorld
     load_s: float
     verified: int
+    proceedings: bool = True
     pulls: list[PullFigures] = field(default_factory=list)
     noop_http_ms: list[float] = field(default_factory=list)
     noop_inproc_ms: list[float] = field(default_factory=list)
@@ -277,16 +284,17 @@ def inprocess_pull(
 
 
 def naive_floor(engine: Engine, court_id: str) -> tuple[int, float]:
-    """Floor (b): the court's cases, hearings and documents straight from the typed tables,
+    """Floor (b): the court's cases and their records straight from the typed tables,
     as plain dicts, JSON-encoded in one go."""
-    case, hearing, document = CaseRow.__table__, HearingRow.__table__, DocumentRow.__table__
+    case = CaseRow.__table__
+    children = [Base.metadata.tables[entity] for entity in ENTITIES if entity != "case"]
     started = time.perf_counter()
     with engine.connect() as conn:
         rows = [
             dict(r)
             for r in conn.execute(select(case).where(case.c.court_id == court_id)).mappings()
         ]
-        for child in (hearing, document):
+        for child in children:
             rows += [
                 dict(r)
                 for r in conn.execute(
@@ -455,8 +463,8 @@ def measure_push(
     hearings[:] = list(state.values())  # the versions the server now holds, for the next run
 
 
-def run_database(kind: str, args: argparse.Namespace) -> DbFigures:
-    say(f"== {kind}: {args.cases:,} cases")
+def run_database(kind: str, args: argparse.Namespace, proceedings: bool = True) -> DbFigures:
+    say(f"== {kind}: {args.cases:,} cases, {_with(proceedings)}")
     with (
         tempfile.TemporaryDirectory(prefix="ecas-bench-") as tmp,
         scratch_database(kind, Path(tmp)) as url,
@@ -466,7 +474,7 @@ def run_database(kind: str, args: argparse.Namespace) -> DbFigures:
         factory = make_session_factory(engine)
         try:
             started = time.perf_counter()
-            world = load_world(factory, args.cases, progress=_progress)
+            world = load_world(factory, args.cases, progress=_progress, proceedings=proceedings)
             load_s = time.perf_counter() - started
             verified = verify_bulk_rows(factory, world.sample)
             prepare_for_reads(engine, kind)
@@ -475,7 +483,7 @@ def run_database(kind: str, args: argparse.Namespace) -> DbFigures:
                 f"{world.documents:,} documents in {load_s:.1f} s; {verified} sampled records "
                 "identical to write_record's"
             )
-            fig = DbFigures(kind, world, load_s, verified)
+            fig = DbFigures(kind, world, load_s, verified, proceedings)
             with factory() as session:
                 judge = session.scalars(
                     select(UserRow).where(UserRow.username == world.judge_username)
@@ -503,6 +511,10 @@ def run_database(kind: str, args: argparse.Namespace) -> DbFigures:
             return fig
         finally:
             engine.dispose()
+
+
+def _with(proceedings: bool) -> str:
+    return "with the proceedings' records" if proceedings else "without the proceedings' records"
 
 
 def _progress(done: int, total: int) -> None:
@@ -611,10 +623,10 @@ def report(figures: list[DbFigures], note: str) -> None:
     for fig in figures:
         w = fig.world
         print(
-            f"== {fig.db}: {w.cases:,} cases, {w.hearings:,} hearings, {w.documents:,} "
-            f"documents; judge's court: {w.big_court_counts['case']:,} cases, "
-            f"{w.big_court_counts['hearing']:,} hearings, "
-            f"{w.big_court_counts['document']:,} documents; generated in {fig.load_s:.0f} s"
+            f"== {fig.db}, {_with(fig.proceedings)}: {w.cases:,} cases, {w.hearings:,} "
+            f"hearings, {w.documents:,} documents; judge's court: "
+            + ", ".join(f"{n:,} {entity}" for entity, n in w.big_court_counts.items() if n)
+            + f"; generated in {fig.load_s:.0f} s"
         )
         print(render_table(table_rows(fig)))
         missed = [r[0].strip() for r in table_rows(fig) if r[-1] == "FAIL"]
@@ -653,6 +665,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="print a cProfile of one in-process pull even if targets are met",
     )
+    parser.add_argument(
+        "--proceedings",
+        choices=("with", "without", "both"),
+        default="with",
+        help="load the records of issue 13 (default), leave them out, or measure each "
+        "database without and then with them",
+    )
     parser.add_argument("--json", type=Path, help="also write the raw timings here")
     args = parser.parse_args(argv)
     note = ""
@@ -667,7 +686,8 @@ def main(argv: list[str] | None = None) -> int:
             note = f"NOTE: PostgreSQL did not answer at {PG_ADMIN_URL}; measured SQLite only."
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     started = time.perf_counter()
-    figures = [run_database(kind, args) for kind in kinds]
+    modes = {"with": [True], "without": [False], "both": [False, True]}[args.proceedings]
+    figures = [run_database(kind, args, mode) for kind in kinds for mode in modes]
     report(figures, note)
     if args.json:
         args.json.write_bytes(orjson.dumps([_raw(f) for f in figures], option=orjson.OPT_INDENT_2))
@@ -681,6 +701,7 @@ def main(argv: list[str] | None = None) -> int:
 def _raw(fig: DbFigures) -> dict[str, Any]:
     return {
         "db": fig.db,
+        "proceedings": fig.proceedings,
         "load_s": fig.load_s,
         "cases": fig.world.cases,
         "big_court": fig.world.big_court_counts,

@@ -8,6 +8,13 @@ and ``sync_record``. Versions continue the server's sequence in write order (a c
 its hearings, then its documents), and ``server_state.version`` is raised with every chunk,
 so the invariant the pull relies on holds at every commit. :func:`verify_bulk_rows` checks
 on a sample that the bulk rows are exactly what ``write_record`` would have written.
+
+With ``proceedings`` (the default) each case also carries what issue 13 added to the
+record, in plausible amounts: the pleading taken at a master hearing already held, the
+decision of a decided case, a motion for about one case in five, the custody history of a
+detained respondent, a bond case with its bond record for about one detained case in
+eight, and a notice of appeal for about one decided case in twenty. Without it the data is
+exactly what it was before, so the two can be compared.
 """
 
 from __future__ import annotations
@@ -25,24 +32,46 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from common.adjournment import load_adjournment_codes
 from common.enums import (
+    AppealFee,
+    AppealStatus,
+    BondDetermination,
+    BondOutcome,
     CaseStatus,
     CaseType,
+    CompletionType,
     Custody,
+    CustodyEvent,
+    DecisionForm,
     DocumentStatus,
     DocumentType,
     HearingStatus,
     HearingType,
     Medium,
+    MotionRuling,
+    MotionStatus,
+    MotionType,
+    Movant,
+    OtherPartyPosition,
     Party,
+    Plea,
     Role,
+    TranscriptStatus,
 )
 from common.wire import (
     AdjournmentCodeRecord,
+    AllegationPlea,
+    Appeal,
+    Bond,
     Case,
+    ChargePlea,
     Court,
     Courtroom,
+    CustodyChange,
+    DecisionRecord,
     Document,
     Hearing,
+    Motion,
+    Pleading,
     WireRecord,
 )
 from sync_server.db import Base, begin_write, write_transaction
@@ -143,6 +172,20 @@ COURTS = (
 )
 ROOMS_PER_COURT = 4
 BIG_COURT = 0
+# Codes of resources/detention_facilities.json the custody histories use.
+FACILITIES = ("MESA_VERDE", "GOLDEN_STATE_ANNEX", "ORANGE_COUNTY_NY", "ELIZABETH_CDF")
+# The synced entities in the order a chunk inserts them: parents (the case) first.
+ENTITIES = (
+    "case",
+    "hearing",
+    "document",
+    "pleading",
+    "decision",
+    "motion",
+    "custody_change",
+    "bond",
+    "appeal",
+)
 
 
 def bench_id(*parts: object) -> str:
@@ -197,7 +240,7 @@ class MemoryLookups:
         return ()
 
     def board_case_ids(self) -> Collection[str]:
-        return ()  # no appeals are generated
+        return ()  # placement never asks; the benchmark reads as a judge, not the Board
 
 
 # --- the plan of one case ------------------------------------------------------------------
@@ -206,9 +249,10 @@ class MemoryLookups:
 class CaseFactory:
     """Builds case ``index`` with its hearings and documents as validated wire records."""
 
-    def __init__(self, judge_ids: list[str]) -> None:
+    def __init__(self, judge_ids: list[str], *, proceedings: bool = True) -> None:
         self.judge_ids = judge_ids
         self.court_ids = [bench_id("court", c[0]) for c in COURTS]
+        self.proceedings = proceedings
 
     def records(self, index: int) -> list[WireRecord]:
         rng = random.Random(index)  # per case, so any case can be rebuilt alone
@@ -234,12 +278,232 @@ class CaseFactory:
             nta_served_on=opened - timedelta(days=rng.randint(5, 60)),
             opened_on=opened,
         )
+        decided = case.status is CaseStatus.DECIDED
+        if self.proceedings and decided:
+            case = case.model_copy(update={"decided_on": TODAY - timedelta(days=index % 25)})
         out: list[WireRecord] = [case]
-        for number in range(1 + index % 2):  # 1.5 hearings a case
-            out.append(self._hearing(rng, case, index, number, court))
+        hearings = [
+            self._hearing(rng, case, index, number, court)
+            for number in range(1 + index % 2)  # 1.5 hearings a case
+        ]
+        out += hearings
         for number in range(2 + index % 3):  # 3 documents a case
             out.append(self._document(rng, case, index, number))
+        if self.proceedings:
+            out += self._proceedings(rng, case, index, hearings)
         return out
+
+    def _proceedings(
+        self, rng: random.Random, case: Case, index: int, hearings: list[Hearing]
+    ) -> list[WireRecord]:
+        """The records of issue 13 for one case (a separate generator, so the records of
+        the case before them stay as they were)."""
+        rng = random.Random(f"proceedings/{index}")
+        judge = case.judge_id or self.judge_ids[0]
+        master = hearings[0]
+        decided = case.status is CaseStatus.DECIDED
+        out: list[WireRecord] = []
+        if decided or master.status is HearingStatus.COMPLETED:
+            out.append(self._pleading(rng, case, index, master, judge))
+        if decided:
+            decision = self._decision(rng, case, index, hearings[-1], judge)
+            out.append(decision)
+            if index % 20 == 0:  # ~1 decided case in 20 is appealed
+                out.append(self._appeal(rng, case, index, decision))
+        if index % 5 == 2:  # ~1 case in 5 has a motion
+            out.append(self._motion(rng, case, index, judge))
+        if case.custody is not Custody.NEVER_DETAINED:
+            out += self._custody_history(rng, case, index)
+        if case.custody is Custody.DETAINED and index % 8 == 3:  # ~1 detained in 8
+            out += self._bond_case(rng, case, index, judge)
+        return out
+
+    def _pleading(
+        self, rng: random.Random, case: Case, index: int, master: Hearing, judge: str
+    ) -> Pleading:
+        contested = rng.random() < 0.3
+        allegations = (
+            "You are not a citizen or national of the United States",
+            f"You are a native of {case.nationality} and a citizen of {case.nationality}",
+            "You arrived in the United States at or near an unknown place",
+            "You were not then admitted or paroled after inspection by an Immigration Officer",
+        )
+        pleaded_on = min(master.starts_at.date(), TODAY)
+        return Pleading(
+            id=bench_id("pleading", index),
+            case_id=case.id,
+            hearing_id=master.id,
+            judge_id=judge,
+            pleaded_on=pleaded_on,
+            allegations=[
+                AllegationPlea(
+                    number=n,
+                    text=text_,
+                    plea=Plea.DENIED if contested and n == 3 else Plea.ADMITTED,
+                )
+                for n, text_ in enumerate(allegations, start=1)
+            ],
+            charges=[
+                ChargePlea(charge=c, plea=Plea.DENIED if contested else Plea.ADMITTED)
+                for c in case.charges
+            ],
+            designated_country=None if index % 9 == 0 else case.nationality,
+            designation_declined=index % 9 == 0,
+            relief_sought=rng.choice(
+                (["asylum", "withholding", "cat_withholding"], ["voluntary_departure"], [])
+            ),
+            recorded_at=datetime.combine(pleaded_on, time(22, 0), tzinfo=UTC),
+        )
+
+    def _decision(
+        self, rng: random.Random, case: Case, index: int, hearing: Hearing, judge: str
+    ) -> DecisionRecord:
+        completion = rng.choices(
+            (
+                CompletionType.REMOVAL_ORDERED,
+                CompletionType.RELIEF_GRANTED,
+                CompletionType.VOLUNTARY_DEPARTURE,
+                CompletionType.TERMINATED,
+            ),
+            weights=(5, 2, 2, 1),
+        )[0]
+        decided_on = case.decided_on or TODAY
+        removal = completion in (CompletionType.REMOVAL_ORDERED, CompletionType.VOLUNTARY_DEPARTURE)
+        granted = {
+            CompletionType.RELIEF_GRANTED: ["asylum"],
+            CompletionType.VOLUNTARY_DEPARTURE: ["voluntary_departure"],
+        }.get(completion, [])
+        return DecisionRecord(
+            id=bench_id("decision", index),
+            case_id=case.id,
+            hearing_id=hearing.id,
+            judge_id=judge,
+            form=DecisionForm.ORAL if index % 4 else DecisionForm.WRITTEN,
+            decided_on=decided_on,
+            served_on=None if index % 4 else decided_on,
+            completion=completion,
+            relief_granted=granted,
+            removal_country=case.nationality if removal else None,
+            respondent_present=True,
+            appeal_reserved_by=[Party.RESPONDENT] if removal else [],
+            appeal_waived_by=[] if removal else [Party.RESPONDENT],
+            recorded_at=datetime.combine(decided_on, time(23, 0), tzinfo=UTC),
+        )
+
+    def _appeal(
+        self, rng: random.Random, case: Case, index: int, decision: DecisionRecord
+    ) -> Appeal:
+        received = datetime.combine(
+            decision.decided_on + timedelta(days=rng.randint(5, 29)), time(17, 0), tzinfo=UTC
+        )
+        docketed = index % 40 == 0
+        return Appeal(
+            id=bench_id("appeal", index),
+            case_id=case.id,
+            filer_id=bench_id("user", "practitioner", index),
+            appellant=Party.RESPONDENT,
+            status=AppealStatus.DOCKETED if docketed else AppealStatus.FILED,
+            decision_date=decision.decided_on,
+            reasons=(
+                "The immigration judge erred in finding that the respondent did not establish "
+                "a nexus to a protected ground, and in the adverse credibility finding, which "
+                "rests on minor inconsistencies that do not go to the heart of the claim."
+            ),
+            separate_brief=True,
+            detained=case.custody is Custody.DETAINED,
+            fee=AppealFee.PAID,
+            fee_receipt=f"EOIR{100000 + index}",
+            proof_of_service=True,
+            signed_by_name="Counsel for the respondent",
+            received_at=received,
+            reviewed_at=received + timedelta(days=3) if docketed else None,
+            docketed_on=received.date() + timedelta(days=3) if docketed else None,
+            transcript_status=TranscriptStatus.ORDERED
+            if docketed
+            else TranscriptStatus.NOT_ORDERED,
+        )
+
+    def _motion(self, rng: random.Random, case: Case, index: int, judge: str) -> Motion:
+        kind = rng.choices(
+            (MotionType.CONTINUANCE, MotionType.CHANGE_OF_VENUE, MotionType.APPEAR_REMOTELY),
+            weights=(6, 1, 2),
+        )[0]
+        filed_on = case.opened_on + timedelta(days=rng.randint(10, 60))
+        ruled = rng.random() < 0.7
+        return Motion(
+            id=bench_id("motion", index),
+            case_id=case.id,
+            motion_type=kind,
+            movant=Movant.RESPONDENT if index % 3 else Movant.DHS,
+            filed_on=filed_on,
+            filer_id=bench_id("user", "clerk", COURTS[court_index_of_case(index)][0]),
+            other_party_position=OtherPartyPosition.DOES_NOT_OPPOSE,
+            status=MotionStatus.GRANTED if ruled else MotionStatus.PENDING,
+            ruling=MotionRuling.GRANTED_UNOPPOSED if ruled else None,
+            ruled_on=filed_on + timedelta(days=7) if ruled else None,
+            ruled_by=judge if ruled else None,
+        )
+
+    def _custody_history(self, rng: random.Random, case: Case, index: int) -> list[WireRecord]:
+        """Detained at a facility; a transfer for some; released for a released respondent."""
+        day = case.opened_on - timedelta(days=rng.randint(1, 20))
+        facility = rng.choice(FACILITIES)
+        entries: list[tuple[CustodyEvent, str | None, date]] = [
+            (CustodyEvent.DETAINED, facility, day)
+        ]
+        if index % 4 == 1:
+            day += timedelta(days=rng.randint(3, 40))
+            entries.append((CustodyEvent.TRANSFERRED, rng.choice(FACILITIES), day))
+        if case.custody is Custody.RELEASED:
+            day += timedelta(days=rng.randint(5, 60))
+            entries.append((CustodyEvent.RELEASED, None, day))
+        return [
+            CustodyChange(
+                id=bench_id("custody_change", index, n),
+                case_id=case.id,
+                event=event,
+                facility_code=code,
+                effective_on=on,
+                recorded_at=datetime.combine(on, time(18, 0), tzinfo=UTC),
+            )
+            for n, (event, code, on) in enumerate(entries)
+        ]
+
+    def _bond_case(
+        self, rng: random.Random, case: Case, index: int, judge: str
+    ) -> list[WireRecord]:
+        """A bond case of its own (8 CFR 1003.19(d)) linked to the removal case, and its
+        redetermination, decided for most."""
+        bond_case = case.model_copy(
+            update={
+                "id": bench_id("bond-case", index),
+                "a_number": case.a_number,
+                "case_type": CaseType.BOND,
+                "status": CaseStatus.PENDING,
+                "charges": [],
+                "nta_served_on": None,
+                "decided_on": None,
+                "removal_case_id": case.id,
+            }
+        )
+        requested = case.opened_on + timedelta(days=rng.randint(1, 10))
+        decided = index % 16 != 11
+        return [
+            bond_case,
+            Bond(
+                id=bench_id("bond", index),
+                case_id=bond_case.id,
+                dhs_determination=BondDetermination.AMOUNT,
+                dhs_amount=rng.choice((10_000, 15_000, 25_000)),
+                requested_on=requested,
+                requested_by=Party.PRACTITIONER,
+                requested_amount=rng.choice((1_500, 3_000, 5_000)),
+                outcome=BondOutcome.LOWERED if decided else None,
+                amount=rng.choice((5_000, 7_500)) if decided else None,
+                decided_on=requested + timedelta(days=7) if decided else None,
+                judge_id=judge if decided else None,
+            ),
+        ]
 
     def _hearing(
         self, rng: random.Random, case: Case, index: int, number: int, court: int
@@ -393,27 +657,32 @@ def load_world(
     factory: sessionmaker[Session],
     cases: int,
     progress: Callable[[int, int], None] = lambda done, total: None,
+    *,
+    proceedings: bool = True,
 ) -> BenchWorld:
-    """Fill a migrated, empty database with ``cases`` cases and everything around them."""
+    """Fill a migrated, empty database with ``cases`` cases and everything around them
+    (with ``proceedings``, also the records of issue 13: see the module's docstring)."""
     judge_ids, version = _load_reference_and_users(factory)
     first = version + 1
-    maker = CaseFactory(judge_ids)
+    maker = CaseFactory(judge_ids, proceedings=proceedings)
     lookups = MemoryLookups()
     big_court_id = bench_id("court", COURTS[BIG_COURT][0])
-    counts = {"case": 0, "hearing": 0, "document": 0}
-    big_counts = {"case": 0, "hearing": 0, "document": 0}
+    counts = dict.fromkeys(ENTITIES, 0)
+    big_counts = dict.fromkeys(ENTITIES, 0)
+    sampled = dict.fromkeys(ENTITIES, 0)
     sample: list[WireRecord] = []
     now = utcnow()
     for chunk in _chunks(cases):
-        typed: dict[str, list[dict[str, Any]]] = {"case": [], "hearing": [], "document": []}
+        typed: dict[str, list[dict[str, Any]]] = {entity: [] for entity in ENTITIES}
         feed: list[dict[str, Any]] = []
         for index in chunk:
             records = maker.records(index)
             case = records[0]
             assert isinstance(case, Case)
-            lookups.case_courts[case.id] = case.court_id
-            lookups.case_judges[case.id] = case.judge_id
             for record in records:
+                if isinstance(record, Case):  # the case, or its bond case
+                    lookups.case_courts[record.id] = record.court_id
+                    lookups.case_judges[record.id] = record.judge_id
                 version += 1
                 typed[record.entity].append(typed_row(record, version, now))
                 feed.append(feed_row(record, version, lookups))
@@ -422,9 +691,14 @@ def load_world(
                     big_counts[record.entity] += 1
             if index % 4999 == 0 or index == cases - 1:
                 sample += records
+            else:  # and the first few of every entity, so each kind is checked
+                sample += [r for r in records if sampled[r.entity] < 5]
+            for record in records:
+                sampled[record.entity] += 1
         with write_transaction(factory) as session:
-            for entity in ("case", "hearing", "document"):  # parents first
-                session.execute(insert(Base.metadata.tables[entity]), typed[entity])
+            for entity in ENTITIES:  # parents first
+                if typed[entity]:
+                    session.execute(insert(Base.metadata.tables[entity]), typed[entity])
             session.execute(insert(Base.metadata.tables["sync_record"]), feed)
             session.execute(
                 text("UPDATE server_state SET version = :v WHERE id = 1"), {"v": version}
