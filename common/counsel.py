@@ -18,9 +18,9 @@ from datetime import date
 from functools import cache
 
 from common.citations import Citation, parse_citation
-from common.enums import RepresentationStatus
+from common.enums import MotionStatus, MotionType, Movant, RepresentationStatus
 from common.resources import read_data_file, require, resource_path
-from common.wire import Representation
+from common.wire import Motion, Representation
 
 ENDED = frozenset({RepresentationStatus.WITHDRAWN, RepresentationStatus.SUBSTITUTED})
 _END_FIELDS = ("ended_on", "leave_by", "motion_id", "successor_id")
@@ -59,11 +59,13 @@ def check_representation_change(
     new: Representation,
     *,
     successor: Representation | None = None,
+    motion: Motion | None = None,
 ) -> str | None:
     """Why ``new`` can't follow ``old`` (None: a new appearance), or None.
 
     ``successor`` is the record ``new.successor_id`` names, as the checker holds it (a
-    substitution's new appearance, accepted in the same change, comes first)."""
+    substitution's new appearance, accepted in the same change, comes first); ``motion``
+    the motion ``new.motion_id`` names (its grant, stamped in the same change, first)."""
     ends = {name: getattr(new, name) for name in _END_FIELDS}
     if old is not None and old.status in ENDED | {RepresentationStatus.REJECTED}:
         if old != new:
@@ -90,11 +92,50 @@ def check_representation_change(
         )
     if new.accepted_on is not None and new.ended_on < new.accepted_on:
         return "the appearance can't end before it was accepted"
+    if new.motion_id is not None:
+        refused = _motion_problem(new, motion)
+        if refused:
+            return refused
     if new.status is RepresentationStatus.WITHDRAWN:
         if new.successor_id is not None:
             return "a withdrawal names no successor; record a substitution instead"
         return None
     return _substitution_problem(new, successor)
+
+
+def _motion_problem(new: Representation, motion: Motion | None) -> str | None:
+    """Why the motion an ended appearance names is not the leave that ended it."""
+    if motion is None or motion.id != new.motion_id:
+        return "the motion the appearance names is not on record"
+    if motion.case_id != new.case_id:
+        return "the motion the appearance names is in another case"
+    if motion.status is not MotionStatus.GRANTED:
+        return "an appearance ends on a motion only once the judge granted it"
+    if (
+        new.status is RepresentationStatus.WITHDRAWN
+        and motion.motion_type is not MotionType.WITHDRAW_AS_COUNSEL
+    ):
+        return "a withdrawal names the granted motion to withdraw as counsel"
+    if (motion.ruled_by, motion.ruled_on) != (new.leave_by, new.ended_on):
+        return "the leave is the motion's grant: the same judge and the same day"
+    return None
+
+
+def withdrawing_counsel(
+    motion: Motion, appearances: Iterable[Representation]
+) -> Representation | None:
+    """The appearance a granted motion to withdraw as counsel ends: the movant counsel's,
+    the accepted appearance of the practitioner who filed the motion; for a motion the
+    clerk entered from paper (its filer is no practitioner of the case), the respondent's
+    counsel of record when there is exactly one. None: no appearance can be named (DHS's
+    own counsel has no appearance record here, or the respondent has several counsel)."""
+    accepted = [a for a in counsel_of_record(appearances) if a.case_id == motion.case_id]
+    own = [a for a in accepted if a.practitioner_id == motion.filer_id]
+    if own:
+        return own[0]
+    if motion.movant is Movant.RESPONDENT and len(accepted) == 1:
+        return accepted[0]
+    return None
 
 
 def _substitution_problem(new: Representation, successor: Representation | None) -> str | None:

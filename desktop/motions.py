@@ -16,10 +16,19 @@ from datetime import date, datetime
 from typing import Any
 
 from common.anumber import format_a_number
+from common.counsel import check_representation_change, withdrawing_counsel
+from common.counsel import withdraw as end_appearance
 from common.court_closures import court_calendar
 from common.court_time import court_today, utc_now
 from common.deadlines import case_decision
-from common.enums import Custody, DocumentStatus, MotionRuling, MotionStatus, OtherPartyPosition
+from common.enums import (
+    Custody,
+    DocumentStatus,
+    MotionRuling,
+    MotionStatus,
+    MotionType,
+    OtherPartyPosition,
+)
 from common.motions import (
     MotionLimit,
     catalogue,
@@ -30,7 +39,7 @@ from common.motions import (
     ruling_refusal,
 )
 from common.orders import SigningRefused
-from common.wire import Motion, Order, WireRecord
+from common.wire import Motion, Order, Representation, WireRecord
 from desktop.local_store import LocalStore
 from desktop.orders import case_zone, sign_order, start_draft
 
@@ -157,6 +166,39 @@ class Stamp:
 class MotionRulingResult:
     order: Order
     motion: Motion
+    # A granted motion to withdraw as counsel: the movant counsel's appearance, ended.
+    ended: Representation | None = None
+
+
+def ended_appearance(store: LocalStore, stamped: Motion) -> Representation | None:
+    """What granting ``stamped`` does to counsel of record: a granted motion to withdraw
+    as counsel ends the movant counsel's appearance as withdrawn, on the grant's day, with
+    the judge's leave and the motion named (8 CFR 1003.17(b)); None for any other ruling.
+    Raises ``ValueError`` when the appearance to end can't be named or may not end."""
+    if (
+        stamped.motion_type is not MotionType.WITHDRAW_AS_COUNSEL
+        or stamped.status is not MotionStatus.GRANTED
+    ):
+        return None
+    assert stamped.ruled_by is not None and stamped.ruled_on is not None
+    appearances = [
+        _record(Representation, r)
+        for r in store.all("representation")
+        if r.get("case_id") == stamped.case_id and not r.get("deleted")
+    ]
+    current = withdrawing_counsel(stamped, appearances)
+    if current is None:
+        raise ValueError(
+            "No appearance of the movant counsel is on record in this case to end; "
+            "deny the motion or rule it moot."
+        )
+    ended = end_appearance(
+        current, judge_id=stamped.ruled_by, on=stamped.ruled_on, motion_id=stamped.id
+    )
+    reason = check_representation_change(current, ended, motion=stamped)
+    if reason:
+        raise ValueError(reason[:1].upper() + reason[1:] + ".")
+    return ended
 
 
 def ruling_draft(
@@ -194,6 +236,7 @@ def ruling_draft(
     reason = check_motion(motion, stamped, limits=limits_of(store, motion))
     if reason:
         raise ValueError(reason[:1].upper() + reason[1:] + ".")
+    ended_appearance(store, stamped)  # refuses here, before the summary, what can't end
     return draft, stamped
 
 
@@ -214,12 +257,14 @@ def rule_on_motion(
         signed = sign_order(store, draft, user_id, role, now)
     except SigningRefused:
         raise
-    return MotionRulingResult(signed, stamped)
+    return MotionRulingResult(signed, stamped, ended_appearance(store, stamped))
 
 
 def save_ruling(store: LocalStore, result: MotionRulingResult) -> None:
-    """The signed order and the stamp, in one outbox group."""
-    store.save_together([result.order, result.motion])
+    """The signed order, the stamp and what the grant ends (an appearance), in one outbox
+    group: the server applies all of them or none."""
+    ended = [result.ended] if result.ended is not None else []
+    store.save_together([result.order, result.motion, *ended])
 
 
 def withdraw(store: LocalStore, motion_id: str) -> Motion:

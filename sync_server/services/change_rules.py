@@ -60,6 +60,7 @@ from sync_server.models import (
     DecisionRow,
     DocumentRow,
     HearingRow,
+    MotionRow,
     OrderRow,
     PleadingRow,
     PortalAccount,
@@ -439,7 +440,12 @@ def _check_representation(
         row = session.get(RepresentationRow, new.successor_id)
         record = row_to_record("representation", row) if row is not None else None
         successor = record if isinstance(record, Representation) else None
-    reason = check_representation_change(old, new, successor=successor)
+    motion = None
+    if new.motion_id is not None:
+        motion_row = session.get(MotionRow, new.motion_id)
+        named = row_to_record("motion", motion_row) if motion_row is not None else None
+        motion = named if isinstance(named, Motion) else None
+    reason = check_representation_change(old, new, successor=successor, motion=motion)
     if reason or new.leave_by is None or (old is not None and old.leave_by == new.leave_by):
         return reason
     return _judge_at_court(session, new.leave_by, _case_court(session, new.case_id))

@@ -38,6 +38,7 @@ from tests.server.sync_helpers import (
     stored,
     version_of,
 )
+from tests.server.test_motions import _push_group, _ruling
 
 JUDGE = "judge1"
 
@@ -311,3 +312,55 @@ def test_counsel_changes_refused_with_their_reason(
         withdrawn | {"status": "accepted", "ended_on": None, "leave_by": None},
         granted["version"],
     )
+
+
+def test_granting_a_motion_to_withdraw_ends_the_appearance_and_former_counsel_loses_the_case(
+    app: Flask, client: Api, book: TokenBook, tmp_path: Path
+) -> None:
+    """The judge's grant of the motion, its signed order and the appearance ended with the
+    grant's day, judge and motion travel as one push group; a withdrawal naming a motion
+    that was not granted is refused with the reason."""
+    ids = _represented_case(app, client, book["clerk1"], "attorney1")
+    lawyer = client.login("attorney1")
+    store = LocalStore(tmp_path / "attorney1.sqlite3")
+    _pull_into(client, lawyer, store, honour_reset=True)
+    assert store.get("case", ids["case"]) is not None
+    motion = {
+        "id": new_id(),
+        "case_id": ids["case"],
+        "motion_type": "withdraw_as_counsel",
+        "movant": "respondent",
+        "filed_on": "2026-11-20",
+        "filer_id": user_id("clerk1"),
+        "other_party_position": "does_not_oppose",
+    }
+    applied(client, book["clerk1"], "motion", motion)
+    motion_version = version_of(app, "motion", motion["id"])
+
+    # Naming the motion before it is granted is refused, and nothing changes.
+    early, version = _granted(app, ids["appearance"], motion_id=motion["id"])
+    [answer] = client.push(book[JUDGE], mutation("representation", early, base_version=version))
+    assert answer["status"] == "rejected" and "granted" in answer["error"], answer
+
+    order, stamped = _ruling(ids["case"], motion, "granted", "granted")
+    ended, version = _granted(
+        app, ids["appearance"], motion_id=motion["id"], ended_on=stamped["ruled_on"]
+    )
+    results = _push_group(
+        client,
+        book[JUDGE],
+        ("order", order, None),
+        ("motion", stamped, motion_version),
+        ("representation", ended, version),
+    )
+    assert [r["status"] for r in results] == ["applied"] * 3, results
+    kept, _ = _appearance(app, ids["appearance"])
+    assert (kept["status"], kept["ended_on"], kept["leave_by"], kept["motion_id"]) == (
+        "withdrawn",
+        stamped["ruled_on"],
+        user_id(JUDGE),
+        motion["id"],
+    )
+    changes = _pull_into(client, lawyer, store, honour_reset=False)
+    assert ids["case"] in {c.id for c in changes if c.deleted}
+    assert store.get("case", ids["case"]) is None
