@@ -539,6 +539,36 @@ def _iso_day(value: object) -> date | None:
         return None
 
 
+def written_decision_service(
+    case: Mapping[str, object],
+    orders: Iterable[Mapping[str, object]],
+    served_on: Mapping[str, date],
+    decided_on: date,
+) -> date | None:
+    """The day a written decision of ``decided_on`` was first served, read from the
+    service of its order: the case's signed or issued orders whose ``decision_date`` is that
+    day, and the first day ``served_on`` (document id to the court-local day it was first
+    served) shows for one of their documents, not before the decision. None: not served
+    yet. A decision record's own ``served_on`` comes first; this is for one saved before
+    service was known, when the server served the decision's order (8 CFR 1003.38(b): the
+    time to appeal a written decision runs from its mailing or electronic notification)."""
+    days = []
+    for o in orders:
+        own = o.get("fields")
+        document = str(o.get("document_id") or "")
+        if (
+            o.get("case_id") == case.get("id")
+            and o.get("status") in _SIGNED
+            and not o.get("deleted")
+            and isinstance(own, Mapping)
+            and _iso_day(own.get("decision_date")) == decided_on
+            and document in served_on
+            and served_on[document] >= decided_on
+        ):
+            days.append(served_on[document])
+    return min(days) if days else None
+
+
 def case_decision(
     case: Mapping[str, object],
     orders: Iterable[Mapping[str, object]],
@@ -575,7 +605,12 @@ def case_decision(
             return Decision(
                 decided_on=day,
                 oral=latest.get("form", "oral") != "written",
-                served_on=_iso_day(latest.get("served_on")),
+                served_on=_iso_day(latest.get("served_on"))
+                or (
+                    written_decision_service(case, orders, served_on or {}, day)
+                    if latest.get("form") == "written"
+                    else None
+                ),
                 in_absentia=latest.get("completion") == "in_absentia",
                 appealable=not (isinstance(waived, list) and {"respondent", "dhs"} <= set(waived)),
             )

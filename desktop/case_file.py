@@ -28,12 +28,28 @@ from common.bonds import (
     stay_state,
 )
 from common.court_closures import CourtCalendar, court_calendar
-from common.deadlines import Deadline, case_decision, case_motions, deadlines_for_case
-from common.enums import BondOutcome, CaseType, Custody, FilingStatus, HearingStatus, HearingType
+from common.deadlines import (
+    Deadline,
+    case_decision,
+    case_motions,
+    deadlines_for_case,
+    written_decision_service,
+)
+from common.decisions import APPEAL_PARTIES, completion_rules, finality, latest_decision
+from common.enums import (
+    BondOutcome,
+    CaseStatus,
+    CaseType,
+    Custody,
+    DecisionForm,
+    FilingStatus,
+    HearingStatus,
+    HearingType,
+)
 from common.family import family_of
 from common.service import address_lines, address_of_record
 from common.service import history as address_history
-from common.wire import Address, Bond
+from common.wire import Address, Bond, DecisionRecord
 from desktop.docket import build_docket
 from desktop.local_store import LocalStore
 
@@ -265,6 +281,41 @@ class LinkedCase:
         return f"{self.relation} {format_a_number(self.a_number)} ({label(self.status)})"
 
 
+@dataclass(frozen=True, slots=True)
+class DecisionEntry:
+    """The judge's latest decision as the case file shows it, and when it becomes final
+    (``common.decisions.finality``): ``served_on`` is a written decision's service, from its
+    record or else from the service of its order (``served_from`` says which)."""
+
+    completion: str
+    decided_on: date
+    form: DecisionForm
+    served_on: date | None
+    served_from: str  # "recorded", "its order's service", or "" (oral, or not served yet)
+    appeals: tuple[tuple[str, str], ...]  # (party, "reserved" / "waived" / "not stated")
+    final_on: date | None
+    appeal_due: date | None
+    reason: str
+    citation: str
+
+    @property
+    def given(self) -> str:
+        if self.form is DecisionForm.ORAL:
+            return "oral"
+        if self.served_on is None:
+            return "written, not yet served"
+        return f"written, served {court_time.table_date(self.served_on)}"
+
+    @property
+    def finality_line(self) -> str:
+        """ "Final <date>", "Not final: appeal due <date>", or why it can't be said."""
+        if self.appeal_due is not None:
+            return f"Not final: appeal due {court_time.table_date(self.appeal_due)}"
+        if self.final_on is not None:
+            return f"Final {court_time.table_date(self.final_on)}"
+        return f"Not final: {self.reason}"
+
+
 @dataclass(frozen=True)
 class CaseFile:
     summary: CaseSummary
@@ -280,6 +331,7 @@ class CaseFile:
     bonds: tuple[BondEntry, ...] = ()  # a bond case's redeterminations, latest first
     linked: tuple[LinkedCase, ...] = ()  # the respondent's other proceeding(s)
     family: tuple[FamilyMember, ...] = ()  # this case's lead, or its riders
+    decision: DecisionEntry | None = None  # the judge's latest decision record
 
     @property
     def counsel_of_record(self) -> tuple[RepresentationEntry, ...]:
@@ -362,7 +414,89 @@ def load_case_file(
         bonds=_bonds(_for_case(store.all("bond"), case_id), case, court, names, today),
         linked=_linked(store, case),
         family=_family(store, case),
+        decision=decision_entry(
+            case,
+            _for_case(store.all("decision"), case_id),
+            _for_case(store.all("order"), case_id),
+            _served_days(_for_case(store.all("service_record"), case_id), zone),
+            today,
+        ),
     )
+
+
+_APPEAL_WORDS = {"respondent": "Respondent", "dhs": "DHS"}
+
+
+def decision_entry(
+    case: Record,
+    decisions: Iterable[Record],
+    orders: Iterable[Record],
+    served: Mapping[str, date],
+    today: date,
+) -> DecisionEntry | None:
+    """The case's latest decision record and its finality, or None when it has none.
+    A written decision's service is its record's ``served_on``, else the first service of
+    its order (``served``: document id to the court-local day served). Once the appeal
+    period ran out (``today`` past the last day) the decision reads as final."""
+    parsed: list[DecisionRecord] = []
+    for raw in decisions:
+        if raw.get("deleted"):
+            continue
+        try:
+            parsed.append(DecisionRecord.model_validate(raw))
+        except ValidationError:
+            continue
+    latest = latest_decision(parsed, str(case["id"]))
+    if latest is None:
+        return None
+    served_from = "recorded" if latest.served_on else ""
+    if latest.form is DecisionForm.WRITTEN and latest.served_on is None:
+        derived = written_decision_service(case, orders, served, latest.decided_on)
+        if derived is not None:
+            latest = latest.model_copy(update={"served_on": derived})
+            served_from = "its order's service"
+    try:
+        status = CaseStatus(str(case.get("status")))
+    except ValueError:
+        status = CaseStatus.DECIDED
+    final = finality(latest, case_status=status)
+    due = final.appeal_due
+    if due is not None and due < today and status is not CaseStatus.APPEALED:
+        due = None  # the time ran out with no appeal: final at the end of that day
+    appeals = tuple(
+        (
+            _APPEAL_WORDS.get(p.value, p.value),
+            "reserved"
+            if p in latest.appeal_reserved_by
+            else "waived"
+            if p in latest.appeal_waived_by
+            else "not stated",
+        )
+        for p in APPEAL_PARTIES
+    )
+    return DecisionEntry(
+        completion=completion_rules()[latest.completion].label,
+        decided_on=latest.decided_on,
+        form=latest.form,
+        served_on=latest.served_on,
+        served_from=served_from,
+        appeals=appeals,
+        final_on=final.final_on,
+        appeal_due=due,
+        reason=final.reason,
+        citation=final.citation,
+    )
+
+
+def _served_days(service_records: Iterable[Record], zone: tzinfo) -> dict[str, date]:
+    """Each served document's first day of service, on the court's calendar."""
+    served: dict[str, date] = {}
+    for record in service_records:
+        when = _datetime(record.get("served_at"), zone)
+        document = str(record.get("document_id") or "")
+        if when is not None and (document not in served or when.date() < served[document]):
+            served[document] = when.date()
+    return served
 
 
 def _family(store: LocalStore, case: Record) -> tuple[FamilyMember, ...]:
@@ -704,12 +838,7 @@ def case_deadlines(
         except ValueError:
             continue
     detained = case.get("custody") == Custody.DETAINED.value
-    served: dict[str, date] = {}
-    for record in service_records:
-        when = _datetime(record.get("served_at"), zone)
-        document = str(record.get("document_id") or "")
-        if when is not None and (document not in served or when.date() < served[document]):
-            served[document] = when.date()
+    served = _served_days(service_records, zone)
     found: list[Deadline] = deadlines_for_case(
         anchors,
         case_decision(case, orders, served, decisions),

@@ -41,6 +41,7 @@ from desktop.case_file import (
     BondEntry,
     CaseFile,
     DeadlineEntry,
+    DecisionEntry,
     DocumentEntry,
     FilingEntry,
     HearingEntry,
@@ -176,6 +177,17 @@ NO_ADDRESS = "None on file — the respondent must report one on Form EOIR-33"
 class _Loaded:
     case_file: CaseFile | None
     judges: list[tuple[str, str]]
+
+
+def decision_line(entry: DecisionEntry | None) -> str:
+    """The decision in one line: completion, date, oral/written, each party's appeal."""
+    if entry is None:
+        return "—"
+    appeals = ", ".join(f"{party} {state}" for party, state in entry.appeals)
+    served = f" (from {entry.served_from})" if entry.served_from == "its order's service" else ""
+    return (
+        f"{entry.completion}, {display(entry.decided_on)}, {entry.given}{served}; appeal: {appeals}"
+    )
 
 
 def _load(
@@ -347,6 +359,8 @@ class CaseFileView(QWidget):
             "Court",
             "Opened",
             "Decided",
+            "Decision",
+            "Final",
             "Charges",
             "Next deadline",
             "Appeal (Board)",
@@ -487,6 +501,11 @@ class CaseFileView(QWidget):
             "Court": s.court,
             "Opened": display(s.opened_on),
             "Decided": display(s.decided_on) or "—",
+            # The judge's decision and when it becomes final, with the rule (common.decisions).
+            "Decision": decision_line(cf.decision),
+            "Final": f"{cf.decision.finality_line} ({cf.decision.citation})"
+            if cf.decision
+            else "—",
             "Charges": ", ".join(s.charges) or "—",
             "Next deadline": f"{table_date(next_due.due)} — {next_due.title}"
             if next_due

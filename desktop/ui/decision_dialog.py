@@ -288,6 +288,17 @@ class PleadingsDecisionDialog(QDialog):
         self.date_edit = _DateEdit(QDate(self.today.year, self.today.month, self.today.day))
         self.date_edit.setDisplayFormat("ddd d MMM yyyy")
         self.date_edit.setCalendarPopup(True)
+        # A written decision's service (8 CFR 1003.38(b)): its day, when served at once;
+        # left unticked, the service of the decision's order counts once the server serves it.
+        self.served_check = QCheckBox("Ser&ved on")
+        self.served_check.setAccessibleName("Written decision served")
+        self.served_edit = _DateEdit(QDate(self.today.year, self.today.month, self.today.day))
+        self.served_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.served_edit.setCalendarPopup(True)
+        self.served_edit.setAccessibleName("Date served")
+        served_row = QHBoxLayout()
+        served_row.addWidget(self.served_check)
+        served_row.addWidget(self.served_edit, 1)
         sought = list(earlier.relief_sought) if earlier else []
         self.granted_list = _relief_list("Relief granted", sought)
         self.removal_edit = QLineEdit(earlier.designated_country or "" if earlier else "")
@@ -306,6 +317,7 @@ class PleadingsDecisionDialog(QDialog):
         form.addRow("Co&mpletion:", self.completion_combo)
         form.addRow("Gi&ven:", self.form_combo)
         form.addRow("Da&te (court):", self.date_edit)
+        form.addRow("Written, served:", served_row)
         form.addRow("Relief &granted:", self.granted_list)
         form.addRow("Country of &removal:", self.removal_edit)
         form.addRow("Respondent:", self.presence_combo)
@@ -319,10 +331,28 @@ class PleadingsDecisionDialog(QDialog):
         ):
             combo.currentIndexChanged.connect(self._check)
         self.date_edit.dateChanged.connect(self._check)
+        self.served_edit.dateChanged.connect(self._check)
+        self.served_check.toggled.connect(self._follow_form)
+        self.form_combo.currentIndexChanged.connect(self._follow_form)
+        self._enable_service()
         self.granted_list.itemChanged.connect(self._check)
         self.removal_edit.textChanged.connect(self._check)
         box.toggled.connect(self._check)
         return box
+
+    def _enable_service(self) -> None:
+        """Service is a written decision's: an oral one is stated to the parties present."""
+        written = self.form_combo.currentData() == DecisionForm.WRITTEN.value
+        self.served_check.setEnabled(written)
+        self.served_edit.setEnabled(written and self.served_check.isChecked())
+
+    def _follow_form(self) -> None:
+        self._enable_service()
+        self._check()
+
+    def served_on(self) -> date | None:
+        written = self.form_combo.currentData() == DecisionForm.WRITTEN.value
+        return _day(self.served_edit) if written and self.served_check.isChecked() else None
 
     # -- the records the form describes -----------------------------------------------------
 
@@ -364,6 +394,7 @@ class PleadingsDecisionDialog(QDialog):
             judge_id=self.ctx.user_id,
             form=DecisionForm(str(self.form_combo.currentData())),
             decided_on=_day(self.date_edit),
+            served_on=self.served_on(),
             completion=completion,
             relief_granted=_ticked(self.granted_list),
             # The pleadings' country starts the field; it goes with an order of removal only.

@@ -9,11 +9,13 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from common.enums import CaseStatus
+from common.court_time import table_date
+from common.deadlines import appeal_deadline
+from common.enums import CaseStatus, Party
 from desktop.ui.context import DesktopContext
 from desktop.ui.decision_dialog import PleadingsDecisionDialog, load_bench_record
 from desktop.ui.docket_view import DocketView
@@ -189,3 +191,35 @@ def test_decisions_the_rules_refuse_are_refused_in_the_dialog_before_saving(
     again.completion_combo.setCurrentIndex(again.completion_combo.findData("terminated"))
     assert not again.ok_button.isEnabled()
     assert "already decided" in again.error.text()
+
+
+def test_a_written_decision_served_at_once_is_saved_with_its_service_date(
+    qtbot: QtBot, judge_view: DocketView
+) -> None:
+    hearing_id, case_id, _ = _undecided_case_of(judge_view)
+    ctx = judge_view.ctx
+    data = load_bench_record(ctx.store, case_id)
+    dialog = PleadingsDecisionDialog(ctx, data, date(2026, 12, 8), hearing_id=hearing_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.pleading_box.setChecked(False)
+    dialog.completion_combo.setCurrentIndex(dialog.completion_combo.findData("removal_ordered"))
+    dialog.removal_edit.setText("Guatemala")
+    dialog.appeal_combos[Party.RESPONDENT].setCurrentIndex(1)  # reserved
+    # An oral decision is stated to the parties: it has no service to record.
+    assert not dialog.served_check.isEnabled()
+    dialog.form_combo.setCurrentIndex(dialog.form_combo.findData("written"))
+    assert dialog.served_check.isEnabled() and not dialog.served_edit.isEnabled()
+    assert "runs from its service" in dialog.outlook.text()  # not served yet
+    dialog.served_check.setChecked(True)
+    dialog.served_edit.setDate(QDate(2026, 12, 7))  # before the decision: refused
+    assert not dialog.ok_button.isEnabled()
+    assert "served before it was made" in dialog.error.text()
+    dialog.served_edit.setDate(QDate(2026, 12, 10))
+    assert dialog.ok_button.isEnabled(), dialog.error.text()
+    due = appeal_deadline(date(2026, 12, 8), oral=False, served_on=date(2026, 12, 10)).due
+    assert table_date(due) in dialog.outlook.text()
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        dialog.ok_button.click()
+    (saved,) = [d for d in ctx.store.all("decision") if d["case_id"] == case_id]
+    assert saved["form"] == "written" and saved["served_on"] == "2026-12-10"
