@@ -254,6 +254,28 @@ def check_decision(
     return None
 
 
+def check_service_recorded(old: DecisionRecord, new: DecisionRecord) -> str | None:
+    """Why ``new`` is not ``old`` with the service of a written decision recorded (None: it
+    is). A decision is never edited, save this once: the clerk (or the judge) records the day
+    a written decision was served when it was not known as it was saved; the time to appeal
+    runs from it (8 CFR 1003.38(b))."""
+    if old.form is not DecisionForm.WRITTEN:
+        return "a decision is not edited; reopen the case to decide it again"
+    if old.served_on is not None:
+        return "the written decision's service is already recorded; a decision is not edited"
+    if new.served_on is None:
+        return "record the day the written decision was served"
+    same = old.model_dump(exclude={"served_on"}) == new.model_dump(exclude={"served_on"})
+    if not same:
+        return (
+            "only the service date of a written decision is recorded after it; "
+            "a decision is not edited"
+        )
+    if new.served_on < new.decided_on:
+        return "a written decision can't be served before it was made"
+    return None
+
+
 def effective_status(case_status: CaseStatus, unsent: Iterable[DecisionRecord]) -> CaseStatus:
     """The case's status once decisions not yet applied by the server are (the desktop's
     local copy before the next sync), in the order they were decided."""

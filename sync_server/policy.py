@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, or_, select, union_al
 
 from common.appeals import REVIEW_FIELDS as _APPEAL_REVIEW_FIELDS
 from common.appeals import TRANSCRIPT_FIELDS as _APPEAL_TRANSCRIPT_FIELDS
+from common.decisions import check_service_recorded
 from common.enums import (
     AddressKind,
     AppealStatus,
@@ -752,7 +753,17 @@ def _rule_pleading_or_decision(
     if new is None:
         return f"a {what} is part of the record and is never deleted"
     if old is not None and what == "decision":
-        return "a decision is not edited; reopen the case to decide it again"
+        assert isinstance(old, DecisionRecord) and isinstance(new, DecisionRecord)
+        # Once: the service of a written decision, recorded by the court's clerk or the
+        # judge of the case (8 CFR 1003.38(b)); nothing else of a decision changes.
+        return check_service_recorded(old, new) or (
+            _staff_in_court(p, old, new, lookups, {Role.JUDGE, Role.CLERK})
+            or (
+                "only the judge of the case or a clerk records its service"
+                if p.role is Role.JUDGE and lookups.case_judge(new.case_id) != p.id
+                else None
+            )
+        )
     denied = _staff_in_court(p, old, new, lookups, {Role.JUDGE})
     if denied:
         return denied

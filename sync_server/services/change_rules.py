@@ -25,7 +25,7 @@ from common.court_closures import court_calendar
 from common.court_time import utc_stamp
 from common.custody import check_custody_change
 from common.deadlines import is_in_absentia_order
-from common.decisions import check_decision, check_pleading
+from common.decisions import check_decision, check_pleading, check_service_recorded
 from common.enums import CaseStatus, CaseType, Custody, HearingType, OrderStatus, Role
 from common.family import check_family_link
 from common.forms_eoir import nta_case_type_refusal
@@ -228,6 +228,8 @@ def check_change(
             return motion_refusal(session, actor_id, old, new)
         case Pleading():
             return _hearing_of_case(session, new.hearing_id, new.case_id) or check_pleading(new)
+        case DecisionRecord() if isinstance(old, DecisionRecord):
+            return check_service_recorded(old, new)  # the one change after it is saved
         case DecisionRecord():
             return _hearing_of_case(session, new.hearing_id, new.case_id) or _check_decision(
                 session, new

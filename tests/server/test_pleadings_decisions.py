@@ -154,3 +154,46 @@ def test_only_the_judge_of_the_case_records_pleadings_and_decisions(
     edited = {**decision, "completion": "dismissed"}
     result = push_one(api, tokens["judge1"], "decision", edited, base_version=version)
     assert result["status"] == "rejected" and "not edited" in result["error"]
+
+
+def test_the_clerk_records_once_when_a_written_decision_was_served_and_nothing_else(
+    seeded_app: Flask, api: Api, tokens: TokenBook
+) -> None:
+    case = case_data(SFR, judge="judge1")
+    applied(api, tokens["clerk1"], "case", case)
+    decision = _decision(case["id"], "terminated", form="written")
+    version = applied(api, tokens["judge1"], "decision", decision)
+    clerk = tokens["clerk1"]
+    # Service is the one thing recorded after a decision: not a changed completion with it.
+    sneaked = {**decision, "served_on": "2026-12-03", "completion": "dismissed"}
+    result = push_one(api, clerk, "decision", sneaked, base_version=version)
+    assert result["status"] == "rejected" and "only the service date" in result["error"]
+    early = {**decision, "served_on": "2026-11-30"}
+    result = push_one(api, clerk, "decision", early, base_version=version)
+    assert result["status"] == "rejected" and "before it was made" in result["error"]
+    result = push_one(
+        api,
+        tokens["dhs2"],
+        "decision",
+        {**decision, "served_on": "2026-12-03"},
+        base_version=version,
+    )
+    assert result["status"] == "rejected"  # DHS, a party, does not record the court's service
+    served = {**decision, "served_on": "2026-12-03"}
+    version = applied(api, clerk, "decision", served, base_version=version)
+    held = stored(seeded_app, "decision", decision["id"])
+    assert held is not None and held[0]["served_on"] == "2026-12-03"
+    assert _case_status(seeded_app, case["id"]) == ("decided", "2026-12-01")
+    again = {**served, "served_on": "2026-12-04"}
+    result = push_one(api, clerk, "decision", again, base_version=version)
+    assert result["status"] == "rejected" and "already recorded" in result["error"]
+
+
+def test_an_oral_decision_has_no_service_to_record_after_it(api: Api, tokens: TokenBook) -> None:
+    case = case_data(SFR, judge="judge1")
+    applied(api, tokens["clerk1"], "case", case)
+    decision = _decision(case["id"], "terminated")
+    version = applied(api, tokens["judge1"], "decision", decision)
+    served = {**decision, "served_on": "2026-12-03"}
+    result = push_one(api, tokens["clerk1"], "decision", served, base_version=version)
+    assert result["status"] == "rejected" and "not edited" in result["error"]
