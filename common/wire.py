@@ -451,9 +451,10 @@ class DecisionRecord(WireRecord):
     """The immigration judge's decision (8 CFR 1240.12, 1003.37): oral or written, on the
     court's date, how it completes the case (``resources/completion_types.json``), the relief
     granted, the country of removal, whether the respondent was present, and which party
-    reserved or waived appeal. Never edited. The case's status follows it (the server
-    applies ``common.lifecycle.status_after_decision``); the date it becomes final is
-    derived (``common.decisions.finality``), never stored."""
+    reserved or waived appeal. Never edited, save a written decision's ``served_on``
+    recorded once afterwards (``common.decisions.check_service_recorded``). The case's status
+    follows it (the server applies ``common.lifecycle.status_after_decision``); the date it
+    becomes final is derived (``common.decisions.finality``), never stored."""
 
     entity: ClassVar[str] = "decision"
     case_id: RecordId
