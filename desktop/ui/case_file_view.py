@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from common.court_time import court_today, table_date
-from common.enums import HearingType, Medium
-from common.wire import Case, Hearing
+from common.enums import DecisionForm, HearingType, Medium
+from common.wire import Case, DecisionRecord, Hearing
 from desktop.board import appeal_line
 from desktop.case_file import (
     AddressEntry,
@@ -60,8 +60,10 @@ from desktop.ui.context import DesktopContext
 from desktop.ui.counsel_actions import CounselActions
 from desktop.ui.decision_dialog import (
     BenchRecordData,
+    DecisionServiceDialog,
     PleadingsDecisionDialog,
     load_bench_record,
+    unserved_written_decision,
 )
 from desktop.ui.hearing_dialogs import ScheduleDialog, next_weekday
 from desktop.ui.order_editor import CaseOrders
@@ -318,6 +320,12 @@ class CaseFileView(QWidget):
         self.decision_button.setVisible(self.ctx.role == "judge")
         self.decision_button.clicked.connect(self.record_decision)
         self.decision_dialog: PleadingsDecisionDialog | None = None
+        # The clerk (or judge) records when a written decision was served (8 CFR 1003.38(b)).
+        self.service_button = QPushButton("Written decision served…")
+        self.service_button.setObjectName("record_decision_service")
+        self.service_button.hide()  # shown while a written decision's service is unrecorded
+        self.service_button.clicked.connect(self.record_decision_service)
+        self.service_dialog: DecisionServiceDialog | None = None
         self.address_button.clicked.connect(self.record_address)
         self.address_dialog: AddressDialog | None = None
         self.assign_confirm.clicked.connect(self._confirm_assign)
@@ -336,6 +344,7 @@ class CaseFileView(QWidget):
         actions.addWidget(self.schedule_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.address_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.decision_button, 0, Qt.AlignmentFlag.AlignRight)
+        actions.addWidget(self.service_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.order_actions.new_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.assign_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.assign_bar, 0, Qt.AlignmentFlag.AlignRight)
@@ -459,6 +468,24 @@ class CaseFileView(QWidget):
 
         self.ctx.read(lambda store: load_bench_record(store, self.case_id), show, self._show_error)
 
+    def record_decision_service(self) -> None:
+        """Open the dialog recording the day the case's written decision was served."""
+        if self.case_file is None or self.ctx.role not in ("clerk", "judge"):
+            return
+        today = self.case_file.today
+
+        def show(decision: DecisionRecord | None) -> None:
+            if decision is None:
+                self._say("No written decision waits for its service date.")
+                return
+            self.service_dialog = DecisionServiceDialog(self.ctx, decision, today, self)
+            self.service_dialog.saved.connect(lambda _record: self.refresh())
+            self.service_dialog.open()
+
+        self.ctx.read(
+            lambda store: unserved_written_decision(store, self.case_id), show, self._show_error
+        )
+
     def _tab_shown(self, index: int) -> None:
         if self.tabs.widget(index) is self.history and not self.history.loaded_once:
             self.history.load()
@@ -523,6 +550,12 @@ class CaseFileView(QWidget):
         }
         for name, value in values.items():
             self._summary_values[name].setText(value)
+        self.service_button.setVisible(
+            self.ctx.role in ("clerk", "judge")
+            and cf.decision is not None
+            and cf.decision.form is DecisionForm.WRITTEN
+            and cf.decision.served_on is None
+        )
         self.hearings.set_rows(cf.hearings)
         self.documents.set_rows(cf.documents)
         self.representation.set_rows(cf.representation)

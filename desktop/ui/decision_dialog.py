@@ -45,9 +45,11 @@ from common.decisions import (
     PLEA_WORDS,
     check_decision,
     check_pleading,
+    check_service_recorded,
     completion_rules,
     effective_status,
     finality,
+    latest_decision,
     latest_pleading,
     relief_forms,
 )
@@ -456,6 +458,100 @@ class PleadingsDecisionDialog(QDialog):
 
     def _on_saved(self, records: list[WireRecord]) -> None:
         self.saved.emit(records)
+        self.accept()
+
+    def _on_failed(self, err: Exception) -> None:
+        self.buttons.setEnabled(True)
+        self.error.setText(f"Not saved: {err}")
+        self.error.show()
+
+
+def unserved_written_decision(store: LocalStore, case_id: str) -> DecisionRecord | None:
+    """The case's latest decision when it is written and its service is not recorded."""
+    parsed = []
+    for raw in store.all("decision"):
+        if raw.get("case_id") == case_id and not raw.get("deleted"):
+            try:
+                parsed.append(DecisionRecord.model_validate(raw))
+            except ValueError:
+                continue
+    latest = latest_decision(parsed, case_id)
+    if latest is None or latest.form is not DecisionForm.WRITTEN or latest.served_on:
+        return None
+    return latest
+
+
+class DecisionServiceDialog(QDialog):
+    """The clerk (or the judge) records the day a written decision was served, once: the
+    time to appeal runs from it (8 CFR 1003.38(b)). ``saved(record)`` fires once queued."""
+
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        ctx: DesktopContext,
+        decision: DecisionRecord,
+        today: date,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Written decision served")
+        self.ctx = ctx
+        self.decision = decision
+        self.date_edit = _DateEdit(QDate(today.year, today.month, today.day))
+        self.date_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setAccessibleName("Date served")
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.outlook = QLabel()
+        self.outlook.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Record")
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self._on_ok)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(QLabel(f"The written decision of {table_date(decision.decided_on)}."))
+        form.addRow("&Served on (court):", self.date_edit)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.outlook)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.date_edit.dateChanged.connect(self._check)
+        self.date_edit.setFocus()
+        self._check()
+
+    def record(self) -> DecisionRecord:
+        return self.decision.model_copy(update={"served_on": _day(self.date_edit)})
+
+    def _check(self) -> None:
+        record = self.record()
+        reason = check_service_recorded(self.decision, record)
+        self.error.setText(_sentence(reason) if reason else "")
+        self.error.setVisible(bool(reason))
+        self.ok_button.setEnabled(reason is None)
+        final = finality(record, case_status=CaseStatus.DECIDED)
+        self.outlook.setText(
+            f"Appeal due {table_date(final.appeal_due)} ({final.citation})."
+            if final.appeal_due
+            else ""
+        )
+
+    def _on_ok(self) -> None:
+        record = self.record()
+        if check_service_recorded(self.decision, record):
+            return
+        self.buttons.setEnabled(False)
+        self.ctx.save([record], lambda: self._on_saved(record), self._on_failed)
+
+    def _on_saved(self, record: DecisionRecord) -> None:
+        self.saved.emit(record)
         self.accept()
 
     def _on_failed(self, err: Exception) -> None:

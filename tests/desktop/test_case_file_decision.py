@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
+from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 
 from common.court_time import table_date
@@ -163,3 +164,47 @@ def test_the_case_file_view_shows_the_decision_and_when_it_becomes_final(
     final = view.summary_value("Final")
     assert final.startswith(f"Not final: appeal due {table_date(due)} (")
     assert "8 CFR 1241.1(c)" in final
+
+
+def test_the_clerk_records_when_a_written_decision_was_served_and_the_appeal_date_follows(
+    qtbot: QtBot, make_context: Callable[..., Any]
+) -> None:
+    ctx = make_context("clerk1")
+    case_id = demo_id("case", 12)
+    ctx.store.save(
+        DecisionRecord(
+            id="3f1c2a4e-0000-4000-8000-000000000005",
+            case_id=case_id,
+            judge_id=JUDGE_ID,
+            form=DecisionForm.WRITTEN,
+            decided_on=SEED_DAY,
+            completion=CompletionType.TERMINATED,
+            appeal_reserved_by=[Party.DHS],
+            recorded_at=datetime(2026, 11, 27, 18, tzinfo=UTC),
+        )
+    )
+    view = CaseFileView(ctx, case_id, today=SEED_DAY)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: view.case_file is not None, timeout=5000)
+    assert "written, not yet served" in view.summary_value("Decision")
+    assert view.summary_value("Final").startswith("Not final: a written decision")
+    assert view.service_button.isVisible()
+    view.service_button.click()
+    qtbot.waitUntil(lambda: view.service_dialog is not None, timeout=5000)
+    dialog = view.service_dialog
+    assert dialog is not None
+    dialog.date_edit.setDate(QDate(2026, 11, 26))  # before the decision
+    assert not dialog.ok_button.isEnabled()
+    assert "served before it was made" in dialog.error.text()
+    served = date(2026, 11, 30)
+    dialog.date_edit.setDate(QDate(served.year, served.month, served.day))
+    assert dialog.ok_button.isEnabled()
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        dialog.ok_button.click()
+    (saved,) = [d for d in ctx.store.all("decision") if d["case_id"] == case_id]
+    assert saved["served_on"] == served.isoformat() and saved["completion"] == "terminated"
+    due = appeal_deadline(SEED_DAY, oral=False, served_on=served).due
+    assert view.summary_value("Final").startswith(f"Not final: appeal due {table_date(due)}")
+    assert f"written, served {table_date(served)}" in view.summary_value("Decision")
+    assert not view.service_button.isVisible()
