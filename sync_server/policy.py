@@ -748,7 +748,8 @@ def _rule_pleading_or_decision(
     """The judge of the case takes the pleadings and decides it, from the bench: no one
     records either for a judge. A pleading may be amended by that judge (the record of a
     later master hearing is a new one); a decision is never edited or removed (a wrong one
-    is set aside by reopening, 8 CFR 1003.23)."""
+    is set aside by reopening, 8 CFR 1003.23), save a written decision's service date, which
+    the court's clerk or the case's judge records once."""
     what = "decision" if isinstance(new or old, DecisionRecord) else "pleading"
     if new is None:
         return f"a {what} is part of the record and is never deleted"
