@@ -11,11 +11,12 @@ first, in the same words: ``common.motions.check_motion``.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from common.anumber import format_a_number
+from common.anumber import format_a_number, parse_a_number
 from common.counsel import check_representation_change, withdrawing_counsel
 from common.counsel import withdraw as end_appearance
 from common.court_closures import court_calendar
@@ -27,6 +28,7 @@ from common.enums import (
     MotionRuling,
     MotionStatus,
     MotionType,
+    Movant,
     OtherPartyPosition,
 )
 from common.motions import (
@@ -274,4 +276,70 @@ def withdraw(store: LocalStore, motion_id: str) -> Motion:
     refused = ruling_refusal(motion)
     if refused:
         raise ValueError(refused[:1].upper() + refused[1:] + ".")
-    return motion.model_copy(update={"status": MotionStatus.WITHDRAWN})
+    return _checked(motion, motion.model_copy(update={"status": MotionStatus.WITHDRAWN}))
+
+
+def _checked(old: Motion | None, new: Motion) -> Motion:
+    reason = check_motion(old, new)
+    if reason:
+        raise ValueError(reason[:1].upper() + reason[1:] + ".")
+    return new
+
+
+def case_by_a_number(store: LocalStore, text: str) -> str:
+    """The id of the case on this computer with the A-number ``text`` (any usual way of
+    writing it); ``ValueError`` naming what is wrong."""
+    digits = parse_a_number(text)  # raises ValueError on a malformed A-number
+    found = [
+        c
+        for c in store.all("case")
+        if not c.get("deleted")
+        and str(c.get("a_number")) == digits
+        and c.get("case_type") != "bond"
+    ]
+    if not found:
+        raise ValueError(f"No case with A-number {format_a_number(digits)} is on this computer.")
+    return str(found[0]["id"])
+
+
+def paper_motion(
+    store: LocalStore,
+    case_id: str,
+    clerk_id: str,
+    motion_type: MotionType,
+    movant: Movant,
+    filed_on: date,
+    *,
+    description: str = "",
+    position: OtherPartyPosition = OtherPartyPosition.UNKNOWN,
+    now: datetime | None = None,
+) -> Motion:
+    """A motion received on paper as the clerk enters it (pending, no filing), checked as
+    the server checks it; ``ValueError`` with the reason (a received day after the court's
+    today, an "other" motion that does not say what it asks)."""
+    if store.get("case", case_id) is None:
+        raise ValueError("The case is no longer on this computer.")
+    today = court_today(case_zone(store, case_id), now or utc_now())
+    if filed_on > today:
+        raise ValueError("The court can't have received the motion after today.")
+    motion = Motion(
+        id=str(uuid.uuid4()),
+        case_id=case_id,
+        motion_type=motion_type,
+        movant=movant,
+        description=description.strip() or None,
+        filed_on=filed_on,
+        filer_id=clerk_id,
+        other_party_position=position,
+    )
+    return _checked(None, motion)
+
+
+def record_position(store: LocalStore, motion_id: str, position: OtherPartyPosition) -> Motion:
+    """The motion with the other party's position as the clerk records it; ``ValueError``
+    when the motion is no longer pending."""
+    motion = load_motion(store, motion_id)
+    refused = ruling_refusal(motion)
+    if refused:
+        raise ValueError(refused[:1].upper() + refused[1:] + ".")
+    return _checked(motion, motion.model_copy(update={"other_party_position": position}))

@@ -16,6 +16,7 @@ from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -29,20 +30,26 @@ from PySide6.QtWidgets import (
 )
 
 from common.adjournment import load_adjournment_codes
-from common.court_time import table_date, utc_now
-from common.enums import MotionRuling
+from common.court_time import court_today, table_date, utc_now
+from common.enums import MotionRuling, MotionType, Movant, OtherPartyPosition
 from common.motions import catalogue
 from common.orders import SigningRefused
 from desktop.motions import (
+    MOVANTS,
+    POSITIONS,
     MotionRulingResult,
     QueueRow,
     Stamp,
+    case_by_a_number,
     limits_of,
     load_motion,
+    paper_motion,
     pending_motions,
+    record_position,
     rule_on_motion,
     ruling_draft,
     save_ruling,
+    withdraw,
 )
 from desktop.orders import SigningSummary, case_today, signing_summary
 from desktop.ui.context import DesktopContext
@@ -84,8 +91,24 @@ class MotionsQueueView(QWidget):
         self.case_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.case_action.triggered.connect(self._open_case)
         self.addAction(self.case_action)
+        self.clerk_dialog: QDialog | None = None
+        self.enter_action = QAction("E&nter a paper motion…", self)
+        self.enter_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.enter_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.enter_action.triggered.connect(self.enter_paper_motion)
+        self.addAction(self.enter_action)
+        self.position_action = QAction("Record the &position or a withdrawal…", self)
+        self.position_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.position_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.position_action.triggered.connect(self.record_selected)
+        self.addAction(self.position_action)
         layout = QVBoxLayout(self)
-        hint = QLabel("Enter: open the motion · Ctrl+R: rule · Ctrl+Enter: open the case")
+        hint = QLabel(
+            "Ctrl+N: enter a paper motion · Ctrl+P: record the position or a withdrawal · "
+            "Enter: open the motion · Ctrl+Enter: open the case"
+            if ctx.role == "clerk"
+            else "Enter: open the motion · Ctrl+R: rule · Ctrl+Enter: open the case"
+        )
         layout.addWidget(hint)
         layout.addWidget(self.table)
         layout.addWidget(self.message)
@@ -150,6 +173,188 @@ class MotionsQueueView(QWidget):
         self.ruling_dialog = dialog
         dialog.issued.connect(lambda _result: self.refresh())
         dialog.open()
+
+    def enter_paper_motion(self) -> None:
+        if self.ctx.role != "clerk":
+            self.message.setText("The clerk enters a motion received on paper.")
+            return
+        row = self.selected()
+        dialog = PaperMotionDialog(self.ctx, row.a_number if row else "", self)
+        self.clerk_dialog = dialog
+        dialog.saved.connect(lambda _motion: self.refresh())
+        dialog.open()
+
+    def record_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            self.message.setText("Select a motion first.")
+            return
+        if self.ctx.role != "clerk":
+            self.message.setText("The clerk records the other party's position or a withdrawal.")
+            return
+        dialog = MotionPositionDialog(self.ctx, row, self)
+        self.clerk_dialog = dialog
+        dialog.saved.connect(lambda _motion: self.refresh())
+        dialog.open()
+
+
+class PaperMotionDialog(QDialog):
+    """The clerk enters a motion received on paper: the case by its A-number, what the
+    motion asks, who moves, the day the court received it and the other party's position
+    as the motion states it. Checked as the server checks it before it is saved;
+    ``saved(motion)`` fires once it is in the outbox."""
+
+    saved = Signal(object)
+
+    def __init__(self, ctx: DesktopContext, a_number: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Enter a paper motion")
+        cat = catalogue()
+        self.a_number = QLineEdit(a_number)
+        self.a_number.setObjectName("paper_a_number")
+        self.motion_type = QComboBox()
+        self.motion_type.setObjectName("paper_type")
+        for kind in MotionType:
+            self.motion_type.addItem(cat.type_label(kind.value), kind.value)
+        self.description = QLineEdit()
+        self.description.setObjectName("paper_description")
+        self.description.setPlaceholderText("What an “other” motion asks")
+        self.movant = QComboBox()
+        self.movant.setObjectName("paper_movant")
+        for value, label in MOVANTS.items():
+            self.movant.addItem(label, value)
+        self.received = QDateEdit()
+        self.received.setObjectName("paper_received")
+        self.received.setCalendarPopup(True)
+        self.position = QComboBox()
+        self.position.setObjectName("paper_position")
+        for value, label in POSITIONS.items():
+            self.position.addItem(label, value)
+        self.position.setCurrentIndex(self.position.findData(OtherPartyPosition.UNKNOWN.value))
+        self.message = QLabel()
+        self.message.setObjectName("paper_message")
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("&A-number:", self.a_number)
+        form.addRow("&Motion:", self.motion_type)
+        form.addRow("&What it asks:", self.description)
+        form.addRow("&By:", self.movant)
+        form.addRow("&Received:", self.received)
+        form.addRow("Other party's &position:", self.position)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        court_id = str(ctx.session.user.get("court_id"))
+        ctx.read(lambda store: court_today(store.get("court", court_id)), self._set_today)
+
+    def _set_today(self, today: date) -> None:
+        self.received.setDate(QDate(today.year, today.month, today.day))
+
+    def save(self) -> None:
+        a_number, clerk = self.a_number.text(), self.ctx.user_id
+        kind = MotionType(str(self.motion_type.currentData()))
+        movant = Movant(str(self.movant.currentData()))
+        received: date = self.received.date().toPython()  # type: ignore[assignment]
+        description = self.description.text()
+        position = OtherPartyPosition(str(self.position.currentData()))
+
+        def enter() -> Any:
+            store = self.ctx.store
+            case_id = case_by_a_number(store, a_number)
+            motion = paper_motion(
+                store,
+                case_id,
+                clerk,
+                kind,
+                movant,
+                received,
+                description=description,
+                position=position,
+            )
+            store.save(motion)
+            return motion
+
+        self.buttons.setEnabled(False)
+        run_task(enter, self._done, self._failed, pool=self.ctx.writer)
+
+    def _done(self, motion: Any) -> None:
+        self.ctx.sync.sync_soon()
+        self.saved.emit(motion)
+        self.accept()
+
+    def _failed(self, error: Exception) -> None:
+        self.buttons.setEnabled(True)
+        self.message.setText(f"Not saved: {error}")
+
+
+class MotionPositionDialog(QDialog):
+    """The clerk records the other party's position on a pending motion, or the movant's
+    withdrawal of it; ``saved(motion)`` fires once it is in the outbox."""
+
+    saved = Signal(object)
+
+    def __init__(self, ctx: DesktopContext, row: QueueRow, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.row = row
+        self.setWindowTitle(f"{row.motion} — {row.respondent}")
+        self.position = QComboBox()
+        self.position.setObjectName("motion_position")
+        for value, label in POSITIONS.items():
+            self.position.addItem(label, value)
+        self.position.setCurrentIndex(max(0, self.position.findText(row.position)))
+        self.withdrawn = QCheckBox("&Withdrawn by the movant")
+        self.withdrawn.setObjectName("motion_withdrawn")
+        self.message = QLabel()
+        self.message.setObjectName("position_message")
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(QLabel(f"{row.motion}, by {row.movant}; received {table_date(row.filed_on)}"))
+        form.addRow("Other party's &position:", self.position)
+        form.addRow(self.withdrawn)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+    def save(self) -> None:
+        motion_id = self.row.motion_id
+        position = OtherPartyPosition(str(self.position.currentData()))
+        withdrawn = self.withdrawn.isChecked()
+
+        def write() -> Any:
+            store = self.ctx.store
+            changed = (
+                withdraw(store, motion_id)
+                if withdrawn
+                else record_position(store, motion_id, position)
+            )
+            store.save(changed)
+            return changed
+
+        self.buttons.setEnabled(False)
+        run_task(write, self._done, self._failed, pool=self.ctx.writer)
+
+    def _done(self, motion: Any) -> None:
+        self.ctx.sync.sync_soon()
+        self.saved.emit(motion)
+        self.accept()
+
+    def _failed(self, error: Exception) -> None:
+        self.buttons.setEnabled(True)
+        self.message.setText(f"Not saved: {error}")
 
 
 class MotionRulingDialog(QDialog):

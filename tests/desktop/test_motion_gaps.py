@@ -14,8 +14,14 @@ from flask import Flask
 from PySide6.QtCore import Qt
 
 from common.enums import MotionRuling
+from common.protocol import Change, MutationResult
 from desktop.motions import Stamp, pending_motions, ruling_draft
-from desktop.ui.motions_view import MotionRulingDialog, MotionsQueueView
+from desktop.ui.motions_view import (
+    MotionPositionDialog,
+    MotionRulingDialog,
+    MotionsQueueView,
+    PaperMotionDialog,
+)
 from tests.conftest import Api, mutation, user_id
 from tests.server.sync_helpers import SFR, case_data, new_id, representation_data
 
@@ -132,3 +138,125 @@ def test_a_grant_that_cannot_name_the_withdrawing_counsel_is_refused_before_savi
     # Denying it ends nobody's appearance.
     ruling_draft(ctx.store, motion_id, user_id("judge1"), Stamp(MotionRuling.DENIED))
     assert ctx.store.get("representation", appearance_id)["status"] == "accepted"
+
+
+def _focus_row(qtbot: Any, view: MotionsQueueView, motion_id: str) -> None:
+    view.activateWindow()
+    qtbot.waitActive(view)
+    view.table.setFocus()
+    qtbot.waitUntil(view.table.hasFocus, timeout=5_000)
+    view.table.selectRow(next(i for i, r in enumerate(view.rows) if r.motion_id == motion_id))
+
+
+def _sync_outbox(server: Flask, username: str, ctx: Any) -> list[str]:
+    """Push what the desktop queued to the server, as the sync does, and acknowledge it;
+    returns each mutation's status."""
+    api = Api(server.test_client())
+    token = api.login(username, PASSWORD)
+    entries = ctx.store.pending()
+    ctx.store.mark_sending(entries)
+    results = api.push(
+        token,
+        *(
+            {
+                **mutation(e.entity, e.data or {}, base_version=e.base_version),
+                "id": e.record_id,
+                "group": e.group_id,
+                "mutation_id": e.mutation_id,
+            }
+            for e in entries
+        ),
+    )
+    ctx.store.acknowledge(entries, [MutationResult.model_validate(r) for r in results])
+    changes, cursor = api.pull_all(token, ctx.store.get_state("cursor"))
+    ctx.store.apply_page([Change.model_validate(c) for c in changes], cursor)
+    return [str(r["status"]) for r in results]
+
+
+def test_the_clerk_enters_a_paper_motion_and_records_position_and_withdrawal_by_keyboard(
+    qtbot: Any, make_context: Callable[[str], Any], desktop_server: Flask
+) -> None:
+    case_id, _, continuance = _represented_case_with_motion(desktop_server, "continuance")
+    ctx = make_context("clerk1")
+    case = ctx.store.get("case", case_id)
+    view = MotionsQueueView(ctx)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitActive(view)
+    qtbot.waitUntil(lambda: continuance in {r.motion_id for r in view.rows}, timeout=10_000)
+    view.table.setFocus()
+    qtbot.waitUntil(view.table.hasFocus, timeout=5_000)
+
+    # Ctrl+N: the paper motion dialog; an "other" motion that does not say what it asks is
+    # refused with the reason, before anything is saved.
+    qtbot.keyClick(view.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: isinstance(view.clerk_dialog, PaperMotionDialog), timeout=5_000)
+    paper = view.clerk_dialog
+    assert isinstance(paper, PaperMotionDialog)
+    qtbot.waitActive(paper)
+    qtbot.waitUntil(lambda: paper.received.date().year() > 2000, timeout=5_000)
+    paper.a_number.setFocus()
+    paper.a_number.selectAll()
+    qtbot.keyClicks(paper.a_number, f"A{case['a_number']}")
+    qtbot.keyClick(paper.a_number, Qt.Key.Key_Tab)
+    while paper.motion_type.currentData() != "other":
+        qtbot.keyClick(paper.motion_type, Qt.Key.Key_Down)
+    qtbot.keyClick(paper.motion_type, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: paper.message.text() == "Not saved: Say what the motion asks.", timeout=5_000
+    )
+    assert ctx.store.pending_count() == 0
+    qtbot.keyClicks(paper.description, "Leave to file a late brief")
+    paper.position.setFocus()
+    qtbot.keyClick(paper.position, Qt.Key.Key_Up)  # unknown -> does not oppose
+    assert paper.position.currentData() == "does_not_oppose"
+    with qtbot.waitSignal(paper.saved, timeout=10_000) as saved:
+        qtbot.keyClick(paper.position, Qt.Key.Key_Return)
+    entered = saved.args[0]
+    assert (entered.case_id, entered.motion_type.value, entered.description) == (
+        case_id,
+        "other",
+        "Leave to file a late brief",
+    )
+    assert entered.filer_id == user_id("clerk1") and entered.status.value == "pending"
+    qtbot.waitUntil(lambda: entered.id in {r.motion_id for r in view.rows}, timeout=10_000)
+    assert _sync_outbox(desktop_server, "clerk1", ctx) == ["applied"]
+
+    # Ctrl+P on it: DHS now opposes.
+    _focus_row(qtbot, view, entered.id)
+    qtbot.keyClick(view.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: isinstance(view.clerk_dialog, MotionPositionDialog), timeout=5_000)
+    position = view.clerk_dialog
+    assert isinstance(position, MotionPositionDialog)
+    qtbot.waitActive(position)
+    position.position.setFocus()
+    while position.position.currentData() != "opposes":
+        qtbot.keyClick(position.position, Qt.Key.Key_Up)
+    with qtbot.waitSignal(position.saved, timeout=10_000):
+        qtbot.keyClick(position.position, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: any(r.motion_id == entered.id and r.position == "Opposes" for r in view.rows),
+        timeout=10_000,
+    )
+    assert _sync_outbox(desktop_server, "clerk1", ctx) == ["applied"]
+
+    # Ctrl+P again: the movant withdrew it; it leaves the queue.
+    _focus_row(qtbot, view, entered.id)
+    qtbot.keyClick(view.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: view.clerk_dialog is not position, timeout=5_000)
+    withdrawal = view.clerk_dialog
+    assert isinstance(withdrawal, MotionPositionDialog)
+    qtbot.waitActive(withdrawal)
+    withdrawal.withdrawn.setFocus()
+    qtbot.keyClick(withdrawal.withdrawn, Qt.Key.Key_Space)
+    assert withdrawal.withdrawn.isChecked()
+    with qtbot.waitSignal(withdrawal.saved, timeout=10_000):
+        qtbot.keyClick(withdrawal.withdrawn, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: entered.id not in {r.motion_id for r in view.rows}, timeout=10_000)
+
+    # What the desktop queued is what the server accepts.
+    assert _sync_outbox(desktop_server, "clerk1", ctx) == ["applied"]
+    api = Api(desktop_server.test_client())
+    changes, _ = api.pull_all(api.login("clerk1", PASSWORD))
+    final = [c for c in changes if c["id"] == entered.id][-1]["data"]
+    assert (final["status"], final["other_party_position"]) == ("withdrawn", "opposes")
