@@ -16,15 +16,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from common.adjournment import lookup_code
 from common.anumber import format_a_number, parse_a_number
 from common.counsel import check_representation_change, withdrawing_counsel
 from common.counsel import withdraw as end_appearance
 from common.court_closures import court_calendar
-from common.court_time import court_today, utc_now
+from common.court_time import court_today, local_date, utc_now
 from common.deadlines import case_decision
 from common.enums import (
     Custody,
     DocumentStatus,
+    HearingStatus,
     MotionRuling,
     MotionStatus,
     MotionType,
@@ -41,7 +43,7 @@ from common.motions import (
     ruling_refusal,
 )
 from common.orders import SigningRefused
-from common.wire import Motion, Order, Representation, WireRecord
+from common.wire import Hearing, Motion, Order, Representation, WireRecord
 from desktop.local_store import LocalStore
 from desktop.orders import case_zone, sign_order, start_draft
 
@@ -170,6 +172,49 @@ class MotionRulingResult:
     motion: Motion
     # A granted motion to withdraw as counsel: the movant counsel's appearance, ended.
     ended: Representation | None = None
+    # A granted continuance: the hearing it continues, adjourned with the order's code.
+    adjourned: Hearing | None = None
+
+
+def adjourned_hearing(store: LocalStore, stamped: Motion, code: str | None) -> Hearing | None:
+    """What granting a motion to continue does to the docket: the case's next scheduled
+    hearing (on or after the day of the grant, at the court's date) adjourned with the
+    order's adjournment code, when the judge who grants presides over it. The motion
+    record names no hearing, so "the hearing it names" is taken to be that next hearing
+    (assumption); the next hearing itself is the clerk's to calendar, as after a bench
+    continuance. None: not a granted continuance, no code given, or no such hearing."""
+    if (
+        stamped.motion_type is not MotionType.CONTINUANCE
+        or stamped.status is not MotionStatus.GRANTED
+        or not code
+        or stamped.ruled_on is None
+    ):
+        return None
+    entry = lookup_code(code)  # an unknown code raises KeyError naming it
+    case = store.get("case", stamped.case_id) or {}
+    zone = case_zone(store, stamped.case_id)
+    upcoming = sorted(
+        (
+            h
+            for h in (
+                _record(Hearing, data)
+                for data in store.all("hearing")
+                if data.get("case_id") == stamped.case_id and not data.get("deleted")
+            )
+            if h.status is HearingStatus.SCHEDULED
+            and local_date(h.starts_at, zone) >= stamped.ruled_on
+        ),
+        key=lambda h: (h.starts_at, h.id),
+    )
+    if not upcoming:
+        return None
+    hearing: Hearing = upcoming[0]
+    if (hearing.judge_id or case.get("judge_id")) != stamped.ruled_by:
+        return None  # another judge's hearing: the clerk adjourns it with the order's code
+    adjourned: Hearing = hearing.model_copy(
+        update={"status": HearingStatus.ADJOURNED, "adjournment_code": entry.code}
+    )
+    return adjourned
 
 
 def ended_appearance(store: LocalStore, stamped: Motion) -> Representation | None:
@@ -259,14 +304,20 @@ def rule_on_motion(
         signed = sign_order(store, draft, user_id, role, now)
     except SigningRefused:
         raise
-    return MotionRulingResult(signed, stamped, ended_appearance(store, stamped))
+    code = (stamp.extra or {}).get("adjournment_code")
+    return MotionRulingResult(
+        signed,
+        stamped,
+        ended_appearance(store, stamped),
+        adjourned_hearing(store, stamped, str(code) if code else None),
+    )
 
 
 def save_ruling(store: LocalStore, result: MotionRulingResult) -> None:
-    """The signed order, the stamp and what the grant ends (an appearance), in one outbox
-    group: the server applies all of them or none."""
-    ended = [result.ended] if result.ended is not None else []
-    store.save_together([result.order, result.motion, *ended])
+    """The signed order, the stamp and what the grant ends (an appearance, a hearing
+    adjourned), in one outbox group: the server applies all of them or none."""
+    also = [r for r in (result.ended, result.adjourned) if r is not None]
+    store.save_together([result.order, result.motion, *also])
 
 
 def withdraw(store: LocalStore, motion_id: str) -> Motion:

@@ -13,9 +13,10 @@ import pytest
 from flask import Flask
 from PySide6.QtCore import Qt
 
+from common.adjournment import load_adjournment_codes
 from common.enums import MotionRuling
 from common.protocol import Change, MutationResult
-from desktop.motions import Stamp, pending_motions, ruling_draft
+from desktop.motions import Stamp, pending_motions, rule_on_motion, ruling_draft, save_ruling
 from desktop.ui.motions_view import (
     MotionPositionDialog,
     MotionRulingDialog,
@@ -23,7 +24,7 @@ from desktop.ui.motions_view import (
     PaperMotionDialog,
 )
 from tests.conftest import Api, mutation, user_id
-from tests.server.sync_helpers import SFR, case_data, new_id, representation_data
+from tests.server.sync_helpers import SFR, case_data, hearing_data, new_id, representation_data
 
 PASSWORD = "test-password-123"
 
@@ -260,3 +261,37 @@ def test_the_clerk_enters_a_paper_motion_and_records_position_and_withdrawal_by_
     changes, _ = api.pull_all(api.login("clerk1", PASSWORD))
     final = [c for c in changes if c["id"] == entered.id][-1]["data"]
     assert (final["status"], final["other_party_position"]) == ("withdrawn", "opposes")
+
+
+def test_a_continuance_granted_from_the_queue_adjourns_the_next_hearing_with_its_code(
+    make_context: Callable[[str], Any], desktop_server: Flask
+) -> None:
+    case_id, _, motion_id = _represented_case_with_motion(desktop_server, "continuance")
+    api = Api(desktop_server.test_client())
+    clerk = api.login("clerk1", PASSWORD)
+    later = hearing_data(case_id) | {"starts_at": "2027-03-02T17:00:00Z"}
+    sooner = hearing_data(case_id) | {"id": new_id(), "starts_at": "2027-02-02T17:00:00Z"}
+    for hearing in (later, sooner):
+        [made] = api.push(clerk, mutation("hearing", hearing))
+        assert made["status"] == "applied", made
+    code = next(iter(load_adjournment_codes().values())).code
+    ctx = make_context("judge1")
+    stamp = Stamp(
+        MotionRuling.GRANTED, extra={"adjournment_code": code, "next_hearing": "2027-04-06"}
+    )
+    result = rule_on_motion(ctx.store, motion_id, user_id("judge1"), "judge", stamp)
+    assert result.adjourned is not None and result.adjourned.id == sooner["id"]
+    save_ruling(ctx.store, result)
+    pending = ctx.store.pending()
+    assert [e.entity for e in pending] == ["order", "motion", "hearing"]
+    assert len({e.group_id for e in pending}) == 1  # adjourned with the grant or not at all
+    assert _sync_outbox(desktop_server, "judge1", ctx) == ["applied"] * 3
+    hearings = {h["id"]: h for h in ctx.store.all("hearing") if h["case_id"] == case_id}
+    assert (hearings[sooner["id"]]["status"], hearings[sooner["id"]]["adjournment_code"]) == (
+        "adjourned",
+        code,
+    )
+    assert hearings[later["id"]]["status"] == "scheduled"
+    order = ctx.store.get("order", result.order.id)
+    assert order is not None and order["status"] == "issued"
+    assert order["fields"]["adjournment_code"] == code
