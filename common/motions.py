@@ -251,7 +251,9 @@ def check_motion(
     if new.motion_type is MotionType.OTHER and not (new.description or "").strip():
         return "say what the motion asks"
     if old is None:
-        if new.status is not MotionStatus.PENDING:
+        # Withdrawn already: the clerk entered a paper motion and its withdrawal before
+        # this computer synced (the outbox sends one new record holding both).
+        if new.status not in (MotionStatus.PENDING, MotionStatus.WITHDRAWN):
             return "a new motion is pending until the judge rules"
         if any(getattr(new, f) is not None for f in _RULING_FIELDS):
             return "a new motion carries no ruling"

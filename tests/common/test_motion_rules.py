@@ -159,3 +159,13 @@ def test_every_stamp_on_every_motion_makes_a_lawful_order(
     )
     template = template_for("motion_order")
     assert check_order(template, fields, template.body) == []
+
+
+def test_a_paper_motion_entered_and_withdrawn_before_a_sync_arrives_as_one_new_record() -> None:
+    # The outbox sends a never-sent record once, with its latest content: a new motion
+    # already withdrawn. It is valid; a new motion that arrives already ruled on is not.
+    received = date(2026, 11, 2)
+    withdrawn = _motion(MotionType.CONTINUANCE, received, status=MotionStatus.WITHDRAWN)
+    assert check_motion(None, withdrawn) is None
+    granted = _motion(MotionType.CONTINUANCE, received, status=MotionStatus.GRANTED)
+    assert check_motion(None, granted) == "a new motion is pending until the judge rules"
