@@ -97,7 +97,8 @@ ensure_poppler   # the annotation export tests (tests/viewer/test_annotations_ex
 export QT_QPA_PLATFORM=offscreen
 
 set +e
-"$REPO/.venv/bin/python" -m pytest "$@"
+# --durations: the slowest tests, so a run that creeps towards CI's time limit says why.
+"$REPO/.venv/bin/python" -m pytest --durations=25 "$@"
 status=$?
 set -e
 
