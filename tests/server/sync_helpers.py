@@ -103,6 +103,22 @@ def a_blob(app: Flask, holder: str | None = None) -> tuple[str, int]:
         return blob.sha256, blob.size
 
 
+def a_case_of(app: Flask, username: str) -> str:
+    """A demo case ``username`` reads through its own appearance: the first by id among
+    those with an accepted document (cases other tests of the shared server open for the
+    practitioner have none)."""
+    cases = accepted_cases(app, username)
+    with app.extensions["ecas"].factory() as session:
+        with_documents = set(
+            session.scalars(
+                select(DocumentRow.case_id).where(
+                    DocumentRow.case_id.in_(cases), DocumentRow.status == "accepted"
+                )
+            )
+        )
+    return sorted(with_documents)[0]
+
+
 def a_document(app: Flask, case_id: str) -> dict[str, Any]:
     """Wire data of an accepted document of ``case_id``."""
     with app.extensions["ecas"].factory() as session:
@@ -314,15 +330,39 @@ def by_entity(changes: list[dict[str, Any]], entity: str) -> dict[str, dict[str,
     return {c["id"]: c for c in changes if c["entity"] == entity}
 
 
-def accepted_cases(app: Flask, username: str) -> set[str]:
-    """Cases where ``username``'s appearance is accepted."""
+def _covers(scope: str, case_type: str) -> bool:
+    """Does an appearance of ``scope`` cover a case of ``case_type`` (8 CFR 1003.17(a))?"""
+    if scope == "all_proceedings":
+        return True
+    return (scope == "custody_and_bond_only") == (case_type == "bond")
+
+
+def accepted_cases(app: Flask, username: str, *, linked: bool = False) -> set[str]:
+    """Cases ``username`` reads through an accepted EOIR-28 filed in them whose scope covers
+    them (other tests of the shared server add custody-only or EOIR-27 appearances, which
+    open no case of their own). With ``linked``, also the cases joined to such an
+    appearance's case (a bond case and its removal case) that its scope covers."""
     with app.extensions["ecas"].factory() as session:
-        return set(
-            session.scalars(
-                select(RepresentationRow.case_id).where(
-                    RepresentationRow.practitioner_id == user_id(username),
-                    RepresentationRow.status == "accepted",
-                    RepresentationRow.deleted.is_(False),
-                )
+        appearances = session.execute(
+            select(RepresentationRow.case_id, RepresentationRow.scope).where(
+                RepresentationRow.practitioner_id == user_id(username),
+                RepresentationRow.status == "accepted",
+                RepresentationRow.form == "eoir_28",
+                RepresentationRow.deleted.is_(False),
             )
-        )
+        ).all()
+        out: set[str] = set()
+        for case_id, scope in appearances:
+            case = session.get(CaseRow, case_id)
+            if case is None or case.deleted:
+                continue
+            reached = [case]
+            if linked:
+                reached += session.scalars(
+                    select(CaseRow).where(
+                        (CaseRow.removal_case_id == case.id) | (CaseRow.id == case.removal_case_id),
+                        CaseRow.deleted.is_(False),
+                    )
+                ).all()
+            out |= {c.id for c in reached if _covers(scope, c.case_type)}
+        return out

@@ -19,7 +19,7 @@ from tests.conftest import Api, server_config, user_id
 from tests.server.sync_helpers import (
     SFR,
     TokenBook,
-    accepted_cases,
+    a_case_of,
     applied,
     case_data,
     document_data,
@@ -114,7 +114,7 @@ def test_the_allowed_clock_difference_is_a_server_setting(
 def test_a_filing_submitted_with_tomorrows_clock_is_refused(
     api: Api, tokens: TokenBook, seeded_app: Flask
 ) -> None:
-    case = sorted(accepted_cases(seeded_app, "attorney1"))[0]  # an SFR case
+    case = a_case_of(seeded_app, "attorney1")  # an SFR case
     tomorrow = _now() + timedelta(days=1)
     filing = {**filing_data(case, SFR, "attorney1"), "submitted_at": tomorrow.isoformat()}
     _refused(

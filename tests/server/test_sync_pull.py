@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from sync_server.models import AdjournmentCodeRow, CaseRow, CourtRow, RepresentationRow
+from sync_server.models import AdjournmentCodeRow, CourtRow, RepresentationRow
 from sync_server.services.sync import Cursor
 from tests.conftest import Api, mutation, user_id
 from tests.server.sync_helpers import (
@@ -19,6 +19,7 @@ from tests.server.sync_helpers import (
     NYB,
     SFR,
     TokenBook,
+    a_case_of,
     a_document,
     accepted_cases,
     annotation_data,
@@ -114,10 +115,7 @@ def test_attorney_sees_only_cases_with_an_accepted_appearance(
     assert accepted and pending
     # An appearance for all proceedings reaches the bond case linked to its case too (the
     # demo's case 12 has one): reading follows the scope across the link.
-    with seeded_app.extensions["ecas"].factory() as session:
-        linked = set(
-            session.scalars(select(CaseRow.id).where(CaseRow.removal_case_id.in_(accepted)))
-        )
+    linked = accepted_cases(seeded_app, "attorney1", linked=True) - accepted
     assert linked
 
     assert set(by_entity(changes, "case")) == accepted | linked
@@ -134,7 +132,7 @@ def test_attorney_sees_only_cases_with_an_accepted_appearance(
 def test_attorney_does_not_see_pending_documents_of_others(
     api: Api, tokens: TokenBook, seeded_app: Flask
 ) -> None:
-    case = sorted(accepted_cases(seeded_app, "attorney1"))[0]
+    case = a_case_of(seeded_app, "attorney1")
     theirs = document_data(seeded_app, case, filer="dhs1", status="pending")
     applied(api, tokens["dhs1"], "document", theirs)
 
@@ -163,7 +161,7 @@ def test_private_annotation_reaches_only_its_author_shared_only_court_staff(
     api: Api, tokens: TokenBook, seeded_app: Flask
 ) -> None:
     # A document of a case attorney1 appears in: the attorney sees the document, not notes.
-    case = sorted(accepted_cases(seeded_app, "attorney1"))[0]
+    case = a_case_of(seeded_app, "attorney1")
     document = a_document(seeded_app, case)
     readers = ("judge1", "judge2", "clerk1", "judge3", "eoir1", "attorney1", "dhs1")
     cursors = {name: api.pull_all(tokens[name])[1] for name in readers}

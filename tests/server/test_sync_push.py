@@ -20,7 +20,7 @@ from tests.server.sync_helpers import (
     NYB,
     SFR,
     TokenBook,
-    accepted_cases,
+    a_case_of,
     adjournment_code_data,
     annotation_data,
     applied,
@@ -376,7 +376,7 @@ def test_a_document_may_name_only_bytes_its_pusher_uploaded(
 ) -> None:
     """Knowing a document's SHA-256 must not be a way to read it: an attorney filing a
     document that names someone else's bytes is refused as if the bytes were missing."""
-    case = sorted(accepted_cases(seeded_app, "attorney1"))[0]
+    case = a_case_of(seeded_app, "attorney1")
     pdf = pymupdf.open()
     pdf.new_page().insert_text((72, 72), f"Sealed exhibit {uuid.uuid4()}")
     body = pdf.tobytes()
@@ -436,7 +436,7 @@ def test_an_adjournment_needs_a_code_from_the_catalogue(
 
 
 def test_a_filing_must_name_its_cases_court(api: Api, tokens: TokenBook, seeded_app: Flask) -> None:
-    case = sorted(accepted_cases(seeded_app, "attorney1"))[0]  # an SFR case
+    case = a_case_of(seeded_app, "attorney1")  # an SFR case
     misdirected = filing_data(case, NYB, "attorney1")
     _rejected(push_one(api, tokens["attorney1"], "filing", misdirected), "another court")
 
