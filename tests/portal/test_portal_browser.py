@@ -182,7 +182,8 @@ def test_attorney_and_dhs_journeys_in_chromium(
     page.get_by_label("Respondent's city").fill("San Francisco")
     page.get_by_label("Respondent's state").fill("CA")
     page.get_by_label("Respondent's ZIP code").fill("94103")
-    page.get_by_label("Custody and bond proceedings only").check()
+    # For all proceedings: custody-and-bond-only counsel would read only a bond case.
+    page.get_by_label("All proceedings", exact=True).check()
     page.get_by_label(re.compile("^Attorneys: I am not subject")).check()
     page.get_by_label(re.compile("^I declare under penalty of perjury")).check()
     page.get_by_label("Address served").fill("100 Montgomery St, San Francisco, CA 94104")
@@ -202,7 +203,7 @@ def test_attorney_and_dhs_journeys_in_chromium(
     page.get_by_role("link", name=format_a_number(case.a_number)).click()
     expect(page.locator("#case-status")).to_be_visible()
     expect(page.get_by_role("heading", name="Hearings")).to_be_visible()
-    expect(page.locator("main")).to_contain_text("custody and bond only, primary (accepted)")
+    expect(page.locator("main")).to_contain_text("all proceedings, primary (accepted)")
     page.get_by_role("link", name="File documents").click()
     bad = tmp_path / "locked-brief.pdf"
     bad.write_bytes(encrypted_pdf())
