@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import requests
 
 from common.anumber import format_a_number
+from common.court_time import court_today
 from common.wire import Filing, Representation
 from desktop.clerk_actions import accept_filing
 from sync_server.models import CaseRow
 from tests.conftest import DEMO_PASSWORD, mutation, user_id
+
+
+def sf_today() -> str:
+    """Today at the San Francisco court (the machine's UTC date runs ahead of it each
+    evening, and the server refuses a service date after the court's today)."""
+    return court_today("America/Los_Angeles").isoformat()
 
 
 def appearance_form(case: CaseRow, eoir_id: str, **overrides: str) -> dict[str, str]:
@@ -41,7 +48,7 @@ def appearance_form(case: CaseRow, eoir_id: str, **overrides: str) -> dict[str, 
         "declaration": "yes",
         "respondent_consent": "yes",
         "signature": "/s/ Dana Reyes",
-        "service_date": date.today().isoformat(),
+        "service_date": sf_today(),
         "service_method": "electronic",
         "served_party": "DHS — ICE Office of the Principal Legal Advisor",
         "served_address": "100 Montgomery St, San Francisco, CA 94104",

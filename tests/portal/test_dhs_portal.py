@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import date
 
 from flask import Flask
 
 from common.anumber import format_a_number
 from tests.conftest import Api, court_id
 from tests.pdf_factory import javascript_pdf, valid_pdf
+from tests.portal.portal_flows import sf_today
 from tests.portal.portal_helpers import (
     Browser,
     audit_rows,
@@ -32,7 +32,7 @@ def nta_form(a_number: str, **overrides: str) -> dict[str, str]:
         "case_type": "removal",
         "custody": "never_detained",
         "charges": "INA 212(a)(6)(A)(i)\nINA 212(a)(7)(A)(i)(I)",
-        "served_on": date.today().isoformat(),
+        "served_on": sf_today(),
     }
     return form | overrides
 

@@ -15,7 +15,6 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pyotp
@@ -28,7 +27,7 @@ from common.anumber import format_a_number
 from sync_server.models import CaseRow, FilingRow, HearingRow, UserRow
 from tests.conftest import DEMO_PASSWORD, LiveServer, court_id
 from tests.pdf_factory import encrypted_pdf, valid_pdf
-from tests.portal.portal_flows import HttpApi, clerk_accepts
+from tests.portal.portal_flows import HttpApi, clerk_accepts, sf_today
 from tests.portal.portal_helpers import PASSWORD, registration_form, verification_path
 
 CHROMIUM = "/usr/bin/chromium"
@@ -255,7 +254,7 @@ def test_attorney_and_dhs_journeys_in_chromium(
     dhs.get_by_label("Language").fill("Igbo")
     dhs.get_by_label("Custody").select_option("never_detained")
     dhs.get_by_label("Charges").fill("INA 212(a)(6)(A)(i)")
-    dhs.get_by_label("Date the NTA was served").fill(date.today().isoformat())
+    dhs.get_by_label("Date the NTA was served").fill(sf_today())
     nta = tmp_path / "nta.pdf"
     nta.write_bytes(valid_pdf(2))
     dhs.get_by_label("Notice to appear (PDF)").set_input_files(str(nta))
