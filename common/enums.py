@@ -228,6 +228,7 @@ class Visibility(StrEnum):
 
     PRIVATE = "private"
     SHARED = "shared"
+    PANEL = "panel"  # a Board member's note for the members of the panel deciding the appeal
 
 
 class Party(StrEnum):
@@ -307,6 +308,32 @@ class AppealFee(StrEnum):
     PAID = "paid"
     WAIVER_REQUESTED = "waiver_requested"
     NOT_REQUIRED = "not_required"  # DHS files without a fee (resources/eoir26.json)
+
+
+class BoardOutcome(StrEnum):
+    """How the Board decides an appeal (8 CFR 1003.1(d)-(e); BIA PM chapter 1.4, 4.15);
+    each is a template in ``resources/order_templates/board_decision.json``."""
+
+    DISMISSED = "dismissed"  # the appeal fails; the immigration judge's decision stands
+    SUSTAINED = "sustained"  # the appeal succeeds
+    REMANDED = "remanded"  # back to the immigration judge, with instructions
+    SUMMARY_AFFIRMANCE = "summary_affirmance"  # a single member, 8 CFR 1003.1(e)(4)
+
+
+class BoardDecisionStatus(StrEnum):
+    """The course of a Board decision record from assignment to issuing."""
+
+    ASSIGNED = "assigned"  # the clerk assigned the appeal to a member or a panel
+    DRAFTED = "drafted"  # the writing member has drafted the decision (its order)
+    ISSUED = "issued"  # signed by the member, or by a majority of the panel; served
+
+
+class BoardVoteChoice(StrEnum):
+    """A panel member's vote on the drafted decision (8 CFR 1003.1(e)(6))."""
+
+    JOIN = "join"  # joins the decision
+    CONCUR = "concur"  # joins the result, with a separate concurring opinion
+    DISSENT = "dissent"  # with or without a separate dissenting opinion
 
 
 class TranscriptStatus(StrEnum):

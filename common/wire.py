@@ -19,6 +19,9 @@ from common.enums import (
     AppealFee,
     AppealStatus,
     AppearanceScope,
+    BoardDecisionStatus,
+    BoardOutcome,
+    BoardVoteChoice,
     BondDetermination,
     BondOutcome,
     CaseStatus,
@@ -504,6 +507,47 @@ class Motion(WireRecord):
     ruled_on: date | None = None  # the court-local day of the ruling
     ruled_by: RecordId | None = None
     order_id: RecordId | None = None  # the signed motion order that issues the ruling
+
+
+class BoardDecision(WireRecord):
+    """The Board's adjudication of one docketed appeal (``common.board_decisions``).
+
+    The Board clerk assigns the appeal to a single member or a three-member panel
+    (8 CFR 1003.1(e)): ``member_ids`` (one or three Board members), ``author_id`` the member
+    who writes. The author drafts the decision as an ``order`` of the ``board_decision``
+    template (``order_id``: its outcome, instructions on remand, its text), and the members
+    sign it: a single member by signing that order; a panel member with a ``board_vote``.
+    The server issues the order (the eROP document, service on the parties) when the
+    single member has signed or a majority of the panel has joined it, and on remand the
+    case returns to the immigration court, pending again."""
+
+    entity: ClassVar[str] = "board_decision"
+    appeal_id: RecordId
+    case_id: RecordId
+    panel: bool = False
+    member_ids: list[RecordId] = Field(min_length=1, max_length=3)
+    author_id: RecordId
+    assigned_by: RecordId
+    assigned_on: date  # the Board's local date
+    status: BoardDecisionStatus = BoardDecisionStatus.ASSIGNED
+    outcome: BoardOutcome | None = None
+    order_id: RecordId | None = None  # the decision's order (template board_decision)
+    issued_on: date | None = None  # the Board's local date it issued
+
+
+class BoardVote(WireRecord):
+    """One panel member's signed vote on a drafted Board decision, with an optional
+    separate opinion. Each member writes only their own vote (so three members signing
+    offline never conflict); a vote is never edited once signed."""
+
+    entity: ClassVar[str] = "board_vote"
+    board_decision_id: RecordId
+    case_id: RecordId
+    member_id: RecordId
+    order_id: RecordId  # the drafted decision voted on
+    vote: BoardVoteChoice
+    opinion: LongText = ""  # a separate concurring or dissenting opinion
+    signed_at: AwareDatetime
 
 
 ENTITY_SCHEMAS: dict[str, type[WireRecord]] = {
