@@ -9,10 +9,9 @@ outbox, and the server makes the case appealed when the push reaches it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -20,29 +19,30 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from common.court_time import table_date, utc_now
+from common.court_time import utc_now
 from common.enums import AppealStatus
 from common.wire import Appeal
 from desktop.board import AppealRow, IntakeRefused, board_docket, catalogue, docket, reject
 from desktop.ui.context import DesktopContext
+from desktop.ui.record_table import Column, RecordTableModel, RecordTableView
 
-COLUMNS = (
-    "Received (Board)",
-    "Due",
-    "A-number",
-    "Respondent",
-    "Immigration court",
-    "Appellant",
-    "Fee",
-    "Flags",
-    "Status",
-    "Transcript",
+COLUMNS: tuple[Column[AppealRow], ...] = (
+    Column("Received (Board)", lambda r: r.received_on),
+    Column("Due", lambda r: r.due or "—"),
+    Column("A-number", lambda r: r.a_number),
+    Column("Respondent", lambda r: r.respondent),
+    Column("Immigration court", lambda r: r.court),
+    Column("Appellant", lambda r: r.appellant),
+    Column("Fee", lambda r: r.fee),
+    Column("Flags", lambda r: ", ".join(r.flags) or "—"),
+    Column("Status", lambda r: r.status),
+    Column("Transcript", lambda r: r.transcript),
 )
+LATE = QColor(Qt.GlobalColor.darkRed)
 BOARD_ROLES = frozenset({"board_clerk", "board_member"})
 
 
@@ -54,17 +54,15 @@ class BoardView(QWidget):
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.rows: list[AppealRow] = []
         self.reject_dialog: RejectDialog | None = None
-        self.model = QStandardItemModel(0, len(COLUMNS))
-        self.model.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table = QTableView()
+        # Late or waived appeals in dark red.
+        self.model = RecordTableModel[AppealRow](
+            COLUMNS,
+            foreground=lambda r: LATE if r.appeal.late or r.appeal.appeal_waived else None,
+        )
+        self.table = RecordTableView(self.model)
         self.table.setObjectName("board_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.activated.connect(self._activated)
+        self.table.row_activated.connect(lambda row: self.open_case.emit(row.case_id))
         self.show_docketed = QCheckBox("Show &docketed appeals")
         self.show_docketed.setObjectName("board_show_docketed")
         self.show_docketed.setShortcut(QKeySequence("Ctrl+Alt+A"))
@@ -110,27 +108,7 @@ class BoardView(QWidget):
     def _show(self, rows: list[AppealRow]) -> None:
         selected = self.selected()
         keep = selected.appeal_id if selected else None
-        self.rows = rows
-        self.model.removeRows(0, self.model.rowCount())
-        for row in rows:
-            cells = (
-                table_date(row.received_on),
-                table_date(row.due) if row.due else "—",
-                row.a_number,
-                row.respondent,
-                row.court,
-                row.appellant,
-                row.fee,
-                ", ".join(row.flags) or "—",
-                row.status,
-                row.transcript,
-            )
-            items = [QStandardItem(text) for text in cells]
-            if row.appeal.late or row.appeal.appeal_waived:
-                for item in items:
-                    item.setForeground(Qt.GlobalColor.darkRed)
-            self.model.appendRow(items)
-        self.table.resizeColumnsToContents()
+        self.model.set_rows(rows)
         waiting = sum(1 for r in rows if r.appeal.status is AppealStatus.FILED)
         self.message.setText(
             f"{waiting} notice(s) of appeal waiting for intake." if waiting else "Intake is clear."
@@ -139,15 +117,13 @@ class BoardView(QWidget):
         if index >= 0:
             self.table.selectRow(index)
 
-    def selected(self) -> AppealRow | None:
-        index = self.table.currentIndex()
-        if not index.isValid() or index.row() >= len(self.rows):
-            return None
-        return self.rows[index.row()]
+    @property
+    def rows(self) -> list[AppealRow]:
+        """The appeals in the order the table shows them."""
+        return self.model.rows
 
-    def _activated(self, index: QModelIndex) -> None:
-        if index.row() < len(self.rows):
-            self.open_case.emit(self.rows[index.row()].case_id)
+    def selected(self) -> AppealRow | None:
+        return self.model.row(self.table.currentIndex())
 
     def _save(self, record: Appeal, done: str) -> None:
         def saved() -> None:
