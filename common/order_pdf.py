@@ -111,7 +111,7 @@ def _blocks(
     text = [
         '<p class="agency">UNITED STATES DEPARTMENT OF JUSTICE</p>',
         '<p class="agency">EXECUTIVE OFFICE FOR IMMIGRATION REVIEW</p>',
-        f'<p class="agency">IMMIGRATION COURT — {_e(facts.court_name.upper())}</p>',
+        f'<p class="agency">{_e(template.heading or _court_heading(facts))}</p>',
         f'<p class="court">{_e(facts.court_address)}</p>',
         '<table class="caption"><tr>',
         f"<td>In the Matter of:<br/><b>{_e(facts.respondent_name.upper())}</b>,"
@@ -134,9 +134,15 @@ def _blocks(
             + "".join(f"<p>{_e(line)}</p>" for line in placed["appeal"])
             + "</div>"
         )
+    opinions = ""
+    if placed["opinions"]:
+        opinions = f"<h2>{_e(PLACES['opinions'])}</h2>" + "".join(
+            f"<p>{_e(line)}</p>" for line in placed["opinions"]
+        )
     return [
         _Block("\n".join(text)),
-        _Block(closing + _signature_html(order, facts), keep_together=True),
+        _Block(closing + _signature_html(order, facts, template.signer_title), True),
+        *([_Block(opinions)] if opinions else []),
         _Block(_service_html(certificate, day, signed=order.signed_at is not None), True),
     ]
 
@@ -152,7 +158,11 @@ def order_html(
     return "\n".join(b.html for b in _blocks(template, order, facts, today, certificate))
 
 
-def _signature_html(order: Order, facts: CaseFacts) -> str:
+def _court_heading(facts: CaseFacts) -> str:
+    return f"IMMIGRATION COURT — {facts.court_name.upper()}"
+
+
+def _signature_html(order: Order, facts: CaseFacts, title: str = "Immigration Judge") -> str:
     if order.signed_at is None:
         status = "<p><i>Not signed — draft for review.</i></p>"
         when = ""
@@ -168,7 +178,7 @@ def _signature_html(order: Order, facts: CaseFacts) -> str:
         '<div class="signature">'
         "<p>______________________________</p>"
         f"<p><b>{_e(facts.judge_name)}</b></p>"
-        "<p>Immigration Judge</p>"
+        f"<p>{_e(title)}</p>"
         f"{when}{status}</div>"
     )
 

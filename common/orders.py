@@ -48,6 +48,8 @@ PLACES: dict[str, str] = {
     "order": "ORDER",
     "advisal": "ADVISALS",
     "appeal": "APPEAL",
+    # A Board panel's separate concurring and dissenting opinions, after the signature.
+    "opinions": "SEPARATE OPINIONS",
 }
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
@@ -150,6 +152,10 @@ class OrderTemplate:
     standing: tuple[StandingClause, ...] = ()
     source: tuple[Citation, ...] = ()
     computed: tuple[str, ...] = ()  # computed merge values it uses (see _COMPUTED)
+    # The body that issues it, as the PDF's heading ("" for the immigration court, named
+    # from the case's facts), and the signer's title under the signature.
+    heading: str = ""
+    signer_title: str = "Immigration Judge"
 
     def field(self, key: str) -> FieldDef:
         for f in self.fields:
@@ -255,6 +261,8 @@ def parse_template(data: Mapping[str, Any], where: str = "template") -> OrderTem
             standing=standing,
             source=_citations(data.get("source"), where),
             computed=tuple(str(c) for c in data.get("computed", ())),
+            heading=str(data.get("heading", "")),
+            signer_title=str(data.get("signer_title", "Immigration Judge")),
         )
     except (KeyError, TypeError, ValueError) as err:
         raise DataFileError(f"{where}: {err!s}") from err

@@ -80,6 +80,11 @@ COMPLETE_FIELDS: dict[str, dict[str, Any]] = {
         "appeal_respondent": "waived",
         "appeal_dhs": "reserved",
     },
+    "board_decision": {  # resources/order_templates/board_decision.json (a single member)
+        "appellant": "dhs",
+        "decision_below_date": "2026-11-20",
+        "outcome": "dismissed",
+    },
 }
 
 # The 2026-11 "notice of hearing" order template, retired in favour of the notice the server

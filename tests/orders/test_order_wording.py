@@ -592,6 +592,38 @@ EXPECTED: dict[tuple[str, str, str], Expect] = {
             ("sua_sponte", "reconsider", "on the court's own motion"),
         )
     },
+    # --- board_decision: 8 CFR 1003.1(d)(7), (e)(4); 1003.3(a)(1) -----------------------------
+    ("board_decision", "appellant", "dhs"): _outcomes(
+        "The appeal of the Department of Homeland Security from the decision of the "
+        "immigration judge is before the Board of Immigration Appeals."
+    ),
+    ("board_decision", "appellant", "respondent"): Expect(
+        {"appellant": "respondent"},
+        ("The appeal of the respondent from the decision of the immigration judge",),
+    ),
+    ("board_decision", "outcome", "dismissed"): _outcomes(
+        "The appeal is DISMISSED. The decision of the immigration judge stands.",
+        ("REMANDED", "SUSTAINED"),
+    ),
+    ("board_decision", "outcome", "sustained"): Expect(
+        {"outcome": "sustained"}, ("The appeal is SUSTAINED.",), ("DISMISSED",)
+    ),
+    ("board_decision", "outcome", "remanded"): Expect(
+        {"outcome": "remanded", "remand_instructions": "Rule on the asylum application."},
+        (
+            "The record is REMANDED to the immigration court for further proceedings",
+            "On remand, the immigration judge shall: Rule on the asylum application.",
+        ),
+        ("DISMISSED",),
+    ),
+    ("board_decision", "outcome", "summary_affirmance"): Expect(
+        {"outcome": "summary_affirmance"},
+        (
+            "The Board affirms, without opinion, the result of the decision below. The "
+            "decision below is, therefore, the final agency determination.",
+        ),
+        ("DISMISSED",),
+    ),
 }
 # Fields whose options are not outcomes an order states: the adjournment code is EOIR's
 # internal case code, recorded for the asylum clock and never printed (see below).
@@ -711,7 +743,8 @@ def test_every_template_in_force_records_the_source_of_its_wording() -> None:
         for clause in template.standing:
             assert clause.source, f"{template.key}: a clause has no source"
             cited += clause.source
-        assert {c.read for c in cited} == {date(2026, 12, 6)}, template.key
+        # Read for the court's templates on 2026-12-06, for the Board's on 2026-12-07.
+        assert {c.read for c in cited} <= {date(2026, 12, 6), date(2026, 12, 7)}, template.key
         assert all(c.document and c.section for c in cited), template.key
 
 
