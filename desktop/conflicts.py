@@ -35,6 +35,8 @@ ENTITY_LABELS = {
     "pleading": "Pleading",
     "decision": "Decision",
     "motion": "Motion",
+    "board_decision": "Board decision",
+    "board_vote": "Board member's vote",
 }
 
 FILING_KINDS = {

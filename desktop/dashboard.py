@@ -1,5 +1,6 @@
 """The start page as plain data: today's docket, what is new in a judge's cases, the
-deadlines coming up, and the filings waiting for a clerk. No Qt here.
+deadlines coming up, the cases the Board remanded, and the filings waiting for a clerk.
+No Qt here.
 
 "New" is per case: opening a case file records (``seen:<case>`` in the local store's
 ``sync_state``) the highest server version among the case's documents and filings; any
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from common import court_time
 from common.anumber import format_a_number
 from common.enums import DocumentStatus, FilingStatus, Party
+from desktop.board_workspace import RemandRow, remanded_cases
 from desktop.case_file import case_deadlines, court_zone, label
 from desktop.docket import DocketRow, build_docket
 from desktop.local_schema import record_table
@@ -67,6 +69,7 @@ class Dashboard:
     new_filings: tuple[NewFilingsRow, ...] = ()  # judges only
     deadlines: tuple[UpcomingDeadline, ...] = ()  # judges only
     pending_filings: int = 0  # waiting for clerk review (clerks and court staff)
+    remanded: tuple[RemandRow, ...] = ()  # judges only: cases the Board sent back, pending
 
     @property
     def is_judge(self) -> bool:
@@ -149,6 +152,7 @@ def load_dashboard(
             tuple(todays),
             new_filings=tuple(new_filings(store, mine, today)),
             deadlines=tuple(upcoming_deadlines(store, mine, today)),
+            remanded=tuple(remanded_cases(store, mine)),
         )
     todays.sort(key=lambda r: (r.starts_at, r.courtroom, r.judge))
     filings = [

@@ -2,7 +2,8 @@
 
 Keyboard first: arrows move through the appeals (oldest received first), Enter opens the
 case, Ctrl+D dockets the selected notice of appeal (the transcript is ordered with it),
-Ctrl+J rejects it with a reason from the catalogue. "Show docketed appeals" (Ctrl+Alt+A)
+Ctrl+J rejects it with a reason from the catalogue, Ctrl+G assigns a docketed appeal to a
+Board member or a panel of three. "Show docketed appeals" (Ctrl+Alt+A)
 lists the Board's docket beside the intake. Offline too: the change goes through the
 outbox, and the server makes the case appealed when the push reaches it.
 """
@@ -27,6 +28,9 @@ from common.court_time import utc_now
 from common.enums import AppealStatus
 from common.wire import Appeal
 from desktop.board import AppealRow, IntakeRefused, board_docket, catalogue, docket, reject
+from desktop.local_store import LocalStore
+from desktop.ui.board_assign_dialog import Assigner
+from desktop.ui.board_briefing import ExtensionDecider
 from desktop.ui.context import DesktopContext
 from desktop.ui.record_table import Column, RecordTableModel, RecordTableView
 
@@ -41,6 +45,7 @@ COLUMNS: tuple[Column[AppealRow], ...] = (
     Column("Flags", lambda r: ", ".join(r.flags) or "—"),
     Column("Status", lambda r: r.status),
     Column("Transcript", lambda r: r.transcript),
+    Column("Briefing", lambda r: r.briefing),
 )
 LATE = QColor(Qt.GlobalColor.darkRed)
 BOARD_ROLES = frozenset({"board_clerk", "board_member"})
@@ -72,13 +77,37 @@ class BoardView(QWidget):
         self.message.setWordWrap(True)
         self.docket_action = self._action("&Docket the appeal", "Ctrl+D", self.docket_selected)
         self.reject_action = self._action("&Reject the appeal…", "Ctrl+J", self.reject_selected)
+        # A docketed appeal to a member or a panel (desktop/ui/board_assign_dialog.py).
+        self.assigner = Assigner(ctx, self, self.message.setText)
+        self.assign_action = self._action(
+            "&Assign to a member or a panel…",
+            "Ctrl+G",
+            lambda: self.assigner.start(self.selected()),
+        )
+        # A party's briefing extension request (desktop/ui/board_briefing.py).
+        self.decider = ExtensionDecider(ctx, self, self.message.setText, self.refresh)
+        self.grant_action = self._action(
+            "&Grant the extension request",
+            "Ctrl+E",
+            lambda: self.decider.decide(self.selected(), grant=True),
+        )
+        self.deny_action = self._action(
+            "D&eny the extension request",
+            "Ctrl+Shift+E",
+            lambda: self.decider.decide(self.selected(), grant=False),
+        )
         clerk = ctx.role == "board_clerk"
+        self.grant_action.setEnabled(clerk)
+        self.deny_action.setEnabled(clerk)
         self.docket_action.setEnabled(clerk)
         self.reject_action.setEnabled(clerk)
+        self.assign_action.setEnabled(clerk)
         layout = QVBoxLayout(self)
         hint = "Enter: open the case"
         if clerk:
             hint += " · Ctrl+D: docket (orders the transcript) · Ctrl+J: reject with a reason"
+            hint += " · Ctrl+E / Ctrl+Shift+E: grant / deny an extension request"
+            hint += " · Ctrl+G: assign a docketed appeal"
         layout.addWidget(QLabel(hint))
         layout.addWidget(self.show_docketed)
         layout.addWidget(self.table)
@@ -95,24 +124,31 @@ class BoardView(QWidget):
         return action
 
     def refresh(self) -> None:
-        statuses: tuple[AppealStatus, ...] = (AppealStatus.FILED,)
-        if self.show_docketed.isChecked():
-            statuses = (AppealStatus.FILED, AppealStatus.DOCKETED)
-        self.ctx.read(
-            lambda store: board_docket(
-                store.all("appeal"), store.all("case"), store.all("court"), statuses=statuses
-            ),
-            self._show,
-        )
+        everything = self.show_docketed.isChecked()
+
+        def rows(store: LocalStore) -> list[AppealRow]:
+            found = board_docket(store.all("appeal"), store.all("case"), store.all("court"))
+            # Intake, and docketed appeals with an extension request waiting for the clerk.
+            return [
+                r
+                for r in found
+                if everything or r.appeal.status is AppealStatus.FILED or r.extension_requests
+            ]
+
+        self.ctx.read(rows, self._show)
 
     def _show(self, rows: list[AppealRow]) -> None:
         selected = self.selected()
         keep = selected.appeal_id if selected else None
         self.model.set_rows(rows)
         waiting = sum(1 for r in rows if r.appeal.status is AppealStatus.FILED)
-        self.message.setText(
+        asked = sum(len(r.extension_requests) for r in rows)
+        text = (
             f"{waiting} notice(s) of appeal waiting for intake." if waiting else "Intake is clear."
         )
+        if asked:
+            text += f" {asked} extension request(s) waiting (Ctrl+E grants, Ctrl+Shift+E denies)."
+        self.message.setText(text)
         index = next((i for i, r in enumerate(rows) if r.appeal_id == keep), 0 if rows else -1)
         if index >= 0:
             self.table.selectRow(index)

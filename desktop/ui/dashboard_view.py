@@ -1,8 +1,9 @@
 """The start page: big counts with labels, then the lists behind them.
 
-A judge sees their hearings today, the cases with filings they have not seen, and the
-deadlines of the next two weeks; a clerk sees the court's docket today and how many filings
-wait for review. Enter or a double-click on any row opens its case (``open_case``).
+A judge sees their hearings today, the cases with filings they have not seen, the
+deadlines of the next two weeks and the cases the Board remanded (pending again); a clerk
+sees the court's docket today and how many filings wait for review. Enter or a
+double-click on any row opens its case (``open_case``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from common.court_time import table_date, table_time
+from desktop.board_workspace import RemandRow
 from desktop.case_file import label
 from desktop.dashboard import (
     DEADLINE_WINDOW_DAYS,
@@ -100,6 +102,15 @@ def deadline_columns() -> list[Column[UpcomingDeadline]]:
     ]
 
 
+def remand_columns() -> list[Column[RemandRow]]:
+    return [
+        Column("Remanded", lambda r: r.issued_on),
+        Column("A-number", lambda r: r.a_number_display),
+        Column("Respondent", lambda r: r.respondent),
+        Column("The Board's instructions", lambda r: r.instructions or "—"),
+    ]
+
+
 def _section(title: str, table: QWidget) -> QWidget:
     box = QWidget()
     layout = QVBoxLayout(box)
@@ -137,7 +148,12 @@ class DashboardView(QWidget):
         self.docket_table = RecordTableView(self.docket_model)
         self.new_filings_table = RecordTableView(self.new_filings_model)
         self.deadlines_table = RecordTableView(self.deadlines_model)
-        for table in (self.docket_table, self.new_filings_table, self.deadlines_table):
+        # Cases the Board returned pending with its remand order; Enter opens the case.
+        self.remanded_model = RecordTableModel(remand_columns())
+        self.remanded_table = RecordTableView(self.remanded_model)
+        self.remanded_table.setObjectName("remanded_by_board")
+        tables = (self.docket_table, self.new_filings_table, self.deadlines_table)
+        for table in (*tables, self.remanded_table):
             table.row_activated.connect(lambda row: self.open_case.emit(row.case_id))
         self.tiles: dict[str, CountTile] = {"hearings": CountTile("Hearings today")}
         if self.is_judge:
@@ -145,6 +161,7 @@ class DashboardView(QWidget):
             self.tiles["deadlines"] = CountTile(
                 f"Deadlines in the next {DEADLINE_WINDOW_DAYS} days"
             )
+            self.tiles["remanded"] = CountTile("Remanded by the Board")
         else:
             self.tiles["pending_filings"] = CountTile("Filings waiting for review")
         self._layout()
@@ -166,8 +183,10 @@ class DashboardView(QWidget):
         lists.addWidget(_section(heading, self.docket_table), 0, 0, 1, 2)
         lists.addWidget(_section("New filings since you last looked", self.new_filings_table), 1, 0)
         lists.addWidget(_section("Upcoming deadlines", self.deadlines_table), 1, 1)
+        lists.addWidget(_section("Remanded by the Board", self.remanded_table), 2, 0, 1, 2)
         lists.setRowStretch(0, 1)
         lists.setRowStretch(1, 1)
+        lists.setRowStretch(2, 1)
         layout.addLayout(lists, 1)
 
     def refresh(self) -> None:
@@ -185,11 +204,13 @@ class DashboardView(QWidget):
             self.deadlines_model.set_rows(dashboard.deadlines)
             self.tiles["new_filings"].set_count(len(dashboard.new_filings))
             self.tiles["deadlines"].set_count(len(dashboard.deadlines))
+            self.remanded_model.set_rows(dashboard.remanded)
+            self.tiles["remanded"].set_count(len(dashboard.remanded))
         else:
             self.tiles["pending_filings"].set_count(dashboard.pending_filings)
         self.loaded.emit()
 
     def count(self, key: str) -> int:
         """The number a tile shows (``hearings``, ``new_filings``, ``deadlines``,
-        ``pending_filings``)."""
+        ``remanded``, ``pending_filings``)."""
         return int(self.tiles[key].value.text())

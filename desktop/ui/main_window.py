@@ -18,6 +18,7 @@ from desktop.services.sync_controller import SyncStatus
 from desktop.settings import IDLE_LOCK_MINUTES, VIEWER_CACHE_MB
 from desktop.sync_engine import SyncReport
 from desktop.ui.board_view import BOARD_ROLES, BoardView
+from desktop.ui.board_workspace_view import BoardWorkspaceView
 from desktop.ui.case_file_view import CaseFileView
 from desktop.ui.conflicts_view import ConflictsView
 from desktop.ui.context import DesktopContext
@@ -86,6 +87,16 @@ class MainWindow(QMainWindow):
             self.board.open_case.connect(self.open_case)
             self.pages.insert(0, self.board)
             self.tabs.insertTab(0, self.board, "Board")
+            self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+            self.tabs.setCurrentIndex(0)
+        # A Board member's appeals, their record and decision (desktop/ui/board_workspace_view.py).
+        self.workspace: BoardWorkspaceView | None = None
+        if ctx.role == "board_member":
+            self.workspace = BoardWorkspaceView(ctx)
+            self.workspace.open_case.connect(self.open_case)
+            self.workspace.open_document.connect(self.open_document)
+            self.pages.insert(0, self.workspace)
+            self.tabs.insertTab(0, self.workspace, "My appeals")
             self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
             self.tabs.setCurrentIndex(0)
         self.setCentralWidget(self.tabs)
@@ -211,6 +222,7 @@ class MainWindow(QMainWindow):
                 writer=self.ctx.writer,
                 on_saved=self.ctx.sync.sync_soon,
                 synced=self.ctx.sync.synced,
+                panel=self.ctx.role == "board_member",
             )
             self.viewers.append(viewer)
             viewer.destroyed.connect(lambda: self.viewers.remove(viewer))

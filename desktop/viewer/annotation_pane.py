@@ -34,6 +34,11 @@ from desktop.viewer.annotation_layer import AnnotationLayer
 from desktop.viewer.annotation_store import KIND_LABELS, KINDS
 
 COLUMNS = ("Type", "Page", "Author", "Text", "Comment", "Shared")
+VISIBILITY_WORDS = {
+    Visibility.PRIVATE: "Private",
+    Visibility.SHARED: "Shared",
+    Visibility.PANEL: "Panel",  # a Board member's note for the panel deciding the appeal
+}
 ALL = ""
 Index = QModelIndex | QPersistentModelIndex
 _ID_ROLE = Qt.ItemDataRole.UserRole
@@ -134,7 +139,7 @@ class AnnotationTableModel(QAbstractTableModel):
                 return _one_line(record.text)
             if column == 4:
                 return _one_line(record.comment)
-            return "Shared" if record.visibility is Visibility.SHARED else "Private"
+            return VISIBILITY_WORDS.get(record.visibility, "Private")
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return QColor(record.color)
         if role == Qt.ItemDataRole.ToolTipRole and column in (3, 4):

@@ -31,7 +31,10 @@ TOOL_KEYS = {
 
 
 class AnnotationTools(QObject):
-    def __init__(self, window: QWidget) -> None:
+    """``panel``: the signed-in user is a Board member, who may also share an annotation
+    with the members of the panel deciding the appeal (``Visibility.PANEL``)."""
+
+    def __init__(self, window: QWidget, *, panel: bool = False) -> None:
         super().__init__(window)
         self.window = window
         self.layer: AnnotationLayer | None = None
@@ -71,6 +74,14 @@ class AnnotationTools(QObject):
             "Shared: court staff on this case see it. Not shared: only you see it."
         )
         self.share_action.triggered.connect(self._share)
+        self.panel_action: QAction | None = None
+        if panel:
+            self.panel_action = QAction("Shared with the panel", self)
+            self.panel_action.setCheckable(True)
+            self.panel_action.setToolTip(
+                "Shared with the panel: the Board members deciding this appeal see it."
+            )
+            self.panel_action.triggered.connect(self._share_with_panel)
         for action in (*self.tool_actions.values(), *self.edit_actions()):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             window.addAction(action)
@@ -95,6 +106,7 @@ class AnnotationTools(QObject):
             self.color_action,
             self.comment_action,
             self.share_action,
+            *([self.panel_action] if self.panel_action is not None else []),
         ]
 
     def toolbar(self, parent: QWidget) -> QToolBar:
@@ -105,6 +117,8 @@ class AnnotationTools(QObject):
         bar.addSeparator()
         bar.addAction(self.color_action)
         bar.addAction(self.share_action)
+        if self.panel_action is not None:
+            bar.addAction(self.panel_action)
         bar.addAction(self.undo_action)
         bar.addAction(self.redo_action)
         return bar
@@ -132,6 +146,8 @@ class AnnotationTools(QObject):
         record = layer.selected_record() if layer is not None else None
         shared = record.visibility if record is not None else layer.visibility if layer else None
         self.share_action.setChecked(shared is Visibility.SHARED)
+        if self.panel_action is not None:
+            self.panel_action.setChecked(shared is Visibility.PANEL)
 
     def _undo(self) -> None:
         if self.layer is not None:
@@ -156,6 +172,12 @@ class AnnotationTools(QObject):
     def _share(self, checked: bool) -> None:
         if self.layer is not None:
             self.layer.set_visibility(Visibility.SHARED if checked else Visibility.PRIVATE)
+            self._on_selected(None)
+
+    def _share_with_panel(self, checked: bool) -> None:
+        if self.layer is not None:
+            self.layer.set_visibility(Visibility.PANEL if checked else Visibility.PRIVATE)
+            self._on_selected(None)
 
     def _pick_color(self) -> None:
         layer = self.layer

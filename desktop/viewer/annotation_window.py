@@ -81,6 +81,7 @@ class WindowAnnotations(QObject):
         writer: QThreadPool | None = None,
         on_saved: Callable[[], Any] | None = None,
         synced: Any = None,
+        panel: bool = False,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -90,7 +91,7 @@ class WindowAnnotations(QObject):
         self.writer = writer
         self.on_saved = on_saved
         self.layers: dict[int, AnnotationLayer] = {}  # id(pane) -> its layer
-        self.tools = AnnotationTools(window)
+        self.tools = AnnotationTools(window, panel=panel)  # panel: a Board member's choice
         window.addToolBarBreak()  # the tools on a row of their own, all in view
         window.addToolBar(self.tools.toolbar(window))
         self.pane = AnnotationPane(window)
