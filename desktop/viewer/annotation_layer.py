@@ -162,6 +162,7 @@ class AnnotationLayer(QObject, Interaction):
         self.text = TextLayer(view, self)
         self.tool = "select"
         self.visibility = Visibility.PRIVATE
+        self.panel_choice = False  # a Board member may share with the panel (Visibility.PANEL)
         self.colors = dict(DEFAULT_COLORS)
         self.prompt: Prompt = prompt or _dialog_prompt(view)
         self.selection: TextSelection | None = None
@@ -351,8 +352,8 @@ class AnnotationLayer(QObject, Interaction):
             self.colors[self.tool] = color
 
     def set_visibility(self, visibility: Visibility) -> None:
-        """Private to me or shared with the court: the selected annotation's, or the
-        default for new ones."""
+        """Private to me, shared with the court or (a Board member) with the panel: the
+        selected annotation's, or the default for new ones."""
         record = self.selected_record()
         if record is not None and self.can_edit(record):
             self.edit(record, record.model_copy(update={"visibility": visibility}))
@@ -443,6 +444,14 @@ class AnnotationLayer(QObject, Interaction):
         shared.toggled.connect(
             lambda on: self.set_visibility(Visibility.SHARED if on else Visibility.PRIVATE)
         )
+        if self.panel_choice:
+            panel = menu.addAction("Shared with the panel")
+            panel.setCheckable(True)
+            panel.setChecked(record.visibility is Visibility.PANEL)
+            panel.setEnabled(editable)
+            panel.toggled.connect(
+                lambda on: self.set_visibility(Visibility.PANEL if on else Visibility.PRIVATE)
+            )
         menu.addAction("Copy text", self.copy_selection)
         menu.addSeparator()
         menu.addAction("Delete", lambda: self.delete(record.id)).setEnabled(editable)

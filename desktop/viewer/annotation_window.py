@@ -136,6 +136,7 @@ class WindowAnnotations(QObject):
             author_names=self.author_names,
             writer=self.writer,
         )
+        layer.panel_choice = self.tools.panel_action is not None
         layer.failed.connect(self._status)
         if self.on_saved is not None:
             layer.saved.connect(self.on_saved)
