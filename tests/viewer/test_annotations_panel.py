@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from common.enums import Visibility
@@ -34,8 +35,8 @@ def _window(qtbot: QtBot, tmp_path: Path, *, panel: bool) -> tuple[ViewerWindow,
 
 
 def _menu_texts(win: ViewerWindow) -> list[str]:
-    menu = next(a.menu() for a in win.menuBar().actions() if a.text() == "&Annotate")
-    return [a.text() for a in menu.actions()]  # type: ignore[union-attr]
+    menu = next(m for m in win.menuBar().findChildren(QMenu) if m.title() == "&Annotate")
+    return [a.text() for a in menu.actions()]
 
 
 def test_a_board_members_box_shared_with_the_panel(qtbot: QtBot, tmp_path: Path) -> None:
