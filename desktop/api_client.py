@@ -11,7 +11,10 @@ whether the OS keyring may keep it.
 from __future__ import annotations
 
 import hashlib
+import math
+import random
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -52,6 +55,27 @@ class Offline(ApiError):
             "changes are kept on this computer and sent when it is back.",
             kind="offline",
         )
+
+
+# A sign-in the server answered "busy" (503 with Retry-After) is tried again for this long.
+BUSY_GIVE_UP_SECONDS = 120.0
+
+
+def _busy_pause(response: requests.Response) -> float | None:
+    """Seconds to wait before signing in again when the ECAS server itself (a JSON problem,
+    not a proxy's error page) answered 503 with Retry-After; None otherwise. A random part
+    of up to half the wait spreads a crowd of clients out."""
+    if response.status_code != 503:
+        return None
+    if "json" not in response.headers.get("Content-Type", "").lower():
+        return None
+    try:
+        seconds = int(response.headers.get("Retry-After", ""))
+    except ValueError:
+        return None
+    if seconds < 0:
+        return None
+    return max(1, seconds) * (1 + random.random() / 2)
 
 
 # Statuses a reverse proxy answers when the ECAS server behind it is down or restarting.
@@ -130,6 +154,8 @@ class ApiClient:
         self._lock = threading.Lock()
         self.session: Session | None = None
         self.on_tokens: Callable[[Session], None] = lambda session: None
+        # Told "The server is busy; retrying in N s" while a sign-in waits its turn.
+        self.on_busy: Callable[[str], None] = lambda message: None
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -200,13 +226,24 @@ class ApiClient:
         body = {"username": username, "password": password}
         if otp:
             body["otp"] = otp
-        response = self._send(
-            "POST",
-            "/api/v1/auth/login",
-            what=what,
-            auth=False,
-            json=body,
-        )
+        waited = 0.0
+        while True:
+            response = self._send(
+                "POST",
+                "/api/v1/auth/login",
+                what=what,
+                auth=False,
+                json=body,
+            )
+            pause = _busy_pause(response)
+            if pause is None or waited + pause > BUSY_GIVE_UP_SECONDS:
+                break
+            # The server is signing many people in at once and said when to come back:
+            # wait that long (plus a little, so a crowd of clients doesn't return together).
+            response.close()
+            self.on_busy(f"The server is busy; retrying in {math.ceil(pause)} s")
+            time.sleep(pause)
+            waited += pause
         if response.status_code >= 400:
             raise _error_from(response, what)
         return self._adopt(_parse(what, response, TokenResponse.model_validate))

@@ -21,6 +21,7 @@ from sync_server.db import make_engine, make_session_factory
 from sync_server.http_edges import allowed_hosts, install_edges, parse_networks
 from sync_server.packages.queue import JobQueue
 from sync_server.portal import install_portal
+from sync_server.services.admission import PasswordCheckPool
 from sync_server.services.audit_anchors import AnchorKeeper, anchor_keeper_for
 from sync_server.services.auth import AuthService
 from sync_server.services.blob_store import open_blob_store
@@ -77,7 +78,16 @@ def build_services(config: ServerConfig) -> Services:
             )
         ),
     )
-    auth_service = AuthService(config, factory, failure_delay=0.0 if config.testing else 0.25)
+    auth_service = AuthService(
+        config,
+        factory,
+        failure_delay=0.0 if config.testing else 0.25,
+        checks=PasswordCheckPool(
+            slots=config.password_checks_at_once,
+            queue=config.password_check_queue,
+            wait_seconds=config.password_check_wait_seconds,
+        ),
+    )
     packages = RopPackages(blob_service.store, JobQueue(factory))
     signer = None
     if config.signing_p12 is not None:

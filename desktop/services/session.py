@@ -14,6 +14,7 @@ ends when its tokens expire.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,12 +76,17 @@ def sign_in(
     base_dir: Path | None = None,
     verify: bool | str = True,
     otp: str | None = None,
+    on_busy: Callable[[str], None] | None = None,
 ) -> SignedIn:
     """Sign in online, or offline when the server can't be reached and this user has
     signed in on this computer before. ``otp`` is the two-factor code, for accounts that
-    use one (court administrators). Raises :class:`ApiError` with a clear message."""
+    use one (court administrators); ``on_busy`` is told "The server is busy; retrying in
+    N s" while a busy server makes the sign-in wait. Raises :class:`ApiError` with a clear
+    message."""
     store = LocalStore(store_path(server_url, username, base_dir))
     client = ApiClient(server_url, verify=verify, client_id=store.client_id)
+    if on_busy is not None:
+        client.on_busy = on_busy
     try:
         session = client.login(username, password, otp=otp)
     except Offline as err:

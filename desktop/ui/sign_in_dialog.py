@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,6 +24,9 @@ from desktop.ui.tasks import run_task
 
 class SignInDialog(QDialog):
     """Accepted once a sign-in succeeded; ``result_session`` then holds it."""
+
+    # "The server is busy; retrying in N s", from the sign-in's worker thread.
+    busy = Signal(str)
 
     def __init__(
         self,
@@ -48,6 +52,7 @@ class SignInDialog(QDialog):
         self.error = QLabel(message)
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c62828")
+        self.busy.connect(self.error.setText)
         form = QFormLayout()
         form.addRow("&Server:", self.server)
         form.addRow("&Username:", self.username)
@@ -77,7 +82,13 @@ class SignInDialog(QDialog):
         verify: bool | str = str(self.settings.value(CA_BUNDLE)) or True
         run_task(
             lambda: sign_in(
-                server, username, password, base_dir=self.base_dir, verify=verify, otp=otp
+                server,
+                username,
+                password,
+                base_dir=self.base_dir,
+                verify=verify,
+                otp=otp,
+                on_busy=self.busy.emit,
             ),
             self._signed_in,
             self._failed,

@@ -33,12 +33,13 @@ def _tokens(response: TokenResponse) -> Response:
     "two-factor code)",
     request_model=LoginRequest,
     response_model=TokenResponse,
-    responses=(401, 403, 429),
+    responses=(401, 403, 429, 503),
 )
 def login() -> Response:
     """401: wrong details (or a two-factor code is missing/wrong); a wrong password, an
     unknown name and a locked account answer alike. 403: an account that needs two-factor
-    sign-in and has not set it up in the portal yet; 429: too many failed codes."""
+    sign-in and has not set it up in the portal yet; 429: too many failed codes; 503 with
+    Retry-After: too many sign-ins at once (nothing was checked; try again then)."""
     body = json_body(LoginRequest)
     ip = (request.remote_addr or "unknown")[:60]  # as the portal counts it
     try:

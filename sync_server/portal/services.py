@@ -36,7 +36,9 @@ def build_portal_services(core: Any) -> PortalServices:
         settings=settings,
         mailer=mailer,
         accounts=AccountService(core.factory, mailer),
-        signin=SignInService(core.factory, settings, SecretBox(core.config.secret_key)),
+        signin=SignInService(
+            core.factory, settings, SecretBox(core.config.secret_key), checks=core.auth.checks
+        ),
         cases=cases,
         filings=FilingDesk(core.factory, core.blobs, cases),
     )

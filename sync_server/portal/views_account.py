@@ -137,6 +137,7 @@ def login() -> str | Response | tuple[str, int]:
     error = None
     status = 200
     login_name = ""
+    retry_after: int | None = None
     if request.method == "POST":
         login_name = request.form.get("login", "")[:254]
         try:
@@ -144,7 +145,7 @@ def login() -> str | Response | tuple[str, int]:
                 login_name, request.form.get("password", ""), client_ip()
             )
         except SignInRefused as err:
-            error, status = str(err), err.status
+            error, status, retry_after = str(err), err.status, err.retry_after
         else:
             next_url = {
                 NextStep.CODE: url_for("portal.login_code"),
@@ -154,12 +155,15 @@ def login() -> str | Response | tuple[str, int]:
             response = make_response(redirect(next_url))
             set_session_cookie(response, signed.token)
             return response
-    return (
+    page = make_response(
         render_template(
             "login.html", title="Sign in", error=error, login=login_name, next=_safe_next("")
         ),
         status,
     )
+    if retry_after is not None:  # the server is busy signing others in (503)
+        page.headers["Retry-After"] = str(retry_after)
+    return page
 
 
 def _half_session() -> tuple[str, SessionView]:

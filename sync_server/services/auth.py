@@ -23,6 +23,8 @@ password alone (the desktop client), so their passwords are longer (:mod:`passwo
 
 A wrong password, an unknown or disabled name and a locked account (whatever password)
 get the same answer after the same work: one argon2 verification and the same pause.
+Verifications run in a bounded pool (:mod:`admission`): in a sign-in storm the ones that
+find it full are answered 503 with ``Retry-After`` before any work, instead of timing out.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from sync_server.models import AuditEntry, RefreshToken, UserRow
 from sync_server.models.portal import ApiSecondFactorExemption
 from sync_server.models.types import utcnow
 from sync_server.policy import Principal
-from sync_server.services import audit, passwords, totp
+from sync_server.services import admission, audit, passwords, totp
 from sync_server.services.records import write_record
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -127,6 +129,8 @@ class AuthService:
     failure_delay: float = 0.25
     # The portal's limits (the same environment variables), so the two sign-ins share them.
     throttle: totp.Throttle = field(default_factory=totp.Throttle.from_env)
+    # The bounded pool of password checks, shared with the portal's sign-in (admission.py).
+    checks: admission.PasswordCheckPool = field(default_factory=admission.PasswordCheckPool)
 
     def __post_init__(self) -> None:
         self._signer = URLSafeTimedSerializer(self.config.secret_key, salt="ecas-access")
@@ -149,7 +153,12 @@ class AuthService:
                 select(UserRow).where(func.lower(UserRow.username) == username.lower())
             )
         known = user is not None and user.active and not user.deleted
-        password_ok = _verify(user.password_hash if user and known else _DUMMY_HASH, password)
+        try:
+            stored = user.password_hash if user and known else _DUMMY_HASH
+            password_ok = _verify(stored, password, self.checks)
+        except admission.ServerBusy as busy:
+            # Nothing was checked or counted: the attempt is answered before any work.
+            raise AuthError(str(busy), 503, retry_after=busy.retry_after) from busy
         refusal: AuthError | None = None
         with write_transaction(self.factory) as session:
             if user is None or not known:
@@ -503,17 +512,22 @@ def _is_locked(user: UserRow) -> bool:
     return user.locked_until is not None and user.locked_until > utcnow()
 
 
-def _verify(stored_hash: str, password: str) -> bool:
+def _verify(stored_hash: str, password: str, checks: admission.PasswordCheckPool) -> bool:
     """Check a password against its argon2 hash: as normalised (NFKC, as hashed since
     issue 14), then as typed when that differs (a hash made before). Every caller runs
     the same checks for the same text, known account or dummy hash alike."""
     normal = passwords.normalise(password)
     candidates = (normal,) if normal == password else (normal, password)
-    ok = False
-    for candidate in candidates:
-        with contextlib.suppress(VerificationError, InvalidHashError):
-            ok = _hasher.verify(stored_hash, candidate) or ok
-    return ok
+
+    def check() -> bool:
+        ok = False
+        for candidate in candidates:
+            with contextlib.suppress(VerificationError, InvalidHashError):
+                ok = _hasher.verify(stored_hash, candidate) or ok
+        return ok
+
+    # At most a few at once per process (services/admission.py); raises ServerBusy.
+    return checks.run(check)
 
 
 def exempt_from_api_second_factor(

@@ -37,6 +37,7 @@ from sync_server.services import audit, totp
 from sync_server.services.accounts import AccountService, AccountStatus, normalise_login
 
 # argon2 verification is the auth service's; the dummy hash keeps unknown names as slow.
+from sync_server.services.admission import PasswordCheckPool, ServerBusy
 from sync_server.services.auth import _DUMMY_HASH, _verify, principal_of
 
 
@@ -86,9 +87,10 @@ class NextStep(StrEnum):
 
 
 class SignInRefused(Exception):
-    def __init__(self, message: str, status: int = 401) -> None:
+    def __init__(self, message: str, status: int = 401, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,8 @@ class SignInService:
     factory: sessionmaker[Session]
     settings: PortalSettings
     box: totp.SecretBox
+    # The API's pool of password checks (AuthService.checks): one bound for the process.
+    checks: PasswordCheckPool = field(default_factory=PasswordCheckPool)
     factors: totp.SecondFactors = field(init=False)
 
     def __post_init__(self) -> None:
@@ -178,7 +182,10 @@ class SignInService:
         with self.factory() as session:
             user = AccountService.find_user(session, login)
             user_id, stored = (user.id, user.password_hash) if user else (None, _DUMMY_HASH)
-        ok = _verify(stored, password)  # the slow hash runs outside the write lock
+        try:
+            ok = _verify(stored, password, self.checks)  # the slow hash runs outside the write lock
+        except ServerBusy as busy:  # the pool of password checks is full: nothing counted
+            raise SignInRefused(str(busy), 503, retry_after=busy.retry_after) from busy
         login_digest = hashlib.sha256(normalise_login(login).encode()).hexdigest()[:16]
         # What the failures are counted under: the account, or the name that was tried.
         counted = user_id or f"login-{login_digest}"
