@@ -67,6 +67,7 @@ class AnchorKind(StrEnum):
     IN_ABSENTIA_ORDER = "in_absentia_order"
     BOND_DECISION = "bond_decision"  # an immigration judge's custody redetermination
     BOND_APPEAL_FILED = "bond_appeal_filed"  # DHS's notice of appeal from one, to the Board
+    BOARD_DECISION = "board_decision"  # the Board's decision (motions before the Board)
 
 
 class WhenDetained(StrEnum):

@@ -246,8 +246,9 @@ class RopRequestStatus(StrEnum):
 
 
 class MotionType(StrEnum):
-    """What a motion asks the immigration judge for (``resources/motion_types.json`` holds
-    each one's label and source). The values are the motion order's ``motion`` choices."""
+    """What a motion asks the immigration judge, or the Board, for
+    (``resources/motion_types.json`` holds each one's label, forums and source). The values
+    are the motion order's ``motion`` choices."""
 
     CONTINUANCE = "continuance"
     CHANGE_OF_VENUE = "change_of_venue"
@@ -259,6 +260,10 @@ class MotionType(StrEnum):
     APPEAR_REMOTELY = "appear_remotely"  # by telephone or video
     SUBPOENA = "subpoena"
     OTHER = "other"
+    # Before the Board of Immigration Appeals (BIA PM chapter 5-6; 8 CFR 1003.2, 1003.6):
+    STAY_OF_REMOVAL = "stay_of_removal"  # emergency or not (Motion.emergency)
+    REMAND = "remand"
+    EXTENSION = "extension"  # of a briefing deadline
 
 
 class Movant(StrEnum):
@@ -334,6 +339,16 @@ class BoardVoteChoice(StrEnum):
     JOIN = "join"  # joins the decision
     CONCUR = "concur"  # joins the result, with a separate concurring opinion
     DISSENT = "dissent"  # with or without a separate dissenting opinion
+
+
+class BriefExtension(StrEnum):
+    """A party's one request to extend its briefing deadline (BIA PM 4.7(c)), as the Board
+    clerk decides it (``resources/briefing_rules.json``)."""
+
+    NONE = "none"  # no request made
+    REQUESTED = "requested"  # filed by the party, waiting for the Board clerk
+    GRANTED = "granted"  # the party's due date moved
+    DENIED = "denied"
 
 
 class TranscriptStatus(StrEnum):

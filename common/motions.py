@@ -14,6 +14,14 @@ reconsider, and the checks on a motion record that server and desktop both make.
 * A ruling is a stamp (granted, granted as unopposed, denied, untimely, moot) issued as a
   signed motion order (``resources/order_templates/motion_order.json``); a motion that is
   no longer pending (withdrawn, or ruled on) is not ruled on again.
+* A motion is before the Board of Immigration Appeals (``Motion.before_board``) when its
+  case has a docketed appeal, or the Board decided the case last and did not remand it
+  (:func:`before_board`). The Board's types are those whose ``forums`` include "board"
+  (reopen, reconsider, a stay of removal, emergency or not, remand, extension of a
+  briefing deadline, other); a Board member rules with the same stamps, by the Board's
+  motion order (``board_motion_order.json``). Before the Board a motion to reconsider is
+  due within 30 days and a motion to reopen within 90 of the Board's decision, one each
+  (8 CFR 1003.2(b)(2), (c)(2)).
 """
 
 from __future__ import annotations
@@ -28,13 +36,27 @@ from typing import Any
 from common.court_closures import CourtCalendar
 from common.court_time import table_date
 from common.deadlines import Deadline, Decision, compute_deadline, default_rules
-from common.enums import MotionRuling, MotionStatus, MotionType, Movant, OtherPartyPosition
+from common.enums import (
+    AppealStatus,
+    BoardDecisionStatus,
+    BoardOutcome,
+    MotionRuling,
+    MotionStatus,
+    MotionType,
+    Movant,
+    OtherPartyPosition,
+)
 from common.resources import DataFileError, read_data_file, require, resource_path
-from common.wire import Motion
+from common.wire import Appeal, BoardDecision, Motion
 
 CATALOGUE_FILE = "motion_types.json"
 RESPONSE_RULE = "response_to_filing"
 LIMITED = frozenset({MotionType.REOPEN, MotionType.RECONSIDER})
+COURT, BOARD = "court", "board"  # the forums a type is filed in (the catalogue's "forums")
+MOTION_ORDER = "motion_order"  # the immigration judge's order on a motion
+BOARD_MOTION_ORDER = "board_motion_order"  # the Board's (resources/order_templates)
+_COURT_LIMITS = "8 CFR 1003.23(b)(1)"
+_BOARD_LIMITS = "8 CFR 1003.2(b)(2), (c)(2)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +86,16 @@ class Catalogue:
     def ruling_status(self, ruling: MotionRuling) -> MotionStatus:
         """The motion's status once ``ruling`` is stamped on it."""
         return MotionStatus(str(self.rulings[ruling.value].extra["status"]))
+
+    def forums(self, value: str) -> tuple[str, ...]:
+        """Where a motion of this type is filed: "court", "board" or both."""
+        entry = self.types.get(value)
+        return tuple(str(f) for f in entry.extra.get("forums", ())) if entry else ()
+
+    def types_for(self, board: bool) -> list[Cited]:
+        """The types a party files before the Board (``board``) or the court, in order."""
+        forum = BOARD if board else COURT
+        return [t for t in self.types.values() if forum in self.forums(t.value)]
 
 
 def _cited(raw: object, where: str) -> Cited:
@@ -101,6 +133,10 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
         raise DataFileError(f"{where}: the rulings must be exactly the MotionRuling values")
     for r in rulings.values():
         MotionStatus(str(r.extra.get("status")))
+    for t in types.values():
+        forums = t.extra.get("forums")
+        if not isinstance(forums, list) or not forums or set(forums) - {COURT, BOARD}:
+            raise DataFileError(f"{where}, {t.value}: forums must list 'court' and/or 'board'")
     return Catalogue(types, rulings, exceptions)
 
 
@@ -163,11 +199,15 @@ def motion_limits(
 ) -> MotionLimit | None:
     """The time and number limits of ``motion`` (None for motions without them), counted
     from the final order of ``decision`` (8 CFR 1003.23(b)(1), (b)(4)(ii)); ``others`` are
-    the case's other motions (withdrawn ones do not count against the one allowed)."""
+    the case's other motions (withdrawn ones do not count against the one allowed). Before
+    the Board, ``decision`` is the Board's (:func:`board_decision_of`) and the limits are
+    the Board's (8 CFR 1003.2(b)(2), (c)(2)); motions before the other forum do not count."""
     if motion.motion_type not in LIMITED:
         return None
     cat = catalogue()
-    in_absentia = bool(decision and decision.in_absentia)
+    board = motion.before_board
+    cite = _BOARD_LIMITS if board else _COURT_LIMITS
+    in_absentia = bool(decision and decision.in_absentia) and not board
     offered = tuple(
         e
         for e in cat.exceptions.values()
@@ -184,11 +224,11 @@ def motion_limits(
             offered,
             (
                 f"{label}: no final order of this case is recorded, so the limits of "
-                "8 CFR 1003.23(b)(1) do not run yet.",
+                f"{cite} do not run yet.",
             ),
         )
     extra = cat.types[motion.motion_type.value].extra
-    rule_id = str(extra["limit_rule"])
+    rule_id = str(extra["board_limit_rule" if board else "limit_rule"])
     if in_absentia and motion.motion_type is MotionType.REOPEN:
         rule_id = str(extra["in_absentia_rule"])
     rules = default_rules()
@@ -201,6 +241,7 @@ def motion_limits(
         if o.id != motion.id
         and o.motion_type is motion.motion_type
         and o.status is not MotionStatus.WITHDRAWN
+        and o.before_board is board
         and o.filed_on >= decision.decided_on
         and (o.filed_on, o.id) < (motion.filed_on, motion.id)
     )
@@ -209,7 +250,7 @@ def motion_limits(
         f"{table_date(decision.decided_on)} ({deadline.citation}).",
         f"Received {table_date(motion.filed_on)}: "
         + ("within the time limit." if timely else "PAST the time limit."),
-        "One such motion is allowed (8 CFR 1003.23(b)(1)): "
+        f"One such motion is allowed ({cite}): "
         + ("this is the first." if not earlier else f"{earlier} was filed before this one."),
     ]
     if in_absentia and motion.motion_type is MotionType.REOPEN:
@@ -218,13 +259,23 @@ def motion_limits(
             "lack of notice or custody (8 CFR 1003.23(b)(4)(ii))."
         )
     if offered:
-        lines.append("Exceptions the judge may apply: " + "; ".join(e.label for e in offered) + ".")
+        who = "the Board" if board else "the judge"
+        lines.append(f"Exceptions {who} may apply: " + "; ".join(e.label for e in offered) + ".")
     return MotionLimit(motion.motion_type, deadline, timely, earlier, offered, tuple(lines))
 
 
 # --- the checks on a motion record -----------------------------------------------------------
 
-_FIXED = ("case_id", "motion_type", "movant", "filed_on", "filer_id", "filing_id")
+_FIXED = (
+    "case_id",
+    "motion_type",
+    "movant",
+    "filed_on",
+    "filer_id",
+    "filing_id",
+    "before_board",
+    "emergency",
+)
 _RULING_FIELDS = ("ruling", "ruling_reason", "ruled_on", "ruled_by", "order_id", "limit_exception")
 
 
@@ -250,6 +301,13 @@ def check_motion(
     """
     if new.motion_type is MotionType.OTHER and not (new.description or "").strip():
         return "say what the motion asks"
+    forums = catalogue().forums(new.motion_type.value)
+    if (BOARD if new.before_board else COURT) not in forums:
+        label = catalogue().type_label(new.motion_type.value)
+        where = "the immigration court" if new.before_board else "the Board"
+        return f"a {label[:1].lower()}{label[1:]} is filed before {where}"
+    if new.emergency and new.motion_type is not MotionType.STAY_OF_REMOVAL:
+        return "only a motion for a stay of removal is an emergency request"
     if old is None:
         # Withdrawn already: the clerk entered a paper motion and its withdrawal before
         # this computer synced (the outbox sends one new record holding both).
@@ -283,7 +341,8 @@ def _ruling_problem(new: Motion, limits: MotionLimit | None) -> str | None:
     if new.status is not expected:
         return f"a motion stamped {new.ruling.value} is {expected.value}, not {new.status.value}"
     if new.ruled_on is None or new.ruled_by is None or new.order_id is None:
-        return "a ruling needs its date, its judge and the signed order that issues it"
+        who = "its Board member" if new.before_board else "its judge"
+        return f"a ruling needs its date, {who} and the signed order that issues it"
     if new.ruled_on < new.filed_on:
         return "a motion can't be ruled on before the court received it"
     if new.ruling is MotionRuling.GRANTED_UNOPPOSED:
@@ -303,10 +362,8 @@ def _ruling_problem(new: Motion, limits: MotionLimit | None) -> str | None:
     granted = new.status is MotionStatus.GRANTED
     if granted and limits is not None and limits.barred and exception is None:
         why = "past its time limit" if not limits.timely else "beyond the one motion allowed"
-        return (
-            f"the motion is {why} (8 CFR 1003.23(b)(1)): name the exception that applies, "
-            "or deny it"
-        )
+        cite = _BOARD_LIMITS if new.before_board else _COURT_LIMITS
+        return f"the motion is {why} ({cite}): name the exception that applies, or deny it"
     return None
 
 
@@ -344,3 +401,49 @@ def motions_of(records: Iterable[Mapping[str, Any]], case_id: str) -> list[Motio
         for r in records
         if r.get("case_id") == case_id and not r.get("deleted")
     ]
+
+
+# --- before the Board -------------------------------------------------------------------------
+
+
+def order_template_for(motion: Motion) -> str:
+    """The template of the order that rules on ``motion``: the Board's or the court's."""
+    return BOARD_MOTION_ORDER if motion.before_board else MOTION_ORDER
+
+
+def _issued(decisions: Iterable[BoardDecision]) -> list[BoardDecision]:
+    return sorted(
+        (
+            d
+            for d in decisions
+            if d.status is BoardDecisionStatus.ISSUED and d.issued_on is not None
+        ),
+        key=lambda d: (d.issued_on or date.min, d.id),
+    )
+
+
+def before_board(appeals: Iterable[Appeal], board_decisions: Iterable[BoardDecision] = ()) -> bool:
+    """Whether a motion filed now in the case is before the Board: an appeal is docketed
+    and not yet decided, or the Board decided the case last and did not remand it (a
+    remand returns the case, and its motions, to the immigration judge)."""
+    docketed = [a for a in appeals if a.status is AppealStatus.DOCKETED]
+    if not docketed:
+        return False
+    issued = _issued(board_decisions)
+    if not issued:
+        return True
+    latest = issued[-1]
+    remanded_on = latest.issued_on
+    if latest.outcome is BoardOutcome.REMANDED and remanded_on is not None:
+        # A new appeal docketed after the remand puts the case before the Board again.
+        return any(a.docketed_on is not None and a.docketed_on > remanded_on for a in docketed)
+    return True
+
+
+def board_decision_of(board_decisions: Iterable[BoardDecision]) -> Decision | None:
+    """The Board's latest issued decision as the anchor of the limits on motions to reopen
+    and reconsider before it (8 CFR 1003.2(b)(2), (c)(2)); None while it has decided none."""
+    issued = _issued(board_decisions)
+    if not issued or issued[-1].issued_on is None:
+        return None
+    return Decision(decided_on=issued[-1].issued_on)

@@ -24,6 +24,7 @@ from common.enums import (
     BoardVoteChoice,
     BondDetermination,
     BondOutcome,
+    BriefExtension,
     CaseStatus,
     CaseType,
     ClockEffect,
@@ -410,6 +411,27 @@ class Appeal(WireRecord):
     # The transcript, ordered on docketing and marked ready by the court's staff.
     transcript_status: TranscriptStatus = TranscriptStatus.NOT_ORDERED
     transcript_document_id: RecordId | None = None
+    # The briefing schedule (BIA PM 4.7; ``resources/briefing_rules.json``): issued by the
+    # server on the Board's day the transcript is marked ready; due days on the Board's
+    # calendar. Non-detained: the appellant's, then the appellee's 21 days later;
+    # detained: simultaneous. Extended (one request per party) by the Board clerk.
+    briefing_issued_on: date | None = None
+    appellant_brief_due: date | None = None
+    appellee_brief_due: date | None = None
+    appellant_extension: BriefExtension = BriefExtension.NONE
+    appellant_extension_requested_at: AwareDatetime | None = None
+    appellant_extension_decided_on: date | None = None
+    appellee_extension: BriefExtension = BriefExtension.NONE
+    appellee_extension_requested_at: AwareDatetime | None = None
+    appellee_extension_decided_on: date | None = None
+    # The briefs as filed (documents of type brief), received on the server's clock and
+    # flagged late when received after the due day ended in Board time.
+    appellant_brief_document_id: RecordId | None = None
+    appellant_brief_received_at: AwareDatetime | None = None
+    appellant_brief_late: bool = False
+    appellee_brief_document_id: RecordId | None = None
+    appellee_brief_received_at: AwareDatetime | None = None
+    appellee_brief_late: bool = False
 
 
 class AllegationPlea(BaseModel):
@@ -507,6 +529,10 @@ class Motion(WireRecord):
     ruled_on: date | None = None  # the court-local day of the ruling
     ruled_by: RecordId | None = None
     order_id: RecordId | None = None  # the signed motion order that issues the ruling
+    # Before the Board of Immigration Appeals (a docketed appeal, or the Board decided the
+    # case last): ruled on by a Board member, never the immigration judge (common.motions).
+    before_board: bool = False
+    emergency: bool = False  # an emergency stay of removal (BIA PM 6.4; flagged first)
 
 
 class BoardDecision(WireRecord):
@@ -573,6 +599,8 @@ ENTITY_SCHEMAS: dict[str, type[WireRecord]] = {
         Appeal,
         Pleading,
         DecisionRecord,
+        BoardDecision,
+        BoardVote,
     )
 }
 """Entity wire name -> schema. The order is the order a fresh client should apply them in."""

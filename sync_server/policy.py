@@ -13,15 +13,25 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, String, and_, false, or_, select, union_all
+from sqlalchemy import cast as sa_cast
 
 from common.appeals import REVIEW_FIELDS as _APPEAL_REVIEW_FIELDS
+from common.appeals import SIDES as _APPEAL_SIDES
 from common.appeals import TRANSCRIPT_FIELDS as _APPEAL_TRANSCRIPT_FIELDS
+from common.appeals import (
+    brief_fields,
+    extension_decision_fields,
+    extension_request_fields,
+    side_of,
+)
+from common.board_decisions import DECISION_TEMPLATE as _BOARD_DECISION_TEMPLATE
 from common.decisions import check_service_recorded
 from common.enums import (
     AddressKind,
     AppealStatus,
     AppearanceScope,
+    BoardDecisionStatus,
     CaseStatus,
     CaseType,
     DocumentStatus,
@@ -35,10 +45,13 @@ from common.enums import (
     RopRequestStatus,
     Visibility,
 )
+from common.motions import BOARD_MOTION_ORDER
 from common.wire import (
     Address,
     Annotation,
     Appeal,
+    BoardDecision,
+    BoardVote,
     Bond,
     Case,
     Courtroom,
@@ -56,7 +69,14 @@ from common.wire import (
     UserProfile,
     WireRecord,
 )
-from sync_server.models import AppealRow, CaseRow, RepresentationRow, SyncDeparture, SyncRecord
+from sync_server.models import (
+    AppealRow,
+    BoardDecisionRow,
+    CaseRow,
+    RepresentationRow,
+    SyncDeparture,
+    SyncRecord,
+)
 
 
 @dataclass(frozen=True)
@@ -163,6 +183,11 @@ class Audience(StrEnum):
     PUBLIC = "public"  # everyone whose scope covers the record's court or case
     COURT = "court"  # court staff and EOIR staff only (and the owner)
     OWNER = "owner"  # the owner alone
+    # The Board's own work before it issues (assignments, drafts, votes): Board staff (and
+    # EOIR staff) in the cases before the Board, never the court's staff or the parties.
+    BOARD = "board"
+    # A Board member's note shared with the panel: the members assigned to decide the case.
+    PANEL = "panel"
 
 
 @dataclass(frozen=True)
@@ -185,6 +210,8 @@ class Lookups(Protocol):
     def practitioner_case_ids(self, user_id: str) -> Collection[str]: ...
 
     def board_case_ids(self) -> Collection[str]: ...
+
+    def board_decisions(self, case_id: str) -> Collection[BoardDecision]: ...
 
 
 _GLOBAL = Placement(None, None, None, Audience.PUBLIC)
@@ -217,12 +244,23 @@ def placement_of(record: WireRecord, lookups: Lookups) -> Placement:
         case Annotation():
             case_id = lookups.document_case(record.document_id)
             court = lookups.case_court(case_id) if case_id else None
-            shared = record.visibility is Visibility.SHARED
-            audience = Audience.COURT if shared else Audience.OWNER
+            audience = {
+                Visibility.SHARED: Audience.COURT,
+                Visibility.PANEL: Audience.PANEL,
+            }.get(record.visibility, Audience.OWNER)
             return Placement(court, case_id, record.author_id, audience)
         case Order():
             audience = Audience.COURT if record.status is OrderStatus.DRAFT else Audience.PUBLIC
+            if record.template == _BOARD_DECISION_TEMPLATE and audience is Audience.COURT:
+                audience = Audience.BOARD  # a Board decision's draft is the Board's alone
             return Placement(lookups.case_court(record.case_id), record.case_id, None, audience)
+        case BoardDecision():  # the court and the parties read it once it has issued
+            issued = record.status is BoardDecisionStatus.ISSUED
+            audience = Audience.PUBLIC if issued else Audience.BOARD
+            return Placement(lookups.case_court(record.case_id), record.case_id, None, audience)
+        case BoardVote():  # the Board's deliberation; the issued decision prints the votes
+            court = lookups.case_court(record.case_id)
+            return Placement(court, record.case_id, record.member_id, Audience.BOARD)
         case Filing():
             return Placement(record.court_id, record.case_id, record.filer_id, Audience.COURT)
         case ServiceRecord():
@@ -267,12 +305,16 @@ def can_see(principal: Principal, placement: Placement, lookups: Lookups) -> boo
     role = principal.role
     if role.is_court_staff:
         in_court = placement.court_id in (principal.court_id, None)
-        return in_court and (own or placement.audience is not Audience.OWNER)
+        return in_court and (own or placement.audience not in _BOARD_ONLY)
     if role.is_board_staff:
         if own or _is_global(placement):
             return True
         if placement.audience is Audience.OWNER:
             return False
+        if placement.audience is Audience.PANEL:
+            return placement.case_id is not None and _on_panel(
+                principal.id, placement.case_id, lookups
+            )
         at_board = principal.court_id is not None and placement.court_id == principal.court_id
         board_case = placement.case_id is not None and placement.case_id in (
             lookups.board_case_ids()
@@ -282,7 +324,7 @@ def can_see(principal: Principal, placement: Placement, lookups: Lookups) -> boo
         return placement.court_id is None or placement.court_id in principal.assigned_court_ids
     if own:
         return True
-    if placement.audience is Audience.OWNER:
+    if placement.audience in (Audience.OWNER, Audience.PANEL):
         return False
     if role is Role.EOIR_STAFF:
         return True
@@ -296,6 +338,25 @@ def can_see(principal: Principal, placement: Placement, lookups: Lookups) -> boo
     return placement.case_id is not None and placement.case_id in cases
 
 
+# What the court's staff never read, though in their court: the Board's work before it
+# issues, and notes shared within a Board panel.
+_BOARD_ONLY = frozenset({Audience.OWNER, Audience.BOARD, Audience.PANEL})
+
+
+def _on_panel(user_id: str, case_id: str, lookups: Lookups) -> bool:
+    return any(user_id in d.member_ids for d in lookups.board_decisions(case_id))
+
+
+def panel_cases(member_id: str) -> Select[str]:
+    """The cases whose Board decision ``member_id`` is assigned to (alone or on a panel)."""
+    members = sa_cast(BoardDecisionRow.member_ids, String)
+    return (
+        select(BoardDecisionRow.case_id)
+        .where(members.contains(member_id), BoardDecisionRow.deleted.is_(False))
+        .distinct()
+    )
+
+
 def feed_filter(
     principal: Principal, rec: type[SyncRecord] | type[SyncDeparture] = SyncRecord
 ) -> ColumnElement[bool]:
@@ -304,10 +365,10 @@ def feed_filter(
     own = rec.owner_id == principal.id
     role = principal.role
     if role is Role.EOIR_STAFF:
-        return or_(rec.audience != Audience.OWNER.value, own)
+        return or_(rec.audience.not_in([Audience.OWNER.value, Audience.PANEL.value]), own)
     if role.is_court_staff:
         in_court = or_(rec.court_id == principal.court_id, rec.court_id.is_(None))
-        return and_(in_court, or_(rec.audience != Audience.OWNER.value, own))
+        return and_(in_court, or_(rec.audience.not_in([a.value for a in _BOARD_ONLY]), own))
     public = rec.audience == Audience.PUBLIC.value
     global_rows = and_(rec.court_id.is_(None), rec.case_id.is_(None), public)
     if role.is_board_staff:
@@ -315,7 +376,11 @@ def feed_filter(
         # nationwide; never a record private to its owner (a judge's private note).
         at_board = rec.court_id == principal.court_id if principal.court_id else false()
         board = or_(at_board, rec.case_id.in_(board_cases()))
-        return or_(and_(board, rec.audience != Audience.OWNER.value), global_rows, own)
+        unowned = rec.audience.not_in([Audience.OWNER.value, Audience.PANEL.value])
+        panel = and_(
+            rec.audience == Audience.PANEL.value, rec.case_id.in_(panel_cases(principal.id))
+        )
+        return or_(and_(board, or_(unowned, panel)), global_rows, own)
     if role is Role.DHS:
         courts = list(principal.assigned_court_ids)
         in_courts = rec.court_id.in_(courts) if courts else false()
@@ -618,13 +683,38 @@ def _rule_filing(
 def _rule_annotation(
     p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
 ) -> str | None:
+    if p.role is Role.BOARD_MEMBER:
+        return _board_annotation(p, old, new, lookups)
     if not p.role.is_court_staff:
-        return "annotations are for court staff"
+        return "annotations are for court staff and Board members"
     for record in (old, new):
         if record is not None and record.author_id != p.id:  # type: ignore[attr-defined]
             return "annotations belong to their author"
+    if isinstance(new, Annotation) and new.visibility is Visibility.PANEL:
+        return "a note shared with a Board panel is a Board member's"
     if not (_in_own_court(p, old, lookups) and _in_own_court(p, new, lookups)):
         return "the document belongs to another court"
+    return None
+
+
+def _board_annotation(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
+    """A Board member annotates the record of a case before the Board: private notes, or
+    notes shared with the panel, which the member must sit on."""
+    for record in (old, new):
+        if record is None:
+            continue
+        assert isinstance(record, Annotation)
+        if record.author_id != p.id:
+            return "annotations belong to their author"
+        case_id = lookups.document_case(record.document_id)
+        if case_id is None or case_id not in lookups.board_case_ids():
+            return "the document is not in a case before the Board"
+        if record.visibility is Visibility.SHARED:
+            return "a Board member's note is private or shared with the panel"
+        if record.visibility is Visibility.PANEL and not _on_panel(p.id, case_id, lookups):
+            return "only a member assigned to decide the case shares notes with its panel"
     return None
 
 
@@ -636,6 +726,10 @@ def _rule_order(
     assert isinstance(new, Order)
     if isinstance(old, Order) and old.status is not OrderStatus.DRAFT:
         return "a signed order is immutable; issue a correcting order instead"
+    if BOARD_MOTION_ORDER in (new.template, getattr(old, "template", None)):
+        return _board_motion_order(p, old, new, lookups)
+    if _BOARD_DECISION_TEMPLATE in (new.template, getattr(old, "template", None)):
+        return _board_decision_order(p, old, new, lookups)
     denied = _staff_in_court(p, old, new, lookups, {Role.JUDGE, Role.CLERK})
     if denied:
         return denied
@@ -704,10 +798,22 @@ def _rule_motion(
     """A party files a motion in its own name (counsel in a case they appear in, for the
     respondent or jointly; DHS at its assigned courts, for DHS or jointly); the clerk
     enters a paper motion, records the other party's position and the movant's
-    withdrawal; the judge of the case alone rules (``common.motions`` checks the ruling)."""
+    withdrawal; the judge of the case alone rules (``common.motions`` checks the ruling).
+    A motion before the Board (``before_board``) is the Board's: a Board member rules on
+    it, never the immigration judge, and a Board member rules on no motion of the court;
+    the Board's clerk enters and records it as the court's clerk does the court's."""
     if new is None:
         return "motions are never deleted; record the movant's withdrawal instead"
     assert isinstance(new, Motion)
+    if old is not None and isinstance(old, Motion) and old.before_board is not new.before_board:
+        return "a motion's forum (the court or the Board) can't be changed; file a new motion"
+    if p.role.is_board_staff:
+        return _board_motion(p, old, new, lookups)
+    if new.before_board and not p.role.is_external:
+        return (
+            "the motion is before the Board of Immigration Appeals: a Board member rules on "
+            "it and the Board's clerk records it, not the immigration court"
+        )
     if p.role.is_external:
         if old is not None:
             return "a filed motion can't be changed; file a new motion or a withdrawal"
@@ -740,6 +846,141 @@ def _rule_motion(
 _RULING_FIELDS = frozenset(
     {"status", "ruling", "ruling_reason", "limit_exception", "ruled_on", "ruled_by", "order_id"}
 )
+
+
+def _board_motion(
+    p: Principal, old: WireRecord | None, new: Motion, lookups: Lookups
+) -> str | None:
+    """Board staff on a motion: a Board member rules on a pending motion before the Board
+    (8 CFR 1003.2(a)); the Board's clerk enters a paper motion before the Board in their
+    own name and records the other party's position or the movant's withdrawal. Neither
+    touches a motion before the immigration court."""
+    if not new.before_board:
+        return "a motion before the immigration court is ruled on by its judge, not the Board"
+    if new.case_id not in lookups.board_case_ids():
+        return "the case is not before the Board"
+    if p.role is Role.BOARD_MEMBER:
+        if old is None:
+            return "a Board member rules on motions; the Board's clerk enters them"
+        if _changed_fields(old, new) - _RULING_FIELDS:
+            return "a ruling changes the motion's ruling and status only"
+        if new.ruled_by is not None and new.ruled_by != p.id:
+            return "the ruling Board member must be the member who rules"
+        return None
+    if old is None:
+        return None if new.filer_id == p.id else "the clerk enters a motion in their own name"
+    assert isinstance(old, Motion)
+    if _changed_fields(old, new) - {"other_party_position", "document_id", "status"}:
+        return "the clerk records the other party's position or a withdrawal; a member rules"
+    if new.status is not old.status and new.status.value != "withdrawn":
+        return "the clerk records a withdrawal only; a Board member rules"
+    return None
+
+
+def _board_motion_order(
+    p: Principal, old: WireRecord | None, new: Order, lookups: Lookups
+) -> str | None:
+    """A Board member drafts and signs, in their own name, the Board's order on a motion
+    (``board_motion_order``) in a case before the Board; the server issues it."""
+    if p.role is not Role.BOARD_MEMBER:
+        return "the Board's order on a motion is drafted and signed by a Board member"
+    if new.case_id not in lookups.board_case_ids():
+        return "the case is not before the Board"
+    if any(o is not None and o.judge_id != p.id for o in (old, new)):  # type: ignore[attr-defined]
+        return "a Board member drafts and signs only their own orders"
+    if new.status is OrderStatus.ISSUED or new.document_id is not None:
+        return "orders are issued by the server when the signature arrives"
+    if new.status is not OrderStatus.DRAFT and new.signed_by != p.id:
+        return "the signer must be the Board member who signs"
+    return None
+
+
+def _decision_of(case_id: str, decision_id: str, lookups: Lookups) -> BoardDecision | None:
+    return next((d for d in lookups.board_decisions(case_id) if d.id == decision_id), None)
+
+
+def _board_decision_order(
+    p: Principal, old: WireRecord | None, new: Order, lookups: Lookups
+) -> str | None:
+    """The Board's decision as an order (``board_decision``): drafted by the member
+    assigned to write it, in their own name, while the decision is not issued; signed by
+    the single member it is assigned to. A panel's order is signed by its majority's votes
+    (the server signs and issues it then), never by one member's push."""
+    if p.role is not Role.BOARD_MEMBER:
+        return "a Board decision is drafted and signed by the Board member assigned to it"
+    if any(o is not None and o.judge_id != p.id for o in (old, new)):  # type: ignore[attr-defined]
+        return "a Board member drafts and signs only their own decision"
+    if new.status is OrderStatus.ISSUED or new.document_id is not None:
+        return "a Board decision is issued by the server when it is signed"
+    decisions = [
+        d
+        for d in lookups.board_decisions(new.case_id)
+        if d.status is not BoardDecisionStatus.ISSUED
+    ]
+    if not any(d.author_id == p.id for d in decisions):
+        return "only the Board member assigned to write the decision drafts it"
+    if new.status is OrderStatus.DRAFT:
+        return None
+    linked = next((d for d in decisions if d.order_id == new.id), None)
+    if linked is None or p.id not in linked.member_ids:
+        return "a Board member not assigned to the decision can't sign it"
+    if linked.panel:
+        return "a panel's decision is signed by its members' votes, not by one member"
+    if new.signed_by != p.id:
+        return "the signer must be the Board member who signs"
+    return None
+
+
+def _rule_board_decision(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
+    """The Board's clerk assigns a docketed appeal to a single member or a panel of three
+    (8 CFR 1003.1(e)) and may reassign it until it is drafted; the member assigned to write
+    records the outcome and the drafted order. The server alone issues it
+    (``common.board_decisions`` checks the course of the record; ``change_rules`` that the
+    members are active Board members and the appeal docketed)."""
+    if new is None:
+        return "a Board decision is part of the record and is never deleted"
+    assert isinstance(new, BoardDecision)
+    if new.case_id not in lookups.board_case_ids():
+        return "the case is not before the Board"
+    changed = _changed_fields(old, new) if old is not None else set()
+    if p.role is Role.BOARD_CLERK:
+        if old is None:
+            return None if new.assigned_by == p.id else "the clerk assigns in their own name"
+        if changed - {"panel", "member_ids", "author_id", "assigned_by", "assigned_on"}:
+            return "the Board's clerk assigns the appeal; the members decide it"
+        return None if new.assigned_by == p.id else "the clerk assigns in their own name"
+    if p.role is Role.BOARD_MEMBER:
+        if old is None:
+            return "the Board's clerk assigns an appeal; a member does not assign it"
+        assert isinstance(old, BoardDecision)
+        if old.author_id != p.id:
+            return "only the Board member assigned to write the decision drafts it"
+        if changed - {"status", "outcome", "order_id"}:
+            return "the writing member records the outcome and the drafted order only"
+        return None
+    return "only the Board's clerk assigns an appeal, and its members decide it"
+
+
+def _rule_board_vote(
+    p: Principal, old: WireRecord | None, new: WireRecord | None, lookups: Lookups
+) -> str | None:
+    """A panel member signs their own vote on the decision they are assigned to, once;
+    a signed vote is never changed (8 CFR 1003.1(e)(6))."""
+    if new is None or old is not None:
+        return "a signed vote is not changed or withdrawn"
+    assert isinstance(new, BoardVote)
+    if p.role is not Role.BOARD_MEMBER:
+        return "only the Board members of the panel vote"
+    if new.member_id != p.id:
+        return "a Board member signs only their own vote"
+    decision = _decision_of(new.case_id, new.board_decision_id, lookups)
+    if decision is None:
+        return "the vote names no Board decision of the case"
+    if p.id not in decision.member_ids:
+        return "a Board member not assigned to the panel can't vote on its decision"
+    return None
 
 
 def _rule_pleading_or_decision(
@@ -809,12 +1050,16 @@ def _rule_appeal(
     assert isinstance(old, Appeal)
     changed = _changed_fields(old, new)
     if p.role is Role.BOARD_CLERK:
+        if changed & _APPEAL_EXTENSION_DECISIONS:
+            return _board_clerk_decides_extension(old, new, changed)
         beyond = changed - _APPEAL_REVIEW_FIELDS - {"transcript_status"}
         if beyond:
             return "the Board's clerk rejects or dockets an appeal; not " + ", ".join(
                 sorted(beyond)
             )
         return None
+    if p.role.is_external:
+        return _party_briefs(p, old, changed, lookups)
     if p.role is Role.CLERK:
         if not _in_own_court(p, old, lookups):
             return "the case belongs to another court"
@@ -825,6 +1070,49 @@ def _rule_appeal(
             )
         return None
     return "only the Board's clerk reviews a notice of appeal"
+
+
+_APPEAL_EXTENSION_DECISIONS = extension_decision_fields("appellant") | (
+    extension_decision_fields("appellee")
+)
+_APPEAL_DUE_DAYS = frozenset({"appellant_brief_due", "appellee_brief_due"})
+
+
+def _board_clerk_decides_extension(old: Appeal, new: Appeal, changed: set[str]) -> str | None:
+    """The Board's clerk alone grants or denies a party's extension request (BIA PM
+    4.7(c)); a grant moves the due days (``common.appeals`` checks which)."""
+    for side in _APPEAL_SIDES:
+        fields = extension_decision_fields(side)
+        if changed <= fields | _APPEAL_DUE_DAYS and changed & fields:
+            if f"{side}_extension_requested_at" in changed:
+                return "the party files its extension request; the Board's clerk decides it"
+            return None
+    return "the Board's clerk decides one party's extension request at a time"
+
+
+def _party_briefs(p: Principal, old: Appeal, changed: set[str], lookups: Lookups) -> str | None:
+    """A party of record files on its own side of the appeal only: its one extension
+    request and its brief. DHS for DHS, in a case at its assigned courts; counsel for the
+    respondent, of record in the case (an accepted EOIR-28, or the appeal's filer, whose
+    EOIR-27 went with it)."""
+    if p.role is Role.DHS:
+        if lookups.case_court(old.case_id) not in p.assigned_court_ids:
+            return "DHS acts only in cases at its assigned courts"
+        party = Party.DHS
+    else:
+        counsel = old.case_id in lookups.practitioner_case_ids(p.id) or (
+            old.filer_id == p.id and old.appellant is Party.RESPONDENT
+        )
+        if not counsel:
+            return "only a party of record files in the appeal"
+        party = Party.RESPONDENT
+    side = side_of(old, party)
+    if changed <= extension_request_fields(side) or changed <= brief_fields(side):
+        return None
+    return (
+        f"a party files only on its own side of the appeal (the {side}'s extension request "
+        "or brief); the Board's clerk decides requests and issues the schedule"
+    )
 
 
 def _rule_rop_request(
@@ -965,6 +1253,8 @@ _WRITE_RULES: dict[str, WriteRule] = {
     "appeal": _rule_appeal,
     "pleading": _rule_pleading_or_decision,
     "decision": _rule_pleading_or_decision,
+    "board_decision": _rule_board_decision,
+    "board_vote": _rule_board_vote,
 }
 
 

@@ -288,6 +288,21 @@ class AppealRow(Synced, Base):
     docketed_on: Mapped[date | None] = mapped_column(Date)
     transcript_status: Mapped[str] = mapped_column(String(20), default="not_ordered")
     transcript_document_id: Mapped[str | None] = mapped_column(String(36))
+    briefing_issued_on: Mapped[date | None] = mapped_column(Date)
+    appellant_brief_due: Mapped[date | None] = mapped_column(Date)
+    appellee_brief_due: Mapped[date | None] = mapped_column(Date)
+    appellant_extension: Mapped[str] = mapped_column(String(20), default="none")
+    appellant_extension_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    appellant_extension_decided_on: Mapped[date | None] = mapped_column(Date)
+    appellee_extension: Mapped[str] = mapped_column(String(20), default="none")
+    appellee_extension_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    appellee_extension_decided_on: Mapped[date | None] = mapped_column(Date)
+    appellant_brief_document_id: Mapped[str | None] = mapped_column(String(36))
+    appellant_brief_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    appellant_brief_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    appellee_brief_document_id: Mapped[str | None] = mapped_column(String(36))
+    appellee_brief_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    appellee_brief_late: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class MotionRow(Synced, Base):
@@ -308,6 +323,8 @@ class MotionRow(Synced, Base):
     ruled_on: Mapped[date | None] = mapped_column(Date)
     ruled_by: Mapped[str | None] = mapped_column(String(36))
     order_id: Mapped[str | None] = mapped_column(String(36))
+    before_board: Mapped[bool] = mapped_column(Boolean, default=False)
+    emergency: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class PleadingRow(Synced, Base):
@@ -341,6 +358,32 @@ class DecisionRow(Synced, Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class BoardDecisionRow(Synced, Base):
+    __tablename__ = "board_decision"
+    appeal_id: Mapped[str] = mapped_column(ForeignKey("appeal.id"), index=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    panel: Mapped[bool] = mapped_column(Boolean, default=False)
+    member_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    author_id: Mapped[str] = mapped_column(String(36))
+    assigned_by: Mapped[str] = mapped_column(String(36))
+    assigned_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    order_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    issued_on: Mapped[date | None] = mapped_column(Date)
+
+
+class BoardVoteRow(Synced, Base):
+    __tablename__ = "board_vote"
+    board_decision_id: Mapped[str] = mapped_column(ForeignKey("board_decision.id"), index=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    member_id: Mapped[str] = mapped_column(String(36))
+    order_id: Mapped[str] = mapped_column(String(36))
+    vote: Mapped[str] = mapped_column(String(20))
+    opinion: Mapped[str] = mapped_column(Text, default="")
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 ENTITY_TABLES: dict[str, type[Synced]] = {
     "court": CourtRow,
     "courtroom": CourtroomRow,
@@ -362,4 +405,6 @@ ENTITY_TABLES: dict[str, type[Synced]] = {
     "appeal": AppealRow,
     "pleading": PleadingRow,
     "decision": DecisionRow,
+    "board_decision": BoardDecisionRow,
+    "board_vote": BoardVoteRow,
 }

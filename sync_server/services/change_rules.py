@@ -18,7 +18,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.appeals import check_appeal_change
+from common.appeals import SIDES, check_appeal_change
+from common.board_decisions import DECISION_TEMPLATE as BOARD_DECISION_TEMPLATE
 from common.bonds import BOND_ORDER, bond_for_order, check_bond, order_problems
 from common.counsel import check_representation_change
 from common.court_closures import court_calendar
@@ -30,10 +31,13 @@ from common.enums import CaseStatus, CaseType, Custody, HearingType, OrderStatus
 from common.family import check_family_link
 from common.forms_eoir import nta_case_type_refusal
 from common.lifecycle import TransitionError, check_status_change, grants_change_of_venue
+from common.motions import BOARD_MOTION_ORDER
 from common.orders import check_order_change, template_for
 from common.wire import (
     Annotation,
     Appeal,
+    BoardDecision,
+    BoardVote,
     Bond,
     Case,
     CustodyChange,
@@ -71,6 +75,11 @@ from sync_server.models import (
 from sync_server.models.types import utcnow
 from sync_server.services import filing_rules
 from sync_server.services.appeals import docketing_refusal
+from sync_server.services.board_decisions import (
+    board_decision_refusal,
+    board_order_refusal,
+    board_vote_refusal,
+)
 from sync_server.services.motions import motion_refusal
 from sync_server.services.records import row_to_record
 
@@ -115,6 +124,8 @@ PARENTS: dict[str, dict[str, str]] = {
         "lead_document_id": "document",
         "reviewed_by": "user_profile",
         "transcript_document_id": "document",
+        "appellant_brief_document_id": "document",
+        "appellee_brief_document_id": "document",
     },
     "pleading": {"case_id": "case", "hearing_id": "hearing", "judge_id": "user_profile"},
     "decision": {"case_id": "case", "hearing_id": "hearing", "judge_id": "user_profile"},
@@ -124,6 +135,19 @@ PARENTS: dict[str, dict[str, str]] = {
         "filing_id": "filing",
         "document_id": "document",
         "ruled_by": "user_profile",
+        "order_id": "order",
+    },
+    "board_decision": {
+        "appeal_id": "appeal",
+        "case_id": "case",
+        "author_id": "user_profile",
+        "assigned_by": "user_profile",
+        "order_id": "order",
+    },
+    "board_vote": {
+        "board_decision_id": "board_decision",
+        "case_id": "case",
+        "member_id": "user_profile",
         "order_id": "order",
     },
 }
@@ -140,6 +164,7 @@ ACT_TIMES: dict[str, dict[str, str]] = {
     "appeal": {"received_at": "time of receipt", "reviewed_at": "review time"},
     "pleading": {"recorded_at": "recording time"},
     "decision": {"recorded_at": "recording time"},
+    "board_vote": {"signed_at": "signature time"},
 }
 # Dates of legal acts: refused when later than today's date anywhere in the United States.
 ACT_DATES: dict[str, dict[str, str]] = {
@@ -148,6 +173,7 @@ ACT_DATES: dict[str, dict[str, str]] = {
     "motion": {"filed_on": "date the motion was received", "ruled_on": "date of the ruling"},
     "pleading": {"pleaded_on": "date of the pleading"},
     "decision": {"decided_on": "date of the decision", "served_on": "date of service"},
+    "board_decision": {"assigned_on": "date of the assignment"},
 }
 
 # ``Session.info`` key of the allowed clock difference (``ECAS_CLOCK_TOLERANCE_MINUTES``):
@@ -216,14 +242,21 @@ def check_change(
         case Order():
             court = _case_court(session, new.case_id)
             return (
-                _judge_at_court(session, new.judge_id, court)
+                _signer_of(session, new, court)
                 or check_order_change(new, _corrected(session, new.corrects_order_id))
                 or _bond_order_refusal(session, old, new)
+                or board_order_refusal(session, new)
             )
         case CustodyChange():
             return _check_custody_change(session, new)
         case Appeal():
             return _check_appeal(session, actor_id, old, new)
+        case BoardDecision():
+            return board_decision_refusal(
+                session, old if isinstance(old, BoardDecision) else None, new
+            )
+        case BoardVote():
+            return board_vote_refusal(session, new)
         case Motion():
             return motion_refusal(session, actor_id, old, new)
         case Pleading():
@@ -264,7 +297,30 @@ def _check_appeal(
         doc = session.get(DocumentRow, new.transcript_document_id)
         if doc is None or doc.case_id != new.case_id or doc.doc_type != "transcript":
             return "the transcript must be a transcript document in the case's record"
-    return docketing_refusal(session, old, new)
+    return _briefing_refusal(session, actor_id, old, new) or docketing_refusal(session, old, new)
+
+
+def _briefing_refusal(session: Session, actor_id: str, old: Appeal, new: Appeal) -> str | None:
+    """A party's extension request or brief is received when it reaches the Board: its
+    time is the server's clock (BIA PM 3.1(a)), and a brief is the filer's own brief
+    document in the case's record."""
+    for side in SIDES:
+        for field in (f"{side}_extension_requested_at", f"{side}_brief_received_at"):
+            at = getattr(new, field)
+            moved = at is not None and at != getattr(old, field)
+            if moved and abs(at - utcnow()) > clock_tolerance(session):
+                return (
+                    "a filing in the appeal is received when it reaches the Board: its "
+                    "time is the server's clock; check this computer's date and time"
+                )
+        doc_id = getattr(new, f"{side}_brief_document_id")
+        if doc_id and doc_id != getattr(old, f"{side}_brief_document_id"):
+            doc = session.get(DocumentRow, doc_id)
+            if doc is None or doc.case_id != new.case_id or doc.doc_type != "brief":
+                return "the brief must be a brief document in the case's record"
+            if doc.filer_id != actor_id:
+                return "a party files its own brief"
+    return None
 
 
 def clock_tolerance(session: Session) -> timedelta:
@@ -324,6 +380,17 @@ def _judge_at_court(session: Session, judge_id: str | None, court_id: str | None
     judge = session.get(UserRow, judge_id)
     if judge is None or judge.role != Role.JUDGE.value or judge.court_id != court_id:
         return "the judge must be an immigration judge of the case's court"
+    return None
+
+
+def _signer_of(session: Session, order: Order, court_id: str | None) -> str | None:
+    """The order's signer: the Board's order on a motion is a Board member's
+    (``common.motions.BOARD_MOTION_ORDER``); any other an immigration judge's of the court."""
+    if order.template not in (BOARD_MOTION_ORDER, BOARD_DECISION_TEMPLATE):
+        return _judge_at_court(session, order.judge_id, court_id)
+    member = session.get(UserRow, order.judge_id)
+    if member is None or member.role != Role.BOARD_MEMBER.value:
+        return "the Board's order is signed by a Board member"
     return None
 
 

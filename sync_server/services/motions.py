@@ -7,6 +7,11 @@ the signed motion order that issues it (pushed before it, in the same group, by 
 desktop), for the same motion type and stamp; the limits on motions to reopen and
 reconsider are counted from the case's final order as ``common.deadlines.case_decision``
 reads it from the case's signed orders.
+
+A motion is before the Board (``before_board``) exactly when ``common.motions.before_board``
+says so of the case's appeals and the Board's issued decisions when it is filed; its
+limits run from the Board's decision and its ruling names the Board's signed order
+(``board_motion_order``) by the Board member who rules.
 """
 
 from __future__ import annotations
@@ -16,11 +21,19 @@ from sqlalchemy.orm import Session
 
 from common.court_closures import court_calendar
 from common.court_time import court_today
-from common.deadlines import case_decision
+from common.deadlines import Decision, case_decision
 from common.enums import DocumentType, FilingStatus, OrderStatus, Role
-from common.motions import check_motion, motion_limits
-from common.wire import Motion, Order, WireRecord
+from common.motions import (
+    before_board,
+    board_decision_of,
+    check_motion,
+    motion_limits,
+    order_template_for,
+)
+from common.wire import Appeal, BoardDecision, Motion, Order, WireRecord
 from sync_server.models import (
+    ENTITY_TABLES,
+    AppealRow,
     CaseRow,
     CourtRow,
     DocumentRow,
@@ -45,6 +58,13 @@ def motion_refusal(
     case = session.get(CaseRow, new.case_id)
     if case is None:
         return None  # missing_parents has said so
+    board_decisions = _board_decisions(session, new.case_id)
+    if old is None:
+        at_board = before_board(_appeals(session, new.case_id), board_decisions)
+        if new.before_board and not at_board:
+            return "the case is not before the Board: the motion goes to the immigration court"
+        if at_board and not new.before_board:
+            return "the case is before the Board of Immigration Appeals: the motion goes to it"
     others = [
         m
         for row in session.scalars(
@@ -60,7 +80,11 @@ def motion_refusal(
         )
     ]
     case_record = row_to_record("case", case).model_dump(mode="json")
-    decision = case_decision(case_record, orders)
+    decision: Decision | None = (
+        board_decision_of(board_decisions)
+        if new.before_board
+        else case_decision(case_record, orders)
+    )
     limits = motion_limits(
         new,
         decision,
@@ -71,6 +95,30 @@ def motion_refusal(
     if reason or new.order_id is None or (old is not None and old.order_id == new.order_id):
         return reason
     return _order_refusal(session, new)
+
+
+def _appeals(session: Session, case_id: str) -> list[Appeal]:
+    rows = session.scalars(
+        select(AppealRow).where(AppealRow.case_id == case_id, AppealRow.deleted.is_(False))
+    )
+    return [a for row in rows if isinstance(a := row_to_record("appeal", row), Appeal)]
+
+
+def _board_decisions(session: Session, case_id: str) -> list[BoardDecision]:
+    """The case's Board decision records, once the server keeps them (entity
+    ``board_decision``); none before."""
+    table = ENTITY_TABLES.get("board_decision")
+    if table is None:
+        return []
+    rows = session.scalars(
+        select(table).where(
+            table.case_id == case_id,  # type: ignore[attr-defined]
+            table.deleted.is_(False),
+        )
+    )
+    return [
+        d for row in rows if isinstance(d := row_to_record("board_decision", row), BoardDecision)
+    ]
 
 
 def _party_filing_refusal(
@@ -112,13 +160,16 @@ def _order_refusal(session: Session, new: Motion) -> str | None:
     record = row_to_record("order", row) if row is not None else None
     if not isinstance(record, Order) or record.case_id != new.case_id:
         return "the ruling names no order of this case"
-    if record.status is OrderStatus.DRAFT or record.template != "motion_order":
-        return "a ruling is issued by a signed order on the motion"
+    if record.status is OrderStatus.DRAFT or record.template != order_template_for(new):
+        who = "the Board's" if new.before_board else "a"
+        return f"a ruling is issued by {who} signed order on the motion"
     fields = record.fields
     if fields.get("motion") != new.motion_type.value or fields.get("ruling") != (
         new.ruling.value if new.ruling else None
     ):
         return "the order rules on another motion or with another stamp than the motion records"
     if record.signed_by != new.ruled_by:
+        if new.before_board:
+            return "the ruling Board member must be the member who signed the order"
         return "the ruling judge must be the judge who signed the order"
     return None

@@ -43,6 +43,9 @@ def test_every_shipped_rule_names_its_source_the_day_it_was_read_and_its_version
         "motion_to_reopen",
         "motion_to_reconsider",
         "motion_to_rescind_in_absentia",
+        # Before the Board (8 CFR 1003.2(b)(2), (c)(2)), read the day after.
+        "board_motion_to_reopen",
+        "board_motion_to_reconsider",
         # Bond proceedings (8 CFR 1003.19(f), (i)(2); 1003.6(c)), read two days later.
         "bond_appeal",
         "bond_stay_notice",
@@ -52,6 +55,8 @@ def test_every_shipped_rule_names_its_source_the_day_it_was_read_and_its_version
     for rule in rules.rules.values():
         assert rule.citation.document and rule.citation.section, rule.id
         read = date(2026, 12, 8) if rule.id.startswith("bond_") else date(2026, 12, 6)
+        if rule.id.startswith("board_"):
+            read = date(2026, 12, 7)
         assert rule.citation.read_on == read, rule.id
         assert rule.version, rule.id
     sections = {c.section for c in rules.counting_citations}

@@ -13,7 +13,14 @@ import pytest
 
 from common.deadlines import Decision
 from common.enums import MotionRuling, MotionStatus, MotionType, Movant, OtherPartyPosition
-from common.motions import catalogue, check_motion, motion_limits, order_fields, response_due
+from common.motions import (
+    catalogue,
+    check_motion,
+    motion_limits,
+    order_fields,
+    order_template_for,
+    response_due,
+)
 from common.orders import check_order, template_for
 from common.wire import Motion
 
@@ -147,17 +154,26 @@ def test_a_stamp_must_set_the_status_it_gives_and_name_its_order() -> None:
 
 
 @pytest.mark.parametrize("ruling", list(MotionRuling))
-@pytest.mark.parametrize("kind", [t for t in MotionType if t is not MotionType.CONTINUANCE])
+@pytest.mark.parametrize(
+    ("kind", "board"),
+    [
+        (t, forum == "board")
+        for forum in ("court", "board")
+        for t in MotionType
+        if forum in catalogue().forums(t.value) and t is not MotionType.CONTINUANCE
+    ],
+)
 def test_every_stamp_on_every_motion_makes_a_lawful_order(
-    kind: MotionType, ruling: MotionRuling
+    kind: MotionType, board: bool, ruling: MotionRuling
 ) -> None:
     extra = {"new_court": "Los Angeles Immigration Court"}
     granted = ruling in (MotionRuling.GRANTED, MotionRuling.GRANTED_UNOPPOSED)
     motion = _motion(kind, date(2026, 11, 2), description="leave to file late")
+    motion = motion.model_copy(update={"before_board": board})
     fields = order_fields(
         motion, ruling, extra=extra if kind is MotionType.CHANGE_OF_VENUE and granted else None
     )
-    template = template_for("motion_order")
+    template = template_for(order_template_for(motion))
     assert check_order(template, fields, template.body) == []
 
 
