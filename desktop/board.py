@@ -18,15 +18,21 @@ from typing import Any
 from common.anumber import format_a_number
 from common.appeals import (
     BOARD_TIMEZONE,
+    SIDES,
     RejectionReason,
+    Side,
     appeal_due,
     check_appeal_change,
+    decide_extension,
+    due_of,
     received_on,
     rejection_reasons,
+    schedule_citation,
+    side_label,
 )
-from common.court_time import court_instant, court_today, format_datetime
+from common.court_time import court_instant, court_today, format_datetime, table_date
 from common.deadlines import Deadline, Decision, NoAppeal, case_decision, default_rules
-from common.enums import AppealStatus, TranscriptStatus
+from common.enums import AppealStatus, BriefExtension, TranscriptStatus
 from common.wire import Appeal, Document
 
 
@@ -65,6 +71,16 @@ class AppealRow:
     @property
     def appellant(self) -> str:
         return "DHS" if self.appeal.appellant.value == "dhs" else "Respondent"
+
+    @property
+    def briefing(self) -> str:
+        """The briefing column: each side's due day and what is pending."""
+        return briefing_summary(self.appeal)
+
+    @property
+    def extension_requests(self) -> tuple[Side, ...]:
+        """The sides whose extension request waits for the Board clerk."""
+        return pending_extensions(self.appeal)
 
     @property
     def fee(self) -> str:
@@ -247,3 +263,109 @@ def appeal_line(deadlines: Iterable[Any], now: datetime | None = None) -> str:
     if left < 0:
         return f"The 30 days ran at {when} (a late appeal is flagged, not refused)"
     return f"Board receives by {when} ({left} day{'' if left == 1 else 's'} left)"
+
+
+# --- briefing (BIA PM 4.7; resources/briefing_rules.json) -----------------------------------
+
+
+def pending_extensions(appeal: Appeal) -> tuple[Side, ...]:
+    return tuple(
+        side for side in SIDES if getattr(appeal, f"{side}_extension") is BriefExtension.REQUESTED
+    )
+
+
+def briefing_summary(appeal: Appeal) -> str:
+    """ "Appellant Tue 5 Jan 2027 · Appellee Tue 26 Jan 2027 · extension asked: appellant"."""
+    if appeal.briefing_issued_on is None:
+        return "—"
+    parts = []
+    for side in SIDES:
+        due = due_of(appeal, side)
+        filed = getattr(appeal, f"{side}_brief_received_at") is not None
+        late = " LATE" if getattr(appeal, f"{side}_brief_late") else ""
+        state = f"brief filed{late}" if filed else (table_date(due) if due else "—")
+        parts.append(f"{side.capitalize()} {state}")
+    asked = pending_extensions(appeal)
+    if asked:
+        parts.append("extension asked: " + ", ".join(asked))
+    return " · ".join(parts)
+
+
+def decide(appeal: Appeal, side: Side, *, grant: bool, now: datetime) -> Appeal:
+    """The Board clerk grants or denies ``side``'s extension request on the Board's day;
+    a grant moves the due days (checked as the server checks it)."""
+    return _checked(
+        appeal,
+        decide_extension(appeal, side, grant=grant, decided_on=court_today(BOARD_TIMEZONE, now)),
+    )
+
+
+@dataclass(frozen=True)
+class BriefingLine:
+    """One party's deadline in the case file's appeal section."""
+
+    label: str  # "Respondent (appellant)"
+    due: date | None
+    days_left: int | None
+    extension: str  # "not requested", "requested", "granted", "denied"
+    brief: str  # "not filed", "received Mon 4 Jan 2027 14:02 EST", "… (LATE)"
+
+
+@dataclass(frozen=True)
+class AppealSection:
+    """An appeal as the case file shows it: status, the schedule and each deadline."""
+
+    appeal: Appeal
+    status: str  # "Docketed Fri 4 Dec 2026 · transcript ready"
+    schedule: str  # "Issued Mon 7 Dec 2026 (8 CFR 1003.3(c)(1); …)" or why none yet
+    lines: tuple[BriefingLine, ...]
+
+
+def appeal_sections(
+    appeals: Iterable[Mapping[str, Any]], case_id: str, now: datetime | None = None
+) -> list[AppealSection]:
+    """The case's appeals (oldest received first) with every deadline and days left on
+    the Board's today; rejected appeals too, with their status."""
+    from common.court_time import table_datetime
+
+    today = court_today(BOARD_TIMEZONE, now)
+    out = []
+    for raw in appeals:
+        if raw.get("deleted") or raw.get("case_id") != case_id:
+            continue
+        appeal = Appeal.model_validate({k: v for k, v in raw.items() if k != "deleted"})
+        status = appeal.status.value.capitalize()
+        if appeal.docketed_on is not None:
+            status += f" {table_date(appeal.docketed_on)}"
+        if appeal.status is AppealStatus.DOCKETED:
+            status += " · transcript " + appeal.transcript_status.value.replace("_", " ")
+        if appeal.late:
+            status += " · LATE appeal"
+        schedule = "No briefing schedule yet: it issues when the transcript is ready."
+        lines: list[BriefingLine] = []
+        if appeal.briefing_issued_on is not None:
+            kind = "simultaneous (detained)" if appeal.detained else "consecutive"
+            schedule = (
+                f"Briefing schedule issued {table_date(appeal.briefing_issued_on)}, {kind} "
+                f"({schedule_citation(appeal)})"
+            )
+            for side in SIDES:
+                due = due_of(appeal, side)
+                at = getattr(appeal, f"{side}_brief_received_at")
+                brief = "not filed"
+                if at is not None:
+                    brief = f"received {table_datetime(at, BOARD_TIMEZONE)}"
+                    if getattr(appeal, f"{side}_brief_late"):
+                        brief += " (LATE)"
+                lines.append(
+                    BriefingLine(
+                        side_label(appeal, side),
+                        due,
+                        (due - today).days if due is not None and at is None else None,
+                        getattr(appeal, f"{side}_extension").value.replace("none", "not requested"),
+                        brief,
+                    )
+                )
+        sort_key = appeal.received_at
+        out.append((sort_key, AppealSection(appeal, status, schedule, tuple(lines))))
+    return [section for _, section in sorted(out, key=lambda pair: pair[0])]
