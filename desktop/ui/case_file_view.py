@@ -55,6 +55,7 @@ from desktop.clerk_actions import assign_judge
 from desktop.docket import DocketData, load_docket
 from desktop.local_store import LocalStore
 from desktop.ui.address_dialog import AddressDialog
+from desktop.ui.appeal_tab import AppealTab
 from desktop.ui.case_history import CaseHistoryPanel
 from desktop.ui.context import DesktopContext
 from desktop.ui.counsel_actions import CounselActions
@@ -280,6 +281,9 @@ class CaseFileView(QWidget):
         )
         self.history = CaseHistoryPanel(ctx, case_id)
         self.tabs.addTab(self.history, "History")
+        # The appeal to the Board: status, briefing schedule, due days, extensions, briefs.
+        self.appeal = AppealTab(ctx, case_id)
+        self.tabs.addTab(self.appeal, "Appeal (Board)")
         self.tabs.currentChanged.connect(self._tab_shown)
         self._build_assign_bar()
         self._layout()
@@ -400,6 +404,7 @@ class CaseFileView(QWidget):
 
     def refresh(self) -> None:
         """Read the case again from the local store (off the GUI thread) and show it."""
+        self.appeal.refresh()
         self.ctx.read(
             lambda store: _load(store, self.case_id, self.today, self.ctx.is_cached),
             self._show,

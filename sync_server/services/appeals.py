@@ -6,7 +6,10 @@ The filer's client (the portal, or a pushing client using ``common.appeals``) se
 whose findings are not the server's, so a client can't make a late appeal look timely.
 Docketing (:func:`apply_appeal`, in the push's savepoint like a custody change) makes the
 case appealed (``common.lifecycle``): the immigration court's record is then the Board's
-to read through the policy (``policy.board_cases``), shared, not copied.
+to read through the policy (``policy.board_cases``), shared, not copied. The transcript
+marked ready issues the briefing schedule (:func:`apply_briefing`, in the same savepoint):
+the server writes it, on the Board's day the change reached it, so a clerk who marked the
+transcript ready offline does not date the schedule, and no client ever sends one.
 """
 
 from __future__ import annotations
@@ -18,10 +21,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.appeals import Findings, findings
-from common.court_time import local_date
+from common.appeals import BOARD_TIMEZONE, Findings, findings, issue_briefing
+from common.court_time import court_today, local_date
 from common.deadlines import Decision, case_decision
-from common.enums import AppealStatus, CaseStatus, CourtKind
+from common.enums import AppealStatus, CaseStatus, CourtKind, TranscriptStatus
 from common.lifecycle import CaseEvent, TransitionError, check_status_change
 from common.wire import Appeal, Case, WireRecord
 from sync_server.models import CaseRow, CourtRow, OrderRow, ServiceRecordRow
@@ -146,3 +149,39 @@ def docketing_refusal(session: Session, old: Appeal, new: Appeal) -> str | None:
     except TransitionError as err:
         return str(err)
     return None
+
+
+def apply_briefing(
+    session: Session,
+    old: WireRecord | None,
+    new: WireRecord,
+    lookups: SessionLookups,
+    *,
+    actor_id: str,
+) -> None:
+    """When ``new`` is an appeal whose transcript was just marked ready, the briefing
+    schedule issues on the Board's today (``common.appeals.issue_briefing``; in the
+    caller's transaction, audited as the Board's act). Nothing otherwise."""
+    if not isinstance(new, Appeal) or not isinstance(old, Appeal):
+        return
+    ready = TranscriptStatus.READY
+    if old.transcript_status is ready or new.transcript_status is not ready:
+        return
+    if new.status is not AppealStatus.DOCKETED or new.briefing_issued_on is not None:
+        return
+    issued = issue_briefing(new, court_today(BOARD_TIMEZONE))
+    version = write_record(session, issued, lookups=lookups)
+    lookups.forget()
+    audit.append(
+        session,
+        actor_id=actor_id,
+        action="record.update",
+        entity="appeal",
+        record_id=issued.id,
+        detail={
+            "version": version,
+            "changed": ["appellant_brief_due", "appellee_brief_due", "briefing_issued_on"],
+            "event": "briefing.issued",
+            "data": issued.model_dump(mode="json"),
+        },
+    )
