@@ -22,6 +22,7 @@ from sync_server.portal.clock import case_today
 from sync_server.portal.gate import current_user, not_found, portal_page
 from sync_server.portal.services import portal
 from sync_server.portal.views_cases import UPLOAD_REQUEST_LIMIT, _detail, _upload
+from sync_server.services.motions import case_before_board
 from sync_server.services.portal_cases import NotFound
 from sync_server.services.portal_filings import FilingRefused
 from sync_server.services.records import row_to_record
@@ -32,6 +33,7 @@ LABELS = {
     "position": "The other party's position",
     "description": "What the motion asks",
     "lead": "The motion (PDF)",
+    "emergency": "Emergency: removal is imminent",
 }
 POSITIONS = [
     (OtherPartyPosition.DOES_NOT_OPPOSE.value, "Does not oppose"),
@@ -111,9 +113,11 @@ def file_motion(case_id: str) -> str | tuple[str, int] | BaseResponse:
     detail = _detail(case_id)
     user = current_user()
     movants = _movants(user.role)
-    types = [
-        (t.value, e.label) for t, e in ((MotionType(v), e) for v, e in catalogue().types.items())
-    ]
+    # The forum follows the case: before the Board once an appeal is docketed (or the
+    # Board decided it last), and the Board's motion types (common.motions).
+    with portal().cases.factory() as session:
+        board = case_before_board(session, case_id)
+    types = [(e.value, e.label) for e in catalogue().types_for(board)]
     errors: FieldErrors = {}
     values: dict[str, str] = {"movant": movants[0][0], "position": OtherPartyPosition.UNKNOWN.value}
     problem = None
@@ -124,6 +128,11 @@ def file_motion(case_id: str) -> str | tuple[str, int] | BaseResponse:
             motion_type = MotionType(values.get("motion_type", ""))
         except ValueError:
             errors["motion_type"] = "Choose a motion from the list."
+        if values.get("motion_type") not in {v for v, _ in types}:
+            errors["motion_type"] = "Choose a motion from the list."
+        emergency = values.get("emergency") == "yes"
+        if emergency and values.get("motion_type") != MotionType.STAY_OF_REMOVAL.value:
+            errors["emergency"] = "Only a motion for a stay of removal is an emergency request."
         if values.get("movant") not in {m for m, _ in movants}:
             errors["movant"] = "Choose who makes the motion."
         try:
@@ -148,6 +157,8 @@ def file_motion(case_id: str) -> str | tuple[str, int] | BaseResponse:
                     description,
                     lead,
                     case_today(case_id),  # received on the court's date
+                    before_board=board,
+                    emergency=emergency,
                 )
             except FilingRefused as err:
                 errors, problem = err.errors, str(err)
@@ -167,6 +178,7 @@ def file_motion(case_id: str) -> str | tuple[str, int] | BaseResponse:
             types=types,
             movants=movants,
             positions=POSITIONS,
+            board=board,
         ),
         422 if errors or problem else 200,
     )

@@ -97,6 +97,11 @@ def motion_refusal(
     return _order_refusal(session, new)
 
 
+def case_before_board(session: Session, case_id: str) -> bool:
+    """Whether a motion filed now in the case goes to the Board (``common.motions``)."""
+    return before_board(_appeals(session, case_id), _board_decisions(session, case_id))
+
+
 def _appeals(session: Session, case_id: str) -> list[Appeal]:
     rows = session.scalars(
         select(AppealRow).where(AppealRow.case_id == case_id, AppealRow.deleted.is_(False))

@@ -282,11 +282,15 @@ class FilingDesk:
         description: str,
         lead: Upload,
         today: date,
+        *,
+        before_board: bool = False,
+        emergency: bool = False,
     ) -> str:
         """File a motion with its PDF: a filing of the motion document that waits for the
         clerk's review, and the ``motion`` record the judge rules on once it is accepted,
         written in one transaction through the same checks as a push; returns the motion's
-        id."""
+        id. ``before_board``: the case is before the Board, which rules on the motion
+        (``services.motions.case_before_board``); ``emergency``: an emergency stay."""
         case = self.cases.check_case(principal, case_id)
         checked, errors = self.check_pdfs([lead])
         if errors:
@@ -337,6 +341,8 @@ class FilingDesk:
             filing_id=filing_id,
             document_id=document_id,
             other_party_position=position,
+            before_board=before_board,
+            emergency=emergency,
         )
         with write_transaction(self.factory) as session:
             self._write(session, principal, filing)

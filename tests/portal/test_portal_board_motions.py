@@ -1,0 +1,96 @@
+"""Board motions in the portal (issue 15 items 6-7): once the Board has docketed the
+case's appeal, the motion form files before the Board by itself (the Board's motion types,
+an emergency stay marked as such); before that, the Board's types are not offered."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from flask import Flask
+from sqlalchemy import select
+
+from common.appeals import BOARD_TIMEZONE
+from common.court_time import court_today
+from sync_server.models import AppealRow, MotionRow
+from tests.conftest import Api
+from tests.pdf_factory import valid_pdf
+from tests.portal.portal_helpers import register_and_approve, sign_in_enrolling
+from tests.server.sync_helpers import (
+    SFR,
+    TokenBook,
+    applied,
+    case_data,
+    representation_data,
+    stored,
+)
+from tests.server.test_board_appeals import docketed
+
+APPEAL_REASONS = (
+    "The immigration judge erred in finding the respondent not credible on the basis of "
+    "a single omission, and in holding that past harm did not amount to persecution."
+)
+
+
+def test_counsel_files_an_emergency_stay_before_the_board_once_the_appeal_is_docketed(
+    seeded_app: Flask, api: Api
+) -> None:
+    tokens = TokenBook(api)
+    account = register_and_approve(seeded_app)
+    browser = sign_in_enrolling(seeded_app, account)
+    case = case_data(SFR, judge="judge1")
+    version = applied(api, tokens["clerk1"], "case", case)
+    decided_on = court_today(BOARD_TIMEZONE) - timedelta(days=10)
+    case |= {"status": "decided", "decided_on": decided_on.isoformat()}
+    applied(api, tokens["clerk1"], "case", case, base_version=version)
+    appearance = representation_data(case["id"], "attorney1", status="accepted")
+    appearance["practitioner_id"] = account.user_id
+    applied(api, tokens["clerk1"], "representation", appearance)
+    page = f"/portal/cases/{case['id']}"
+
+    # Before the Board has the case, the form is the court's: no stay, no Board notice.
+    assert browser.get(f"{page}/motion").status_code == 200
+    assert 'id="board-forum"' not in browser.last
+    assert 'value="stay_of_removal"' not in browser.last
+    assert 'value="continuance"' in browser.last
+
+    form = {
+        "decision_date": decided_on.isoformat(),
+        "reasons": APPEAL_REASONS,
+        "fee": "waiver_requested",
+        "proof_of_service": "yes",
+        "signed_by_name": "/s/ Dana Reyes",
+    }
+    assert browser.post(f"{page}/appeal", form, from_page=f"{page}/appeal").status_code == 302
+    with seeded_app.extensions["ecas"].factory() as session:
+        appeal_id = session.scalars(
+            select(AppealRow.id).where(AppealRow.case_id == case["id"])
+        ).one()
+    held = stored(seeded_app, "appeal", appeal_id)
+    assert held is not None
+    applied(api, tokens["board_clerk1"], "appeal", docketed(held[0]), base_version=held[1])
+
+    # Now the form files before the Board, with the Board's types.
+    assert browser.get(f"{page}/motion").status_code == 200
+    assert 'id="board-forum"' in browser.last
+    assert 'value="stay_of_removal"' in browser.last
+    assert 'value="continuance"' not in browser.last
+    motion = {
+        "motion_type": "remand",
+        "movant": "respondent",
+        "position": "opposes",
+        "emergency": "yes",
+        "lead": (io.BytesIO(valid_pdf(1)), "motion.pdf"),
+    }
+    refused = browser.post(f"{page}/motion", motion, from_page=f"{page}/motion")
+    assert refused.status_code == 422
+    assert "Only a motion for a stay of removal is an emergency" in browser.last
+    motion |= {
+        "motion_type": "stay_of_removal",
+        "lead": (io.BytesIO(valid_pdf(1)), "stay.pdf"),
+    }
+    filed = browser.post(f"{page}/motion", motion, from_page=f"{page}/motion")
+    assert filed.status_code == 302, browser.last
+    with seeded_app.extensions["ecas"].factory() as session:
+        row = session.scalars(select(MotionRow).where(MotionRow.case_id == case["id"])).one()
+        assert row.before_board and row.emergency and row.motion_type == "stay_of_removal"
