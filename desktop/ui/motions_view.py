@@ -9,13 +9,13 @@ step, offline too. The server issues and serves the order once the push reaches 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -53,10 +52,20 @@ from desktop.motions import (
 )
 from desktop.orders import SigningSummary, case_today, signing_summary
 from desktop.ui.context import DesktopContext
+from desktop.ui.record_table import Column, RecordTableModel, RecordTableView
 from desktop.ui.signing_summary import SigningSummaryDialog
 from desktop.ui.tasks import run_task
 
-COLUMNS = ("Received", "Age", "Respondent", "A-number", "Motion", "By", "Position", "Response due")
+COLUMNS: tuple[Column[QueueRow], ...] = (
+    Column("Received", lambda r: r.filed_on),
+    Column("Age", lambda r: f"{r.age_days} d"),
+    Column("Respondent", lambda r: r.respondent),
+    Column("A-number", lambda r: r.a_number),
+    Column("Motion", lambda r: r.motion + (" (limits)" if r.limited else "")),
+    Column("By", lambda r: r.movant),
+    Column("Position", lambda r: r.position),
+    Column("Response due", lambda r: r.response_due),
+)
 
 
 class MotionsQueueView(QWidget):
@@ -68,17 +77,11 @@ class MotionsQueueView(QWidget):
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.rows: list[QueueRow] = []
         self.ruling_dialog: MotionRulingDialog | None = None
-        self.model = QStandardItemModel(0, len(COLUMNS))
-        self.model.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table = QTableView()
+        self.model = RecordTableModel[QueueRow](COLUMNS)
+        self.table = RecordTableView(self.model)
         self.table.setObjectName("motions_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.activated.connect(self._activated)  # Enter or a double click
+        self.table.row_activated.connect(self._activated)  # Enter or a double click
         self.message = QLabel()
         self.message.setObjectName("motions_message")
         self.rule_action = QAction("&Rule on the motion…", self)
@@ -121,36 +124,21 @@ class MotionsQueueView(QWidget):
     def _show(self, rows: list[QueueRow]) -> None:
         selected = self.selected()
         keep = selected.motion_id if selected else None
-        self.rows = rows
-        self.model.removeRows(0, self.model.rowCount())
-        for row in rows:
-            cells = (
-                table_date(row.filed_on),
-                f"{row.age_days} d",
-                row.respondent,
-                row.a_number,
-                row.motion + (" (limits)" if row.limited else ""),
-                row.movant,
-                row.position,
-                table_date(row.response_due),
-            )
-            self.model.appendRow([QStandardItem(text) for text in cells])
-        self.table.resizeColumnsToContents()
+        self.model.set_rows(rows)
         self.message.setText(f"{len(rows)} pending motion(s)." if rows else "No pending motion.")
         index = next((i for i, r in enumerate(rows) if r.motion_id == keep), 0 if rows else -1)
         if index >= 0:
             self.table.selectRow(index)
 
-    def selected(self) -> QueueRow | None:
-        index = self.table.currentIndex()
-        if not index.isValid() or index.row() >= len(self.rows):
-            return None
-        return self.rows[index.row()]
+    @property
+    def rows(self) -> list[QueueRow]:
+        """The motions in the order the table shows them."""
+        return self.model.rows
 
-    def _activated(self, index: QModelIndex) -> None:
-        row = self.rows[index.row()] if index.row() < len(self.rows) else None
-        if row is None:
-            return
+    def selected(self) -> QueueRow | None:
+        return self.model.row(self.table.currentIndex())
+
+    def _activated(self, row: QueueRow) -> None:
         if row.document_id:
             self.open_document.emit(row.document_id)
         else:
@@ -198,17 +186,56 @@ class MotionsQueueView(QWidget):
         dialog.open()
 
 
-class PaperMotionDialog(QDialog):
+class _ClerkMotionDialog(QDialog):
+    """What the clerk's two motion dialogs share: a form above a message line and
+    Save/Cancel; the change is written on the desktop's writer thread, and ``saved(motion)``
+    fires once it is in the outbox (a refusal stays in the message line)."""
+
+    saved = Signal(object)
+
+    def __init__(self, ctx: DesktopContext, message_name: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.message = QLabel()
+        self.message.setObjectName(message_name)
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+    def _lay_out(self, form: QFormLayout) -> None:
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+    def save(self) -> None:
+        raise NotImplementedError
+
+    def _write(self, write: Callable[[], Any]) -> None:
+        self.buttons.setEnabled(False)
+        run_task(write, self._done, self._failed, pool=self.ctx.writer)
+
+    def _done(self, motion: Any) -> None:
+        self.ctx.sync.sync_soon()
+        self.saved.emit(motion)
+        self.accept()
+
+    def _failed(self, error: Exception) -> None:
+        self.buttons.setEnabled(True)
+        self.message.setText(f"Not saved: {error}")
+
+
+class PaperMotionDialog(_ClerkMotionDialog):
     """The clerk enters a motion received on paper: the case by its A-number, what the
     motion asks, who moves, the day the court received it and the other party's position
     as the motion states it. Checked as the server checks it before it is saved;
     ``saved(motion)`` fires once it is in the outbox."""
 
-    saved = Signal(object)
-
     def __init__(self, ctx: DesktopContext, a_number: str = "", parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, "paper_message", parent)
         self.setWindowTitle("Enter a paper motion")
         cat = catalogue()
         self.a_number = QLineEdit(a_number)
@@ -232,14 +259,6 @@ class PaperMotionDialog(QDialog):
         for value, label in POSITIONS.items():
             self.position.addItem(label, value)
         self.position.setCurrentIndex(self.position.findData(OtherPartyPosition.UNKNOWN.value))
-        self.message = QLabel()
-        self.message.setObjectName("paper_message")
-        self.message.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("&A-number:", self.a_number)
         form.addRow("&Motion:", self.motion_type)
@@ -247,10 +266,7 @@ class PaperMotionDialog(QDialog):
         form.addRow("&By:", self.movant)
         form.addRow("&Received:", self.received)
         form.addRow("Other party's &position:", self.position)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self._lay_out(form)
         court_id = str(ctx.session.user.get("court_id"))
         ctx.read(lambda store: court_today(store.get("court", court_id)), self._set_today)
 
@@ -281,28 +297,15 @@ class PaperMotionDialog(QDialog):
             store.save(motion)
             return motion
 
-        self.buttons.setEnabled(False)
-        run_task(enter, self._done, self._failed, pool=self.ctx.writer)
-
-    def _done(self, motion: Any) -> None:
-        self.ctx.sync.sync_soon()
-        self.saved.emit(motion)
-        self.accept()
-
-    def _failed(self, error: Exception) -> None:
-        self.buttons.setEnabled(True)
-        self.message.setText(f"Not saved: {error}")
+        self._write(enter)
 
 
-class MotionPositionDialog(QDialog):
+class MotionPositionDialog(_ClerkMotionDialog):
     """The clerk records the other party's position on a pending motion, or the movant's
     withdrawal of it; ``saved(motion)`` fires once it is in the outbox."""
 
-    saved = Signal(object)
-
     def __init__(self, ctx: DesktopContext, row: QueueRow, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, "position_message", parent)
         self.row = row
         self.setWindowTitle(f"{row.motion} — {row.respondent}")
         self.position = QComboBox()
@@ -312,22 +315,11 @@ class MotionPositionDialog(QDialog):
         self.position.setCurrentIndex(max(0, self.position.findText(row.position)))
         self.withdrawn = QCheckBox("&Withdrawn by the movant")
         self.withdrawn.setObjectName("motion_withdrawn")
-        self.message = QLabel()
-        self.message.setObjectName("position_message")
-        self.message.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow(QLabel(f"{row.motion}, by {row.movant}; received {table_date(row.filed_on)}"))
         form.addRow("Other party's &position:", self.position)
         form.addRow(self.withdrawn)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self._lay_out(form)
 
     def save(self) -> None:
         motion_id = self.row.motion_id
@@ -344,17 +336,7 @@ class MotionPositionDialog(QDialog):
             store.save(changed)
             return changed
 
-        self.buttons.setEnabled(False)
-        run_task(write, self._done, self._failed, pool=self.ctx.writer)
-
-    def _done(self, motion: Any) -> None:
-        self.ctx.sync.sync_soon()
-        self.saved.emit(motion)
-        self.accept()
-
-    def _failed(self, error: Exception) -> None:
-        self.buttons.setEnabled(True)
-        self.message.setText(f"Not saved: {error}")
+        self._write(write)
 
 
 class MotionRulingDialog(QDialog):
