@@ -23,6 +23,7 @@ from common.enums import (
     BondOutcome,
     CaseStatus,
     CaseType,
+    CompletionType,
     CourtKind,
     Custody,
     CustodyEvent,
@@ -33,6 +34,9 @@ from common.enums import (
     HearingStatus,
     HearingType,
     Medium,
+    MotionType,
+    Movant,
+    OtherPartyPosition,
     Party,
     RepresentationStatus,
     Role,
@@ -46,9 +50,11 @@ from common.wire import (
     Court,
     Courtroom,
     CustodyChange,
+    DecisionRecord,
     Document,
     Filing,
     Hearing,
+    Motion,
     Representation,
     WireRecord,
 )
@@ -321,6 +327,9 @@ class DemoPlanner:
         for index in range(self.cases):
             self._case(index)
         self._pending_appeal()
+        self._family()
+        self._counsel_history()
+        self._detained()
         return self.plan
 
     def _pending_appeal(self) -> None:
@@ -373,6 +382,277 @@ class DemoPlanner:
                 proof_of_service=True,
                 signed_by_name="/s/ counsel of record" if counsel else "/s/ DHS Attorney",
                 received_at=received,
+            )
+        )
+
+    def _extra_case(
+        self, key: str, number: int, person: tuple[str, str, date], **fields: Any
+    ) -> tuple[Case, tuple[object, ...]]:
+        """A hand-made case at the first court, judge1's, opened by its NTA (rendered like
+        the others'), with the NTA's street address. No random draw, so the numbered cases
+        stay as they were."""
+        first, last, born = person
+        a_number = f"{310000000 + number:09d}"
+        opened = self.today - timedelta(days=120)
+        case = Case(
+            id=demo_id("case", key),
+            a_number=a_number,
+            court_id=self.court_ids[0],
+            judge_id=demo_id("user", "judge1"),
+            case_type=CaseType.REMOVAL,
+            respondent_first_name=first,
+            respondent_last_name=last,
+            date_of_birth=born,
+            charges=["212(a)(6)(A)(i)"],
+            nta_served_on=opened - timedelta(days=21),
+            opened_on=opened,
+            **{
+                "status": CaseStatus.PENDING,
+                "custody": Custody.NEVER_DETAINED,
+                "nationality": "Honduras",
+                "language": "Spanish",
+                **fields,
+            },
+        )
+        self.plan.records.append(case)
+        respondent = (first, last, a_number, case.nationality, case.language, born)
+        self._document(
+            case,
+            DocumentType.NOTICE_TO_APPEAR,
+            "Notice to Appear",
+            Party.DHS,
+            (
+                "nta",
+                respondent,
+                COURTS[0],
+                case.nta_served_on,
+                tuple(case.charges),
+                90_000 + number,
+            ),
+            case.nta_served_on,
+        )
+        if case.custody is Custody.DETAINED:
+            return case, respondent  # the custody history gives the address
+        self.plan.records.append(
+            Address(
+                id=demo_id("address", key, 0),
+                case_id=case.id,
+                kind=AddressKind.NTA,
+                street="418 Sequoia Street",
+                unit="Apt 2",
+                city="Oakland",
+                state="CA",
+                zip="94601",
+                effective_on=case.nta_served_on or opened,
+                recorded_at=datetime.combine(opened, time(17, 0), tzinfo=UTC),
+            )
+        )
+        return case, respondent
+
+    def _judge_name(self, username: str) -> str:
+        return next(str(u["display_name"]) for u in self.plan.users if u["username"] == username)
+
+    def _family(self) -> None:
+        """A mother and her two children at the first court: the lead case and two riders
+        (``case.lead_case_id``), scheduled together for one master hearing with a Spanish
+        interpreter on the first court day after today, each with its own record."""
+        people = (
+            ("Daniela", "Cruz Reyes", date(1991, 3, 14)),
+            ("Sofía", "Cruz Reyes", date(2015, 7, 2)),
+            ("Mateo", "Cruz Reyes", date(2018, 11, 23)),
+        )
+        day = next(d for d in self.hearing_days if d > self.today)
+        starts = datetime.combine(day, time(9, 0), tzinfo=ZoneInfo(COURTS[0][5]))
+        lead_id = demo_id("case", "family/0")
+        judge = self._judge_name("judge1")
+        for number, person in enumerate(people):
+            case, respondent = self._extra_case(
+                f"family/{number}",
+                1 + number,
+                person,
+                lead_case_id=lead_id if number else None,
+            )
+            self.plan.records.append(
+                Hearing(
+                    id=demo_id("hearing", "family", number),
+                    case_id=case.id,
+                    courtroom_id=demo_id("courtroom", COURTS[0][0], 1),
+                    judge_id=case.judge_id,
+                    hearing_type=HearingType.MASTER,
+                    medium=Medium.IN_PERSON,
+                    starts_at=starts.astimezone(UTC),
+                    interpreter_language="Spanish",
+                )
+            )
+            self._document(
+                case,
+                DocumentType.HEARING_NOTICE,
+                "Notice of master hearing",
+                Party.COURT,
+                (
+                    "notice",
+                    respondent,
+                    COURTS[0],
+                    starts,
+                    HearingType.MASTER.value,
+                    "Courtroom 1",
+                    judge,
+                    90_100 + number,
+                ),
+                case.opened_on + timedelta(days=1),
+            )
+
+    def _detained(self) -> None:
+        """A detained respondent at the first court whatever the demo's size: detained at
+        Mesa Verde when the NTA was served, transferred to the Golden State Annex a month
+        ago (each entry giving the facility's address), with a video master hearing next
+        week that needs a K'iche' interpreter by telephone."""
+        case, respondent = self._extra_case(
+            "detained",
+            21,
+            ("Tomás", "Tzoc Ajanel", date(1996, 8, 30)),
+            custody=Custody.DETAINED,
+            nationality="Guatemala",
+            language="K'iche'",
+        )
+        served = case.nta_served_on or case.opened_on
+        moved = self.today - timedelta(days=30)
+        for move, (event, day) in enumerate(
+            ((CustodyEvent.DETAINED, served), (CustodyEvent.TRANSFERRED, moved))
+        ):
+            change = CustodyChange(
+                id=demo_id("custody", "detained", move),
+                case_id=case.id,
+                event=event,
+                facility_code=FACILITIES["SFR"][move],
+                effective_on=day,
+                recorded_at=datetime.combine(day + timedelta(days=1), time(17, 0), tzinfo=UTC),
+            )
+            address = facility_address(change, change.recorded_at)
+            assert address is not None
+            self.plan.records.append(change)
+            self.plan.records.append(
+                address.model_copy(update={"id": demo_id("address", "detained", move)})
+            )
+        day = [d for d in self.hearing_days if d > self.today][4]
+        starts = datetime.combine(day, time(13, 30), tzinfo=ZoneInfo(COURTS[0][5]))
+        self.plan.records.append(
+            Hearing(
+                id=demo_id("hearing", "detained", 0),
+                case_id=case.id,
+                courtroom_id=demo_id("courtroom", COURTS[0][0], 2),
+                judge_id=case.judge_id,
+                hearing_type=HearingType.MASTER,
+                medium=Medium.VIDEO,
+                starts_at=starts.astimezone(UTC),
+                interpreter_language="K'iche'",
+                interpreter_medium=Medium.TELEPHONE,
+            )
+        )
+        self._document(
+            case,
+            DocumentType.HEARING_NOTICE,
+            "Notice of master hearing",
+            Party.COURT,
+            (
+                "notice",
+                respondent,
+                COURTS[0],
+                starts,
+                HearingType.MASTER.value,
+                "Courtroom 2",
+                self._judge_name("judge1"),
+                90_121,
+            ),
+            self.today - timedelta(days=2),
+        )
+
+    def _counsel_history(self) -> None:
+        """A case whose counsel changed twice, decided, with a motion to reopen pending:
+        Attorney Okafor (attorney2) appeared and withdrew with the judge's leave; Accredited
+        Representative Haddad (rep1) appeared and was substituted by Attorney Mendez
+        (attorney1), who then moved to reopen the in-person removal order (8 CFR
+        1003.23(b)(1): within 90 days). The motion waits in judge1's queue, DHS's position
+        not yet known; its PDF is an accepted document of the case."""
+        judge = demo_id("user", "judge1")
+        decided_on = self.today - timedelta(days=40)
+        case, respondent = self._extra_case(
+            "counsel",
+            11,
+            ("Jorge", "Martínez Flores", date(1987, 5, 9)),
+            status=CaseStatus.DECIDED,
+            decided_on=decided_on,
+        )
+        withdrew = case.opened_on + timedelta(days=30)
+        substituted = decided_on + timedelta(days=10)
+        okafor, haddad, mendez = (
+            demo_id("representation", "counsel", n) for n in ("attorney2", "rep1", "attorney1")
+        )
+        self.plan.records += [
+            Representation(
+                id=okafor,
+                case_id=case.id,
+                practitioner_id=demo_id("user", "attorney2"),
+                form=FilingKind.EOIR_28,
+                scope=AppearanceScope.ALL_PROCEEDINGS,
+                status=RepresentationStatus.WITHDRAWN,
+                accepted_on=case.opened_on + timedelta(days=5),
+                ended_on=withdrew,
+                leave_by=judge,
+            ),
+            Representation(
+                id=mendez,
+                case_id=case.id,
+                practitioner_id=demo_id("user", "attorney1"),
+                form=FilingKind.EOIR_28,
+                scope=AppearanceScope.ALL_PROCEEDINGS,
+                status=RepresentationStatus.ACCEPTED,
+                accepted_on=substituted,
+            ),
+            Representation(
+                id=haddad,
+                case_id=case.id,
+                practitioner_id=demo_id("user", "rep1"),
+                form=FilingKind.EOIR_28,
+                scope=AppearanceScope.ALL_PROCEEDINGS,
+                status=RepresentationStatus.SUBSTITUTED,
+                accepted_on=withdrew + timedelta(days=14),
+                ended_on=substituted,
+                leave_by=judge,
+                successor_id=mendez,
+            ),
+            DecisionRecord(
+                id=demo_id("decision", "counsel"),
+                case_id=case.id,
+                judge_id=judge,
+                decided_on=decided_on,
+                completion=CompletionType.REMOVAL_ORDERED,
+                removal_country="Honduras",
+                respondent_present=True,
+                appeal_waived_by=[Party.RESPONDENT, Party.DHS],
+                recorded_at=datetime.combine(decided_on, time(20, 0), tzinfo=UTC),
+            ),
+        ]
+        filed_on = self.today - timedelta(days=3)
+        document_id = self._document(
+            case,
+            DocumentType.MOTION,
+            "Motion to reopen",
+            Party.PRACTITIONER,
+            ("brief", respondent, "Respondent's Motion to Reopen", 90_200, 5),
+            filed_on,
+            filer_id=demo_id("user", "attorney1"),
+        )
+        self.plan.records.append(
+            Motion(
+                id=demo_id("motion", "counsel", "reopen"),
+                case_id=case.id,
+                motion_type=MotionType.REOPEN,
+                movant=Movant.RESPONDENT,
+                filed_on=filed_on,
+                filer_id=demo_id("user", "attorney1"),
+                document_id=document_id,
+                other_party_position=OtherPartyPosition.UNKNOWN,
             )
         )
 

@@ -11,7 +11,30 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import func, select
 
-from common.enums import DocumentType, FilingStatus, Role
+from common.counsel import check_representation_change
+from common.deadlines import Decision
+from common.enums import (
+    Custody,
+    CustodyEvent,
+    DocumentStatus,
+    DocumentType,
+    FilingStatus,
+    MotionStatus,
+    MotionType,
+    RepresentationStatus,
+    Role,
+)
+from common.family import check_family_link, family_of
+from common.motions import motion_limits
+from common.wire import (
+    Case,
+    CustodyChange,
+    DecisionRecord,
+    Document,
+    Hearing,
+    Motion,
+    Representation,
+)
 from sync_server.demo.plan import DemoPlanner, demo_id
 from sync_server.models import (
     Blob,
@@ -120,3 +143,70 @@ def test_seed_demo_command_is_idempotent(tmp_path: Path) -> None:
         [*run, "seed-demo", "--cases", "3"], env=env, check=True, capture_output=True, text=True
     )
     assert "already present" in second.stdout
+
+
+def test_demo_shows_a_family_counsel_changes_a_motion_to_reopen_and_the_detained_docket() -> None:
+    """What issue 13's records look like in the demo: a family scheduled together, counsel
+    withdrawn and substituted with their history, a pending motion to reopen in judge1's
+    queue, detained respondents with their custody history and hearings that need an
+    interpreter. Each as the server's own rules would take it."""
+    plan = DemoPlanner(DEMO_CASES, SEED_DAY).build()
+    cases = [r for r in plan.records if isinstance(r, Case)]
+    family = family_of(demo_id("case", "family/0"), [c.model_dump() for c in cases])
+    assert family is not None and len(family.rider_ids) == 2
+    members = [c for c in cases if c.id in family.case_ids]
+    assert {c.court_id for c in members} == {demo_id("court", "SFR")}
+    lead = next(c for c in members if c.id == family.lead_id)
+    for rider in members:
+        if rider.id != lead.id:
+            refused = check_family_link(
+                rider.id,
+                rider.court_id,
+                lead.model_dump(),
+                lead_case_id=rider.lead_case_id,
+                has_riders=False,
+            )
+            assert refused is None
+    hearings = [r for r in plan.records if isinstance(r, Hearing) and r.case_id in family.case_ids]
+    assert len(hearings) == 3 and len({(h.starts_at, h.courtroom_id) for h in hearings}) == 1
+    assert all(h.starts_at.date() > SEED_DAY and h.interpreter_language for h in hearings)
+
+    case_id = demo_id("case", "counsel")
+    appearances = {
+        r.status: r for r in plan.records if isinstance(r, Representation) and r.case_id == case_id
+    }
+    withdrawn = appearances[RepresentationStatus.WITHDRAWN]
+    substituted = appearances[RepresentationStatus.SUBSTITUTED]
+    current = appearances[RepresentationStatus.ACCEPTED]
+    assert substituted.successor_id == current.id
+    assert withdrawn.ended_on is not None and substituted.ended_on is not None
+    assert withdrawn.ended_on < substituted.ended_on == current.accepted_on
+    for ended in (withdrawn, substituted):
+        was = ended.model_copy(
+            update={
+                "status": RepresentationStatus.ACCEPTED,
+                "ended_on": None,
+                "leave_by": None,
+                "successor_id": None,
+            }
+        )
+        assert check_representation_change(was, ended, successor=current) is None
+
+    (motion,) = [r for r in plan.records if isinstance(r, Motion)]
+    assert motion.case_id == case_id and motion.status is MotionStatus.PENDING
+    assert motion.motion_type is MotionType.REOPEN and motion.filer_id == current.practitioner_id
+    (decision,) = [r for r in plan.records if isinstance(r, DecisionRecord)]
+    limits = motion_limits(motion, Decision(decided_on=decision.decided_on))
+    assert limits is not None and not limits.barred  # within the 90 days, the first one
+    document = next(
+        r for r in plan.records if isinstance(r, Document) and r.id == motion.document_id
+    )
+    assert document.status is DocumentStatus.ACCEPTED  # so the judge's queue shows it
+
+    detained = {c.id for c in cases if c.custody is Custody.DETAINED}
+    custody = [r for r in plan.records if isinstance(r, CustodyChange) and r.case_id in detained]
+    assert {r.event for r in custody} == {CustodyEvent.DETAINED, CustodyEvent.TRANSFERRED}
+    assert any(
+        isinstance(r, Hearing) and r.case_id in detained and r.interpreter_language
+        for r in plan.records
+    )
