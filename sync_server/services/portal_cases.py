@@ -24,6 +24,7 @@ from common.enums import (
     Custody,
     HearingStatus,
     HearingType,
+    RepresentationStatus,
     Role,
 )
 from common.service import address_lines, address_of_record
@@ -82,6 +83,63 @@ class DocumentLine:
 
 
 @dataclass(frozen=True)
+class CounselLine:
+    """One appearance in the case's counsel history as the parties read it: who, from
+    when, until when and how it ended (withdrawn with the judge's leave, or substituted by
+    the named successor). A pending or rejected notice of appearance is no part of it."""
+
+    name: str
+    scope: str  # "all proceedings", "custody and bond only", …
+    accepted_on: date | None
+    ended_on: date | None
+    status: RepresentationStatus
+    leave_by: str | None  # the judge whose leave ended it
+    successor: str | None  # who took over, for a substitution
+
+    @property
+    def ending(self) -> str:
+        if self.status is RepresentationStatus.ACCEPTED:
+            return "Counsel of record"
+        leave = f" with the leave of {self.leave_by}" if self.leave_by else ""
+        if self.status is RepresentationStatus.SUBSTITUTED:
+            by = f" by {self.successor}" if self.successor else ""
+            return f"Substituted{by}{leave}"
+        return f"Withdrew{leave}"
+
+
+def counsel_history(appearances: list[Representation], names: dict[str, str]) -> list[CounselLine]:
+    """The appearances that were accepted (current or ended), oldest first, with the names
+    ``names`` gives for practitioners and judges."""
+    by_id = {a.id: a for a in appearances}
+    shown = [
+        a
+        for a in appearances
+        if a.status
+        in (
+            RepresentationStatus.ACCEPTED,
+            RepresentationStatus.WITHDRAWN,
+            RepresentationStatus.SUBSTITUTED,
+        )
+    ]
+    shown.sort(key=lambda a: (a.accepted_on or date.min, a.ended_on or date.max, a.id))
+    lines = []
+    for a in shown:
+        successor = by_id.get(a.successor_id or "")
+        lines.append(
+            CounselLine(
+                names.get(a.practitioner_id, "Former counsel"),
+                a.scope.value.replace("_", " "),
+                a.accepted_on,
+                a.ended_on,
+                a.status,
+                names.get(a.leave_by or "") if a.leave_by else None,
+                names.get(successor.practitioner_id) if successor else None,
+            )
+        )
+    return lines
+
+
+@dataclass(frozen=True)
 class CaseDetail:
     case: Case
     court_name: str
@@ -95,6 +153,8 @@ class CaseDetail:
     # The address of record and the whole history, latest first (common.service).
     address: Address | None = None
     addresses: list[Address] = field(default_factory=list)
+    # Who appeared for the respondent, from when to when, and how each appearance ended.
+    counsel: list[CounselLine] = field(default_factory=list)
     a_number_shown: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -248,6 +308,30 @@ class CasePortal:
                 )
             )
             appearance = row_to_record("representation", appearance_row) if appearance_row else None
+            # The counsel history: the page is the parties of record's alone (the case is
+            # read through the policy above: counsel whose appearance covers it, DHS at its
+            # court), so they read every appearance that was accepted, ended ones too,
+            # though the ended records themselves stay the court's in the sync feed.
+            appearances = [
+                a
+                for a in (
+                    row_to_record("representation", r)
+                    for r in session.scalars(
+                        select(RepresentationRow).where(
+                            RepresentationRow.case_id == case.id,
+                            RepresentationRow.deleted.is_(False),
+                        )
+                    )
+                )
+                if isinstance(a, Representation)
+            ]
+            people = {a.practitioner_id for a in appearances} | {
+                a.leave_by for a in appearances if a.leave_by
+            }
+            rows = session.execute(
+                select(UserRow.id, UserRow.display_name).where(UserRow.id.in_(people))
+            )
+            names.update({user: name for user, name in rows})
             # The decision's deadlines read its signed order (oral or written, in absentia)
             # and, for a written one, the day its document was first served.
             orders = [
@@ -313,6 +397,7 @@ class CasePortal:
             appearance if isinstance(appearance, Representation) else None,
             address_of_record(addresses, custody=case.custody, on=today),
             address_history(addresses),
+            counsel_history(appearances, names),
         )
 
     def my_filings(self, principal: Principal) -> list[tuple[Filing, str]]:
