@@ -59,6 +59,12 @@ def _clean(text: str, limit: int) -> str:
     return _CONTROL.sub("?", text[:limit])
 
 
+def _first_line(err: BaseException) -> str:
+    """An error's message on one line (a driver's error carries the SQL and a link)."""
+    lines = str(err).strip().splitlines()
+    return lines[0][:300] if lines else ""
+
+
 @dataclass
 class _Tally:
     more: int = 0
@@ -170,11 +176,13 @@ class RefusalLog:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def flush(self, *, final: bool = False) -> int:
+    def flush(self, *, final: bool = False, at_exit: bool = False) -> int:
         """Write what is queued in one transaction; returns how many entries. ``final``
         also closes the current minute's anonymous tallies (at exit). When this returns,
         every refusal recorded before the call is in the chain (or was put back after a
-        database error, which is logged)."""
+        database error, which is logged). ``at_exit``: the process is ending, so a batch
+        that can't be written is lost, said in one logged line (no traceback: the database
+        may simply be gone, a test's dropped, a server's stopped first)."""
         with self._flush_lock:
             with self._lock:
                 self._roll_minute(self.clock(), final=final)
@@ -189,7 +197,16 @@ class RefusalLog:
             try:
                 with write_transaction(self.factory) as session:
                     audit.append_many(session, batch)
-            except Exception:
+            except Exception as err:
+                if at_exit:
+                    log.error(
+                        "at exit: %d refusal audit entries could not be written and are lost "
+                        "(%s: %s)",
+                        len(batch),
+                        type(err).__name__,
+                        _first_line(err),
+                    )
+                    return 0
                 log.exception("could not write %d refusal audit entries; will retry", len(batch))
                 with self._lock:
                     room = max(0, self.max_queued - len(self._queue))
@@ -215,7 +232,7 @@ class RefusalLog:
             self._thread = threading.Thread(target=self._run, name="audit-refusals", daemon=True)
             self._thread.start()
         if first_in_process:
-            atexit.register(self.flush, final=True)
+            atexit.register(self.flush, final=True, at_exit=True)
 
     def _run(self) -> None:
         idle = 0
