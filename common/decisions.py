@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from common.court_closures import CourtCalendar
-from common.court_time import format_date
+from common.court_time import table_date
 from common.deadlines import NoAppeal, appeal_deadline
 from common.enums import CaseStatus, CompletionType, DecisionForm, Party, Plea
 from common.lifecycle import TransitionError, status_after_decision
@@ -369,7 +369,7 @@ def finality(
         )
     return Finality(
         due.due,
-        f"final when the time to appeal runs out, at the end of {format_date(due.due)}, "
+        f"final when the time to appeal runs out, at the end of {table_date(due.due)}, "
         "unless an appeal is filed",
         f"8 CFR 1241.1(c); 8 CFR 1003.39; {due.citation}",
         appeal_due=due.due,

@@ -79,6 +79,9 @@ def test_reserved_appeal_not_filed_is_final_when_the_30_days_run_out_8_cfr_1241_
     assert final.final_on == date(2027, 1, 7)  # the 30th day after an oral decision
     assert final.appeal_due == date(2027, 1, 7)
     assert "1241.1(c)" in final.citation and "1003.38(b)" in final.citation
+    # Read on screen: the date as the screens give it (common.court_time), not ISO.
+    assert "at the end of Thu 7 Jan 2027," in final.reason
+    assert "2027-01-07" not in final.reason
 
 
 def test_the_last_day_to_appeal_on_a_sunday_moves_finality_to_monday_8_cfr_1001_1_h() -> None:
