@@ -291,6 +291,9 @@ class SigningSummary:
     served: tuple[str, ...]  # one line a party: who, how, where (PartyToServe.describe)
     dated: date  # the court's date now: the decision date the appeal clock runs from
     signed_at_text: str  # "December 7, 2026 at 5:30 PM PST"
+    # What else signing does, saved with the order in one push group (a motion order: the
+    # appearance a granted withdrawal ends, the hearing a granted continuance adjourns).
+    effects: tuple[str, ...] = ()
 
     def text(self) -> str:
         """The summary as the confirmation shows it."""
@@ -298,10 +301,12 @@ class SigningSummary:
             "  (this order states its ruling in its text)"
         )
         served = "\n".join(f"  • {line}" for line in self.served)
+        effects = "".join(f"  • {line}\n" for line in self.effects)
         return (
             f"{self.title}\n{self.respondent}\n\n"
             f"Disposition:\n{ruling}\n\n"
-            f"Served on:\n{served}\n\n"
+            + (f"Signing also:\n{effects}\n" if effects else "")
+            + f"Served on:\n{served}\n\n"
             f"The order will be dated {format_date(self.dated)} (signed {self.signed_at_text}, "
             "the court's time). Once signed it can't be changed; a correction is a new order."
         )

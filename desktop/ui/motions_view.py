@@ -10,6 +10,7 @@ step, offline too. The server issues and serves the order once the push reaches 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -51,6 +52,7 @@ from desktop.motions import (
     withdraw,
 )
 from desktop.orders import SigningSummary, case_today, signing_summary
+from desktop.ruling_effects import ruling_effects
 from desktop.ui.context import DesktopContext
 from desktop.ui.record_table import Column, RecordTableModel, RecordTableView
 from desktop.ui.signing_summary import SigningSummaryDialog
@@ -465,8 +467,9 @@ class MotionRulingDialog(QDialog):
         stamp, motion_id, user = self.chosen(), self.row.motion_id, self.ctx.user_id
 
         def summary(store: Any) -> SigningSummary:
-            draft, _ = ruling_draft(store, motion_id, user, stamp)
-            return signing_summary(store, draft)
+            draft, stamped = ruling_draft(store, motion_id, user, stamp)
+            effects = ruling_effects(store, stamped, stamp)
+            return replace(signing_summary(store, draft), effects=effects)
 
         self.sign_button.setEnabled(False)
         self.message.setText("Preparing the summary…")

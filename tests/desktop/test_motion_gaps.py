@@ -14,9 +14,11 @@ from flask import Flask
 from PySide6.QtCore import Qt
 
 from common.adjournment import load_adjournment_codes
+from common.court_time import court_today, table_date
 from common.enums import MotionRuling
 from common.protocol import Change, MutationResult
 from desktop.motions import Stamp, pending_motions, rule_on_motion, ruling_draft, save_ruling
+from desktop.ruling_effects import ruling_effects
 from desktop.ui.motions_view import (
     MotionPositionDialog,
     MotionRulingDialog,
@@ -87,6 +89,12 @@ def test_granting_withdrawal_of_counsel_ends_the_appearance_in_the_rulings_push_
     )
     summary = dialog.summary_dialog
     assert summary is not None
+    # The summary says what signing does besides the order: the appearance it ends, when.
+    granted_on = table_date(court_today("America/Los_Angeles"))
+    assert (
+        f"Ends the appearance of Attorney Laura Mendez as counsel of record on {granted_on}"
+        in summary.text.toPlainText()
+    )
     with qtbot.waitSignal(dialog.issued, timeout=10_000) as issued:
         qtbot.keyClick(summary, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
     result = issued.args[0]
@@ -279,6 +287,11 @@ def test_a_continuance_granted_from_the_queue_adjourns_the_next_hearing_with_its
     stamp = Stamp(
         MotionRuling.GRANTED, extra={"adjournment_code": code, "next_hearing": "2027-04-06"}
     )
+    # The signing summary names the hearing the grant adjourns (the sooner one), in the
+    # court's time (17:00 UTC is 09:00 in San Francisco in February).
+    _, stamped = ruling_draft(ctx.store, motion_id, user_id("judge1"), stamp)
+    (effect,) = ruling_effects(ctx.store, stamped, stamp)
+    assert effect.startswith(f"Adjourns the hearing of Tue 2 Feb 2027 09:00 PST with code {code}")
     result = rule_on_motion(ctx.store, motion_id, user_id("judge1"), "judge", stamp)
     assert result.adjourned is not None and result.adjourned.id == sooner["id"]
     save_ruling(ctx.store, result)
