@@ -10,12 +10,13 @@ from datetime import date, datetime
 
 from common.anumber import format_a_number
 from common.appeals import BOARD_TIMEZONE
+from common.court_closures import board_calendar
 from common.court_time import court_today, utc_now
 from common.enums import DocumentStatus, MotionStatus
-from common.motions import catalogue
+from common.motions import LIMITED, catalogue, response_due
 from common.wire import Motion
 from desktop.local_store import LocalStore
-from desktop.motions import MOVANTS, POSITIONS
+from desktop.motions import MOVANTS, POSITIONS, QueueRow
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,26 @@ class BoardMotionRow:
     filed_on: date
     position: str
     age_days: int  # on the Board's today
+    response_due: date  # counted on the Board's calendar
+    document_id: str | None
+    limited: bool  # a motion to reopen or reconsider: the ruling shows the Board's limits
+
+    def queue_row(self) -> QueueRow:
+        """The row as the motions ruling dialog takes it (the same stamp and order)."""
+        return QueueRow(
+            motion_id=self.motion_id,
+            case_id=self.case_id,
+            respondent=self.respondent,
+            a_number=self.a_number,
+            motion=self.motion,
+            movant=self.movant,
+            filed_on=self.filed_on,
+            response_due=self.response_due,
+            position=self.position,
+            age_days=self.age_days,
+            document_id=self.document_id,
+            limited=self.limited,
+        )
 
 
 def sort_key(row: BoardMotionRow) -> tuple[bool, date, str]:
@@ -73,6 +94,9 @@ def pending_board_motions(store: LocalStore, now: datetime | None = None) -> lis
                 filed_on=motion.filed_on,
                 position=POSITIONS[motion.other_party_position.value],
                 age_days=max(0, (today - motion.filed_on).days),
+                response_due=response_due(motion, calendar=board_calendar()).due,
+                document_id=motion.document_id,
+                limited=motion.motion_type in LIMITED,
             )
         )
     return sorted(rows, key=sort_key)

@@ -7,6 +7,11 @@ the judge of the case and the motion stamped with it, saved together through the
 (one push group: the order is issued with the stamp or not at all), as the bench
 continuance is (:mod:`desktop.orders`). What the server refuses, the desktop refuses
 first, in the same words: ``common.motions.check_motion``.
+
+A motion before the Board (``Motion.before_board``) is ruled on the same way by a Board
+member: the Board's order on a motion (``board_motion_order``) drafted and signed in the
+member's own name, dated on the Board's today, its limits counted from the Board's
+decision (``common.motions.board_decision_of``).
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ from typing import Any
 
 from common.adjournment import lookup_code
 from common.anumber import format_a_number, parse_a_number
+from common.appeals import BOARD_TIMEZONE
 from common.counsel import check_representation_change, withdrawing_counsel
 from common.counsel import withdraw as end_appearance
-from common.court_closures import court_calendar
+from common.court_closures import board_calendar, court_calendar
 from common.court_time import court_today, local_date, utc_now
 from common.deadlines import case_decision
 from common.enums import (
@@ -31,19 +37,22 @@ from common.enums import (
     MotionStatus,
     MotionType,
     Movant,
+    OrderStatus,
     OtherPartyPosition,
 )
 from common.motions import (
     MotionLimit,
+    board_decision_of,
     catalogue,
     check_motion,
     motion_limits,
     order_fields,
+    order_template_for,
     response_due,
     ruling_refusal,
 )
-from common.orders import SigningRefused
-from common.wire import Hearing, Motion, Order, Representation, WireRecord
+from common.orders import Problem, SigningRefused, check_record
+from common.wire import BoardDecision, Hearing, Motion, Order, Representation, WireRecord
 from desktop.local_store import LocalStore
 from desktop.orders import case_zone, sign_order, start_draft
 
@@ -151,6 +160,15 @@ def limits_of(store: LocalStore, motion: Motion) -> MotionLimit | None:
         for m in store.all("motion")
         if m.get("case_id") == motion.case_id and not m.get("deleted")
     ]
+    if motion.before_board:
+        decisions = [
+            _record(BoardDecision, d)
+            for d in store.all("board_decision")
+            if d.get("case_id") == motion.case_id and not d.get("deleted")
+        ]
+        return motion_limits(
+            motion, board_decision_of(decisions), others, calendar=board_calendar()
+        )
     court = store.get("court", str(case.get("court_id"))) or {}
     decision = case_decision(case, orders) if case else None
     return motion_limits(motion, decision, others, calendar=court_calendar(court.get("code")))
@@ -259,8 +277,11 @@ def ruling_draft(
     refused = ruling_refusal(motion)
     if refused:
         raise ValueError(refused[:1].upper() + refused[1:] + ".")
-    today = court_today(case_zone(store, motion.case_id), now)
-    draft = start_draft(store, motion.case_id, "motion_order", user_id, today)
+    zone = BOARD_TIMEZONE if motion.before_board else case_zone(store, motion.case_id)
+    today = court_today(zone, now)
+    draft = start_draft(store, motion.case_id, order_template_for(motion), user_id, today)
+    if motion.before_board:  # the Board member drafts in their own name
+        draft = draft.model_copy(update={"judge_id": user_id})
     fields = order_fields(
         motion,
         stamp.ruling,
@@ -300,10 +321,10 @@ def rule_on_motion(
     together (``LocalStore.save_together``)."""
     now = now or utc_now()
     draft, stamped = ruling_draft(store, motion_id, user_id, stamp, now)
-    try:
+    if stamped.before_board:
+        signed = _board_signed(draft, user_id, role, now)
+    else:
         signed = sign_order(store, draft, user_id, role, now)
-    except SigningRefused:
-        raise
     code = (stamp.extra or {}).get("adjournment_code")
     return MotionRulingResult(
         signed,
@@ -311,6 +332,22 @@ def rule_on_motion(
         ended_appearance(store, stamped),
         adjourned_hearing(store, stamped, str(code) if code else None),
     )
+
+
+def _board_signed(draft: Order, user_id: str, role: str, now: datetime) -> Order:
+    """The Board's order on a motion signed by the Board member who drafted it (the
+    server checks again that the member may rule: ``policy._board_motion_order``)."""
+    if role != "board_member" or draft.judge_id != user_id:
+        raise SigningRefused(
+            [Problem("", "only a Board member signs the Board's order on a motion")]
+        )
+    problems = check_record(draft)
+    if problems:
+        raise SigningRefused(problems)
+    signed: Order = draft.model_copy(
+        update={"status": OrderStatus.SIGNED, "signed_at": now, "signed_by": user_id}
+    )
+    return signed
 
 
 def save_ruling(store: LocalStore, result: MotionRulingResult) -> None:

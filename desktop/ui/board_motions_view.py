@@ -1,15 +1,18 @@
 """The Board's pending motions (issue 15 item 6): a list with emergency stay requests
-first, their first column "Emergency stay" in red; Enter on a row reports it. Read from the
-local copy, offline too (``desktop.board_motions``)."""
+first, their first column "Emergency stay" in red. Enter (or Ctrl+R) opens the motions
+ruling dialog (``ui.motions_view.MotionRulingDialog``: the same stamps, the Board's limits,
+the Board's order signed by the member). Read and saved in the local copy, offline too
+(``desktop.board_motions``, ``desktop.motions``)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop.board_motions import BoardMotionRow, pending_board_motions
 from desktop.ui.context import DesktopContext
+from desktop.ui.motions_view import MotionRulingDialog
 from desktop.ui.record_table import Column, RecordTableModel, RecordTableView
 
 EMERGENCY = "Emergency stay"
@@ -27,13 +30,20 @@ COLUMNS: tuple[Column[BoardMotionRow], ...] = (
 
 
 class BoardMotionsView(QWidget):
-    """The motions before the Board, emergencies first; ``motion_chosen`` on Enter."""
+    """The motions before the Board, emergencies first; Enter or Ctrl+R rules on one
+    (``motion_chosen`` reports it)."""
 
     motion_chosen = Signal(str)  # the motion's id
 
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.ruling_dialog: MotionRulingDialog | None = None
+        self.rule_action = QAction("&Rule on the motion…", self)
+        self.rule_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.rule_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.rule_action.triggered.connect(self.rule_selected)
+        self.addAction(self.rule_action)
         self.model = RecordTableModel[BoardMotionRow](
             COLUMNS, foreground=lambda r: RED if r.emergency else None
         )
@@ -59,6 +69,22 @@ class BoardMotionsView(QWidget):
         if rows:
             self.table.selectRow(0)
 
+    def selected(self) -> BoardMotionRow | None:
+        return self.model.row(self.table.currentIndex())
+
+    def rule_selected(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self._activated(row)
+
     def _activated(self, row: object) -> None:
-        if isinstance(row, BoardMotionRow):
-            self.motion_chosen.emit(row.motion_id)
+        if not isinstance(row, BoardMotionRow):
+            return
+        self.motion_chosen.emit(row.motion_id)
+        if self.ctx.role != "board_member":
+            self.summary.setText("A Board member rules on the motion; the clerk records it.")
+            return
+        dialog = MotionRulingDialog(self.ctx, row.queue_row(), self)
+        self.ruling_dialog = dialog
+        dialog.issued.connect(lambda _result: self.refresh())
+        dialog.open()
