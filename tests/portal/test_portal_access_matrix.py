@@ -58,6 +58,16 @@ PAGES: dict[str, tuple[frozenset[str], Call]] = {
     "portal.file_motion": (EXTERNAL, lambda b, c: b.get(f"/portal/cases/{c}/motion")),
     "portal.motions": (EXTERNAL, lambda b, c: b.get(f"/portal/cases/{c}/motions")),
     "portal.file_appeal": (EXTERNAL, lambda b, c: b.get(f"/portal/cases/{c}/appeal")),
+    "portal.file_brief": (
+        EXTERNAL,
+        lambda b, c: b.get(f"/portal/cases/{c}/appeals/{NOBODY_ID}/brief"),
+    ),
+    "portal.request_extension": (
+        EXTERNAL,
+        lambda b, c: b.post(
+            f"/portal/cases/{c}/appeals/{NOBODY_ID}/extension", {}, from_page="/portal/login"
+        ),
+    ),
     "portal.filings": (EXTERNAL, lambda b, c: b.get("/portal/filings")),
     "portal.appearance": (frozenset({ATTORNEY}), lambda b, c: b.get("/portal/appearance/eoir-28")),
     "portal.notice_to_appear": (frozenset({DHS}), lambda b, c: b.get("/portal/dhs/nta")),
