@@ -322,7 +322,8 @@ def draft_decision(
 ) -> tuple[Order, BoardDecision]:
     """The author's draft: a new order of the ``board_decision`` template with ``outcome``
     (or the existing draft with the outcome changed), dated the Board's today, and the
-    decision record naming it. Saved together by the caller; ``BoardRefused`` with why."""
+    decision record naming it. The caller saves both together, the order first (the
+    decision names it); ``BoardRefused`` with why."""
     if decision.author_id != user_id:
         raise BoardRefused("Only the member writing for the Board drafts the decision.")
     if outcome not in outcomes_offered(decision):
@@ -352,15 +353,16 @@ def draft_decision(
     return order, drafted
 
 
-def edited_draft(decision: BoardDecision, order: Order) -> list[WireRecord]:
-    """What saving the author's edited draft saves: the order, and the decision record
-    too when the outcome the order states changed (one push group)."""
+def outcome_change(decision: BoardDecision, order: Order) -> BoardDecision | None:
+    """The decision record with the outcome the author's edited draft now states (saved
+    after the order), or None when it did not change."""
     outcome = BoardOutcome(str(order.fields.get(OUTCOME_FIELD, decision.outcome or "")))
     if outcome == decision.outcome:
-        return [order]
+        return None
     changed = decision.model_copy(update={"outcome": outcome})
     _refuse(rules.check_board_decision_change(decision, changed))
-    return [changed, order]
+    _refuse(rules.check_drafted_order(changed, order))
+    return changed
 
 
 def sign_single(
@@ -380,6 +382,15 @@ def sign_single(
         return rules.sign_decision(decision, order, user_id, now or utc_now())
     except SigningRefused as err:
         raise BoardRefused("Not signed: " + str(err) + ".") from err
+
+
+def signature_records(decision: BoardDecision, signed: Order) -> list[WireRecord]:
+    """What the single member's signature saves, as one outbox group: the decision record
+    as it stands, then the signed order. A draft still waiting in the outbox would
+    otherwise take the signature in (an unsent entry coalesces later edits) and reach the
+    server signed before the decision names it; a group of its own queues the signature
+    behind the draft, and the server issues the decision when the signed order arrives."""
+    return [decision, signed]
 
 
 def cast_vote(

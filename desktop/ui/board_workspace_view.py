@@ -44,13 +44,14 @@ from desktop.board_workspace import (
     cast_vote,
     decision_order,
     draft_decision,
-    edited_draft,
     load_decision,
     materials,
     may_sign,
     my_appeals,
+    outcome_change,
     outcomes_offered,
     sign_single,
+    signature_records,
     vote_rows,
     waiting_for,
 )
@@ -354,7 +355,7 @@ class BoardWorkspaceView(QWidget):
         order, decision = made
         self.tabs.setCurrentIndex(1)
         self.ctx.save(
-            [decision, order],
+            [order, decision],  # the order first: the decision names it
             on_done=lambda: self._open_editor(order, decision),
             on_error=self._refused,
         )
@@ -380,7 +381,8 @@ class BoardWorkspaceView(QWidget):
         def records(store: LocalStore) -> list[WireRecord]:
             decision = load_decision(store, decision_id)
             order = decision_order(store, decision)
-            return [] if order is None else edited_draft(decision, order)[:-1]
+            changed = None if order is None else outcome_change(decision, order)
+            return [] if changed is None else [changed]
 
         self.ctx.read(records, self._save_outcome, self._refused)
 
@@ -402,12 +404,13 @@ class BoardWorkspaceView(QWidget):
     def _sign(self, decision_id: str) -> None:
         user = self.ctx.user_id
 
-        def make(store: LocalStore) -> Order:
-            return sign_single(store, load_decision(store, decision_id), user, utc_now())
+        def make(store: LocalStore) -> list[WireRecord]:
+            decision = load_decision(store, decision_id)
+            return signature_records(decision, sign_single(store, decision, user, utc_now()))
 
         self.ctx.read(make, self._save_signed, self._refused)
 
-    def _save_signed(self, signed: Order) -> None:
+    def _save_signed(self, records: list[WireRecord]) -> None:
         def done() -> None:
             self.message.setText(
                 "Signed. The decision issues and is served when it reaches the server"
@@ -415,7 +418,7 @@ class BoardWorkspaceView(QWidget):
             )
             self.refresh()
 
-        self.ctx.save([signed], on_done=done, on_error=self._refused)
+        self.ctx.save(records, on_done=done, on_error=self._refused)
 
     def vote(self) -> None:
         row = self.current
