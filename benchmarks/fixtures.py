@@ -61,6 +61,7 @@ from common.wire import (
     AdjournmentCodeRecord,
     AllegationPlea,
     Appeal,
+    BoardDecision,
     Bond,
     Case,
     ChargePlea,
@@ -241,6 +242,9 @@ class MemoryLookups:
 
     def board_case_ids(self) -> Collection[str]:
         return ()  # placement never asks; the benchmark reads as a judge, not the Board
+
+    def board_decisions(self, case_id: str) -> Collection[BoardDecision]:
+        return ()  # no Board decisions are generated
 
 
 # --- the plan of one case ------------------------------------------------------------------

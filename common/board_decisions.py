@@ -43,8 +43,8 @@ _VOTE_WORDS: dict[BoardVoteChoice, str] = {
     BoardVoteChoice.DISSENT: "dissents",
 }
 _OPINION_TITLES: dict[BoardVoteChoice, str] = {
-    BoardVoteChoice.CONCUR: "Concurring opinion of Board Member {name}",
-    BoardVoteChoice.DISSENT: "Dissenting opinion of Board Member {name}",
+    BoardVoteChoice.CONCUR: "Concurring opinion of {name}",
+    BoardVoteChoice.DISSENT: "Dissenting opinion of {name}",
 }
 
 
@@ -227,7 +227,8 @@ def panel_fields(
 ) -> dict[str, str]:
     """The order fields the panel's decision prints (template fields ``panel_votes`` and
     ``separate_opinions``): each member's vote in the panel's order, then each signed
-    separate opinion; members who had not voted when it issued are said so."""
+    separate opinion; members who had not voted when it issued are said so. ``names``:
+    each member's name as signed (the display name, with its title)."""
     counted = _counted(decision, votes)
     lines = []
     for member in decision.member_ids:
@@ -235,7 +236,7 @@ def panel_fields(
         vote = counted.get(member)
         said = _VOTE_WORDS[vote.vote] if vote else "had not voted when the decision issued"
         writing = " (writing for the panel)" if member == decision.author_id else ""
-        lines.append(f"Board Member {name}{writing} {said}.")
+        lines.append(f"{name}{writing} {said}.")
     opinions = []
     for member in decision.member_ids:
         vote = counted.get(member)

@@ -908,22 +908,23 @@ def _board_decision_order(
     (the server signs and issues it then), never by one member's push."""
     if p.role is not Role.BOARD_MEMBER:
         return "a Board decision is drafted and signed by the Board member assigned to it"
-    if any(o is not None and o.judge_id != p.id for o in (old, new)):  # type: ignore[attr-defined]
-        return "a Board member drafts and signs only their own decision"
-    if new.status is OrderStatus.ISSUED or new.document_id is not None:
-        return "a Board decision is issued by the server when it is signed"
     decisions = [
         d
         for d in lookups.board_decisions(new.case_id)
         if d.status is not BoardDecisionStatus.ISSUED
     ]
+    linked = next((d for d in decisions if d.order_id == new.id), None)
+    if new.status is not OrderStatus.DRAFT and (linked is None or p.id not in linked.member_ids):
+        return "a Board member not assigned to the decision can't sign it"
+    if any(o is not None and o.judge_id != p.id for o in (old, new)):  # type: ignore[attr-defined]
+        return "a Board member drafts and signs only their own decision"
+    if new.status is OrderStatus.ISSUED or new.document_id is not None:
+        return "a Board decision is issued by the server when it is signed"
     if not any(d.author_id == p.id for d in decisions):
         return "only the Board member assigned to write the decision drafts it"
     if new.status is OrderStatus.DRAFT:
         return None
-    linked = next((d for d in decisions if d.order_id == new.id), None)
-    if linked is None or p.id not in linked.member_ids:
-        return "a Board member not assigned to the decision can't sign it"
+    assert linked is not None
     if linked.panel:
         return "a panel's decision is signed by its members' votes, not by one member"
     if new.signed_by != p.id:

@@ -141,17 +141,26 @@ class OrderIssuer:
             )
         return pdf
 
-    def issue(self, session: Session, order: Order, lookups: SessionLookups) -> Order:
+    def issue(
+        self,
+        session: Session,
+        order: Order,
+        lookups: SessionLookups,
+        *,
+        facts: CaseFacts | None = None,
+        certificate: CertificateOfService | None = None,
+    ) -> Order:
         """Issue the just-signed ``order`` in the caller's write transaction; returns the
-        order as issued (already written)."""
+        order as issued (already written). ``facts`` and ``certificate`` default to the
+        case's court's; the Board's decision passes its own (its name, clock, signer)."""
         assert order.status is OrderStatus.SIGNED
         assert order.signed_at is not None and order.signed_by is not None
-        facts = facts_from_db(session, order.case_id)
+        facts = facts or facts_from_db(session, order.case_id)
         template = template_for(order.template, order.template_version)
         # Who is served follows the appearances' form and scope and the address of record
         # on the signing day at the court (sync_server/services/service.py); the PDF's
         # certificate of service prints the same list the service records are made from.
-        certificate = certificate_for(
+        certificate = certificate or certificate_for(
             session,
             order.case_id,
             proceeding=proceeding_for(order.template, facts.case_type),

@@ -13,10 +13,11 @@ import orjson
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from common.wire import ENTITY_SCHEMAS, Case, WireRecord
+from common.wire import ENTITY_SCHEMAS, BoardDecision, Case, WireRecord
 from sync_server.db import next_version
 from sync_server.models import (
     ENTITY_TABLES,
+    BoardDecisionRow,
     CaseRow,
     DocumentRow,
     SyncDeparture,
@@ -82,6 +83,19 @@ class SessionLookups:
         if self._board_cases is None:
             self._board_cases = frozenset(self._session.scalars(board_cases()))
         return self._board_cases
+
+    def board_decisions(self, case_id: str) -> Collection[BoardDecision]:
+        # Not memoised: a push writes decisions and reads them back in one transaction.
+        rows = self._session.scalars(
+            select(BoardDecisionRow).where(
+                BoardDecisionRow.case_id == case_id, BoardDecisionRow.deleted.is_(False)
+            )
+        )
+        return [
+            d
+            for row in rows
+            if isinstance(d := row_to_record("board_decision", row), BoardDecision)
+        ]
 
     def forget(self) -> None:
         """Drop memoised answers after a write that may change them."""

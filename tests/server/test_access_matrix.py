@@ -289,6 +289,26 @@ def _decision(app: Flask, actor: str, case: str) -> tuple[str, dict[str, Any], N
     return ("decision", data, None)
 
 
+def _board_decision(app: Flask, actor: str, case: str) -> tuple[str, dict[str, Any], None]:
+    # An appeal DHS filed and the Board's clerk docketed, assigned in the actor's name
+    # (tests/server/test_board_decisions.py has the Board's decisions in full).
+    from tests.server.test_board_decisions import MEMBERS, _before_the_board, assignment
+
+    api = Api(app.test_client())
+    fresh, appeal = _before_the_board(api, TokenBook(api))
+    data = assignment(fresh, appeal, MEMBERS, assigned_by=user_id(actor))
+    return ("board_decision", data, None)
+
+
+def _board_vote(app: Flask, actor: str, case: str) -> tuple[str, dict[str, Any], None]:
+    # A panel's drafted decision (board_member1 writes, and sits on it): the actor's vote.
+    from tests.server.test_board_decisions import MEMBERS, _assigned_and_drafted, vote
+
+    api = Api(app.test_client())
+    _, decision, _, _ = _assigned_and_drafted(api, TokenBook(api), MEMBERS)
+    return ("board_vote", vote(decision, actor, "join"), None)
+
+
 def _court(app: Flask, actor: str, case: str) -> tuple[str, dict[str, Any], None]:
     return (
         "court",
@@ -399,6 +419,9 @@ WRITE_CASES: dict[str, tuple[Build, frozenset[str]]] = {
     # The judge of the case takes the pleadings and decides it from the bench.
     "pleading": (_pleading, frozenset({"judge"})),
     "decision": (_decision, frozenset({"judge"})),
+    # The Board's clerk assigns an appeal; an assigned member signs their own vote.
+    "board_decision": (_board_decision, frozenset({"board_clerk"})),
+    "board_vote": (_board_vote, frozenset({"board_member"})),
 }
 
 

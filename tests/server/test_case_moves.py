@@ -130,6 +130,8 @@ def test_a_case_moved_to_another_court_takes_its_annotations_along(
 ELSEWHERE = {
     "bond": "a bond record lives in a bond case: test_a_moved_bond_case_takes_its_bond_record",
     "appeal": "an appeal is of a decided case, which no longer changes venue",
+    "board_decision": "the Board decides an appealed case, which no longer changes venue",
+    "board_vote": "the Board decides an appealed case, which no longer changes venue",
 }
 
 

@@ -32,7 +32,7 @@ M1, M2, M3, M4 = (str(uuid.uuid4()) for _ in range(4))
 CLERK = str(uuid.uuid4())
 ORDER = str(uuid.uuid4())
 SIGNED = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
-NAMES = {M1: "Rivera", M2: "Chen", M3: "Okonkwo"}
+NAMES = {M1: "Board Member Rivera", M2: "Board Member Chen", M3: "Board Member Okonkwo"}
 
 
 def assigned(panel: bool = True, **kw: Any) -> BoardDecision:
