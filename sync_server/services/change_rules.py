@@ -174,6 +174,11 @@ ACT_DATES: dict[str, dict[str, str]] = {
     "pleading": {"pleaded_on": "date of the pleading"},
     "decision": {"decided_on": "date of the decision", "served_on": "date of service"},
     "board_decision": {"assigned_on": "date of the assignment"},
+    "appeal": {
+        "docketed_on": "docketing date",
+        "appellant_extension_decided_on": "date of the decision on the extension request",
+        "appellee_extension_decided_on": "date of the decision on the extension request",
+    },
 }
 
 # ``Session.info`` key of the allowed clock difference (``ECAS_CLOCK_TOLERANCE_MINUTES``):
