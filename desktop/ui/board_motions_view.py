@@ -56,6 +56,7 @@ class BoardMotionsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
+        ctx.sync.synced.connect(lambda _report: self.refresh())
         self.refresh()
 
     def refresh(self) -> None:

@@ -17,6 +17,7 @@ from desktop.services.session import SignedOut, sign_out
 from desktop.services.sync_controller import SyncStatus
 from desktop.settings import IDLE_LOCK_MINUTES, VIEWER_CACHE_MB
 from desktop.sync_engine import SyncReport
+from desktop.ui.board_motions_view import BoardMotionsView
 from desktop.ui.board_view import BOARD_ROLES, BoardView
 from desktop.ui.board_workspace_view import BoardWorkspaceView
 from desktop.ui.case_file_view import CaseFileView
@@ -82,12 +83,18 @@ class MainWindow(QMainWindow):
             )
         # Board staff: the Board's docket and intake first (desktop/ui/board_view.py).
         self.board: BoardView | None = None
+        self.board_motions: BoardMotionsView | None = None
         if ctx.role in BOARD_ROLES:
             self.board = BoardView(ctx)
             self.board.open_case.connect(self.open_case)
             self.pages.insert(0, self.board)
             self.tabs.insertTab(0, self.board, "Board")
             self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+            # The motions before the Board, emergency stays first; Enter rules on one.
+            self.board_motions = BoardMotionsView(ctx)
+            self.pages.insert(1, self.board_motions)
+            self.tabs.insertTab(1, self.board_motions, "Board motions")
+            self.tabs.tabBar().setTabButton(1, self.tabs.tabBar().ButtonPosition.RightSide, None)
             self.tabs.setCurrentIndex(0)
         # A Board member's appeals, their record and decision (desktop/ui/board_workspace_view.py).
         self.workspace: BoardWorkspaceView | None = None
