@@ -31,7 +31,14 @@ from common.enums import (
     DocumentType,
     OrderStatus,
 )
-from common.orders import SigningRefused, new_draft, template_for
+from common.orders import (
+    SigningRefused,
+    clauses_by_place,
+    merge,
+    merge_values,
+    new_draft,
+    template_for,
+)
 from common.wire import Appeal, BoardDecision, BoardVote, Order, WireRecord
 from desktop.local_store import LocalStore
 from desktop.orders import facts_for_case
@@ -351,6 +358,25 @@ def draft_decision(
     _refuse(rules.check_board_decision_change(decision, drafted))
     _refuse(rules.check_drafted_order(drafted, order))
     return order, drafted
+
+
+def draft_text(store: LocalStore, decision: BoardDecision, today: date | None = None) -> str:
+    """The drafted decision as the panel reads it before voting: what it orders (the
+    template's clauses for its fields, merged with the case's facts) and the author's
+    text. Empty until drafted."""
+    order = decision_order(store, decision)
+    if order is None:
+        return ""
+    template = template_for(order.template, order.template_version)
+    facts = facts_for_case(store, decision.case_id)
+    day = today or board_today()
+    places = clauses_by_place(template, facts, order.fields, day)
+    paragraphs = [p for place in ("preamble", "order") for p in places.get(place, [])]
+    instructions = str(order.fields.get("remand_instructions") or "").strip()
+    if instructions and not any(instructions in p for p in paragraphs):
+        paragraphs.append(f"Instructions on remand: {instructions}")
+    body = merge(order.body, merge_values(template, facts, order.fields, day)).strip()
+    return "\n\n".join([*paragraphs, *([body] if body else [])])
 
 
 def outcome_change(decision: BoardDecision, order: Order) -> BoardDecision | None:

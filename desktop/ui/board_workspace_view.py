@@ -44,6 +44,7 @@ from desktop.board_workspace import (
     cast_vote,
     decision_order,
     draft_decision,
+    draft_text,
     load_decision,
     materials,
     may_sign,
@@ -126,6 +127,10 @@ class BoardWorkspaceView(QWidget):
         )
         self.votes = RecordTableView(self.votes_model)
         self.votes.setObjectName("board_votes")
+        self.draft_view = QPlainTextEdit()  # the draft as the panel reads it before voting
+        self.draft_view.setObjectName("board_draft")
+        self.draft_view.setReadOnly(True)
+        self.draft_view.setTabChangesFocus(True)
         self.draft_action = self._action("&Draft the decision…", "Ctrl+Shift+D", self.draft)
         self.sign_action = self._action("&Sign the decision…", "Ctrl+Shift+S", self.sign)
         self.vote_action = self._action("&Vote…", "Ctrl+Shift+V", self.vote)
@@ -171,6 +176,8 @@ class BoardWorkspaceView(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.decision_state)
         layout.addLayout(buttons)
+        layout.addWidget(QLabel("The draft:"))
+        layout.addWidget(self.draft_view, 2)
         layout.addWidget(QLabel("Votes so far:"))
         layout.addWidget(self.votes, 1)
         return page
@@ -254,6 +261,7 @@ class BoardWorkspaceView(QWidget):
                 vote_rows(store, decision),
                 waiting_for(store, decision),
                 decision_order(store, decision),
+                draft_text(store, decision),
             ),
             self._show_details,
         )
@@ -262,9 +270,10 @@ class BoardWorkspaceView(QWidget):
         self._enable()
 
     def _show_details(
-        self, found: tuple[list[Material], list[VoteRow], list[str], Order | None]
+        self, found: tuple[list[Material], list[VoteRow], list[str], Order | None, str]
     ) -> None:
-        papers, votes, waiting, order = found
+        papers, votes, waiting, order, text = found
+        self.draft_view.setPlainText(text or "Not drafted yet.")
         self.materials_model.set_rows(papers)
         self.votes_model.set_rows(votes)
         row = self.current
