@@ -447,3 +447,18 @@ def board_decision_of(board_decisions: Iterable[BoardDecision]) -> Decision | No
     if not issued or issued[-1].issued_on is None:
         return None
     return Decision(decided_on=issued[-1].issued_on)
+
+
+def board_member_refusal(
+    motion: Motion, member_id: str, board_decisions: Iterable[BoardDecision]
+) -> str | None:
+    """Why ``member_id`` may not rule on ``motion`` before the Board (None: they may):
+    while the appeal is assigned and undecided (a ``board_decision`` not yet issued), the
+    assigned member or panel rules on its motions; otherwise any Board member does
+    (assumption: the Practice Manual's assignment of motions was not read)."""
+    open_assignments = [d for d in board_decisions if d.status is not BoardDecisionStatus.ISSUED]
+    if not open_assignments:
+        return None
+    if any(member_id in d.member_ids for d in open_assignments):
+        return None
+    return "only the Board member or panel assigned to the appeal rules on its motions"

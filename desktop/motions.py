@@ -43,6 +43,7 @@ from common.enums import (
 from common.motions import (
     MotionLimit,
     board_decision_of,
+    board_member_refusal,
     catalogue,
     check_motion,
     motion_limits,
@@ -161,17 +162,21 @@ def limits_of(store: LocalStore, motion: Motion) -> MotionLimit | None:
         if m.get("case_id") == motion.case_id and not m.get("deleted")
     ]
     if motion.before_board:
-        decisions = [
-            _record(BoardDecision, d)
-            for d in store.all("board_decision")
-            if d.get("case_id") == motion.case_id and not d.get("deleted")
-        ]
+        decisions = _board_decisions(store, motion.case_id)
         return motion_limits(
             motion, board_decision_of(decisions), others, calendar=board_calendar()
         )
     court = store.get("court", str(case.get("court_id"))) or {}
     decision = case_decision(case, orders) if case else None
     return motion_limits(motion, decision, others, calendar=court_calendar(court.get("code")))
+
+
+def _board_decisions(store: LocalStore, case_id: str) -> list[BoardDecision]:
+    return [
+        _record(BoardDecision, d)
+        for d in store.all("board_decision")
+        if d.get("case_id") == case_id and not d.get("deleted")
+    ]
 
 
 @dataclass(frozen=True)
@@ -282,6 +287,9 @@ def ruling_draft(
     draft = start_draft(store, motion.case_id, order_template_for(motion), user_id, today)
     if motion.before_board:  # the Board member drafts in their own name
         draft = draft.model_copy(update={"judge_id": user_id})
+        assigned = board_member_refusal(motion, user_id, _board_decisions(store, motion.case_id))
+        if assigned:
+            raise ValueError(assigned[:1].upper() + assigned[1:] + ".")
     fields = order_fields(
         motion,
         stamp.ruling,

@@ -26,6 +26,7 @@ from common.enums import DocumentType, FilingStatus, OrderStatus, Role
 from common.motions import (
     before_board,
     board_decision_of,
+    board_member_refusal,
     check_motion,
     motion_limits,
     order_template_for,
@@ -92,6 +93,9 @@ def motion_refusal(
         calendar=court_calendar(court.code if court is not None else None),
     )
     reason = check_motion(old, new, limits=limits)
+    ruling = old is not None and old.ruled_by is None and new.ruled_by is not None
+    if reason is None and ruling and new.before_board and new.ruled_by is not None:
+        reason = board_member_refusal(new, new.ruled_by, board_decisions)
     if reason or new.order_id is None or (old is not None and old.order_id == new.order_id):
         return reason
     return _order_refusal(session, new)

@@ -126,6 +126,41 @@ def test_a_board_member_grants_an_emergency_stay_and_the_boards_order_issues(
         assert row is not None and row.status == "issued" and row.document_id
 
 
+def test_once_the_appeal_is_assigned_only_its_member_rules_on_its_motions(
+    seeded_app: Flask, api: Api, tokens: TokenBook
+) -> None:
+    case = decided_case(api, tokens, days_ago=3)
+    appeal = appeal_data(case, "attorney1")
+    version = applied(api, tokens["attorney1"], "appeal", appeal)
+    applied(api, tokens["board_clerk1"], "appeal", docketed(appeal), base_version=version)
+    assignment = {
+        "id": new_id(),
+        "appeal_id": appeal["id"],
+        "case_id": case["id"],
+        "panel": False,
+        "member_ids": [user_id("board_member2")],
+        "author_id": user_id("board_member2"),
+        "assigned_by": user_id("board_clerk1"),
+        "assigned_on": _board_today().isoformat(),
+    }
+    applied(api, tokens["board_clerk1"], "board_decision", assignment)
+    motion = _motion(case["id"], "board_clerk1", motion_type="remand", before_board=True)
+    version = applied(api, tokens["board_clerk1"], "motion", motion)
+    order, stamped = _ruling(motion, "board_member1", BOARD_MOTION_ORDER, "denied")
+    results = _push_group(
+        api, tokens["board_member1"], ("order", order, None), ("motion", stamped, version)
+    )
+    assert all(r["status"] == "rejected" for r in results), results
+    assert any("assigned to the appeal" in (r.get("error") or "") for r in results), [
+        r.get("error") for r in results
+    ]
+    order, stamped = _ruling(motion, "board_member2", BOARD_MOTION_ORDER, "denied")
+    results = _push_group(
+        api, tokens["board_member2"], ("order", order, None), ("motion", stamped, version)
+    )
+    assert [r["status"] for r in results] == ["applied", "applied"], results
+
+
 def test_the_immigration_judge_cannot_rule_on_a_motion_before_the_board(
     seeded_app: Flask, api: Api, tokens: TokenBook
 ) -> None:
