@@ -1,26 +1,34 @@
-"""Resumable, content-addressed uploads and audited, policy-checked reads of blobs."""
+"""Resumable, content-addressed uploads and audited, policy-checked reads of blobs.
+
+An unfinished upload's bytes are kept in the database (``upload_chunk``, 256 KB a row,
+each written with the offset that counts it), not on the disk of the node that received
+them: behind a load balancer any node takes the next part of an upload or finishes it. Only
+the finishing request writes a local file: the verified copy it checks and publishes."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import math
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from common.pdf_box import BoxUnavailable, PdfBox
 from common.pdf_preflight import PreflightProblem, PreflightReport, preflight_pdf
-from sync_server.db import write_transaction
+from sync_server.db import begin_write, write_transaction
 from sync_server.models import Blob, BlobHolder, BlobUpload, DocumentRow
 from sync_server.models.types import utcnow
+from sync_server.models.uploads import UploadChunk
 from sync_server.policy import Principal, can_see, placement_of
 from sync_server.services import audit
 from sync_server.services.blob_store import CHUNK, BlobStore
@@ -31,12 +39,16 @@ log = logging.getLogger(__name__)
 # Expired uploads removed per upload start at most, so starting one stays cheap; the
 # ``ecas-server purge-uploads`` command removes them all.
 PURGE_BATCH = 200
-# A staging file that no upload row names (left by a crash between two steps) is removed
-# once it is this old: long enough that no request can still be using it.
+# A file left in the staging folder by a crash (a verified copy, or a ``.part`` file from
+# before uploads were staged in the database) is removed once it is this old: long enough
+# that no request can still be using it.
 ORPHAN_GRACE = timedelta(hours=1)
+# The bytes of one ``upload_chunk`` row (the last of a request may be shorter): what a
+# node that dies mid-request can lose of what it received, at most.
+STAGE_BYTES = 256 * 1024
 
 DISK_FAILED = (
-    "The server couldn't store the bytes just now (its disk may be full). What it had "
+    "The server couldn't store the bytes just now (its database may be full). What it had "
     "already kept is safe: resume from the offset later."
 )
 PUBLISH_FAILED = (
@@ -81,7 +93,7 @@ class UploadState:
 @dataclass(frozen=True)
 class UploadLimits:
     """How long an unfinished upload is kept, and how many one user may have at once
-    (their staged bytes take the server's disk until they finish or expire)."""
+    (their staged bytes take room in the database until they finish or expire)."""
 
     expiry: timedelta = timedelta(hours=24)
     max_open: int = 20
@@ -127,9 +139,6 @@ class BlobService:
             log.error("PDF check not run: %s", err)
             raise UploadError(CHECK_UNAVAILABLE, 503, retry_after=30) from err
 
-    def _staged(self, upload_id: str) -> Path:
-        return self.staging / f"{uuid.UUID(upload_id)}.part"
-
     def start(self, principal: Principal, sha256: str, size: int) -> UploadState:
         """Begin (or find again) ``principal``'s upload of ``sha256``.
 
@@ -169,13 +178,12 @@ class BlobService:
                     id=str(uuid.uuid4()), sha256=sha256, size=size, offset=0, user_id=principal.id
                 )
                 session.add(upload)
-                self._staged(upload.id).touch()
                 return UploadState(upload.id, 0)
-            upload.offset = _bytes_kept(self._staged(upload.id), upload.offset)
+            upload.offset = _stored_bytes(session, upload.id)
             upload_id, offset = upload.id, upload.offset
         if offset < size:
             return UploadState(upload_id, offset)
-        self._finish(principal, upload_id, sha256, self._staged(upload_id))
+        self._finish(principal, upload_id, sha256)
         return UploadState(None, size, exists=True)
 
     def _check_caps(self, session: Session, principal: Principal, size: int, now: datetime) -> None:
@@ -234,65 +242,131 @@ class BlobService:
                     409,
                     offset=upload.offset,
                 )
+            intact = _stored_bytes(session, upload_id) == upload.offset
             size, sha256 = upload.size, upload.sha256
-        staged = self._staged(upload_id)
-        if _bytes_kept(staged, offset) < offset:
-            # The staging file lost bytes the row counts (the staging folder was cleared):
-            # the client must send them again rather than have a hole hashed.
+        if not intact:
+            # Fewer bytes are stored than the row counts (an upload from before they were
+            # kept in the database): the client sends them again rather than have a hole
+            # hashed.
             kept = self._reconcile_offset(principal, upload_id)
             raise UploadError(f"The upload is at byte {kept}; resume from there.", 409, offset=kept)
+        position, failure, status = offset, None, 400
+        buffer = bytearray()
+        try:
+            while True:
+                try:
+                    chunk = stream.read(CHUNK)
+                except OSError:  # the client went away mid-body (ConnectionError)
+                    failure = "The connection dropped during the upload; resume from the offset."
+                    break
+                if not chunk:
+                    break
+                if position + len(buffer) + len(chunk) > size:
+                    failure = "More bytes were sent than the upload's announced size."
+                    break
+                buffer += chunk
+                if len(buffer) >= STAGE_BYTES:
+                    position = self._store_chunk(principal, upload_id, position, bytes(buffer))
+                    buffer.clear()
+            if buffer:  # what arrived before the end (or before the connection dropped)
+                position = self._store_chunk(principal, upload_id, position, bytes(buffer))
+        except OperationalError as err:
+            log.warning("upload %s: bytes not stored: %s", upload_id, err)
+            failure, status = DISK_FAILED, 503
+        if failure is not None:
+            raise UploadError(failure, status, offset=position)
+        if position < size:
+            return UploadState(upload_id, position)
+        self._finish(principal, upload_id, sha256)
+        return UploadState(upload_id, position, complete=True)
 
-        def checkpoint(written: int) -> None:
-            self._save_offset(principal, upload_id, offset + written)
-
-        copied = _copy_limited(stream, staged, offset, size - offset, checkpoint)
-        new_offset = offset + copied.written
-        self._save_offset(principal, upload_id, new_offset)
-        if copied.failure is not None:
-            raise UploadError(copied.failure, copied.status, offset=new_offset)
-        if new_offset < size:
-            return UploadState(upload_id, new_offset)
-        self._finish(principal, upload_id, sha256, staged)
-        return UploadState(upload_id, new_offset, complete=True)
-
-    def _save_offset(self, principal: Principal, upload_id: str, offset: int) -> None:
-        with write_transaction(self.factory) as session:
+    def _store_chunk(self, principal: Principal, upload_id: str, start: int, data: bytes) -> int:
+        """Keep ``data`` as the upload's bytes from ``start`` and move its offset past them,
+        in one transaction; returns the new offset. Another request for the same upload
+        that moved the offset first wins: this one is told where to resume."""
+        with _upload_transaction(self.factory, upload_id) as session:
             upload = self._own_upload(session, principal, upload_id)
-            upload.offset = offset
-
-    def _reconcile_offset(self, principal: Principal, upload_id: str) -> int:
-        """Set the upload's offset to what its staging file really holds; returns it."""
-        with write_transaction(self.factory) as session:
-            upload = self._own_upload(session, principal, upload_id)
-            upload.offset = _bytes_kept(self._staged(upload_id), upload.offset)
+            if upload.offset != start:
+                raise UploadError(
+                    f"The upload is at byte {upload.offset}; resume from there.",
+                    409,
+                    offset=upload.offset,
+                )
+            session.add(UploadChunk(upload_id=upload_id, start=start, size=len(data), data=data))
+            upload.offset = start + len(data)
             return upload.offset
 
-    def _finish(self, principal: Principal, upload_id: str, sha256: str, staged: Path) -> None:
-        # Verify and publish a private copy, never the staged file itself: a stalled
-        # request for the same upload may still hold the staged file open and write to it.
+    def _reconcile_offset(self, principal: Principal, upload_id: str) -> int:
+        """Set the upload's offset to the bytes really stored for it; returns it."""
+        with _upload_transaction(self.factory, upload_id) as session:
+            upload = self._own_upload(session, principal, upload_id)
+            upload.offset = _stored_bytes(session, upload_id)
+            return upload.offset
+
+    def _finish(self, principal: Principal, upload_id: str, sha256: str) -> None:
+        """Copy the stored bytes to a private file while hashing them, check and publish it
+        (any node can: the bytes are in the database)."""
         verified = self.staging / f"{uuid.uuid4()}.verified"
         try:
-            digest, size = _copy_with_digest(staged, verified)
-            self._publish_verified(principal, upload_id, sha256, staged, verified, digest, size)
-        except FileNotFoundError:
-            self._staged_file_gone(principal, upload_id, sha256)
+            copied = self._copy_stored(upload_id, verified)
+            if copied is None:
+                self._bytes_gone(principal, upload_id, sha256)
+                return
+            digest, size = copied
+            self._publish_verified(principal, upload_id, sha256, verified, digest, size)
         except OSError as err:
-            # The upload row and its staged bytes stay: the next start or PATCH publishes.
+            # The upload row and its stored bytes stay: the next start or PATCH publishes.
             log.warning("upload %s not published: %s", upload_id, err.strerror or err)
             raise UploadError(PUBLISH_FAILED, 503) from err
         finally:
             verified.unlink(missing_ok=True)
 
-    def _staged_file_gone(self, principal: Principal, upload_id: str, sha256: str) -> None:
-        """The staged file vanished while finishing: another request for the same upload
-        published it (then all is well), or the bytes were lost and must be sent again."""
+    def _copy_stored(self, upload_id: str, target: Path) -> tuple[str, int] | None:
+        """Write the upload's chunks in order to ``target`` (fsynced); their SHA-256 and
+        size, or None when they don't run without a gap from byte 0 to the upload's size
+        (bytes lost, or the upload finished by a twin request meanwhile)."""
+        digest, size = hashlib.sha256(), 0
+        with self.factory() as session:
+            upload = session.get(BlobUpload, upload_id)
+            if upload is None:
+                return None
+            starts = list(
+                session.execute(
+                    select(UploadChunk.start, UploadChunk.size)
+                    .where(UploadChunk.upload_id == upload_id)
+                    .order_by(UploadChunk.start)
+                )
+            )
+            with target.open("wb") as out:
+                for start, length in starts:
+                    if start != size:
+                        return None
+                    data = session.scalar(
+                        select(UploadChunk.data).where(
+                            UploadChunk.upload_id == upload_id, UploadChunk.start == start
+                        )
+                    )
+                    if data is None or len(data) != length:
+                        return None
+                    digest.update(data)
+                    out.write(data)
+                    size += length
+                out.flush()
+                os.fsync(out.fileno())
+            if size != upload.size:
+                return None
+        return digest.hexdigest(), size
+
+    def _bytes_gone(self, principal: Principal, upload_id: str, sha256: str) -> None:
+        """The stored bytes were not all there while finishing: another request for the
+        same upload published it (then all is well), or they must be sent again."""
         with write_transaction(self.factory) as session:
             blob = session.get(Blob, sha256)
             if blob is not None and self._may_read(session, principal, blob):
                 return
             upload = self._own_upload(session, principal, upload_id)
+            session.execute(delete(UploadChunk).where(UploadChunk.upload_id == upload_id))
             upload.offset = 0
-            self._staged(upload_id).touch()
         raise UploadError(LOST_BYTES, 409, offset=0)
 
     def _publish_verified(
@@ -300,7 +374,6 @@ class BlobService:
         principal: Principal,
         upload_id: str,
         sha256: str,
-        staged: Path,
         verified: Path,
         digest: str,
         size: int,
@@ -313,16 +386,17 @@ class BlobService:
             problems = report.problems
             message = "The file can't be accepted: " + " ".join(p.message for p in problems)
         if digest != sha256 or problems:
-            self._discard(upload_id, staged)
+            self._discard(upload_id)
             raise UploadError(message, 422, problems=problems)
         if not self.store.exists(sha256):
             self.store.publish(sha256, verified)
-        # The row goes in the transaction that records the blob, and the staged file only
-        # after it committed: a crash at any point leaves either a finished blob or an
-        # upload with its bytes that the next attempt finishes.
+        # The row and its bytes go in the transaction that records the blob: a crash at any
+        # point leaves either a finished blob or an upload with its bytes that the next
+        # attempt finishes.
         with write_transaction(self.factory) as session:
             upload = session.get(BlobUpload, upload_id)
             if upload is not None:
+                session.execute(delete(UploadChunk).where(UploadChunk.upload_id == upload_id))
                 session.delete(upload)
             new_blob = session.get(Blob, sha256) is None
             if new_blob:
@@ -338,29 +412,26 @@ class BlobService:
                     entity="blob",
                     record_id=sha256,
                 )
-        staged.unlink(missing_ok=True)
 
-    def _discard(self, upload_id: str, staged: Path) -> None:
-        # Row first: a crash in between leaves a staging file no row names, which the
-        # orphan sweep removes, never a row whose bytes are gone.
+    def _discard(self, upload_id: str) -> None:
         with write_transaction(self.factory) as session:
+            session.execute(delete(UploadChunk).where(UploadChunk.upload_id == upload_id))
             upload = session.get(BlobUpload, upload_id)
             if upload is not None:
                 session.delete(upload)
-        staged.unlink(missing_ok=True)
 
     # -- expiry -----------------------------------------------------------------------------
 
     def _last_activity(self, upload: BlobUpload) -> datetime:
-        """When the upload last received bytes (or was started or resumed)."""
-        try:
-            mtime = self._staged(upload.id).stat().st_mtime
-        except FileNotFoundError:
-            return upload.created_at
-        return max(upload.created_at, datetime.fromtimestamp(mtime, UTC))
+        """When the upload last received bytes (or was started)."""
+        with self.factory() as session:
+            last = session.scalar(
+                select(func.max(UploadChunk.stored_at)).where(UploadChunk.upload_id == upload.id)
+            )
+        return upload.created_at if last is None else max(upload.created_at, last)
 
     def purge_expired(self, *, now: datetime | None = None, limit: int | None = None) -> int:
-        """Remove uploads that received no bytes for the expiry time, with their staged
+        """Remove uploads that received no bytes for the expiry time, with their stored
         bytes (at most ``limit`` of them); returns how many."""
         cutoff = (now or utcnow()) - self.limits.expiry
         old = select(BlobUpload).where(BlobUpload.created_at < cutoff)
@@ -369,39 +440,43 @@ class BlobService:
                 return 0  # the usual answer, without taking the write lock
         with write_transaction(self.factory) as session:
             query = old.order_by(BlobUpload.created_at)
-            candidates = session.scalars(query if limit is None else query.limit(limit))
+            candidates = list(session.scalars(query if limit is None else query.limit(limit)))
             expired = [u for u in candidates if self._last_activity(u) < cutoff]
+            gone = [u.id for u in expired]
+            if gone:
+                session.execute(delete(UploadChunk).where(UploadChunk.upload_id.in_(gone)))
             for upload in expired:
                 session.delete(upload)
-            gone = [u.id for u in expired]
-        for upload_id in gone:
-            self._staged(upload_id).unlink(missing_ok=True)
         if gone:
             log.info("removed %d expired uploads", len(gone))
         return len(gone)
 
     def purge_orphans(self, *, now: datetime | None = None) -> int:
-        """Remove staging files no upload needs: a ``.part`` whose upload row is gone and
-        a ``.verified`` copy, each left by a crash and older than ``ORPHAN_GRACE``."""
+        """Remove staging files no upload needs (a verified copy left by a crash, or a
+        ``.part`` file from before uploads were staged in the database) once older than
+        ``ORPHAN_GRACE``, and stored bytes whose upload row is gone."""
         cutoff = ((now or utcnow()) - ORPHAN_GRACE).timestamp()
-        stale: dict[str, Path] = {}
+        removed = 0
         for path in self.staging.iterdir():
             if path.suffix not in (".part", ".verified") or not _is_uuid(path.stem):
                 continue  # other writers' temporary files (orders, packages, the demo seed)
             try:
                 if path.stat().st_mtime < cutoff:
-                    stale[f"{path.stem}{path.suffix}"] = path
+                    path.unlink(missing_ok=True)
+                    removed += 1
             except FileNotFoundError:
                 continue
-        part_ids = [p.stem for p in stale.values() if p.suffix == ".part"]
         with self.factory() as session:
-            live = set(session.scalars(select(BlobUpload.id).where(BlobUpload.id.in_(part_ids))))
-        removed = 0
-        for path in stale.values():
-            if path.suffix == ".part" and path.stem in live:
-                continue  # still an upload: expiry decides when it goes
-            path.unlink(missing_ok=True)
-            removed += 1
+            stray = session.scalar(
+                select(UploadChunk.upload_id)
+                .where(~UploadChunk.upload_id.in_(select(BlobUpload.id)))
+                .limit(1)
+            )
+        if stray is not None:  # only where the database does not cascade deletes
+            with write_transaction(self.factory) as session:
+                session.execute(
+                    delete(UploadChunk).where(~UploadChunk.upload_id.in_(select(BlobUpload.id)))
+                )
         if removed:
             log.info("removed %d leftover staging files", removed)
         return removed
@@ -458,68 +533,29 @@ class BlobService:
         return self.store.read_range(sha256, start, length)
 
 
-CHECKPOINT_BYTES = 4 * 1024 * 1024
+def _stored_bytes(session: Session, upload_id: str) -> int:
+    """How many bytes of the upload are stored, from byte 0 (what its offset must be)."""
+    stored = session.scalar(
+        select(func.coalesce(func.sum(UploadChunk.size), 0)).where(
+            UploadChunk.upload_id == upload_id
+        )
+    )
+    return int(stored or 0)
 
 
-@dataclass(frozen=True)
-class _Copied:
-    written: int
-    failure: str | None = None
-    status: int = 400
-
-
-def _copy_limited(
-    stream: BinaryIO, target: Path, offset: int, limit: int, checkpoint: Callable[[int], None]
-) -> _Copied:
-    """Append at most ``limit`` bytes of ``stream`` to ``target`` at ``offset``; returns
-    bytes written and why it stopped early (a dropped connection, too many bytes, the
-    disk).
-
-    Every few MB the bytes so far are fsynced and ``checkpoint(written)`` records them, so
-    a server crash mid-request loses at most the last few MB, not the whole request."""
-    written, synced, failure = 0, 0, None
-    try:
-        with target.open("r+b") as out:
-            out.seek(offset)
-            out.truncate()
-            while True:
-                try:
-                    chunk = stream.read(CHUNK)
-                except OSError:  # the client went away mid-body (ConnectionError)
-                    failure = "The connection dropped during the upload; resume from the offset."
-                    break
-                if not chunk:
-                    break
-                if written + len(chunk) > limit:
-                    failure = "More bytes were sent than the upload's announced size."
-                    break
-                out.write(chunk)
-                written += len(chunk)
-                if written - synced >= CHECKPOINT_BYTES:
-                    out.flush()
-                    os.fsync(out.fileno())
-                    checkpoint(written)
-                    synced = written
-            out.flush()
-            os.fsync(out.fileno())
-    except OSError as err:
-        # Writing failed (a full or failing disk): only bytes already fsynced count, and
-        # the next PATCH truncates whatever came after them.
-        log.warning("staging write failed: %s", err.strerror or err)
-        return _Copied(synced, DISK_FAILED, 503)
-    return _Copied(written, failure)
-
-
-def _bytes_kept(staged: Path, recorded: int) -> int:
-    """How many of the ``recorded`` bytes the staging file really holds (a missing file
-    is made again, empty). Touching it counts as activity, for expiry."""
-    try:
-        on_disk = staged.stat().st_size
-        os.utime(staged)
-    except FileNotFoundError:
-        staged.touch()
-        on_disk = 0
-    return min(recorded, on_disk)
+@contextlib.contextmanager
+def _upload_transaction(factory: sessionmaker[Session], upload_id: str) -> Iterator[Session]:
+    """A transaction that alone may move one upload's offset: on PostgreSQL a lock on the
+    upload's row (uploads don't wait on the server's write lock, nor it on them); on
+    SQLite, which has one writer anyway, the write lock."""
+    with factory() as session, session.begin():
+        if session.get_bind().dialect.name == "sqlite":
+            begin_write(session)
+        else:
+            session.execute(
+                select(BlobUpload.id).where(BlobUpload.id == upload_id).with_for_update()
+            )
+        yield session
 
 
 def _is_uuid(text: str) -> bool:
@@ -537,16 +573,3 @@ def _hours(span: timedelta) -> str:
 
 def _mb(size: int) -> str:
     return f"{math.ceil(size * 10 / 1_048_576) / 10:.1f} MB"
-
-
-def _copy_with_digest(source: Path, target: Path) -> tuple[str, int]:
-    """Copy ``source`` to ``target`` (fsynced) and return the copy's SHA-256 and size."""
-    digest, size = hashlib.sha256(), 0
-    with source.open("rb") as src, target.open("wb") as out:
-        for chunk in iter(lambda: src.read(CHUNK), b""):
-            digest.update(chunk)
-            out.write(chunk)
-            size += len(chunk)
-        out.flush()
-        os.fsync(out.fileno())
-    return digest.hexdigest(), size

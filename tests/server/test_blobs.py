@@ -7,7 +7,6 @@ import hashlib
 import itertools
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from common.pdf_preflight import preflight_with_defaults
 from sync_server.models import AuditEntry, Blob, BlobUpload, CaseRow, DocumentRow
+from sync_server.models.uploads import UploadChunk
 from sync_server.services.blob_store import FolderBlobStore
 from tests import pdf_factory
 from tests.conftest import Api, court_id, user_id
@@ -61,8 +61,15 @@ def _store(app: Flask) -> FolderBlobStore:
     return store
 
 
-def _staging(app: Flask) -> Path:
-    return Path(app.extensions["ecas"].blobs.staging)
+def _staged_bytes(app: Flask, upload_id: str) -> int:
+    """The bytes of an unfinished upload kept in the database."""
+    with app.extensions["ecas"].factory() as session:
+        stored = session.scalar(
+            select(func.coalesce(func.sum(UploadChunk.size), 0)).where(
+                UploadChunk.upload_id == upload_id
+            )
+        )
+    return int(stored or 0)
 
 
 def _assert_nothing_kept(app: Flask, upload_id: str, *shas: str) -> None:
@@ -72,7 +79,7 @@ def _assert_nothing_kept(app: Flask, upload_id: str, *shas: str) -> None:
         assert session.get(BlobUpload, upload_id) is None
     for sha in shas:
         assert not _store(app).path(sha).exists()
-    assert not (_staging(app) / f"{upload_id}.part").exists()
+    assert _staged_bytes(app, upload_id) == 0
 
 
 @contextlib.contextmanager
@@ -135,7 +142,7 @@ def test_upload_in_three_chunks_completes_and_stores_the_bytes(api: Api, seeded_
         }
         assert response.headers["Upload-Offset"] == str(end)
     assert _store(seeded_app).path(_sha(data)).read_bytes() == data
-    assert not (_staging(seeded_app) / f"{upload_id}.part").exists()
+    assert _staged_bytes(seeded_app, upload_id) == 0
     again = _start(api, token, _sha(data), len(data))
     assert again.status_code == 200
     assert again.get_json()["exists"] is True
@@ -251,17 +258,17 @@ def test_an_empty_patch_at_the_end_finishes_an_upload_left_unpublished(
     data = pdf_factory.valid_pdf(pages=3)
     upload_id = _start(api, token, _sha(data), len(data)).get_json()["upload_id"]
     # What the server leaves when it stops between the last byte and publishing.
-    (_staging(seeded_app) / f"{upload_id}.part").write_bytes(data)
     with app_session(seeded_app) as session:
         upload = session.get(BlobUpload, upload_id)
         assert upload is not None
+        session.add(UploadChunk(upload_id=upload_id, start=0, size=len(data), data=data))
         upload.offset = len(data)
 
     finished = _patch(api, token, upload_id, len(data), b"")
     assert finished.status_code == 200, finished.get_json()
     assert finished.get_json() == {"upload_id": upload_id, "offset": len(data), "complete": True}
     assert _store(seeded_app).path(_sha(data)).read_bytes() == data
-    assert not (_staging(seeded_app) / f"{upload_id}.part").exists()
+    assert _staged_bytes(seeded_app, upload_id) == 0
 
 
 BAD_PDFS: dict[str, Callable[[], bytes]] = {

@@ -3,13 +3,12 @@
 An upload whose bytes all arrived but were never published (the server was killed between
 the last byte and publishing) is finished by the next attempt; unfinished uploads expire
 and are capped per user. The state a killed server leaves is written directly, exactly as
-the server leaves it: every byte in the staging file, the row's offset at the size.
+the server leaves it: every byte stored in the database, the row's offset at the size.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -21,12 +20,13 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from sync_server.db import make_engine, make_session_factory
 from sync_server.models import AuditEntry, Blob, BlobUpload
 from sync_server.models.types import utcnow
+from sync_server.models.uploads import UploadChunk
 from tests.conftest import LiveServer
 from tests.pdf_factory import valid_pdf
 from tests.server.test_faults import (
@@ -35,7 +35,7 @@ from tests.server.test_faults import (
     _login,
     _patch,
     _sha256,
-    _staged,
+    _staged_size,
     _start_upload,
 )
 
@@ -69,9 +69,9 @@ def _start(server: LiveServer, headers: dict[str, str], data: bytes) -> requests
 
 def _leave_all_bytes_unpublished(server: LiveServer, upload_id: str, data: bytes) -> None:
     """What a server killed between the last byte and publishing leaves: the whole body
-    fsynced in the staging file and the row's offset at the size."""
-    _staged(server, upload_id).write_bytes(data)
+    stored and the row's offset at the size."""
     with _database(server) as session:
+        session.add(UploadChunk(upload_id=upload_id, start=0, size=len(data), data=data))
         session.execute(
             update(BlobUpload).where(BlobUpload.id == upload_id).values(offset=len(data))
         )
@@ -100,13 +100,15 @@ def _uploads_audited(server: LiveServer, sha256: str) -> int:
 
 
 def _make_idle(server: LiveServer, upload_id: str, hours: float) -> None:
-    """Age an upload as if no byte reached it for ``hours``: its start and its file."""
+    """Age an upload as if no byte reached it for ``hours``: its start and its bytes."""
     then = utcnow() - timedelta(hours=hours)
     with _database(server) as session:
         session.execute(
             update(BlobUpload).where(BlobUpload.id == upload_id).values(created_at=then)
         )
-    os.utime(_staged(server, upload_id), (then.timestamp(), then.timestamp()))
+        session.execute(
+            update(UploadChunk).where(UploadChunk.upload_id == upload_id).values(stored_at=then)
+        )
 
 
 # --- all bytes in, never published ----------------------------------------------------------
@@ -127,7 +129,7 @@ def test_a_document_whose_bytes_all_arrived_before_a_crash_is_there_after_the_ne
     assert again.json()["exists"] is True
     _assert_blob_is(live_server, headers, data)
     assert _upload_rows(live_server, upload_id) == 0
-    assert not _staged(live_server, upload_id).exists()
+    assert _staged_size(live_server, upload_id) == 0
     assert _uploads_audited(live_server, _sha256(data)) == 1
     # Asking once more is a plain "already there", not a second upload.
     assert _start(live_server, headers, data).json()["exists"] is True
@@ -154,7 +156,7 @@ def test_a_document_published_but_not_recorded_before_a_crash_is_recorded_on_the
         blob = session.get(Blob, sha256)
         assert blob is not None and blob.size == len(data)
     _assert_blob_is(live_server, headers, data)
-    assert not _staged(live_server, upload_id).exists()
+    assert _staged_size(live_server, upload_id) == 0
 
 
 def test_bytes_that_arrived_but_dont_match_are_refused_on_the_next_start_not_published(
@@ -196,7 +198,7 @@ def test_an_upload_the_server_could_not_store_says_so_and_finishes_on_the_next_t
     assert refused.status_code == 503, refused.text
     assert refused.headers["Content-Type"].startswith("application/problem+json")
     assert "start the upload again later" in refused.json()["detail"]
-    assert _staged(live_server, upload_id).read_bytes() == data  # nothing received is lost
+    assert _staged_size(live_server, upload_id) == len(data)  # nothing received is lost
 
     obstacle.unlink()
     again = _start(live_server, headers, data)
@@ -219,18 +221,18 @@ def test_an_upload_left_idle_for_a_day_is_removed_when_anyone_starts_one(
     busy_data = valid_pdf(pages=5)
     busy = _start_upload(live_server, clerk, busy_data)
     _make_idle(live_server, busy, hours=25)
-    os.utime(_staged(live_server, busy))
+    assert _patch(live_server, clerk, busy, 0, busy_data[:400]).status_code == 200
 
     other = _login(live_server, "clerk2")
     assert _start(live_server, other, valid_pdf(pages=6)).status_code == 201
 
     assert _upload_rows(live_server, idle) == 0
-    assert not _staged(live_server, idle).exists()
+    assert _staged_size(live_server, idle) == 0
     resumed = _patch(live_server, clerk, idle, 400, data[400:])
     assert resumed.status_code == 404
     assert "Start it again" in resumed.json()["detail"]
     assert _upload_rows(live_server, busy) == 1
-    assert _patch(live_server, clerk, busy, 0, busy_data).json()["complete"] is True
+    assert _patch(live_server, clerk, busy, 400, busy_data[400:]).json()["complete"] is True
 
 
 def test_purge_uploads_command_removes_expired_uploads_and_leftover_files(
@@ -241,10 +243,12 @@ def test_purge_uploads_command_removes_expired_uploads_and_leftover_files(
     expired = _start_upload(live_server, clerk, data)
     recent = _start_upload(live_server, clerk, valid_pdf(pages=3))
     _make_idle(live_server, expired, hours=30)  # after the last start, which would purge it
-    staging = _staged(live_server, expired).parent
+    staging = Path(live_server.env["ECAS_DATA_DIR"]) / "staging"
     two_hours_ago = time.time() - 2 * 3600
+    # A verified copy a crash left, and a staging file from before uploads were kept in
+    # the database.
     leftovers = [staging / f"{uuid.uuid4()}.verified", staging / f"{uuid.uuid4()}.part"]
-    fresh_leftover = staging / f"{uuid.uuid4()}.part"  # may be an upload starting right now
+    fresh_leftover = staging / f"{uuid.uuid4()}.verified"  # may be being published now
     foreign = staging / "tmpx8k2.order"  # another writer's temporary file
     for path in [*leftovers, fresh_leftover, foreign]:
         path.write_bytes(b"%PDF-")
@@ -263,10 +267,10 @@ def test_purge_uploads_command_removes_expired_uploads_and_leftover_files(
     assert done.stdout.startswith("Removed 1 unfinished upload that received no bytes for 24 ")
     assert "and 2 leftover staging files" in done.stdout
     assert _upload_rows(live_server, expired) == 0
-    assert not _staged(live_server, expired).exists()
+    assert _staged_size(live_server, expired) == 0
     assert not any(path.exists() for path in leftovers)
     assert fresh_leftover.exists() and foreign.exists()
-    assert _upload_rows(live_server, recent) == 1 and _staged(live_server, recent).exists()
+    assert _upload_rows(live_server, recent) == 1
 
 
 # --- caps ---------------------------------------------------------------------------------
@@ -319,14 +323,16 @@ def test_unfinished_uploads_holding_too_many_bytes_are_refused(live_server: Live
 def test_an_upload_whose_staged_bytes_were_lost_is_sent_again_from_the_start(
     live_server: LiveServer,
 ) -> None:
-    """A staged upload lost from disk (the staging folder was cleared) is not hashed with a
-    hole in it: the client is told to send its bytes again from the start."""
+    """An upload whose counted bytes are not all stored (one staged on a node's disk before
+    uploads were kept in the database) is not hashed with a hole in it: the client is told
+    to send its bytes again from the start."""
     clerk = _login(live_server, "clerk1")
     data = valid_pdf(pages=3)
     upload_id = _start_upload(live_server, clerk, data)
     assert _patch(live_server, clerk, upload_id, 0, data[:500]).json()["offset"] == 500
     live_server.kill()
-    shutil.rmtree(_staged(live_server, upload_id).parent)
+    with _database(live_server) as session:
+        session.execute(delete(UploadChunk).where(UploadChunk.upload_id == upload_id))
     live_server.start()
 
     behind = _patch(live_server, clerk, upload_id, 500, data[500:])
