@@ -18,7 +18,7 @@ designated: they may sit alone or on a panel (assumption: the section was not re
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 from common.enums import BoardDecisionStatus, BoardOutcome, BoardVoteChoice, OrderStatus
 from common.orders import (
@@ -248,3 +248,25 @@ def panel_fields(
         "panel_votes": "Panel: " + " ".join(lines),
         "separate_opinions": "\n\n".join(opinions),
     }
+
+
+# The outcomes that leave the immigration judge's decision standing, final on the Board's
+# (8 CFR 1241.1(a)); a sustained appeal or a remand does not.
+_AFFIRMING = frozenset({BoardOutcome.DISMISSED, BoardOutcome.SUMMARY_AFFIRMANCE})
+
+
+def board_final_on(decisions: Iterable[BoardDecision], case_id: str) -> date | None:
+    """The Board's day its latest issued decision in the case dismissed the appeal or
+    affirmed (the immigration judge's decision is final that day: pass it to
+    ``common.decisions.finality``), or None."""
+    issued = [
+        d
+        for d in decisions
+        if d.case_id == case_id
+        and d.status is BoardDecisionStatus.ISSUED
+        and d.issued_on is not None
+    ]
+    if not issued:
+        return None
+    latest = max(issued, key=lambda d: (d.issued_on or date.min, d.id))
+    return latest.issued_on if latest.outcome in _AFFIRMING else None

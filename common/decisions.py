@@ -312,6 +312,7 @@ def finality(
     *,
     case_status: CaseStatus,
     board: CourtCalendar | None = None,
+    board_final_on: date | None = None,
 ) -> Finality:
     """The day ``decision`` becomes final, from the rules:
 
@@ -322,7 +323,9 @@ def finality(
     * otherwise, unless appealed, when the time to appeal runs out: the end of the last day
       the Board receives an appeal (8 CFR 1241.1(c), 1003.38(b)); a written decision not yet
       served has no such day yet;
-    * appealed: the Board's decision decides (8 CFR 1241.1(a); issue 15);
+    * appealed: the Board's decision decides (8 CFR 1241.1(a); issue 15): once the Board
+      dismissed the appeal or affirmed (``board_final_on``, the Board's day it issued:
+      ``common.board_decisions.board_final_on``), final that day;
     * an administrative closure or a change of venue is not a final decision.
     """
     rule = completion_rules()[decision.completion]
@@ -347,6 +350,13 @@ def finality(
             decision.decided_on,
             "both parties waived appeal: final that day",
             "8 CFR 1003.39; Matter of Shih, 20 I&N Dec. 697 (BIA 1993)",
+        )
+    if board_final_on is not None and board_final_on >= decision.decided_on:
+        return Finality(
+            board_final_on,
+            "the Board dismissed the appeal or affirmed: final on its decision of "
+            f"{table_date(board_final_on)}",
+            "8 CFR 1241.1(a); 8 CFR 1003.1(d)(7), (e)(4)",
         )
     if case_status is CaseStatus.APPEALED:
         return Finality(

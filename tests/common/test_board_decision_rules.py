@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from common.board_decisions import (
+    board_final_on,
     check_board_decision_change,
     check_drafted_order,
     check_vote,
@@ -22,10 +23,17 @@ from common.board_decisions import (
     panel_fields,
     sign_decision,
 )
-from common.enums import BoardDecisionStatus, BoardOutcome, BoardVoteChoice, OrderStatus
+from common.decisions import finality
+from common.enums import (
+    BoardDecisionStatus,
+    BoardOutcome,
+    BoardVoteChoice,
+    CaseStatus,
+    OrderStatus,
+)
 from common.order_pdf import pdf_text, render_order
 from common.orders import SigningRefused, check_order, new_draft, template_for
-from common.wire import BoardDecision, BoardVote, Order
+from common.wire import BoardDecision, BoardVote, DecisionRecord, Order
 from tests.orders.helpers import FACTS
 
 M1, M2, M3, M4 = (str(uuid.uuid4()) for _ in range(4))
@@ -240,3 +248,29 @@ def test_the_panel_decision_lists_each_vote_and_appends_the_separate_opinions() 
     assert text.index("Board Member Rivera") < text.index("SEPARATE OPINIONS")
     assert text.index("SEPARATE OPINIONS") < text.index("Dissenting opinion of Board Member")
     assert "Immigration Judge Brennan Board Member" in text  # the signer's title
+
+
+def test_a_dismissal_makes_the_judges_decision_final_on_the_boards_day_8_cfr_1241_1_a() -> None:
+    judge_decision = DecisionRecord.model_validate(
+        {
+            "id": str(uuid.uuid4()),
+            "case_id": FACTS.case_id,
+            "judge_id": str(uuid.uuid4()),
+            "decided_on": "2026-11-20",
+            "completion": "removal_ordered",
+            "removal_country": "Peru",
+            "appeal_reserved_by": ["dhs"],
+            "recorded_at": "2026-11-20T20:00:00Z",
+        }
+    )
+    single = assigned(panel=False)
+    dismissed = drafted(single, BoardOutcome.DISMISSED).model_copy(
+        update={"status": BoardDecisionStatus.ISSUED, "issued_on": date(2026, 12, 7)}
+    )
+    day = board_final_on([dismissed], FACTS.case_id)
+    assert day == date(2026, 12, 7)
+    final = finality(judge_decision, case_status=CaseStatus.DECIDED, board_final_on=day)
+    assert final.final_on == date(2026, 12, 7) and "8 CFR 1241.1(a)" in final.citation
+    remanded = dismissed.model_copy(update={"outcome": BoardOutcome.REMANDED})
+    assert board_final_on([remanded], FACTS.case_id) is None
+    assert board_final_on([drafted(single, BoardOutcome.DISMISSED)], FACTS.case_id) is None

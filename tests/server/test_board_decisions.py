@@ -25,9 +25,11 @@ from tests.conftest import DEMO_PASSWORD, Api, LiveServer, mutation, user_id
 from tests.server.sync_helpers import (
     SFR,
     TokenBook,
+    annotation_data,
     applied,
     by_entity,
     case_data,
+    document_data,
     new_id,
     push_one,
     representation_data,
@@ -468,3 +470,48 @@ def test_the_court_and_the_parties_read_a_board_decision_only_once_issued(
         changes, _ = api.pull_all(tokens[reader])
         assert decision["id"] in by_entity(changes, "board_decision"), reader
         assert ballot["id"] in by_entity(changes, "board_vote"), reader
+
+
+def test_a_note_shared_with_the_panel_is_read_by_its_members_only(
+    api: Api, tokens: TokenBook, seeded_app: Flask
+) -> None:
+    # Case A is board_member1's alone; case B a panel of all three members.
+    alone, _, _, _ = _assigned_and_drafted(api, tokens, ("board_member1",), "dismissed")
+    panel, _, _, _ = _assigned_and_drafted(api, tokens, MEMBERS)
+    notes = {}
+    for case in (alone, panel):
+        document = document_data(seeded_app, case["id"])
+        applied(api, tokens["clerk1"], "document", document)
+        judges_own = annotation_data(document, "judge1", visibility="private")
+        applied(api, tokens["judge1"], "annotation", judges_own)
+        note = annotation_data(document, "board_member1", visibility="panel")
+        applied(api, tokens["board_member1"], "annotation", note)
+        notes[case["id"]] = (document, note, judges_own)
+
+    def read(username: str) -> dict[str, dict[str, Any]]:
+        return by_entity(api.pull_all(tokens[username])[0], "annotation")
+
+    _, alone_note, alone_judges = notes[alone["id"]]
+    _, panel_note, panel_judges = notes[panel["id"]]
+    other_member = read("board_member2")
+    assert panel_note["id"] in other_member  # sits on case B's panel
+    assert alone_note["id"] not in other_member  # not assigned to case A
+    for reader in ("judge1", "clerk1", "eoir1", "board_clerk1"):
+        assert not {alone_note["id"], panel_note["id"]} & set(read(reader)), reader
+    # Board staff never read the immigration judge's private notes in a case before them.
+    for reader in ("board_member1", "board_member2", "board_clerk1"):
+        assert not {alone_judges["id"], panel_judges["id"]} & set(read(reader)), reader
+    # A member not on case A's decision can't share a note with its (absent) panel, and a
+    # Board member's note is never the court's "shared".
+    document_a = notes[alone["id"]][0]
+    refused = push_one(
+        api,
+        tokens["board_member2"],
+        "annotation",
+        annotation_data(document_a, "board_member2", visibility="panel"),
+    )
+    assert refused["status"] == "rejected" and "assigned" in refused["error"]
+    shared = annotation_data(document_a, "board_member1", visibility="shared")
+    assert push_one(api, tokens["board_member1"], "annotation", shared)["status"] == "rejected"
+    panel_by_judge = annotation_data(document_a, "judge1", visibility="panel")
+    assert push_one(api, tokens["judge1"], "annotation", panel_by_judge)["status"] == "rejected"
