@@ -25,7 +25,12 @@ from sync_server.services.change_rules import ACT_TIMES, clock_tolerance
 # ``case_id`` (derived, so a new kind of case record can't be left out of the history).
 # Annotations name a document, not the case, and stay out: they are their authors' notes.
 _CASE_CHILDREN = tuple(sorted(e for e, t in ENTITY_TABLES.items() if hasattr(t, "case_id")))
-_ACTIONS = {"record.create": "created", "record.update": "changed", "record.delete": "deleted"}
+_ACTIONS = {
+    "record.create": "created",
+    "record.update": "changed",
+    "record.delete": "deleted",
+    "board_decision.issue": "issued",  # the Board's decision, served on the parties
+}
 _BATCH = 500
 
 

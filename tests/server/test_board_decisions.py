@@ -169,6 +169,11 @@ class Http:
             if not page["has_more"]:
                 return out, since
 
+    def get_json(self, username: str, path: str) -> Any:
+        response = requests.get(f"{self.url}{path}", headers=self._headers(username), timeout=60)
+        assert response.status_code == 200, response.text
+        return response.json()
+
     def pdf_text(self, username: str, sha256: str) -> str:
         response = requests.get(
             f"{self.url}/api/v1/blobs/{sha256}", headers=self._headers(username), timeout=60
@@ -259,7 +264,12 @@ def test_dhs_appeals_a_panel_remands_2_to_1_and_the_case_is_pending_again_at_the
     assert f"Dissenting opinion of Board Member Petrov: {DISSENT}" in text
     assert "Electronically signed by Board Member Nakamura" in text
 
-    # The Board's clerk sees the decision issued; a late vote is refused, the case stays.
+    # The case's history says who issued it and that the case went back to the court.
+    history = http.get_json("judge1", f"/api/v1/cases/{case['id']}/history")["entries"]
+    issued_entries = [e for e in history if e["summary"] == "issued the board decision"]
+    assert [e["actor"] for e in issued_entries] == ["Board Member Osei"]
+
+    # A late vote is refused: the decision has issued.
     (late,) = http.push(
         "board_member3", mutation("board_vote", vote(decision, "board_member3", "join"))
     )
