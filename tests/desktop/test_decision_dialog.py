@@ -5,7 +5,7 @@ rules refuse (common.decisions, as the server does) is said before anything is s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -19,9 +19,7 @@ from common.enums import CaseStatus, Party
 from desktop.ui.context import DesktopContext
 from desktop.ui.decision_dialog import PleadingsDecisionDialog, load_bench_record
 from desktop.ui.docket_view import DocketView
-
-CTRL = Qt.KeyboardModifier.ControlModifier
-SHIFT = Qt.KeyboardModifier.ShiftModifier
+from tests.desktop.docket_fixtures import CTRL, SHIFT, open_docket
 
 
 @pytest.fixture
@@ -30,15 +28,8 @@ def judge(make_context: Callable[[str], DesktopContext]) -> DesktopContext:
 
 
 @pytest.fixture
-def judge_view(qtbot: QtBot, judge: DesktopContext) -> Iterator[DocketView]:
-    view = DocketView(judge)
-    qtbot.addWidget(view)
-    view.resize(1400, 800)
-    view.show()
-    view.activateWindow()
-    qtbot.waitActive(view)
-    qtbot.waitUntil(lambda: len(view.data.rows) > 0, timeout=5000)
-    yield view
+def judge_view(qtbot: QtBot, judge: DesktopContext) -> DocketView:
+    return open_docket(qtbot, judge)
 
 
 def _focused() -> QWidget:

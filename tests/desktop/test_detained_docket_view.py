@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -26,10 +26,7 @@ from desktop.ui.docket_model import COLUMNS, FACILITY_COLUMN
 from desktop.ui.docket_view import DocketView
 from desktop.ui.hearing_dialogs import ScheduleDialog
 from desktop.ui.interpreter_requests_view import InterpreterRequestsDialog
-
-CTRL = Qt.KeyboardModifier.ControlModifier
-SHIFT = Qt.KeyboardModifier.ShiftModifier
-ALT = Qt.KeyboardModifier.AltModifier
+from tests.desktop.docket_fixtures import ALT, CTRL, SHIFT, open_docket
 
 
 @pytest.fixture
@@ -38,15 +35,8 @@ def clerk(make_context: Callable[[str], DesktopContext]) -> DesktopContext:
 
 
 @pytest.fixture
-def clerk_view(qtbot: QtBot, clerk: DesktopContext) -> Iterator[DocketView]:
-    view = DocketView(clerk)
-    qtbot.addWidget(view)
-    view.resize(1400, 800)
-    view.show()
-    view.activateWindow()
-    qtbot.waitActive(view)
-    qtbot.waitUntil(lambda: len(view.data.rows) > 0, timeout=5000)
-    yield view
+def clerk_view(qtbot: QtBot, clerk: DesktopContext) -> DocketView:
+    return open_docket(qtbot, clerk)
 
 
 def _pick_by_typing(qtbot: QtBot, combo: QComboBox, typed: str) -> None:

@@ -10,42 +10,26 @@ from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
-from sqlalchemy import JSON, bindparam, func, select, text
+from sqlalchemy import select
 
 from common.enums import Role
 from sync_server.db import write_transaction
-from sync_server.models import AuditEntry, CaseRow, DocumentRow
+from sync_server.models import CaseRow, DocumentRow
 from sync_server.services import audit
 from sync_server.services.auth import create_user, exempt_from_api_second_factor
 from tests.conftest import REPO, Api, court_id, mutation, user_id
+from tests.server.audit_helpers import (
+    assert_broken_at,
+    cut_from,
+    delete_entry,
+    edit_detail,
+    entries_after,
+    max_seq,
+    raw_sql,
+    verify,
+)
 
 PASSWORD = "correct horse battery staple"
-
-
-def _max_seq(app: Flask) -> int:
-    with app.extensions["ecas"].factory() as session:
-        return int(session.scalar(select(func.coalesce(func.max(AuditEntry.seq), 0))) or 0)
-
-
-def _entries_after(app: Flask, seq: int) -> list[AuditEntry]:
-    with app.extensions["ecas"].factory() as session:
-        return list(
-            session.scalars(select(AuditEntry).where(AuditEntry.seq > seq).order_by(AuditEntry.seq))
-        )
-
-
-def _verify(app: Flask) -> audit.ChainReport:
-    with app.extensions["ecas"].factory() as session:
-        return audit.verify_chain(session)
-
-
-def _sql(app: Flask, statement: str, **params: object) -> None:
-    """Raw SQL behind the server's back, as someone with database access could run it."""
-    query = text(statement)
-    if "detail" in params:
-        query = query.bindparams(bindparam("detail", type_=JSON))
-    with app.extensions["ecas"].engine.begin() as conn:
-        conn.execute(query, params)
 
 
 def _sfr_document(app: Flask) -> DocumentRow:
@@ -79,23 +63,23 @@ def chained_app(fresh_app: Flask) -> Flask:
             "/api/v1/auth/login", json={"username": "auditee", "password": PASSWORD}
         )
         assert response.status_code == 200
-    assert _max_seq(fresh_app) == 5
+    assert max_seq(fresh_app) == 5
     return fresh_app
 
 
 def test_each_sign_in_and_failed_sign_in_is_recorded(seeded_app: Flask) -> None:
     client = seeded_app.test_client()
-    before = _max_seq(seeded_app)
+    before = max_seq(seeded_app)
     client.post("/api/v1/auth/login", json={"username": "judge2", "password": "wrong"})
     client.post("/api/v1/auth/login", json={"username": "judge2", "password": "test-password-123"})
-    entries = [e for e in _entries_after(seeded_app, before) if e.actor_id == user_id("judge2")]
+    entries = [e for e in entries_after(seeded_app, before) if e.actor_id == user_id("judge2")]
     assert [e.action for e in entries] == ["auth.login_failed", "auth.login"]
 
 
 def test_each_pushed_change_is_recorded_with_its_data(api: Api, seeded_app: Flask) -> None:
     doc = _sfr_document(seeded_app)
     token = api.login("judge1")
-    before = _max_seq(seeded_app)
+    before = max_seq(seeded_app)
     note = mutation(
         "annotation",
         {
@@ -111,7 +95,7 @@ def test_each_pushed_change_is_recorded_with_its_data(api: Api, seeded_app: Flas
     )
     [result] = api.push(token, note)
     assert result["status"] == "applied", result
-    [entry] = [e for e in _entries_after(seeded_app, before) if e.record_id == note["id"]]
+    [entry] = [e for e in entries_after(seeded_app, before) if e.record_id == note["id"]]
     assert entry.action == "record.create"
     assert entry.actor_id == user_id("judge1")
     assert entry.entity == "annotation"
@@ -121,7 +105,7 @@ def test_each_pushed_change_is_recorded_with_its_data(api: Api, seeded_app: Flas
 
 def test_a_rejected_change_records_no_change(api: Api, seeded_app: Flask) -> None:
     token = api.login("attorney2")
-    before = _max_seq(seeded_app)
+    before = max_seq(seeded_app)
     bad = mutation(
         "court",
         {
@@ -136,65 +120,54 @@ def test_a_rejected_change_records_no_change(api: Api, seeded_app: Flask) -> Non
     [result] = api.push(token, bad)
     assert result["status"] == "rejected"
     # The refusal is recorded (tests/server/test_audit_tamper.py), the change is not.
-    entries = [e for e in _entries_after(seeded_app, before) if e.record_id == bad["id"]]
+    entries = [e for e in entries_after(seeded_app, before) if e.record_id == bad["id"]]
     assert [e.action for e in entries] == ["sync.mutation_refused"]
 
 
 def test_each_document_read_is_recorded(api: Api, seeded_app: Flask) -> None:
     doc = _sfr_document(seeded_app)
     token = api.login("clerk2")
-    before = _max_seq(seeded_app)
+    before = max_seq(seeded_app)
     for _ in range(2):
         response = api.client.get(f"/api/v1/blobs/{doc.sha256}", headers=api.headers(token))
         assert response.status_code == 200
     reads = [
         e
-        for e in _entries_after(seeded_app, before)
+        for e in entries_after(seeded_app, before)
         if e.action == "document.read" and e.actor_id == user_id("clerk2")
     ]
     assert [e.record_id for e in reads] == [doc.sha256, doc.sha256]
 
 
 def test_an_untouched_chain_verifies(seeded_app: Flask, chained_app: Flask) -> None:
-    assert _verify(chained_app) == audit.ChainReport(5, None, None)
-    seeded = _verify(seeded_app)
+    assert verify(chained_app) == audit.ChainReport(5, None, None)
+    seeded = verify(seeded_app)
     assert seeded.ok, seeded
-    assert seeded.entries == _max_seq(seeded_app)
+    assert seeded.entries == max_seq(seeded_app)
 
 
 def test_an_altered_detail_is_reported_at_its_entry(chained_app: Flask) -> None:
-    _sql(
-        chained_app,
-        "UPDATE audit_entry SET detail = :detail WHERE seq = 3",
-        detail={"note": "nothing happened here"},
-    )
-    report = _verify(chained_app)
-    assert report.first_broken_seq == 3
-    assert report.reason is not None and "altered" in report.reason
+    edit_detail(chained_app, 3)
+    assert_broken_at(verify(chained_app), 3, "altered")
 
 
 def test_an_altered_actor_is_reported_at_its_entry(chained_app: Flask) -> None:
-    _sql(
+    raw_sql(
         chained_app,
         "UPDATE audit_entry SET actor_id = :actor WHERE seq = 4",
         actor=str(uuid.uuid4()),
     )
-    assert _verify(chained_app).first_broken_seq == 4
+    assert verify(chained_app).first_broken_seq == 4
 
 
 def test_a_deleted_middle_entry_is_reported(chained_app: Flask) -> None:
-    _sql(chained_app, "DELETE FROM audit_entry WHERE seq = 3")
-    report = _verify(chained_app)
-    assert report.first_broken_seq == 3
-    assert report.reason is not None and "missing" in report.reason
+    delete_entry(chained_app, 3)
+    assert_broken_at(verify(chained_app), 3, "missing")
 
 
 def test_deleting_the_newest_entries_is_reported(chained_app: Flask) -> None:
-    _sql(chained_app, "DELETE FROM audit_entry WHERE seq >= 4")
-    report = _verify(chained_app)
-    assert not report.ok
-    assert report.first_broken_seq == 4
-    assert report.reason is not None and "newest entries were removed" in report.reason
+    cut_from(chained_app, 4)
+    assert_broken_at(verify(chained_app), 4, "newest entries were removed")
 
 
 def _verify_audit_cli(app: Flask) -> subprocess.CompletedProcess[str]:
@@ -223,7 +196,7 @@ def test_verify_audit_command_passes_an_intact_chain(chained_app: Flask) -> None
 
 
 def test_verify_audit_command_names_the_broken_entry(chained_app: Flask) -> None:
-    _sql(chained_app, "UPDATE audit_entry SET action = 'auth.logout' WHERE seq = 2")
+    raw_sql(chained_app, "UPDATE audit_entry SET action = 'auth.logout' WHERE seq = 2")
     done = _verify_audit_cli(chained_app)
     assert done.returncode == 1
     assert "BROKEN at entry 2" in done.stderr

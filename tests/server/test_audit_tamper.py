@@ -19,7 +19,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
-from sqlalchemy import JSON, bindparam, delete, func, select, text
+from sqlalchemy import delete, select, text
 
 from common.enums import Role
 from sync_server.app import create_app
@@ -39,6 +39,14 @@ from sync_server.services.audit_anchors import (
 from sync_server.services.auth import create_user, exempt_from_api_second_factor
 from sync_server.services.refusals import RefusalLog
 from tests.conftest import REPO, Api, make_database, mutation, server_config, user_id
+from tests.server.audit_helpers import (
+    assert_broken_at,
+    cut_from,
+    delete_entry,
+    edit_detail,
+    max_seq,
+    verify,
+)
 
 PASSWORD = "correct horse battery staple"
 ANCHOR_KEY = "anchor-key-for-tests-" + "k" * 24
@@ -78,30 +86,16 @@ def anchored_app(backend: str, tmp_path: Path) -> Iterator[Flask]:
             assert response.status_code == 200
             if n in (3, 7):
                 services.anchors.anchor_now()
-        assert _max_seq(app) == 9
+        assert max_seq(app) == 9
         yield app
         services.anchors.close()
         services.engine.dispose()
 
 
-def _max_seq(app: Flask) -> int:
-    with app.extensions["ecas"].factory() as session:
-        return int(session.scalar(select(func.coalesce(func.max(AuditEntry.seq), 0))) or 0)
-
-
 def _verify(app: Flask, *, with_anchors: bool = True) -> audit.ChainReport:
     keeper = app.extensions["ecas"].anchors
     anchors = read_anchors(keeper.sink, keeper.signer).anchors if with_anchors else []
-    with app.extensions["ecas"].factory() as session:
-        return audit.verify_chain(session, anchors)
-
-
-def _sql(app: Flask, statement: str, **params: object) -> None:
-    query = text(statement)
-    if "detail" in params:
-        query = query.bindparams(bindparam("detail", type_=JSON))
-    with app.extensions["ecas"].engine.begin() as conn:
-        conn.execute(query, params)
+    return verify(app, anchors)
 
 
 def _rows(app: Flask) -> list[dict[str, Any]]:
@@ -153,28 +147,18 @@ def test_an_untouched_chain_passes_against_its_anchors(anchored_app: Flask) -> N
 
 
 def test_an_edited_entry_is_found(anchored_app: Flask) -> None:
-    _sql(
-        anchored_app,
-        "UPDATE audit_entry SET detail = :detail WHERE seq = 3",
-        detail={"note": "nothing happened here"},
-    )
-    report = _verify(anchored_app)
-    assert report.first_broken_seq == 3
-    assert report.reason is not None and "altered" in report.reason
+    edit_detail(anchored_app, 3)
+    assert_broken_at(_verify(anchored_app), 3, "altered")
 
 
 def test_a_deleted_middle_entry_is_found(anchored_app: Flask) -> None:
-    _sql(anchored_app, "DELETE FROM audit_entry WHERE seq = 4")
-    report = _verify(anchored_app)
-    assert report.first_broken_seq == 4
-    assert report.reason is not None and "missing" in report.reason
+    delete_entry(anchored_app, 4)
+    assert_broken_at(_verify(anchored_app), 4, "missing")
 
 
 def test_a_truncated_tail_is_found(anchored_app: Flask) -> None:
-    _sql(anchored_app, "DELETE FROM audit_entry WHERE seq >= 7")
-    report = _verify(anchored_app)
-    assert report.first_broken_seq == 7
-    assert report.reason is not None and "removed" in report.reason
+    cut_from(anchored_app, 7)
+    assert_broken_at(_verify(anchored_app), 7, "removed")
 
 
 def test_a_truncated_tail_with_the_head_moved_back_is_found_by_the_anchors(
@@ -193,7 +177,7 @@ def test_a_history_rechained_after_a_deletion_is_found_by_the_anchors(
 ) -> None:
     rows = _rows(anchored_app)
     _rewrite_from(anchored_app, 3, rows[3:])  # entry 3 dropped, 4-9 renumbered, re-hashed
-    assert _max_seq(anchored_app) == 8
+    assert max_seq(anchored_app) == 8
     assert _verify(anchored_app, with_anchors=False).ok  # every link holds
     report = _verify(anchored_app)
     assert report.first_broken_seq == 5  # the first anchored entry of the rewritten part
@@ -295,7 +279,7 @@ print("served")
 def test_a_stopping_server_anchors_its_head(anchored_app: Flask) -> None:
     done = _cli(anchored_app, "-c", SERVE_AND_STOP)
     assert done.returncode == 0 and "served" in done.stdout, done.stderr
-    assert _max_seq(anchored_app) == 12
+    assert max_seq(anchored_app) == 12
     report = _verify(anchored_app)
     assert report.ok, report
     assert (report.anchors, report.newest_anchor_seq) == (3, 12)  # written at exit
@@ -439,7 +423,7 @@ def _case_of(app: Flask, username: str) -> str:
 def test_a_refused_blob_upload_and_an_unreadable_blob_are_in_the_chain(
     api: Api, seeded_app: Flask
 ) -> None:
-    before = _max_seq(seeded_app)
+    before = max_seq(seeded_app)
     analyst = api.login("eoir1")  # EOIR staff read; they never upload
     sha = "ab" * 32
     upload = api.client.post(
@@ -462,7 +446,7 @@ def test_a_refused_blob_upload_and_an_unreadable_blob_are_in_the_chain(
 
 def test_a_history_out_of_scope_is_refused_and_in_the_chain(api: Api, seeded_app: Flask) -> None:
     case_id = _case_outside(seeded_app, "clerk3")
-    before = _max_seq(seeded_app)
+    before = max_seq(seeded_app)
     token = api.login("clerk3")
     response = api.client.get(f"/api/v1/cases/{case_id}/history", headers=api.headers(token))
     assert response.status_code == 404
@@ -479,7 +463,7 @@ def test_a_refused_push_mutation_is_in_the_chain_and_its_change_is_not(
     api: Api, seeded_app: Flask
 ) -> None:
     token = api.login("attorney2")
-    before = _max_seq(seeded_app)
+    before = max_seq(seeded_app)
     court = mutation(
         "court",
         {
@@ -510,7 +494,7 @@ def test_a_refused_package_download_is_in_the_chain(api: Api, seeded_app: Flask)
     )
     assert asked.status_code == 202, asked.get_json()
     request_id = asked.get_json()["id"]
-    before = _max_seq(seeded_app)
+    before = max_seq(seeded_app)
     other = api.login("attorney2")
     response = api.client.get(
         f"/api/v1/rop-packages/{request_id}/download", headers=api.headers(other)
@@ -525,7 +509,7 @@ def test_a_refused_package_download_is_in_the_chain(api: Api, seeded_app: Flask)
 
 
 def test_a_refused_registration_review_is_in_the_chain(api: Api, seeded_app: Flask) -> None:
-    before = _max_seq(seeded_app)
+    before = max_seq(seeded_app)
     token = api.login("clerk1")  # a clerk, not the court's administrator
     someone = str(uuid.uuid4())
     response = api.client.post(
@@ -544,7 +528,7 @@ def test_a_refused_registration_review_is_in_the_chain(api: Api, seeded_app: Fla
 
 
 def test_a_portal_refusal_is_in_the_chain(seeded_app: Flask) -> None:
-    before = _max_seq(seeded_app)
+    before = max_seq(seeded_app)
     browser = seeded_app.test_client()
     browser.get("/portal/login")  # the visitor cookie
     response = browser.post("/portal/login", data={"username": "x", "password": "y"})
@@ -558,7 +542,7 @@ def test_an_expired_access_token_is_not_a_refusal(
 ) -> None:
     token = api.login("clerk1")
     auth = seeded_app.extensions["ecas"].auth
-    before = _max_seq(seeded_app)
+    before = max_seq(seeded_app)
     # Every token is past a lifetime below zero: as if this one's 15 minutes were over.
     monkeypatch.setattr(auth, "config", auth.config.with_overrides(access_token_seconds=-1))
     response = api.client.get("/api/v1/sync/changes", headers=api.headers(token))
@@ -582,7 +566,7 @@ def test_an_anonymous_flood_costs_two_entries_per_address_a_minute(
     seeded_app: Flask, one_minute: RefusalLog
 ) -> None:
     refusals = one_minute
-    before = _max_seq(seeded_app)
+    before = max_seq(seeded_app)
     client = seeded_app.test_client()
     for n in range(60):
         address = "203.0.113.7" if n % 2 else "198.51.100.9"
@@ -611,7 +595,7 @@ def test_anonymous_refusals_beyond_the_address_limit_share_one_entry(
     seeded_app: Flask, one_minute: RefusalLog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(one_minute, "anonymous_addresses", 3)
-    before = _max_seq(seeded_app)
+    before = max_seq(seeded_app)
     client = seeded_app.test_client()
     for n in range(40):
         client.get("/api/v1/no-such-thing", environ_base={"REMOTE_ADDR": f"192.0.2.{n}"})
@@ -625,7 +609,7 @@ def test_anonymous_refusals_beyond_the_address_limit_share_one_entry(
 def test_a_refusal_whose_address_holds_a_nul_is_recorded_without_it(seeded_app: Flask) -> None:
     """A NUL (which PostgreSQL can't store) in what a request named must not fail the batch
     its refusal is written in, and with it every other refusal of that batch."""
-    before = _max_seq(seeded_app)
+    before = max_seq(seeded_app)
     client = seeded_app.test_client()
     response = client.get("/api/v1/no%00where", environ_base={"REMOTE_ADDR": "192.0.2.200"})
     assert response.status_code == 404
