@@ -28,6 +28,7 @@ def install_portal(app: Flask) -> None:
         views_account,
         views_admin,
         views_appeals,
+        views_board_status,
         views_cases,
         views_dhs,
         views_filing,

@@ -1,11 +1,13 @@
-"""Board motions in the portal (issue 15 items 6-7): once the Board has docketed the
-case's appeal, the motion form files before the Board by itself (the Board's motion types,
-an emergency stay marked as such); before that, the Board's types are not offered."""
+"""Board motions and the appeal's course in the portal (issue 15 items 6-7): the case page
+shows each appeal's status (rejected with the catalogue's reason, docketed); once the Board
+has docketed the case's appeal, the motion form files before the Board by itself (the
+Board's motion types, an emergency stay marked as such); before that, the Board's types are
+not offered."""
 
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import select
@@ -13,7 +15,7 @@ from sqlalchemy import select
 from common.appeals import BOARD_TIMEZONE
 from common.court_time import court_today
 from sync_server.models import AppealRow, MotionRow
-from tests.conftest import Api
+from tests.conftest import Api, user_id
 from tests.pdf_factory import valid_pdf
 from tests.portal.portal_helpers import register_and_approve, sign_in_enrolling
 from tests.server.sync_helpers import (
@@ -25,6 +27,18 @@ from tests.server.sync_helpers import (
     stored,
 )
 from tests.server.test_board_appeals import docketed
+
+
+def _appeal_ids(app: Flask, case_id: str) -> list[str]:
+    with app.extensions["ecas"].factory() as session:
+        return list(
+            session.scalars(
+                select(AppealRow.id)
+                .where(AppealRow.case_id == case_id)
+                .order_by(AppealRow.received_at)
+            )
+        )
+
 
 APPEAL_REASONS = (
     "The immigration judge erred in finding the respondent not credible on the basis of "
@@ -61,14 +75,34 @@ def test_counsel_files_an_emergency_stay_before_the_board_once_the_appeal_is_doc
         "proof_of_service": "yes",
         "signed_by_name": "/s/ Dana Reyes",
     }
+    # The first notice is rejected (its signature): the case page says why.
     assert browser.post(f"{page}/appeal", form, from_page=f"{page}/appeal").status_code == 302
-    with seeded_app.extensions["ecas"].factory() as session:
-        appeal_id = session.scalars(
-            select(AppealRow.id).where(AppealRow.case_id == case["id"])
-        ).one()
+    rejected_id = _appeal_ids(seeded_app, case["id"])[0]
+    held = stored(seeded_app, "appeal", rejected_id)
+    assert held is not None
+    rejection = {
+        **held[0],
+        "status": "rejected",
+        "rejection_code": "missing_signature",
+        "rejection_note": "The typed signature is not counsel's",
+        "reviewed_by": user_id("board_clerk1"),
+        "reviewed_at": datetime.now(UTC).isoformat(),
+    }
+    applied(api, tokens["board_clerk1"], "appeal", rejection, base_version=held[1])
+    assert browser.get(page).status_code == 200
+    assert 'class="appeal-stage">Rejected' in browser.last
+    assert "The notice of appeal is not signed (The typed signature is not counsel" in (
+        browser.last
+    )
+
+    assert browser.post(f"{page}/appeal", form, from_page=f"{page}/appeal").status_code == 302
+    (appeal_id,) = [a for a in _appeal_ids(seeded_app, case["id"]) if a != rejected_id]
     held = stored(seeded_app, "appeal", appeal_id)
     assert held is not None
     applied(api, tokens["board_clerk1"], "appeal", docketed(held[0]), base_version=held[1])
+    assert browser.get(page).status_code == 200
+    assert 'class="appeal-stage">Docketed' in browser.last
+    assert "Received (Board)" in browser.last
 
     # Now the form files before the Board, with the Board's types.
     assert browser.get(f"{page}/motion").status_code == 200
