@@ -371,12 +371,12 @@ def draft_text(store: LocalStore, decision: BoardDecision, today: date | None = 
     facts = facts_for_case(store, decision.case_id)
     day = today or board_today()
     places = clauses_by_place(template, facts, order.fields, day)
-    paragraphs = [p for place in ("preamble", "order") for p in places.get(place, [])]
+    body = merge(order.body, merge_values(template, facts, order.fields, day)).strip()
+    paragraphs = [*places.get("preamble", []), *([body] if body else []), *places["order"]]
     instructions = str(order.fields.get("remand_instructions") or "").strip()
     if instructions and not any(instructions in p for p in paragraphs):
         paragraphs.append(f"Instructions on remand: {instructions}")
-    body = merge(order.body, merge_values(template, facts, order.fields, day)).strip()
-    return "\n\n".join([*paragraphs, *([body] if body else [])])
+    return "\n\n".join(paragraphs)
 
 
 def outcome_change(decision: BoardDecision, order: Order) -> BoardDecision | None:
@@ -476,10 +476,11 @@ def vote_rows(store: LocalStore, decision: BoardDecision) -> list[VoteRow]:
     ]
 
 
-def waiting_for(store: LocalStore, decision: BoardDecision) -> list[str]:
-    """The names of the panel members who have not voted yet."""
+def waiting_for(store: LocalStore, decision: BoardDecision, user_id: str = "") -> list[str]:
+    """The names of the panel members who have not voted yet ("you" for ``user_id``)."""
     voted = {v.member_id for v in votes_of(store, decision.id)}
     names = {str(u["id"]): str(u.get("display_name") or u["id"]) for u in store.all("user_profile")}
+    names[user_id] = "you"
     return [names.get(m, m[:8]) for m in decision.member_ids if m not in voted]
 
 

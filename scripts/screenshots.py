@@ -4,7 +4,8 @@
                                              (default: docs/screenshots, every screenshot)
 
 Starts a throw-away demo server on loopback (SQLite in a temporary folder), signs in as a
-clerk and as a judge through the real sign-in and sync code, and saves each main view; the
+clerk, a judge and the Board's clerk and members through the real sign-in and sync code,
+and saves each main view (the Board's: ``--only board board-workspace``); the
 viewer shot opens a case's asylum application and evidence packet from the record as tabs,
 with the thumbnails shown and every "number" found (``--only viewer`` makes just that one).
 """
@@ -28,7 +29,14 @@ sys.path.insert(0, str(REPO))
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from common.enums import Visibility  # noqa: E402
+from common.enums import BoardOutcome, BoardVoteChoice, Visibility  # noqa: E402
+from desktop.board_workspace import (  # noqa: E402
+    assign,
+    board_members,
+    cast_vote,
+    draft_decision,
+    load_decision,
+)
 from desktop.doc_cache import DocumentCache  # noqa: E402
 from desktop.services.session import sign_in  # noqa: E402
 from desktop.services.sync_controller import SyncController  # noqa: E402
@@ -192,6 +200,83 @@ def _annotate(app: QApplication, viewer: ViewerWindow, pane: DocumentPane) -> No
     _wait(app, lambda: len(layer.records()) >= len(marks), "the marks to be saved")
 
 
+def _synced(app: QApplication, window: MainWindow) -> None:
+    """Sync until the outbox is empty (asking again while an earlier sync still runs), then
+    once more, so what the server made of the push is pulled."""
+    store = window.ctx.store
+    end = time.monotonic() + 60
+    while store.pending_count():
+        if time.monotonic() > end:
+            raise SystemExit(f"screenshots: the outbox did not empty: {store.issues()}")
+        window.ctx.sync.sync_now()
+        _settle(app, 5)
+    done: list[object] = []
+    window.ctx.sync.synced.connect(done.append)
+    _wait(app, lambda: (window.ctx.sync.sync_now(), bool(done))[1], "the pull after the push")
+    if store.issues():
+        raise SystemExit(f"screenshots: the server refused: {store.issues()}")
+    window.refresh_all()
+
+
+def _board(
+    app: QApplication, url: str, folder: Path, shoot: Callable[[str, QWidget], None]
+) -> None:
+    """The Board's tab and a Board member's workspace, driven through the real views: the
+    clerk dockets the demo's notice of appeal and assigns it to a panel of three; the
+    writing member drafts a remand and joins it; the second member's workspace shows the
+    draft and the vote so far."""
+    clerk = _window(url, "board_clerk1", folder)
+    board = clerk.board
+    assert board is not None
+    _wait(app, lambda: bool(board.rows), "the notice of appeal at intake")
+    board.table.selectRow(0)
+    board.docket_selected()
+    _wait(app, lambda: clerk.ctx.store.pending_count() > 0, "the docketing")
+    _synced(app, clerk)
+    board.show_docketed.setChecked(True)
+    _wait(app, lambda: any(r.appeal.status.value == "docketed" for r in board.rows), "docketed")
+    board.table.selectRow(0)
+    row = board.selected()
+    assert row is not None
+    members = board_members(clerk.ctx.store)
+    decision = assign(
+        clerk.ctx.store, row.appeal, [m.id for m in members], members[0].id, clerk.ctx.user_id
+    )
+    clerk.ctx.store.save(decision)
+    _synced(app, clerk)
+    board.message.setText(f"Assigned {row.respondent} to a panel of three.")
+    shoot("board", clerk)
+    author = _window(url, "board_member1", folder)
+    workspace = author.workspace
+    assert workspace is not None
+    _wait(app, lambda: bool(workspace.rows()), "the member's appeals")
+    store = author.ctx.store
+    order, drafted = draft_decision(
+        store, load_decision(store, decision.id), author.ctx.user_id, BoardOutcome.REMANDED
+    )
+    order = order.model_copy(
+        update={
+            "fields": {
+                **order.fields,
+                "remand_instructions": "Make explicit findings on the respondent's "
+                "credibility and on whether the harm feared is on account of a protected ground.",
+            }
+        }
+    )
+    store.save_together([order, drafted])
+    store.save(cast_vote(store, drafted, author.ctx.user_id, BoardVoteChoice.JOIN))
+    _synced(app, author)
+    second = _window(url, "board_member2", folder)
+    view = second.workspace
+    assert view is not None
+    _wait(app, lambda: bool(view.rows()), "the second member's appeals")
+    view.tabs.setCurrentIndex(1)
+    _wait(app, lambda: len(view.votes_model.rows) == 1, "the vote so far")
+    shoot("board-workspace", second)
+    for window in (clerk, author, second):
+        window.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Make the README's screenshots.")
     parser.add_argument("outdir", nargs="?", type=Path, default=REPO / "docs" / "screenshots")
@@ -224,6 +309,8 @@ def main() -> int:
         shoot("judge-dashboard", judge)
         for window in (clerk, judge):
             window.close()
+        if not wanted or wanted & {"board", "board-workspace"}:
+            _board(app, url, folder, shoot)
     return 0
 
 

@@ -254,12 +254,12 @@ class BoardWorkspaceView(QWidget):
             self.outcome.addItem(OUTCOME_WORDS[outcome], outcome.value)
         if row.decision.outcome is not None:
             self.outcome.setCurrentIndex(max(0, self.outcome.findData(row.decision.outcome.value)))
-        decision = row.decision
+        decision, me = row.decision, self.ctx.user_id
         self.ctx.read(
             lambda store: (
                 materials(store, decision),
                 vote_rows(store, decision),
-                waiting_for(store, decision),
+                waiting_for(store, decision, me),
                 decision_order(store, decision),
                 draft_text(store, decision),
             ),
