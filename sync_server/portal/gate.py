@@ -257,6 +257,9 @@ NOTICES = {
     "filed": "Filed. The clerk reviews it; its status shows under My filings.",
     "address": "Change of address filed; the clerk reviews it.",
     "nta": "Notice to appear filed; the case is open.",
+    "extension-requested": "Extension request filed; the Board's clerk decides it.",
+    "brief-filed": "Brief filed; the Board received it in time.",
+    "brief-late": "Brief filed after its due day ended (Board time); it is flagged late.",
     "signed_out": "You are signed out.",
 }
 

@@ -107,9 +107,11 @@ def apply_appeal(
     actor_id: str,
 ) -> None:
     """When ``new`` is an appeal the Board's clerk just docketed, the case becomes appealed
-    (in the caller's transaction, audited). Nothing for other records or changes."""
+    (in the caller's transaction, audited); when its transcript was just marked ready, the
+    briefing schedule issues (:func:`apply_briefing`). Nothing for other records."""
     if not isinstance(new, Appeal) or not isinstance(old, Appeal):
         return
+    apply_briefing(session, old, new, lookups, actor_id=actor_id)
     if old.status is AppealStatus.DOCKETED or new.status is not AppealStatus.DOCKETED:
         return
     case_row = session.get(CaseRow, new.case_id)
