@@ -40,6 +40,7 @@ from common.enums import (
     BondOutcome,
     CaseStatus,
     CaseType,
+    CompletionType,
     Custody,
     DecisionForm,
     FilingStatus,
@@ -49,6 +50,7 @@ from common.enums import (
 from common.family import family_of
 from common.service import address_lines, address_of_record
 from common.service import history as address_history
+from common.voluntary_departure import DepartureTerms, departure_terms
 from common.wire import Address, Bond, DecisionRecord
 from desktop.docket import build_docket
 from desktop.local_store import LocalStore
@@ -297,6 +299,9 @@ class DecisionEntry:
     appeal_due: date | None
     reason: str
     citation: str
+    # Voluntary departure granted by the decision's order: the day to depart by and when
+    # the alternate order of removal becomes final on an overstay (common.voluntary_departure).
+    departure: DepartureTerms | None = None
 
     @property
     def given(self) -> str:
@@ -475,6 +480,7 @@ def decision_entry(
         for p in APPEAL_PARTIES
     )
     return DecisionEntry(
+        departure=_departure(case, orders, latest, status),
         completion=completion_rules()[latest.completion].label,
         decided_on=latest.decided_on,
         form=latest.form,
@@ -485,6 +491,32 @@ def decision_entry(
         appeal_due=due,
         reason=final.reason,
         citation=final.citation,
+    )
+
+
+def _departure(
+    case: Record, orders: Iterable[Record], decision: DecisionRecord, status: CaseStatus
+) -> DepartureTerms | None:
+    """The voluntary departure the decision's signed order grants (its latest signed order
+    of the decision's day), or None."""
+    if decision.completion is not CompletionType.VOLUNTARY_DEPARTURE:
+        return None
+    signed = sorted(
+        (
+            o
+            for o in orders
+            if o.get("case_id") == case.get("id")
+            and o.get("status") in ("signed", "issued")
+            and not o.get("deleted")
+            and isinstance(o.get("fields"), Mapping)
+            and o["fields"].get("decision_date") == decision.decided_on.isoformat()
+        ),
+        key=lambda o: str(o.get("signed_at") or ""),
+    )
+    if not signed:
+        return None
+    return departure_terms(
+        decision.decided_on, signed[-1]["fields"], appealed=status is CaseStatus.APPEALED
     )
 
 

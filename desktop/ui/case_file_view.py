@@ -374,6 +374,7 @@ class CaseFileView(QWidget):
             "Decided",
             "Decision",
             "Final",
+            "Voluntary departure",
             "Charges",
             "Next deadline",
             "Appeal (Board)",
@@ -391,6 +392,7 @@ class CaseFileView(QWidget):
             self.summary.addWidget(caption, row, pair * 2, Qt.AlignmentFlag.AlignRight)
             self.summary.addWidget(value, row, pair * 2 + 1)
             self._summary_values[name] = value
+        self._summary_values["Voluntary departure"].setWordWrap(True)  # a sentence or two
         for pair in range(3):
             self.summary.setColumnStretch(pair * 2 + 1, 1)
         layout = QVBoxLayout(self)
@@ -537,6 +539,10 @@ class CaseFileView(QWidget):
             "Decision": decision_line(cf.decision),
             "Final": f"{cf.decision.finality_line} ({cf.decision.citation})"
             if cf.decision
+            else "—",
+            # The day to depart by and the overstay's consequence (8 CFR 1241.1(f)).
+            "Voluntary departure": cf.decision.departure.line()
+            if cf.decision and cf.decision.departure
             else "—",
             "Charges": ", ".join(s.charges) or "—",
             "Next deadline": f"{table_date(next_due.due)} — {next_due.title}"

@@ -208,3 +208,30 @@ def test_the_clerk_records_when_a_written_decision_was_served_and_the_appeal_dat
     assert view.summary_value("Final").startswith(f"Not final: appeal due {table_date(due)}")
     assert f"written, served {table_date(served)}" in view.summary_value("Decision")
     assert not view.service_button.isVisible()
+
+
+def test_voluntary_departure_shows_the_day_to_depart_and_when_an_overstay_makes_removal_final() -> (
+    None
+):
+    """60 days granted at the conclusion on Tue 8 Dec 2026: depart by Sat 6 Feb 2027; the
+    alternate order of removal becomes final on an overstay, Sun 7 Feb 2027 (8 CFR
+    1241.1(f)). Appealed, the Board's order decides instead."""
+    decision = _decision(completion="voluntary_departure", relief_granted=["voluntary_departure"])
+    order = _order(DECIDED)
+    order["fields"] |= {
+        "voluntary_departure": "granted",
+        "vd_stage": "post_conclusion",
+        "vd_depart_by": "2027-02-06",
+    }
+    entry = decision_entry(CASE, [decision], [order], {}, DECIDED)
+    assert entry is not None and entry.departure is not None
+    assert entry.departure.days == 60
+    assert entry.departure.final_on_overstay == date(2027, 2, 7)
+    assert "becomes final on Sun 7 Feb 2027 (8 CFR 1241.1(f))" in entry.departure.line()
+
+    appealed = decision_entry(CASE | {"status": "appealed"}, [decision], [order], {}, DECIDED)
+    assert appealed is not None and appealed.departure is not None
+    assert appealed.departure.final_on_overstay is None
+
+    removal = decision_entry(CASE, [_decision()], [order], {}, DECIDED)
+    assert removal is not None and removal.departure is None  # no departure was the decision
