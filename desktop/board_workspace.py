@@ -248,13 +248,16 @@ class Material:
     document_id: str
 
 
+# The immigration judge's decisions an appeal is taken from, when the appeal names none.
+DECISIONS_BELOW = frozenset({"removal_decision", "in_absentia_order"})
 PART_ORDER = ("Decision below", "Transcript", "Brief", "Notice of appeal", "Record")
 
 
 def materials(store: LocalStore, decision: BoardDecision) -> list[Material]:
     """The appeal's papers in the order a member reads them: the immigration judge's
-    decision (the order's document the appeal names, or the case's signed decisions), the
-    transcript, the briefs, the notice of appeal, then the rest of the record."""
+    decision (the order's document the appeal names, or the case's signed decision
+    orders), the transcript, the briefs, the notice of appeal, then the rest of the
+    record."""
     appeal = store.get("appeal", decision.appeal_id) or {}
     below: set[str] = set()
     orders = [o for o in store.all("order") if o.get("case_id") == decision.case_id]
@@ -262,7 +265,7 @@ def materials(store: LocalStore, decision: BoardDecision) -> list[Material]:
     for order in orders:
         if not order.get("document_id") or order.get("status") == OrderStatus.DRAFT.value:
             continue
-        if order["id"] == named or (named is None and order.get("template") != DECISION_TEMPLATE):
+        if order["id"] == named or (named is None and order.get("template") in DECISIONS_BELOW):
             below.add(str(order["document_id"]))
     transcript = appeal.get("transcript_document_id")
     rows = []
