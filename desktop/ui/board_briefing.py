@@ -30,8 +30,13 @@ class ExtensionDecider:
     ) -> None:
         self.ctx = ctx
         self.parent = parent
-        self.say = say
+        self._say = say
         self.done = done
+        self.said = ""  # the last outcome, kept (the view's refresh may replace its text)
+
+    def say(self, text: str) -> None:
+        self.said = text
+        self._say(text)
 
     def decide(self, row: AppealRow | None, *, grant: bool) -> None:
         if row is None:

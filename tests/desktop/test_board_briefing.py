@@ -64,7 +64,8 @@ def test_the_board_clerk_grants_an_extension_request_with_the_keyboard_offline(
     view.table.setFocus()
     view.table.selectRow(index)
     qtbot.keyClick(view.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: "Extension granted" in view.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: view.decider.said.startswith("Extension granted"), timeout=20_000)
+    assert "The appellee's moves to" in view.decider.said
     (entry,) = [e for e in ctx.store.pending() if e.record_id == appeal["id"]]
     assert entry.data is not None and entry.data["appellant_extension"] == "granted"
     old_due = date.fromisoformat(appeal["appellant_brief_due"])
