@@ -816,7 +816,8 @@ def _rule_motion(
         )
     if p.role.is_external:
         if old is not None:
-            return "a filed motion can't be changed; file a new motion or a withdrawal"
+            assert isinstance(old, Motion)
+            return _party_position(p, old, new, lookups)
         if p.role is Role.DHS and new.movant.value not in ("dhs", "joint"):
             return "DHS moves for DHS, or jointly with the respondent"
         if p.role is not Role.DHS and new.movant.value not in ("respondent", "joint"):
@@ -846,6 +847,27 @@ def _rule_motion(
 _RULING_FIELDS = frozenset(
     {"status", "ruling", "ruling_reason", "limit_exception", "ruled_on", "ruled_by", "order_id"}
 )
+
+
+def _party_position(p: Principal, old: Motion, new: Motion, lookups: Lookups) -> str | None:
+    """A party answers the other side's pending motion with its position (DHS on the
+    respondent's, counsel of record on DHS's; ICPM 5.12, BIA PM 5.2 as to responses,
+    assumption: not re-read); nothing else of a filed motion changes in a party's hands."""
+    if _changed_fields(old, new) != {"other_party_position"}:
+        return "a filed motion can't be changed; file a new motion or a withdrawal"
+    if old.status.value != "pending":
+        return "the motion is no longer pending"
+    if p.role is Role.DHS:
+        if old.movant.value != "respondent":
+            return "DHS states its position on the respondent's motion"
+        if lookups.case_court(old.case_id) not in p.assigned_court_ids:
+            return "DHS acts only in cases at its assigned courts"
+        return None
+    if old.movant.value != "dhs":
+        return "counsel states the respondent's position on DHS's motion"
+    if old.case_id not in lookups.practitioner_case_ids(p.id):
+        return "only counsel of record answers a motion in the case"
+    return None
 
 
 def _board_motion(

@@ -260,6 +260,11 @@ NOTICES = {
     "extension-requested": "Extension request filed; the Board's clerk decides it.",
     "brief-filed": "Brief filed; the Board received it in time.",
     "brief-late": "Brief filed after its due day ended (Board time); it is flagged late.",
+    "position": "Your position on the motion is recorded; the Board or the judge sees it.",
+    "position-refused": (
+        "Your position could not be recorded: the motion is no longer pending, or it is "
+        "not the other party's."
+    ),
     "signed_out": "You are signed out.",
 }
 

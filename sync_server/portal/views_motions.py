@@ -59,9 +59,16 @@ class MotionLine:
     ruling: str  # "" while pending
     order_document_id: str | None  # the issued order, once the server issued it
     own: bool
+    answerable: bool  # the other side's pending motion: the reader states its position
 
 
-def _lines(case_id: str, user_id: str) -> list[MotionLine]:
+def _answers(role: Role, motion: Motion) -> bool:
+    """Whether a reader in ``role`` is the other party to ``motion`` (and it is pending)."""
+    other = Movant.RESPONDENT if role is Role.DHS else Movant.DHS
+    return motion.status.value == "pending" and motion.movant is other
+
+
+def _lines(case_id: str, user_id: str, role: Role | None = None) -> list[MotionLine]:
     cat = catalogue()
     lines = []
     with portal().cases.factory() as session:
@@ -90,6 +97,7 @@ def _lines(case_id: str, user_id: str) -> list[MotionLine]:
                     cat.ruling_label(motion.ruling.value) if motion.ruling else "",
                     order.document_id if order is not None else None,
                     motion.filer_id == user_id,
+                    role is not None and _answers(role, motion),
                 )
             )
     return lines
@@ -103,8 +111,27 @@ def motions(case_id: str) -> str:
         "motions.html",
         title="Motions",
         detail=detail,
-        lines=_lines(case_id, current_user().id),
+        lines=_lines(case_id, current_user().id, current_user().role),
+        positions=POSITIONS[:2],
     )
+
+
+@bp.post("/cases/<case_id>/motions/<motion_id>/position")
+@portal_page(Action.PORTAL_FILE)
+def motion_position(case_id: str, motion_id: str) -> BaseResponse:
+    """The reader's position on the other side's pending motion (DHS on the respondent's,
+    counsel on DHS's): opposes or does not oppose, recorded through the push's checks."""
+    _detail(case_id)
+    try:
+        position = OtherPartyPosition(request.form.get("position", ""))
+        portal().filings.record_position(current_user(), case_id, motion_id, position)
+    except ValueError:
+        return redirect(url_for("portal.motions", case_id=case_id, notice="position-refused"))
+    except FilingRefused:
+        return redirect(url_for("portal.motions", case_id=case_id, notice="position-refused"))
+    except NotFound as err:
+        raise not_found("case") from err
+    return redirect(url_for("portal.motions", case_id=case_id, notice="position"))
 
 
 @bp.route("/cases/<case_id>/motion", methods=["GET", "POST"])

@@ -36,6 +36,7 @@ from common.forms_eoir import (
 )
 from common.wire import Case, Document, Filing, Motion, WireRecord
 from sync_server.db import write_transaction
+from sync_server.models import MotionRow
 from sync_server.policy import Principal, check_write
 from sync_server.services import audit, filing_rules
 from sync_server.services.addresses import nta_address
@@ -43,7 +44,7 @@ from sync_server.services.blobs import BlobService, UploadError
 from sync_server.services.bond_links import link_bond_cases
 from sync_server.services.change_rules import check_change
 from sync_server.services.portal_cases import CasePortal
-from sync_server.services.records import SessionLookups, write_record
+from sync_server.services.records import SessionLookups, row_to_record, write_record
 
 MAX_ATTACHMENTS = 20
 
@@ -349,6 +350,38 @@ class FilingDesk:
             self._write(session, principal, document)
             self._write(session, principal, motion)
         return motion.id
+
+    def record_position(
+        self,
+        principal: Principal,
+        case_id: str,
+        motion_id: str,
+        position: OtherPartyPosition,
+    ) -> None:
+        """The party's position on the other side's pending motion (DHS on the
+        respondent's, counsel on DHS's), written through the same checks as a push."""
+        self.cases.check_case(principal, case_id)
+        with write_transaction(self.factory) as session:
+            row = session.get(MotionRow, motion_id)
+            old = row_to_record("motion", row) if row is not None else None
+            if not isinstance(old, Motion) or old.case_id != case_id or row is None:
+                raise FilingRefused("There is no such motion in this case.")
+            new = old.model_copy(update={"other_party_position": position})
+            lookups = SessionLookups(session)
+            reason = check_write(principal, "motion", old, new, lookups) or check_change(
+                session, principal.id, old, new
+            )
+            if reason:
+                raise FilingRefused(f"Your position can't be recorded: {reason}.")
+            version = write_record(session, new, lookups=lookups)
+            audit.append(
+                session,
+                actor_id=principal.id,
+                action="record.update",
+                entity="motion",
+                record_id=new.id,
+                detail={"version": version, "other_party_position": position.value},
+            )
 
     # -- change of address -------------------------------------------------------------------
 

@@ -57,6 +57,12 @@ PAGES: dict[str, tuple[frozenset[str], Call]] = {
     "portal.change_address": (EXTERNAL, lambda b, c: b.get(f"/portal/cases/{c}/address")),
     "portal.file_motion": (EXTERNAL, lambda b, c: b.get(f"/portal/cases/{c}/motion")),
     "portal.motions": (EXTERNAL, lambda b, c: b.get(f"/portal/cases/{c}/motions")),
+    "portal.motion_position": (
+        EXTERNAL,
+        lambda b, c: b.post(
+            f"/portal/cases/{c}/motions/{NOBODY_ID}/position", {}, from_page="/portal/login"
+        ),
+    ),
     "portal.file_appeal": (EXTERNAL, lambda b, c: b.get(f"/portal/cases/{c}/appeal")),
     "portal.file_brief": (
         EXTERNAL,

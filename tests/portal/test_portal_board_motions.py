@@ -2,7 +2,7 @@
 shows each appeal's status (rejected with the catalogue's reason, docketed); once the Board
 has docketed the case's appeal, the motion form files before the Board by itself (the
 Board's motion types, an emergency stay marked as such); before that, the Board's types are
-not offered."""
+not offered. DHS answers the respondent's motion with its position, as a party."""
 
 from __future__ import annotations
 
@@ -23,10 +23,11 @@ from tests.server.sync_helpers import (
     TokenBook,
     applied,
     case_data,
+    new_id,
     representation_data,
     stored,
 )
-from tests.server.test_board_appeals import docketed
+from tests.server.test_board_appeals import appeal_data, decided_case, docketed
 
 
 def _appeal_ids(app: Flask, case_id: str) -> list[str]:
@@ -128,3 +129,42 @@ def test_counsel_files_an_emergency_stay_before_the_board_once_the_appeal_is_doc
     with seeded_app.extensions["ecas"].factory() as session:
         row = session.scalars(select(MotionRow).where(MotionRow.case_id == case["id"])).one()
         assert row.before_board and row.emergency and row.motion_type == "stay_of_removal"
+
+
+def test_dhs_states_its_position_on_the_respondents_board_motion_in_the_portal(
+    seeded_app: Flask, api: Api
+) -> None:
+    tokens = TokenBook(api)
+    case = decided_case(api, tokens, days_ago=3)
+    appeal = appeal_data(case, "attorney1")
+    version = applied(api, tokens["attorney1"], "appeal", appeal)
+    applied(api, tokens["board_clerk1"], "appeal", docketed(appeal), base_version=version)
+    # The Board's clerk enters the respondent's paper motion to remand.
+    motion = {
+        "id": new_id(),
+        "case_id": case["id"],
+        "motion_type": "remand",
+        "movant": "respondent",
+        "filed_on": court_today(BOARD_TIMEZONE).isoformat(),
+        "filer_id": user_id("board_clerk1"),
+        "before_board": True,
+    }
+    applied(api, tokens["board_clerk1"], "motion", motion)
+
+    account = register_and_approve(seeded_app, kind="dhs")
+    dhs = sign_in_enrolling(seeded_app, account)
+    page = f"/portal/cases/{case['id']}/motions"
+    assert dhs.get(page).status_code == 200
+    action = f"{page}/{motion['id']}/position"
+    assert f'action="{action}"' in dhs.last
+    response = dhs.post(action, {"position": "opposes"}, from_page=page)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("notice=position")
+    held = stored(seeded_app, "motion", motion["id"])
+    assert held is not None and held[0]["other_party_position"] == "opposes"
+    # Nothing else of the motion is DHS's to change, and DHS answers only the other side.
+    dhs_motion = {**motion, "id": new_id(), "movant": "dhs"}
+    applied(api, tokens["board_clerk1"], "motion", dhs_motion)
+    dhs.get(page)
+    refused = dhs.post(f"{page}/{dhs_motion['id']}/position", {"position": "opposes"})
+    assert refused.headers["Location"].endswith("notice=position-refused")
