@@ -449,8 +449,37 @@ class DemoPlanner:
         )
         return case, respondent
 
-    def _judge_name(self, username: str) -> str:
-        return next(str(u["display_name"]) for u in self.plan.users if u["username"] == username)
+    def _noticed(
+        self,
+        case: Case,
+        respondent: tuple[object, ...],
+        hearing: Hearing,
+        room: int,
+        seed: int,
+        mailed_before: date,
+    ) -> None:
+        """``hearing`` of a hand-made case (judge1's, at the first court) and its notice of
+        hearing, filed the day after ``mailed_before``."""
+        self.plan.records.append(hearing)
+        zone = ZoneInfo(COURTS[0][5])
+        judge = next(str(u["display_name"]) for u in self.plan.users if u["username"] == "judge1")
+        self._document(
+            case,
+            DocumentType.HEARING_NOTICE,
+            f"Notice of {hearing.hearing_type.value} hearing",
+            Party.COURT,
+            (
+                "notice",
+                respondent,
+                COURTS[0],
+                hearing.starts_at.astimezone(zone),
+                hearing.hearing_type.value,
+                f"Courtroom {room}",
+                judge,
+                seed,
+            ),
+            mailed_before + timedelta(days=1),
+        )
 
     def _family(self) -> None:
         """A mother and her two children at the first court: the lead case and two riders
@@ -464,7 +493,6 @@ class DemoPlanner:
         day = next(d for d in self.hearing_days if d > self.today)
         starts = datetime.combine(day, time(9, 0), tzinfo=ZoneInfo(COURTS[0][5]))
         lead_id = demo_id("case", "family/0")
-        judge = self._judge_name("judge1")
         for number, person in enumerate(people):
             case, respondent = self._extra_case(
                 f"family/{number}",
@@ -472,35 +500,17 @@ class DemoPlanner:
                 person,
                 lead_case_id=lead_id if number else None,
             )
-            self.plan.records.append(
-                Hearing(
-                    id=demo_id("hearing", "family", number),
-                    case_id=case.id,
-                    courtroom_id=demo_id("courtroom", COURTS[0][0], 1),
-                    judge_id=case.judge_id,
-                    hearing_type=HearingType.MASTER,
-                    medium=Medium.IN_PERSON,
-                    starts_at=starts.astimezone(UTC),
-                    interpreter_language="Spanish",
-                )
+            hearing = Hearing(
+                id=demo_id("hearing", "family", number),
+                case_id=case.id,
+                courtroom_id=demo_id("courtroom", COURTS[0][0], 1),
+                judge_id=case.judge_id,
+                hearing_type=HearingType.MASTER,
+                medium=Medium.IN_PERSON,
+                starts_at=starts.astimezone(UTC),
+                interpreter_language="Spanish",
             )
-            self._document(
-                case,
-                DocumentType.HEARING_NOTICE,
-                "Notice of master hearing",
-                Party.COURT,
-                (
-                    "notice",
-                    respondent,
-                    COURTS[0],
-                    starts,
-                    HearingType.MASTER.value,
-                    "Courtroom 1",
-                    judge,
-                    90_100 + number,
-                ),
-                case.opened_on + timedelta(days=1),
-            )
+            self._noticed(case, respondent, hearing, 1, 90_100 + number, case.opened_on)
 
     def _detained(self) -> None:
         """A detained respondent at the first court whatever the demo's size: detained at
@@ -536,36 +546,18 @@ class DemoPlanner:
             )
         day = [d for d in self.hearing_days if d > self.today][4]
         starts = datetime.combine(day, time(13, 30), tzinfo=ZoneInfo(COURTS[0][5]))
-        self.plan.records.append(
-            Hearing(
-                id=demo_id("hearing", "detained", 0),
-                case_id=case.id,
-                courtroom_id=demo_id("courtroom", COURTS[0][0], 2),
-                judge_id=case.judge_id,
-                hearing_type=HearingType.MASTER,
-                medium=Medium.VIDEO,
-                starts_at=starts.astimezone(UTC),
-                interpreter_language="K'iche'",
-                interpreter_medium=Medium.TELEPHONE,
-            )
+        hearing = Hearing(
+            id=demo_id("hearing", "detained", 0),
+            case_id=case.id,
+            courtroom_id=demo_id("courtroom", COURTS[0][0], 2),
+            judge_id=case.judge_id,
+            hearing_type=HearingType.MASTER,
+            medium=Medium.VIDEO,
+            starts_at=starts.astimezone(UTC),
+            interpreter_language="K'iche'",
+            interpreter_medium=Medium.TELEPHONE,
         )
-        self._document(
-            case,
-            DocumentType.HEARING_NOTICE,
-            "Notice of master hearing",
-            Party.COURT,
-            (
-                "notice",
-                respondent,
-                COURTS[0],
-                starts,
-                HearingType.MASTER.value,
-                "Courtroom 2",
-                self._judge_name("judge1"),
-                90_121,
-            ),
-            self.today - timedelta(days=2),
-        )
+        self._noticed(case, respondent, hearing, 2, 90_121, self.today - timedelta(days=3))
 
     def _counsel_history(self) -> None:
         """A case whose counsel changed twice, decided, with a motion to reopen pending:
@@ -588,35 +580,36 @@ class DemoPlanner:
         okafor, haddad, mendez = (
             demo_id("representation", "counsel", n) for n in ("attorney2", "rep1", "attorney1")
         )
-        self.plan.records += [
-            Representation(
-                id=okafor,
+
+        def appearance(
+            record_id: str, who: str, status: RepresentationStatus, accepted_on: date, **ended: Any
+        ) -> Representation:
+            return Representation(
+                id=record_id,
                 case_id=case.id,
-                practitioner_id=demo_id("user", "attorney2"),
+                practitioner_id=demo_id("user", who),
                 form=FilingKind.EOIR_28,
                 scope=AppearanceScope.ALL_PROCEEDINGS,
-                status=RepresentationStatus.WITHDRAWN,
-                accepted_on=case.opened_on + timedelta(days=5),
+                status=status,
+                accepted_on=accepted_on,
+                **ended,
+            )
+
+        self.plan.records += [
+            appearance(
+                okafor,
+                "attorney2",
+                RepresentationStatus.WITHDRAWN,
+                case.opened_on + timedelta(days=5),
                 ended_on=withdrew,
                 leave_by=judge,
             ),
-            Representation(
-                id=mendez,
-                case_id=case.id,
-                practitioner_id=demo_id("user", "attorney1"),
-                form=FilingKind.EOIR_28,
-                scope=AppearanceScope.ALL_PROCEEDINGS,
-                status=RepresentationStatus.ACCEPTED,
-                accepted_on=substituted,
-            ),
-            Representation(
-                id=haddad,
-                case_id=case.id,
-                practitioner_id=demo_id("user", "rep1"),
-                form=FilingKind.EOIR_28,
-                scope=AppearanceScope.ALL_PROCEEDINGS,
-                status=RepresentationStatus.SUBSTITUTED,
-                accepted_on=withdrew + timedelta(days=14),
+            appearance(mendez, "attorney1", RepresentationStatus.ACCEPTED, substituted),
+            appearance(
+                haddad,
+                "rep1",
+                RepresentationStatus.SUBSTITUTED,
+                withdrew + timedelta(days=14),
                 ended_on=substituted,
                 leave_by=judge,
                 successor_id=mendez,
