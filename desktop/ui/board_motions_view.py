@@ -34,6 +34,7 @@ class BoardMotionsView(QWidget):
     (``motion_chosen`` reports it)."""
 
     motion_chosen = Signal(str)  # the motion's id
+    counted = Signal(int, int)  # pending motions, of which emergency stays (for the tab)
 
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +70,12 @@ class BoardMotionsView(QWidget):
         )
         if rows:
             self.table.selectRow(0)
+        self.counted.emit(len(rows), urgent)
+
+    @staticmethod
+    def tab_title(_pending: int, urgent: int) -> str:
+        """The tab's title: an emergency stay request shows from any tab."""
+        return f"Board motions — {urgent} {EMERGENCY.upper()}" if urgent else "Board motions"
 
     def selected(self) -> BoardMotionRow | None:
         return self.model.row(self.table.currentIndex())

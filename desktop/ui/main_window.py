@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from desktop.case_file import court_zone
@@ -17,6 +17,7 @@ from desktop.services.session import SignedOut, sign_out
 from desktop.services.sync_controller import SyncStatus
 from desktop.settings import IDLE_LOCK_MINUTES, VIEWER_CACHE_MB
 from desktop.sync_engine import SyncReport
+from desktop.ui.board_motions_view import RED as BOARD_RED
 from desktop.ui.board_motions_view import BoardMotionsView
 from desktop.ui.board_view import BOARD_ROLES, BoardView
 from desktop.ui.board_workspace_view import BoardWorkspaceView
@@ -94,6 +95,8 @@ class MainWindow(QMainWindow):
             self.board_motions = BoardMotionsView(ctx)
             self.pages.insert(1, self.board_motions)
             self.tabs.insertTab(1, self.board_motions, "Board motions")
+            self.board_motions.counted.connect(self._board_motions_counted)
+            self.board_motions.refresh()
             self.tabs.tabBar().setTabButton(1, self.tabs.tabBar().ButtonPosition.RightSide, None)
             self.tabs.setCurrentIndex(0)
         # A Board member's appeals, their record and decision (desktop/ui/board_workspace_view.py).
@@ -120,6 +123,12 @@ class MainWindow(QMainWindow):
         self._lock.idle.connect(self.lock)
         if ctx.session.notice:
             self.status.showMessage(ctx.session.notice, 15_000)
+
+    def _board_motions_counted(self, pending: int, urgent: int) -> None:
+        if self.board_motions is not None:
+            index = self.tabs.indexOf(self.board_motions)
+            self.tabs.setTabText(index, BoardMotionsView.tab_title(pending, urgent))
+            self.tabs.tabBar().setTabTextColor(index, BOARD_RED if urgent else QColor())
 
     # -- wiring -----------------------------------------------------------------------------
 

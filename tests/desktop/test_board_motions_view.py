@@ -17,6 +17,7 @@ from common.appeals import BOARD_TIMEZONE
 from common.court_time import court_today
 from common.wire import Case, Motion
 from desktop.ui.board_motions_view import EMERGENCY, RED, BoardMotionsView
+from desktop.ui.main_window import MainWindow
 from desktop.ui.motions_view import MotionRulingDialog
 from sync_server.models import OrderRow
 from tests.conftest import Api, mutation, user_id
@@ -63,6 +64,7 @@ def test_an_emergency_stay_is_listed_first_in_red_and_enter_chooses_it(
     assert view.model.data(first, Qt.ItemDataRole.ForegroundRole) == RED
     assert view.model.data(view.model.index(1, 0)) == ""
     assert "1 emergency stay request(s) first" in view.summary.text()
+    assert BoardMotionsView.tab_title(2, 1) == "Board motions — 1 EMERGENCY STAY"
 
     chosen: list[str] = []
     view.motion_chosen.connect(chosen.append)
@@ -152,3 +154,21 @@ def test_a_board_member_grants_an_emergency_stay_from_the_list_and_the_server_is
     with desktop_server.extensions["ecas"].factory() as session:
         row = session.get(OrderRow, order["id"])
         assert row is not None and row.status == "issued" and row.case_id == case_id
+
+
+def test_the_board_motions_tab_names_an_emergency_stay_in_red_from_any_tab(
+    qtbot: Any, make_context: Callable[[str], Any]
+) -> None:
+    ctx = make_context("board_clerk1")
+    case = Case.model_validate(case_data(SFR, judge="judge1"))
+    ctx.store.save(case)
+    ctx.store.save(
+        _motion(case.id, 0, motion_type="stay_of_removal", before_board=True, emergency=True)
+    )
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert window.board_motions is not None
+    index = window.tabs.indexOf(window.board_motions)
+    assert window.tabs.tabText(index) == "Board motions — 1 EMERGENCY STAY"
+    assert window.tabs.tabBar().tabTextColor(index) == RED
+    assert window.tabs.tabText(0) == "Board"  # the Board's docket stays first
