@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.board_decisions import DECISION_TEMPLATE as BOARD_DECISION_TEMPLATE
 from common.court_time import court_zone, table_datetime
 from sync_server.models import ENTITY_TABLES, AuditEntry, CaseRow, CourtRow, DocumentRow, UserRow
 from sync_server.services.change_rules import ACT_TIMES, clock_tolerance
@@ -75,6 +76,20 @@ def _entries(session: Session, keys: list[str]) -> list[AuditEntry]:
     return sorted(found, key=lambda e: e.seq)
 
 
+def _boards_deliberation(entry: AuditEntry, detail: dict[str, Any]) -> bool:
+    """The Board's work before its decision issues (the assignment, the draft, the votes):
+    the history's readers are the court's and EOIR staff, who read the decision once issued
+    (``policy.Audience.BOARD``); its issue stays in the history."""
+    if entry.entity == "board_vote":
+        return True
+    if entry.entity == "board_decision":
+        return entry.action != "board_decision.issue"
+    if entry.entity == "order" and entry.action != "order.issue":
+        data = detail.get("data")
+        return isinstance(data, dict) and data.get("template") == BOARD_DECISION_TEMPLATE
+    return False
+
+
 def case_history(session: Session, case_id: str) -> list[HistoryEntry]:
     """The case's audit entries, as people read them."""
     case = session.get(CaseRow, case_id)
@@ -112,6 +127,8 @@ def case_history(session: Session, case_id: str) -> list[HistoryEntry]:
             )
             continue
         detail = e.detail if isinstance(e.detail, dict) else {}
+        if _boards_deliberation(e, detail):
+            continue
         if e.action == "notice.issue":  # the court's notice a scheduling change served
             title = detail.get("title", "a notice of hearing")
             out.append(

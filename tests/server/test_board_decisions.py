@@ -268,6 +268,10 @@ def test_dhs_appeals_a_panel_remands_2_to_1_and_the_case_is_pending_again_at_the
     history = http.get_json("judge1", f"/api/v1/cases/{case['id']}/history")["entries"]
     issued_entries = [e for e in history if e["summary"] == "issued the board decision"]
     assert [e["actor"] for e in issued_entries] == ["Board Member Osei"]
+    # The Board's deliberation (assignment, draft, votes) is not in the court's history.
+    board_work = {"board vote", "board decision"}
+    assert [e for e in history if e["entity"].replace("_", " ") in board_work] == issued_entries
+    assert not [e for e in history if e["entity"] == "order" and e["action"] != "order.issue"]
 
     # A late vote is refused: the decision has issued.
     (late,) = http.push(
