@@ -37,7 +37,13 @@ from common.order_pdf import pdf_text
 from common.protocol import MutationResult
 from common.wire import Appeal, BoardDecision, Case, Document, Representation
 from desktop.api_client import ApiClient, ApiError
-from desktop.board import board_docket, docket, intake_queue, transcript_ready
+from desktop.board import (
+    appeal_sections,
+    board_docket,
+    docket,
+    intake_queue,
+    transcript_ready,
+)
 from desktop.board_workspace import (
     assign,
     decisions_of,
@@ -233,6 +239,15 @@ def test_an_appeal_goes_from_the_portal_to_a_single_members_offline_dismissal_is
     assert scheduled.appellant_brief_due == appellant_due
     assert scheduled.appellee_brief_due == appellee_due
     assert board_calendar().is_open(appellant_due) and board_calendar().is_open(appellee_due)
+    # The court's case file (its "Appeal (Board)" section) shows each deadline, days left.
+    clerk.sync()
+    (section,) = appeal_sections(clerk.store.all("appeal"), case.id)
+    assert "consecutive" in section.schedule and "transcript ready" in section.status
+    today = court_today(BOARD_TIMEZONE)
+    assert [(line.label, line.due, line.days_left) for line in section.lines] == [
+        ("Respondent (appellant)", appellant_due, (appellant_due - today).days),
+        ("DHS (appellee)", appellee_due, (appellee_due - today).days),
+    ]
     attorney.get(case_page)
     assert 'id="briefing"' in attorney.page
     assert "Respondent (appellant) — you" in attorney.page and "DHS (appellee)" in attorney.page
@@ -250,6 +265,8 @@ def test_an_appeal_goes_from_the_portal_to_a_single_members_offline_dismissal_is
     briefed = board_clerk.appeal(row.appeal_id)
     assert briefed.appellant_brief_document_id and briefed.appellee_brief_document_id
     assert not briefed.appellant_brief_late and not briefed.appellee_brief_late
+    (section,) = appeal_sections(board_clerk.store.all("appeal"), case.id)
+    assert [line.brief.split(" ")[0] for line in section.lines] == ["received", "received"]
     dhs.get(case_page)
     assert len(re.findall(r'data-label="Brief">Received ', dhs.page)) == 2
     assert "LATE" not in dhs.page
