@@ -11,6 +11,8 @@ from flask import redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
+from common.appeals import BOARD_TIMEZONE
+from common.court_time import court_today
 from common.enums import DocumentStatus, MotionType, Movant, OtherPartyPosition, Role
 from common.forms_eoir import FieldErrors
 from common.motions import catalogue, response_due
@@ -183,9 +185,11 @@ def file_motion(case_id: str) -> str | tuple[str, int] | BaseResponse:
                     position,
                     description,
                     lead,
-                    case_today(case_id),  # received on the court's date
+                    case_today(case_id),  # the document is filed on the court's date
                     before_board=board,
                     emergency=emergency,
+                    # A motion before the Board is received on the Board's date.
+                    received_on=court_today(BOARD_TIMEZONE) if board else None,
                 )
             except FilingRefused as err:
                 errors, problem = err.errors, str(err)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.appeals import BOARD_TIMEZONE
 from common.court_closures import court_calendar
 from common.court_time import court_today
 from common.deadlines import Decision, case_decision
@@ -155,6 +156,10 @@ def _party_filing_refusal(
         or document.doc_type != DocumentType.MOTION.value
     ):
         return "a motion names its filing's lead document, of the kind 'motion'"
+    if new.before_board:  # received by the Board, on its day (Falls Church, Virginia)
+        if new.filed_on != court_today(BOARD_TIMEZONE, utcnow()):
+            return "a motion before the Board is received on the Board's date today"
+        return None
     court = session.get(CourtRow, filing.court_id)
     today = court_today(court.timezone if court is not None else None, utcnow())
     if new.filed_on != today:

@@ -286,12 +286,14 @@ class FilingDesk:
         *,
         before_board: bool = False,
         emergency: bool = False,
+        received_on: date | None = None,
     ) -> str:
         """File a motion with its PDF: a filing of the motion document that waits for the
         clerk's review, and the ``motion`` record the judge rules on once it is accepted,
         written in one transaction through the same checks as a push; returns the motion's
         id. ``before_board``: the case is before the Board, which rules on the motion
-        (``services.motions.case_before_board``); ``emergency``: an emergency stay."""
+        (``services.motions.case_before_board``); ``emergency``: an emergency stay;
+        ``received_on``: the motion's day received when not ``today`` (the Board's)."""
         case = self.cases.check_case(principal, case_id)
         checked, errors = self.check_pdfs([lead])
         if errors:
@@ -337,7 +339,7 @@ class FilingDesk:
             motion_type=motion_type,
             movant=movant,
             description=" ".join(description.split())[:200] or None,
-            filed_on=today,
+            filed_on=received_on or today,
             filer_id=principal.id,
             filing_id=filing_id,
             document_id=document_id,

@@ -129,6 +129,7 @@ def test_counsel_files_an_emergency_stay_before_the_board_once_the_appeal_is_doc
     with seeded_app.extensions["ecas"].factory() as session:
         row = session.scalars(select(MotionRow).where(MotionRow.case_id == case["id"])).one()
         assert row.before_board and row.emergency and row.motion_type == "stay_of_removal"
+        assert row.filed_on == court_today(BOARD_TIMEZONE)  # received on the Board's day
 
 
 def test_dhs_states_its_position_on_the_respondents_board_motion_in_the_portal(
