@@ -28,6 +28,7 @@ from tests.server.sync_helpers import (
     stored,
 )
 from tests.server.test_board_appeals import appeal_data, decided_case, docketed
+from tests.server.test_board_decisions import assignment, draft, drafted, signed_by
 
 
 def _appeal_ids(app: Flask, case_id: str) -> list[str]:
@@ -169,3 +170,46 @@ def test_dhs_states_its_position_on_the_respondents_board_motion_in_the_portal(
     dhs.get(page)
     refused = dhs.post(f"{page}/{dhs_motion['id']}/position", {"position": "opposes"})
     assert refused.headers["Location"].endswith("notice=position-refused")
+
+
+def test_the_case_page_links_the_boards_decision_once_issued_and_motions_stay_before_it(
+    seeded_app: Flask, api: Api
+) -> None:
+    tokens = TokenBook(api)
+    account = register_and_approve(seeded_app)
+    browser = sign_in_enrolling(seeded_app, account)
+    case = case_data(SFR, judge="judge1")
+    version = applied(api, tokens["clerk1"], "case", case)
+    decided_on = court_today(BOARD_TIMEZONE) - timedelta(days=4)
+    case |= {"status": "decided", "decided_on": decided_on.isoformat()}
+    applied(api, tokens["clerk1"], "case", case, base_version=version)
+    appearance = representation_data(case["id"], "attorney1", status="accepted")
+    appearance["practitioner_id"] = account.user_id
+    applied(api, tokens["clerk1"], "representation", appearance)
+    appeal = appeal_data(case, "dhs1")
+    version = applied(api, tokens["dhs1"], "appeal", appeal)
+    applied(api, tokens["board_clerk1"], "appeal", docketed(appeal), base_version=version)
+    # A single member dismisses DHS's appeal (common.board_decisions; the server issues it).
+    decision = assignment(case, appeal, ("board_member1",))
+    version = applied(api, tokens["board_clerk1"], "board_decision", decision)
+    order = draft(case, "board_member1", "dismissed")
+    applied(api, tokens["board_member1"], "order", order)
+    decision = drafted(decision, order)
+    applied(api, tokens["board_member1"], "board_decision", decision, base_version=version)
+    held = stored(seeded_app, "order", order["id"])
+    assert held is not None
+    signed = signed_by(order, "board_member1")
+    applied(api, tokens["board_member1"], "order", signed, base_version=held[1])
+    issued = stored(seeded_app, "order", order["id"])
+    assert issued is not None and issued[0]["document_id"]
+
+    page = f"/portal/cases/{case['id']}"
+    assert browser.get(page).status_code == 200
+    assert 'class="appeal-stage">Decided' in browser.last
+    assert "Appeal dismissed" in browser.last
+    link = f"{page}/documents/{issued[0]['document_id']}"
+    assert f'href="{link}"' in browser.last
+    assert browser.get(link).status_code == 200
+    # The Board decided the case last: a motion to reconsider goes to the Board.
+    assert browser.get(f"{page}/motion").status_code == 200
+    assert 'id="board-forum"' in browser.last
