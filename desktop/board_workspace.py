@@ -147,6 +147,24 @@ def assign(
     return decision
 
 
+def assignments(store: LocalStore) -> dict[str, str]:
+    """Appeal id -> who decides it, as the Board tab shows it: the member, or the panel
+    with its writing member, and the decision's state once drafted or issued."""
+    names = {
+        str(u["id"]): str(u.get("display_name") or u.get("username"))
+        for u in store.all("user_profile")
+    }
+    out = {}
+    for decision in decisions_of(store):
+        author = names.get(decision.author_id, decision.author_id[:8])
+        who = f"Panel ({author} writing)" if decision.panel else author
+        if decision.status is not BoardDecisionStatus.ASSIGNED:
+            outcome = OUTCOME_WORDS[decision.outcome] if decision.outcome else ""
+            who += f": {decision.status.value} {outcome.lower()}".rstrip()
+        out[decision.appeal_id] = who
+    return out
+
+
 # --- My appeals (a Board member) ------------------------------------------------------------
 
 

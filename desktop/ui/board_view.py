@@ -28,6 +28,7 @@ from common.court_time import utc_now
 from common.enums import AppealStatus
 from common.wire import Appeal
 from desktop.board import AppealRow, IntakeRefused, board_docket, catalogue, docket, reject
+from desktop.board_workspace import assignments
 from desktop.local_store import LocalStore
 from desktop.ui.board_assign_dialog import Assigner
 from desktop.ui.board_briefing import ExtensionDecider
@@ -61,8 +62,9 @@ class BoardView(QWidget):
         self.ctx = ctx
         self.reject_dialog: RejectDialog | None = None
         # Late or waived appeals in dark red.
+        self.assigned: dict[str, str] = {}  # appeal id -> who decides it (board_workspace)
         self.model = RecordTableModel[AppealRow](
-            COLUMNS,
+            (*COLUMNS, Column("Assigned to", lambda r: self.assigned.get(r.appeal_id, "—"))),
             foreground=lambda r: LATE if r.appeal.late or r.appeal.appeal_waived else None,
         )
         self.table = RecordTableView(self.model)
@@ -128,6 +130,7 @@ class BoardView(QWidget):
 
         def rows(store: LocalStore) -> list[AppealRow]:
             found = board_docket(store.all("appeal"), store.all("case"), store.all("court"))
+            self.assigned = assignments(store)
             # Intake, and docketed appeals with an extension request waiting for the clerk.
             return [
                 r
