@@ -206,6 +206,12 @@ def _board_facts(session: Session, order: Order, signer_id: str) -> CaseFacts:
     )
 
 
+def board_order_facts(session: Session, order: Order, signer_id: str) -> CaseFacts:
+    """:func:`_board_facts` for the Board's other orders (its order on a motion,
+    ``services.orders``)."""
+    return _board_facts(session, order, signer_id)
+
+
 def _issue(
     session: Session,
     issuer: OrderIssuer,

@@ -23,15 +23,16 @@ from sqlalchemy.orm import Session
 
 from common.court_time import format_date, local_date
 from common.enums import DocumentStatus, OrderStatus, Party, RepresentationStatus
+from common.motions import BOARD_MOTION_ORDER
 from common.order_pdf import page_count, render_order
 from common.orders import CaseFacts, case_facts, template_for
-from common.service import CertificateOfService, proceeding_for
+from common.service import CertificateOfService, certificate_of_service, proceeding_for
 from common.wire import Document, Order
 from sync_server.models import Blob, CaseRow, CourtRow, RepresentationRow, UserRow
 from sync_server.services import audit
 from sync_server.services.blob_store import BlobStore
 from sync_server.services.records import SessionLookups, row_to_record, write_record
-from sync_server.services.service import certificate_for, record_service
+from sync_server.services.service import certificate_for, parties_to_serve, record_service
 
 _ISSUE_NAMESPACE = uuid.UUID("5b0c6f53-2f1e-4f5e-9b7a-3f8d0e4c1a27")
 
@@ -155,6 +156,10 @@ class OrderIssuer:
         case's court's; the Board's decision passes its own (its name, clock, signer)."""
         assert order.status is OrderStatus.SIGNED
         assert order.signed_at is not None and order.signed_by is not None
+        if facts is None and order.template == BOARD_MOTION_ORDER:
+            # The Board's order on a motion: the Board's name, clock and signing member,
+            # served as the Board's decision is (services/board_decisions.py).
+            facts, certificate = _board_motion_facts(session, order)
         facts = facts or facts_from_db(session, order.case_id)
         template = template_for(order.template, order.template_version)
         # Who is served follows the appearances' form and scope and the address of record
@@ -230,3 +235,17 @@ class OrderIssuer:
         if session.get(Blob, sha256) is None:
             session.add(Blob(sha256=sha256, size=len(pdf), uploaded_by=None))
             session.flush()
+
+
+def _board_motion_facts(session: Session, order: Order) -> tuple[CaseFacts, CertificateOfService]:
+    """The facts and certificate of service of the Board's order on a motion, with the
+    Board as the body that rules (as ``services.board_decisions`` issues its decision)."""
+    from sync_server.services.board_decisions import board_order_facts
+
+    assert order.signed_at is not None and order.signed_by is not None
+    facts = board_order_facts(session, order, order.signed_by)
+    day = local_date(order.signed_at, facts.court_timezone)
+    parties = parties_to_serve(
+        session, order.case_id, proceeding=proceeding_for(order.template, facts.case_type), on=day
+    )
+    return facts, certificate_of_service(parties, court_name=facts.court_name, served_on=day)

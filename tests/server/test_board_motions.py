@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pymupdf
 import pytest
 from flask import Flask
 
@@ -32,7 +33,7 @@ from common.motions import (
 )
 from common.orders import template_for
 from common.wire import Appeal, BoardDecision, Motion
-from sync_server.models import OrderRow
+from sync_server.models import DocumentRow, OrderRow, UserRow
 from tests.conftest import Api, mutation, user_id
 from tests.server.sync_helpers import TokenBook, applied, new_id, push_one, stored
 from tests.server.test_board_appeals import appeal_data, decided_case, docketed
@@ -124,6 +125,21 @@ def test_a_board_member_grants_an_emergency_stay_and_the_boards_order_issues(
     with seeded_app.extensions["ecas"].factory() as session:
         row = session.get(OrderRow, order["id"])
         assert row is not None and row.status == "issued" and row.document_id
+        document = session.get(DocumentRow, row.document_id)
+        member = session.get(UserRow, user_id("board_member1"))
+        assert document is not None and member is not None
+        sha256, member_name = document.sha256, member.display_name
+    # The PDF is the Board's: its heading, the signing member's name and title.
+    response = api.client.get(
+        f"/api/v1/blobs/{sha256}", headers=api.headers(tokens["board_member1"])
+    )
+    assert response.status_code == 200
+    with pymupdf.open(stream=response.data, filetype="pdf") as pdf:
+        text = " ".join(" ".join(str(page.get_text()) for page in pdf).split())
+    assert "BOARD OF IMMIGRATION APPEALS" in text
+    assert "ORDER OF THE BOARD OF IMMIGRATION APPEALS ON A MOTION" in text
+    assert f"{member_name} Board Member" in text
+    assert "the Board rules as follows" in text
 
 
 def test_once_the_appeal_is_assigned_only_its_member_rules_on_its_motions(
