@@ -134,7 +134,7 @@ def test_a_board_member_grants_an_emergency_stay_and_the_boards_order_issues(
         f"/api/v1/blobs/{sha256}", headers=api.headers(tokens["board_member1"])
     )
     assert response.status_code == 200
-    with pymupdf.open(stream=response.data, filetype="pdf") as pdf:
+    with pymupdf.open(stream=response.data, filetype="pdf") as pdf:  # type: ignore[no-untyped-call]
         text = " ".join(" ".join(str(page.get_text()) for page in pdf).split())
     assert "BOARD OF IMMIGRATION APPEALS" in text
     assert "ORDER OF THE BOARD OF IMMIGRATION APPEALS ON A MOTION" in text
