@@ -68,6 +68,7 @@ class AnchorKind(StrEnum):
     BOND_DECISION = "bond_decision"  # an immigration judge's custody redetermination
     BOND_APPEAL_FILED = "bond_appeal_filed"  # DHS's notice of appeal from one, to the Board
     BOARD_DECISION = "board_decision"  # the Board's decision (motions before the Board)
+    BOARD_MOTION_RECEIVED = "board_motion_received"  # a motion the Board received
 
 
 class WhenDetained(StrEnum):

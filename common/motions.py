@@ -51,6 +51,7 @@ from common.wire import Appeal, BoardDecision, Motion
 
 CATALOGUE_FILE = "motion_types.json"
 RESPONSE_RULE = "response_to_filing"
+BOARD_RESPONSE_RULE = "board_response_to_motion"  # before the Board (assumption: 13 days)
 LIMITED = frozenset({MotionType.REOPEN, MotionType.RECONSIDER})
 COURT, BOARD = "court", "board"  # the forums a type is filed in (the catalogue's "forums")
 MOTION_ORDER = "motion_order"  # the immigration judge's order on a motion
@@ -153,10 +154,11 @@ def response_due(
     motion: Motion, *, calendar: CourtCalendar | None = None, detained: bool = False
 ) -> Deadline:
     """The last day for the other party's response, counted from the day the court
-    received the motion (rule ``response_to_filing``)."""
+    received the motion (rule ``response_to_filing``), or the Board (its own rule, on the
+    Board's calendar when ``calendar`` is the Board's)."""
     label = catalogue().type_label(motion.motion_type.value)
     return compute_deadline(
-        RESPONSE_RULE,
+        BOARD_RESPONSE_RULE if motion.before_board else RESPONSE_RULE,
         motion.filed_on,
         calendar=calendar,
         detained=detained,

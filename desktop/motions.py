@@ -116,6 +116,8 @@ def pending_motions(
         if data.get("deleted") or data.get("status") != MotionStatus.PENDING.value:
             continue
         motion: Motion = _record(Motion, data)
+        if motion.before_board:
+            continue  # the Board's (desktop.board_motions), never the court's queue
         case = store.get("case", motion.case_id)
         if case is None or (role == "judge" and case.get("judge_id") != user_id):
             continue

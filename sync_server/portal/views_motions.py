@@ -12,6 +12,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from common.appeals import BOARD_TIMEZONE
+from common.court_closures import board_calendar
 from common.court_time import court_today
 from common.enums import DocumentStatus, MotionType, Movant, OtherPartyPosition, Role
 from common.forms_eoir import FieldErrors
@@ -95,7 +96,9 @@ def _lines(case_id: str, user_id: str, role: Role | None = None) -> list[MotionL
                 MotionLine(
                     motion,
                     label,
-                    response_due(motion).due,
+                    response_due(
+                        motion, calendar=board_calendar() if motion.before_board else None
+                    ).due,
                     cat.ruling_label(motion.ruling.value) if motion.ruling else "",
                     order.document_id if order is not None else None,
                     motion.filer_id == user_id,

@@ -46,6 +46,7 @@ def test_every_shipped_rule_names_its_source_the_day_it_was_read_and_its_version
         # Before the Board (8 CFR 1003.2(b)(2), (c)(2)), read the day after.
         "board_motion_to_reopen",
         "board_motion_to_reconsider",
+        "board_response_to_motion",
         # Bond proceedings (8 CFR 1003.19(f), (i)(2); 1003.6(c)), read two days later.
         "bond_appeal",
         "bond_stay_notice",

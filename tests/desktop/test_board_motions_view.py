@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from common.appeals import BOARD_TIMEZONE
 from common.court_time import court_today
 from common.wire import Case, Motion
+from desktop.motions import pending_motions
 from desktop.ui.board_motions_view import EMERGENCY, RED, BoardMotionsView
 from desktop.ui.main_window import MainWindow
 from desktop.ui.motions_view import MotionRulingDialog
@@ -59,6 +60,10 @@ def test_an_emergency_stay_is_listed_first_in_red_and_enter_chooses_it(
     qtbot.waitActive(view)
     rows = view.model.rows
     assert [r.motion_id for r in rows] == [stay.id, older.id]  # the court's is not listed
+    # … and the court's queue lists the court's motion only.
+    assert [r.motion_id for r in pending_motions(ctx.store, user_id("judge1"), "judge")] == [
+        court_motion.id
+    ]
     first = view.model.index(0, 0)
     assert view.model.data(first) == EMERGENCY
     assert view.model.data(first, Qt.ItemDataRole.ForegroundRole) == RED

@@ -15,6 +15,7 @@ import pytest
 from flask import Flask
 
 from common.appeals import BOARD_TIMEZONE
+from common.court_closures import board_calendar
 from common.court_time import court_today
 from common.enums import (
     BoardDecisionStatus,
@@ -30,6 +31,7 @@ from common.motions import (
     board_decision_of,
     check_motion,
     motion_limits,
+    response_due,
 )
 from common.orders import template_for
 from common.wire import Appeal, BoardDecision, Motion
@@ -316,3 +318,21 @@ def test_a_remand_returns_the_cases_motions_to_the_immigration_judge() -> None:
     assert before_board([appeal], [dismissed])  # the Board decided it last
     remanded = _board_decision(CASE_2, today - timedelta(days=5), BoardOutcome.REMANDED)
     assert not before_board([appeal], [remanded])
+
+
+def test_a_response_to_a_board_motion_is_due_13_days_after_the_board_received_it() -> None:
+    received = date(2026, 12, 1)  # a Tuesday; day 13 is Monday 14 December
+    motion = Motion(
+        id=new_id(),
+        case_id=CASE_1,
+        motion_type=MotionType.REMAND,
+        movant=Movant.DHS,
+        filed_on=received,
+        filer_id=user_id("board_clerk1"),
+        before_board=True,
+    )
+    due = response_due(motion, calendar=board_calendar())
+    assert due.rule_id == "board_response_to_motion"
+    assert due.due == date(2026, 12, 14) and "assumption" in due.citation
+    at_court = motion.model_copy(update={"before_board": False, "motion_type": MotionType.OTHER})
+    assert response_due(at_court).rule_id == "response_to_filing"
