@@ -86,8 +86,12 @@ def _timed(
     except requests.Timeout:
         stats.add(kind, time.perf_counter() - started, "timeout")
         return None
-    except requests.RequestException:
-        stats.add(kind, time.perf_counter() - started, "connection")
+    except requests.RequestException as err:
+        # A refused or reset connection; the innermost cause names which.
+        cause: BaseException = err
+        while cause.__context__ is not None:
+            cause = cause.__context__
+        stats.add(kind, time.perf_counter() - started, f"connection ({type(cause).__name__})")
         return None
     status = response.status_code
     stats.add(kind, time.perf_counter() - started, "ok" if status < 400 else str(status))

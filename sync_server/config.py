@@ -91,11 +91,11 @@ class ServerConfig:
     login_lockout_failures: int = 5
     login_lockout_seconds: int = 900
     # Admission control for sign-in storms (services/admission.py): password checks run at
-    # once per process (0: one a core), waiting beyond them (0: four times that), and how
-    # long one waits before the sign-in is answered 503 with Retry-After.
-    password_checks_at_once: int = 0
-    password_check_queue: int = 0
-    password_check_wait_seconds: float = 5.0
+    # once per process, how many may wait for one, and how long one waits before the
+    # sign-in is answered 503 with Retry-After.
+    password_checks_at_once: int = 1
+    password_check_queue: int = 1
+    password_check_wait_seconds: float = 2.0
     sync_page_max: int = 5000
     testing: bool = False
     signing_p12: Path | None = None
@@ -182,9 +182,9 @@ def load_config(env: Mapping[str, str] | None = None) -> ServerConfig:
         max_open_uploads=int(env.get("ECAS_MAX_OPEN_UPLOADS", "20")),
         max_open_upload_bytes=int(env.get("ECAS_MAX_OPEN_UPLOAD_BYTES", str(512 * 1024 * 1024))),
         clock_tolerance_minutes=float(env.get("ECAS_CLOCK_TOLERANCE_MINUTES", "5")),
-        password_checks_at_once=int(env.get("ECAS_PASSWORD_CHECKS_AT_ONCE", "0")),
-        password_check_queue=int(env.get("ECAS_PASSWORD_CHECK_QUEUE", "0")),
-        password_check_wait_seconds=float(env.get("ECAS_PASSWORD_CHECK_WAIT_SECONDS", "5")),
+        password_checks_at_once=int(env.get("ECAS_PASSWORD_CHECKS_AT_ONCE", "1")),
+        password_check_queue=int(env.get("ECAS_PASSWORD_CHECK_QUEUE", "1")),
+        password_check_wait_seconds=float(env.get("ECAS_PASSWORD_CHECK_WAIT_SECONDS", "2")),
         signing_p12=Path(env["ECAS_SIGNING_P12"]) if env.get("ECAS_SIGNING_P12") else None,
         signing_passphrase=env.get("ECAS_SIGNING_P12_PASSPHRASE") or None,
         pdf_check_memory_mb=int(env.get("ECAS_PDF_CHECK_MEMORY_MB", "1024")),

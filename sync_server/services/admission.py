@@ -13,9 +13,9 @@ never come here.
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -36,9 +36,8 @@ class ServerBusy(Exception):
         self.retry_after = retry_after
 
 
-def default_slots() -> int:
-    """About one verification per core (what the CPU can really run at once)."""
-    return max(1, os.cpu_count() or 1)
+# How long a refused sign-in counts as someone who will come back (see retry_after).
+RECENT_SECONDS = 10.0
 
 
 @dataclass
@@ -46,19 +45,21 @@ class PasswordCheckPool:
     """A bounded pool of password verifications, shared by the API's and the portal's
     sign-ins of one process. Thread-safe."""
 
-    slots: int = 0  # 0: one a core
-    queue: int = 0  # 0: four times the slots
-    wait_seconds: float = 5.0
+    # One check at a time per process: gunicorn runs 2 x cores + 1 processes, so a machine
+    # runs about two checks a core at once, and a process's other threads stay free to
+    # answer syncs (and to refuse sign-ins quickly) instead of all hashing.
+    slots: int = 1
+    queue: int = 1
+    wait_seconds: float = 2.0
 
     def __post_init__(self) -> None:
-        if self.slots <= 0:
-            self.slots = default_slots()
-        if self.queue <= 0:
-            self.queue = 4 * self.slots
+        self.slots = max(1, self.slots)
+        self.queue = max(0, self.queue)
         self._free = threading.Semaphore(self.slots)
         self._lock = threading.Lock()
         self._inside = 0  # running and waiting
         self._seconds_each = 0.2  # a running estimate of one check's time
+        self._refusals: deque[float] = deque()  # when recent sign-ins were refused
         self.refused = 0
 
     @property
@@ -67,27 +68,36 @@ class PasswordCheckPool:
             return self._inside
 
     def retry_after(self) -> int:
-        """Seconds until the checks in the pool now would all be done (at least 1)."""
+        """Seconds until the checks in the pool now, and those of the people refused in the
+        last ``RECENT_SECONDS`` (who will come back), would all be done: 1 to 30. Spread
+        out further by the clients' own jitter."""
         with self._lock:
             return self._retry_after_locked()
 
     def _retry_after_locked(self) -> int:
-        rounds = (self._inside + self.slots) / self.slots
-        return max(1, math.ceil(rounds * self._seconds_each))
+        now = time.monotonic()
+        while self._refusals and self._refusals[0] < now - RECENT_SECONDS:
+            self._refusals.popleft()
+        waiting = self._inside + len(self._refusals) + 1
+        return min(30, max(1, math.ceil(waiting * self._seconds_each / self.slots)))
+
+    def _refuse_locked(self) -> ServerBusy:
+        self.refused += 1
+        busy = ServerBusy(self._retry_after_locked())
+        self._refusals.append(time.monotonic())
+        return busy
 
     def run(self, check: Callable[[], T]) -> T:
         """Run ``check`` in a free slot, waiting in the queue if there is room; raises
         :class:`ServerBusy` when the queue is full or the wait passed ``wait_seconds``."""
         with self._lock:
             if self._inside >= self.slots + self.queue:
-                self.refused += 1
-                raise ServerBusy(self._retry_after_locked())
+                raise self._refuse_locked()
             self._inside += 1
         try:
             if not self._free.acquire(timeout=self.wait_seconds):
                 with self._lock:
-                    self.refused += 1
-                    raise ServerBusy(self._retry_after_locked())
+                    raise self._refuse_locked()
             try:
                 started = time.monotonic()
                 result = check()
