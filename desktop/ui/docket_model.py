@@ -330,7 +330,10 @@ def export_docket_pdf(
     writer.setPageMargins(QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter)
     document = QTextDocument()
     document.documentLayout().setPaintDevice(writer)  # lay text out at the PDF's resolution
-    document.setDefaultFont(QFont("Sans Serif", 8))
+    # A page with a family carries the Family column: a point smaller, so every column
+    # still fits the page's width (cells that don't wrap would run off it).
+    families = any(r.family_lead_id for r in rows)
+    document.setDefaultFont(QFont("Sans Serif", 7 if families else 8))
     document.setHtml(docket_html(rows, title, zone))
     page = writer.pageLayout().paintRectPixels(writer.resolution())
     document.setPageSize(QSizeF(page.size()))  # a set size: no extra margins from print_
