@@ -80,6 +80,12 @@ COMPLETE_FIELDS: dict[str, dict[str, Any]] = {
         "appeal_respondent": "waived",
         "appeal_dhs": "reserved",
     },
+    "board_motion_order": {  # resources/order_templates/board_motion_order.json
+        "motion": "stay_of_removal",
+        "movant": "respondent",
+        "ruling": "granted",
+        "reason": "Removal is imminent and the appeal is pending.",
+    },
     "board_decision": {  # resources/order_templates/board_decision.json (a single member)
         "appellant": "dhs",
         "decision_below_date": "2026-11-20",

@@ -592,6 +592,57 @@ EXPECTED: dict[tuple[str, str, str], Expect] = {
             ("sua_sponte", "reconsider", "on the court's own motion"),
         )
     },
+    # --- board_motion_order: 8 CFR 1003.2, 1003.6 (the Board's order on a motion) ------------
+    **{
+        ("board_motion_order", "motion", value): Expect(
+            {"motion": value, **extra},
+            (f"Motion: {label}, made by the respondent", "the Board rules as follows"),
+            ("immigration judge rules",),
+        )
+        for value, label, extra in (
+            ("stay_of_removal", "motion for a stay of removal", {}),
+            ("remand", "motion to remand", {}),
+            ("extension", "request to extend the briefing deadline", {}),
+            ("reopen", "motion to reopen", {}),
+            ("reconsider", "motion to reconsider", {}),
+            ("other", "motion", {"other_motion": "leave to file a late brief"}),
+        )
+    },
+    ("board_motion_order", "movant", "respondent"): _outcomes("made by the respondent"),
+    ("board_motion_order", "movant", "dhs"): Expect(
+        {"movant": "dhs"}, ("made by the Department of Homeland Security",)
+    ),
+    ("board_motion_order", "movant", "joint"): Expect(
+        {"movant": "joint"}, ("made by the parties jointly",)
+    ),
+    ("board_motion_order", "ruling", "granted"): _outcomes("The motion is GRANTED"),
+    ("board_motion_order", "ruling", "granted_unopposed"): Expect(
+        {"ruling": "granted_unopposed"}, ("The motion is GRANTED as unopposed",)
+    ),
+    ("board_motion_order", "ruling", "denied"): Expect(
+        {"ruling": "denied"}, ("The motion is DENIED",), ("GRANTED",)
+    ),
+    ("board_motion_order", "ruling", "untimely"): Expect(
+        {"ruling": "untimely"}, ("The motion is DENIED as untimely",), ("GRANTED",)
+    ),
+    ("board_motion_order", "ruling", "moot"): Expect(
+        {"ruling": "moot"}, ("The motion is DENIED as moot",), ("GRANTED",)
+    ),
+    # 8 CFR 1003.2(a), (c)(3): the exceptions to the Board's limits (assumption: not re-read).
+    **{
+        ("board_motion_order", "limit_exception", value): Expect(
+            {"motion": motion, "limit_exception": value}, (says,)
+        )
+        for value, motion, says in (
+            ("lack_of_notice", "reopen", "did not receive notice of the hearing"),
+            ("in_custody", "reopen", "was in federal or state custody"),
+            ("changed_country_conditions", "reopen", "(8 C.F.R. § 1003.2(c)(3)(ii))"),
+            ("joint_motion", "reopen", "filed it jointly (8 C.F.R. § 1003.2(c)(3)(iii))"),
+            ("dhs_motion", "reopen", "(8 C.F.R. § 1003.2(c)(3)(iv))"),
+            ("equitable_tolling", "reconsider", "equitably tolled"),
+            ("sua_sponte", "reconsider", "The Board reopens or reconsiders the case"),
+        )
+    },
     # --- board_decision: 8 CFR 1003.1(d)(7), (e)(4); 1003.3(a)(1) -----------------------------
     ("board_decision", "appellant", "dhs"): _outcomes(
         "The appeal of the Department of Homeland Security from the decision of the "
