@@ -76,6 +76,7 @@ from sync_server.models.types import utcnow
 from sync_server.policy import Principal, feed_filter, placement_of
 from sync_server.services import sync
 from sync_server.services.auth import create_user, principal_of
+from sync_server.services.feed_pages import page_query, prepare
 from sync_server.services.records import SessionLookups, encode_payload, write_record
 
 PG_ADMIN_URL = os.environ.get("ECAS_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -448,7 +449,9 @@ class Explained:
     ms: float
 
 
-def explain(session: Session, query: ClauseElement) -> Explained:
+def explain(session: Session, query: ClauseElement, *, tuned: bool) -> Explained:
+    if tuned:
+        prepare(session)  # what the pull sets now; the query of before ran without it
     dialect = session.get_bind().dialect
     sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
     raw = session.execute(text("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)).scalar_one()
@@ -469,6 +472,35 @@ def principals(factory: sessionmaker[Session], nation: Nation) -> dict[str, Prin
             user = session.execute(select(UserRow).where(UserRow.username == username)).scalar_one()
             out[label] = principal_of(user)
         return out
+
+
+def explain_whole_pull(
+    factory: sessionmaker[Session],
+    principal: Principal,
+    top: int,
+    page: int,
+    build: Any,
+    tuned: bool,
+) -> Explained:
+    """Rows returned and visited, summed over every page of a first pull."""
+    returned = feed_visited = visited = 0
+    ms = 0.0
+    start = 0
+    while True:
+        with factory() as session:
+            query = build(principal, start, top, page)
+            result = explain(session, query, tuned=tuned)
+            if tuned:
+                prepare(session)
+            rows = session.execute(query).all()
+        kept = rows[:page]
+        returned += len(kept)
+        feed_visited += result.feed_visited
+        visited += result.visited
+        ms += result.ms
+        if len(rows) <= page:
+            return Explained(returned, feed_visited, visited, ms)
+        start = int(kept[-1].version)
 
 
 def whole_pull(
@@ -493,7 +525,13 @@ def load_average() -> str:
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
-def measure(engine: Engine, nation: Nation, page: int, full: Sequence[str]) -> None:
+def measure(
+    engine: Engine,
+    nation: Nation,
+    page: int,
+    full: Sequence[str],
+    before_whole: Sequence[str],
+) -> None:
     factory = make_session_factory(engine)
     who = principals(factory, nation)
     with factory() as session:
@@ -510,17 +548,16 @@ def measure(engine: Engine, nation: Nation, page: int, full: Sequence[str]) -> N
         f"{'all rows visited':>17} {'ratio':>7} {'ms':>9}"
     )
     variants: list[tuple[str, Any]] = [("before", legacy_page_query)]
-    page_query = getattr(sync, "page_query", None)
-    if page_query is not None:
-        variants.append(("after", page_query))
+    variants.append(("after", page_query))
     for label, principal in who.items():
         # the first page, and a page from the middle of the feed (a later page of a first
         # pull, or a returning client's)
         for where, start in (("first", 0), ("middle", top // 2)):
             for name, build in variants:
                 with factory() as session:
-                    explain(session, build(principal, start, top, page))  # warm the cache
-                    result = explain(session, build(principal, start, top, page))
+                    query = build(principal, start, top, page)
+                    explain(session, query, tuned=name == "after")  # warm the cache
+                    result = explain(session, query, tuned=name == "after")
                 ratio = result.feed_visited / max(1, result.returned)
                 print(
                     f"{label:<9} {where:<7} {name:<7} {result.returned:>9,} "
@@ -528,6 +565,18 @@ def measure(engine: Engine, nation: Nation, page: int, full: Sequence[str]) -> N
                     f"{result.ms:>9.1f}",
                     flush=True,
                 )
+    print("whole first pull, page by page (EXPLAIN of each page; the next starts after it):")
+    for label, principal in who.items():
+        for name, build in variants:
+            if name == "before" and label not in before_whole:
+                continue
+            total = explain_whole_pull(factory, principal, top, page, build, name == "after")
+            ratio = total.feed_visited / max(1, total.returned)
+            print(
+                f"{label:<9} {name:<7} {total.returned:>9,} records, {total.feed_visited:>12,} "
+                f"feed rows visited, ratio {ratio:.2f}, {total.ms / 1000:.2f} s in the database",
+                flush=True,
+            )
     for label in full:
         records, pages, seconds = whole_pull(factory, who[label], page)
         print(
@@ -547,6 +596,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--full", default="attorney,DHS,Board", help="roles whose whole first pull is timed"
     )
+    parser.add_argument(
+        "--before-whole",
+        default="judge,clerk,attorney,DHS,Board",
+        help="roles whose whole first pull is also explained with the query of before",
+    )
     args = parser.parse_args(argv)
     url_pg, url_sa = database_urls(args.db)
     if not args.measure_only:
@@ -556,7 +610,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine = make_engine(url_sa)
         try:
             full = [r for r in args.full.split(",") if r]
-            measure(engine, nation, args.page, full)
+            before_whole = [r for r in args.before_whole.split(",") if r]
+            measure(engine, nation, args.page, full, before_whole)
         finally:
             engine.dispose()
     finally:

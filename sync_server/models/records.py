@@ -9,7 +9,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync_server.db import Base
@@ -84,6 +95,25 @@ class CaseRow(Synced, Base):
     removal_case_id: Mapped[str | None] = mapped_column(String(36), index=True)
     # A rider's lead case (a family heard together); no foreign key, as removal_case_id.
     lead_case_id: Mapped[str | None] = mapped_column(String(36), index=True)
+
+    __table_args__ = (
+        # The portal's case list: a court's cases, newest first (issue 16).
+        Index("ix_case_court_opened", "court_id", "opened_on"),
+        # The portal's search by name or A-number (``ILIKE '%term%'``): trigram indexes on
+        # PostgreSQL (pg_trgm; migration 0023); elsewhere plain ones.
+        Index(
+            "ix_case_last_name_trgm",
+            "respondent_last_name",
+            postgresql_using="gin",
+            postgresql_ops={"respondent_last_name": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_case_a_number_trgm",
+            "a_number",
+            postgresql_using="gin",
+            postgresql_ops={"a_number": "gin_trgm_ops"},
+        ),
+    )
 
 
 class RepresentationRow(Synced, Base):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync_server.db import Base
@@ -21,6 +21,10 @@ class ServerState(Base):
     version: Mapped[int] = mapped_column(BigInteger, default=0)
     audit_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     audit_head: Mapped[str] = mapped_column(String(64), default="0" * 64)
+
+
+# The feed rows everyone signed in reads (policy.feed_filter's global rows).
+_GLOBAL_ROWS = "court_id IS NULL AND case_id IS NULL AND audience = 'public'"
 
 
 class SyncRecord(Base):
@@ -45,6 +49,23 @@ class SyncRecord(Base):
 
     __table_args__ = (
         Index("ix_sync_record_court_version", "court_id", "version"),
+        # A pull reads one branch per key of the caller's scope in version order
+        # (services/feed_pages.py): the public rows of a court (DHS) or of no court.
+        Index("ix_sync_record_court_audience_version", "court_id", "audience", "version"),
+        # The rows of no court (reference data, accounts): IS NULL is no equality to the
+        # planner, so these partial indexes give them in version order without a sort.
+        Index(
+            "ix_sync_record_courtless_version",
+            "version",
+            postgresql_where=text("court_id IS NULL"),
+            sqlite_where=text("court_id IS NULL"),
+        ),
+        Index(
+            "ix_sync_record_global_version",
+            "version",
+            postgresql_where=text(_GLOBAL_ROWS),
+            sqlite_where=text(_GLOBAL_ROWS),
+        ),
         Index("ix_sync_record_case_version", "case_id", "version"),
         Index("ix_sync_record_owner_version", "owner_id", "version"),
     )

@@ -18,6 +18,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from common.board_decisions import DECISION_TEMPLATE as BOARD_DECISION_TEMPLATE
 from common.enums import OrderStatus
 from common.protocol import (
     Change,
@@ -30,11 +31,12 @@ from common.protocol import (
 )
 from common.wire import ENTITY_SCHEMAS, Case, Order, Representation, WireRecord, parse_record
 from sync_server.db import write_transaction
-from sync_server.models import AppliedMutation, SyncDeparture, SyncRecord
+from sync_server.models import AppliedMutation, SyncDeparture
 from sync_server.policy import Principal, can_see, check_write, feed_filter, placement_of, scope_key
-from sync_server.services import audit
+from sync_server.services import audit, feed_pages
 from sync_server.services.addresses import record_accepted_change_of_address
 from sync_server.services.appeals import apply_appeal
+from sync_server.services.board_decisions import decide_on_vote, issue_signed_order
 from sync_server.services.bond_links import link_bond_cases
 from sync_server.services.change_rules import check_change
 from sync_server.services.counsel import cases_read, follow_counsel_change
@@ -98,18 +100,9 @@ def pull(session: Session, principal: Principal, since: str | None, limit: int) 
         if cursor.version > top:  # forged, or from before this server was restored
             raise CursorError("the cursor is ahead of this server; start again without `since`")
         start, reset = (cursor.version, False) if cursor.scope == scope else (0, True)
-    rows = session.execute(
-        select(
-            SyncRecord.entity,
-            SyncRecord.record_id,
-            SyncRecord.version,
-            SyncRecord.deleted,
-            SyncRecord.payload,
-        )
-        .where(SyncRecord.version > start, SyncRecord.version <= top, feed_filter(principal))
-        .order_by(SyncRecord.version)
-        .limit(limit + 1)
-    ).all()
+    # One index-ordered branch per key of the scope, merged by version (feed_pages).
+    feed_pages.prepare(session)
+    rows = session.execute(feed_pages.page_query(principal, start, top, limit)).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
     end = rows[-1].version if has_more else max(top, start)
@@ -276,9 +269,20 @@ class _Pusher:
             # Signing issues the order in this same savepoint: the document, the service
             # on the parties and the issued order commit with the signature or not at all.
             try:
-                self.issuer.issue(self.session, new, self.lookups)
+                if new.template == BOARD_DECISION_TEMPLATE:  # and the Board's decision with it
+                    issue_signed_order(
+                        self.session, self.issuer, new, self.lookups, actor_id=self.principal.id
+                    )
+                else:
+                    self.issuer.issue(self.session, new, self.lookups)
             except (LookupError, ValueError, RuntimeError, OSError) as err:
                 return _rejected(m, f"the order could not be issued: {err}")
+        try:  # the panel vote that makes a majority issues the Board's decision, once
+            decide_on_vote(
+                self.session, self.issuer, old, new, self.lookups, actor_id=self.principal.id
+            )
+        except (LookupError, ValueError, RuntimeError, OSError) as err:
+            return _rejected(m, f"the decision could not be issued: {err}")
         try:  # an accepted EOIR-33 joins the address history in this same savepoint
             record_accepted_change_of_address(
                 self.session, old, new, self.lookups, actor_id=self.principal.id

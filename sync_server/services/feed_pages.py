@@ -1,0 +1,142 @@
+"""One page of the change feed for a principal, costing the rows it returns (issue 16).
+
+``policy.feed_filter`` says which feed rows a principal may pull; applied to one scan of
+the feed in version order it reads every row of the nation to return a court's or a
+case's (EXPLAIN at 100,000 cases: 820,134 rows visited for an attorney's 254). Here the
+same condition is split into *branches*, each a key an index holds in version order --
+``(court_id, version)``, ``(court_id, audience, version)``, ``(case_id, version)``,
+``(owner_id, version)`` -- and
+the branches are ``UNION ALL``-ed and merged by version under the page's ``LIMIT``
+(PostgreSQL: a Merge Append of index scans that stops after ``limit + 1`` rows).
+
+Correctness does not rest on the branches: every branch also carries the whole
+``feed_filter``, so a page never holds a row the policy does not admit; the branches are
+disjoint (the principal's own rows are one branch, every other branch excludes them; the
+others differ in court, case or audience), so no row comes twice; and they cover the
+filter, which ``tests/server/test_sync_feed_pages.py`` checks for every demo role
+against the single filtered scan. A new role or placement rule in ``feed_filter`` that
+the branches do not cover shows there as a missing row, not as a leak.
+
+Scopes made of a set of cases (an attorney's appearances, the Board's appeals) read each
+case's rows by ``(case_id, version)`` and sort them: the rows visited are those of the
+scope after the cursor, which for an attorney is the page itself; the Board's page reads
+the rest of its appealed cases' rows (see docs/PERFORMANCE.md).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select, text, true, union_all
+from sqlalchemy.orm import Session
+
+from common.enums import Role
+from sync_server.models import SyncRecord
+from sync_server.policy import (
+    Audience,
+    Principal,
+    board_cases,
+    court_appearances,
+    feed_filter,
+)
+
+
+def scope_branches(principal: Principal) -> list[ColumnElement[bool]]:
+    """Disjoint, index-shaped conditions whose union covers ``feed_filter(principal)``;
+    none for a principal who reads nearly everything (one scan in version order)."""
+    rec = SyncRecord
+    role = principal.role
+    if role is Role.EOIR_STAFF:
+        return []
+    mine = rec.owner_id == principal.id
+    others = or_(rec.owner_id.is_(None), rec.owner_id != principal.id)
+    public = Audience.PUBLIC.value
+    branches: list[ColumnElement[bool]] = [mine]
+    if role.is_court_staff:
+        # the court's rows and the rows of no court, by ``(court_id, version)``: the few
+        # a court's staff may not read (another's private note, the Board's work) are
+        # the only rows read and not returned
+        if principal.court_id is not None:
+            branches.append(and_(rec.court_id == principal.court_id, others))
+        branches.append(and_(rec.court_id.is_(None), others))
+        return branches
+    global_rows = and_(
+        rec.court_id.is_(None), rec.case_id.is_(None), rec.audience == public, others
+    )
+    branches.append(global_rows)
+    if role.is_board_staff:
+        if principal.court_id is not None:
+            branches.append(and_(rec.court_id == principal.court_id, others))
+        branches.append(
+            and_(
+                rec.case_id.in_(board_cases()),
+                rec.court_id.is_distinct_from(principal.court_id),
+                rec.audience != Audience.OWNER.value,
+                others,
+            )
+        )
+        return branches
+    if role is Role.DHS:
+        for court_id in sorted(set(principal.assigned_court_ids)):
+            branches.append(and_(rec.court_id == court_id, rec.audience == public, others))
+        return branches
+    branches.append(
+        and_(rec.case_id.in_(court_appearances(principal.id)), rec.audience == public, others)
+    )
+    return branches
+
+
+# Planner settings for the pull's transaction on PostgreSQL. Its default cost of a random
+# page read (4, for spinning disks) makes a walk of the whole feed in version order look
+# cheaper than a branch's own index; on SSD storage the usual setting is 1.1. And near the
+# end of the feed, where few rows of a key remain, it would rather collect them all with a
+# bitmap scan and sort them than read them in index order and stop at the page's end:
+# reading a branch in index order is the point, so bitmap scans are off for this query.
+# (EXPLAIN before and after in docs/PERFORMANCE.md.)
+PLANNER_SETTINGS = (("random_page_cost", "1.1"), ("enable_bitmapscan", "off"))
+
+
+def prepare(session: Session) -> None:
+    """Planner settings for one pull, in the session's current transaction (one round
+    trip; PostgreSQL only)."""
+    if session.get_bind().dialect.name == "postgresql":
+        settings = ", ".join(f"set_config('{k}', '{v}', true)" for k, v in PLANNER_SETTINGS)
+        session.execute(text(f"SELECT {settings}"))
+
+
+def page_query(
+    principal: Principal, start: int, top: int, limit: int
+) -> Select[str, str, int, bool, str]:
+    """Feed rows ``principal`` may pull with ``start < version <= top``, in version
+    order, at most ``limit + 1`` (the extra one says more exist)."""
+    rec = SyncRecord
+    columns = (rec.entity, rec.record_id, rec.version, rec.deleted, rec.payload)
+    in_range = and_(rec.version > start, rec.version <= top)
+    allowed = feed_filter(principal)
+    branches = scope_branches(principal)
+    if not branches:
+        return select(*columns).where(in_range, allowed).order_by(rec.version).limit(limit + 1)
+    # The principal's own rows (the first branch) are few, and only they need the whole
+    # filter: the other branches say exactly what the filter admits of their key, and a
+    # filter with ORs in them would keep the planner from reading them in index order.
+    # Each branch is its own ordered, limited scan, so the planner reads it by index in
+    # version order (a Merge Append takes from each only what the page needs).
+    own, *others = branches
+    # The whole filter on every branch, as a check on the rows a branch's index finds
+    # (``IS TRUE``: its ORs are not offered to the planner as index conditions).
+    checked = allowed.is_(true())
+    legs = [select(*columns).where(in_range, own, allowed)]
+    legs += [select(*columns).where(in_range, branch, checked) for branch in others]
+    ordered = [
+        leg.order_by(rec.version).limit(limit + 1).subquery(f"leg{n}") for n, leg in enumerate(legs)
+    ]
+    merged = union_all(*(select(*leg.c) for leg in ordered)).subquery("feed_page")
+    return (
+        select(
+            merged.c.entity,
+            merged.c.record_id,
+            merged.c.version,
+            merged.c.deleted,
+            merged.c.payload,
+        )
+        .order_by(merged.c.version)
+        .limit(limit + 1)
+    )
