@@ -245,7 +245,8 @@ class PaperMotionDialog(_ClerkMotionDialog):
         self.motion_type = QComboBox()
         self.motion_type.setObjectName("paper_type")
         for kind in MotionType:
-            self.motion_type.addItem(cat.type_label(kind.value), kind.value)
+            if "court" in cat.forums(kind.value):  # the Board's have their own list
+                self.motion_type.addItem(cat.type_label(kind.value), kind.value)
         self.description = QLineEdit()
         self.description.setObjectName("paper_description")
         self.description.setPlaceholderText("What an “other” motion asks")
