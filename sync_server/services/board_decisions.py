@@ -37,12 +37,16 @@ from common.enums import (
     BoardDecisionStatus,
     BoardOutcome,
     CaseStatus,
+    FilingKind,
     OrderStatus,
+    Party,
+    RepresentationStatus,
     Role,
 )
+from common.forms_eoir import ServiceMethod
 from common.lifecycle import CaseEvent, TransitionError, apply_event
 from common.orders import CaseFacts, check_record
-from common.service import certificate_of_service, proceeding_for
+from common.service import PartyToServe, certificate_of_service, proceeding_for
 from common.wire import BoardDecision, BoardVote, Case, Order, WireRecord
 from sync_server.models import (
     AppealRow,
@@ -50,6 +54,7 @@ from sync_server.models import (
     BoardVoteRow,
     CaseRow,
     OrderRow,
+    RepresentationRow,
     UserRow,
 )
 from sync_server.services import audit
@@ -212,6 +217,42 @@ def board_order_facts(session: Session, order: Order, signer_id: str) -> CaseFac
     return _board_facts(session, order, signer_id)
 
 
+def _with_board_counsel(
+    session: Session, case_id: str, parties: list[PartyToServe]
+) -> list[PartyToServe]:
+    """``parties`` (the court's rule: EOIR-28 counsel, else the respondent by mail; DHS)
+    with counsel whose accepted EOIR-27 is an appearance before the Board (8 CFR
+    1292.4(a)): served electronically, and in the respondent's place by mail."""
+    rows = session.scalars(
+        select(RepresentationRow).where(
+            RepresentationRow.case_id == case_id,
+            RepresentationRow.form == FilingKind.EOIR_27.value,
+            RepresentationRow.status == RepresentationStatus.ACCEPTED.value,
+            RepresentationRow.deleted.is_(False),
+        )
+    )
+    known = {p.recipient_id for p in parties if p.party is Party.PRACTITIONER}
+    added = []
+    for row in rows:
+        if row.practitioner_id in known:
+            continue
+        known.add(row.practitioner_id)
+        user = session.get(UserRow, row.practitioner_id)
+        added.append(
+            PartyToServe(
+                party=Party.PRACTITIONER,
+                name=user.display_name if user is not None else "Practitioner of record",
+                method=ServiceMethod.ELECTRONIC,
+                recipient_id=row.practitioner_id,
+            )
+        )
+    if not added:
+        return parties
+    rest = [p for p in parties if p.party is not Party.RESPONDENT]
+    counsel = [p for p in rest if p.party is Party.PRACTITIONER]
+    return [*counsel, *added, *(p for p in rest if p.party is not Party.PRACTITIONER)]
+
+
 def _issue(
     session: Session,
     issuer: OrderIssuer,
@@ -224,8 +265,15 @@ def _issue(
     assert order.signed_at is not None and order.signed_by is not None
     facts = _board_facts(session, order, order.signed_by)
     day = local_date(order.signed_at, facts.court_timezone)
-    parties = parties_to_serve(
-        session, order.case_id, proceeding=proceeding_for(order.template, facts.case_type), on=day
+    parties = _with_board_counsel(
+        session,
+        order.case_id,
+        parties_to_serve(
+            session,
+            order.case_id,
+            proceeding=proceeding_for(order.template, facts.case_type),
+            on=day,
+        ),
     )
     certificate = certificate_of_service(parties, court_name=facts.court_name, served_on=day)
     issued = issuer.issue(session, order, lookups, facts=facts, certificate=certificate)

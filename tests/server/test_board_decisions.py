@@ -367,6 +367,9 @@ def test_a_board_member_not_assigned_cannot_sign_or_vote(
     assert ballot["status"] == "rejected" and "not assigned" in ballot["error"]
     held = stored(seeded_app, "order", order["id"])
     assert held is not None and held[0]["status"] == "draft"
+    # Counsel appearing before the Board on an EOIR-27 alone is served with the decision.
+    board_counsel = representation_data(case["id"], "attorney2", status="accepted")
+    applied(api, tokens["clerk1"], "representation", board_counsel | {"form": "eoir_27"})
     # The member assigned signs, and the decision issues: the IJ decision final on it.
     applied(
         api,
@@ -379,6 +382,17 @@ def test_a_board_member_not_assigned_cannot_sign_or_vote(
     assert issued is not None and issued[0]["status"] == "issued"
     after = stored(seeded_app, "case", case["id"])
     assert after is not None and after[0]["status"] == "decided"
+    issued_order = stored(seeded_app, "order", order["id"])
+    assert issued_order is not None
+    changes, _ = api.pull_all(tokens["board_clerk1"])
+    served = [
+        c["data"]
+        for c in by_entity(changes, "service_record").values()
+        if c["data"]["document_id"] == issued_order[0]["document_id"]
+    ]
+    assert sorted((s["party"], s["recipient_id"]) for s in served) == sorted(
+        [("dhs", None), ("practitioner", user_id("attorney2"))]
+    )
 
 
 def test_a_member_votes_only_in_their_own_name_once_and_not_after_issue(
