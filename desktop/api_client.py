@@ -457,6 +457,9 @@ def _error_from(response: requests.Response, what: str) -> ApiError:
             kind="offline",
             status=status,
         )
+    if status == 503 and detail and response.headers.get("Retry-After"):
+        # The ECAS server itself is busy (a sign-in storm) and says so, and for how long.
+        return ApiError(detail, kind="server", status=status, body=body)
     if status >= 500:
         return ApiError(
             f"The server had a problem handling {what} ({status}). Your changes are kept "

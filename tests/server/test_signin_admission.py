@@ -17,7 +17,8 @@ from sqlalchemy import update
 from werkzeug.serving import make_server
 
 from common.enums import Role
-from desktop.api_client import ApiClient
+from desktop import api_client
+from desktop.api_client import ApiClient, ApiError
 from sync_server.app import create_app
 from sync_server.db import write_transaction
 from sync_server.models import UserRow
@@ -172,5 +173,24 @@ def test_the_desktop_client_waits_as_told_and_signs_in_after_the_storm(
         assert told
         assert told[0].startswith("The server is busy; retrying in ")
         assert told[0].endswith(" s")
+    finally:
+        server.shutdown()
+
+
+def test_a_desktop_sign_in_that_stays_busy_past_its_patience_says_the_server_is_busy(
+    small_pool_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = small_pool_app
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    monkeypatch.setattr(api_client, "BUSY_GIVE_UP_SECONDS", 0.0)  # no patience at all
+    try:
+        client = ApiClient(f"http://127.0.0.1:{server.server_port}")
+        with _SlowSignIn(app), pytest.raises(ApiError) as refused:
+            client.login("judged", PASSWORD)
+        assert refused.value.status == 503
+        assert str(refused.value).startswith("The server is busy signing other people in.")
+        assert PASSWORD not in str(refused.value)
     finally:
         server.shutdown()
