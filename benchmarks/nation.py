@@ -32,6 +32,7 @@ it at the end unless ``--keep``.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
@@ -39,7 +40,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -76,7 +77,9 @@ from sync_server.models.types import utcnow
 from sync_server.policy import Principal, feed_filter, placement_of
 from sync_server.services import sync
 from sync_server.services.auth import create_user, principal_of
+from sync_server.services.blobs import BlobService
 from sync_server.services.feed_pages import page_query, prepare
+from sync_server.services.portal_cases import CasePortal
 from sync_server.services.records import SessionLookups, encode_payload, write_record
 
 PG_ADMIN_URL = os.environ.get("ECAS_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -548,7 +551,7 @@ def measure(
         f"{'all rows visited':>17} {'ratio':>7} {'ms':>9}"
     )
     variants: list[tuple[str, Any]] = [("before", legacy_page_query)]
-    variants.append(("after", page_query))
+    variants.append(("after", functools.partial(page_query, per_case=True)))
     for label, principal in who.items():
         # the first page, and a page from the middle of the feed (a later page of a first
         # pull, or a returning client's)
@@ -577,6 +580,7 @@ def measure(
                 f"feed rows visited, ratio {ratio:.2f}, {total.ms / 1000:.2f} s in the database",
                 flush=True,
             )
+    measure_portal(factory, who)
     for label in full:
         records, pages, seconds = whole_pull(factory, who[label], page)
         print(
@@ -586,6 +590,25 @@ def measure(
         )
 
 
+def measure_portal(factory: sessionmaker[Session], who: dict[str, Principal]) -> None:
+    """The portal's case list and searches (``my_cases``) for DHS and the attorney."""
+    portal = CasePortal(factory, cast(BlobService, None))  # the case list opens no document
+    for label in ("DHS", "attorney"):
+        for what, term in (("case list", ""), ("name search", "gar"), ("A-number", "200000050")):
+            portal.my_cases(who[label], term)  # warm the cache
+            times = []
+            for _ in range(5):
+                t0 = time.perf_counter()
+                shown = portal.my_cases(who[label], term)
+                times.append(time.perf_counter() - t0)
+            times.sort()
+            print(
+                f"portal {label} {what} {term!r}: {len(shown)} cases, median "
+                f"{times[2] * 1000:.1f} ms (load average {load_average()})",
+                flush=True,
+            )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=100_000)
@@ -593,6 +616,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--page", type=int, default=1000)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--measure-only", action="store_true", help="use a kept database")
+    parser.add_argument("--portal-only", action="store_true", help="measure the portal only")
     parser.add_argument(
         "--full", default="attorney,DHS,Board", help="roles whose whole first pull is timed"
     )
@@ -611,7 +635,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             full = [r for r in args.full.split(",") if r]
             before_whole = [r for r in args.before_whole.split(",") if r]
-            measure(engine, nation, args.page, full, before_whole)
+            if args.portal_only:
+                factory = make_session_factory(engine)
+                measure_portal(factory, principals(factory, nation))
+            else:
+                measure(engine, nation, args.page, full, before_whole)
         finally:
             engine.dispose()
     finally:

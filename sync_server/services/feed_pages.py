@@ -25,6 +25,8 @@ the rest of its appealed cases' rows (see docs/PERFORMANCE.md).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import ColumnElement, Select, and_, or_, select, text, true, union_all
 from sqlalchemy.orm import Session
 
@@ -39,8 +41,22 @@ from sync_server.policy import (
 )
 
 
-def scope_branches(principal: Principal) -> list[ColumnElement[bool]]:
-    """Disjoint, index-shaped conditions whose union covers ``feed_filter(principal)``;
+@dataclass(frozen=True)
+class Branch:
+    """Feed rows matching ``where`` (and, for a case-set scope, of a case in ``cases``)."""
+
+    where: ColumnElement[bool]
+    cases: Select[str] | None = None
+
+    @property
+    def condition(self) -> ColumnElement[bool]:
+        if self.cases is None:
+            return self.where
+        return and_(SyncRecord.case_id.in_(self.cases), self.where)
+
+
+def scope_branches(principal: Principal) -> list[Branch]:
+    """Disjoint, index-shaped branches whose union covers ``feed_filter(principal)``;
     none for a principal who reads nearly everything (one scan in version order)."""
     rec = SyncRecord
     role = principal.role
@@ -49,38 +65,38 @@ def scope_branches(principal: Principal) -> list[ColumnElement[bool]]:
     mine = rec.owner_id == principal.id
     others = or_(rec.owner_id.is_(None), rec.owner_id != principal.id)
     public = Audience.PUBLIC.value
-    branches: list[ColumnElement[bool]] = [mine]
+    branches: list[Branch] = [Branch(mine)]
     if role.is_court_staff:
         # the court's rows and the rows of no court, by ``(court_id, version)``: the few
         # a court's staff may not read (another's private note, the Board's work) are
         # the only rows read and not returned
         if principal.court_id is not None:
-            branches.append(and_(rec.court_id == principal.court_id, others))
-        branches.append(and_(rec.court_id.is_(None), others))
+            branches.append(Branch(and_(rec.court_id == principal.court_id, others)))
+        branches.append(Branch(and_(rec.court_id.is_(None), others)))
         return branches
     global_rows = and_(
         rec.court_id.is_(None), rec.case_id.is_(None), rec.audience == public, others
     )
-    branches.append(global_rows)
+    branches.append(Branch(global_rows))
     if role.is_board_staff:
         if principal.court_id is not None:
-            branches.append(and_(rec.court_id == principal.court_id, others))
+            branches.append(Branch(and_(rec.court_id == principal.court_id, others)))
         branches.append(
-            and_(
-                rec.case_id.in_(board_cases()),
-                rec.court_id.is_distinct_from(principal.court_id),
-                rec.audience != Audience.OWNER.value,
-                others,
+            Branch(
+                and_(
+                    rec.court_id.is_distinct_from(principal.court_id),
+                    rec.audience != Audience.OWNER.value,
+                    others,
+                ),
+                board_cases(),
             )
         )
         return branches
     if role is Role.DHS:
         for court_id in sorted(set(principal.assigned_court_ids)):
-            branches.append(and_(rec.court_id == court_id, rec.audience == public, others))
+            branches.append(Branch(and_(rec.court_id == court_id, rec.audience == public, others)))
         return branches
-    branches.append(
-        and_(rec.case_id.in_(court_appearances(principal.id)), rec.audience == public, others)
-    )
+    branches.append(Branch(and_(rec.audience == public, others), court_appearances(principal.id)))
     return branches
 
 
@@ -89,9 +105,20 @@ def scope_branches(principal: Principal) -> list[ColumnElement[bool]]:
 # cheaper than a branch's own index; on SSD storage the usual setting is 1.1. And near the
 # end of the feed, where few rows of a key remain, it would rather collect them all with a
 # bitmap scan and sort them than read them in index order and stop at the page's end:
-# reading a branch in index order is the point, so bitmap scans are off for this query.
+# reading a branch in index order is the point, so bitmap scans are off for this query,
+# and sequential scans too (it would hash-join a case set to a scan of the whole feed).
 # (EXPLAIN before and after in docs/PERFORMANCE.md.)
-PLANNER_SETTINGS = (("random_page_cost", "1.1"), ("enable_bitmapscan", "off"))
+PLANNER_SETTINGS = (
+    ("random_page_cost", "1.1"),
+    ("enable_bitmapscan", "off"),
+    ("enable_seqscan", "off"),
+    ("jit", "off"),  # the settings above inflate cost estimates past JIT's threshold
+)
+
+
+def per_case(session: Session) -> bool:
+    """Whether the database reads a case-set scope case by case (LATERAL)."""
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def prepare(session: Session) -> None:
@@ -103,10 +130,11 @@ def prepare(session: Session) -> None:
 
 
 def page_query(
-    principal: Principal, start: int, top: int, limit: int
+    principal: Principal, start: int, top: int, limit: int, *, per_case: bool = False
 ) -> Select[str, str, int, bool, str]:
     """Feed rows ``principal`` may pull with ``start < version <= top``, in version
-    order, at most ``limit + 1`` (the extra one says more exist)."""
+    order, at most ``limit + 1`` (the extra one says more exist). ``per_case``: read a
+    case-set scope case by case (LATERAL; PostgreSQL)."""
     rec = SyncRecord
     columns = (rec.entity, rec.record_id, rec.version, rec.deleted, rec.payload)
     in_range = and_(rec.version > start, rec.version <= top)
@@ -114,20 +142,31 @@ def page_query(
     branches = scope_branches(principal)
     if not branches:
         return select(*columns).where(in_range, allowed).order_by(rec.version).limit(limit + 1)
-    # The principal's own rows (the first branch) are few, and only they need the whole
-    # filter: the other branches say exactly what the filter admits of their key, and a
-    # filter with ORs in them would keep the planner from reading them in index order.
     # Each branch is its own ordered, limited scan, so the planner reads it by index in
-    # version order (a Merge Append takes from each only what the page needs).
-    own, *others = branches
-    # The whole filter on every branch, as a check on the rows a branch's index finds
-    # (``IS TRUE``: its ORs are not offered to the planner as index conditions).
+    # version order (a Merge Append takes from each only what the page needs). The whole
+    # filter rides on every branch as a check on the rows its index finds (``IS TRUE``:
+    # its ORs are not offered to the planner as index conditions).
     checked = allowed.is_(true())
-    legs = [select(*columns).where(in_range, own, allowed)]
-    legs += [select(*columns).where(in_range, branch, checked) for branch in others]
-    ordered = [
-        leg.order_by(rec.version).limit(limit + 1).subquery(f"leg{n}") for n, leg in enumerate(legs)
-    ]
+    ordered = []
+    for n, branch in enumerate(branches):
+        if branch.cases is not None and per_case:
+            # PostgreSQL: each case of the set read by ``(case_id, version)`` on its own
+            # (a LATERAL subquery, at most a page from each), then merged; the planner
+            # would otherwise join the set to a walk of the whole feed.
+            cases = branch.cases.subquery(f"cases{n}")
+            case_id = next(iter(cases.c))
+            one_case = (
+                select(*columns)
+                .where(rec.case_id == case_id, in_range, branch.where, checked)
+                .order_by(rec.version)
+                .limit(limit + 1)
+                .lateral(f"case_rows{n}")
+            )
+            leg = select(*one_case.c).select_from(cases).join(one_case, true())
+            ordered.append(leg.order_by(one_case.c.version).limit(limit + 1).subquery(f"leg{n}"))
+            continue
+        leg = select(*columns).where(in_range, branch.condition, checked)
+        ordered.append(leg.order_by(rec.version).limit(limit + 1).subquery(f"leg{n}"))
     merged = union_all(*(select(*leg.c) for leg in ordered)).subquery("feed_page")
     return (
         select(

@@ -102,7 +102,10 @@ def pull(session: Session, principal: Principal, since: str | None, limit: int) 
         start, reset = (cursor.version, False) if cursor.scope == scope else (0, True)
     # One index-ordered branch per key of the scope, merged by version (feed_pages).
     feed_pages.prepare(session)
-    rows = session.execute(feed_pages.page_query(principal, start, top, limit)).all()
+    query = feed_pages.page_query(
+        principal, start, top, limit, per_case=feed_pages.per_case(session)
+    )
+    rows = session.execute(query).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
     end = rows[-1].version if has_more else max(top, start)

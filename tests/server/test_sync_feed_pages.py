@@ -11,7 +11,7 @@ from sqlalchemy import Select, select, text
 from sync_server.models import SyncRecord, UserRow
 from sync_server.policy import Principal, feed_filter
 from sync_server.services.auth import principal_of
-from sync_server.services.feed_pages import page_query, prepare, scope_branches
+from sync_server.services.feed_pages import page_query, per_case, prepare, scope_branches
 
 
 def _filtered_scan(
@@ -49,7 +49,8 @@ def test_every_accounts_page_holds_exactly_what_the_policy_admits(seeded_app: Fl
                 with factory() as session:
                     expected = session.execute(_filtered_scan(principal, start, top, limit)).all()
                     prepare(session)
-                    got = session.execute(page_query(principal, start, top, limit)).all()
+                    query = page_query(principal, start, top, limit, per_case=per_case(session))
+                    got = session.execute(query).all()
                 assert [tuple(r) for r in got] == [tuple(r) for r in expected], (
                     f"{user.username} ({principal.role.value}) from {start}, limit {limit}"
                 )
@@ -68,7 +69,7 @@ def test_the_branches_of_a_scope_never_overlap(seeded_app: Flask) -> None:
             for n, one in enumerate(branches):
                 for other in branches[n + 1 :]:
                     both = session.execute(
-                        select(SyncRecord.record_id).where(one, other).limit(1)
+                        select(SyncRecord.record_id).where(one.condition, other.condition).limit(1)
                     ).first()
                     assert both is None, f"{user.username}: a row in two branches"
 
@@ -94,7 +95,8 @@ def test_paging_a_whole_scope_by_the_branches_meets_every_row_once(
     while True:
         with factory() as session:
             prepare(session)
-            rows = session.execute(page_query(principal, start, top, limit)).all()
+            query = page_query(principal, start, top, limit, per_case=per_case(session))
+            rows = session.execute(query).all()
         page = [tuple(r) for r in rows[:limit]]
         seen += page
         if len(rows) <= limit:
