@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from common import court_time
 from common.adjournment import lookup_code
 from common.anumber import format_a_number
+from common.board_decisions import board_final_on
 from common.bonds import (
     OUTCOME_WORDS,
     amount_after,
@@ -51,7 +52,7 @@ from common.family import family_of
 from common.service import address_lines, address_of_record
 from common.service import history as address_history
 from common.voluntary_departure import DepartureTerms, departure_terms
-from common.wire import Address, Bond, DecisionRecord
+from common.wire import Address, BoardDecision, Bond, DecisionRecord
 from desktop.docket import build_docket
 from desktop.local_store import LocalStore
 
@@ -425,11 +426,24 @@ def load_case_file(
             _for_case(store.all("order"), case_id),
             _served_days(_for_case(store.all("service_record"), case_id), zone),
             today,
+            board_decisions=_for_case(store.all("board_decision"), case_id),
         ),
     )
 
 
 _APPEAL_WORDS = {"respondent": "Respondent", "dhs": "DHS"}
+
+
+def _board_decisions(records: Iterable[Record]) -> list[BoardDecision]:
+    parsed = []
+    for raw in records:
+        if raw.get("deleted"):
+            continue
+        try:
+            parsed.append(BoardDecision.model_validate(raw))
+        except ValidationError:
+            continue
+    return parsed
 
 
 def decision_entry(
@@ -438,11 +452,15 @@ def decision_entry(
     orders: Iterable[Record],
     served: Mapping[str, date],
     today: date,
+    *,
+    board_decisions: Iterable[Record] = (),
 ) -> DecisionEntry | None:
     """The case's latest decision record and its finality, or None when it has none.
     A written decision's service is its record's ``served_on``, else the first service of
     its order (``served``: document id to the court-local day served). Once the appeal
-    period ran out (``today`` past the last day) the decision reads as final."""
+    period ran out (``today`` past the last day) the decision reads as final; once the
+    Board dismissed the appeal or affirmed (an issued ``board_decision``), final on the
+    Board's day (8 CFR 1241.1(a))."""
     parsed: list[DecisionRecord] = []
     for raw in decisions:
         if raw.get("deleted"):
@@ -464,7 +482,11 @@ def decision_entry(
         status = CaseStatus(str(case.get("status")))
     except ValueError:
         status = CaseStatus.DECIDED
-    final = finality(latest, case_status=status)
+    final = finality(
+        latest,
+        case_status=status,
+        board_final_on=board_final_on(_board_decisions(board_decisions), str(case["id"])),
+    )
     due = final.appeal_due
     if due is not None and due < today and status is not CaseStatus.APPEALED:
         due = None  # the time ran out with no appeal: final at the end of that day

@@ -133,6 +133,52 @@ def test_an_appealed_case_is_not_final_until_the_board_decides() -> None:
     assert entry.finality_line == "Not final: appealed: final when the Board decides (issue 15)"
 
 
+def _board_decision(outcome: str, issued_on: date) -> dict[str, Any]:
+    return {
+        "id": "3f1c2a4e-0000-4000-8000-000000000010",
+        "appeal_id": "3f1c2a4e-0000-4000-8000-000000000011",
+        "case_id": CASE_ID,
+        "member_ids": ["3f1c2a4e-0000-4000-8000-000000000012"],
+        "author_id": "3f1c2a4e-0000-4000-8000-000000000012",
+        "assigned_by": "3f1c2a4e-0000-4000-8000-000000000013",
+        "assigned_on": "2027-01-20",
+        "status": "issued",
+        "outcome": outcome,
+        "order_id": "3f1c2a4e-0000-4000-8000-000000000014",
+        "issued_on": issued_on.isoformat(),
+    }
+
+
+def test_a_case_the_board_dismissed_reads_final_on_the_boards_day() -> None:
+    board_day = date(2027, 2, 3)
+    entry = decision_entry(
+        CASE,
+        [_decision()],
+        [],
+        {},
+        date(2027, 2, 5),
+        board_decisions=[_board_decision("dismissed", board_day)],
+    )
+    assert entry is not None
+    assert entry.final_on == board_day
+    assert entry.citation == "8 CFR 1241.1(a); 8 CFR 1003.1(d)(7), (e)(4)"
+    assert table_date(board_day) in entry.finality_line
+
+
+def test_a_case_the_board_remanded_does_not_read_final_on_the_boards_day() -> None:
+    board_day = date(2027, 2, 3)
+    entry = decision_entry(
+        {**CASE, "status": "pending"},
+        [_decision()],
+        [],
+        {},
+        date(2027, 2, 5),
+        board_decisions=[_board_decision("remanded", board_day)],
+    )
+    assert entry is not None
+    assert entry.final_on != board_day
+
+
 def test_the_case_file_view_shows_the_decision_and_when_it_becomes_final(
     qtbot: QtBot, make_context: Callable[..., Any]
 ) -> None:
