@@ -4,6 +4,7 @@ from sync_server.models.packages import RopJob
 from sync_server.models.portal import (
     PortalAccount,
     PortalEmailToken,
+    PortalKeptForm,
     PortalRecoveryCode,
     PortalSecondFactor,
     PortalSession,
@@ -74,6 +75,7 @@ __all__ = [
     "PleadingRow",
     "PortalAccount",
     "PortalEmailToken",
+    "PortalKeptForm",
     "PortalRecoveryCode",
     "PortalSecondFactor",
     "PortalSession",

@@ -102,3 +102,20 @@ class ApiSecondFactorExemption(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("user_profile.id"), primary_key=True)
     reason: Mapped[str] = mapped_column(String(200))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PortalKeptForm(Base):
+    """A portal form that arrived after its session had ended, kept so it can be sent once
+    its user has signed in again (``services/kept_forms.py``).
+
+    The browser holds only a signed, short-lived reference to ``id``; the fields stay here
+    (never a password: those are dropped before keeping). ``taken_at`` is set when the
+    form is handed back, so a reference works once."""
+
+    __tablename__ = "portal_kept_form"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("user_profile.id"), index=True)
+    path: Mapped[str] = mapped_column(String(300))
+    fields: Mapped[list[list[str]]] = mapped_column(JSON)
+    kept_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

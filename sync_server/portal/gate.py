@@ -15,7 +15,7 @@ import re
 import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, NotFound
@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from sync_server.policy import Action, Principal, portal_allows
 from sync_server.portal import bp as portal_bp
 from sync_server.portal.services import portal
+from sync_server.services.kept_forms import KEEP_MINUTES
 from sync_server.services.portal_signin import SessionView
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ UPLOAD_MARK = "_ecas_portal_upload_limit"
 SESSION_COOKIE = "ecas_portal_session"
 ANON_COOKIE = "ecas_portal_visitor"
 CSRF_FIELD = "csrf_token"
+KEPT_COOKIE = "ecas_portal_kept_form"
 
 
 class PortalDenied(Exception):
@@ -172,6 +174,9 @@ def _gate() -> BaseResponse | None:
         request.max_content_length = limit
     _refuse_unreadable()
     if request.method == "POST" and not _csrf_ok():
+        kept = _keep_form_of_ended_session(action)
+        if kept is not None:
+            return kept
         _audit_refusal("portal.csrf_refused", {})
         raise PortalDenied(
             403,
@@ -201,6 +206,48 @@ def _gate() -> BaseResponse | None:
         )
     _audit_refusal("portal.refused", {"action": action.value, "reason": "role"})
     raise PortalDenied(403)
+
+
+def _keep_form_of_ended_session(action: Action) -> BaseResponse | None:
+    """A form typed in a session that has since ended (its CSRF token is the one bound to
+    the session in the cookie, and that session is no longer live): keep its fields
+    (services/kept_forms.py), give the browser a signed reference to them and send the
+    user to sign in; the portal hands the form back once they have. None for anything else
+    (the request is then refused as before)."""
+    token = g.get("portal_token")
+    view = session_view()
+    if action in (Action.PUBLIC, Action.PORTAL_SIGN_IN_STEP) or not token:
+        return None
+    if view is not None and view.second_factor_done:
+        return None  # a live session: the token is simply wrong
+    session_hash = hashlib.sha256(token.encode()).hexdigest()
+    key = current_app.extensions["ecas"].config.secret_key.encode()
+    bound = hmac.new(key, ("csrf|session:" + session_hash).encode(), hashlib.sha256).hexdigest()
+    sent = request.form.get(CSRF_FIELD, "")
+    if not (sent and sent.isascii() and hmac.compare_digest(sent, bound)):
+        return None
+    if any(f.filename for f in request.files.values()):
+        raise PortalDenied(
+            401,
+            "Your session ended before the form was sent. Files can't be kept: sign in "
+            "again and fill in the form with its files again.",
+        )
+    reference = portal().kept.keep(session_hash, request.path, list(request.form.items(multi=True)))
+    if reference is None:
+        return None
+    response = redirect(
+        "/portal/login?" + urlencode({"next": "/portal/resume", "notice": "kept"}), 303
+    )
+    response.set_cookie(
+        KEPT_COOKIE,
+        reference,
+        max_age=KEEP_MINUTES * 60,
+        path="/portal",
+        httponly=True,
+        samesite="Lax",
+        secure=_secure(),
+    )
+    return response
 
 
 def _secure() -> bool:
@@ -266,6 +313,10 @@ NOTICES = {
         "not the other party's."
     ),
     "signed_out": "You are signed out.",
+    "kept": (
+        "Your session ended before your form was sent. It is kept as you typed it: sign "
+        "in again and you can send it."
+    ),
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app
 
 from sync_server.services.accounts import AccountService
+from sync_server.services.kept_forms import KeptForms
 from sync_server.services.mailer import Mailer, mailer_from_env
 from sync_server.services.portal_cases import CasePortal
 from sync_server.services.portal_filings import FilingDesk
@@ -24,6 +25,7 @@ class PortalServices:
     signin: SignInService
     cases: CasePortal
     filings: FilingDesk
+    kept: KeptForms
 
 
 def build_portal_services(core: Any) -> PortalServices:
@@ -41,6 +43,7 @@ def build_portal_services(core: Any) -> PortalServices:
         ),
         cases=cases,
         filings=FilingDesk(core.factory, core.blobs, cases),
+        kept=KeptForms(core.factory, core.config.secret_key),
     )
 
 

@@ -148,7 +148,8 @@ def login() -> str | Response | tuple[str, int]:
             error, status, retry_after = str(err), err.status, err.retry_after
         else:
             next_url = {
-                NextStep.CODE: url_for("portal.login_code"),
+                # The return address survives the second-factor step.
+                NextStep.CODE: url_for("portal.login_code", next=_safe_next("") or None),
                 NextStep.ENROL: url_for("portal.enrol"),
                 NextStep.DONE: _safe_next(url_for("portal.home")),
             }[signed.next_step]
@@ -187,10 +188,15 @@ def login_code() -> str | Response | tuple[str, int]:
         except SignInRefused as err:
             error, status = str(err), err.status
         else:
-            response = make_response(redirect(url_for("portal.home")))
+            response = make_response(redirect(_safe_next(url_for("portal.home"))))
             set_session_cookie(response, full)
             return response
-    return render_template("code.html", title="Enter your sign-in code", error=error), status
+    return (
+        render_template(
+            "code.html", title="Enter your sign-in code", error=error, next=_safe_next("")
+        ),
+        status,
+    )
 
 
 @bp.route("/login/enrol", methods=["GET", "POST"])

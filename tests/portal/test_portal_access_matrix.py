@@ -43,6 +43,7 @@ PAGES: dict[str, tuple[frozenset[str], Call]] = {
         SIGNED_IN,
         lambda b, c: b.post("/portal/logout", {}, from_page="/portal/login"),
     ),
+    "portal.resume": (SIGNED_IN, lambda b, c: b.get("/portal/resume")),
     "portal.registrations": (frozenset({ADMIN}), lambda b, c: b.get("/portal/admin/registrations")),
     "portal.decide_registration": (
         frozenset({ADMIN}),
