@@ -268,15 +268,31 @@ def check_new_appeal(new: Appeal) -> str | None:
     return None
 
 
-def check_appeal_change(old: Appeal | None, new: Appeal) -> str | None:
+def check_appeal_change(
+    old: Appeal | None, new: Appeal, *, board_decision_issued: bool = False
+) -> str | None:
     """Why ``new`` can't follow ``old`` (None: a new notice of appeal), or None.
 
     Intake: filed -> rejected (a reason from the catalogue) or filed -> docketed (the
     Board's date, and the transcript ordered). The transcript: ordered -> ready, with its
-    document. Nothing else changes, and a filed form never does."""
+    document. Docketed -> decided only as the Board's decision on the appeal issues
+    (``board_decision_issued``: the server's own step in the issuing savepoint, never a
+    client's), and the status alone. Nothing else changes, and a filed form never does."""
     if old is None:
         return check_new_appeal(new)
     changed = changed_fields(old, new)
+    if old.status is AppealStatus.DECIDED and changed:
+        return "the Board decided the appeal: it no longer changes"
+    if new.status is AppealStatus.DECIDED:
+        if not board_decision_issued:
+            return "an appeal reads decided when the Board's decision issues, not otherwise"
+        if old.status is not AppealStatus.DOCKETED:
+            return "only a docketed appeal is decided"
+        if changed != {"status"}:
+            return "deciding the appeal changes its status alone"
+        return None
+    if board_decision_issued:
+        return "the Board's decision makes a docketed appeal decided, nothing else"
     if changed & FORM_FIELDS:
         return "a notice of appeal is not changed after filing: " + ", ".join(
             sorted(changed & FORM_FIELDS)

@@ -304,6 +304,9 @@ class AppealStatus(StrEnum):
     FILED = "filed"  # received, waiting for the Board clerk
     REJECTED = "rejected"  # returned with a reason from the catalogue (BIA PM 3.1)
     DOCKETED = "docketed"  # accepted: the case is on appeal
+    # The Board's decision on it issued (set by the server as it issues, never by a client;
+    # the outcome is the issued ``board_decision``'s).
+    DECIDED = "decided"
 
 
 class AppealFee(StrEnum):

@@ -428,7 +428,8 @@ def before_board(appeals: Iterable[Appeal], board_decisions: Iterable[BoardDecis
     """Whether a motion filed now in the case is before the Board: an appeal is docketed
     and not yet decided, or the Board decided the case last and did not remand it (a
     remand returns the case, and its motions, to the immigration judge)."""
-    docketed = [a for a in appeals if a.status is AppealStatus.DOCKETED]
+    # An appeal the Board decided stays docketed for this question (AppealStatus.DECIDED).
+    docketed = [a for a in appeals if a.status in (AppealStatus.DOCKETED, AppealStatus.DECIDED)]
     if not docketed:
         return False
     issued = _issued(board_decisions)

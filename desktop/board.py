@@ -32,8 +32,9 @@ from common.appeals import (
 )
 from common.court_time import court_instant, court_today, format_datetime, table_date
 from common.deadlines import Deadline, Decision, NoAppeal, case_decision, default_rules
-from common.enums import AppealStatus, BriefExtension, TranscriptStatus
-from common.wire import Appeal, Document
+from common.enums import AppealStatus, BoardDecisionStatus, BriefExtension, TranscriptStatus
+from common.wire import Appeal, BoardDecision, Document
+from desktop.board_workspace import OUTCOME_WORDS
 
 
 class IntakeRefused(ValueError):
@@ -51,6 +52,7 @@ class AppealRow:
     received_on: date  # the Board's day
     due: date | None  # the last day the Board had to receive it
     flags: tuple[str, ...]
+    outcome: str = ""  # the issued Board decision's outcome, once the appeal is decided
 
     @property
     def appeal_id(self) -> str:
@@ -62,7 +64,8 @@ class AppealRow:
 
     @property
     def status(self) -> str:
-        return self.appeal.status.value.capitalize()
+        text = self.appeal.status.value.capitalize()
+        return f"{text}: {self.outcome.lower()}" if self.outcome else text
 
     @property
     def transcript(self) -> str:
@@ -109,10 +112,17 @@ def board_docket(
     cases: Iterable[Mapping[str, Any]],
     courts: Iterable[Mapping[str, Any]],
     *,
-    statuses: Iterable[AppealStatus] = (AppealStatus.FILED, AppealStatus.DOCKETED),
+    statuses: Iterable[AppealStatus] = (
+        AppealStatus.FILED,
+        AppealStatus.DOCKETED,
+        AppealStatus.DECIDED,
+    ),
+    board_decisions: Iterable[Mapping[str, Any]] = (),
 ) -> list[AppealRow]:
-    """The appeals in ``statuses``, oldest received first, joined with their case."""
+    """The appeals in ``statuses``, oldest received first, joined with their case; a
+    decided appeal with its issued decision's outcome (``board_decisions``)."""
     wanted = set(statuses)
+    outcomes = _outcomes(board_decisions)
     by_case = {str(c["id"]): c for c in cases}
     court_names = {str(c["id"]): str(c.get("name", "")) for c in courts}
     rows = []
@@ -132,10 +142,23 @@ def board_docket(
                 received_on(appeal.received_at),
                 _due(case, appeal),
                 _flags(appeal),
+                outcomes.get(appeal.id, "") if appeal.status is AppealStatus.DECIDED else "",
             )
         )
     rows.sort(key=lambda r: (r.appeal.received_at, r.appeal.id))
     return rows
+
+
+def _outcomes(board_decisions: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Appeal id -> the outcome of its issued Board decision, in the Board tab's words."""
+    out = {}
+    for raw in board_decisions:
+        if raw.get("deleted"):
+            continue
+        decision = BoardDecision.model_validate({k: v for k, v in raw.items() if k != "deleted"})
+        if decision.status is BoardDecisionStatus.ISSUED and decision.outcome is not None:
+            out[decision.appeal_id] = OUTCOME_WORDS[decision.outcome]
+    return out
 
 
 def _respondent(case: Mapping[str, Any]) -> str:

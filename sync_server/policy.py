@@ -426,13 +426,18 @@ def court_appearances(practitioner_id: str) -> Select[str]:
     return select(CaseRow.id).join(linked, CaseRow.id == linked.c.case_id).where(covered)
 
 
-# An appeal in these states puts its case before the Board (its intake, then its docket).
-BOARD_APPEAL_STATUSES = (AppealStatus.FILED.value, AppealStatus.DOCKETED.value)
+# An appeal in these states puts its case before the Board (its intake, then its docket;
+# a decided appeal keeps its case there, for motions to reconsider or reopen before it).
+BOARD_APPEAL_STATUSES = (
+    AppealStatus.FILED.value,
+    AppealStatus.DOCKETED.value,
+    AppealStatus.DECIDED.value,
+)
 
 
 def board_cases() -> Select[str]:
-    """The cases before the Board: those with a notice of appeal filed (in intake) or
-    docketed. Board staff read them and their records wherever the case is heard; a
+    """The cases before the Board: those with a notice of appeal filed (in intake),
+    docketed or decided. Board staff read them and their records wherever the case is heard; a
     rejected appeal leaves its case (unless another appeal is pending)."""
     return (
         select(AppealRow.case_id)

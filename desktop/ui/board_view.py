@@ -129,7 +129,12 @@ class BoardView(QWidget):
         everything = self.show_docketed.isChecked()
 
         def rows(store: LocalStore) -> list[AppealRow]:
-            found = board_docket(store.all("appeal"), store.all("case"), store.all("court"))
+            found = board_docket(
+                store.all("appeal"),
+                store.all("case"),
+                store.all("court"),
+                board_decisions=store.all("board_decision"),
+            )
             self.assigned = assignments(store)
             # Intake, and docketed appeals with an extension request waiting for the clerk.
             return [

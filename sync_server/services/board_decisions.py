@@ -9,7 +9,8 @@ the parties, ids derived from the order's, so a replay makes nothing twice), wit
 Board's name, clock and signer. The decision record then reads issued on the Board's local
 date, and the case moves (``common.lifecycle``): on remand back to the immigration court,
 pending again; otherwise decided, the immigration judge's decision final on the Board's
-(8 CFR 1241.1(a)). Each move is audited in the same transaction.
+(8 CFR 1241.1(a)); the appeal reads decided either way. Each move is audited in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.appeals import BOARD_TIMEZONE, board_facts
+from common.appeals import BOARD_TIMEZONE, board_facts, check_appeal_change
 from common.board_decisions import (
     DECISION_TEMPLATE,
     check_board_decision_change,
@@ -47,7 +48,7 @@ from common.forms_eoir import ServiceMethod
 from common.lifecycle import CaseEvent, TransitionError, apply_event
 from common.orders import CaseFacts, check_record
 from common.service import PartyToServe, certificate_of_service, proceeding_for
-from common.wire import BoardDecision, BoardVote, Case, Order, WireRecord
+from common.wire import Appeal, BoardDecision, BoardVote, Case, Order, WireRecord
 from sync_server.models import (
     AppealRow,
     BoardDecisionRow,
@@ -300,7 +301,40 @@ def _issue(
             "data": done.model_dump(mode="json"),
         },
     )
+    _decide_appeal(session, done, lookups, actor_id=actor_id)
     _move_case(session, done, lookups, actor_id=actor_id)
+
+
+def _decide_appeal(
+    session: Session, decision: BoardDecision, lookups: SessionLookups, *, actor_id: str
+) -> None:
+    """The decided appeal reads decided (``AppealStatus.DECIDED``; its outcome is the
+    decision's), the server's own step, checked like any change and audited."""
+    row = session.get(AppealRow, decision.appeal_id)
+    appeal = row_to_record("appeal", row) if row is not None and not row.deleted else None
+    if not isinstance(appeal, Appeal):
+        raise LookupError("the decision's appeal is not on the server")
+    decided = appeal.model_copy(update={"status": AppealStatus.DECIDED})
+    reason = check_appeal_change(appeal, decided, board_decision_issued=True)
+    if reason:
+        raise ValueError(reason)
+    version = write_record(session, decided, lookups=lookups)
+    lookups.forget()
+    audit.append(
+        session,
+        actor_id=actor_id,
+        action="record.update",
+        entity="appeal",
+        record_id=appeal.id,
+        detail={
+            "version": version,
+            "changed": ["status"],
+            "event": "appeal.decided",
+            "board_decision_id": decision.id,
+            "outcome": decision.outcome.value if decision.outcome else None,
+            "data": decided.model_dump(mode="json"),
+        },
+    )
 
 
 def _move_case(

@@ -207,6 +207,8 @@ def test_the_case_page_links_the_boards_decision_once_issued_and_motions_stay_be
     assert browser.get(page).status_code == 200
     assert 'class="appeal-stage">Decided' in browser.last
     assert "Appeal dismissed" in browser.last
+    # The appeal table reads the appeal record, which the server marked decided as it issued.
+    assert 'class="appeal-status">Decided: Appeal dismissed</td>' in browser.last
     link = f"{page}/documents/{issued[0]['document_id']}"
     assert f'href="{link}"' in browser.last
     assert browser.get(link).status_code == 200
