@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from sync_server.policy import Action, Principal, portal_allows
 from sync_server.portal import bp as portal_bp
 from sync_server.portal.services import portal
-from sync_server.services.kept_forms import KEEP_MINUTES
+from sync_server.services.kept_forms import KEEP_MINUTES, keepable
 from sync_server.services.portal_signin import SessionView
 
 log = logging.getLogger(__name__)
@@ -232,7 +232,10 @@ def _keep_form_of_ended_session(action: Action) -> BaseResponse | None:
             "Your session ended before the form was sent. Files can't be kept: sign in "
             "again and fill in the form with its files again.",
         )
-    reference = portal().kept.keep(session_hash, request.path, list(request.form.items(multi=True)))
+    fields = [(k, v) for k, v in request.form.items(multi=True) if keepable(k)]
+    if not fields:  # nothing typed (the keep-alive call, a bare button): nothing to keep
+        return None
+    reference = portal().kept.keep(session_hash, request.path, fields)
     if reference is None:
         return None
     response = redirect(
@@ -270,7 +273,7 @@ def set_session_cookie(response: Response, token: str | None) -> None:
 
 
 _CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; "
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 
@@ -320,6 +323,13 @@ NOTICES = {
 }
 
 
+def idle_timeout() -> tuple[int, int]:
+    """The session's idle limit and how long before it the page warns, in seconds (two
+    minutes, or half the limit when that is shorter)."""
+    idle = portal().settings.idle_minutes * 60
+    return idle, min(120, idle // 2)
+
+
 def notice() -> str | None:
     return NOTICES.get(request.args.get("notice", ""))
 
@@ -351,7 +361,12 @@ def _install(bp: Blueprint) -> None:
     bp.before_request(_gate)
     bp.after_request(_after)
     bp.context_processor(
-        lambda: {"csrf_token": csrf_token, "portal_session": session_view, "notice": notice}
+        lambda: {
+            "csrf_token": csrf_token,
+            "portal_session": session_view,
+            "notice": notice,
+            "idle_timeout": idle_timeout,
+        }
     )
 
     @bp.errorhandler(PortalDenied)

@@ -442,6 +442,13 @@ class SignInService:
                     live.last_seen_at = now
         return view
 
+    def keep_alive(self, token_hash: str) -> None:
+        """Restart a live session's idle clock now (the page's "Stay signed in")."""
+        with write_transaction(self.factory) as session:
+            row = session.get(PortalSession, token_hash)
+            if row is not None and not row.ended:
+                row.last_seen_at = utcnow()
+
     def end(self, token: str) -> None:
         with write_transaction(self.factory) as session:
             row = session.get(PortalSession, _hash(token))

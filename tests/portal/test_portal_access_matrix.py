@@ -44,6 +44,10 @@ PAGES: dict[str, tuple[frozenset[str], Call]] = {
         lambda b, c: b.post("/portal/logout", {}, from_page="/portal/login"),
     ),
     "portal.resume": (SIGNED_IN, lambda b, c: b.get("/portal/resume")),
+    "portal.keep_alive": (
+        SIGNED_IN,
+        lambda b, c: b.post("/portal/session/keep-alive", {}, from_page="/portal/login"),
+    ),
     "portal.registrations": (frozenset({ADMIN}), lambda b, c: b.get("/portal/admin/registrations")),
     "portal.decide_registration": (
         frozenset({ADMIN}),

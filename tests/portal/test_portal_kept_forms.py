@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import select, update
@@ -218,3 +218,62 @@ def test_the_return_address_survives_the_second_factor_step(seeded_app: Flask) -
     sign_in_enrolling(seeded_app, other)
     outsider = Browser(seeded_app.test_client())
     assert sign_in_again(outsider, other, "/portal/login?next=//evil.example/x") == "/portal/"
+
+
+def _last_seen(app: Flask, user_id: str) -> list[datetime]:
+    with app.extensions["ecas"].factory() as session:
+        return list(
+            session.scalars(
+                select(PortalSession.last_seen_at).where(
+                    PortalSession.user_id == user_id, PortalSession.second_factor_done
+                )
+            )
+        )
+
+
+def test_signed_in_pages_carry_the_idle_warning_and_stay_signed_in_restarts_the_clock(
+    seeded_app: Flask,
+) -> None:
+    account = register_and_approve(seeded_app)
+    browser = sign_in_enrolling(seeded_app, account)
+    page = browser.get("/portal/filings")
+    assert 'data-idle-seconds="1800" data-warn-seconds="120"' in browser.last
+    assert 'aria-labelledby="idle-title"' in browser.last and 'aria-live="polite"' in browser.last
+    assert '<script src="/portal/static/session.js" defer></script>' in browser.last
+    csp = page.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in csp and "unsafe-inline" not in csp
+    assert browser.get("/portal/static/session.js").status_code == 200
+
+    # 25 quiet minutes, then "Stay signed in": the session's idle clock starts again.
+    with write_transaction(seeded_app.extensions["ecas"].factory) as session:
+        session.execute(
+            update(PortalSession)
+            .where(PortalSession.user_id == account.user_id)
+            .values(last_seen_at=utcnow() - timedelta(minutes=25))
+        )
+    browser.get("/portal/filings")
+    token = re.search(r'data-csrf="([0-9a-f]{64})"', browser.last)
+    assert token
+    before = utcnow()
+    answer = browser.client.post("/portal/session/keep-alive", data={"csrf_token": token[1]})
+    assert answer.status_code == 200 and answer.get_json() == {"idle_seconds": 1800}
+    assert all(
+        seen >= before - timedelta(seconds=1) for seen in _last_seen(seeded_app, account.user_id)
+    )
+
+    # Too late: once the session has ended the keep-alive can't revive it, and an empty
+    # post is not kept as a form.
+    end_sessions_by_idling(seeded_app, account.user_id)
+    late = browser.client.post("/portal/session/keep-alive", data={"csrf_token": token[1]})
+    assert late.status_code == 403
+    assert browser.get("/portal/filings").status_code == 302  # to the sign-in page
+    with seeded_app.extensions["ecas"].factory() as session:
+        assert not session.scalars(
+            select(PortalKeptForm).where(PortalKeptForm.user_id == account.user_id)
+        ).all()
+
+
+def test_pages_before_sign_in_carry_no_idle_warning(seeded_app: Flask) -> None:
+    browser = Browser(seeded_app.test_client())
+    browser.get("/portal/login")
+    assert "idle-dialog" not in browser.last and "session.js" not in browser.last
