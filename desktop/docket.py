@@ -7,7 +7,6 @@ few milliseconds, far quicker than asking Qt's proxy model to call Python once p
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,6 +16,7 @@ from zoneinfo import ZoneInfo
 from common.anumber import format_a_number, normalise_search_term
 from common.custody import current_custody, load_facilities
 from common.enums import Custody
+from common.folding import fold
 from common.wire import CustodyChange
 from desktop.local_store import LocalStore
 
@@ -75,12 +75,6 @@ class DocketRow:
         if self.family_lead_id is None:
             return ""
         return "lead" if self.family_lead_id == self.case_id else "rider"
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so "nunez" finds "Núñez"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def build_docket(

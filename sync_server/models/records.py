@@ -20,9 +20,11 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.folding import fold
 from sync_server.db import Base
 from sync_server.models.types import UTCDateTime, utcnow
 
@@ -95,10 +97,20 @@ class CaseRow(Synced, Base):
     removal_case_id: Mapped[str | None] = mapped_column(String(36), index=True)
     # A rider's lead case (a family heard together); no foreign key, as removal_case_id.
     lead_case_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # "last first", folded (common.folding), for the portal's search that ignores case and
+    # accents; set from the names on every ORM write (below). Not part of the wire record.
+    respondent_name_folded: Mapped[str | None] = mapped_column(String(401))
 
     __table_args__ = (
         # The portal's case list: a court's cases, newest first (issue 16).
         Index("ix_case_court_opened", "court_id", "opened_on"),
+        # Search by folded name (``LIKE '%term%'``): trigram on PostgreSQL (migration 0025).
+        Index(
+            "ix_case_name_folded_trgm",
+            "respondent_name_folded",
+            postgresql_using="gin",
+            postgresql_ops={"respondent_name_folded": "gin_trgm_ops"},
+        ),
         # The portal's search by name or A-number (``ILIKE '%term%'``): trigram indexes on
         # PostgreSQL (pg_trgm; migration 0023); elsewhere plain ones.
         Index(
@@ -113,6 +125,19 @@ class CaseRow(Synced, Base):
             postgresql_using="gin",
             postgresql_ops={"a_number": "gin_trgm_ops"},
         ),
+    )
+
+
+def folded_respondent_name(last_name: str | None, first_name: str | None) -> str:
+    """The stored search key of a respondent's name: "last first", folded."""
+    return fold(f"{last_name or ''} {first_name or ''}".strip())
+
+
+@event.listens_for(CaseRow, "before_insert")
+@event.listens_for(CaseRow, "before_update")
+def _fold_respondent_name(_mapper: Any, _connection: Any, row: CaseRow) -> None:
+    row.respondent_name_folded = folded_respondent_name(
+        row.respondent_last_name, row.respondent_first_name
     )
 
 

@@ -8,15 +8,20 @@ from flask import Response, redirect, render_template, request, url_for
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse
 
-from common.enums import DocumentType
+from common.enums import CaseStatus, DocumentType
 from common.forms_eoir import FieldErrors, validate_change_of_address
 from sync_server.http_edges import download_headers
 from sync_server.policy import Action
 from sync_server.portal import bp
-from sync_server.portal.clock import case_today
+from sync_server.portal.clock import case_today, latest_court_today
 from sync_server.portal.gate import current_user, not_found, portal_page
 from sync_server.portal.services import portal
-from sync_server.services.portal_cases import CaseDetail, NotFound
+from sync_server.services.portal_cases import (
+    NEXT_HEARING_DAYS,
+    CaseDetail,
+    CaseListQuery,
+    NotFound,
+)
 from sync_server.services.portal_filings import FilingRefused, Upload
 
 DOCUMENT_TYPES = [
@@ -28,6 +33,8 @@ DOCUMENT_TYPES = [
     (DocumentType.CORRESPONDENCE.value, "Correspondence"),
     (DocumentType.OTHER.value, "Other"),
 ]
+STATUSES = {s.value for s in CaseStatus}
+NEXT_HEARING_CHOICES = {**NEXT_HEARING_DAYS, "none": "None scheduled"}
 UPLOAD_LABELS = {
     "doc_type": "Type of document",
     "title": "Title",
@@ -50,9 +57,44 @@ ADDRESS_LABELS = {
 @bp.get("/cases")
 @portal_page(Action.PORTAL_CASES)
 def cases() -> str:
-    search = request.args.get("q", "")[:100]
-    rows = portal().cases.my_cases(current_user(), search)
-    return render_template("cases.html", title="My cases", rows=rows, search=search)
+    args = request.args
+    try:
+        page = max(1, int(args.get("page", "1")))
+    except ValueError:
+        page = 1
+    wanted = CaseListQuery(
+        search=args.get("q", "")[:100],
+        court_id=args.get("court", "")[:36],
+        status=args.get("status", "") if args.get("status", "") in STATUSES else "",
+        next_hearing=args.get("next", "") if args.get("next", "") in NEXT_HEARING_CHOICES else "",
+        page=page,
+        # The hearing filter counts days from the latest today at any court (a few hours'
+        # slack at the edges, as the service explains).
+        today=latest_court_today(),
+    )
+    listed = portal().cases.case_list(current_user(), wanted)
+    shown = {
+        k: v
+        for k, v in (
+            ("q", wanted.search),
+            ("court", wanted.court_id),
+            ("status", wanted.status),
+            ("next", wanted.next_hearing),
+        )
+        if v
+    }
+    return render_template(
+        "cases.html",
+        title="My cases",
+        listed=listed,
+        rows=listed.rows,
+        search=wanted.search,
+        wanted=wanted,
+        filtered=bool(shown),
+        shown=shown,
+        statuses=[(s.value, s.value.replace("_", " ").capitalize()) for s in CaseStatus],
+        next_choices=NEXT_HEARING_CHOICES,
+    )
 
 
 def _detail(case_id: str) -> CaseDetail:

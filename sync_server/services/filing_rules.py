@@ -32,7 +32,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.anumber import ANumberError, parse_a_number
@@ -48,6 +48,7 @@ from common.enums import (
     Party,
     Role,
 )
+from common.folding import same_name
 from common.forms_eoir import (
     CATEGORY_LABELS,
     DHS_DOCUMENT_TYPES,
@@ -161,15 +162,16 @@ def matching_case(session: Session, form: AppearanceForm) -> CaseRow | None:
     a_number = _form_a_number(form)
     if a_number is None:
         return None
-    return session.scalar(
+    # The A-number's cases (its index finds them: a handful), then the name compared folded
+    # (case and accents ignored: "Guaman" is GUAMÁN; common.folding).
+    for case in session.scalars(
         select(CaseRow)
-        .where(
-            CaseRow.a_number == a_number,
-            func.lower(CaseRow.respondent_last_name) == form.respondent_last_name.strip().lower(),
-            CaseRow.deleted.is_(False),
-        )
-        .order_by(CaseRow.opened_on.desc())
-    )
+        .where(CaseRow.a_number == a_number, CaseRow.deleted.is_(False))
+        .order_by(CaseRow.opened_on.desc(), CaseRow.id)
+    ):
+        if same_name(case.respondent_last_name, form.respondent_last_name):
+            return case
+    return None
 
 
 def _is_the_forms_case(case: CaseRow | None, form: AppearanceForm) -> bool:
@@ -177,7 +179,7 @@ def _is_the_forms_case(case: CaseRow | None, form: AppearanceForm) -> bool:
         case is not None
         and not case.deleted
         and case.a_number == _form_a_number(form)
-        and case.respondent_last_name.strip().lower() == form.respondent_last_name.strip().lower()
+        and same_name(case.respondent_last_name, form.respondent_last_name)
     )
 
 

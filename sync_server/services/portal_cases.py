@@ -10,10 +10,10 @@ import contextlib
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from common.anumber import ANumberError, format_a_number, normalise_search_term, parse_a_number
@@ -27,6 +27,7 @@ from common.enums import (
     RepresentationStatus,
     Role,
 )
+from common.folding import fold
 from common.service import address_lines, address_of_record
 from common.service import history as address_history
 from common.wire import Address, Case, Document, Filing, Hearing, Representation
@@ -51,6 +52,25 @@ from sync_server.services.blobs import BlobService
 from sync_server.services.records import SessionLookups, row_to_record
 
 CASE_LIST_LIMIT = 200
+# The next-hearing filter: a scheduled hearing within so many days, or none scheduled.
+NEXT_HEARING_DAYS = {"7": "Within 7 days", "30": "Within 30 days"}
+
+
+def _escaped(word: str) -> str:
+    """``word`` for a LIKE pattern: its own % and _ match themselves."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True)
+class CaseListQuery:
+    """What the case list is asked for: a search, filters and a page (1-based)."""
+
+    search: str = ""
+    court_id: str = ""
+    status: str = ""
+    next_hearing: str = ""  # "", "7", "30" (days from ``today``) or "none"
+    page: int = 1
+    today: date | None = None  # the court's today, for the next-hearing filter
 
 
 class NotFound(Exception):
@@ -66,6 +86,29 @@ class CaseSummary:
     status: str
     next_hearing: datetime | None
     court_zone: str = "UTC"  # the court's IANA zone: the page shows the hearing in it
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """One page of the case list, with the count of every case that matches."""
+
+    rows: list[CaseSummary]
+    total: int
+    first: int  # the 1-based position of the page's first row
+    page: int
+    courts: list[tuple[str, str]]  # (id, name) the court filter offers
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.last < self.total
 
 
 @dataclass(frozen=True)
@@ -176,30 +219,50 @@ class CasePortal:
     blobs: BlobService
 
     def my_cases(self, principal: Principal, search: str = "") -> list[CaseSummary]:
-        """The user's cases: a practitioner's accepted appearances, or DHS's cases at its
-        assigned courts (newest first, at most ``CASE_LIST_LIMIT``, optionally searched by
-        A-number or respondent name)."""
+        """The first page of the user's cases (see :meth:`case_list`)."""
+        return self.case_list(principal, CaseListQuery(search=search)).rows
+
+    def case_list(self, principal: Principal, wanted: CaseListQuery) -> CasePage:
+        """A page of the user's cases: a practitioner's accepted appearances, or DHS's
+        cases at its assigned courts; newest first, ``CASE_LIST_LIMIT`` a page (offset
+        paging: the count is taken anyway, and a page number survives a reload), with the
+        count of all that match. Searched by A-number digits or by name words, each found
+        in the folded "last first" name (case and accents ignored: common.folding);
+        filtered by court, status and next hearing (``wanted.next_hearing``: "7" or "30"
+        days from ``wanted.today``, or "none" scheduled)."""
         with self.factory() as session:
-            query = select(CaseRow, CourtRow.name, CourtRow.timezone).join(
-                CourtRow, CourtRow.id == CaseRow.court_id
-            )
-            query = query.where(CaseRow.deleted.is_(False))
             if principal.role is Role.DHS:
-                query = query.where(CaseRow.court_id.in_(list(principal.assigned_court_ids)))
+                court_ids = list(principal.assigned_court_ids)
+                scope = CaseRow.court_id.in_(court_ids)
             elif principal.role.is_practitioner:
-                query = query.where(CaseRow.id.in_(court_appearances(principal.id)))
+                scope = CaseRow.id.in_(court_appearances(principal.id))
             else:
-                return []
-            term = search.strip()
-            if term:
-                digits = normalise_search_term(term)
-                like = f"%{term.lower()}%"
-                conditions = [CaseRow.respondent_last_name.ilike(like)]
-                if digits:
-                    conditions.append(CaseRow.a_number.like(f"%{digits}%"))
-                query = query.where(or_(*conditions))
+                return CasePage([], 0, 1, wanted.page, [])
+            courts = [
+                (court_id, name)
+                for court_id, name in session.execute(
+                    select(CourtRow.id, CourtRow.name)
+                    .where(
+                        CourtRow.id.in_(court_ids)
+                        if principal.role is Role.DHS
+                        else CourtRow.id.in_(select(CaseRow.court_id).where(scope))
+                    )
+                    .order_by(CourtRow.name)
+                )
+            ]
+            conditions = [CaseRow.deleted.is_(False), scope, *self._conditions(wanted)]
+            total = session.scalar(select(func.count()).select_from(CaseRow).where(*conditions))
+            total = total or 0
+            pages = max(1, -(-total // CASE_LIST_LIMIT))
+            page = min(max(1, wanted.page), pages)
+            offset = (page - 1) * CASE_LIST_LIMIT
             rows = session.execute(
-                query.order_by(CaseRow.opened_on.desc(), CaseRow.id).limit(CASE_LIST_LIMIT)
+                select(CaseRow, CourtRow.name, CourtRow.timezone)
+                .join(CourtRow, CourtRow.id == CaseRow.court_id)
+                .where(*conditions)
+                .order_by(CaseRow.opened_on.desc(), CaseRow.id)
+                .offset(offset)
+                .limit(CASE_LIST_LIMIT)
             ).all()
             ids = [row.id for row, _, _ in rows]
             hearings = session.execute(
@@ -213,7 +276,7 @@ class CasePortal:
         for case_id, starts in hearings:
             if case_id not in upcoming or starts < upcoming[case_id]:
                 upcoming[case_id] = starts
-        return [
+        summaries = [
             CaseSummary(
                 row.id,
                 format_a_number(row.a_number),
@@ -225,6 +288,45 @@ class CasePortal:
             )
             for row, court, zone in rows
         ]
+        return CasePage(summaries, total, offset + 1, page, courts)
+
+    @staticmethod
+    def _conditions(wanted: CaseListQuery) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        term = wanted.search.strip()
+        if term:
+            digits = normalise_search_term(term)
+            words = [w for w in fold(term).replace(",", " ").split() if w]
+            by_name = and_(
+                *(
+                    CaseRow.respondent_name_folded.like(f"%{_escaped(w)}%", escape="\\")
+                    for w in words
+                )
+            )
+            if digits:
+                conditions.append(or_(by_name, CaseRow.a_number.like(f"%{digits}%")))
+            else:
+                conditions.append(by_name)
+        if wanted.court_id:
+            conditions.append(CaseRow.court_id == wanted.court_id)
+        if wanted.status:
+            conditions.append(CaseRow.status == wanted.status)
+        scheduled = select(HearingRow.id).where(
+            HearingRow.case_id == CaseRow.id,
+            HearingRow.status == HearingStatus.SCHEDULED.value,
+            HearingRow.deleted.is_(False),
+        )
+        if wanted.next_hearing == "none":
+            conditions.append(~scheduled.exists())
+        elif wanted.next_hearing in NEXT_HEARING_DAYS and wanted.today is not None:
+            # Whole days on the court's calendar are close enough here: from the start of
+            # today (UTC) to the end of the last day, a few hours' slack either side.
+            start = datetime.combine(wanted.today, time.min, tzinfo=UTC)
+            end = start + timedelta(days=int(wanted.next_hearing) + 1)
+            conditions.append(
+                scheduled.where(HearingRow.starts_at >= start, HearingRow.starts_at < end).exists()
+            )
+        return conditions
 
     def _visible_case(self, session: Session, principal: Principal, case_id: str) -> Case:
         row = session.get(CaseRow, case_id) if _is_uuid(case_id) else None
