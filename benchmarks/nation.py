@@ -73,6 +73,7 @@ from common.wire import Case, Court, Representation, UserProfile, WireRecord
 from sync_server.db import Base, make_engine, make_session_factory, write_transaction
 from sync_server.migrate import alembic_config
 from sync_server.models import SyncRecord, UserRow
+from sync_server.models.records import folded_respondent_name
 from sync_server.models.types import utcnow
 from sync_server.policy import Principal, feed_filter, placement_of
 from sync_server.services import sync
@@ -148,12 +149,17 @@ class TableShape:
 
 
 def typed_values(record: WireRecord, version: int, now: str) -> dict[str, Any]:
-    return {
+    values = {
         **record.model_dump(mode="json"),
         "version": version,
         "deleted": False,
         "updated_at": now,
     }
+    if isinstance(record, Case):  # the portal's search key, as the ORM would set it
+        values["respondent_name_folded"] = folded_respondent_name(
+            record.respondent_last_name, record.respondent_first_name
+        )
+    return values
 
 
 def feed_values(record: WireRecord, version: int, lookups: MemoryLookups) -> dict[str, Any]:
