@@ -80,6 +80,10 @@ class ServerConfig:
     blob_url: str
     secret_key: str = field(repr=False)
     access_token_seconds: int = 900
+    # How long a node trusts its last database check of an access token (account active,
+    # session not revoked) before reading it again: a session ended on another node stops
+    # working here within this bound (services/access_cache.py). 0: check every request.
+    auth_recheck_seconds: float = 5.0
     refresh_token_days: int = 14
     refresh_grace_seconds: int = 60
     max_request_bytes: int = 8 * 1024 * 1024
@@ -175,6 +179,7 @@ def load_config(env: Mapping[str, str] | None = None) -> ServerConfig:
         blob_url=blob_url,
         secret_key=secret,
         access_token_seconds=int(env.get("ECAS_ACCESS_TOKEN_SECONDS", "900")),
+        auth_recheck_seconds=float(env.get("ECAS_AUTH_RECHECK_SECONDS", "5")),
         refresh_token_days=int(env.get("ECAS_REFRESH_TOKEN_DAYS", "14")),
         refresh_grace_seconds=int(env.get("ECAS_REFRESH_GRACE_SECONDS", "60")),
         max_request_bytes=int(env.get("ECAS_MAX_REQUEST_BYTES", str(8 * 1024 * 1024))),

@@ -100,18 +100,19 @@ def _authenticate() -> Principal | None:
     if token is None:
         return None
     services = current_app.extensions["ecas"]
-    with services.factory() as session:
-        try:
-            return services.auth.authenticate(session, token)  # type: ignore[no-any-return]
-        except AuthError as err:
-            expired = isinstance(err.__cause__, SignatureExpired)
-            raise ApiProblem(
-                err.status,
-                "Unauthorized",
-                str(err),
-                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-                refusal="token_expired" if expired else "invalid_token",
-            ) from err
+    try:
+        # The token's signature and age every time; the account and session from the
+        # database at most every auth_recheck_seconds (services/access_cache.py).
+        return services.auth.principal_for(token)  # type: ignore[no-any-return]
+    except AuthError as err:
+        expired = isinstance(err.__cause__, SignatureExpired)
+        raise ApiProblem(
+            err.status,
+            "Unauthorized",
+            str(err),
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            refusal="token_expired" if expired else "invalid_token",
+        ) from err
 
 
 def _gate() -> Response | None:

@@ -37,6 +37,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -53,7 +54,7 @@ from sync_server.models import AuditEntry, RefreshToken, UserRow
 from sync_server.models.portal import ApiSecondFactorExemption
 from sync_server.models.types import utcnow
 from sync_server.policy import Principal
-from sync_server.services import admission, audit, passwords, totp
+from sync_server.services import access_cache, admission, audit, passwords, totp
 from sync_server.services.records import write_record
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -135,6 +136,7 @@ class AuthService:
     def __post_init__(self) -> None:
         self._signer = URLSafeTimedSerializer(self.config.secret_key, salt="ecas-access")
         self._factors = totp.SecondFactors(totp.SecretBox(self.config.secret_key))
+        self._access = access_cache.AccessCache(self.config.auth_recheck_seconds)
 
     # -- sign-in ---------------------------------------------------------------------------
 
@@ -485,14 +487,38 @@ class AuthService:
             update(RefreshToken).where(RefreshToken.family_id == family_id).values(revoked=True)
         )
 
-    def authenticate(self, session: Session, access_token: str) -> Principal:
-        """The principal an access token stands for; raises :class:`AuthError`."""
+    def principal_for(self, access_token: str) -> Principal:
+        """The principal an access token stands for, as :meth:`authenticate` finds it, but
+        without a database round trip while this node's last check of the token is younger
+        than ``auth_recheck_seconds`` (:mod:`access_cache`). The signature and the token's
+        age are checked every time."""
+        claims = self._claims(access_token)
+        cached = self._access.get(access_token)
+        if cached is not None:
+            return cached
+        read_in = access_cache.generation()
+        with self.factory() as session:
+            principal = self._check_claims(session, claims)
+        self._access.put(access_token, principal, read_in)
+        return principal
+
+    def _claims(self, access_token: str) -> dict[str, Any]:
         try:
             claims = self._signer.loads(access_token, max_age=self.config.access_token_seconds)
         except SignatureExpired as err:
             raise AuthError("The session has expired; refresh it or sign in again.") from err
         except BadSignature as err:
             raise AuthError("The access token is not valid. Sign in again.") from err
+        if not isinstance(claims, dict):
+            raise AuthError("The access token is not valid. Sign in again.")
+        return claims
+
+    def authenticate(self, session: Session, access_token: str) -> Principal:
+        """The principal an access token stands for; raises :class:`AuthError`."""
+        return self._check_claims(session, self._claims(access_token))
+
+    @staticmethod
+    def _check_claims(session: Session, claims: dict[str, Any]) -> Principal:
         user = session.get(UserRow, claims.get("sub"))
         if user is None or not user.active or user.deleted:
             raise AuthError("The account is disabled.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,11 +102,15 @@ def pull(session: Session, principal: Principal, since: str | None, limit: int) 
             raise CursorError("the cursor is ahead of this server; start again without `since`")
         start, reset = (cursor.version, False) if cursor.scope == scope else (0, True)
     # One index-ordered branch per key of the scope, merged by version (feed_pages).
-    feed_pages.prepare(session)
-    query = feed_pages.page_query(
-        principal, start, top, limit, per_case=feed_pages.per_case(session)
-    )
-    rows = session.execute(query).all()
+    # Nothing was committed since the cursor (a no-op sync, the usual one): there is no
+    # version in (start, top], so neither the page nor the departures are read.
+    rows: Sequence[Any] = []
+    if start < top:
+        feed_pages.prepare(session)
+        query = feed_pages.page_query(
+            principal, start, top, limit, per_case=feed_pages.per_case(session)
+        )
+        rows = session.execute(query).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
     end = rows[-1].version if has_more else max(top, start)
@@ -113,15 +118,20 @@ def pull(session: Session, principal: Principal, since: str | None, limit: int) 
         (r.version, change_json(r.entity, r.record_id, r.version, r.deleted, r.payload))
         for r in rows
     ]
-    changes += [
-        (
-            d.version,
-            change_json(
-                d.entity, d.record_id, d.version, True, orjson.dumps({"id": d.record_id}).decode()
-            ),
-        )
-        for d in _departures(session, principal, start, end)
-    ]
+    if end > start:
+        changes += [
+            (
+                d.version,
+                change_json(
+                    d.entity,
+                    d.record_id,
+                    d.version,
+                    True,
+                    orjson.dumps({"id": d.record_id}).decode(),
+                ),
+            )
+            for d in _departures(session, principal, start, end)
+        ]
     changes.sort(key=lambda pair: pair[0])
     body = ",".join(text_ for _, text_ in changes)
     tail = orjson.dumps(
