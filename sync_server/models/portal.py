@@ -119,3 +119,15 @@ class PortalKeptForm(Base):
     fields: Mapped[list[list[str]]] = mapped_column(JSON)
     kept_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PortalPasswordReset(Base):
+    """A password-reset link sent by mail (``services/password_reset.py``): stored as its
+    SHA-256 only, good once, until ``expires_at``."""
+
+    __tablename__ = "portal_password_reset"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("user_profile.id"), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -34,6 +34,7 @@ def install_portal(app: Flask) -> None:
         views_filing,
         views_motions,
         views_packages,
+        views_password,
         views_resume,
     )
     from sync_server.portal.services import build_portal_services

@@ -316,6 +316,11 @@ NOTICES = {
         "not the other party's."
     ),
     "signed_out": "You are signed out.",
+    "reset-sent": (
+        "If an account has that username or address, we emailed it a link to choose a new "
+        "password. The link works once, for 30 minutes."
+    ),
+    "password-changed": "Your password was changed and you were signed out everywhere. Sign in.",
     "kept": (
         "Your session ended before your form was sent. It is kept as you typed it: sign "
         "in again and you can send it."

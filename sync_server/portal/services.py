@@ -10,6 +10,7 @@ from flask import current_app
 from sync_server.services.accounts import AccountService
 from sync_server.services.kept_forms import KeptForms
 from sync_server.services.mailer import Mailer, mailer_from_env
+from sync_server.services.password_reset import PasswordResets
 from sync_server.services.portal_cases import CasePortal
 from sync_server.services.portal_filings import FilingDesk
 from sync_server.services.portal_signin import PortalSettings, SignInService
@@ -26,6 +27,7 @@ class PortalServices:
     cases: CasePortal
     filings: FilingDesk
     kept: KeptForms
+    resets: PasswordResets
 
 
 def build_portal_services(core: Any) -> PortalServices:
@@ -44,6 +46,7 @@ def build_portal_services(core: Any) -> PortalServices:
         cases=cases,
         filings=FilingDesk(core.factory, core.blobs, cases),
         kept=KeptForms(core.factory, core.config.secret_key),
+        resets=PasswordResets(core.factory, mailer),
     )
 
 

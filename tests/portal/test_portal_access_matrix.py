@@ -44,6 +44,8 @@ PAGES: dict[str, tuple[frozenset[str], Call]] = {
         lambda b, c: b.post("/portal/logout", {}, from_page="/portal/login"),
     ),
     "portal.resume": (SIGNED_IN, lambda b, c: b.get("/portal/resume")),
+    "portal.forgot_password": (EVERYONE, lambda b, c: b.get("/portal/password/forgot")),
+    "portal.reset_password": (EVERYONE, lambda b, c: b.get("/portal/password/reset/not-a-token")),
     "portal.keep_alive": (
         SIGNED_IN,
         lambda b, c: b.post("/portal/session/keep-alive", {}, from_page="/portal/login"),
