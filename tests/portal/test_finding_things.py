@@ -36,6 +36,7 @@ from tests.portal.portal_helpers import (
     sign_in_enrolling,
     user_row,
 )
+from tests.portal.test_portal_accessibility import check
 from tests.server.sync_helpers import NYB, SFR, case_data, hearing_data
 
 DASH = "\u2013"  # an en dash, as the page has it
@@ -174,6 +175,7 @@ def test_dhs_with_more_than_a_page_of_cases_sees_the_count_and_pages_and_filters
     assert f"Cases {CASE_LIST_LIMIT + 1}{DASH}{total} of {total}" in dhs.last
     assert len(_respondents(dhs.last)) == total - CASE_LIST_LIMIT
     assert 'rel="prev"' in dhs.last and 'rel="next"' not in dhs.last
+    check(dhs.last)  # the page with its count, filters and page links passes the static audit
 
     # Filters: court, status, next hearing (each keeps the search).
     dhs.get(f"/portal/cases?q={tag}&court={SFR}")
