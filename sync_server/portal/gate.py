@@ -258,6 +258,11 @@ def _secure() -> bool:
     return request.is_secure if setting is None else setting
 
 
+def secure_cookies() -> bool:
+    """Whether the portal's cookies are Secure on this request (the setting, else https)."""
+    return _secure()
+
+
 def set_session_cookie(response: Response, token: str | None) -> None:
     if token is None:
         response.delete_cookie(SESSION_COOKIE, path="/portal", samesite="Lax")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Response, g, make_response, redirect, render_template, request, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -14,6 +17,7 @@ from sync_server.portal.gate import (
     PortalDenied,
     client_ip,
     portal_page,
+    secure_cookies,
     session_view,
     set_session_cookie,
 )
@@ -86,7 +90,7 @@ def home() -> str | BaseResponse:
 
 @bp.route("/register", methods=["GET", "POST"])
 @portal_page(Action.PUBLIC)
-def register() -> str | tuple[str, int]:
+def register() -> str | tuple[str, int] | Response:
     values: dict[str, str] = {"kind": AccountKind.ATTORNEY.value}
     errors: FieldErrors = {}
     if request.method == "POST":
@@ -104,7 +108,19 @@ def register() -> str | tuple[str, int]:
             # happened is mailed to the address, which only its owner reads.
             errors = portal().accounts.register(reg, base, client_ip())
             if not errors:
-                return render_template("registered.html", title="Check your email", email=reg.email)
+                # Post/redirect/get: reloading the result page can't register again. The
+                # address shown there rides in a signed, short-lived cookie, not the URL.
+                done = make_response(redirect(url_for("portal.registered"), 303))
+                done.set_cookie(
+                    REGISTERED_COOKIE,
+                    _registered_signer().dumps(reg.email),
+                    max_age=600,
+                    path=url_for("portal.registered"),
+                    httponly=True,
+                    samesite="Lax",
+                    secure=secure_cookies(),
+                )
+                return done
     status = 422 if errors else 200
     return (
         render_template(
@@ -122,6 +138,24 @@ def register() -> str | tuple[str, int]:
         ),
         status,
     )
+
+
+REGISTERED_COOKIE = "ecas_portal_registered"
+
+
+def _registered_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(portal().core.config.secret_key, salt="ecas-portal-registered")
+
+
+@bp.get("/registered")
+@portal_page(Action.PUBLIC)
+def registered() -> str:
+    """The page after a registration (the same whatever happened: accounts.register)."""
+    email = None
+    with contextlib.suppress(BadSignature):  # also too old
+        email = _registered_signer().loads(request.cookies.get(REGISTERED_COOKIE, ""), max_age=600)
+    shown = email if isinstance(email, str) else None
+    return render_template("registered.html", title="Check your email", email=shown)
 
 
 @bp.get("/verify/<token>")

@@ -179,7 +179,7 @@ def register_and_approve(app: Flask, kind: str = "attorney", **overrides: str) -
     visitor = Browser(app.test_client())
     form = registration_form(kind, **overrides)
     response = visitor.post("/portal/register", form, from_page="/portal/register")
-    assert response.status_code == 200, visitor.last
+    assert response.status_code == 303, visitor.last  # to the result page (PRG)
     assert visitor.get(verification_path(app, form["email"])).status_code == 200
     account = Account(form["username"], form["email"])
     account.user_id = user_row(app, account.username).id

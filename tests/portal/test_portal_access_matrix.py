@@ -35,6 +35,7 @@ Call = Callable[[Browser, str], TestResponse]
 PAGES: dict[str, tuple[frozenset[str], Call]] = {
     "portal.home": (EVERYONE, lambda b, c: b.get("/portal/")),
     "portal.register": (EVERYONE, lambda b, c: b.get("/portal/register")),
+    "portal.registered": (EVERYONE, lambda b, c: b.get("/portal/registered")),
     "portal.verify": (EVERYONE, lambda b, c: b.get("/portal/verify/not-a-token")),
     "portal.login": (EVERYONE, lambda b, c: b.get("/portal/login")),
     "portal.login_code": (SIGNED_IN, lambda b, c: b.get("/portal/login/code")),

@@ -22,7 +22,9 @@ from tests.portal.portal_helpers import (
     Browser,
     a_case_at,
     audit_rows,
+    outbox,
     register_and_approve,
+    registration_form,
     sign_in_enrolling,
     user_row,
 )
@@ -277,3 +279,24 @@ def test_pages_before_sign_in_carry_no_idle_warning(seeded_app: Flask) -> None:
     browser = Browser(seeded_app.test_client())
     browser.get("/portal/login")
     assert "idle-dialog" not in browser.last and "session.js" not in browser.last
+
+
+def test_reloading_the_registration_result_does_not_register_again(seeded_app: Flask) -> None:
+    visitor = Browser(seeded_app.test_client())
+    form = registration_form()
+    response = visitor.post("/portal/register", form, from_page="/portal/register")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/portal/registered"
+    for _ in range(2):  # the page, then a reload of it: GETs only
+        assert visitor.get("/portal/registered").status_code == 200
+        assert f"<strong>{form['email']}</strong>" in visitor.last
+    sent = [
+        p
+        for p in outbox(seeded_app).glob("*.eml")
+        if f"To: {form['email']}" in p.read_text(errors="replace")
+    ]
+    assert len(sent) == 1
+    # Another browser sees the page without anyone's address.
+    stranger = Browser(seeded_app.test_client())
+    stranger.get("/portal/registered")
+    assert form["email"] not in stranger.last and "the address you gave" in stranger.last

@@ -279,7 +279,7 @@ def test_registrations_are_limited_per_address(seeded_app: Flask) -> None:
     signin.settings = replace(saved, registrations_per_hour=2)
     try:
         visitor = Browser(seeded_app.test_client())
-        for expected in (200, 200, 429):
+        for expected in (303, 303, 429):
             response = visitor.post(
                 "/portal/register", registration_form(), from_page="/portal/register"
             )

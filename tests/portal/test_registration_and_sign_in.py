@@ -26,7 +26,9 @@ def test_registration_verify_approve_enrol_and_sign_in(seeded_app: Flask) -> Non
     visitor = Browser(seeded_app.test_client())
     form = registration_form()
     response = visitor.post("/portal/register", form, from_page="/portal/register")
-    assert response.status_code == 200 and "Check your email" in visitor.last
+    assert response.status_code == 303
+    visitor.get(response.headers["Location"])
+    assert "Check your email" in visitor.last
     user = user_row(seeded_app, form["username"])
     assert user.active is False and user.eoir_id is None
 
