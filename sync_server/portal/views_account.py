@@ -184,7 +184,7 @@ def login() -> str | Response | tuple[str, int]:
             next_url = {
                 # The return address survives the second-factor step.
                 NextStep.CODE: url_for("portal.login_code", next=_safe_next("") or None),
-                NextStep.ENROL: url_for("portal.enrol"),
+                NextStep.ENROL: url_for("portal.enrol", next=_safe_next("") or None),
                 NextStep.DONE: _safe_next(url_for("portal.home")),
             }[signed.next_step]
             response = make_response(redirect(next_url))
@@ -241,7 +241,7 @@ def enrol() -> str | BaseResponse | tuple[str, int]:
     try:
         secret = service.enrolment_secret(view)
     except SignInRefused:
-        return redirect(url_for("portal.login_code"))
+        return redirect(url_for("portal.login_code", next=_safe_next("") or None))
     error, status = None, 200
     if request.method == "POST":
         try:
@@ -253,7 +253,10 @@ def enrol() -> str | BaseResponse | tuple[str, int]:
         else:
             response = make_response(
                 render_template(
-                    "recovery_codes.html", title="Save your recovery codes", codes=codes
+                    "recovery_codes.html",
+                    title="Save your recovery codes",
+                    codes=codes,
+                    next=_safe_next(url_for("portal.home")),
                 )
             )
             set_session_cookie(response, full)
@@ -267,6 +270,7 @@ def enrol() -> str | BaseResponse | tuple[str, int]:
             uri=uri,
             qr=totp.qr_svg(uri),
             error=error,
+            next=_safe_next(""),
         ),
         status,
     )

@@ -300,3 +300,32 @@ def test_reloading_the_registration_result_does_not_register_again(seeded_app: F
     stranger = Browser(seeded_app.test_client())
     stranger.get("/portal/registered")
     assert form["email"] not in stranger.last and "the address you gave" in stranger.last
+
+
+def test_the_return_address_survives_setting_up_the_second_factor(seeded_app: Flask) -> None:
+    account = register_and_approve(seeded_app)
+    browser = Browser(seeded_app.test_client())
+    response = browser.get("/portal/filings")
+    browser.get(response.headers["Location"])
+    response = browser.post(
+        "/portal/login",
+        {
+            **dict(hidden_fields(form_to(browser.last, "/portal/login"))),
+            "login": account.username,
+            "password": PASSWORD,
+        },
+    )
+    assert response.headers["Location"] == "/portal/login/enrol?next=/portal/filings"
+    browser.get(response.headers["Location"])
+    found = re.search(r'id="totp-secret">([A-Z2-7]+)<', browser.last)
+    assert found
+    account.secret = found.group(1)
+    response = browser.post(
+        "/portal/login/enrol",
+        {
+            **dict(hidden_fields(form_to(browser.last, "/portal/login/enrol"))),
+            "code": account.next_code(),
+        },
+    )
+    assert response.status_code == 200 and "Save your recovery codes" in browser.last
+    assert '<a class="button" href="/portal/filings">Continue</a>' in browser.last
