@@ -246,6 +246,9 @@ class MemoryLookups:
     def board_decisions(self, case_id: str) -> Collection[BoardDecision]:
         return ()  # no Board decisions are generated
 
+    def filing_at_board(self, filing_id: str) -> bool:
+        return False  # no filings are reviewed
+
 
 # --- the plan of one case ------------------------------------------------------------------
 

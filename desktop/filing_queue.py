@@ -114,10 +114,19 @@ def build_filing_rows(
     return sorted(rows, key=lambda r: r.filing.submitted_at)
 
 
-def load_filing_rows(store: Any, include_reviewed: bool) -> list[FilingRow]:
-    """Read the queue from a :class:`~desktop.local_store.LocalStore` (off the GUI thread)."""
+def load_filing_rows(
+    store: Any, include_reviewed: bool, user_id: str | None = None
+) -> list[FilingRow]:
+    """Read the queue from a :class:`~desktop.local_store.LocalStore` (off the GUI thread).
+    With ``user_id``, the filings made where that user works: an immigration court's clerk
+    reviews the court's, the Board's clerk the filings before the Board (at the Board's
+    court record), though the Board's staff also hold the court filings of its cases."""
+    filings = store.all("filing")
+    profile = store.get("user_profile", user_id) if user_id is not None else None
+    if profile is not None:
+        filings = [f for f in filings if f.get("court_id") == profile.get("court_id")]
     return build_filing_rows(
-        store.all("filing"),
+        filings,
         store.all("case"),
         store.all("document"),
         store.all("user_profile"),

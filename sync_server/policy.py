@@ -213,6 +213,8 @@ class Lookups(Protocol):
 
     def board_decisions(self, case_id: str) -> Collection[BoardDecision]: ...
 
+    def filing_at_board(self, filing_id: str) -> bool: ...
+
 
 _GLOBAL = Placement(None, None, None, Audience.PUBLIC)
 
@@ -637,10 +639,26 @@ def _rule_document(
     if p.role is Role.CLERK:
         if old is not None and _changed_fields(old, new) - {"status"}:
             return "review changes a document's status only"
+        if old is not None and _filed_at_board(new, lookups):
+            return "a filing before the Board is reviewed by the Board's clerk"
         return _staff_in_court(p, old, new, lookups, {Role.CLERK})
+    if p.role is Role.BOARD_CLERK:
+        # The Board's clerk reviews the documents of a filing before the Board (a brief, a
+        # motion before the Board), never a filing with the immigration court.
+        if old is None or _changed_fields(old, new) - {"status"}:
+            return "the Board's clerk reviews the documents of a filing before the Board only"
+        if not _filed_at_board(new, lookups):
+            return "a filing with the immigration court is reviewed by the court's clerk"
+        return None
     if p.role.is_external:
         return _external_filing_check(p, old, new, new.filer_id, new.status.value, lookups)
     return "only clerks and filing parties add documents"
+
+
+def _filed_at_board(document: Document, lookups: Lookups) -> bool:
+    """Whether ``document`` came with a filing before the Board (filed at the Board's
+    court record), which the Board's clerk reviews."""
+    return document.filing_id is not None and lookups.filing_at_board(document.filing_id)
 
 
 def _external_filing_check(
@@ -660,6 +678,13 @@ def _external_filing_check(
     placement = placement_of(new, lookups)
     if p.role is Role.DHS:
         ok = placement.court_id in p.assigned_court_ids
+        if not ok and isinstance(new, Filing) and placement.case_id is not None:
+            # A filing before the Board (at the Board's court) in a case of DHS's courts
+            # that is before the Board.
+            ok = (
+                lookups.case_court(placement.case_id) in p.assigned_court_ids
+                and placement.case_id in lookups.board_case_ids()
+            )
     else:
         ok = placement.case_id in lookups.practitioner_case_ids(p.id)
     return None if ok else "you may file only in cases you appear in"
@@ -675,9 +700,15 @@ def _rule_filing(
         if new.kind.value in ("eoir_28", "eoir_27") and old is None and new.filer_id == p.id:
             return None if new.status is FilingStatus.PENDING else "new filings wait for review"
         return _external_filing_check(p, old, new, new.filer_id, new.status.value, lookups)
-    denied = _staff_in_court(p, old, new, lookups, {Role.CLERK})
+    # A filing is reviewed by the clerk where it was filed: the immigration court's clerk,
+    # or the Board's clerk for a filing before the Board (its court is the Board's).
+    denied = _staff_in_court(p, old, new, lookups, {Role.CLERK, Role.BOARD_CLERK})
     if denied or old is None:
+        if denied and p.role is Role.CLERK and placement_of(new, lookups).court_id != p.court_id:
+            return "a filing before the Board is reviewed by the Board's clerk"
         return denied
+    if p.role is Role.BOARD_CLERK and new.case_id not in lookups.board_case_ids():
+        return "the case is not before the Board"
     if _changed_fields(old, new) - {"status", "reviewed_by", "reviewed_at", "rejection_reason"}:
         return "review changes a filing's status only"
     if new.status is FilingStatus.REJECTED and not new.rejection_reason:

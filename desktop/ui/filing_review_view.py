@@ -240,7 +240,8 @@ class FilingReviewView(QWidget):
     def __init__(self, ctx: DesktopContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.can_review = ctx.role == "clerk"
+        # The court's clerk reviews the court's filings, the Board's clerk the Board's.
+        self.can_review = ctx.role in ("clerk", "board_clerk")
         self.reject_dialog: RejectFilingDialog | None = None
         self._busy: set[str] = set()
         self._generation = 0
@@ -322,7 +323,7 @@ class FilingReviewView(QWidget):
         self._generation += 1
         generation, reviewed = self._generation, self.show_reviewed.isChecked()
         self.ctx.read(
-            lambda store: load_filing_rows(store, reviewed),
+            lambda store: load_filing_rows(store, reviewed, self.ctx.user_id),
             lambda rows: self._show_rows(generation, rows),
             lambda err: self._show_error(f"Could not read the filings: {err}"),
         )

@@ -24,10 +24,18 @@ from sqlalchemy.orm import Session
 from common.appeals import BOARD_TIMEZONE, Findings, findings, issue_briefing
 from common.court_time import court_today, local_date
 from common.deadlines import Decision, case_decision
-from common.enums import AppealStatus, CaseStatus, CourtKind, TranscriptStatus
+from common.enums import (
+    AppealStatus,
+    CaseStatus,
+    CourtKind,
+    DocumentType,
+    FilingKind,
+    TranscriptStatus,
+)
 from common.lifecycle import CaseEvent, TransitionError, check_status_change
-from common.wire import Appeal, Case, WireRecord
-from sync_server.models import CaseRow, CourtRow, OrderRow, ServiceRecordRow
+from common.wire import Appeal, Case, Filing, WireRecord
+from sync_server.models import AppealRow, CaseRow, CourtRow, OrderRow, ServiceRecordRow
+from sync_server.policy import BOARD_APPEAL_STATUSES
 from sync_server.services import audit
 from sync_server.services.records import SessionLookups, row_to_record, write_record
 
@@ -46,6 +54,31 @@ def board_court(session: Session) -> CourtRow | None:
     return session.scalar(
         select(CourtRow).where(CourtRow.kind == CourtKind.BOARD.value, CourtRow.deleted.is_(False))
     )
+
+
+# What is filed before the Board, with its clerk, in a case before it: a brief, or a motion
+# the Board rules on (BIA PM 4.7, 5.2). Any other filing goes to the immigration court.
+BOARD_FILING_TYPES = frozenset({DocumentType.BRIEF.value, DocumentType.MOTION.value})
+
+
+def board_filing_refusal(session: Session, filing: Filing) -> str | None:
+    """Why ``filing``, which names a court other than its case's, is refused (None: it is
+    a filing before the Board, at the Board's court record, reviewed by its clerk)."""
+    board = board_court(session)
+    if board is None or filing.court_id != board.id:
+        return "the filing names another court than its case's"
+    if filing.kind is not FilingKind.DOCUMENT or (
+        filing.form.get("doc_type") not in BOARD_FILING_TYPES
+    ):
+        return "only a brief or a motion is filed before the Board"
+    before = session.scalar(
+        select(AppealRow.id).where(
+            AppealRow.case_id == filing.case_id,
+            AppealRow.status.in_(BOARD_APPEAL_STATUSES),
+            AppealRow.deleted.is_(False),
+        )
+    )
+    return None if before is not None else "the case is not before the Board"
 
 
 def decision_facts(session: Session, case_id: str) -> DecisionFacts:

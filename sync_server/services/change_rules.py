@@ -74,7 +74,7 @@ from sync_server.models import (
 )
 from sync_server.models.types import utcnow
 from sync_server.services import filing_rules
-from sync_server.services.appeals import docketing_refusal
+from sync_server.services.appeals import board_filing_refusal, docketing_refusal
 from sync_server.services.board_decisions import (
     board_decision_refusal,
     board_order_refusal,
@@ -243,7 +243,7 @@ def check_change(
                 return refused_filing.reason
             court = _case_court(session, new.case_id)
             if court is not None and court != new.court_id:
-                return "the filing names another court than its case's"
+                return board_filing_refusal(session, new)
         case Order():
             court = _case_court(session, new.case_id)
             return (

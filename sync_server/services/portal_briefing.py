@@ -46,6 +46,7 @@ from sync_server.db import write_transaction
 from sync_server.models import AppealRow
 from sync_server.policy import Principal, check_write
 from sync_server.services import audit
+from sync_server.services.appeals import board_court
 from sync_server.services.change_rules import check_change
 from sync_server.services.portal_filings import FilingDesk, FilingRefused, Upload
 from sync_server.services.records import SessionLookups, row_to_record, write_record
@@ -211,10 +212,11 @@ class BriefingDesk:
         with write_transaction(self.factory) as session:
             old = self._appeal(session, case_id, appeal_id)
             title = f"Brief of the {side_label(old, side)} before the Board"
+            board = board_court(session)  # filed with the Board; its clerk reviews it
             filing = Filing(
                 id=filing_id,
                 case_id=case.id,
-                court_id=case.court_id,
+                court_id=board.id if board is not None else case.court_id,
                 filer_id=principal.id,
                 kind=FilingKind.DOCUMENT,
                 status=FilingStatus.PENDING,

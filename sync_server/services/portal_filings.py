@@ -40,6 +40,7 @@ from sync_server.models import MotionRow
 from sync_server.policy import Principal, check_write
 from sync_server.services import audit, filing_rules
 from sync_server.services.addresses import nta_address
+from sync_server.services.appeals import board_court
 from sync_server.services.blobs import BlobService, UploadError
 from sync_server.services.bond_links import link_bond_cases
 from sync_server.services.change_rules import check_change
@@ -348,6 +349,9 @@ class FilingDesk:
             emergency=emergency,
         )
         with write_transaction(self.factory) as session:
+            board = board_court(session) if before_board else None
+            if board is not None:  # filed with the Board, whose clerk reviews it
+                filing = filing.model_copy(update={"court_id": board.id})
             self._write(session, principal, filing)
             self._write(session, principal, document)
             self._write(session, principal, motion)

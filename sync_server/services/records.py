@@ -13,13 +13,16 @@ import orjson
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from common.enums import CourtKind
 from common.wire import ENTITY_SCHEMAS, BoardDecision, Case, WireRecord
 from sync_server.db import next_version
 from sync_server.models import (
     ENTITY_TABLES,
     BoardDecisionRow,
     CaseRow,
+    CourtRow,
     DocumentRow,
+    FilingRow,
     SyncDeparture,
     Synced,
     SyncRecord,
@@ -96,6 +99,14 @@ class SessionLookups:
             for row in rows
             if isinstance(d := row_to_record("board_decision", row), BoardDecision)
         ]
+
+    def filing_at_board(self, filing_id: str) -> bool:
+        kind = self._session.scalar(
+            select(CourtRow.kind)
+            .join(FilingRow, FilingRow.court_id == CourtRow.id)
+            .where(FilingRow.id == filing_id)
+        )
+        return kind == CourtKind.BOARD.value
 
     def forget(self) -> None:
         """Drop memoised answers after a write that may change them."""
