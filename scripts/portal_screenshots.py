@@ -14,7 +14,10 @@ No picture is taken of the set-up or recovery-code pages, so no secret reaches a
 - ``portal-eoir28``: an EOIR-28 submitted half filled in, showing the error summary and
   the field-level errors, nothing typed lost;
 - ``portal-phone``:  the attorney's list of cases on a phone (390 x 844 CSS pixels, drawn at
-  twice that), the same signed-in session.
+  twice that), the same signed-in session;
+- ``portal-appeal``: the case page of the demo's appeal as its filer (counsel of record, or
+  DHS) reads it while the notice waits at the Board's intake: the 30-day appeal clock in
+  Board time, the appeal's status and flags, and its course at the Board.
 """
 
 from __future__ import annotations
@@ -30,13 +33,14 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import pyotp  # noqa: E402
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from common.anumber import format_a_number  # noqa: E402
 from sync_server.demo.serve import serve_demo  # noqa: E402
 from sync_server.models import (  # noqa: E402
+    AppealRow,
     CaseRow,
     DocumentRow,
     HearingRow,
@@ -58,9 +62,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-NAMES = ("portal-case", "portal-eoir28", "portal-phone")
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+NAMES = ("portal-case", "portal-eoir28", "portal-phone", "portal-appeal")
 
 
 def _serve(folder: Path) -> tuple[str, sessionmaker[Session]]:
@@ -112,10 +116,24 @@ def _showcase_case(factory: sessionmaker[Session]) -> CaseRow:
         )
 
 
-def _sign_in(page: Page, base: str) -> None:
+def _appeal_to_show(factory: sessionmaker[Session]) -> tuple[CaseRow, str]:
+    """The demo's notice of appeal, waiting at the Board's intake (the case still decided,
+    so the 30 days run on its page): its case and its filer's username."""
+    with factory() as session:
+        row = session.scalar(select(AppealRow).where(AppealRow.deleted.is_(False)))
+        if row is None:
+            raise SystemExit("portal screenshots: the demo has no notice of appeal")
+        case = session.get(CaseRow, row.case_id)
+        filer = session.get(UserRow, row.filer_id)
+        if case is None or filer is None:
+            raise SystemExit("portal screenshots: the demo appeal's case or filer is missing")
+        return case, filer.username
+
+
+def _sign_in(page: Page, base: str, username: str = ATTORNEY) -> None:
     """Password, then the first sign-in's app set-up; ends on "My cases"."""
     page.goto(f"{base}/portal/login")
-    page.get_by_label("Username or email address").fill(ATTORNEY)
+    page.get_by_label("Username or email address").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Set up two-factor sign-in")).to_be_visible()
@@ -160,6 +178,21 @@ def _fit_height(page: Page, selector: str, least: int, most: int) -> None:
 def _save(page: Page, path: Path) -> None:
     page.screenshot(path=str(path), full_page=False, animations="disabled", caret="hide")
     print(f"wrote {path} ({path.stat().st_size // 1024} KB)")
+
+
+def _shoot_appeal(browser: Browser, base: str, appealed: tuple[CaseRow, str], out: Path) -> None:
+    """The appealed case's page from its appeal clock down, as the appeal's filer reads it."""
+    case, filer = appealed
+    context = browser.new_context(viewport=DESKTOP, locale="en-US")
+    page = context.new_page()
+    _sign_in(page, base, filer)
+    page.set_viewport_size({"width": DESKTOP["width"], "height": 540})
+    page.goto(f"{base}/portal/cases/{case.id}")
+    expect(page.locator("#appeal-clock")).to_be_visible()
+    expect(page.locator(".appeal-stage").first).to_have_text("Filed")
+    page.evaluate("document.getElementById('appeal').scrollIntoView({block: 'start'})")
+    _save(page, out / "portal-appeal.png")
+    context.close()
 
 
 def _shoot(browser: Browser, base: str, case: CaseRow, out: Path, wanted: set[str]) -> None:
@@ -208,12 +241,17 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         base, factory = _serve(Path(tmp))
         case = _showcase_case(factory)
+        wanted = set(args.only)
+        appealed = _appeal_to_show(factory) if not wanted or "portal-appeal" in wanted else None
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
             )
             try:
-                _shoot(browser, base, case, out, set(args.only))
+                if wanted != {"portal-appeal"}:
+                    _shoot(browser, base, case, out, wanted - {"portal-appeal"})
+                if appealed is not None:
+                    _shoot_appeal(browser, base, appealed, out)
             finally:
                 browser.close()
     return 0
