@@ -361,10 +361,20 @@ def push(
     results: dict[int, MutationResult] = {}
     with write_transaction(factory) as session:
         pusher = _Pusher(session, principal, issuer)
+        # The stored answers of the push's mutation ids, in one query for the batch; each
+        # answer stored below joins them, so an id repeated later in the push is a replay.
+        seen = {
+            row.mutation_id: row
+            for row in session.scalars(
+                select(AppliedMutation).where(
+                    AppliedMutation.mutation_id.in_({m.mutation_id for m in request.mutations})
+                )
+            )
+        }
         for unit in _units(request.mutations):
             fresh: list[tuple[int, Mutation]] = []
             for index, m in unit:
-                replayed = _replayed(session, pusher, m)
+                replayed = _replayed(session, pusher, m, seen.get(m.mutation_id))
                 if replayed is None:
                     fresh.append((index, m))
                 else:
@@ -375,7 +385,9 @@ def push(
             elif fresh:
                 results.update(_apply_group(session, pusher, fresh))
             for index, m in fresh:
-                _store_result(session, pusher, m, results[index], request.client_id)
+                seen[m.mutation_id] = _store_result(
+                    session, pusher, m, results[index], request.client_id
+                )
     return [results[index] for index in range(len(request.mutations))]
 
 
@@ -395,12 +407,13 @@ def _units(mutations: list[Mutation]) -> list[list[tuple[int, Mutation]]]:
     return units
 
 
-def _replayed(session: Session, pusher: _Pusher, m: Mutation) -> MutationResult | None:
+def _replayed(
+    session: Session, pusher: _Pusher, m: Mutation, stored: AppliedMutation | None
+) -> MutationResult | None:
     """The stored answer when ``m``'s id was seen before; None for a new mutation.
 
     A mutation id names exactly one payload: a replay carrying other content is refused and
     audited, never answered "applied" for data the server did not apply."""
-    stored = session.get(AppliedMutation, m.mutation_id)
     if stored is None:
         return None
     if stored.user_id != pusher.principal.id:
@@ -423,7 +436,7 @@ REUSED_WITH_OTHER_CONTENT = "mutation id reused with different content"
 
 def _store_result(
     session: Session, pusher: _Pusher, m: Mutation, result: MutationResult, client_id: str
-) -> None:
+) -> AppliedMutation:
     if result.status is MutationStatus.REJECTED:
         # A refused change is audited in the push's own transaction (the write lock is
         # held already), after its savepoint rolled back: the refusal stays, the change not.
@@ -443,15 +456,15 @@ def _store_result(
             record_id=m.id[:64],
             detail=detail,
         )
-    session.add(
-        AppliedMutation(
-            mutation_id=m.mutation_id,
-            user_id=pusher.principal.id,
-            client_id=client_id,
-            result=result.model_dump(mode="json"),
-            digest=m.digest(),
-        )
+    stored = AppliedMutation(
+        mutation_id=m.mutation_id,
+        user_id=pusher.principal.id,
+        client_id=client_id,
+        result=result.model_dump(mode="json"),
+        digest=m.digest(),
     )
+    session.add(stored)
+    return stored
 
 
 def _apply_in_savepoint(session: Session, pusher: _Pusher, m: Mutation) -> MutationResult:
