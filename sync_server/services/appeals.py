@@ -36,8 +36,7 @@ from common.lifecycle import CaseEvent, TransitionError, check_status_change
 from common.wire import Appeal, Case, Filing, WireRecord
 from sync_server.models import AppealRow, CaseRow, CourtRow, OrderRow, ServiceRecordRow
 from sync_server.policy import BOARD_APPEAL_STATUSES
-from sync_server.services import audit
-from sync_server.services.records import SessionLookups, row_to_record, write_record
+from sync_server.services.records import SessionLookups, row_to_record, write_consequence
 
 
 @dataclass(frozen=True)
@@ -152,21 +151,14 @@ def apply_appeal(
     if not isinstance(case, Case) or case.status is CaseStatus.APPEALED:
         return
     moved = case.model_copy(update={"status": CaseStatus.APPEALED})
-    version = write_record(session, moved, lookups=lookups)
-    lookups.forget()
-    audit.append(
+    write_consequence(
         session,
+        moved,
+        lookups,
         actor_id=actor_id,
-        action="record.update",
-        entity="case",
-        record_id=case.id,
-        detail={
-            "version": version,
-            "changed": ["status"],
-            "event": CaseEvent.APPEAL.value,
-            "appeal_id": new.id,
-            "data": moved.model_dump(mode="json"),
-        },
+        changed=["status"],
+        event=CaseEvent.APPEAL.value,
+        appeal_id=new.id,
     )
 
 
@@ -205,18 +197,11 @@ def apply_briefing(
     if new.status is not AppealStatus.DOCKETED or new.briefing_issued_on is not None:
         return
     issued = issue_briefing(new, court_today(BOARD_TIMEZONE))
-    version = write_record(session, issued, lookups=lookups)
-    lookups.forget()
-    audit.append(
+    write_consequence(
         session,
+        issued,
+        lookups,
         actor_id=actor_id,
-        action="record.update",
-        entity="appeal",
-        record_id=issued.id,
-        detail={
-            "version": version,
-            "changed": ["appellant_brief_due", "appellee_brief_due", "briefing_issued_on"],
-            "event": "briefing.issued",
-            "data": issued.model_dump(mode="json"),
-        },
+        changed=["appellant_brief_due", "appellee_brief_due", "briefing_issued_on"],
+        event="briefing.issued",
     )

@@ -58,10 +58,9 @@ from sync_server.models import (
     RepresentationRow,
     UserRow,
 )
-from sync_server.services import audit
 from sync_server.services.appeals import board_court
 from sync_server.services.orders import OrderIssuer, facts_from_db
-from sync_server.services.records import SessionLookups, row_to_record, write_record
+from sync_server.services.records import SessionLookups, row_to_record, write_consequence
 from sync_server.services.service import parties_to_serve
 
 # --- reading ---------------------------------------------------------------------------------
@@ -285,21 +284,16 @@ def _issue(
             "issued_on": day,
         }
     )
-    version = write_record(session, done, lookups=lookups)
-    audit.append(
+    write_consequence(
         session,
+        done,
+        lookups,
         actor_id=actor_id,
         action="board_decision.issue",
-        entity="board_decision",
-        record_id=decision.id,
-        detail={
-            "version": version,
-            "order_id": issued.id,
-            "document_id": issued.document_id,
-            "outcome": decision.outcome.value if decision.outcome else None,
-            "issued_on": day.isoformat(),
-            "data": done.model_dump(mode="json"),
-        },
+        order_id=issued.id,
+        document_id=issued.document_id,
+        outcome=decision.outcome.value if decision.outcome else None,
+        issued_on=day.isoformat(),
     )
     _decide_appeal(session, done, lookups, actor_id=actor_id)
     _move_case(session, done, lookups, actor_id=actor_id)
@@ -318,22 +312,15 @@ def _decide_appeal(
     reason = check_appeal_change(appeal, decided, board_decision_issued=True)
     if reason:
         raise ValueError(reason)
-    version = write_record(session, decided, lookups=lookups)
-    lookups.forget()
-    audit.append(
+    write_consequence(
         session,
+        decided,
+        lookups,
         actor_id=actor_id,
-        action="record.update",
-        entity="appeal",
-        record_id=appeal.id,
-        detail={
-            "version": version,
-            "changed": ["status"],
-            "event": "appeal.decided",
-            "board_decision_id": decision.id,
-            "outcome": decision.outcome.value if decision.outcome else None,
-            "data": decided.model_dump(mode="json"),
-        },
+        changed=["status"],
+        event="appeal.decided",
+        board_decision_id=decision.id,
+        outcome=decision.outcome.value if decision.outcome else None,
     )
 
 
@@ -355,21 +342,14 @@ def _move_case(
     except TransitionError as err:
         raise ValueError(str(err)) from err
     moved = case.model_copy(update={"status": status})
-    version = write_record(session, moved, lookups=lookups)
-    lookups.forget()
-    audit.append(
+    write_consequence(
         session,
+        moved,
+        lookups,
         actor_id=actor_id,
-        action="record.update",
-        entity="case",
-        record_id=case.id,
-        detail={
-            "version": version,
-            "changed": ["status"],
-            "event": event.value,
-            "board_decision_id": decision.id,
-            "data": moved.model_dump(mode="json"),
-        },
+        changed=["status"],
+        event=event.value,
+        board_decision_id=decision.id,
     )
 
 

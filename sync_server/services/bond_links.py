@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 from common.enums import CaseType
 from common.wire import Case, WireRecord
 from sync_server.models import CaseRow
-from sync_server.services import audit
-from sync_server.services.records import SessionLookups, row_to_record, write_record
+from sync_server.services.records import SessionLookups, row_to_record, write_consequence
 
 REASON = "the notice to appear opened the removal case this bond case belongs to"
 
@@ -54,19 +53,13 @@ def link_bond_cases(
         bond_case = row_to_record("case", row)
         assert isinstance(bond_case, Case)
         bond_case = bond_case.model_copy(update={"removal_case_id": new.id})
-        version = write_record(session, bond_case, lookups=lookups)
-        audit.append(
+        write_consequence(
             session,
+            bond_case,
+            lookups,
             actor_id=actor_id,
-            action="record.update",
-            entity="case",
-            record_id=bond_case.id,
-            detail={
-                "version": version,
-                "changed": ["removal_case_id"],
-                "reason": REASON,
-                "data": bond_case.model_dump(mode="json"),
-            },
+            changed=["removal_case_id"],
+            reason=REASON,
         )
         linked.append(bond_case.id)
     return linked

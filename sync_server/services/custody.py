@@ -18,8 +18,7 @@ from common.enums import Custody
 from common.wire import Case, CustodyChange, WireRecord
 from sync_server.models import AddressRow, CaseRow, CustodyChangeRow
 from sync_server.models.types import utcnow
-from sync_server.services import audit
-from sync_server.services.records import SessionLookups, row_to_record, write_record
+from sync_server.services.records import SessionLookups, row_to_record, write_consequence
 
 
 def apply_custody_change(
@@ -48,35 +47,24 @@ def apply_custody_change(
     now = current_custody(case.custody, [c for c in changes if isinstance(c, CustodyChange)])
     if now.custody is not case.custody:
         moved = case.model_copy(update={"custody": now.custody})
-        version = write_record(session, moved, lookups=lookups)
-        audit.append(
+        write_consequence(
             session,
+            moved,
+            lookups,
             actor_id=actor_id,
-            action="record.update",
-            entity="case",
-            record_id=case.id,
-            detail={
-                "version": version,
-                "changed": ["custody"],
-                "data": moved.model_dump(mode="json"),
-                "custody_change_id": new.id,
-            },
+            changed=["custody"],
+            custody_change_id=new.id,
         )
     address = facility_address(new, utcnow())
     if address is None or now.custody is not Custody.DETAINED:
         return
     if session.get(AddressRow, address.id) is not None:
         return  # already recorded
-    version = write_record(session, address, lookups=lookups)
-    audit.append(
+    write_consequence(
         session,
+        address,
+        lookups,
         actor_id=actor_id,
         action="address.record",
-        entity="address",
-        record_id=address.id,
-        detail={
-            "version": version,
-            "custody_change_id": new.id,
-            "data": address.model_dump(mode="json"),
-        },
+        custody_change_id=new.id,
     )

@@ -17,8 +17,7 @@ from common.enums import CaseStatus
 from common.lifecycle import TransitionError, status_after_decision
 from common.wire import Case, DecisionRecord, WireRecord
 from sync_server.models import CaseRow
-from sync_server.services import audit
-from sync_server.services.records import SessionLookups, row_to_record, write_record
+from sync_server.services.records import SessionLookups, row_to_record, write_consequence
 
 
 def apply_decision(
@@ -47,17 +46,11 @@ def apply_decision(
     moved = case.model_copy(update=update)
     if moved == case:
         return
-    version = write_record(session, moved, lookups=lookups)
-    audit.append(
+    write_consequence(
         session,
+        moved,
+        lookups,
         actor_id=actor_id,
-        action="record.update",
-        entity="case",
-        record_id=case.id,
-        detail={
-            "version": version,
-            "changed": sorted(update),
-            "data": moved.model_dump(mode="json"),
-            "decision_id": new.id,
-        },
+        changed=sorted(update),
+        decision_id=new.id,
     )

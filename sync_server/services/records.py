@@ -200,6 +200,39 @@ def write_record(
     return version
 
 
+def write_consequence(
+    session: Session,
+    record: WireRecord,
+    lookups: SessionLookups,
+    *,
+    actor_id: str,
+    changed: Collection[str] | None = None,
+    action: str = "record.update",
+    **detail: Any,
+) -> int:
+    """Write a change the server makes because another was accepted (a case appealed once
+    its appeal is docketed, the briefing schedule on a ready transcript, custody following
+    its history...) at a new version, in the caller's transaction, and audit it with what
+    changed, the ``detail`` that says why, and the record as written. Memoised lookups are
+    dropped, since the change may move the record's readers. Returns the version."""
+    version = write_record(session, record, lookups=lookups)
+    lookups.forget()
+    entry: dict[str, Any] = {"version": version}
+    if changed is not None:
+        entry["changed"] = list(changed)
+    entry.update(detail)
+    entry["data"] = record.model_dump(mode="json")
+    audit.append(
+        session,
+        actor_id=actor_id,
+        action=action,
+        entity=record.entity,
+        record_id=record.id,
+        detail=entry,
+    )
+    return version
+
+
 def _case_record_keys(session: Session, case_id: str) -> list[tuple[str, str]]:
     """(entity, id) of every record of the case but the case itself, oldest version first.
 
