@@ -142,7 +142,9 @@ def board_docket(
                 received_on(appeal.received_at),
                 _due(case, appeal),
                 _flags(appeal),
-                outcomes.get(appeal.id, "") if appeal.status is AppealStatus.DECIDED else "",
+                (outcomes.get(appeal.id) or outcomes.get(f"case:{appeal.case_id}", ""))
+                if appeal.status is AppealStatus.DECIDED
+                else "",
             )
         )
     rows.sort(key=lambda r: (r.appeal.received_at, r.appeal.id))
@@ -150,7 +152,8 @@ def board_docket(
 
 
 def _outcomes(board_decisions: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """Appeal id -> the outcome of its issued Board decision, in the Board tab's words."""
+    """Appeal id -> the outcome of its issued Board decision, in the Board tab's words; also
+    ``case:<id>`` -> the case's, for the other party's appeal decided with it."""
     out = {}
     for raw in board_decisions:
         if raw.get("deleted"):
@@ -158,6 +161,7 @@ def _outcomes(board_decisions: Iterable[Mapping[str, Any]]) -> dict[str, str]:
         decision = BoardDecision.model_validate({k: v for k, v in raw.items() if k != "deleted"})
         if decision.status is BoardDecisionStatus.ISSUED and decision.outcome is not None:
             out[decision.appeal_id] = OUTCOME_WORDS[decision.outcome]
+            out[f"case:{decision.case_id}"] = OUTCOME_WORDS[decision.outcome]
     return out
 
 

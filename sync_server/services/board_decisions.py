@@ -302,26 +302,42 @@ def _issue(
 def _decide_appeal(
     session: Session, decision: BoardDecision, lookups: SessionLookups, *, actor_id: str
 ) -> None:
-    """The decided appeal reads decided (``AppealStatus.DECIDED``; its outcome is the
-    decision's), the server's own step, checked like any change and audited."""
+    """Every docketed appeal of the case reads decided (``AppealStatus.DECIDED``; its
+    outcome is the decision's): the decision's own appeal and the other party's appeal of
+    the same decision below, which the Board decides together in one decision (BIA PM 4.x,
+    assumption: not read). The server's own step, checked like any change and audited."""
     row = session.get(AppealRow, decision.appeal_id)
-    appeal = row_to_record("appeal", row) if row is not None and not row.deleted else None
-    if not isinstance(appeal, Appeal):
+    if row is None or row.deleted or row.case_id != decision.case_id:
         raise LookupError("the decision's appeal is not on the server")
-    decided = appeal.model_copy(update={"status": AppealStatus.DECIDED})
-    reason = check_appeal_change(appeal, decided, board_decision_issued=True)
-    if reason:
-        raise ValueError(reason)
-    write_consequence(
-        session,
-        decided,
-        lookups,
-        actor_id=actor_id,
-        changed=["status"],
-        event="appeal.decided",
-        board_decision_id=decision.id,
-        outcome=decision.outcome.value if decision.outcome else None,
-    )
+    others = session.scalars(
+        select(AppealRow)
+        .where(
+            AppealRow.case_id == decision.case_id,
+            AppealRow.id != decision.appeal_id,
+            AppealRow.status == AppealStatus.DOCKETED.value,
+            AppealRow.deleted.is_(False),
+        )
+        .order_by(AppealRow.id)
+    ).all()
+    for held in (row, *others):
+        appeal = row_to_record("appeal", held)
+        if not isinstance(appeal, Appeal):
+            raise LookupError("the decision's appeal is not on the server")
+        decided = appeal.model_copy(update={"status": AppealStatus.DECIDED})
+        reason = check_appeal_change(appeal, decided, board_decision_issued=True)
+        if reason:
+            raise ValueError(reason)
+        write_consequence(
+            session,
+            decided,
+            lookups,
+            actor_id=actor_id,
+            changed=["status"],
+            event="appeal.decided",
+            board_decision_id=decision.id,
+            outcome=decision.outcome.value if decision.outcome else None,
+            **({} if held is row else {"decided_with": decision.appeal_id}),
+        )
 
 
 def _move_case(

@@ -13,9 +13,13 @@ from flask import Flask
 from desktop.board import board_docket
 from tests.conftest import Api
 from tests.server.sync_helpers import TokenBook, applied, by_entity, push_one, stored
+from tests.server.test_board_appeals import appeal_data, decided_case, docketed
 from tests.server.test_board_decisions import (
     MEMBERS,
     _assigned_and_drafted,
+    assignment,
+    draft,
+    drafted,
     signed_by,
     vote,
 )
@@ -103,3 +107,61 @@ def test_a_panels_remand_makes_the_appeal_decided_and_the_docket_names_the_reman
     rows = _docket(changes)
     (row,) = [r for r in rows if r.appeal_id == appeal["id"]]
     assert row.status == "Decided: remanded with instructions"
+
+
+def test_both_parties_appeals_read_decided_when_the_board_decides_the_case(
+    api: Api, tokens: TokenBook, seeded_app: Flask
+) -> None:
+    # The respondent (attorney1) and DHS both appeal the judge's decision; both docketed.
+    case = decided_case(api, tokens, days_ago=4)
+    appeals = []
+    for filer in ("attorney1", "dhs1"):
+        appeal = appeal_data(case, filer)
+        version = applied(api, tokens[filer], "appeal", appeal)
+        applied(api, tokens["board_clerk1"], "appeal", docketed(appeal), base_version=version)
+        appeals.append(appeal)
+    respondents, dhs = appeals
+
+    # The Board decides the case in one decision, assigned on DHS's appeal.
+    decision = assignment(case, dhs, ("board_member1",))
+    version = applied(api, tokens["board_clerk1"], "board_decision", decision)
+    order = draft(case, "board_member1", "dismissed")
+    applied(api, tokens["board_member1"], "order", order)
+    decision = drafted(decision, order)
+    applied(api, tokens["board_member1"], "board_decision", decision, base_version=version)
+    held = stored(seeded_app, "order", order["id"])
+    assert held is not None
+    applied(
+        api,
+        tokens["board_member1"],
+        "order",
+        signed_by(order, "board_member1"),
+        base_version=held[1],
+    )
+
+    # Both appeals read decided, on the server and on the Board clerk's docket.
+    for appeal in (respondents, dhs):
+        kept = stored(seeded_app, "appeal", appeal["id"])
+        assert kept is not None and kept[0]["status"] == "decided", appeal["appellant"]
+    changes, _ = api.pull_all(tokens["board_clerk1"])
+    rows = {r.appeal_id: r.status for r in _docket(changes) if r.case_id == case["id"]}
+    assert rows == {respondents["id"]: "Decided: dismissed", dhs["id"]: "Decided: dismissed"}
+
+    # The respondent's appeal is not assigned for a second decision, nor turned back.
+    second = push_one(
+        api,
+        tokens["board_clerk1"],
+        "board_decision",
+        assignment(case, respondents, ("board_member2",)),
+    )
+    assert second["status"] == "rejected"
+    kept = stored(seeded_app, "appeal", respondents["id"])
+    assert kept is not None
+    back = push_one(
+        api,
+        tokens["board_clerk1"],
+        "appeal",
+        {**kept[0], "status": "docketed"},
+        base_version=kept[1],
+    )
+    assert back["status"] == "rejected"
