@@ -7,7 +7,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
 
 from desktop.case_file import court_zone
 from desktop.dashboard import mark_case_seen
@@ -22,6 +29,7 @@ from desktop.ui.board_motions_view import BoardMotionsView
 from desktop.ui.board_view import BOARD_ROLES, BoardView
 from desktop.ui.board_workspace_view import BoardWorkspaceView
 from desktop.ui.case_file_view import CaseFileView
+from desktop.ui.case_search_view import CaseSearchDialog
 from desktop.ui.conflicts_view import ConflictsView
 from desktop.ui.context import DesktopContext
 from desktop.ui.dashboard_view import DashboardView
@@ -171,6 +179,30 @@ class MainWindow(QMainWindow):
             QKeySequence.StandardKey.Close,
             lambda: self._close_tab(self.tabs.currentIndex()),
         )
+        # Any case held here, outside the docket's filters too (desktop/ui/case_search_view.py).
+        self._action(go_menu, "&Find a case…", QKeySequence("Ctrl+K"), lambda: self.find_case())
+        find_bar = QToolBar("Find a case")
+        find_bar.setObjectName("find_case_bar")
+        find_bar.setMovable(False)
+        self.find_edit = QLineEdit()
+        self.find_edit.setPlaceholderText("Find a case: A-number, name, hearing date (Ctrl+K)")
+        self.find_edit.setClearButtonEnabled(True)
+        self.find_edit.setMaximumWidth(420)
+        self.find_edit.returnPressed.connect(lambda: self.find_case(self.find_edit.text()))
+        find_bar.addWidget(self.find_edit)
+        self.addToolBar(find_bar)
+        self.case_search: CaseSearchDialog | None = None
+
+    def find_case(self, text: str = "") -> None:
+        """The case search popup over every case held here; Enter there opens the case."""
+        dialog = CaseSearchDialog(self.ctx, self)
+        dialog.open_case.connect(self.open_case)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.search_edit.setText(text)
+        self.case_search = dialog
+        dialog.show()
+        dialog.search_edit.setFocus()
+        self.find_edit.clear()
 
     def _action(
         self,
