@@ -448,6 +448,9 @@ class DocketView(QWidget):
         )
         self.model.set_rows(rows)
         self.count_label.setText(_counted(len(rows)))
+        if not rows and self.search_edit.text().strip():
+            # The search looks only within the period and filters; say where else to look.
+            self.count_label.setText("No hearings here match · Ctrl+K finds any case")
         if selected is not None:
             self.select_hearing(selected.hearing_id)
         self._update_actions()

@@ -62,6 +62,10 @@ def test_ctrl_k_finds_guaman_outside_the_dockets_filters_and_enter_opens_it(
     window = _window(qtbot, make_context("clerk1"))
     qtbot.waitUntil(lambda: len(window.docket.data.rows) > 0, timeout=5000)
     case = _guaman_outside_the_docket(window)
+    # The docket's own search stays within its period and filters, and says where to look.
+    window.docket.search_edit.setText(str(case["a_number"]))
+    assert window.docket.model.rowCount() == 0
+    assert "Ctrl+K finds any case" in window.docket.count_label.text()
     dialog = _popup(qtbot, window)
     qtbot.keyClicks(dialog.search_edit, "guaman")
     assert case["id"] in _found(dialog)

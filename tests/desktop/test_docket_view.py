@@ -60,7 +60,7 @@ def _go_to(view: DocketView, day: date) -> None:
 
 def _count(view: DocketView) -> int:
     text = view.count_label.text()
-    return 0 if text == "No hearings" else int(text.split()[0])
+    return 0 if text.startswith("No hearings") else int(text.split()[0])
 
 
 def _click_row(qtbot: QtBot, view: DocketView, hearing_id: str) -> None:
