@@ -123,12 +123,14 @@ def _section(title: str, table: QWidget) -> QWidget:
 
 
 class DashboardView(QWidget):
-    """``open_case(case_id)`` asks for a case file; ``loaded`` fires after each refresh.
+    """``open_case(case_id)`` asks for a case file, ``open_document(document_id)`` a
+    document in the viewer (a remand order); ``loaded`` fires after each refresh.
 
     ``today`` fixes the day shown (tests); by default it is today at the user's court.
     """
 
     open_case = Signal(str)
+    open_document = Signal(str)
     loaded = Signal()
 
     def __init__(
@@ -148,13 +150,15 @@ class DashboardView(QWidget):
         self.docket_table = RecordTableView(self.docket_model)
         self.new_filings_table = RecordTableView(self.new_filings_model)
         self.deadlines_table = RecordTableView(self.deadlines_model)
-        # Cases the Board returned pending with its remand order; Enter opens the case.
+        # Cases the Board returned pending with its remand order; Enter opens the issued
+        # remand order in the viewer (the case when its document isn't held here).
         self.remanded_model = RecordTableModel(remand_columns())
         self.remanded_table = RecordTableView(self.remanded_model)
         self.remanded_table.setObjectName("remanded_by_board")
         tables = (self.docket_table, self.new_filings_table, self.deadlines_table)
-        for table in (*tables, self.remanded_table):
+        for table in tables:
             table.row_activated.connect(lambda row: self.open_case.emit(row.case_id))
+        self.remanded_table.row_activated.connect(self._open_remand)
         self.tiles: dict[str, CountTile] = {"hearings": CountTile("Hearings today")}
         if self.is_judge:
             self.tiles["new_filings"] = CountTile("Cases with new filings")
@@ -188,6 +192,12 @@ class DashboardView(QWidget):
         lists.setRowStretch(1, 1)
         lists.setRowStretch(2, 1)
         layout.addLayout(lists, 1)
+
+    def _open_remand(self, row: RemandRow) -> None:
+        if row.order_document_id:
+            self.open_document.emit(row.order_document_id)
+        else:
+            self.open_case.emit(row.case_id)
 
     def refresh(self) -> None:
         """Read the dashboard again from the local store (off the GUI thread)."""

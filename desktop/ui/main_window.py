@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         for page in (self.dashboard, self.docket, self.filings):
             page.open_case.connect(self.open_case)
         self.filings.open_document.connect(self.open_document)
+        self.dashboard.open_document.connect(self.open_document)  # a remand order
         self.motions.open_document.connect(self.open_document)
         self.motions.open_case.connect(self.open_case)
         self.ctx.sync.status_changed.connect(self._on_status)

@@ -336,7 +336,8 @@ def test_a_panel_votes_two_to_one_to_remand_and_the_case_is_on_the_judges_dashbo
     case = stored(desktop_server, "case", appeal["case_id"])
     assert case is not None and case[0]["status"] == "pending"
 
-    # The immigration judge's dashboard: "Remanded by the Board", Enter opens the case.
+    # The immigration judge's dashboard: "Remanded by the Board", Enter opens the issued
+    # remand order (its served document) in the viewer.
     judge = make_context("judge1")
     dashboard = DashboardView(judge)
     qtbot.addWidget(dashboard)
@@ -351,6 +352,11 @@ def test_a_panel_votes_two_to_one_to_remand_and_the_case_is_on_the_judges_dashbo
     index = dashboard.remanded_model.rows.index(row)
     dashboard.remanded_table.setFocus()
     dashboard.remanded_table.selectRow(index)
-    with qtbot.waitSignal(dashboard.open_case, timeout=15_000) as opened:
+    issued = stored(desktop_server, "board_decision", decision_id)
+    assert issued is not None
+    order = stored(desktop_server, "order", issued[0]["order_id"])
+    assert order is not None and order[0]["status"] == "issued"
+    with qtbot.waitSignal(dashboard.open_document, timeout=15_000) as opened:
         qtbot.keyClick(dashboard.remanded_table, Qt.Key.Key_Return)
-    assert opened.args == [appeal["case_id"]]
+    assert opened.args == [order[0]["document_id"]]
+    assert judge.store.get("document", order[0]["document_id"]) is not None
