@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -48,6 +49,7 @@ COLUMNS: tuple[Column[AppealRow], ...] = (
     Column("Transcript", lambda r: r.transcript),
     Column("Briefing", lambda r: r.briefing),
 )
+COURT_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.title == "Immigration court")
 LATE = QColor(Qt.GlobalColor.darkRed)
 BOARD_ROLES = frozenset({"board_clerk", "board_member"})
 
@@ -69,6 +71,13 @@ class BoardView(QWidget):
         )
         self.table = RecordTableView(self.model)
         self.table.setObjectName("board_table")
+        # Every column fits the window: each as wide as its contents, the court's name (the
+        # longest, and the least needed at the Board) takes what is left, elided; the last
+        # column ("Assigned to", a panel's writing member) is never cut at the right edge.
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COURT_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.row_activated.connect(lambda row: self.open_case.emit(row.case_id))
         self.show_docketed = QCheckBox("Show &docketed appeals")
         self.show_docketed.setObjectName("board_show_docketed")

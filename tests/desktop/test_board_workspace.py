@@ -167,6 +167,24 @@ def test_the_board_clerk_assigns_a_docketed_appeal_to_a_panel_with_the_keyboard(
     qtbot.waitUntil(
         lambda: view.assigned.get(appeal["id"], "").startswith("Panel ("), timeout=15_000
     )
+    # ... in full, in a narrower window too: its column is as wide as the panel's name and
+    # ends inside the window (the court's name gives way, elided).
+    view.resize(1150, 500)
+    table, last = view.table, view.model.columnCount() - 1
+    qtbot.waitUntil(
+        lambda: any(
+            view.model.data(view.model.index(i, last)) == view.assigned[appeal["id"]]
+            for i in range(view.model.rowCount())
+        ),
+        timeout=15_000,
+    )
+    header = table.horizontalHeader()
+    qtbot.waitUntil(lambda: table.viewport().width() < 1150, timeout=5_000)
+    assert header.sectionSize(last) >= table.sizeHintForColumn(last)
+    assert header.sectionViewportPosition(last) + header.sectionSize(last) <= (
+        table.viewport().width()
+    )
+    assert not table.horizontalScrollBar().isVisible()
     # A second assignment of the same appeal is refused on this computer.
     again = Appeal.model_validate(ctx.store.get("appeal", appeal["id"]))
     with pytest.raises(BoardRefused, match="already assigned"):
