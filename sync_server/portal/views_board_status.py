@@ -90,6 +90,17 @@ def appeal_courses(case_id: str) -> list[AppealCourse]:
                         table.deleted.is_(False),
                     )
                 ).first()
+                if found is None and appeal.status is AppealStatus.DECIDED:
+                    # The other party's appeal, decided with the case's issued decision.
+                    found = session.scalars(
+                        select(table)
+                        .where(
+                            table.case_id == case_id,  # type: ignore[attr-defined]
+                            table.status == BoardDecisionStatus.ISSUED.value,  # type: ignore[attr-defined]
+                            table.deleted.is_(False),
+                        )
+                        .order_by(table.issued_on.desc())  # type: ignore[attr-defined]
+                    ).first()
                 record = row_to_record("board_decision", found) if found is not None else None
                 decision = record if isinstance(record, BoardDecision) else None
             document_id = None

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 
 from desktop.board import board_docket
+from sync_server.portal.views_board_status import appeal_courses
 from tests.conftest import Api
 from tests.server.sync_helpers import TokenBook, applied, by_entity, push_one, stored
 from tests.server.test_board_appeals import appeal_data, decided_case, docketed
@@ -165,3 +166,40 @@ def test_both_parties_appeals_read_decided_when_the_board_decides_the_case(
         base_version=kept[1],
     )
     assert back["status"] == "rejected"
+
+
+def test_the_portal_reads_the_cross_appeal_decided_with_the_boards_outcome(
+    api: Api, tokens: TokenBook, seeded_app: Flask
+) -> None:
+    case = decided_case(api, tokens, days_ago=4)
+    appeals = []
+    for filer in ("attorney1", "dhs1"):
+        appeal = appeal_data(case, filer)
+        version = applied(api, tokens[filer], "appeal", appeal)
+        applied(api, tokens["board_clerk1"], "appeal", docketed(appeal), base_version=version)
+        appeals.append(appeal)
+    decision = assignment(case, appeals[1], ("board_member1",))
+    version = applied(api, tokens["board_clerk1"], "board_decision", decision)
+    order = draft(case, "board_member1", "dismissed")
+    applied(api, tokens["board_member1"], "order", order)
+    applied(
+        api,
+        tokens["board_member1"],
+        "board_decision",
+        drafted(decision, order),
+        base_version=version,
+    )
+    held = stored(seeded_app, "order", order["id"])
+    assert held is not None
+    applied(
+        api,
+        tokens["board_member1"],
+        "order",
+        signed_by(order, "board_member1"),
+        base_version=held[1],
+    )
+    with seeded_app.app_context():
+        courses = {c.appeal.id: c for c in appeal_courses(case["id"])}
+    assert [courses[a["id"]].stage for a in appeals] == ["Decided", "Decided"]
+    assert courses[appeals[0]["id"]].detail == courses[appeals[1]["id"]].detail
+    assert courses[appeals[0]["id"]].decision_document_id is not None
