@@ -140,7 +140,11 @@ def _running_checker(done: threading.Event) -> int | None:
     """The pid of the checker of the upload in flight (None if the check ended first)."""
     while not done.is_set():
         for pid in _checkers():
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            try:  # the checker may end and be reaped between the listing and this read
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except FileNotFoundError:
+                continue
+            state = stat.rsplit(")", 1)[1].split()[0]
             if state != "Z":
                 return pid
         done.wait(0.005)
