@@ -16,6 +16,7 @@ from desktop.dashboard import load_dashboard, mark_case_seen, seen_key
 from desktop.local_store import LocalStore
 from desktop.ui.context import DesktopContext
 from desktop.ui.dashboard_view import DashboardView
+from desktop.ui.main_window import MainWindow
 from tests.conftest import SEED_DAY
 
 
@@ -105,7 +106,30 @@ def test_a_new_document_after_looking_flags_the_case(
         qtbot.keyClick(table, Qt.Key.Key_Return)
     assert blocker.args == [case_id]
 
-    mark_case_seen(ctx.store, case_id)  # what opening the case file does
+
+def test_opening_the_flagged_case_from_the_main_window_clears_the_flag(
+    qtbot: QtBot, make_context: Callable[..., Any]
+) -> None:
+    """The flag clears because the main window marks the case seen when it opens the case
+    file -- the test only presses Enter on the dashboard's row and never marks it itself."""
+    ctx = make_context("judge1")
+    case_id = next(c["id"] for c in ctx.store.all("case") if c["judge_id"] == ctx.user_id)
+    mark_case_seen(ctx.store, case_id)  # the judge looked at the case before
+    _file_new_document(ctx.store, case_id)
+    before = ctx.store.get_state(seen_key(case_id))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    view = window.dashboard
+    _refresh(qtbot, view)
+    row = next(r for r in view.new_filings_model.rows if r.case_id == case_id)
+    table = view.new_filings_table
+    window.tabs.setCurrentWidget(view)
+    table.setCurrentIndex(view.new_filings_model.index(view.new_filings_model.rows.index(row), 0))
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is not view, timeout=5000)
+    qtbot.waitUntil(lambda: ctx.store.get_state(seen_key(case_id)) != before, timeout=10_000)
     _refresh(qtbot, view)
     assert case_id not in {r.case_id for r in view.new_filings_model.rows}
 
