@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 import pytest
@@ -170,6 +171,53 @@ def test_each_filter_shows_what_apply_filter_selects(
     combo.setCurrentIndex(0)
     assert _count(clerk_view) == len(apply_filter(clerk_view.data.rows, DocketFilter(**week)))
     assert len(seen) > 1 or combo_name == "custody_combo"  # the filter really narrows
+
+
+def test_the_custody_filter_matches_the_cases_custody_in_the_store(
+    qtbot: QtBot, clerk_view: DocketView
+) -> None:
+    """The expected hearings come from the store's own records, not from ``apply_filter``:
+    a case without a custody history is where its ``custody`` says; a case with one is
+    where its latest entry (by effective date) put the respondent (released: not detained)."""
+    monday = _show_busy_week(qtbot, clerk_view)
+    store = clerk_view.ctx.store
+    court = clerk_view.ctx.session.user["court_id"]
+    zone = clerk_view.data.zone
+    history: dict[str, list[dict[str, Any]]] = {}
+    for entry in store.all("custody_change"):
+        history.setdefault(str(entry["case_id"]), []).append(entry)
+
+    def custody_of(case: dict[str, Any]) -> str:
+        entries = history.get(str(case["id"]))
+        if not entries:
+            return str(case["custody"])
+        last = max(entries, key=lambda e: str(e["effective_on"]))
+        return "released" if last["event"] == "released" else "detained"
+
+    cases = {c["id"]: c for c in store.all("case") if c["court_id"] == court}
+    in_week = {
+        h["id"]: custody_of(cases[h["case_id"]])
+        for h in store.all("hearing")
+        if h["case_id"] in cases
+        and monday
+        <= datetime.fromisoformat(h["starts_at"]).astimezone(zone).date()
+        <= monday + timedelta(days=6)
+        and h.get("status") != "cancelled"
+    }
+    shown_all = {r.hearing_id for r in clerk_view.model.rows()}
+    assert shown_all <= set(in_week)
+    combo = clerk_view.custody_combo
+    by_value: dict[str, set[str]] = {}
+    for index in range(1, combo.count()):
+        combo.setCurrentIndex(index)
+        by_value[combo.itemData(index)] = {r.hearing_id for r in clerk_view.model.rows()}
+    combo.setCurrentIndex(0)
+    detained = {h for h in shown_all if in_week[h] == "detained"}
+    assert detained, "the busiest week holds a detained respondent's hearing"
+    assert detained != shown_all, "... and a hearing of one who is not detained"
+    assert by_value["detained"] == detained
+    for value, shown in by_value.items():
+        assert shown == {h for h in shown_all if in_week[h] == value}, value
 
 
 def test_an_a_number_in_another_spelling_finds_exactly_that_case(
