@@ -24,7 +24,7 @@ from common.anumber import format_a_number
 from common.court_time import format_date as court_format_date
 from common.deadlines import appeal_deadline, compute_deadline
 from common.decisions import latest_decision, latest_pleading, order_fields
-from common.enums import AppearanceScope, DocumentType, FilingKind, OrderStatus
+from common.enums import AppearanceScope, DocumentType, FilingKind, OrderStatus, Role
 from common.holidays import is_business_day
 from common.resources import DataFileError, read_data_file, resources_dir
 from common.service import Proceeding, form_and_scope_cover, proceeding_for
@@ -1306,30 +1306,33 @@ class SigningRefused(Exception):
 
 
 def signing_refusal(
-    order: Order, signer_id: str, signer_role: str, case_judge_id: str | None
+    signer_id: str, signer_role: Role, order_judge_id: str, case_judge_id: str | None
 ) -> str | None:
-    """Why ``signer_id`` may not sign ``order`` (None: they may). Only the immigration
-    judge of the case signs; a clerk or another judge may prepare, never sign."""
-    if signer_role != "judge":
-        return "only the immigration judge of the case signs an order"
+    """Why ``signer_id`` may not sign an order drafted for ``order_judge_id`` in a case
+    assigned to ``case_judge_id`` (None: they may). The one signing rule: the desktop asks
+    it before signing (:func:`sign`) and the server's access policy asks it again when the
+    signed order arrives. Only the immigration judge of the case signs, and only an order
+    drafted in their name; a clerk or another judge may prepare, never sign."""
+    if signer_role is not Role.JUDGE:
+        return "only the judge of the case signs an order; staff may prepare it, never sign"
     if signer_id != case_judge_id:
-        return "only the judge assigned to this case signs its orders"
-    if order.judge_id != signer_id:
-        return "this order was drafted for another judge"
+        return "only the judge of the case signs an order; this case is before another judge"
+    if order_judge_id != signer_id:
+        return "only the judge of the case signs an order; this one is drafted for another judge"
     return None
 
 
 def sign(
     order: Order,
     signer_id: str,
-    signer_role: str,
+    signer_role: Role,
     case_judge_id: str | None,
     now: datetime,
 ) -> Order:
     """The signed order, or :class:`SigningRefused` saying what to fix."""
     if order.status is not OrderStatus.DRAFT:
         raise SigningRefused([Problem("", "this order is already signed; correct it instead")])
-    refusal = signing_refusal(order, signer_id, signer_role, case_judge_id)
+    refusal = signing_refusal(signer_id, signer_role, order.judge_id, case_judge_id)
     if refusal:
         raise SigningRefused([Problem("", refusal)])
     problems = check_record(order)

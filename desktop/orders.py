@@ -26,7 +26,7 @@ from common.court_time import (
     local_date,
     utc_now,
 )
-from common.enums import CaseType, OrderStatus
+from common.enums import CaseType, OrderStatus, Role
 from common.order_pdf import page_images, render_order
 from common.orders import (
     CaseFacts,
@@ -156,7 +156,7 @@ def sign_order(
     order must state the bond case's latest bond record (:func:`signed_records` saves its
     decision there)."""
     facts = facts_for_case(store, order.case_id)
-    signed = sign(order, user_id, role, facts.judge_id, now or utc_now())
+    signed = sign(order, user_id, Role(role), facts.judge_id, now or utc_now())
     if signed.template == BOND_ORDER and facts.case_type == CaseType.BOND.value:
         latest, prior = bond_of_case(store, order.case_id, signed)
         known = {f.key for f in template_for(order.template, order.template_version).fields}

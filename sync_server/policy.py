@@ -46,6 +46,7 @@ from common.enums import (
     Visibility,
 )
 from common.motions import BOARD_MOTION_ORDER
+from common.orders import signing_refusal
 from common.wire import (
     Address,
     Annotation,
@@ -77,6 +78,7 @@ from sync_server.models import (
     SyncDeparture,
     SyncRecord,
 )
+from sync_server.models.respondents import RespondentCase
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,9 @@ class Action(StrEnum):
     PORTAL_APPEAR = "portal.appear"  # practitioners: EOIR-28 / EOIR-27
     PORTAL_FILE = "portal.file"  # external users: documents, change of address
     PORTAL_NTA = "portal.nta"  # DHS: notices to appear
+    PORTAL_PROFILE = "portal.profile"  # external users: own contact details, mail, terms
     REGISTRATION_REVIEW = "registration.review"  # court administrators
+    PORTAL_RESPONDENT = "portal.respondent"  # an enrolled respondent: their own case(s)
 
 
 _PUSHERS = frozenset(Role) - {Role.EOIR_STAFF}
@@ -123,6 +127,8 @@ def allows(principal: Principal | None, action: Action) -> bool:
     if action is Action.PUBLIC:
         return True
     if principal is None:
+        return False
+    if principal.role is Role.RESPONDENT:  # the portal's own pages only; no API
         return False
     if action is Action.SYNC_PUSH:
         return principal.role in _SYNC_PUSHERS
@@ -163,7 +169,7 @@ def portal_allows(
     match action:
         case Action.PORTAL_HOME:
             return True
-        case Action.PORTAL_CASES | Action.PORTAL_FILE:
+        case Action.PORTAL_CASES | Action.PORTAL_FILE | Action.PORTAL_PROFILE:
             return role.is_external
         case Action.PORTAL_APPEAR:
             return role.is_practitioner
@@ -171,6 +177,8 @@ def portal_allows(
             return role is Role.DHS
         case Action.REGISTRATION_REVIEW:
             return role is Role.COURT_ADMIN and principal.court_id is not None
+        case Action.PORTAL_RESPONDENT:
+            return role is Role.RESPONDENT
         case Action.ROP_PACKAGE_REQUEST | Action.ROP_PACKAGE_READ:
             return role.is_external and allows(principal, action)
     return False
@@ -214,6 +222,10 @@ class Lookups(Protocol):
     def board_decisions(self, case_id: str) -> Collection[BoardDecision]: ...
 
     def filing_at_board(self, filing_id: str) -> bool: ...
+
+    def respondent_case_ids(self, user_id: str) -> Collection[str]: ...
+
+    def case_represented(self, case_id: str) -> bool: ...
 
 
 _GLOBAL = Placement(None, None, None, Audience.PUBLIC)
@@ -322,6 +334,8 @@ def can_see(principal: Principal, placement: Placement, lookups: Lookups) -> boo
             lookups.board_case_ids()
         )
         return at_board or board_case
+    if role is Role.RESPONDENT:
+        return respondent_sees(principal, placement, lookups)
     if role is Role.DHS and own:
         return placement.court_id is None or placement.court_id in principal.assigned_court_ids
     if own:
@@ -366,6 +380,8 @@ def feed_filter(
     placement columns) that ``principal`` may pull."""
     own = rec.owner_id == principal.id
     role = principal.role
+    if role is Role.RESPONDENT:  # no sync API (see allows): the portal reads for them
+        return false()
     if role is Role.EOIR_STAFF:
         return or_(rec.audience.not_in([Audience.OWNER.value, Audience.PANEL.value]), own)
     if role.is_court_staff:
@@ -459,6 +475,8 @@ def scope_key(principal: Principal, lookups: Lookups) -> str:
         return "board:" + ",".join(sorted(lookups.board_case_ids()))
     if principal.role is Role.DHS:
         return "dhs:" + ",".join(sorted(principal.assigned_court_ids))
+    if principal.role is Role.RESPONDENT:
+        return "respondent:" + ",".join(sorted(lookups.respondent_case_ids(principal.id)))
     return "cases:" + ",".join(sorted(lookups.practitioner_case_ids(principal.id)))
 
 
@@ -652,6 +670,8 @@ def _rule_document(
         return None
     if p.role.is_external:
         return _external_filing_check(p, old, new, new.filer_id, new.status.value, lookups)
+    if p.role is Role.RESPONDENT:
+        return _respondent_filing_check(p, old, new, new.filer_id, None, lookups)
     return "only clerks and filing parties add documents"
 
 
@@ -696,6 +716,8 @@ def _rule_filing(
     if new is None:
         return "filings are never deleted"
     assert isinstance(new, Filing)
+    if p.role is Role.RESPONDENT:
+        return _respondent_filing_check(p, old, new, new.filer_id, new.kind, lookups)
     if p.role.is_external:
         if new.kind.value in ("eoir_28", "eoir_27") and old is None and new.filer_id == p.id:
             return None if new.status is FilingStatus.PENDING else "new filings wait for review"
@@ -777,12 +799,9 @@ def _rule_order(
     if new.status is OrderStatus.ISSUED or new.document_id is not None:
         return "orders are issued by the server when the judge's signature arrives"
     if new.status is not OrderStatus.DRAFT:
-        if (
-            p.role is not Role.JUDGE
-            or p.id != new.judge_id
-            or p.id != lookups.case_judge(new.case_id)
-        ):
-            return "only the judge of the case signs an order"
+        refused = signing_refusal(p.id, p.role, new.judge_id, lookups.case_judge(new.case_id))
+        if refused:
+            return refused
         if new.signed_by != p.id:
             return "the signer must be the signing judge"
     return None
@@ -1254,6 +1273,98 @@ def _rule_bond(
             f"determination and EOIR-43 are DHS's: {names}"
         )
     return None
+
+
+# --- Respondents' own access ---------------------------------------------------------------
+#
+# A respondent enrolled in the portal (services/respondents.py) reads their own case(s):
+# what the parties read of them (the case, hearings, deadlines, accepted and served
+# documents, the address history), never the court's internal records, another case or
+# anything private to someone else, and their own filings. Reading is kept when counsel
+# appears for them: EOIR's respondent access lets a represented respondent view the case,
+# and the respondent remains a party to it. Filing:
+# - a change of address (Form EOIR-33) always: the duty to report a move within five days
+#   is the respondent's own (8 CFR 1003.15(d)(2); ICPM Chapter 2.2(c)), represented or not;
+# - other documents (evidence, an application, correspondence) only while no counsel is of
+#   record: a party with counsel acts through counsel, who is served and files for them
+#   (8 CFR 1292.5(a); ICPM Chapter 2.1 and 3.1, assumption: the chapters' numbering not
+#   re-read); a pro se respondent files for themselves (ICPM Chapter 2.2(a), assumption).
+# - never an appearance, a notice to appear, a motion or an appeal through this access: a
+#   motion or appeal has its own form and fee rules (ICPM Chapter 5; 8 CFR 1003.3), which
+#   the respondent's pages don't offer (decided here, not a rule of law).
+# No sync API: allows() refuses a respondent every endpoint but public ones.
+
+RESPONDENT_FILINGS_ALWAYS = frozenset({FilingKind.CHANGE_OF_ADDRESS})
+RESPONDENT_FILINGS_PRO_SE = frozenset({FilingKind.DOCUMENT})
+
+
+def respondent_cases(user_id: str) -> Select[str]:
+    """The cases a respondent enrolled in."""
+    return select(RespondentCase.case_id).where(RespondentCase.user_id == user_id)
+
+
+def respondent_sees(principal: Principal, placement: Placement, lookups: Lookups) -> bool:
+    """Whether a respondent reads a record so placed: their own, or one the parties read
+    (audience public) of a case they enrolled in. Reference data with no case (courts)
+    too, as every signed-in user."""
+    if principal.role is not Role.RESPONDENT:
+        return False
+    if placement.owner_id == principal.id:
+        return True
+    if placement.audience is not Audience.PUBLIC:
+        return False
+    if _is_global(placement):
+        return True
+    return placement.case_id is not None and placement.case_id in lookups.respondent_case_ids(
+        principal.id
+    )
+
+
+def respondent_filing_refusal(
+    p: Principal, kind: FilingKind, case_id: str | None, lookups: Lookups
+) -> str | None:
+    """Why the respondent ``p`` may not file a filing of ``kind`` in the case (None: may)."""
+    if p.role is not Role.RESPONDENT:
+        return "only the respondent files through the respondent's pages"
+    if case_id is None or case_id not in lookups.respondent_case_ids(p.id):
+        return "you may file only in your own case"
+    if kind in RESPONDENT_FILINGS_ALWAYS:
+        return None
+    if kind in RESPONDENT_FILINGS_PRO_SE:
+        if lookups.case_represented(case_id):
+            return "counsel of record appears for you: your counsel files for you"
+        return None
+    return "this filing is not one the respondent's pages accept"
+
+
+def anonymous_filing_refusal(kind: FilingKind) -> str | None:
+    """What may be filed without signing in: a change of address alone (Form EOIR-33 is a
+    one-page form the court takes by mail from anyone; the clerk reviews it before the
+    address of record changes, 8 CFR 1003.15(d)(2); ICPM Chapter 2.2(c))."""
+    if kind is FilingKind.CHANGE_OF_ADDRESS:
+        return None
+    return "only a change of address is filed without signing in"
+
+
+def _respondent_filing_check(
+    p: Principal,
+    old: WireRecord | None,
+    new: WireRecord,
+    filer_id: str | None,
+    kind: FilingKind | None,
+    lookups: Lookups,
+) -> str | None:
+    """A respondent's filing (kind given) or one of its documents (kind None: judged as
+    a document filing)."""
+    if old is not None:
+        return "a submitted filing can't be changed; file a new one"
+    if filer_id != p.id:
+        return "you can file only in your own name"
+    status = getattr(new, "status", None)
+    if status not in (FilingStatus.PENDING, DocumentStatus.PENDING):
+        return "new filings wait for clerk review"
+    case_id = getattr(new, "case_id", None)
+    return respondent_filing_refusal(p, kind or FilingKind.DOCUMENT, case_id, lookups)
 
 
 def is_party_of_record(p: Principal, case_id: str, lookups: Lookups) -> bool:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from common.enums import Role
 from common.order_pdf import pdf_text, render_order
 from common.orders import new_draft, sign, template_for
 from tests.orders.helpers import COMPLETE_FIELDS, FACTS, JUDGE
@@ -31,7 +32,7 @@ def test_a_signature_late_in_the_day_in_san_francisco_is_dated_that_day(
     draft = new_draft(template, FACTS, JUDGE, date(2026, 12, 7)).model_copy(
         update={"fields": dict(COMPLETE_FIELDS["motion_order"])}
     )
-    signed = sign(draft, JUDGE, "judge", JUDGE, signed_utc)
+    signed = sign(draft, JUDGE, Role.JUDGE, JUDGE, signed_utc)
     text = pdf_text(render_order(template, signed, FACTS))
     assert f"Date: {court_day}" in text
     assert "December 8, 2026" not in text
@@ -45,6 +46,6 @@ def test_a_court_without_a_zone_says_its_times_are_utc() -> None:
     draft = new_draft(template, facts, JUDGE, date(2026, 12, 7)).model_copy(
         update={"fields": dict(COMPLETE_FIELDS["motion_order"])}
     )
-    signed = sign(draft, JUDGE, "judge", JUDGE, datetime(2026, 12, 8, 1, 30, tzinfo=UTC))
+    signed = sign(draft, JUDGE, Role.JUDGE, JUDGE, datetime(2026, 12, 8, 1, 30, tzinfo=UTC))
     text = pdf_text(render_order(template, signed, facts))
     assert "Date: December 8, 2026" in text and "1:30 AM UTC" in text

@@ -21,7 +21,7 @@ from typing import Any
 import pymupdf
 import pytest
 
-from common.enums import DocumentType, Party
+from common.enums import DocumentType, Party, Role
 from common.forms_eoir import ServiceMethod
 from common.order_pdf import render_order
 from common.orders import (
@@ -713,7 +713,7 @@ def _signed_pdf(key: str, changes: Mapping[str, Any], facts: CaseFacts = FACTS) 
     problems = check_order(template, fields, template.body)
     assert problems == [], f"the fixture for {key} {dict(changes)} is not a lawful order"
     draft = new_draft(template, facts, JUDGE, date(2026, 11, 27))
-    order = sign(draft.model_copy(update={"fields": fields}), JUDGE, "judge", JUDGE, SIGNED_AT)
+    order = sign(draft.model_copy(update={"fields": fields}), JUDGE, Role.JUDGE, JUDGE, SIGNED_AT)
     return render_order(template, order, facts, certificate=CERTIFICATE)
 
 
@@ -838,7 +838,7 @@ def test_the_certificate_of_service_and_the_signature_each_stay_on_one_page() ->
         draft = new_draft(template, FACTS, JUDGE, date(2026, 11, 27)).model_copy(
             update={"fields": COMPLETE_FIELDS["removal_decision"], "body": body or "Decision."}
         )
-        order = sign(draft, JUDGE, "judge", JUDGE, SIGNED_AT)
+        order = sign(draft, JUDGE, Role.JUDGE, JUDGE, SIGNED_AT)
         pdf = render_order(template, order, FACTS, certificate=many)
         heading = _page_of(pdf, "CERTIFICATE OF SERVICE")
         assert _page_of(pdf, "DHS — ICE OPLA, San Francisco") == heading
@@ -878,7 +878,7 @@ def test_the_appeal_due_date_is_counted_by_the_rule_not_typed(
     draft = new_draft(template, FACTS, JUDGE, date(2026, 11, 20)).model_copy(
         update={"fields": fields}
     )
-    order = sign(draft, JUDGE, "judge", JUDGE, signed)
+    order = sign(draft, JUDGE, Role.JUDGE, JUDGE, signed)
     text = _flat(_text(render_order(template, order, FACTS, certificate=CERTIFICATE)))
     assert _flat(f"receives it on or before {due};") in text
 

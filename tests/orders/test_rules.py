@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from common.enums import Role
 from common.order_pdf import page_count, pdf_text, render_order
 from common.orders import (
     CaseFacts,
@@ -21,6 +22,7 @@ from common.orders import (
     new_draft,
     parse_template,
     sign,
+    signing_refusal,
     template_for,
 )
 from common.resources import DataFileError
@@ -217,7 +219,7 @@ def test_only_the_cases_judge_signs_and_only_a_complete_order() -> None:
     template = template_for("removal_decision")
     draft = new_draft(template, FACTS, JUDGE, date(2026, 11, 27))
     with pytest.raises(SigningRefused) as incomplete:
-        sign(draft, JUDGE, "judge", JUDGE, NOW)
+        sign(draft, JUDGE, Role.JUDGE, JUDGE, NOW)
     assert {p.field for p in incomplete.value.problems} == {
         "removability",
         "disposition",
@@ -225,14 +227,16 @@ def test_only_the_cases_judge_signs_and_only_a_complete_order() -> None:
         "appeal_dhs",
     }
     ready = draft.model_copy(update={"fields": COMPLETE_FIELDS["removal_decision"]})
-    with pytest.raises(SigningRefused, match="only the immigration judge"):
-        sign(ready, JUDGE, "clerk", JUDGE, NOW)
-    with pytest.raises(SigningRefused, match="judge assigned to this case"):
-        sign(ready, JUDGE, "judge", "someone-else", NOW)
-    done = sign(ready, JUDGE, "judge", JUDGE, NOW)
+    with pytest.raises(SigningRefused, match="staff may prepare it, never sign"):
+        sign(ready, JUDGE, Role.CLERK, JUDGE, NOW)
+    with pytest.raises(SigningRefused, match="this case is before another judge"):
+        sign(ready, JUDGE, Role.JUDGE, "someone-else", NOW)
+    with pytest.raises(SigningRefused, match="drafted for another judge"):
+        sign(ready.model_copy(update={"judge_id": "someone-else"}), JUDGE, Role.JUDGE, JUDGE, NOW)
+    done = sign(ready, JUDGE, Role.JUDGE, JUDGE, NOW)
     assert (done.status.value, done.signed_by, done.signed_at) == ("signed", JUDGE, NOW)
     with pytest.raises(SigningRefused, match="already signed"):
-        sign(done, JUDGE, "judge", JUDGE, NOW)
+        sign(done, JUDGE, Role.JUDGE, JUDGE, NOW)
 
 
 def test_the_pdf_is_deterministic_numbered_and_escapes_markup() -> None:
@@ -242,7 +246,7 @@ def test_the_pdf_is_deterministic_numbered_and_escapes_markup() -> None:
     order = new_draft(template, FACTS, JUDGE, date(2026, 11, 27)).model_copy(
         update={"fields": COMPLETE_FIELDS["removal_decision"], "body": body}
     )
-    signed = sign(order, JUDGE, "judge", JUDGE, NOW)
+    signed = sign(order, JUDGE, Role.JUDGE, JUDGE, NOW)
     first, second = render_order(template, signed, FACTS), render_order(template, signed, FACTS)
     assert hashlib.sha256(first).digest() == hashlib.sha256(second).digest()
     pages = page_count(first)
@@ -262,3 +266,27 @@ def test_merged_case_data_is_literal_text_in_the_judges_markdown() -> None:
     )
     text = pdf_text(render_order(template, order, odd, today=date(2026, 11, 27)))
     assert "Respondent: Ana *Star* O_Brien <b>" in text
+
+
+@pytest.mark.parametrize(
+    ("signer_role", "case_judge", "order_judge", "refusal"),
+    [
+        (Role.JUDGE, JUDGE, JUDGE, None),
+        (Role.CLERK, JUDGE, JUDGE, "staff may prepare it, never sign"),
+        (Role.COURT_ADMIN, JUDGE, JUDGE, "staff may prepare it, never sign"),
+        (Role.BOARD_MEMBER, JUDGE, JUDGE, "staff may prepare it, never sign"),
+        (Role.JUDGE, "another-judge", JUDGE, "this case is before another judge"),
+        (Role.JUDGE, None, JUDGE, "this case is before another judge"),
+        (Role.JUDGE, JUDGE, "another-judge", "drafted for another judge"),
+    ],
+)
+def test_the_signing_rule(
+    signer_role: Role, case_judge: str | None, order_judge: str, refusal: str | None
+) -> None:
+    """The one signing rule (the desktop's sign() and the server's policy both ask it)."""
+    said = signing_refusal(JUDGE, signer_role, order_judge, case_judge)
+    if refusal is None:
+        assert said is None
+    else:
+        assert said is not None and refusal in said
+        assert said.startswith("only the judge of the case signs an order; ")
