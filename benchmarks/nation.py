@@ -75,7 +75,7 @@ from sync_server.migrate import alembic_config
 from sync_server.models import SyncRecord, UserRow
 from sync_server.models.records import folded_respondent_name
 from sync_server.models.types import utcnow
-from sync_server.policy import Principal, feed_filter, placement_of
+from sync_server.policy import BOARD_APPEAL_STATUSES, Principal, feed_filter, placement_of
 from sync_server.services import sync
 from sync_server.services.auth import create_user, principal_of
 from sync_server.services.blobs import BlobService
@@ -357,6 +357,13 @@ def load(url_pg: str, url_sa: str, cases: int) -> Nation:
                     f"{time.perf_counter() - started:,.0f} s",
                     flush=True,
                 )
+        # the Board's feed key, as records.write_record keeps it (migration 0028)
+        statuses = ", ".join(f"'{s}'" for s in BOARD_APPEAL_STATUSES)
+        conn.execute(
+            "UPDATE sync_record SET at_board = true WHERE case_id IN (SELECT case_id FROM "
+            f"appeal WHERE status IN ({statuses}) AND NOT deleted)"
+        )
+        conn.commit()
         t2 = time.perf_counter()
         conn.execute("SET maintenance_work_mem = '1GB'")
         for _, ddl in indexes:
@@ -649,7 +656,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             engine.dispose()
     finally:
-        if not args.keep:
+        if not args.keep and not args.measure_only:  # a kept database is never dropped here
             drop_database(args.db)
     return 0
 

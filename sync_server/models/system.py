@@ -46,6 +46,11 @@ class SyncRecord(Base):
     # "owner": the owner alone.
     audience: Mapped[str] = mapped_column(String(10))
     payload: Mapped[str] = mapped_column(Text)
+    # The row's case is before the Board (policy.board_cases): the Board's staff read
+    # these rows by ``ix_sync_record_board_version`` in version order. Set when the row
+    # is written and, for every row of the case, when one of its appeals is
+    # (records.write_record); not sent to clients.
+    at_board: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
     __table_args__ = (
         Index("ix_sync_record_court_version", "court_id", "version"),
@@ -68,6 +73,13 @@ class SyncRecord(Base):
         ),
         Index("ix_sync_record_case_version", "case_id", "version"),
         Index("ix_sync_record_owner_version", "owner_id", "version"),
+        # The rows of the cases before the Board, in version order (the Board's pull).
+        Index(
+            "ix_sync_record_board_version",
+            "version",
+            postgresql_where=text("at_board"),
+            sqlite_where=text("at_board = 1"),  # as SQLAlchemy writes the test there
+        ),
     )
 
 

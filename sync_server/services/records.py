@@ -10,19 +10,21 @@ from collections.abc import Collection
 from typing import Any
 
 import orjson
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session
 
-from common.enums import CourtKind
+from common.enums import CourtKind, FilingKind, RepresentationStatus
 from common.wire import ENTITY_SCHEMAS, BoardDecision, Case, WireRecord
 from sync_server.db import next_version
 from sync_server.models import (
     ENTITY_TABLES,
+    AppealRow,
     BoardDecisionRow,
     CaseRow,
     CourtRow,
     DocumentRow,
     FilingRow,
+    RepresentationRow,
     SyncDeparture,
     Synced,
     SyncRecord,
@@ -36,6 +38,7 @@ from sync_server.policy import (
     can_see,
     court_appearances,
     placement_of,
+    respondent_cases,
 )
 from sync_server.services import audit
 
@@ -60,6 +63,7 @@ class SessionLookups:
         self._case_court: dict[str, str | None] = {}
         self._practitioner_cases: dict[str, frozenset[str]] = {}
         self._board_cases: frozenset[str] | None = None
+        self._at_board: dict[str, bool] = {}
 
     def case_court(self, case_id: str) -> str | None:
         if case_id not in self._case_court:
@@ -87,6 +91,16 @@ class SessionLookups:
             self._board_cases = frozenset(self._session.scalars(board_cases()))
         return self._board_cases
 
+    def case_at_board(self, case_id: str) -> bool:
+        """Whether ``case_id`` is one of :meth:`board_case_ids` (one indexed query for the
+        case rather than the nation's list, unless that list is already held)."""
+        if self._board_cases is not None:
+            return case_id in self._board_cases
+        if case_id not in self._at_board:
+            one = board_cases().where(AppealRow.case_id == case_id)
+            self._at_board[case_id] = bool(self._session.scalar(select(one.exists())))
+        return self._at_board[case_id]
+
     def board_decisions(self, case_id: str) -> Collection[BoardDecision]:
         # Not memoised: a push writes decisions and reads them back in one transaction.
         rows = self._session.scalars(
@@ -99,6 +113,28 @@ class SessionLookups:
             for row in rows
             if isinstance(d := row_to_record("board_decision", row), BoardDecision)
         ]
+
+    def respondent_case_ids(self, user_id: str) -> Collection[str]:
+        """The cases an enrolled respondent reads (not memoised: enrolment adds one)."""
+        return frozenset(self._session.scalars(respondent_cases(user_id)))
+
+    def case_represented(self, case_id: str) -> bool:
+        """Whether counsel of record appears for the respondent in the case (an accepted
+        EOIR-28 filed in it)."""
+        return bool(
+            self._session.scalar(
+                select(
+                    select(RepresentationRow.id)
+                    .where(
+                        RepresentationRow.case_id == case_id,
+                        RepresentationRow.status == RepresentationStatus.ACCEPTED.value,
+                        RepresentationRow.form == FilingKind.EOIR_28.value,
+                        RepresentationRow.deleted.is_(False),
+                    )
+                    .exists()
+                )
+            )
+        )
 
     def filing_at_board(self, filing_id: str) -> bool:
         kind = self._session.scalar(
@@ -113,6 +149,7 @@ class SessionLookups:
         self._case_court.clear()
         self._practitioner_cases.clear()
         self._board_cases = None
+        self._at_board.clear()
 
 
 def encode_payload(record: WireRecord) -> str:
@@ -147,6 +184,7 @@ def _publish(
     deleted: bool,
     placement: Placement,
     feed: SyncRecord | None,
+    at_board: bool,
 ) -> None:
     if feed is None:
         feed = SyncRecord(entity=entity, record_id=record.id)
@@ -157,6 +195,7 @@ def _publish(
     feed.case_id = placement.case_id
     feed.owner_id = placement.owner_id
     feed.audience = placement.audience.value
+    feed.at_board = at_board
     feed.payload = encode_payload(record)
 
 
@@ -194,9 +233,21 @@ def write_record(
     row.deleted = deleted
     row.updated_at = utcnow()
     session.flush()
-    if entity in ("case", "representation"):
+    if entity in ("case", "representation", "appeal"):
         lookups.forget()  # other records' placement may follow from this one
-    _publish(session, entity, record, version, deleted, placement, feed)
+    case_id = placement.case_id
+    at_board = case_id is not None and lookups.case_at_board(case_id)
+    _publish(session, entity, record, version, deleted, placement, feed, at_board)
+    if entity == "appeal" and case_id is not None:
+        # an appeal filed, rejected or deleted may bring its case before the Board or take
+        # it away: the case's other feed rows follow (their versions unchanged; the
+        # Board's scope key changes, see policy.scope_key)
+        session.execute(
+            update(SyncRecord)
+            .where(SyncRecord.case_id == case_id, SyncRecord.at_board != at_board)
+            .values(at_board=at_board)
+            .execution_options(synchronize_session="evaluate")
+        )
     return version
 
 

@@ -4,14 +4,20 @@ they may read skipped (every demo account, on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, date, datetime
+
 import pytest
 from flask import Flask
 from sqlalchemy import Select, select, text
 
-from sync_server.models import SyncRecord, UserRow
+from common.enums import AppealFee, AppealStatus, Party
+from common.wire import Appeal, Case
+from sync_server.models import CaseRow, SyncRecord, UserRow
 from sync_server.policy import Principal, feed_filter
 from sync_server.services.auth import principal_of
 from sync_server.services.feed_pages import page_query, per_case, prepare, scope_branches
+from sync_server.services.records import row_to_record, write_record
 
 
 def _filtered_scan(
@@ -104,3 +110,74 @@ def test_paging_a_whole_scope_by_the_branches_meets_every_row_once(
         start = int(page[-1][2])
     assert seen == whole
     assert len(whole) > 5
+
+
+def test_the_boards_feed_key_follows_an_appeal_filed_and_rejected(seeded_app: Flask) -> None:
+    """``sync_record.at_board`` (the Board's branch, migration 0028): a case's earlier rows
+    are marked when a notice of appeal brings it before the Board, rows written while it is
+    there are marked as written, and a rejection unmarks them all; at each step the Board
+    clerk's page holds exactly what the policy admits (the rows entering and leaving)."""
+    factory = seeded_app.extensions["ecas"].factory
+    case_id = str(uuid.uuid4())
+    with factory() as session:
+        board_clerk = principal_of(
+            session.execute(select(UserRow).where(UserRow.username == "board_clerk1")).scalar_one()
+        )
+        model = session.scalars(select(CaseRow).order_by(CaseRow.id)).first()
+        assert model is not None
+        case = row_to_record("case", model)
+        assert isinstance(case, Case)
+        a_number = f"{uuid.uuid4().int % 10**9:09d}"
+        new_case = case.model_copy(update={"id": case_id, "a_number": a_number})
+        write_record(session, new_case)
+        session.commit()
+
+    def marks() -> list[bool]:
+        with factory() as session:
+            return list(
+                session.scalars(select(SyncRecord.at_board).where(SyncRecord.case_id == case_id))
+            )
+
+    def board_page_is_the_policys() -> set[str]:
+        with factory() as session:
+            top = int(
+                session.execute(text("SELECT version FROM server_state WHERE id = 1")).scalar_one()
+            )
+            expected = session.execute(_filtered_scan(board_clerk, 0, top, 10**6)).all()
+            prepare(session)
+            got = session.execute(
+                page_query(board_clerk, 0, top, 10**6, per_case=per_case(session))
+            ).all()
+        assert [tuple(r) for r in got] == [tuple(r) for r in expected]
+        return {r.record_id for r in got}
+
+    assert marks() == [False]
+    assert case_id not in board_page_is_the_policys()
+    appeal = Appeal(
+        id=str(uuid.uuid4()),
+        case_id=case_id,
+        filer_id=board_clerk.id,
+        appellant=Party.DHS,
+        decision_date=date(2026, 11, 2),
+        reasons="The judge erred.",
+        fee=AppealFee.NOT_REQUIRED,
+        received_at=datetime(2026, 11, 20, 15, 0, tzinfo=UTC),
+    )
+    with factory() as session:
+        write_record(session, appeal)
+        session.commit()
+    assert marks() == [True, True]
+    assert case_id in board_page_is_the_policys()
+    with factory() as session:  # a record of the case written while it is at the Board
+        write_record(session, new_case.model_copy(update={"respondent_first_name": "Ana"}))
+        session.commit()
+    assert marks() == [True, True]
+    assert case_id in board_page_is_the_policys()
+    with factory() as session:
+        rejected = appeal.model_copy(
+            update={"status": AppealStatus.REJECTED, "rejection_code": "untimely"}
+        )
+        write_record(session, rejected)
+        session.commit()
+    assert marks() == [False, False]
+    assert case_id not in board_page_is_the_policys()  # (the rejected appeal stays theirs)
