@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,17 +105,22 @@ def _certificate(folder: Path) -> None:
     )  # fmt: skip
 
 
-def nginx_site(folder: Path, gunicorn_port: int, http_port: int, https_port: int) -> str:
+def nginx_site(
+    folder: Path, gunicorn_port: int | Sequence[int], http_port: int, https_port: int
+) -> str:
     """The shipped site with loopback ports, the test certificate and log folder; every
     change must apply, so a reworded shipped file fails here rather than being tested
-    half-changed."""
+    half-changed. Several gunicorn ports make an upstream of several nodes (nginx's
+    default round robin), as docs/DEPLOYMENT.md lays out."""
     site = (SERVER_DIR / "nginx-ecas.conf").read_text()
+    ports = [gunicorn_port] if isinstance(gunicorn_port, int) else list(gunicorn_port)
+    servers = "\n    ".join(f"server 127.0.0.1:{port};" for port in ports)
     changes = [
         (r"listen 80;", f"listen 127.0.0.1:{http_port};"),
         (r"listen \[::\]:80;\n", ""),
         (r"listen 443 ssl( http2)?;", f"listen 127.0.0.1:{https_port} ssl;"),
         (r"listen \[::\]:443 ssl( http2)?;\n", ""),
-        (r"server 127\.0\.0\.1:8750;", f"server 127.0.0.1:{gunicorn_port};"),
+        (r"server 127\.0\.0\.1:8750;", servers),
         (r"/etc/ssl/ecas/", f"{folder}/"),
         (r"/var/log/nginx/", f"{folder}/"),
     ]
@@ -181,13 +186,6 @@ def proxy_stack(folder: Path, cases: int = 4, **settings: str) -> Iterator[Stack
     _run(env, "seed-demo", "--cases", str(cases), "--password", DEMO_PASSWORD)
     stack = Stack(env, folder, free_port(), free_port(), free_port())
     env["ECAS_GUNICORN_BIND"] = f"127.0.0.1:{stack.gunicorn_port}"
-    _certificate(folder)
-    (folder / "ecas.conf").write_text(
-        nginx_site(folder, stack.gunicorn_port, stack.http_port, stack.https_port)
-    )
-    (folder / "nginx.conf").write_text(_nginx_conf(folder))
-    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (folder / f"{kind}_temp").mkdir()
     gunicorn_log = folder / "gunicorn.log"
     with gunicorn_log.open("wb") as out:
         gunicorn = subprocess.Popen(
@@ -197,19 +195,39 @@ def proxy_stack(folder: Path, cases: int = 4, **settings: str) -> Iterator[Stack
         )  # fmt: skip
     try:
         _wait_for(f"{stack.direct}/healthz", gunicorn, gunicorn_log, headers={"Host": HOST})
-        nginx_log = folder / "nginx.out"
-        with nginx_log.open("wb") as out:
-            nginx = subprocess.Popen(
-                ["nginx", "-p", str(folder), "-c", str(folder / "nginx.conf"),
-                 "-e", str(folder / "error.log"), "-g", "daemon off;"],
-                stdout=out, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        try:
-            _wait_for(
-                f"{stack.https}/healthz", nginx, nginx_log, headers={"Host": HOST}, verify=stack.ca
-            )
+        with nginx_in_front(folder, [stack.gunicorn_port], stack.http_port, stack.https_port):
             yield stack
-        finally:
-            _stop(nginx)
     finally:
         _stop(gunicorn)
+
+
+@contextlib.contextmanager
+def nginx_in_front(
+    folder: Path, gunicorn_ports: Sequence[int], http_port: int, https_port: int
+) -> Iterator[None]:
+    """nginx with the shipped site (a throw-away certificate in ``folder``) proxying to
+    the gunicorn nodes at ``gunicorn_ports``, answering once its TLS site does: at least
+    one node must be up."""
+    _certificate(folder)
+    (folder / "ecas.conf").write_text(nginx_site(folder, gunicorn_ports, http_port, https_port))
+    (folder / "nginx.conf").write_text(_nginx_conf(folder))
+    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (folder / f"{kind}_temp").mkdir(exist_ok=True)
+    nginx_log = folder / "nginx.out"
+    with nginx_log.open("wb") as out:
+        nginx = subprocess.Popen(
+            ["nginx", "-p", str(folder), "-c", str(folder / "nginx.conf"),
+             "-e", str(folder / "error.log"), "-g", "daemon off;"],
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        _wait_for(
+            f"https://127.0.0.1:{https_port}/healthz",
+            nginx,
+            nginx_log,
+            headers={"Host": HOST},
+            verify=folder / "fullchain.pem",
+        )
+        yield
+    finally:
+        _stop(nginx)

@@ -1,11 +1,14 @@
 """Any node serves any request: two real server nodes (gunicorn with the shipped
-installer/server/gunicorn.conf.py) on loopback, sharing one PostgreSQL database and one blob
-folder, each with a data folder of its own (its own local disk). The test addresses each
-node directly, as a load balancer would send one client's requests to either.
+installer/server/gunicorn.conf.py) on loopback behind nginx (the shipped
+installer/server/nginx-ecas.conf with an upstream of both nodes, through proxy_stack's
+nginx_in_front), sharing one PostgreSQL database and one blob folder, each with a data folder
+of its own (its own local disk). The client only ever talks to nginx; each node's access log
+shows which node answered what.
 
-An upload begun on node 1 is finished on node 2 and reads back with its hash from both; a
-pull is cut by killing node 1 (SIGKILL) and the client carries on at node 2 from its cursor,
-receiving every record of a full pull exactly once.
+An upload begun through the balancer on node 1 (node 2 down) is finished through the
+balancer on node 2 (node 1 killed, node 2 back) and reads back with its hash; a pull paged
+through the balancer while both nodes answer is cut by killing node 1 (SIGKILL) and goes on
+through the balancer, receiving every record of a full pull exactly once.
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ from sync_server.app import create_app
 from sync_server.demo.seed import seed_demo
 from tests.conftest import DEMO_PASSWORD, REPO, SEED_DAY, free_port, make_database, server_config
 from tests.pdf_factory import large_pdf
+from tests.server.proxy_stack import BASE_URL, HOST, client_from, needs_nginx, nginx_in_front
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, needs_nginx]
 
 BIN = Path(sys.executable).parent
 TIMEOUT = 30
@@ -60,11 +64,16 @@ class Node:
         deadline = time.monotonic() + 60
         while True:
             with contextlib.suppress(requests.ConnectionError, requests.Timeout):
-                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                health = requests.get(f"{self.url}/healthz", headers={"Host": HOST}, timeout=2)
+                if health.status_code == 200:
                     return
             assert self.process.poll() is None, self.log.read_text(errors="replace")
             assert time.monotonic() < deadline, f"{self.name} did not answer within 60 s"
             time.sleep(0.1)
+
+    def served(self, method: str, path: str) -> int:
+        """How many requests ``method path`` (no query) this node's access log shows."""
+        return self.log.read_text(errors="replace").count(f'"{method} {path}"')
 
     def kill(self) -> None:
         """SIGKILL to the whole node (master and workers), as a crashed machine."""
@@ -75,8 +84,18 @@ class Node:
             self.process = None
 
 
+@dataclass
+class Balanced:
+    """Two nodes and nginx in front of both; ``client`` talks to nginx only."""
+
+    node1: Node
+    node2: Node
+    https: str
+    client: requests.Session
+
+
 @pytest.fixture(scope="module")
-def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Node, Node]]:
+def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Balanced]:
     folder = tmp_path_factory.mktemp("two-nodes")
     shared_blobs = folder / "shared-blobs"
     with make_database("postgresql", folder) as url:
@@ -98,6 +117,9 @@ def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Node, Node
             "ECAS_BLOB_URL": str(shared_blobs),
             "ECAS_SECRET_KEY": "two-nodes-" + uuid.uuid4().hex,  # the same on every node
             "ECAS_DEMO": "1",
+            "ECAS_PORTAL_BASE_URL": BASE_URL,  # the host nginx passes on
+            "ECAS_TRUSTED_PROXIES": "127.0.0.1",  # nginx, on every node
+            "ECAS_GUNICORN_LOGLEVEL": "info",  # the access log: which node answered
             "ECAS_GUNICORN_WORKERS": "1",
             "ECAS_GUNICORN_THREADS": "4",
             "PYTHONPATH": str(REPO),
@@ -114,7 +136,12 @@ def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Node, Node
         try:
             for node in pair:
                 node.start()
-            yield pair[0], pair[1]
+            https_port = free_port()
+            proxy = folder / "nginx"
+            proxy.mkdir()
+            with nginx_in_front(proxy, [n.port for n in pair], free_port(), https_port):
+                client = client_from("127.0.0.1", proxy / "fullchain.pem")
+                yield Balanced(pair[0], pair[1], f"https://127.0.0.1:{https_port}", client)
         finally:
             for node in pair:
                 node.kill()
@@ -124,107 +151,120 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _sign_in(node: Node, username: str) -> dict[str, str]:
-    response = requests.post(
-        f"{node.url}/api/v1/auth/login",
+def _sign_in(lb: Balanced, username: str) -> None:
+    response = lb.client.post(
+        f"{lb.https}/api/v1/auth/login",
         json={"username": username, "password": DEMO_PASSWORD},
         timeout=TIMEOUT,
     )
     assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    lb.client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
 
 
-def _patch(node: Node, headers: dict[str, str], upload_id: str, offset: int, body: bytes) -> Any:
-    return requests.patch(
-        f"{node.url}/api/v1/blobs/uploads/{upload_id}",
-        headers={
-            **headers,
-            "Upload-Offset": str(offset),
-            "Content-Type": "application/offset+octet-stream",
-        },
+def _patch(lb: Balanced, upload_id: str, offset: int, body: bytes) -> Any:
+    return lb.client.patch(
+        f"{lb.https}/api/v1/blobs/uploads/{upload_id}",
+        headers={"Upload-Offset": str(offset), "Content-Type": "application/offset+octet-stream"},
         data=body,
         timeout=TIMEOUT,
     )
 
 
+def _offset(lb: Balanced, upload_id: str) -> int:
+    """The upload's offset as the server tells it (HEAD), asked again while nginx answers
+    502 because every node it knows was down a moment ago (its fail_timeout): what a
+    resuming client does."""
+    deadline = time.monotonic() + 30
+    while True:
+        told = lb.client.head(f"{lb.https}/api/v1/blobs/uploads/{upload_id}", timeout=TIMEOUT)
+        if told.status_code != 502 or time.monotonic() > deadline:
+            assert told.status_code == 204, told.status_code
+            return int(told.headers["Upload-Offset"])
+        time.sleep(0.5)
+
+
 def test_an_upload_begun_on_one_node_is_finished_on_the_other_with_its_hash(
-    nodes: tuple[Node, Node],
+    nodes: Balanced,
 ) -> None:
-    node1, node2 = nodes
-    headers = _sign_in(node1, "clerk1")  # a token from node 1 works on node 2
+    lb = nodes
+    lb.node2.kill()  # the balancer can only send to node 1
+    _sign_in(lb, "clerk1")  # a token from node 1 works on node 2
     data = large_pdf(900_000)
-    started = requests.post(
-        f"{node1.url}/api/v1/blobs/uploads",
-        headers=headers,
+    started = lb.client.post(
+        f"{lb.https}/api/v1/blobs/uploads",
         json={"sha256": _sha256(data), "size": len(data)},
         timeout=TIMEOUT,
     )
     assert started.status_code == 201, started.text
     upload_id = started.json()["upload_id"]
+    path = f"/api/v1/blobs/uploads/{upload_id}"
     half = len(data) // 2
-    assert _patch(node1, headers, upload_id, 0, data[:half]).json()["offset"] == half
+    assert _patch(lb, upload_id, 0, data[:half]).json()["offset"] == half
+    assert lb.node1.served("PATCH", path) == 1
 
-    # The load balancer sends the rest to node 2, which never saw the first half.
-    told = requests.head(
-        f"{node2.url}/api/v1/blobs/uploads/{upload_id}", headers=headers, timeout=TIMEOUT
-    )
-    assert told.status_code == 204 and told.headers["Upload-Offset"] == str(half)
-    done = _patch(node2, headers, upload_id, half, data[half:])
+    # Node 1's machine dies and node 2 comes back: the same address now reaches node 2,
+    # which never saw the first half (node 1's data folder is not node 2's).
+    lb.node2.start()
+    lb.node1.kill()
+    assert _offset(lb, upload_id) == half
+    done = _patch(lb, upload_id, half, data[half:])
     assert done.status_code == 200, done.text
     assert done.json()["complete"] is True
+    assert lb.node2.served("PATCH", path) == 1
+    assert lb.node1.served("PATCH", path) == 1  # node 1 took only the first half
 
-    for node in (node1, node2):
-        read = requests.get(
-            f"{node.url}/api/v1/blobs/{_sha256(data)}", headers=headers, timeout=TIMEOUT
-        )
-        assert read.status_code == 200, read.text
-        assert _sha256(read.content) == _sha256(data)
+    read = lb.client.get(f"{lb.https}/api/v1/blobs/{_sha256(data)}", timeout=TIMEOUT)
+    assert read.status_code == 200, read.text
+    assert _sha256(read.content) == _sha256(data)
+    lb.node1.start()  # both nodes up again for the next test
 
 
-def _page(node: Node, headers: dict[str, str], since: str | None) -> dict[str, Any]:
+def _page(lb: Balanced, since: str | None) -> dict[str, Any]:
     query = "?limit=25" + (f"&since={since}" if since else "")
-    response = requests.get(f"{node.url}/api/v1/sync/changes{query}", headers=headers, timeout=60)
+    response = lb.client.get(f"{lb.https}/api/v1/sync/changes{query}", timeout=60)
     assert response.status_code == 200, response.text
     page: dict[str, Any] = response.json()
     return page
 
 
-def _pull_all(node: Node, headers: dict[str, str]) -> list[tuple[str, str]]:
-    got: list[tuple[str, str]] = []
+PULL = "/api/v1/sync/changes"
+
+
+def test_a_pull_cut_by_a_node_dying_resumes_through_the_balancer_with_nothing_skipped_or_doubled(
+    nodes: Balanced,
+) -> None:
+    lb = nodes
+    _sign_in(lb, "clerk1")
+    whole: list[tuple[str, str]] = []
     since = None
     while True:
-        page = _page(node, headers, since)
-        got += [(c["entity"], c["id"]) for c in page["changes"]]
+        page = _page(lb, since)
+        whole += [(c["entity"], c["id"]) for c in page["changes"]]
         since = page["cursor"]
         if not page["has_more"]:
-            return got
+            break
+    assert len(whole) > 100  # several pages of 25
 
-
-def test_a_pull_cut_by_a_node_dying_resumes_on_the_other_with_nothing_skipped_or_doubled(
-    nodes: tuple[Node, Node],
-) -> None:
-    node1, node2 = nodes
-    headers = _sign_in(node2, "clerk1")
-    whole = _pull_all(node2, headers)
-    assert len(whole) > 75  # several pages of 25
-
+    before = lb.node1.served("GET", PULL), lb.node2.served("GET", PULL)
     got: list[tuple[str, str]] = []
-    first = _page(node1, headers, None)
-    got += [(c["entity"], c["id"]) for c in first["changes"]]
-    second = _page(node1, headers, first["cursor"])
-    got += [(c["entity"], c["id"]) for c in second["changes"]]
-    assert second["has_more"]
-    node1.kill()
-    with pytest.raises(requests.ConnectionError):
-        _page(node1, headers, second["cursor"])
+    since = None
+    for _ in range(4):  # round robin: two pages from each node
+        page = _page(lb, since)
+        got += [(c["entity"], c["id"]) for c in page["changes"]]
+        since = page["cursor"]
+    assert page["has_more"]
+    during = lb.node1.served("GET", PULL) - before[0], lb.node2.served("GET", PULL) - before[1]
+    assert during[0] >= 1 and during[1] >= 1 and sum(during) == 4, during
+    lb.node1.kill()
+    killed_at = lb.node1.served("GET", PULL)
 
-    # The client goes to the node still standing with the cursor it holds.
-    since = second["cursor"]
+    # The client carries on through the same address with the cursor it holds.
     while True:
-        page = _page(node2, headers, since)
+        page = _page(lb, since)
         got += [(c["entity"], c["id"]) for c in page["changes"]]
         since = page["cursor"]
         if not page["has_more"]:
             break
+    assert lb.node1.served("GET", PULL) == killed_at  # the rest came from node 2
     assert Counter(got) == Counter(whole)
     assert max(Counter(got).values()) == 1
