@@ -68,8 +68,55 @@ def begin_write(session: Session) -> None:
     session.execute(text("UPDATE server_state SET version = version WHERE id = 1"))
 
 
+_VERSION_BLOCK = "ecas.version_block"
+
+
+def reserve_versions(session: Session, count: int) -> None:
+    """Take ``count`` versions in one statement for the transaction's later
+    :func:`next_version` calls (requires the write lock; call it outside any savepoint, so
+    a savepoint rolled back can't hand the block out twice). Versions left unused are gaps
+    are given back by :func:`release_versions`."""
+    if count <= 0:
+        return
+    top = session.execute(
+        text("UPDATE server_state SET version = version + :n WHERE id = 1 RETURNING version"),
+        {"n": count},
+    ).scalar_one()
+    session.info[_VERSION_BLOCK] = [int(top) - count + 1, int(top)]
+
+
+def release_versions(session: Session) -> None:
+    """Give back the unused tail of the transaction's reserved block (the write lock is
+    still held, so no one took a version after it); versions taken in a savepoint that
+    was rolled back stay gaps, which readers paging by version never wait for."""
+    block = session.info.pop(_VERSION_BLOCK, None)
+    if block is not None and block[0] <= block[1]:
+        session.execute(
+            text("UPDATE server_state SET version = :v WHERE id = 1"), {"v": block[0] - 1}
+        )
+
+
+def version_mark(session: Session) -> int | None:
+    """Where the reserved block stands: a savepoint's start, for :func:`rewind_versions`."""
+    block = session.info.get(_VERSION_BLOCK)
+    return None if block is None else int(block[0])
+
+
+def rewind_versions(session: Session, mark: int | None) -> None:
+    """Hand out again the block's versions taken since ``mark`` (their savepoint was rolled
+    back, as is any counter UPDATE made in it), so a refused change leaves no gap."""
+    block = session.info.get(_VERSION_BLOCK)
+    if block is not None and mark is not None:
+        block[0] = mark
+
+
 def next_version(session: Session) -> int:
-    """The next value of the one increasing version sequence (requires the write lock)."""
+    """The next value of the one increasing version sequence (requires the write lock):
+    from the block :func:`reserve_versions` took, else one UPDATE of the counter."""
+    block = session.info.get(_VERSION_BLOCK)
+    if block is not None and block[0] <= block[1]:
+        block[0] += 1
+        return int(block[0] - 1)
     value = session.execute(
         text("UPDATE server_state SET version = version + 1 WHERE id = 1 RETURNING version")
     ).scalar_one()

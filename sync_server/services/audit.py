@@ -55,7 +55,22 @@ def append(
     record_id: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry. The caller's transaction must hold the write lock."""
+    """Append one entry. The caller's transaction must hold the write lock.
+
+    Inside :func:`hold_entries` the entry waits in the session, in order, for
+    :func:`write_held` (its ``seq`` and hashes are set then)."""
+    held = session.info.get(_HELD)
+    if held is not None:
+        waiting = AuditEntry(
+            at=utcnow(),
+            actor_id=actor_id,
+            action=action,
+            entity=entity,
+            record_id=record_id,
+            detail=detail or {},
+        )
+        held.append(waiting)
+        return waiting
     state = session.execute(
         text("SELECT audit_seq, audit_head FROM server_state WHERE id = 1")
     ).one_or_none()
@@ -83,6 +98,65 @@ def append(
     return entry
 
 
+_HELD = "ecas.audit_held"
+
+
+def hold_entries(session: Session) -> None:
+    """From now on :func:`append` keeps entries in the session instead of writing each
+    (a push writes all of its entries with :func:`write_held` in one statement)."""
+    session.info.setdefault(_HELD, [])
+
+
+def held_mark(session: Session) -> int:
+    """How many entries are held: a savepoint's start, for :func:`drop_held_since`."""
+    return len(session.info.get(_HELD, ()))
+
+
+def drop_held_since(session: Session, mark: int) -> None:
+    """Forget the entries held after ``mark`` (their savepoint was rolled back)."""
+    held = session.info.get(_HELD)
+    if held is not None:
+        del held[mark:]
+
+
+def write_held(session: Session) -> int:
+    """Chain and insert the held entries in order, with one read and one update of the
+    head and one multi-row insert, and stop holding. The caller must hold the write lock."""
+    held: list[AuditEntry] = session.info.pop(_HELD, [])
+    if not held:
+        return 0
+    state = session.execute(
+        text("SELECT audit_seq, audit_head FROM server_state WHERE id = 1")
+    ).one_or_none()
+    assert state is not None, "server_state is missing: run `ecas-server init-db`"
+    seq, prev = int(state.audit_seq), str(state.audit_head)
+    rows: list[dict[str, Any]] = []
+    for e in held:
+        seq += 1
+        e.seq, e.prev_hash = seq, prev
+        e.hash = entry_hash(seq, e.at, e.actor_id, e.action, e.entity, e.record_id, e.detail, prev)
+        rows.append(
+            {
+                "seq": seq,
+                "at": e.at,
+                "actor_id": e.actor_id,
+                "action": e.action,
+                "entity": e.entity,
+                "record_id": e.record_id,
+                "detail": e.detail,
+                "prev_hash": prev,
+                "hash": e.hash,
+            }
+        )
+        prev = e.hash
+    session.execute(insert(AuditEntry), rows)
+    session.execute(
+        text("UPDATE server_state SET audit_seq = :seq, audit_head = :head WHERE id = 1"),
+        {"seq": seq, "head": prev},
+    )
+    return len(rows)
+
+
 @dataclass(frozen=True)
 class NewEntry:
     actor_id: str | None
@@ -98,6 +172,17 @@ def append_many(session: Session, entries: Sequence[NewEntry]) -> int:
     round trip per entry). The caller's transaction must hold the write lock."""
     if not entries:
         return 0
+    if _HELD in session.info:  # entries held by a push keep their order with these
+        for e in entries:
+            append(
+                session,
+                actor_id=e.actor_id,
+                action=e.action,
+                entity=e.entity,
+                record_id=e.record_id,
+                detail=e.detail,
+            )
+        return len(entries)
     state = session.execute(
         text("SELECT audit_seq, audit_head FROM server_state WHERE id = 1")
     ).one_or_none()
