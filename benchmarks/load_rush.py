@@ -42,7 +42,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,14 +66,16 @@ TIMEOUT = (5.0, 60.0)  # the desktop client's connect and read time-outs
 
 @dataclass
 class Stats:
-    """Every request's kind, seconds and outcome, from every thread."""
+    """Every request's kind, seconds, outcome and start (``time.monotonic``), from every
+    thread."""
 
-    samples: list[tuple[str, float, str]] = field(default_factory=list)
+    samples: list[tuple[str, float, str, float]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, kind: str, seconds: float, outcome: str) -> None:
+        began = time.monotonic() - seconds
         with self.lock:
-            self.samples.append((kind, seconds, outcome))
+            self.samples.append((kind, seconds, outcome, began))
 
 
 def _timed(
@@ -306,7 +308,11 @@ def run_rush(
     duration: float,
     pushers: float,
     downloaders: float,
-) -> tuple[Stats, float]:
+    cpu_probe: Callable[[], tuple[float, float]] = lambda: (0.0, 0.0),
+) -> tuple[Stats, float, tuple[float, float, float] | None]:
+    """Returns the stats, the wall time and, once every client has its first pull, when that
+    was (``time.monotonic``) with ``cpu_probe()`` (server and generator CPU) at that moment:
+    the start of the steady state."""
     usernames = [ROLES[i % len(ROLES)] for i in range(clients)]
     refresh = mint_refresh_tokens(server, usernames)
     stats = Stats()
@@ -315,6 +321,15 @@ def run_rush(
     stop_at = started + duration
     push_every = max(1, round(1 / pushers)) if pushers > 0 else 0
     download_every = max(1, round(1 / downloaders)) if downloaders > 0 else 0
+    pulled = [0]
+    steady: list[tuple[float, float, float]] = []
+    lock = threading.Lock()
+
+    def first_pull_done() -> None:
+        with lock:
+            pulled[0] += 1
+            if pulled[0] == clients:
+                steady.append((time.monotonic(), *cpu_probe()))
 
     def one(number: int) -> None:
         client = Client(number, usernames[number])
@@ -330,7 +345,9 @@ def run_rush(
         if response is None or response.status_code != 200:
             return
         client.http.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
-        client.pull(stats, base, "first pull")
+        if not client.pull(stats, base, "first pull"):
+            return
+        first_pull_done()
         pusher = push_every and client.username in CLERKS and number % push_every < len(CLERKS)
         downloader = download_every and number % download_every == 1
         next_at = time.monotonic() + random.uniform(0.5, 1.5) * interval
@@ -350,7 +367,7 @@ def run_rush(
         thread.start()
     for thread in threads:
         thread.join(timeout=duration + 180)
-    return stats, time.monotonic() - started
+    return stats, time.monotonic() - started, (steady[0] if steady else None)
 
 
 def run_storm(server: Server, clients: int, give_up: float) -> tuple[Stats, float, list[float]]:
@@ -409,14 +426,22 @@ def _ms(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q) - 1] * 1000
 
 
-def report(stats: Stats, wall: float, cpu_server: float, cpu_generator: float) -> dict[str, Any]:
+def report(
+    stats: Stats,
+    wall: float,
+    cpu_server: float,
+    cpu_generator: float,
+    steady_from: float | None = None,
+) -> dict[str, Any]:
+    """Prints the table; ``steady_from`` (a ``time.monotonic``) adds a line for the requests
+    begun from then on (the steady state after the rush's resumes and first pulls)."""
     by_kind: dict[str, list[float]] = {}
     outcomes: Counter[str] = Counter()
-    for kind, seconds, outcome in stats.samples:
+    for kind, seconds, outcome, _ in stats.samples:
         by_kind.setdefault(kind, []).append(seconds)
         outcomes[outcome] += 1
     total = len(stats.samples)
-    every = [s for _, s, _ in stats.samples]
+    every = [s for _, s, _, _ in stats.samples]
     print(f"{'request':<12} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for kind, values in sorted(by_kind.items()):
         print(
@@ -427,6 +452,25 @@ def report(stats: Stats, wall: float, cpu_server: float, cpu_generator: float) -
         f"{'all':<12} {total:>7} {_ms(every, 50):>8.1f} {_ms(every, 95):>8.1f} "
         f"{_ms(every, 99):>8.1f}"
     )
+    steady: dict[str, Any] = {}
+    if steady_from is not None:
+        late = [(s, o, b) for k, s, o, b in stats.samples if b >= steady_from]
+        if late:
+            seconds = [s for s, _, _ in late]
+            span = max(b + s for s, _, b in late) - steady_from
+            steady = {
+                "requests": len(late),
+                "per_second": len(late) / max(span, 1e-9),
+                "p50": _ms(seconds, 50),
+                "p95": _ms(seconds, 95),
+                "p99": _ms(seconds, 99),
+                "errors": dict(Counter(o for _, o, _ in late if o != "ok")),
+            }
+            print(
+                f"{'steady':<12} {len(late):>7} {steady['p50']:>8.1f} {steady['p95']:>8.1f} "
+                f"{steady['p99']:>8.1f}   ({steady['per_second']:.1f} requests/s, begun "
+                f"after the first pulls; outcomes other than ok: {steady['errors']})"
+            )
     errors = {k: v for k, v in outcomes.items() if k != "ok"}
     print(f"requests/s: {total / wall:.1f} over {wall:.1f} s; outcomes other than ok: {errors}")
     print(
@@ -434,7 +478,7 @@ def report(stats: Stats, wall: float, cpu_server: float, cpu_generator: float) -
         f"(gunicorn; PostgreSQL not counted); generator CPU: {cpu_generator:.1f} s"
     )
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    return {"requests": total, "errors": errors}
+    return {"requests": total, "errors": errors, "steady": steady}
 
 
 def _cpu_self() -> float:
@@ -474,6 +518,12 @@ def main(argv: list[str] | None = None) -> int:
             server = stack.enter_context(started_server(args.pg, args.cases, settings, folder))
         cpu_server_before = _server_cpu_seconds(server.master) if server.master else 0.0
         cpu_self_before = _cpu_self()
+
+        def probe() -> tuple[float, float]:
+            cpu = _server_cpu_seconds(server.master) if server.master else 0.0
+            return cpu, _cpu_self()
+
+        steady = None
         if args.storm:
             admission = "off" if args.no_admission else "on"
             print(f"Sign-in storm: {args.storm} clients at once, admission control {admission}")
@@ -488,14 +538,43 @@ def main(argv: list[str] | None = None) -> int:
                 f"Morning rush: {args.clients} clients, sync every {args.interval:g} s for "
                 f"{args.duration:g} s"
             )
-            stats, wall = run_rush(
-                server, args.clients, args.interval, args.duration, args.pushers, args.downloaders
+            stats, wall, steady = run_rush(
+                server,
+                args.clients,
+                args.interval,
+                args.duration,
+                args.pushers,
+                args.downloaders,
+                probe,
             )
-        cpu_server = (
-            _server_cpu_seconds(server.master) - cpu_server_before if server.master else 0.0
+        cpu_server_after, cpu_self_after = probe()
+        report(
+            stats,
+            wall,
+            cpu_server_after - cpu_server_before,
+            cpu_self_after - cpu_self_before,
+            steady[0] if steady and not args.storm else None,
         )
-        report(stats, wall, cpu_server, _cpu_self() - cpu_self_before)
+        if steady and not args.storm:
+            late = sum(1 for *_, began in stats.samples if began >= steady[0])
+            print(
+                f"steady state: {stats_end(stats) - steady[0]:.1f} s from "
+                f"{steady[0] - stats_start(stats):.1f} s after the start; server CPU "
+                f"{(cpu_server_after - steady[1]) / max(late, 1) * 1000:.2f} ms a request, "
+                f"generator CPU {(cpu_self_after - steady[2]) / max(late, 1) * 1000:.2f} ms a "
+                f"request ({(cpu_self_after - steady[2]):.1f} s)"
+            )
+        elif not args.storm:
+            print("steady state: never reached (not every client finished its first pull)")
     return 0
+
+
+def stats_start(stats: Stats) -> float:
+    return min((began for *_, began in stats.samples), default=0.0)
+
+
+def stats_end(stats: Stats) -> float:
+    return max((began + seconds for _, seconds, _, began in stats.samples), default=0.0)
 
 
 if __name__ == "__main__":

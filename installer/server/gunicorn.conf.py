@@ -20,7 +20,12 @@ worker_class = "gthread"
 # A pulled page or a document range is sent within this; a stuck worker is restarted.
 timeout = int(os.environ.get("ECAS_GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
-keepalive = 5
+# Keep idle connections longer than anyone in front holds them: nginx closes its idle
+# upstream connections after 60 s (keepalive_timeout's default) and a desktop client syncs
+# every few seconds on one connection. With 5 s here, gunicorn closed connections just as
+# clients syncing every 5 s reused them (connection resets in benchmarks/load_rush.py: 66 of
+# 4,154 requests at 500 clients). Under gthread an idle connection costs a file descriptor.
+keepalive = int(os.environ.get("ECAS_GUNICORN_KEEPALIVE", "75"))
 
 # Recycle workers now and then so a slow leak can't grow without bound.
 max_requests = 2000
