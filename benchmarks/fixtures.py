@@ -249,6 +249,12 @@ class MemoryLookups:
     def filing_at_board(self, filing_id: str) -> bool:
         return False  # no filings are reviewed
 
+    def respondent_case_ids(self, user_id: str) -> Collection[str]:
+        return ()  # no respondent reads
+
+    def case_represented(self, case_id: str) -> bool:
+        return False
+
 
 # --- the plan of one case ------------------------------------------------------------------
 

@@ -21,6 +21,9 @@ class Role(StrEnum):
     # members (some temporary, 8 CFR 1003.1(a)(4): ``user_profile.temporary``) decide them.
     BOARD_CLERK = "board_clerk"
     BOARD_MEMBER = "board_member"
+    # A respondent who enrolled in the portal with the case access code mailed to them
+    # (sync_server/services/respondents.py): reads their own case(s) in the portal only.
+    RESPONDENT = "respondent"
 
     @property
     def is_court_staff(self) -> bool:

@@ -130,6 +130,9 @@ class NoticeTemplate:
     advisals: tuple[Advisal, ...]
     service_heading: str
     service_text: str
+    # The paragraph on the respondent's mailed copy giving the case access code.
+    access_heading: str = "YOUR CASE ACCESS CODE"
+    access_text: str = "Case access code: {code}. Portal: {portal}."
 
     def proceeding(self, case_type: str, hearing_type: str) -> str:
         """The proceedings a hearing belongs to: its case's type, except that a bond
@@ -155,6 +158,7 @@ _ALLOWED = {
     "opening": {"hearing_type", "previous_when", "adjournment_reason"},
     "interpreter": {"language"},
     "service": {"served_on", "served_by"},
+    "access": {"code", "portal"},
 }
 
 
@@ -275,6 +279,8 @@ def parse_notice_template(data: Mapping[str, object], where: str = "notice") -> 
         )
     service_raw = _object(data, "service", where)
     _sources(service_raw, f"{where} service", read_on)
+    access_raw = _object(data, "respondent_access", where)
+    _sources(access_raw, f"{where} respondent_access", read_on)
     return NoticeTemplate(
         key=require(data, "key", str, where=where),
         version=require(data, "version", str, where=where),
@@ -295,6 +301,8 @@ def parse_notice_template(data: Mapping[str, object], where: str = "notice") -> 
         advisals=tuple(advisals),
         service_heading=_text(service_raw, "heading", f"{where} service", set()),
         service_text=_text(service_raw, "text", f"{where} service", _ALLOWED["service"]),
+        access_heading=_text(access_raw, "heading", f"{where} respondent_access", set()),
+        access_text=_text(access_raw, "text", f"{where} respondent_access", _ALLOWED["access"]),
     )
 
 
@@ -354,6 +362,10 @@ class HearingNotice:
     previous: Setting | None = None
     next: Setting | None = None
     adjournment_reason: str | None = None
+    # Only on the copy mailed to an unrepresented respondent: the case access code for the
+    # portal (sync_server/services/access_codes.py) and where the portal is.
+    access_code: str | None = None
+    portal_address: str = ""
 
 
 @dataclass(frozen=True)
@@ -372,6 +384,8 @@ class NoticeText:
     service_lines: tuple[str, ...]
     advisals_heading: str
     advisals: tuple[Advisal, ...]
+    access_heading: str = ""
+    access: str = ""  # the access code paragraph (the respondent's mailed copy only)
 
 
 def _details(
@@ -432,6 +446,12 @@ def notice_text(notice: HearingNotice, template: NoticeTemplate | None = None) -
         service_lines=tuple(party.describe() for party in notice.service.parties),
         advisals_heading=template.advisals_heading,
         advisals=tuple(template.advisals_for(proceeding)),
+        access_heading=template.access_heading if notice.access_code else "",
+        access=template.access_text.format(
+            code=notice.access_code, portal=notice.portal_address or "the court's portal"
+        )
+        if notice.access_code
+        else "",
     )
 
 
@@ -545,6 +565,43 @@ def render_notice(notice: HearingNotice, template: NoticeTemplate | None = None)
                 "modDate": stamp,
             }
         )
+        return bytes(doc.tobytes(garbage=1, deflate=True, no_new_id=True))
+
+
+def mailed_copy_with_code(
+    record_copy: bytes, notice: HearingNotice, template: NoticeTemplate | None = None
+) -> bytes:
+    """The copy mailed to the respondent: the record's copy with one more page giving the
+    case access code (``notice.access_code``), headed with the notice it goes with. The
+    record's copy itself never carries the code; laying out one short page instead of the
+    whole notice again keeps a push of many notices quick."""
+    template = template or notice_template()
+    text = notice_text(notice, template)
+    if not text.access:
+        return record_copy
+    a_number = format_a_number(notice.a_number)
+    page_html = (
+        f"<h1>{_e(text.access_heading)}</h1>"
+        f"<p>{_e(notice.respondent_name.upper())} — {_e(a_number)}</p>"
+        f"<p>{_e(text.document_title)}, {_e(text.notice_date)}</p>"
+        f'<div class="details"><p>{_e(text.access)}</p></div>'
+    )
+    story = pymupdf.Story(html=page_html, user_css=_CSS)
+    body = pymupdf.Rect(MARGIN, MARGIN, PAGE.width - MARGIN, PAGE.height - MARGIN)
+    buffer = io.BytesIO()
+    writer = pymupdf.DocumentWriter(buffer)
+    more = True
+    while more:
+        device = writer.begin_page(PAGE)
+        more, _ = story.place(body)
+        story.draw(device)
+        writer.end_page()
+    writer.close()
+    with (
+        pymupdf.open(stream=record_copy, filetype="pdf") as doc,
+        pymupdf.open(stream=buffer.getvalue(), filetype="pdf") as extra,
+    ):
+        doc.insert_pdf(extra)
         return bytes(doc.tobytes(garbage=1, deflate=True, no_new_id=True))
 
 

@@ -20,6 +20,7 @@ import hashlib
 import os
 import tempfile
 import uuid
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -28,11 +29,13 @@ from sqlalchemy.orm import Session
 
 from common.court_time import format_date, local_date, utc_now
 from common.enums import DocumentStatus, DocumentType, HearingStatus, Party
+from common.forms_eoir import ServiceMethod
 from common.hearing_notices import (
     HearingNotice,
     NoticeCourt,
     NoticeKind,
     Setting,
+    mailed_copy_with_code,
     notice_kind,
     notice_template,
     page_count,
@@ -49,11 +52,14 @@ from sync_server.models import (
     HearingRow,
     UserRow,
 )
-from sync_server.services import audit
+from sync_server.models.respondents import CaseAccessCode
+from sync_server.services import access_codes, audit
 from sync_server.services.blob_store import BlobStore
 from sync_server.services.records import SessionLookups, row_to_record, write_record
 from sync_server.services.service import certificate_for, record_service
 
+# Where the respondent's mailed copy sends them to enrol (sync_server/portal).
+ENROL_PAGE = "/portal/respondent/enrol"
 _NOTICE_NAMESPACE = uuid.UUID("0b7d3f64-91c2-4c8e-a4a5-6f2e9d1b7c30")
 
 
@@ -71,6 +77,7 @@ class HearingNotices:
     def __init__(self, store: BlobStore, staging: Path) -> None:
         self.store = store
         self.staging = staging
+        self._codes: dict[str, str] = {}  # case id -> the code issued in this push
 
     def issue_for(
         self,
@@ -164,7 +171,51 @@ class HearingNotices:
                 ],
             },
         )
+        self._respondent_copy(session, notice, document, pdf, actor_id)
         return document
+
+    def _respondent_copy(
+        self,
+        session: Session,
+        notice: HearingNotice,
+        document: Document,
+        record_copy: bytes,
+        actor_id: str,
+    ) -> None:
+        """The copy mailed to a respondent without counsel of record carries a new case
+        access code (services/access_codes.py); the record's copy, which DHS and counsel
+        read, never does. The mailed copy is kept as the court's copy of what it mailed
+        (a blob, no document of the record); the database keeps the code's hash only."""
+        mailed = any(
+            p.party is Party.RESPONDENT and p.method is ServiceMethod.MAIL and not p.unreachable
+            for p in notice.service.parties
+        )
+        if not mailed:
+            return
+        # One code a case a push: every notice of the push mailed to the respondent
+        # carries the same, live code (a push may move ten hearings of one case).
+        code = self._codes.get(document.case_id)
+        if code is None:
+            code = access_codes.issue(
+                session, document.case_id, actor_id, notice_document_id=document.id
+            )
+            self._codes[document.case_id] = code
+        else:
+            row = session.get(CaseAccessCode, document.case_id)
+            assert row is not None
+            row.notice_document_id = document.id
+        copy = replace(notice, access_code=code, portal_address=ENROL_PAGE)
+        try:
+            pdf = mailed_copy_with_code(record_copy, copy)
+        except (RuntimeError, ValueError):
+            raise
+        except Exception as err:  # MuPDF's own errors derive from Exception alone
+            raise RuntimeError(f"its mailed copy could not be made ({type(err).__name__})") from err
+        sha256 = hashlib.sha256(pdf).hexdigest()
+        self._store(session, sha256, pdf)
+        row = session.get(CaseAccessCode, document.case_id)
+        assert row is not None
+        row.mailed_copy_sha256 = sha256
 
     def notice(
         self,
