@@ -48,7 +48,7 @@ if __package__ in (None, ""):
 import orjson
 import psycopg
 from alembic import command
-from sqlalchemy import JSON, Engine, Select, select, text
+from sqlalchemy import JSON, Engine, Select, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ClauseElement
 
@@ -72,7 +72,7 @@ from common.enums import (
 from common.wire import Case, Court, Representation, UserProfile, WireRecord
 from sync_server.db import Base, make_engine, make_session_factory, write_transaction
 from sync_server.migrate import alembic_config
-from sync_server.models import SyncRecord, UserRow
+from sync_server.models import CaseRow, CourtRow, HearingRow, SyncRecord, UserRow
 from sync_server.models.records import folded_respondent_name
 from sync_server.models.types import utcnow
 from sync_server.policy import BOARD_APPEAL_STATUSES, Principal, feed_filter, placement_of
@@ -603,9 +603,59 @@ def measure(
         )
 
 
+def legacy_search(factory: sessionmaker[Session], principal: Principal, term: str) -> int:
+    """DHS's name search as ``case_list`` ran it before its rework (the baseline): the
+    matches counted, then found again for the page as whole case rows."""
+    conditions = [
+        CaseRow.deleted.is_(False),
+        CaseRow.court_id.in_(list(principal.assigned_court_ids)),
+        CaseRow.respondent_name_folded.like(f"%{term}%"),
+    ]
+    with factory() as session:  # the same statements: courts, count, page, hearings
+        session.execute(
+            select(CourtRow.id, CourtRow.name).where(
+                CourtRow.id.in_(list(principal.assigned_court_ids))
+            )
+        ).all()
+        session.scalar(select(func.count()).select_from(CaseRow).where(*conditions))
+        rows = session.execute(
+            select(CaseRow, CourtRow.name, CourtRow.timezone)
+            .join(CourtRow, CourtRow.id == CaseRow.court_id)
+            .where(*conditions)
+            .order_by(CaseRow.opened_on.desc(), CaseRow.id)
+            .limit(200)
+        ).all()
+        session.execute(
+            select(HearingRow.case_id, HearingRow.starts_at).where(
+                HearingRow.case_id.in_([row.id for row, _, _ in rows]),
+                HearingRow.status == "scheduled",
+                HearingRow.deleted.is_(False),
+            )
+        ).all()
+    return len(rows)
+
+
+def _median_ms(run: Any, times: int = 5) -> float:
+    run()  # warm the cache
+    taken = []
+    for _ in range(times):
+        t0 = time.perf_counter()
+        run()
+        taken.append(time.perf_counter() - t0)
+    return sorted(taken)[times // 2] * 1000
+
+
 def measure_portal(factory: sessionmaker[Session], who: dict[str, Principal]) -> None:
     """The portal's case list and searches (``my_cases``) for DHS and the attorney."""
     portal = CasePortal(factory, cast(BlobService, None))  # the case list opens no document
+    for _ in range(2):  # before and after, alternating, in the same run
+        before = _median_ms(lambda: legacy_search(factory, who["DHS"], "gar"), 9)
+        after = _median_ms(lambda: portal.my_cases(who["DHS"], "gar"), 9)
+        print(
+            f"portal DHS name search 'gar': before (count, then whole rows) median "
+            f"{before:.1f} ms, now {after:.1f} ms (load average {load_average()})",
+            flush=True,
+        )
     for label in ("DHS", "attorney"):
         for what, term in (("case list", ""), ("name search", "gar"), ("A-number", "200000050")):
             portal.my_cases(who[label], term)  # warm the cache

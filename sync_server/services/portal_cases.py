@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
@@ -251,20 +252,49 @@ class CasePortal:
                 )
             ]
             conditions = [CaseRow.deleted.is_(False), scope, *self._conditions(wanted)]
-            total = session.scalar(select(func.count()).select_from(CaseRow).where(*conditions))
-            total = total or 0
-            pages = max(1, -(-total // CASE_LIST_LIMIT))
-            page = min(max(1, wanted.page), pages)
+            # the columns shown, not whole case rows (charges and all) for 200 cases
+            shown = (
+                CaseRow.id,
+                CaseRow.a_number,
+                CaseRow.respondent_last_name,
+                CaseRow.respondent_first_name,
+                CaseRow.status,
+                CourtRow.name,
+                CourtRow.timezone,
+            )
+
+            def page_of(number: int, *counted: ColumnElement[int]) -> list[Any]:
+                return list(
+                    session.execute(
+                        select(*shown, *counted)
+                        .join(CourtRow, CourtRow.id == CaseRow.court_id)
+                        .where(*conditions)
+                        .order_by(CaseRow.opened_on.desc(), CaseRow.id)
+                        .offset((number - 1) * CASE_LIST_LIMIT)
+                        .limit(CASE_LIST_LIMIT)
+                    ).all()
+                )
+
+            page = max(1, wanted.page)
+            rows: list[Any] = []
+            total = -1
+            if wanted.search.strip():
+                # A search finds its matches through the name's (or A-number's) trigram
+                # index and sorts them all anyway: the count rides along (a window over
+                # the same matches) instead of finding them a second time.
+                rows = page_of(page, func.count().over().label("total"))
+                if rows:
+                    total = int(rows[0].total)
+            if total < 0:
+                # the plain list reads a page from (court_id, opened_on) and counts apart
+                counted = session.scalar(
+                    select(func.count()).select_from(CaseRow).where(*conditions)
+                )
+                total = counted or 0
+                page = min(page, max(1, -(-total // CASE_LIST_LIMIT)))
+                rows = page_of(page) if total else []
             offset = (page - 1) * CASE_LIST_LIMIT
-            rows = session.execute(
-                select(CaseRow, CourtRow.name, CourtRow.timezone)
-                .join(CourtRow, CourtRow.id == CaseRow.court_id)
-                .where(*conditions)
-                .order_by(CaseRow.opened_on.desc(), CaseRow.id)
-                .offset(offset)
-                .limit(CASE_LIST_LIMIT)
-            ).all()
-            ids = [row.id for row, _, _ in rows]
+            ids = [row.id for row in rows]
             hearings = session.execute(
                 select(HearingRow.case_id, HearingRow.starts_at).where(
                     HearingRow.case_id.in_(ids),
@@ -280,13 +310,13 @@ class CasePortal:
             CaseSummary(
                 row.id,
                 format_a_number(row.a_number),
-                _respondent(row),
-                court,
+                f"{row.respondent_last_name.upper()}, {row.respondent_first_name}",
+                row.name,
                 row.status,
                 upcoming.get(row.id),
-                zone,
+                row.timezone,
             )
-            for row, court, zone in rows
+            for row in rows
         ]
         return CasePage(summaries, total, offset + 1, page, courts)
 
@@ -334,9 +364,8 @@ class CasePortal:
             raise NotFound
         case = row_to_record("case", row)
         lookups = SessionLookups(session)
-        if not principal.role.is_external or not can_see(
-            principal, placement_of(case, lookups), lookups
-        ):
+        reader = principal.role.is_external or principal.role is Role.RESPONDENT
+        if not reader or not can_see(principal, placement_of(case, lookups), lookups):
             raise NotFound
         assert isinstance(case, Case)
         return case
