@@ -221,6 +221,29 @@ def _package_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mail_outbox(args: argparse.Namespace) -> int:
+    import logging
+    import signal
+    import threading
+
+    from sync_server.services.mail_events import MailSender
+    from sync_server.services.mailer import mailer_from_env
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    config = load_config()
+    sender = MailSender(
+        build_services(config).factory, mailer_from_env(config.data_dir), config.link_base_url
+    )
+    if not args.loop:
+        print(f"{_count(sender.drain(), 'message')} sent")
+        return 0
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    sender.run(args.poll_seconds, stop)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ecas-server",
@@ -258,6 +281,14 @@ def _parser() -> argparse.ArgumentParser:
         help="how long an idle worker waits before looking again (default 2)",
     )
     worker.set_defaults(func=_package_worker)
+    mail = sub.add_parser(
+        "mail-outbox",
+        help="send the mail events wrote (the server also sends after each request); "
+        "failed sends are retried with backoff",
+    )
+    mail.add_argument("--loop", action="store_true", help="keep sending until stopped")
+    mail.add_argument("--poll-seconds", type=_positive_seconds, default=10.0)
+    mail.set_defaults(func=_mail_outbox)
     sub.add_parser(
         "verify-audit", help="check every link of the audit chain and every anchor"
     ).set_defaults(func=_verify_audit)

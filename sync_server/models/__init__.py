@@ -1,5 +1,6 @@
 """SQLAlchemy models of the server."""
 
+from sync_server.models.mail import MailOutbox, PortalMailPreference, PortalTermsAcceptance
 from sync_server.models.packages import RopJob
 from sync_server.models.portal import (
     PortalAccount,
@@ -71,16 +72,19 @@ __all__ = [
     "DocumentRow",
     "FilingRow",
     "HearingRow",
+    "MailOutbox",
     "MotionRow",
     "OrderRow",
     "PleadingRow",
     "PortalAccount",
     "PortalEmailToken",
     "PortalKeptForm",
+    "PortalMailPreference",
     "PortalPasswordReset",
     "PortalRecoveryCode",
     "PortalSecondFactor",
     "PortalSession",
+    "PortalTermsAcceptance",
     "PortalThrottle",
     "RefreshToken",
     "RepresentationRow",

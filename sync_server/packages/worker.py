@@ -42,7 +42,7 @@ from sync_server.packages.builder import (
     build_package,
 )
 from sync_server.packages.queue import DONE, FAILED, QUEUED, Claim, JobQueue, LeaseLost
-from sync_server.services import audit
+from sync_server.services import audit, mail_events
 from sync_server.services.blob_store import CHUNK, BlobStore
 from sync_server.services.records import row_to_record, write_record
 
@@ -264,6 +264,8 @@ class PackageWorker:
                 changes = {"status": RopRequestStatus.FAILED, "error": error}
                 detail = {"error": error}
             record = self._update_record(session, claim.request_id, changes)
+            if state == DONE:  # the requester is mailed (outbox row in this transaction)
+                mail_events.package_ready(session, record)
             audit.append(
                 session,
                 actor_id=None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -9,11 +10,13 @@ from flask import current_app
 
 from sync_server.services.accounts import AccountService
 from sync_server.services.kept_forms import KeptForms
+from sync_server.services.mail_events import MailSender
 from sync_server.services.mailer import Mailer, mailer_from_env
 from sync_server.services.password_reset import PasswordResets
 from sync_server.services.portal_cases import CasePortal
 from sync_server.services.portal_filings import FilingDesk
 from sync_server.services.portal_signin import PortalSettings, SignInService
+from sync_server.services.profile import Profiles
 from sync_server.services.totp import SecretBox
 
 
@@ -28,6 +31,8 @@ class PortalServices:
     filings: FilingDesk
     kept: KeptForms
     resets: PasswordResets
+    mail: MailSender  # drains the mail outbox (services/mail_events.py)
+    profiles: Profiles
 
 
 def build_portal_services(core: Any) -> PortalServices:
@@ -47,6 +52,9 @@ def build_portal_services(core: Any) -> PortalServices:
         filings=FilingDesk(core.factory, core.blobs, cases),
         kept=KeptForms(core.factory, core.config.secret_key),
         resets=PasswordResets(core.factory, mailer),
+        mail=MailSender(core.factory, mailer, core.config.link_base_url),
+        # ECAS_PORTAL_TERMS=0 turns the terms-of-use step off (the older tests' servers).
+        profiles=Profiles(core.factory, terms_required=os.environ.get("ECAS_PORTAL_TERMS") != "0"),
     )
 
 

@@ -40,7 +40,7 @@ from sync_server.policy import (
     placement_of,
     respondent_cases,
 )
-from sync_server.services import audit
+from sync_server.services import audit, mail_events
 
 
 def row_to_record(entity: str, row: Synced) -> WireRecord:
@@ -221,6 +221,7 @@ def write_record(
         _depart(session, feed)
     version = next_version(session)  # before the row is touched: this statement autoflushes
     row = session.get(table, record.id)
+    status_before = getattr(row, "status", None) if entity == "filing" and row else None
     if row is None:
         row = table()
         row.id = record.id
@@ -233,6 +234,9 @@ def write_record(
     row.deleted = deleted
     row.updated_at = utcnow()
     session.flush()
+    if entity == "filing" and not deleted:
+        # Accepted or rejected: its filer is mailed, through the outbox row written here.
+        mail_events.filing_decided(session, status_before, record)
     if entity in ("case", "representation", "appeal"):
         lookups.forget()  # other records' placement may follow from this one
     case_id = placement.case_id

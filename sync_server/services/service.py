@@ -23,6 +23,7 @@ from common.service import (
 )
 from common.wire import Address, Case, Court, Representation, ServiceRecord, UserProfile
 from sync_server.models import AddressRow, CaseRow, CourtRow, RepresentationRow, UserRow
+from sync_server.services import mail_events
 from sync_server.services.records import SessionLookups, row_to_record, write_record
 
 __all__ = [
@@ -144,5 +145,6 @@ def record_service(
             address_id=party.address_id,
         )
         write_record(session, record, lookups=lookups)
+        mail_events.document_served(session, record)  # in this transaction (outbox)
         written.append(record)
     return written

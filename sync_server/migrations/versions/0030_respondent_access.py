@@ -6,7 +6,7 @@ portal account to the case(s) it enrolled in with that code, the A-number and th
 birth.
 
 Revision ID: 0030_respondent_access
-Revises: 0028_feed_board_key
+Revises: 0029_mail_outbox
 Create Date: 2026-12-07 05:00:00
 
 """
@@ -19,7 +19,7 @@ from alembic import op
 import sync_server.models.types
 
 revision: str = "0030_respondent_access"
-down_revision: str | Sequence[str] | None = "0028_feed_board_key"
+down_revision: str | Sequence[str] | None = "0029_mail_outbox"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

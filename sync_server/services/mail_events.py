@@ -1,0 +1,457 @@
+"""Mail that tells people what happened: a transactional outbox and its sender.
+
+An event (a filing accepted or rejected, a document served, a notice of hearing served, a
+record package ready, an account approved or suspended) writes one ``mail_outbox`` row per
+person concerned **in the transaction of the change**: a push rolled back (or a savepoint
+refused) leaves no row and mails nobody, a committed change always has its rows. The
+:class:`MailSender` drains the rows after the commit: after each request that wrote some,
+every half minute on a busy server for the rows others wrote (the package worker), and
+from ``ecas-server mail-outbox`` (once, or as a worker). A row is claimed with a short
+lease, so two senders never both send it and a sender that dies leaves it to the next; a
+failed send (SMTP down) is retried with a growing delay, never dropped.
+
+Who is concerned: the filer of a filing; each party a document is served on, as the
+certificate of service names them (counsel of record, DHS), through their portal accounts
+(for DHS, the DHS accounts assigned to the case's court); the requester of a package; the
+account's holder. Nobody else: a party not of record is never in a certificate of service.
+The wording is in ``resources/mail/`` (one text file per kind); the link is the portal page
+of the thing, made absolute with the server's configured public base URL when it is sent.
+Service mail (served documents, hearing notices) is always sent; the rest follows the
+user's choices on the profile page.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import smtplib
+import string
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+
+from sqlalchemy import event, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from common.court_time import local_date
+from common.enums import DocumentType, FilingStatus, Role, RopRequestStatus
+from common.resources import resource_path
+from common.wire import Filing, RopRequest, ServiceRecord, WireRecord
+from sync_server.db import write_transaction
+from sync_server.models import (
+    CaseRow,
+    CourtRow,
+    DocumentRow,
+    MailOutbox,
+    PortalAccount,
+    PortalMailPreference,
+    UserRow,
+)
+from sync_server.models.types import utcnow
+from sync_server.services.mailer import Mailer, compose
+
+log = logging.getLogger(__name__)
+
+# Who may receive case mail: an approved account (a suspended one still reads its cases).
+_MAILABLE = ("approved", "suspended")
+LEASE = timedelta(minutes=5)
+FIRST_RETRY = timedelta(seconds=30)
+LAST_RETRY = timedelta(hours=1)
+SWEEP_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class MailKind:
+    name: str
+    template: str
+    service: bool
+    always: bool
+    label: str
+
+
+@cache
+def kinds() -> dict[str, MailKind]:
+    """The kinds of mail, from ``resources/mail/events.json``."""
+    data = json.loads(resource_path("mail/events.json").read_text(encoding="utf-8"))
+    return {
+        name: MailKind(
+            name=name,
+            template=entry["template"],
+            service=bool(entry["service"]),
+            always=bool(entry.get("always", False)),
+            label=entry["label"],
+        )
+        for name, entry in data["kinds"].items()
+    }
+
+
+def choosable() -> list[MailKind]:
+    """The kinds a user may turn off (neither service nor about the account itself)."""
+    return [k for k in kinds().values() if not k.service and not k.always]
+
+
+@cache
+def _template(kind: str) -> tuple[str, str]:
+    text = resource_path("mail/" + kinds()[kind].template).read_text(encoding="utf-8")
+    head, _, body = text.partition("\n\n")
+    if not head.startswith("Subject: "):
+        raise ValueError(f"resources/mail/{kinds()[kind].template}: no Subject line")
+    return head.removeprefix("Subject: ").strip(), body
+
+
+def render(kind: str, context: dict[str, Any], link: str) -> tuple[str, str]:
+    """The subject and body of a ``kind`` message; every placeholder must be filled."""
+    subject, body = _template(kind)
+    values = {k: str(v) for k, v in context.items()} | {"link": link}
+    return string.Template(subject).substitute(values), string.Template(body).substitute(values)
+
+
+# --- writing rows (in the caller's transaction) ---------------------------------------------
+
+_pending = threading.Event()
+
+
+def _committed(session: Session) -> None:
+    _pending.set()
+
+
+def wanted(session: Session, user_id: str, kind: str) -> bool:
+    info = kinds()[kind]
+    if info.service or info.always:
+        return True
+    choice = session.get(PortalMailPreference, (user_id, kind))
+    return choice is None or choice.wanted
+
+
+def enqueue(
+    session: Session,
+    kind: str,
+    *,
+    to_address: str,
+    key: str,
+    path: str,
+    context: dict[str, Any],
+    user_id: str | None = None,
+) -> bool:
+    """Write one message in the caller's transaction; False when the user turned this kind
+    off or the same event already mailed this address (a replayed act)."""
+    if kind not in kinds():
+        raise ValueError(f"unknown kind of mail {kind!r}")
+    if user_id is not None and not wanted(session, user_id, kind):
+        return False
+    key = key[:120]
+    already = session.scalar(
+        select(MailOutbox.id).where(
+            MailOutbox.kind == kind,
+            MailOutbox.subject_key == key,
+            MailOutbox.to_address == to_address,
+        )
+    )
+    if already is not None:
+        return False
+    now = utcnow()
+    session.add(
+        MailOutbox(
+            id=str(uuid.uuid4()),
+            kind=kind,
+            user_id=user_id,
+            to_address=to_address,
+            subject_key=key,
+            path=path,
+            context=context,
+            created_at=now,
+            attempts=0,
+            next_attempt_at=now,
+        )
+    )
+    if not event.contains(session, "after_commit", _committed):
+        event.listen(session, "after_commit", _committed, once=True)
+    return True
+
+
+def _portal_person(session: Session, user_id: str | None) -> tuple[str, str] | None:
+    """The address and name of an active portal account that may receive case mail."""
+    if user_id is None:
+        return None
+    found = session.execute(
+        select(PortalAccount.email, UserRow.display_name)
+        .join(UserRow, UserRow.id == PortalAccount.user_id)
+        .where(
+            PortalAccount.user_id == user_id,
+            PortalAccount.status.in_(_MAILABLE),
+            UserRow.active.is_(True),
+            UserRow.deleted.is_(False),
+        )
+    ).first()
+    return (found[0], found[1]) if found is not None else None
+
+
+def _court(session: Session, court_id: str | None) -> tuple[str, str]:
+    row = session.get(CourtRow, court_id) if court_id else None
+    if row is None:
+        return "the court", "UTC"
+    return row.name, row.timezone
+
+
+def _day(moment: datetime, zone: str) -> str:
+    return local_date(moment, zone).strftime("%B %-d, %Y")
+
+
+def filing_decided(session: Session, status_before: str | None, new: WireRecord) -> None:
+    """A filing the clerk accepted or rejected (its status was ``status_before``): its filer
+    is told (with the reason). Called by ``records.write_record`` for every filing written,
+    so whichever path decides it (the desktop's push, a server rule) mails once."""
+    if not isinstance(new, Filing) or new.status is FilingStatus.PENDING:
+        return
+    if status_before != FilingStatus.PENDING.value:
+        return  # not a review: made decided (a filing the server accepts itself) or unchanged
+    person = _portal_person(session, new.filer_id)
+    if person is None:
+        return
+    court, zone = _court(session, new.court_id)
+    accepted = new.status is FilingStatus.ACCEPTED
+    context = {
+        "name": person[1],
+        "court": court,
+        "filing": _filing_title(new),
+        "submitted_on": _day(new.submitted_at, zone),
+    }
+    if not accepted:
+        context["reason"] = new.rejection_reason or "(no reason was given)"
+    enqueue(
+        session,
+        "filing_accepted" if accepted else "filing_rejected",
+        to_address=person[0],
+        key=f"filing:{new.id}",
+        path="/portal/filings",
+        context=context,
+        user_id=new.filer_id,
+    )
+
+
+def _filing_title(filing: Filing) -> str:
+    data = json.loads(resource_path("mail/events.json").read_text(encoding="utf-8"))
+    titles: dict[str, str] = data["filing_titles"]
+    return titles.get(filing.kind.value, filing.kind.value)
+
+
+def _dhs_accounts(session: Session, court_id: str | None) -> list[tuple[str, str, str]]:
+    """(user id, address, name) of the DHS portal accounts assigned to ``court_id``."""
+    if court_id is None:
+        return []
+    rows = session.execute(
+        select(UserRow.id, UserRow.assigned_court_ids, PortalAccount.email, UserRow.display_name)
+        .join(PortalAccount, PortalAccount.user_id == UserRow.id)
+        .where(
+            UserRow.role == Role.DHS.value,
+            UserRow.active.is_(True),
+            UserRow.deleted.is_(False),
+            PortalAccount.status.in_(_MAILABLE),
+        )
+    )
+    return [(r[0], r[2], r[3]) for r in rows if court_id in (r[1] or [])]
+
+
+def document_served(session: Session, record: ServiceRecord) -> None:
+    """A document served on a party: the party's portal accounts are told (a notice of
+    hearing as such). Only the parties the certificate of service names are written."""
+    document = session.get(DocumentRow, record.document_id)
+    case = session.get(CaseRow, record.case_id)
+    if document is None or case is None:
+        return
+    court, zone = _court(session, case.court_id)
+    if record.party.value == "practitioner":
+        person = _portal_person(session, record.recipient_id)
+        people = [(record.recipient_id, *person)] if person and record.recipient_id else []
+    elif record.party.value == "dhs":
+        people = [(u, a, n) for u, a, n in _dhs_accounts(session, case.court_id)]
+    else:  # the respondent is served by mail at the address of record, not through here
+        people = []
+    notice = document.doc_type == DocumentType.HEARING_NOTICE.value
+    for user_id, address, name in people:
+        enqueue(
+            session,
+            "hearing_notice" if notice else "document_served",
+            to_address=address,
+            key=f"served:{record.document_id}",
+            path=f"/portal/cases/{record.case_id}/documents/{record.document_id}",
+            context={
+                "name": name,
+                "court": court,
+                "document": document.title,
+                "served_on": _day(record.served_at, zone),
+            },
+            user_id=user_id,
+        )
+
+
+def package_ready(session: Session, record: RopRequest) -> None:
+    """A record package built: its requester is told."""
+    if record.status is not RopRequestStatus.DONE:
+        return
+    person = _portal_person(session, record.requester_id)
+    if person is None:
+        return
+    case = session.get(CaseRow, record.case_id)
+    _, zone = _court(session, case.court_id if case else None)
+    enqueue(
+        session,
+        "package_ready",
+        to_address=person[0],
+        key=f"package:{record.id}",
+        path=f"/portal/record/{record.id}",
+        context={
+            "name": person[1],
+            "requested_on": _day(record.requested_at, zone),
+            "pages": record.result_pages or 0,
+        },
+        user_id=record.requester_id,
+    )
+
+
+def account_decided(
+    session: Session,
+    user_id: str,
+    kind: str,
+    *,
+    reason: str = "",
+    eoir_id: str | None = None,
+) -> None:
+    """An account approved or suspended: its holder is told (always)."""
+    row = session.execute(
+        select(PortalAccount.email, UserRow.display_name)
+        .join(UserRow, UserRow.id == PortalAccount.user_id)
+        .where(PortalAccount.user_id == user_id)
+    ).first()
+    if row is None:
+        return
+    context: dict[str, Any] = {"name": row[1]}
+    if kind == "account_approved":
+        context["eoir_id_sentence"] = f" Your EOIR ID is {eoir_id}." if eoir_id else ""
+    else:
+        context["reason"] = reason
+    enqueue(
+        session,
+        kind,
+        to_address=row[0],
+        key=f"account:{user_id}:{uuid.uuid4()}",  # each decision is its own event
+        path="/portal/login",
+        context=context,
+        user_id=user_id,
+    )
+
+
+# --- sending (after the commit) -------------------------------------------------------------
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long after its ``attempts``-th failure a message is tried again."""
+    delay: timedelta = FIRST_RETRY * (2 ** max(0, attempts - 1))
+    return min(delay, LAST_RETRY)
+
+
+@dataclass
+class MailSender:
+    """Sends the outbox's due messages through ``mailer``."""
+
+    factory: sessionmaker[Session]
+    mailer: Mailer
+    base_url: str
+    clock: Callable[[], datetime] = utcnow
+    _last_sweep: float = field(default=0.0, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def drain(self, limit: int = 200) -> int:
+        """Send the messages that are due; returns how many went out."""
+        now = self.clock()
+        with self.factory() as session:
+            due = list(
+                session.scalars(
+                    select(MailOutbox.id)
+                    .where(
+                        MailOutbox.sent_at.is_(None),
+                        MailOutbox.next_attempt_at <= now,
+                        or_(MailOutbox.claimed_until.is_(None), MailOutbox.claimed_until < now),
+                    )
+                    .order_by(MailOutbox.created_at)
+                    .limit(limit)
+                )
+            )
+        sent = 0
+        for message_id in due:
+            sent += self._send_one(message_id)
+        return sent
+
+    def _send_one(self, message_id: str) -> int:
+        now = self.clock()
+        with write_transaction(self.factory) as session:
+            claimed = session.execute(
+                update(MailOutbox)
+                .where(
+                    MailOutbox.id == message_id,
+                    MailOutbox.sent_at.is_(None),
+                    or_(MailOutbox.claimed_until.is_(None), MailOutbox.claimed_until < now),
+                )
+                .values(claimed_until=now + LEASE)
+            )
+            if int(getattr(claimed, "rowcount", 0) or 0) != 1:
+                return 0  # another sender has it
+            row = session.get(MailOutbox, message_id)
+            assert row is not None
+            kind, to, path, context = row.kind, row.to_address, row.path, dict(row.context)
+            attempts = row.attempts + 1
+        subject, body = render(kind, context, self.base_url.rstrip("/") + path)
+        try:
+            self.mailer.send(compose(self.mailer, to, subject, body))
+        except (OSError, smtplib.SMTPException) as err:
+            log.warning("mail %s to %s not sent (attempt %d): %s", kind, to, attempts, err)
+            with write_transaction(self.factory) as session:
+                session.execute(
+                    update(MailOutbox)
+                    .where(MailOutbox.id == message_id)
+                    .values(
+                        attempts=attempts,
+                        claimed_until=None,
+                        next_attempt_at=self.clock() + backoff(attempts),
+                        last_error=f"{type(err).__name__}: {err}"[:500],
+                    )
+                )
+            return 0
+        with write_transaction(self.factory) as session:
+            session.execute(
+                update(MailOutbox)
+                .where(MailOutbox.id == message_id)
+                .values(attempts=attempts, claimed_until=None, sent_at=self.clock())
+            )
+        return 1
+
+    def after_request(self) -> None:
+        """Drain when this process committed new rows, or every :data:`SWEEP_SECONDS` (for
+        rows other processes wrote and retries that came due). Never raises."""
+        moment = time.monotonic()
+        if not _pending.is_set() and moment - self._last_sweep < SWEEP_SECONDS:
+            return
+        if not self._lock.acquire(blocking=False):
+            return  # another thread of this process is draining
+        try:
+            _pending.clear()
+            self._last_sweep = moment
+            self.drain()
+        except Exception:  # the answer already stands; the rows wait for the next drain
+            log.exception("draining the mail outbox failed")
+        finally:
+            self._lock.release()
+
+    def run(self, poll_seconds: float, stop: threading.Event) -> None:
+        """Drain until ``stop`` is set (``ecas-server mail-outbox --loop``)."""
+        while not stop.is_set():
+            try:
+                self.drain()
+            except Exception:
+                log.exception("draining the mail outbox failed")
+            stop.wait(poll_seconds)
