@@ -15,6 +15,7 @@ Each record keeps ``data`` (what this user sees, with local edits) and ``server_
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -35,6 +36,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.pool import QueuePool
 
 from common.protocol import Change, MutationResult
 from common.wire import WireRecord
@@ -63,13 +65,28 @@ def _dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-class LocalStore:
-    """A SQLite file of one server and one user; safe to share between threads."""
+RESET_SWEEP = "reset_sweep"  # state key: a reset's unconfirmed records await the last page
 
-    def __init__(self, path: Path) -> None:
+
+class LocalStore:
+    """A SQLite file of one server and one user; safe to share between threads.
+
+    With ``key`` (a 32-byte key, see ``desktop/store_crypto.py``) the file is a SQLCipher
+    database: every page is encrypted and authenticated. A plain file found at ``path`` is
+    converted on opening (``encrypt_plain_store``). A wrong key raises
+    :class:`StoreLocked`."""
+
+    def __init__(self, path: Path, key: bytes | None = None) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.engine = _sqlite_engine(path)
+        self.encrypted = key is not None
+        if key is not None:
+            if is_plain_sqlite(path):
+                encrypt_plain_store(path, key)
+            self.engine = _sqlcipher_engine(path, key)
+            _check_key(self.engine)
+        else:
+            self.engine = _sqlite_engine(path)
         metadata.create_all(self.engine)
         with self.transaction() as conn:
             add_missing_columns(conn)
@@ -122,7 +139,7 @@ class LocalStore:
         with self.engine.connect() as conn:
             return int(
                 conn.scalar(
-                    select(record_table.c.version).where(
+                    select(func.abs(record_table.c.version)).where(
                         record_table.c.entity == entity, record_table.c.id == record_id
                     )
                 )
@@ -215,13 +232,28 @@ class LocalStore:
 
     # -- pulls ------------------------------------------------------------------------------
 
-    def apply_page(self, changes: list[Change], cursor: str, *, reset: bool = False) -> int:
-        """Apply one pulled page and its cursor together; returns records written."""
+    def apply_page(
+        self, changes: list[Change], cursor: str, *, reset: bool = False, last: bool = True
+    ) -> int:
+        """Apply one pulled page and its cursor together; returns records written.
+
+        A ``reset`` (the user's scope changed) starts a mark and sweep rather than wiping
+        the copy at once: every record not waiting in the outbox is marked unconfirmed (its
+        version negated), the pages that follow confirm what is still in scope, and the
+        page marked ``last`` (``has_more`` false) removes what was not confirmed. Until
+        then the records stay readable, and one edited meanwhile keeps the version it was
+        edited from as its base -- so work done during a long reset pull is neither a
+        spurious conflict nor lost. A pull interrupted mid-reset finishes the sweep on the
+        last page of a later pull (the state survives in ``reset_sweep``)."""
         with self.transaction() as conn:
+            queued = select(outbox_table.c.record_id)
             if reset:
-                # The scope changed: forget server records, keep anything still unsent.
-                queued = select(outbox_table.c.record_id)
-                conn.execute(delete(record_table).where(record_table.c.id.not_in(queued)))
+                conn.execute(
+                    update(record_table)
+                    .where(record_table.c.version > 0, record_table.c.id.not_in(queued))
+                    .values(version=-record_table.c.version)
+                )
+                self.set_state(conn, RESET_SWEEP, "1")
             held = {
                 (r.entity, r.record_id)
                 for r in conn.execute(select(outbox_table.c.entity, outbox_table.c.record_id))
@@ -231,6 +263,16 @@ class LocalStore:
                 if (change.entity, change.id) not in held:  # local edits wait for their push
                     latest[(change.entity, change.id)] = change
             written = self._upsert_server(conn, list(latest.values()))
+            sweeping = conn.scalar(
+                select(state_table.c.value).where(state_table.c.key == RESET_SWEEP)
+            )
+            if last and sweeping:
+                conn.execute(
+                    delete(record_table).where(
+                        record_table.c.version < 0, record_table.c.id.not_in(queued)
+                    )
+                )
+                self.set_state(conn, RESET_SWEEP, "")
             self.set_state(conn, "cursor", cursor)
             self.set_state(conn, "last_sync_at", _now())
         return written
@@ -238,16 +280,22 @@ class LocalStore:
     @staticmethod
     def _upsert_server(conn: Connection, changes: list[Change]) -> int:
         """Write the server's records in bulk: new ones inserted, newer ones updated, the
-        rest (this copy already holds that version or a newer one) left alone."""
-        known: dict[tuple[str, str], int] = {}
+        rest (this copy already holds that version or a newer one) left alone -- except a
+        record that left the user's scope or came back into it unchanged, which a scope
+        change's catch-up sends at the version held, deleted or live
+        (sync_server/services/scope_delta.py)."""
+        known: dict[tuple[str, str], tuple[int, bool]] = {}
         ids = [c.id for c in changes]
         for start in range(0, len(ids), 500):
             rows = conn.execute(
-                select(record_table.c.entity, record_table.c.id, record_table.c.version).where(
-                    record_table.c.id.in_(ids[start : start + 500])
-                )
+                select(
+                    record_table.c.entity,
+                    record_table.c.id,
+                    record_table.c.version,
+                    record_table.c.deleted,
+                ).where(record_table.c.id.in_(ids[start : start + 500]))
             )
-            known.update({(r.entity, r.id): r.version for r in rows})
+            known.update({(r.entity, r.id): (r.version, bool(r.deleted)) for r in rows})
         inserts, updates = [], []
         for change in changes:
             payload = _dumps(change.data)
@@ -259,10 +307,12 @@ class LocalStore:
                 "data": payload,
                 "server_data": payload,
             }
-            held_version = known.get((change.entity, change.id))
-            if held_version is None:
+            held = known.get((change.entity, change.id))
+            if held is None:
                 inserts.append(row)
-            elif held_version < change.version:
+            elif held[0] < change.version or (
+                held[0] == change.version and held[1] != change.deleted
+            ):
                 updates.append({**row, "b_entity": change.entity, "b_id": change.id})
         if inserts:
             conn.execute(insert(record_table), inserts)
@@ -328,9 +378,91 @@ class LocalStore:
             conn.execute(delete(issue_table).where(issue_table.c.id == issue_id))
 
 
+class StoreLocked(Exception):
+    """The key does not open this store (or the file is not a database)."""
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def is_plain_sqlite(path: Path) -> bool:
+    """True for an existing unencrypted SQLite file (SQLCipher files start with random
+    bytes, plain ones with SQLite's header)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def _key_pragma(key: bytes) -> str:
+    # A raw 256-bit key (x'...'): SQLCipher uses it as is, no PBKDF2 at each connection;
+    # the key was already derived (argon2id, then HKDF) in desktop/store_crypto.py.
+    if len(key) != 32:
+        raise ValueError("a store key is 32 bytes")
+    return f"\"x'{key.hex()}'\""
+
+
+def encrypt_plain_store(path: Path, key: bytes) -> None:
+    """Convert the plain store at ``path`` into a SQLCipher one in place: its WAL is
+    checkpointed, ``sqlcipher_export`` copies everything into a new encrypted file beside
+    it, which then replaces the plain file atomically (a crash leaves one or the other)."""
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    target = path.with_name(path.name + ".encrypting")
+    target.unlink(missing_ok=True)
+    conn = sqlcipher.connect(str(path), isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout=10000")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute(f"ATTACH DATABASE ? AS encrypted KEY {_key_pragma(key)}", (str(target),))
+        conn.execute("SELECT sqlcipher_export('encrypted')")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+        conn.execute("DETACH DATABASE encrypted")
+    finally:
+        conn.close()
+    with target.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(target, path)
+    for suffix in ("-wal", "-shm"):  # the plain file's journal files, emptied above
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def _sqlcipher_engine(path: Path, key: bytes) -> Engine:
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    pragma = _key_pragma(key)
+
+    def connect() -> Any:
+        conn = sqlcipher.connect(str(path), check_same_thread=False)
+        conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is reported, not logged
+        conn.execute(f"PRAGMA key = {pragma}")  # before anything reads the file
+        return conn
+
+    # A pool of file connections, as SQLAlchemy gives a sqlite:/// file URL (the bare
+    # "sqlite://" would otherwise mean one shared in-memory connection per thread).
+    engine = create_engine("sqlite://", module=sqlcipher, creator=connect, poolclass=QueuePool)
+    _configure(engine)
+    return engine
+
+
+def _check_key(engine: Engine) -> None:
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+    except Exception as err:  # sqlcipher3's DatabaseError, "file is not a database"
+        engine.dispose()
+        raise StoreLocked("The key does not open this computer's copy.") from err
+
+
 def _sqlite_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    _configure(engine)
+    return engine
 
+
+def _configure(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
@@ -344,5 +476,3 @@ def _sqlite_engine(path: Path) -> Engine:
     def _on_begin(conn: Any) -> None:
         immediate = conn.get_execution_options().get("ecas_write")
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-    return engine

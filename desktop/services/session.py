@@ -10,6 +10,10 @@ access tokens stop working), removes the keyring entry and marks the local copy 
 so the next start asks for the password even if the keyring entry could not be removed.
 Offline, the server can't be told: the keyring entry goes, and the session on the server
 ends when its tokens expire.
+
+The local copy is encrypted (``desktop/store_crypto.py``): the password opens its data key
+for an online or offline sign-in, the keyring's key for a resumed session; a plain copy
+left by an older version is encrypted at the first sign-in with the password.
 """
 
 from __future__ import annotations
@@ -23,9 +27,10 @@ import orjson
 
 from desktop import credentials
 from desktop.api_client import ApiClient, ApiError, Offline, Session
-from desktop.local_store import LocalStore
+from desktop.local_store import LocalStore, is_plain_sqlite
 from desktop.offline_auth import check_password, remember_password
 from desktop.paths import store_path
+from desktop.store_crypto import StoreKeys, subkey
 
 _USER_KEY = "signed_in_user"
 # Set by a sign-out, cleared by the next online sign-in: a token left in the keyring (its
@@ -42,6 +47,9 @@ class SignedIn:
     notice: str | None = None
     # The address as the user gave it: the keyring entry is filed under it.
     server_url: str = ""
+    # The local copy's data key and key file (None: a plain copy, as in tests).
+    data_key: bytes | None = None
+    keys: StoreKeys | None = None
 
     def __post_init__(self) -> None:
         if not self.server_url:
@@ -54,6 +62,33 @@ class SignedIn:
     @property
     def username(self) -> str:
         return str(self.user.get("username", ""))
+
+    @property
+    def cache_key(self) -> bytes | None:
+        """The document cache's key (None: the cache is plain)."""
+        return None if self.data_key is None else subkey(self.data_key, "cache")
+
+
+COPY_LOCKED_NOTICE = (
+    "Your password was changed on the server, and this computer's copy is still locked "
+    "with the previous one (this computer has no password store to open it). Give your "
+    "previous password once, to move the copy to the new one."
+)
+
+
+def _client_id_of_plain_copy(path: Path) -> str | None:
+    """The client id of a plain copy left by an older version (read without changing it)."""
+    if not is_plain_sqlite(path):
+        return None
+    plain = LocalStore(path)
+    try:
+        return plain.get_state("client_id")
+    finally:
+        plain.engine.dispose()
+
+
+def _encrypted_store(path: Path, data_key: bytes) -> LocalStore:
+    return LocalStore(path, subkey(data_key, "store"))
 
 
 def _keep_tokens(client: ApiClient, server_url: str, username: str) -> str | None:
@@ -77,19 +112,60 @@ def sign_in(
     verify: bool | str = True,
     otp: str | None = None,
     on_busy: Callable[[str], None] | None = None,
+    previous_password: str | None = None,
 ) -> SignedIn:
     """Sign in online, or offline when the server can't be reached and this user has
     signed in on this computer before. ``otp`` is the two-factor code, for accounts that
     use one (court administrators); ``on_busy`` is told "The server is busy; retrying in
     N s" while a busy server makes the sign-in wait. Raises :class:`ApiError` with a clear
     message."""
-    store = LocalStore(store_path(server_url, username, base_dir))
-    client = ApiClient(server_url, verify=verify, client_id=store.client_id)
+    path = store_path(server_url, username, base_dir)
+    keys = StoreKeys(path, server_url, username)
+    data_key: bytes | None = None
+    by_password = False
+    if keys.exists():
+        data_key = keys.unlock_with_password(password)
+        by_password = data_key is not None
+        if data_key is None and previous_password:
+            data_key = keys.unlock_with_password(previous_password)
+        if data_key is None:
+            data_key = keys.unlock_with_keyring()
+    if data_key is not None:
+        store: LocalStore | None = _encrypted_store(path, data_key)
+        client_id: str | None = store.client_id if store is not None else None
+    else:
+        store = None
+        client_id = _client_id_of_plain_copy(path)
+    client = ApiClient(server_url, verify=verify, client_id=client_id)
     if on_busy is not None:
         client.on_busy = on_busy
     try:
         session = client.login(username, password, otp=otp)
     except Offline as err:
+        if store is None and not keys.exists() and is_plain_sqlite(path):
+            # A plain copy from an older version: its verifier checks the password, then
+            # the copy is encrypted under a new key.
+            plain = LocalStore(path)
+            known = check_password(plain, password)
+            plain.engine.dispose()
+            if known:
+                data_key = keys.create(password)
+                store = _encrypted_store(path, data_key)
+                by_password = True
+        if store is None or not by_password:
+            if store is not None:
+                store.engine.dispose()
+            if keys.exists() or is_plain_sqlite(path):
+                raise ApiError(
+                    "The password is wrong (checked against this computer's copy, "
+                    "since the server can't be reached).",
+                    kind="auth",
+                ) from err
+            raise ApiError(
+                f"{err} You have not signed in on this computer before, so there is "
+                "no local copy to open yet.",
+                kind="offline",
+            ) from err
         saved = store.get_state(_USER_KEY)
         if saved is None:
             raise ApiError(
@@ -111,13 +187,36 @@ def sign_in(
             notice="Working offline with this computer's copy. Changes are "
             "kept and sent when the server is back.",
             server_url=server_url,
+            data_key=data_key,
+            keys=keys,
         )
+    if data_key is None:
+        if keys.exists():  # the password changed on the server; nothing opens the copy
+            raise ApiError(COPY_LOCKED_NOTICE, kind="previous_password")
+        # First sign-in here, or a plain copy from an older version: a new data key.
+        data_key = keys.create(password)
+        store = _encrypted_store(path, data_key)
+        client.client_id = store.client_id  # the plain copy's, or a new one
+    else:
+        # Re-wrapped at every online sign-in: a password changed on the server takes over
+        # from the old one, and the keyring gets a fresh key.
+        keys.write(data_key, password)
+    assert store is not None
     remember_password(store, password)
     with store.transaction() as conn:
         store.set_state(conn, _USER_KEY, orjson.dumps(session.user).decode())
         store.set_state(conn, _SIGNED_OUT_KEY, "")
     notice = _keep_tokens(client, server_url, username)
-    return SignedIn(client, store, session.user, online=True, notice=notice, server_url=server_url)
+    return SignedIn(
+        client,
+        store,
+        session.user,
+        online=True,
+        notice=notice,
+        server_url=server_url,
+        data_key=data_key,
+        keys=keys,
+    )
 
 
 def resume(
@@ -128,17 +227,32 @@ def resume(
     token = credentials.load_refresh_token(server_url, username)
     if token is None:
         return None
-    store = LocalStore(store_path(server_url, username, base_dir))
+    path = store_path(server_url, username, base_dir)
+    keys = StoreKeys(path, server_url, username)
+    data_key = keys.unlock_with_keyring()
+    if data_key is None:  # no key in the keyring (or a plain copy): the password opens it
+        return None
+    store = _encrypted_store(path, data_key)
     if store.get_state(_SIGNED_OUT_KEY):
         credentials.forget_refresh_token(server_url, username)  # left over: try again
+        store.engine.dispose()
         return None
     client = ApiClient(server_url, verify=verify, client_id=store.client_id)
     try:
         session = client.resume(token)
     except ApiError:
+        store.engine.dispose()
         return None
     _keep_tokens(client, server_url, username)
-    return SignedIn(client, store, session.user, online=True, server_url=server_url)
+    return SignedIn(
+        client,
+        store,
+        session.user,
+        online=True,
+        server_url=server_url,
+        data_key=data_key,
+        keys=keys,
+    )
 
 
 def resume_silently(signed_in: SignedIn) -> bool:
@@ -171,6 +285,8 @@ def sign_in_again(signed_in: SignedIn, password: str, otp: str | None = None) ->
     the next sync. Raises :class:`ApiError` (a wrong password, the server gone again)."""
     session = signed_in.client.login(signed_in.username, password, otp=otp)
     remember_password(signed_in.store, password)  # it may have changed on the server
+    if signed_in.keys is not None and signed_in.data_key is not None:
+        signed_in.keys.write(signed_in.data_key, password)
     with signed_in.store.transaction() as conn:
         signed_in.store.set_state(conn, _USER_KEY, orjson.dumps(session.user).decode())
         signed_in.store.set_state(conn, _SIGNED_OUT_KEY, "")
@@ -230,4 +346,6 @@ def sign_out(signed_in: SignedIn) -> SignedOut:
     finally:
         client.session = None
         credentials.forget_refresh_token(signed_in.server_url, signed_in.username)
+        if signed_in.keys is not None:  # from now on only the password opens the copy
+            signed_in.keys.forget_keyring()
     return SignedOut(not_told, SIGNED_OUT_OFFLINE if not_told else SIGNED_OUT)
