@@ -45,8 +45,8 @@ from PySide6.QtWidgets import QApplication
 
 from common.enums import Visibility
 from common.wire import Annotation
+from desktop.annotation_store import KINDS, SyncedAnnotations, geometry, new_annotation
 from desktop.local_store import LocalStore
-from desktop.viewer.annotation_store import KINDS, SyncedAnnotations, geometry, new_annotation
 from desktop.viewer.annotation_window import WindowAnnotations, install_annotations
 from desktop.viewer.viewer_window import ViewerWindow
 

@@ -24,37 +24,13 @@ import pydantic
 import requests
 
 from common.protocol import ChangesResponse, MutationResult, TokenResponse
+from desktop.errors import ApiError as ApiError  # raised here; kept importable from here
+from desktop.errors import Offline as Offline
 
 T = TypeVar("T")
 
 TIMEOUT = (5.0, 60.0)  # connect, read
 CHUNK = 1024 * 1024
-
-
-class ApiError(Exception):
-    """A request that did not succeed; ``kind`` lets callers react without parsing text."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        kind: str,
-        status: int | None = None,
-        body: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.kind = kind  # "offline", "auth", "conflict", "refused", "server", "integrity"
-        self.status = status
-        self.body = body or {}
-
-
-class Offline(ApiError):
-    def __init__(self, url: str) -> None:
-        super().__init__(
-            f"The server at {url} can't be reached. You can keep working: "
-            "changes are kept on this computer and sent when it is back.",
-            kind="offline",
-        )
 
 
 # A sign-in the server answered "busy" (503 with Retry-After) is tried again for this long.

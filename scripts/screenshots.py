@@ -30,6 +30,7 @@ from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from common.enums import BoardOutcome, BoardVoteChoice, Visibility  # noqa: E402
+from desktop.annotation_store import geometry, new_annotation  # noqa: E402
 from desktop.board_workspace import (  # noqa: E402
     assign,
     board_members,
@@ -44,7 +45,6 @@ from desktop.settings import Settings  # noqa: E402
 from desktop.sync_engine import SyncEngine  # noqa: E402
 from desktop.ui.context import DesktopContext  # noqa: E402
 from desktop.ui.main_window import MainWindow  # noqa: E402
-from desktop.viewer.annotation_store import geometry, new_annotation  # noqa: E402
 from desktop.viewer.annotation_window import WindowAnnotations  # noqa: E402
 from desktop.viewer.document_pane import DocumentPane  # noqa: E402
 from desktop.viewer.viewer_window import ViewerWindow  # noqa: E402

@@ -10,10 +10,10 @@ from typing import Any
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from common.court_time import table_datetime
-from desktop.api_client import ApiError
+from desktop.errors import ApiError
+from desktop.tasks import run_task
 from desktop.ui.context import DesktopContext
 from desktop.ui.record_table import Column, RecordTableModel, RecordTableView
-from desktop.ui.tasks import run_task
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.conflicts import IssueRow, load_issue_rows
+from desktop.tasks import run_task
 from desktop.ui.context import DesktopContext
 from desktop.ui.record_table import HeaderedTableModel
-from desktop.ui.tasks import run_task
 
 ROW_ROLE = Qt.ItemDataRole.UserRole
 CHANGED_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -200,11 +200,12 @@ class ConflictsView(QWidget):
             load_issue_rows,
             lambda rows: self._show_rows(generation, rows),
             lambda err: self._show_message(f"Could not read the sync issues: {err}", error=True),
+            parent=self,
         )
 
     def _show_rows(self, generation: int, rows: list[IssueRow]) -> None:
-        if generation != self._generation or not shiboken6.isValid(self):
-            return
+        if generation != self._generation:
+            return  # a newer refresh is on its way (a closed view gets no answer: parent=self)
         current = self.current_issue()
         place = max(self.table.currentIndex().row(), 0)
         self.issues.set_rows(rows)
@@ -322,8 +323,8 @@ class ConflictsView(QWidget):
         def done(_: object) -> None:
             if sync:
                 self.ctx.sync.sync_soon()  # also refreshes the counts in the status bar
-            if not shiboken6.isValid(self):
-                return
+            if not shiboken6.isValid(self):  # not run_task's parent: the sync above must
+                return  # happen even when the view is gone
             self._busy = False
             self._show_message(message)
             self.resolved.emit()
@@ -338,6 +339,5 @@ class ConflictsView(QWidget):
         run_task(op, done, failed, pool=self.ctx.writer)
 
     def _show_message(self, text: str, error: bool = False) -> None:
-        if shiboken6.isValid(self):
-            self.message.setStyleSheet(f"color: {'#b71c1c' if error else '#2e7d32'}")
-            self.message.setText(text)
+        self.message.setStyleSheet(f"color: {'#b71c1c' if error else '#2e7d32'}")
+        self.message.setText(text)

@@ -6,7 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QThreadPool
+import shiboken6
+from PySide6.QtCore import QObject, QThreadPool
 
 from common.wire import WireRecord
 from desktop.doc_cache import DocumentCache
@@ -14,7 +15,7 @@ from desktop.local_store import LocalStore
 from desktop.services.session import SignedIn
 from desktop.services.sync_controller import SyncController
 from desktop.settings import Settings
-from desktop.ui.tasks import run_task
+from desktop.tasks import run_task
 
 
 def _single_writer() -> QThreadPool:
@@ -52,25 +53,38 @@ class DesktopContext:
         records: Sequence[WireRecord],
         on_done: Callable[[], Any] = lambda: None,
         on_error: Callable[[Exception], Any] | None = None,
+        *,
+        parent: QObject | None = None,
     ) -> None:
         """Write ``records`` locally on the writer thread, in one transaction and (when there
-        are several) as one group the server applies all or nothing; then call ``on_done`` on
-        the GUI thread and sync soon."""
+        are several) as one group the server applies all or nothing; then sync soon and call
+        ``on_done`` on the GUI thread — unless ``parent`` (the asking widget) is gone by then:
+        the write and the sync still happen, the callbacks don't."""
 
         def write() -> None:
             self.store.save_together(records)
 
         def done(_: None) -> None:
             self.sync.sync_soon()
-            on_done()
+            if parent is None or shiboken6.isValid(parent):
+                on_done()
 
-        run_task(write, done, on_error, pool=self.writer)
+        def failed(err: Exception) -> None:
+            if on_error is None:
+                raise err
+            if parent is None or shiboken6.isValid(parent):
+                on_error(err)
+
+        run_task(write, done, failed, pool=self.writer)
 
     def read(
         self,
         op: Callable[[LocalStore], Any],
         on_done: Callable[[Any], Any],
         on_error: Callable[[Exception], Any] | None = None,
+        *,
+        parent: QObject | None = None,
     ) -> None:
-        """Run a read of the local store on a pool thread."""
-        run_task(lambda: op(self.store), on_done, on_error)
+        """Run a read of the local store on a pool thread; the answer is dropped when
+        ``parent`` is gone by then (see :func:`desktop.tasks.run_task`)."""
+        run_task(lambda: op(self.store), on_done, on_error, parent=parent)

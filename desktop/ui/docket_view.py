@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QDate, QItemSelectionModel, QStandardPaths, Qt, Signal
 from PySide6.QtGui import (
     QAction,
@@ -326,11 +325,12 @@ class DocketView(QWidget):
             lambda store: load_docket(store, str(court_id) if court_id else None),
             lambda data: self._on_loaded(ticket, data),
             self._on_load_failed,
+            parent=self,
         )
 
     def _on_loaded(self, ticket: int, data: DocketData) -> None:
-        if not shiboken6.isValid(self) or ticket != self._loads:
-            return  # closed meanwhile, or a newer load is on its way
+        if ticket != self._loads:
+            return  # a newer load is on its way (a closed view gets no answer: parent=self)
         self.data = data
         if self._first_load and data.zone is not None:
             self.anchor = court_today(data.zone)
@@ -351,8 +351,7 @@ class DocketView(QWidget):
         self.apply_filter()
 
     def _on_load_failed(self, err: Exception) -> None:
-        if shiboken6.isValid(self):
-            self.count_label.setText(f"Could not read the docket: {err}")
+        self.count_label.setText(f"Could not read the docket: {err}")
 
     @staticmethod
     def _fill_combo(combo: QComboBox, items: Sequence[tuple[Any, str]]) -> None:
@@ -570,7 +569,10 @@ class DocketView(QWidget):
             self._open_dialog(AdjournDialog(self.ctx, hearing, self.data.rows, self, clock))
 
         self.ctx.read(
-            lambda store: case_clock(store, hearing.case_id, today), show, self._on_load_failed
+            lambda store: case_clock(store, hearing.case_id, today),
+            show,
+            self._on_load_failed,
+            parent=self,
         )
 
     def _open_dialog(self, dialog: RescheduleDialog | AdjournDialog) -> None:
@@ -594,7 +596,7 @@ class DocketView(QWidget):
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.ctx.save([cancel(hearing)], self.refresh, self._on_save_failed)
+            self.ctx.save([cancel(hearing)], self.refresh, self._on_save_failed, parent=self)
 
     def _on_save_failed(self, err: Exception) -> None:
         QMessageBox.warning(self, "Not saved", f"The change was not saved: {err}")
@@ -631,7 +633,7 @@ class DocketView(QWidget):
             dialog.finished.connect(dialog.deleteLater)
             dialog.open()
 
-        self.ctx.read(read, show, self._on_load_failed)
+        self.ctx.read(read, show, self._on_load_failed, parent=self)
 
     def record_decision(self) -> None:
         """Open the pleadings-and-decision dialog for the selected hearing's case, once the
@@ -656,7 +658,10 @@ class DocketView(QWidget):
             dialog.open()
 
         self.ctx.read(
-            lambda store: load_bench_record(store, row.case_id), show, self._on_load_failed
+            lambda store: load_bench_record(store, row.case_id),
+            show,
+            self._on_load_failed,
+            parent=self,
         )
 
     def interpreter_requests(self) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -326,11 +325,12 @@ class FilingReviewView(QWidget):
             lambda store: load_filing_rows(store, reviewed, self.ctx.user_id),
             lambda rows: self._show_rows(generation, rows),
             lambda err: self._show_error(f"Could not read the filings: {err}"),
+            parent=self,
         )
 
     def _show_rows(self, generation: int, rows: list[FilingRow]) -> None:
-        if generation != self._generation or not shiboken6.isValid(self):
-            return  # a newer refresh is on its way, or the view is gone
+        if generation != self._generation:
+            return  # a newer refresh is on its way (a closed view gets no answer: parent=self)
         selected = self.current_row()
         self.model.set_rows(rows)
         reviewed = self.show_reviewed.isChecked()
@@ -456,12 +456,13 @@ class FilingReviewView(QWidget):
         self._busy.add(row.filing_id)
         self._update_buttons()
         self.ctx.save(
-            records, lambda: self._saved(row, verb), lambda err: self._save_failed(row, err)
+            records,
+            lambda: self._saved(row, verb),
+            lambda err: self._save_failed(row, err),
+            parent=self,
         )
 
     def _saved(self, row: FilingRow, verb: str) -> None:
-        if not shiboken6.isValid(self):
-            return
         self._busy.discard(row.filing_id)
         self.message.setStyleSheet("color: #2e7d32")
         self.message.setText(
@@ -475,12 +476,10 @@ class FilingReviewView(QWidget):
         self.refresh()
 
     def _save_failed(self, row: FilingRow, err: Exception) -> None:
-        if shiboken6.isValid(self):
-            self._busy.discard(row.filing_id)
-            self._show_error(f"Could not save the review: {err}")
-            self._update_buttons()
+        self._busy.discard(row.filing_id)
+        self._show_error(f"Could not save the review: {err}")
+        self._update_buttons()
 
     def _show_error(self, text: str) -> None:
-        if shiboken6.isValid(self):
-            self.message.setStyleSheet("color: #b71c1c")
-            self.message.setText(text)
+        self.message.setStyleSheet("color: #b71c1c")
+        self.message.setText(text)

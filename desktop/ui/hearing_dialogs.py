@@ -44,9 +44,9 @@ from desktop.clerk_actions import (
     reschedule,
 )
 from desktop.docket import DocketRow
+from desktop.tasks import run_task
 from desktop.ui.context import DesktopContext
 from desktop.ui.docket_model import TYPE_NAMES, format_time
-from desktop.ui.tasks import run_task
 
 ERROR_STYLE = "color: #b00020;"
 EFFECT_WORDS = {"stops": "clock stops", "runs": "clock runs", "neutral": "clock unchanged"}

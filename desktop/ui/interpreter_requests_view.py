@@ -35,7 +35,7 @@ from desktop.interpreters import (
     requests_for_day,
     to_csv,
 )
-from desktop.ui.tasks import run_task
+from desktop.tasks import run_task
 
 HEADERS = ("Time", "Courtroom", "Language", "Attends", "A-number", "Hearing", "Judge")
 

@@ -53,10 +53,10 @@ from desktop.motions import (
 )
 from desktop.orders import SigningSummary, case_today, signing_summary
 from desktop.ruling_effects import ruling_effects
+from desktop.tasks import run_task
 from desktop.ui.context import DesktopContext
 from desktop.ui.record_table import Column, RecordTableModel, RecordTableView
 from desktop.ui.signing_summary import SigningSummaryDialog
-from desktop.ui.tasks import run_task
 
 COLUMNS: tuple[Column[QueueRow], ...] = (
     Column("Received", lambda r: r.filed_on),

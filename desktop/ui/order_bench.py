@@ -31,9 +31,9 @@ from desktop.orders import (
     continuance_ruling,
     signing_summary,
 )
+from desktop.tasks import run_task
 from desktop.ui.context import DesktopContext
 from desktop.ui.signing_summary import SigningSummaryDialog
-from desktop.ui.tasks import run_task
 
 
 def bench_ruling_refusal(role: str, user_id: str, row: DocketRow | None) -> str:

@@ -58,9 +58,9 @@ from desktop.orders import (
     start_draft,
     templates_for_case,
 )
+from desktop.tasks import run_task
 from desktop.ui.context import DesktopContext
 from desktop.ui.signing_summary import SigningSummaryDialog
-from desktop.ui.tasks import run_task
 
 ERROR_STYLE = "color: #b3261e;"
 PLACEHOLDERS = {"date": "YYYY-MM-DD", "time": "HH:MM", "money": "amount in dollars"}

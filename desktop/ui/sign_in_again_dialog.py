@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.api_client import ApiError
+from desktop.errors import ApiError
 from desktop.services.session import SignedIn, sign_in_again
+from desktop.tasks import run_task
 from desktop.ui.sign_in_dialog import two_factor_field
-from desktop.ui.tasks import run_task
 
 
 class SignInAgainDialog(QDialog):

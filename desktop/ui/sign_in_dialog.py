@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.api_client import ApiError
+from desktop.errors import ApiError
 from desktop.services.session import SignedIn, sign_in
 from desktop.settings import CA_BUNDLE, LAST_USERNAME, SERVER_URL, Settings
-from desktop.ui.tasks import run_task
+from desktop.tasks import run_task
 
 
 class SignInDialog(QDialog):

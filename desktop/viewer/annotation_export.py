@@ -6,7 +6,7 @@ annotation every reader shows (/Highlight, /Underline, /StrikeOut, /Text, /FreeT
 redaction marks are applied to that copy only (the text and images under them are
 removed, not covered). ``import_annotations`` turns the annotations a PDF already
 carries into records. Both open a document of their own: call them on a background task
-(``desktop.ui.tasks.run_task``), never with the render worker's document.
+(``desktop.tasks.run_task``), never with the render worker's document.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import pymupdf
 from common.court_time import pdf_date
 from common.enums import Visibility
 from common.wire import Annotation
-from desktop.viewer.annotation_store import (
+from desktop.annotation_store import (
     DEFAULT_COLORS,
     TEXT_MARKUP,
     geometry,

@@ -36,8 +36,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
 from common.enums import Visibility
 from common.wire import Annotation
-from desktop.ui.tasks import run_task
-from desktop.viewer.annotation_store import (
+from desktop.annotation_store import (
     DEFAULT_COLORS,
     KIND_LABELS,
     NOTE_SIZE,
@@ -51,6 +50,7 @@ from desktop.viewer.annotation_store import (
     new_annotation,
     rect_of,
 )
+from desktop.tasks import run_task
 from desktop.viewer.page_view import Interaction, PageView
 from desktop.viewer.text_layer import TextLayer, TextSelection, select_between
 

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from common.enums import Visibility
 from common.wire import Annotation
+from desktop.annotation_store import KIND_LABELS, KINDS
 from desktop.viewer.annotation_layer import AnnotationLayer
-from desktop.viewer.annotation_store import KIND_LABELS, KINDS
 
 COLUMNS = ("Type", "Page", "Author", "Text", "Comment", "Shared")
 VISIBILITY_WORDS = {

@@ -16,8 +16,13 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThreadPool
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
 
+from desktop.annotation_store import (
+    AnnotationStore,
+    SyncedAnnotations,
+    local_annotations,
+)
 from desktop.local_store import LocalStore
-from desktop.ui.tasks import run_task
+from desktop.tasks import run_task
 from desktop.viewer.annotation_export import (
     ExportReport,
     export_annotated_copy,
@@ -25,11 +30,6 @@ from desktop.viewer.annotation_export import (
 )
 from desktop.viewer.annotation_layer import AnnotationLayer
 from desktop.viewer.annotation_pane import AnnotationPane
-from desktop.viewer.annotation_store import (
-    AnnotationStore,
-    SyncedAnnotations,
-    local_annotations,
-)
 from desktop.viewer.annotation_tools import AnnotationTools
 
 # pane -> the store its document's annotations live in (None: no annotations there)

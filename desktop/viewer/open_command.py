@@ -39,7 +39,7 @@ def run_open(path: Path, screenshot: Path | None) -> int:
     window = ViewerWindow(cache_bytes=int(Settings().value(VIEWER_CACHE_MB)) * 1024 * 1024)
     window.resize(*SCREENSHOT_SIZE)
     # No server: annotations stay in a local file per PDF (by SHA-256) in the data dir.
-    from desktop.viewer.annotation_store import local_author_id
+    from desktop.annotation_store import local_author_id
     from desktop.viewer.annotation_window import install_annotations, local_store_for
 
     install_annotations(window, local_store_for(), local_author_id())

@@ -12,13 +12,13 @@ import pytest
 from pypdf import PdfReader
 
 from common.wire import Annotation
+from desktop.annotation_store import geometry, new_annotation
 from desktop.viewer.annotation_export import (
     SUBTYPES,
     UnreadablePdf,
     export_annotated_copy,
     import_annotations,
 )
-from desktop.viewer.annotation_store import geometry, new_annotation
 from tests.viewer.annotation_helpers import LINE_Y, text_pdf
 
 AUTHOR = "0b6e1f1e-0000-4000-8000-000000000001"

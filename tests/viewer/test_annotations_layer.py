@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from pytestqt.qtbot import QtBot
 
 from common.enums import Visibility
+from desktop.annotation_store import LocalFileAnnotations, rect_of
 from desktop.viewer.annotation_layer import AnnotationLayer
-from desktop.viewer.annotation_store import LocalFileAnnotations, rect_of
 from desktop.viewer.annotation_tools import AnnotationTools
 from desktop.viewer.page_view import PageView
 from tests.viewer.annotation_helpers import (
@@ -198,7 +198,7 @@ def test_move_edit_delete_undo_redo_with_keys(harness: Harness, qtbot: QtBot) ->
 def test_others_shared_annotations_are_read_only(harness: Harness, qtbot: QtBot) -> None:
     h = harness
     other = some_id()
-    from desktop.viewer.annotation_store import geometry, new_annotation
+    from desktop.annotation_store import geometry, new_annotation
 
     theirs = new_annotation(
         kind="rect",
@@ -292,7 +292,7 @@ def test_ink_from_a_tablet_pen(harness: Harness, qtbot: QtBot) -> None:
 def test_reload_after_a_sync_shows_others_changes_and_keeps_undo(
     harness: Harness, qtbot: QtBot
 ) -> None:
-    from desktop.viewer.annotation_store import geometry, new_annotation
+    from desktop.annotation_store import geometry, new_annotation
 
     h = harness
     qtbot.keyClick(h.view, KEY.Key_R)

@@ -11,9 +11,9 @@ from flask import Flask
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from desktop.annotation_store import SyncedAnnotations
 from desktop.doc_cache import DocumentCache
 from desktop.ui.main_window import MainWindow
-from desktop.viewer.annotation_store import SyncedAnnotations
 from desktop.viewer.annotation_window import WindowAnnotations
 from tests.desktop.conftest import (  # noqa: F401 - fixtures
     desktop_server,

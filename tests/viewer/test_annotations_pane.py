@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from common.enums import Visibility
 from common.wire import Annotation
+from desktop.annotation_store import geometry, new_annotation
 from desktop.viewer.annotation_export import ExportReport
-from desktop.viewer.annotation_store import geometry, new_annotation
 from desktop.viewer.annotation_window import WindowAnnotations, install_annotations, local_store_for
 from desktop.viewer.viewer_window import ViewerWindow
 from tests.viewer.annotation_helpers import LINE_Y, drag, text_pdf, wait_saved, wait_words

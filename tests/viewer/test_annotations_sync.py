@@ -9,16 +9,16 @@ import pytest
 
 from common.enums import Visibility
 from common.wire import Annotation
-from desktop.api_client import ApiClient
-from desktop.local_store import LocalStore
-from desktop.sync_engine import SyncEngine
-from desktop.viewer.annotation_store import (
+from desktop.annotation_store import (
     SyncedAnnotations,
     adopt_local,
     geometry,
     local_annotations,
     new_annotation,
 )
+from desktop.api_client import ApiClient
+from desktop.local_store import LocalStore
+from desktop.sync_engine import SyncEngine
 from tests.conftest import DEMO_PASSWORD, LiveServer, court_id, user_id
 
 pytestmark = pytest.mark.slow
