@@ -9,7 +9,7 @@ checks the CSRF token of every POST (fail closed: an undeclared page is refused)
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, Response
 
 bp = Blueprint(
     "portal",
@@ -25,6 +25,7 @@ def install_portal(app: Flask) -> None:
     from sync_server.portal import (  # noqa: F401  (the modules register their routes)
         clock,
         gate,
+        i18n,
         views_account,
         views_admin,
         views_appeals,
@@ -35,9 +36,19 @@ def install_portal(app: Flask) -> None:
         views_motions,
         views_packages,
         views_password,
+        views_profile,
+        views_respondent,
         views_resume,
     )
     from sync_server.portal.services import build_portal_services
 
-    app.extensions["ecas_portal"] = build_portal_services(app.extensions["ecas"])
+    services = build_portal_services(app.extensions["ecas"])
+    app.extensions["ecas_portal"] = services
+
+    @app.after_request
+    def _send_mail(response: Response) -> Response:
+        # After the commit of whatever the request changed: mail its outbox rows.
+        services.mail.after_request()
+        return response
+
     app.register_blueprint(bp)

@@ -321,6 +321,10 @@ NOTICES = {
         "not the other party's."
     ),
     "signed_out": "You are signed out.",
+    "enrolled": (
+        "Your account is open. Sign in with your username and password, then set up the "
+        "authenticator app."
+    ),
     "reset-sent": (
         "If an account has that username or address, we emailed it a link to choose a new "
         "password. The link works once, for 30 minutes."

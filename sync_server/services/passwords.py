@@ -75,7 +75,7 @@ def needs_second_factor(role: Role) -> bool:
     Judges, clerks and EOIR staff sign in to the portal with two factors too, but to the
     desktop client with the password alone, so their passwords are held to the longer
     minimum."""
-    return role.is_external or role is Role.COURT_ADMIN
+    return role.is_external or role in (Role.COURT_ADMIN, Role.RESPONDENT)
 
 
 @cache

@@ -22,6 +22,7 @@ from enum import StrEnum
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from common.enums import Role
 from sync_server.db import write_transaction
 from sync_server.models import (
     PortalRecoveryCode,
@@ -248,6 +249,7 @@ class SignInService:
             step = NextStep.CODE
         elif (
             principal.role.is_external
+            or principal.role is Role.RESPONDENT
             or (exemption := session.get(ApiSecondFactorExemption, user.id)) is None
         ):
             step = NextStep.ENROL

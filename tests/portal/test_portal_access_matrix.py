@@ -51,6 +51,10 @@ PAGES: dict[str, tuple[frozenset[str], Call]] = {
         SIGNED_IN,
         lambda b, c: b.post("/portal/session/keep-alive", {}, from_page="/portal/login"),
     ),
+    "portal.recovery_codes": (SIGNED_IN, lambda b, c: b.get("/portal/login/recovery-codes")),
+    "portal.profile": (EXTERNAL, lambda b, c: b.get("/portal/profile")),
+    "portal.terms": (EXTERNAL, lambda b, c: b.get("/portal/terms")),
+    "portal.confirm_email": (EXTERNAL, lambda b, c: b.get("/portal/profile/email/not-a-token")),
     "portal.registrations": (frozenset({ADMIN}), lambda b, c: b.get("/portal/admin/registrations")),
     "portal.decide_registration": (
         frozenset({ADMIN}),
@@ -93,6 +97,24 @@ PAGES: dict[str, tuple[frozenset[str], Call]] = {
     "portal.download_record": (
         EXTERNAL,
         lambda b, c: b.get(f"/portal/record/{NOBODY_ID}/download"),
+    ),
+    # Respondents' pages (a respondent is no visitor here: tests/portal/test_respondent_access)
+    "portal.respondent_enrol": (EVERYONE, lambda b, c: b.get("/portal/respondent/enrol")),
+    "portal.respondent_home": (frozenset(), lambda b, c: b.get("/portal/respondent")),
+    "portal.respondent_case": (frozenset(), lambda b, c: b.get(f"/portal/respondent/cases/{c}")),
+    "portal.respondent_document": (
+        frozenset(),
+        lambda b, c: b.get(f"/portal/respondent/cases/{c}/documents/{NOBODY_ID}"),
+    ),
+    "portal.respondent_address": (
+        frozenset(),
+        lambda b, c: b.get(f"/portal/respondent/cases/{c}/address"),
+    ),
+    "portal.hearing_lookup": (EVERYONE, lambda b, c: b.get("/portal/lookup")),
+    "portal.public_address": (EVERYONE, lambda b, c: b.get("/portal/change-of-address")),
+    "portal.public_address_filed": (
+        EVERYONE,
+        lambda b, c: b.get("/portal/change-of-address/filed"),
     ),
     "portal._unknown": (EVERYONE, lambda b, c: b.get("/portal/nothing/here")),
     "portal.static": (EVERYONE, lambda b, c: b.get("/portal/static/portal.css")),
