@@ -14,14 +14,18 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+if __package__ in (None, ""):  # run as a file by `make bench`: the repository's root
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pymupdf
 
+from common.enums import Role
 from common.order_pdf import order_html, render_order
 from common.orders import CaseFacts, Counsel, new_draft, sign, template_for
 from common.wire import Order
@@ -48,7 +52,7 @@ def draft_and_sign() -> tuple[Order, bytes]:
     template = template_for("removal_decision")
     draft = new_draft(template, FACTS, str(FACTS.judge_id), date(2026, 11, 27))
     draft = draft.model_copy(update={"fields": COMPLETE_FIELDS["removal_decision"]})
-    signed = sign(draft, str(FACTS.judge_id), "judge", FACTS.judge_id, NOW)
+    signed = sign(draft, str(FACTS.judge_id), Role.JUDGE, FACTS.judge_id, NOW)
     return signed, render_order(template, signed, FACTS)
 
 
