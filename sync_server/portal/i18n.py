@@ -21,8 +21,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from flask import Response, make_response, render_template, request
 
 from sync_server.portal import bp
@@ -39,6 +37,10 @@ def translations(lang: str) -> gettext.NullTranslations:
     source = CATALOGUES / lang / "LC_MESSAGES" / "messages.po"
     if lang == DEFAULT or not source.exists():
         return gettext.NullTranslations()
+    # Imported here: only a translated page needs Babel (a dependency in pyproject.toml).
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with source.open("rb") as handle:
         catalogue = read_po(handle, locale=lang)
     buffer = io.BytesIO()
