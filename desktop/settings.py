@@ -38,6 +38,12 @@ IDLE_LOCK_MINUTES = Option(
 )
 CA_BUNDLE = Option("sync/ca_bundle", str, "", "TLS certificate bundle (empty: system)")
 LAST_USERNAME = Option("session/last_username", str, "", "Last username")
+# Not in the settings window: true, every sign-out removes this computer's copy (records,
+# documents, key file; refused while changes wait to be sent). IT presets it in the system
+# scope and locks it (locked/security/remove_copy_on_sign_out = true) to require removal.
+REMOVE_COPY_ON_SIGN_OUT = Option(
+    "security/remove_copy_on_sign_out", bool, False, "Remove this computer's copy at sign-out"
+)
 
 OPTIONS = (
     SERVER_URL,

@@ -27,6 +27,7 @@ import base64
 import contextlib
 import os
 import secrets
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from desktop import credentials
+from desktop.local_store import LocalStore
 
 KEY_FILE_FORMAT = 1
 KEY_BYTES = 32
@@ -224,3 +226,42 @@ class StoreKeys:
     def remove(self) -> None:
         self.forget_keyring()
         self.path.unlink(missing_ok=True)
+
+
+class CopyNotRemoved(Exception):
+    """This computer's copy was kept: it holds changes the server has not received."""
+
+
+def local_copy_files(store_path: Path) -> list[Path]:
+    """The files of one local copy (store, its journal files, key file) that exist."""
+    names = [store_path.name + suffix for suffix in ("", "-wal", "-shm", "-journal")]
+    paths = [store_path.with_name(name) for name in names] + [key_file_path(store_path)]
+    return [p for p in paths if p.exists()]
+
+
+def remove_local_copy(
+    store: LocalStore, keys: StoreKeys | None, cache_folder: Path | None = None
+) -> int:
+    """Delete this computer's copy of one server for one user: the records (store file),
+    the cached documents, the key file and its keyring entry. Never loses unsent edits:
+    with changes still in the outbox it removes nothing and raises :class:`CopyNotRemoved`
+    saying how many. Returns how many files were deleted."""
+    pending = store.pending_count()
+    if pending:
+        raise CopyNotRemoved(
+            f"{pending} change{'s' if pending != 1 else ''} made on this computer "
+            f"{'have' if pending != 1 else 'has'} not reached the server yet, so this "
+            "computer's copy was kept. Sign in and send them, then sign out again."
+        )
+    store.engine.dispose()
+    removed = 0
+    if cache_folder is not None and cache_folder.is_dir():
+        files = [p for p in cache_folder.rglob("*") if p.is_file()]
+        shutil.rmtree(cache_folder)
+        removed += len(files)
+    if keys is not None:
+        keys.forget_keyring()
+    for path in local_copy_files(store.path):
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed

@@ -30,7 +30,7 @@ from desktop.api_client import ApiClient, ApiError, Offline, Session
 from desktop.local_store import LocalStore, is_plain_sqlite
 from desktop.offline_auth import check_password, remember_password
 from desktop.paths import store_path
-from desktop.store_crypto import StoreKeys, subkey
+from desktop.store_crypto import StoreKeys, remove_local_copy, subkey
 
 _USER_KEY = "signed_in_user"
 # Set by a sign-out, cleared by the next online sign-in: a token left in the keyring (its
@@ -349,3 +349,14 @@ def sign_out(signed_in: SignedIn) -> SignedOut:
         if signed_in.keys is not None:  # from now on only the password opens the copy
             signed_in.keys.forget_keyring()
     return SignedOut(not_told, SIGNED_OUT_OFFLINE if not_told else SIGNED_OUT)
+
+
+def sign_out_and_remove(signed_in: SignedIn, cache_folder: Path | None) -> SignedOut:
+    """Sign out, then delete this computer's copy (records, cached documents, key file).
+    Unsent changes are never lost: with any in the outbox nothing is done and
+    :class:`~desktop.store_crypto.CopyNotRemoved` says how many."""
+    if signed_in.store.pending_count():
+        remove_local_copy(signed_in.store, signed_in.keys, cache_folder)  # raises
+    result = sign_out(signed_in)
+    remove_local_copy(signed_in.store, signed_in.keys, cache_folder)
+    return SignedOut(result.server_not_told, f"{result.message} This computer's copy was removed.")
