@@ -18,12 +18,12 @@ Each run times, alternately:
     stamps, no bookmarks and no index;
 (c) the same with ``--keep-files-open=y``: given more than 200 files qpdf by default
     closes and reopens each input as it goes, which makes (b) several times slower than
-    qpdf can be. (b) is the peer DESIGN.md names; (c) is qpdf at its best.
+    qpdf can be. (b) is the peer the target names; (c) is qpdf at its best.
 
 It prints the medians of wall-clock time and of CPU time (the process's own for ECAS, the
 child's for qpdf; CPU time is the steadier figure on a machine shared with other work) and
-their ratios. Target (DESIGN.md): ECAS <= 1.2 x qpdf. A missed target is reported, not an
-error.
+their ratios. Target (docs/PERFORMANCE.md, "Targets"): ECAS <= 1.2 x qpdf. A missed
+target is reported, not an error.
 """
 
 from __future__ import annotations
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     store, docs = prepare(args.cache, args.documents, args.pages)
     files = [store.path(d.sha256) for d in docs]
     # qpdf closes and reopens its inputs when given more than 200 files, unless told to
-    # keep them open; both are measured, the default being the peer DESIGN.md names.
+    # keep them open; both are measured, the default being the peer the target names.
     peers = {
         "ecas": ("ECAS build (index, Bates, bookmarks, SHA-256)", ()),
         "qpdf": ("qpdf --empty --pages (plain merge)", ()),

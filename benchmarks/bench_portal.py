@@ -15,8 +15,8 @@ each repeated ``--runs`` times (median and p95 reported):
 (d) its peer ``CasePortal.my_cases``;
 (e) floor: ``GET /healthz`` through the same client (Flask's own cost per request).
 
-The ratios (a)/(b) and (c)/(d) are what the web layer adds. No target is set in DESIGN.md;
-the figures are recorded in docs/PERFORMANCE.md.
+The ratios (a)/(b) and (c)/(d) are what the web layer adds. No target is set for them
+(docs/PERFORMANCE.md, "Targets"); the figures are recorded there.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ the initial pull's ratio to the floor can be compared within one run.
 
 Then 300 no-op syncs from the final cursor (over HTTP and in-process) and 15 pushes of 100
 hearing reschedules by the court's clerk. Every figure is a median of repeats; ratios
-compare figures measured in the same run. Targets (DESIGN.md, "Performance targets"):
+compare figures measured in the same run. Targets (docs/PERFORMANCE.md, "Targets"):
 >= 20,000 records/s, within 3x of the floor, no-op p95 <= 20 ms. A missed target is
 reported, not an error: the exit status is 0 unless the benchmark itself breaks.
 """

@@ -15,7 +15,7 @@ ten) is opened in a ``PageView`` of 1000 x 800 logical pixels, offscreen. Then:
     with no search, then ``--turns`` turns with a search of the common word always running
     (restarted whenever one ends); p95 and median of each.
 
-Targets (DESIGN.md, "Performance targets"): a prefetched page turn <= 16 ms p95, with a
+Targets (docs/PERFORMANCE.md, "Targets"): a prefetched page turn <= 16 ms p95, with a
 search running too. A missed target is reported, not an error.
 """
 

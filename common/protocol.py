@@ -1,4 +1,4 @@
-"""Request and response shapes of the sync protocol (DESIGN.md, "Sync protocol").
+"""Request and response shapes of the sync protocol (docs/PROTOCOL.md says what they mean).
 
 The server validates requests and documents its API with these models; the client builds
 requests and reads responses with the same ones.

@@ -3,7 +3,7 @@
 Every transaction that changes data starts with :func:`begin_write`, which locks the one
 ``server_state`` row. Versions and audit entries are handed out under that lock, so they
 are assigned in commit order: a reader paging by version can never pass a lower version
-that is still uncommitted (DESIGN.md, "Sync protocol").
+that is still uncommitted (docs/PROTOCOL.md, "Pulling").
 """
 
 from __future__ import annotations

@@ -177,9 +177,7 @@ def build_openapi(app: Flask) -> dict[str, Any]:
         title="ECAS sync server",
         version="1",
         openapi_version="3.1.0",
-        info={
-            "description": "The sync protocol of DESIGN.md; errors are application/problem+json."
-        },
+        info={"description": "The sync protocol (docs/PROTOCOL.md); errors are problem+json."},
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     seen: set[str] = set()

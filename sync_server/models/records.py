@@ -1,4 +1,4 @@
-"""Typed tables of the synced entities (the wire names of DESIGN.md).
+"""Typed tables of the synced entities (the wire names of common/wire.py, docs/DOMAIN.md).
 
 Each table has the columns of its wire schema (``common.wire``) plus ``version`` and
 ``deleted``; :mod:`sync_server.services.records` converts between the two.

@@ -4,7 +4,7 @@
 across thousands of pages that costs more than copying them. Here one Helvetica font
 object serves the whole package: each page gets a reference to it in its resources, a
 shared ``q`` stream before its own content and a tiny stream of its own after it, so the
-original content is wrapped, never rewritten (DESIGN.md: eROP documents are never altered;
+original content is wrapped, never rewritten (docs/DOMAIN.md: eROP documents are never altered;
 the stamps go on the copy).
 """
 

@@ -2,7 +2,7 @@
 
 The server is killed with SIGKILL (no clean-up, as in a power loss) in the middle of a push
 and of an upload, and sockets are cut mid-body; what the client then sees must let it
-finish its work without losing or doubling anything (DESIGN.md, "Sync protocol").
+finish its work without losing or doubling anything (docs/PROTOCOL.md).
 """
 
 from __future__ import annotations
