@@ -122,6 +122,27 @@ def _server_cpu_seconds(master: int) -> float:
     return total / tick
 
 
+def _database_cpu_seconds(database_url: str) -> float:
+    """CPU of the PostgreSQL backends connected to this run's database (their process title
+    names it; PostgreSQL must run on this machine). A backend that ended during the run
+    takes its CPU with it, so this is a floor; the pools keep theirs open."""
+    name = database_url.rsplit("/", 1)[-1].split("?")[0]
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if not title.startswith("postgres: ") or f" {name} " not in title:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 @dataclass
 class Server:
     url: str
@@ -308,8 +329,8 @@ def run_rush(
     duration: float,
     pushers: float,
     downloaders: float,
-    cpu_probe: Callable[[], tuple[float, float]] = lambda: (0.0, 0.0),
-) -> tuple[Stats, float, tuple[float, float, float] | None]:
+    cpu_probe: Callable[[], tuple[float, float, float]] = lambda: (0.0, 0.0, 0.0),
+) -> tuple[Stats, float, tuple[float, float, float, float] | None]:
     """Returns the stats, the wall time and, once every client has its first pull, when that
     was (``time.monotonic``) with ``cpu_probe()`` (server and generator CPU) at that moment:
     the start of the steady state."""
@@ -322,7 +343,7 @@ def run_rush(
     push_every = max(1, round(1 / pushers)) if pushers > 0 else 0
     download_every = max(1, round(1 / downloaders)) if downloaders > 0 else 0
     pulled = [0]
-    steady: list[tuple[float, float, float]] = []
+    steady: list[tuple[float, float, float, float]] = []
     lock = threading.Lock()
 
     def first_pull_done() -> None:
@@ -518,10 +539,12 @@ def main(argv: list[str] | None = None) -> int:
             server = stack.enter_context(started_server(args.pg, args.cases, settings, folder))
         cpu_server_before = _server_cpu_seconds(server.master) if server.master else 0.0
         cpu_self_before = _cpu_self()
+        cpu_database_before = _database_cpu_seconds(server.database_url) if server.master else 0.0
 
-        def probe() -> tuple[float, float]:
+        def probe() -> tuple[float, float, float]:
             cpu = _server_cpu_seconds(server.master) if server.master else 0.0
-            return cpu, _cpu_self()
+            database = _database_cpu_seconds(server.database_url) if server.master else 0.0
+            return cpu, _cpu_self(), database
 
         steady = None
         if args.storm:
@@ -547,7 +570,13 @@ def main(argv: list[str] | None = None) -> int:
                 args.downloaders,
                 probe,
             )
-        cpu_server_after, cpu_self_after = probe()
+        cpu_server_after, cpu_self_after, cpu_database_after = probe()
+        every = max(len(stats.samples), 1)
+        print(
+            f"PostgreSQL CPU (this database's backends): "
+            f"{cpu_database_after - cpu_database_before:.1f} s, "
+            f"{(cpu_database_after - cpu_database_before) / every * 1000:.2f} ms a request"
+        )
         report(
             stats,
             wall,
@@ -562,7 +591,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{steady[0] - stats_start(stats):.1f} s after the start; server CPU "
                 f"{(cpu_server_after - steady[1]) / max(late, 1) * 1000:.2f} ms a request, "
                 f"generator CPU {(cpu_self_after - steady[2]) / max(late, 1) * 1000:.2f} ms a "
-                f"request ({(cpu_self_after - steady[2]):.1f} s)"
+                f"request ({(cpu_self_after - steady[2]):.1f} s), PostgreSQL CPU "
+                f"{(cpu_database_after - steady[3]) / max(late, 1) * 1000:.2f} ms a request"
+                + ("" if late >= 200 else f" (only {late} requests: too few to trust)")
             )
         elif not args.storm:
             print("steady state: never reached (not every client finished its first pull)")
