@@ -25,18 +25,21 @@ For each role (``--roles``; the accounts ``nation.nation_of`` names), interleave
   payload) with ``COPY (...) TO STDOUT``, every byte read by psycopg; no Python per row.
 
 then a no-op sync (``since`` the final cursor; median of ``--noops``) over HTTP and
-in-process. After the roles: the docket query for the biggest court (its hearings of one
-day with their cases, under ``EXPLAIN ANALYZE``: rows visited beside rows returned), a
-push of 100 hearing changes by that court's clerk over HTTP (``--push-repeats`` timed,
-one warm-up), and the portal's case list and one case page for DHS and the attorney
-(``CasePortal.my_cases`` / ``case_detail``, the services the portal's pages render;
-median of 5). The machine's load average is printed beside each figure.
+in-process, and the feed rows the pull's pages visit (``nation.explain_whole_pull``:
+``EXPLAIN ANALYZE`` of each page) beside the records it returns. After the roles: the
+docket query for the biggest court (its hearings of one day with their cases, under
+``EXPLAIN ANALYZE``: rows visited beside rows returned), a push of 100 hearing changes by
+that court's clerk over HTTP (``--push-repeats`` timed, one warm-up), and the portal's
+case list and one case page for DHS and the attorney (``CasePortal.my_cases`` /
+``case_detail``, the services the portal's pages render; median of 5). The machine's
+load average is printed beside each figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import signal
 import statistics
@@ -73,6 +76,7 @@ from benchmarks.nation import (
     Nation,
     _visited,
     database_urls,
+    explain_whole_pull,
     load_average,
     nation_of,
     principals,
@@ -185,6 +189,7 @@ class RoleFigures:
     noop_http_ms: list[float] = field(default_factory=list)
     noop_inproc_ms: list[float] = field(default_factory=list)
     load: str = ""
+    visited: int = 0  # feed rows the pull's pages read (EXPLAIN of each page)
 
     def ratio(self) -> float:
         """The whole HTTP pull, the client's parse included, over the floor."""
@@ -259,6 +264,10 @@ def measure_role(
         with factory() as session, session.begin():
             sync.pull(session, principal, first.cursor, page)
         fig.noop_inproc_ms.append(time.perf_counter() - started)
+    whole = explain_whole_pull(
+        factory, principal, top, page, functools.partial(page_query, per_case=True), True
+    )
+    fig.visited = whole.feed_visited
     fig.load = load_average()
     return fig, changes
 
@@ -268,6 +277,7 @@ def role_line(fig: RoleFigures) -> str:
     verdict = "meets" if fig.ratio() <= TARGET_FLOOR_RATIO else "misses"
     return (
         f"{fig.role:<9} {fig.records:>9,} records ({fig.floor_rows:,} by COPY, "
+        f"{fig.visited:,} feed rows visited, {fig.visited / max(1, fig.records):.2f}x; "
         f"{fig.floor_bytes / 1e6:,.1f} MB): HTTP {http:.2f} s ({fig.records / http:,.0f}/s; "
         f"client parse {statistics.median(fig.parse_s):.2f} s), in-process sync.pull "
         f"{statistics.median(fig.inproc_s):.2f} s, COPY floor "
