@@ -9,17 +9,25 @@ store: parsing each page as the sync engine does, then ``LocalStore.apply_page``
 transaction per page, with the cursor). Beside it, in the same run, the floor: the same
 rows written with plain ``sqlite3`` ``executemany`` into an identical table, one
 transaction per page, no checks. Target: ≥ 10,000 records/s.
+
+``--compare`` also applies the same pages to an encrypted store (SQLCipher, as every
+signed-in desktop now keeps; ``desktop/store_crypto.py``) in the same runs, interleaved with
+the plain one, and prints the encrypted/plain ratio (target ≤ 1.5x).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+if __package__ in (None, ""):  # run as a file by `make bench`: the repository's root
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import orjson
 
 from benchmarks.fixtures import CaseFactory, bench_id, court_index_of_case
@@ -65,8 +73,10 @@ def judge_pull(cases: int) -> list[bytes]:
     return pages
 
 
-def apply_with_client(pages: list[bytes], folder: Path) -> tuple[int, float]:
-    store = LocalStore(folder / "client.sqlite3")
+def apply_with_client(
+    pages: list[bytes], folder: Path, key: bytes | None = None
+) -> tuple[int, float]:
+    store = LocalStore(folder / ("sealed.sqlite3" if key else "client.sqlite3"), key)
     started = time.perf_counter()
     applied = 0
     for body in pages:
@@ -113,20 +123,30 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--compare", action="store_true", help="also apply to an encrypted store, same runs"
+    )
     args = parser.parse_args()
     pages = judge_pull(args.cases)
     records = sum(len(orjson.loads(p)["changes"]) for p in pages)
     print(f"judge's initial pull: {records} records in {len(pages)} pages")
-    client_rates, floor_rates = [], []
+    client_rates, floor_rates, sealed_rates = [], [], []
     for run in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:
+            if args.compare and run % 2:  # alternate which goes first
+                applied, seconds = apply_with_client(pages, Path(tmp), os.urandom(32))
+                sealed_rates.append(records / seconds)
             applied, seconds = apply_with_client(pages, Path(tmp))
             assert applied == records
             client_rates.append(records / seconds)
+            if args.compare and not run % 2:
+                applied, seconds = apply_with_client(pages, Path(tmp), os.urandom(32))
+                sealed_rates.append(records / seconds)
             _, floor_seconds = apply_floor(pages, Path(tmp))
             floor_rates.append(records / floor_seconds)
+        sealed = f", encrypted {sealed_rates[-1]:,.0f} rec/s" if args.compare else ""
         print(
-            f"  run {run + 1}: client {client_rates[-1]:,.0f} rec/s, "
+            f"  run {run + 1}: client {client_rates[-1]:,.0f} rec/s{sealed}, "
             f"floor {floor_rates[-1]:,.0f} rec/s"
         )
     client, floor = statistics.median(client_rates), statistics.median(floor_rates)
@@ -136,6 +156,14 @@ def main() -> int:
         f"client apply rate (rec/s)  {client:>11,.0f}  {floor:>11,.0f}  {floor / client:>8.2f}x"
         f"   >= {TARGET:,}  {verdict}"
     )
+    if args.compare:
+        sealed = statistics.median(sealed_rates)
+        slower = client / sealed
+        print(
+            f"encrypted apply rate (rec/s) {sealed:>11,.0f}  plain {client:,.0f}: "
+            f"{slower:.2f}x slower   <= 1.5x  {'PASS' if slower <= 1.5 else 'FAIL'}"
+        )
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 
 

@@ -15,7 +15,7 @@ over a year of court days. Then, each repeated ``--runs`` times (median and p95 
 peer: the same filter as (b) done by a ``QSortFilterProxyModel`` whose ``filterAcceptsRow``
     is Python, over a model holding all 20,000 rows -- the design the docket rejected.
 
-Target (DESIGN.md, "Performance targets"): 20,000 hearings filtered and sorted <= 50 ms.
+Target (docs/PERFORMANCE.md, "Targets"): 20,000 hearings filtered and sorted <= 50 ms.
 A missed target is reported, not an error.
 """
 
@@ -254,6 +254,40 @@ def measure(name: str, runs: int, step: Callable[[int], object]) -> Figure:
     return Figure(name, times)
 
 
+def compare_load(hearings: int, runs: int) -> None:
+    """(a) load from a plain and from an encrypted store (SQLCipher), interleaved in the
+    same run; prints both medians and the ratio (target: encrypted <= 1.5x plain)."""
+    cases, rooms, judges = hearings * 2 // 5, 40, 30
+    changes = build_changes(hearings, cases, rooms, judges)
+    with tempfile.TemporaryDirectory() as folder:
+        plain = LocalStore(Path(folder) / "plain.sqlite3")
+        sealed = LocalStore(Path(folder) / "sealed.sqlite3", os.urandom(32))
+        for store in (plain, sealed):
+            store.apply_page(changes, "bench")
+
+        def loader(store: LocalStore) -> Callable[[int], object]:
+            return lambda _: build_docket(*(store.all(e) for e in ENTITIES))
+
+        times: dict[str, list[float]] = {"plain": [], "encrypted": []}
+        for store in (plain, sealed):
+            loader(store)(-1)  # warm up
+        for n in range(runs):
+            order = [("plain", plain), ("encrypted", sealed)]
+            for name, store in order if n % 2 else order[::-1]:
+                start = time.perf_counter()
+                loader(store)(n)
+                times[name].append((time.perf_counter() - start) * 1000)
+        for store in (plain, sealed):
+            store.engine.dispose()
+    a, b = statistics.median(times["plain"]), statistics.median(times["encrypted"])
+    verdict = "met" if b / a <= 1.5 else "missed"
+    print(
+        f"(a) docket load of {hearings:,} hearings, median of {runs}: plain {a:.1f} ms, "
+        f"encrypted {b:.1f} ms: {b / a:.2f}x  (target <= 1.5x: {verdict})"
+    )
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
 def run(hearings: int, runs: int) -> tuple[list[Figure], Figure, int, dict[str, int]]:
     app = QApplication.instance() or QApplication([])
     cases, rooms, judges = hearings * 2 // 5, 40, 30
@@ -390,8 +424,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="put the figures under '## Desktop client' in docs/PERFORMANCE.md",
     )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="only (a) load, from a plain and an encrypted store in the same run",
+    )
     args, _ = parser.parse_known_args(argv)  # `make bench` passes every bench the same args
     runs = max(args.runs, 15)
+    if args.compare:
+        compare_load(args.hearings, runs)
+        return 0
     figures, peer, total, counts = run(args.hearings, runs)
     body = report(figures, peer, total, counts, runs)
     print(body)

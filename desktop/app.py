@@ -76,13 +76,36 @@ def run_gui() -> int:
             return 0  # the window was closed: quit; after signing out, ask again
 
 
+def _encrypt_plain_documents(cache: DocumentCache) -> None:
+    """Seal the documents an older version cached in clear, with a progress window when
+    there are any (once, at the first start with encryption)."""
+    from PySide6.QtWidgets import QProgressDialog
+
+    plain = cache.plain_files()
+    if not plain:
+        return
+    dialog = QProgressDialog("Encrypting the documents kept on this computer…", "", 0, len(plain))
+    dialog.setCancelButton(None)
+    dialog.setMinimumDuration(500)
+
+    def progress(_phase: str, done: int, _total: int) -> None:
+        dialog.setValue(done)
+        QApplication.processEvents()
+
+    cache.encrypt_plain_files(progress)
+    dialog.close()
+
+
 def _open_main_window(settings: Settings, session: SignedIn) -> MainWindow:
     from desktop.ui.context import DesktopContext
     from desktop.ui.main_window import MainWindow
 
     username = str(session.user.get("username", "user"))
     folder = cache_dir() / "documents" / store_path(session.client.base_url, username).stem
-    cache = DocumentCache(session.store, folder, int(settings.value(CACHE_MB)) * 1024 * 1024)
+    cache = DocumentCache(
+        session.store, folder, int(settings.value(CACHE_MB)) * 1024 * 1024, session.cache_key
+    )
+    _encrypt_plain_documents(cache)
     engine = SyncEngine(
         session.client, session.store, cache=cache, prefetch_days=int(settings.value(PREFETCH_DAYS))
     )

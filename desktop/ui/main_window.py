@@ -20,10 +20,11 @@ from desktop.case_file import court_zone
 from desktop.dashboard import mark_case_seen
 from desktop.doc_cache import document_file
 from desktop.offline_auth import check_password
-from desktop.services.session import SignedOut, sign_out
+from desktop.services.session import SignedOut, sign_out, sign_out_and_remove
 from desktop.services.sync_controller import SyncStatus
-from desktop.settings import IDLE_LOCK_MINUTES, VIEWER_CACHE_MB
+from desktop.settings import IDLE_LOCK_MINUTES, REMOVE_COPY_ON_SIGN_OUT, VIEWER_CACHE_MB
 from desktop.sync_engine import SyncReport
+from desktop.tasks import run_task
 from desktop.ui.board_motions_view import RED as BOARD_RED
 from desktop.ui.board_motions_view import BoardMotionsView
 from desktop.ui.board_view import BOARD_ROLES, BoardView
@@ -40,7 +41,6 @@ from desktop.ui.motions_view import MotionsQueueView
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.sign_in_again_dialog import SignInAgainDialog
 from desktop.ui.status_bar import SyncStatusBar
-from desktop.ui.tasks import run_task
 from desktop.viewer.annotation_window import install_annotations, synced_store_for, user_names
 from desktop.viewer.viewer_window import ViewerWindow
 
@@ -163,6 +163,12 @@ class MainWindow(QMainWindow):
             file_menu, "Se&ttings…", QKeySequence.StandardKey.Preferences, self.open_settings
         )
         self.sign_out_action = self._action(file_menu, "Sign &out", QKeySequence(), self._sign_out)
+        self.remove_copy_action = self._action(
+            file_menu,
+            "Sign out and &remove this computer's copy…",
+            QKeySequence(),
+            lambda: self._sign_out(remove=True),
+        )
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         go_menu = self.menuBar().addMenu("&Go")
@@ -253,7 +259,9 @@ class MainWindow(QMainWindow):
             self._document_failed,
         )
 
-    def _show_document(self, found: tuple[str, Path, str], document_id: str | None = None) -> None:
+    def _show_document(
+        self, found: tuple[str, Path | bytes, str], document_id: str | None = None
+    ) -> None:
         """Open the document as a tab of the viewer window (one window, opened once)."""
         title, path, sha256 = found
         if self.viewers:
@@ -275,7 +283,10 @@ class MainWindow(QMainWindow):
             )
             self.viewers.append(viewer)
             viewer.destroyed.connect(lambda: self.viewers.remove(viewer))
-        viewer.open_path(path, expected_sha256=sha256, title=title, document_id=document_id)
+        if isinstance(path, bytes):  # an encrypted cache: decrypted in memory only
+            viewer.open_bytes(path, title, sha256, document_id=document_id)
+        else:
+            viewer.open_path(path, expected_sha256=sha256, title=title, document_id=document_id)
         viewer.show()
         viewer.raise_()
         viewer.activateWindow()
@@ -340,8 +351,49 @@ class MainWindow(QMainWindow):
         else:
             self._sign_out()
 
-    def _sign_out(self) -> None:
+    def _sign_out(self, remove: bool = False) -> None:
         pending = self.ctx.store.pending_count()
+        settings = self.ctx.settings
+        required = bool(settings.value(REMOVE_COPY_ON_SIGN_OUT))
+        if remove or required:
+            if pending:  # removing would lose them: refused, and said why
+                QMessageBox.warning(
+                    self,
+                    "Sign out and remove this computer's copy",
+                    f"{pending} change{'s' if pending != 1 else ''} made here "
+                    f"{'have' if pending != 1 else 'has'} not reached the server yet, and "
+                    "removing this computer's copy would lose them. Connect to the server "
+                    "so they are sent, then sign out again."
+                    + ("" if not required else " (Your court requires the removal.)"),
+                )
+                self.tabs.show()
+                return
+            if (
+                QMessageBox.question(
+                    self,
+                    "Sign out and remove this computer's copy",
+                    "Signing out removes the records, documents and key kept on this "
+                    "computer for you"
+                    + (" (your court requires it)" if required else "")
+                    + ". They are downloaded again at your next sign-in. Sign out now?",
+                )
+                != QMessageBox.StandardButton.Yes
+            ):
+                self.tabs.show()
+                return
+            self._lock.timer.stop()
+            self.ctx.sync.stop()
+            self.sign_out_action.setEnabled(False)
+            self.remove_copy_action.setEnabled(False)
+            self.status.showMessage("Signing out and removing this computer's copy…", 0)
+            session = self.ctx.session
+            folder = self.ctx.cache.folder if self.ctx.cache is not None else None
+            run_task(
+                lambda: sign_out_and_remove(session, folder),
+                self._signed_out,
+                self._sign_out_failed,
+            )
+            return
         if (
             pending
             and QMessageBox.question(

@@ -49,6 +49,10 @@ class SignInDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.code = two_factor_field()
+        # Shown only when the password changed on the server and this computer's copy is
+        # still locked with the previous one (no keyring to open it): asked once.
+        self.previous = QLineEdit()
+        self.previous.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = QLabel(message)
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c62828")
@@ -58,6 +62,9 @@ class SignInDialog(QDialog):
         form.addRow("&Username:", self.username)
         form.addRow("&Password:", self.password)
         form.addRow("Two-factor &code:", self.code)
+        form.addRow("P&revious password:", self.previous)
+        form.setRowVisible(self.previous, False)
+        self.form = form
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -74,6 +81,7 @@ class SignInDialog(QDialog):
         server, username = self.server.text().strip(), self.username.text().strip()
         password = self.password.text()
         otp = self.code.text().strip() or None
+        previous = self.previous.text() or None
         if not server or not username or not password:
             self.error.setText("Enter the server address, your username and your password.")
             return
@@ -89,6 +97,7 @@ class SignInDialog(QDialog):
                 verify=verify,
                 otp=otp,
                 on_busy=self.busy.emit,
+                previous_password=previous,
             ),
             self._signed_in,
             self._failed,
@@ -100,12 +109,16 @@ class SignInDialog(QDialog):
         self.result_session = session
         self.password.clear()
         self.code.clear()
+        self.previous.clear()
         self.accept()
 
     def _failed(self, err: Exception) -> None:
         self.buttons.setEnabled(True)
         self.code.clear()  # a code is good once; the next try needs the newest
-        if isinstance(err, ApiError) and "two-factor code is required" in str(err):
+        if isinstance(err, ApiError) and err.kind == "previous_password":
+            self.form.setRowVisible(self.previous, True)
+            self.previous.setFocus()
+        elif isinstance(err, ApiError) and "two-factor code is required" in str(err):
             self.code.setFocus()
         else:
             self.password.selectAll()

@@ -13,6 +13,7 @@ import keyring
 import pytest
 import sqlalchemy
 from keyring.backends import fail
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from common.wire import Hearing
@@ -21,13 +22,21 @@ from desktop.doc_cache import SEALED_MAGIC, DocumentCache, document_file
 from desktop.local_store import SQLITE_HEADER, LocalStore, StoreLocked
 from desktop.offline_auth import check_password, remember_password
 from desktop.paths import store_path
-from desktop.services.session import SignedIn, resume, sign_in, sign_out
+from desktop.services.session import (
+    COPY_LOCKED_NOTICE,
+    SignedIn,
+    resume,
+    sign_in,
+    sign_out,
+    sign_out_and_remove,
+)
 from desktop.services.sync_controller import SyncController
-from desktop.settings import Settings
-from desktop.store_crypto import StoreKeys, key_file_path
+from desktop.settings import REMOVE_COPY_ON_SIGN_OUT, Settings
+from desktop.store_crypto import CopyNotRemoved, StoreKeys, key_file_path, local_copy_files
 from desktop.sync_engine import SyncEngine
 from desktop.ui.context import DesktopContext
 from desktop.ui.main_window import MainWindow
+from desktop.ui.sign_in_dialog import SignInDialog
 from sync_server.services.auth import hash_password
 from tests.conftest import DEMO_PASSWORD, LiveServer
 from tests.desktop.memory_keyring import MemoryKeyring, memory_keyring  # noqa: F401
@@ -263,3 +272,88 @@ def test_the_viewer_opens_a_document_from_the_encrypted_cache_offline(
         controller.stop()
         ctx.writer.waitForDone(5000)
         session.store.engine.dispose()
+
+
+def test_removing_this_computers_copy_never_loses_an_unsent_edit(
+    live_server: LiveServer,
+    memory_keyring: MemoryKeyring,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    session = _synced(live_server, tmp_path)
+    cache = _cache(session, tmp_path)
+    engine = SyncEngine(session.client, session.store, cache=cache, page_size=200)
+    cache.open(session.store.all("document")[0]["sha256"], engine.fetch)
+    hearing = Hearing.model_validate(session.store.all("hearing")[0])
+    session.store.save(hearing.model_copy(update={"duration_minutes": 70}))
+    files = local_copy_files(session.store.path)
+    with pytest.raises(CopyNotRemoved, match="1 change made on this computer has not"):
+        sign_out_and_remove(session, cache.folder)
+    assert all(p.exists() for p in files) and any(cache.folder.rglob("*"))
+    assert session.client.session is not None  # not signed out either
+    engine.sync_once()
+    assert session.store.pending_count() == 0
+    result = sign_out_and_remove(session, cache.folder)
+    assert result.message == "You are signed out. This computer's copy was removed."
+    assert not any(p.exists() for p in files) and not cache.folder.exists()
+    assert list((tmp_path / "stores").iterdir()) == []
+    assert memory_keyring.entries == {}
+
+
+def test_it_can_require_the_removal_and_the_window_refuses_while_edits_wait(
+    qtbot: QtBot,
+    live_server: LiveServer,
+    no_keyring: None,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings._system.setValue(REMOVE_COPY_ON_SIGN_OUT.key, True)
+    settings._system.setValue(f"locked/{REMOVE_COPY_ON_SIGN_OUT.key}", True)
+    session = _synced(live_server, tmp_path)
+    cache = _cache(session, tmp_path)
+    controller = SyncController(
+        SyncEngine(session.client, session.store, cache=cache), interval_seconds=3600
+    )
+    ctx = DesktopContext(settings, session, controller, cache=cache)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    said: list[str] = []
+    monkeypatch.setattr(
+        "desktop.ui.main_window.QMessageBox.warning",
+        lambda _parent, _title, text: said.append(text),
+    )
+    monkeypatch.setattr(
+        "desktop.ui.main_window.QMessageBox.question",
+        lambda _parent, _title, text: said.append(text) or QMessageBox.StandardButton.Yes,
+    )
+    hearing = Hearing.model_validate(session.store.all("hearing")[0])
+    edit = session.store.save(hearing.model_copy(update={"duration_minutes": 65}))
+    window.sign_out_action.trigger()  # the plain sign-out: IT requires the removal
+    assert "1 change made here has not reached the server" in said[-1]
+    assert "requires the removal" in said[-1]
+    assert session.store.path.exists() and [e.mutation_id for e in session.store.pending()] == [
+        edit
+    ]
+    controller.engine.sync_once()
+    assert session.store.pending_count() == 0
+    files = local_copy_files(session.store.path)
+    with qtbot.waitSignal(window.signed_out, timeout=30_000) as signed_out:
+        window.sign_out_action.trigger()
+    assert "your court requires it" in said[-1]
+    assert signed_out.args == ["You are signed out. This computer's copy was removed."]
+    assert not any(p.exists() for p in files)
+    ctx.writer.waitForDone(5000)
+
+
+def test_the_sign_in_window_asks_for_the_previous_password_only_when_the_copy_needs_it(
+    qtbot: QtBot, settings: Settings
+) -> None:
+    dialog = SignInDialog(settings)
+    qtbot.addWidget(dialog)
+    assert not dialog.form.isRowVisible(dialog.previous)
+    dialog._failed(ApiError("The password is wrong.", kind="auth"))
+    assert not dialog.form.isRowVisible(dialog.previous)
+    dialog._failed(ApiError(COPY_LOCKED_NOTICE, kind="previous_password"))
+    assert dialog.form.isRowVisible(dialog.previous)
+    assert dialog.error.text() == COPY_LOCKED_NOTICE
