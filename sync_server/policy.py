@@ -115,6 +115,7 @@ class Action(StrEnum):
     PORTAL_PROFILE = "portal.profile"  # external users: own contact details, mail, terms
     REGISTRATION_REVIEW = "registration.review"  # court administrators
     PORTAL_RESPONDENT = "portal.respondent"  # an enrolled respondent: their own case(s)
+    ACCESS_CODE_ROTATE = "access_code.rotate"  # a court's clerk replaces a case access code
 
 
 _PUSHERS = frozenset(Role) - {Role.EOIR_STAFF}
@@ -179,6 +180,8 @@ def portal_allows(
             return role is Role.COURT_ADMIN and principal.court_id is not None
         case Action.PORTAL_RESPONDENT:
             return role is Role.RESPONDENT
+        case Action.ACCESS_CODE_ROTATE:
+            return role in (Role.CLERK, Role.COURT_ADMIN) and principal.court_id is not None
         case Action.ROP_PACKAGE_REQUEST | Action.ROP_PACKAGE_READ:
             return role.is_external and allows(principal, action)
     return False
@@ -1335,6 +1338,16 @@ def respondent_filing_refusal(
             return "counsel of record appears for you: your counsel files for you"
         return None
     return "this filing is not one the respondent's pages accept"
+
+
+def may_rotate_access_code(p: Principal, case_court_id: str | None) -> bool:
+    """The clerk (or court administrator) of the case's own court replaces its access code,
+    on the respondent's request (a lost code, or one someone else has seen)."""
+    return (
+        p.role in (Role.CLERK, Role.COURT_ADMIN)
+        and p.court_id is not None
+        and p.court_id == case_court_id
+    )
 
 
 def anonymous_filing_refusal(kind: FilingKind) -> str | None:

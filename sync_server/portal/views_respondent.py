@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, redirect, request, url_for
+from flask import Response, make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from common.anumber import ANumberError, parse_a_number
@@ -289,3 +289,41 @@ def public_address() -> Response | BaseResponse:
 @portal_page(Action.PUBLIC)
 def public_address_filed() -> Response:
     return render_localised("public_address_filed.html", title=_t("Change of address filed"))
+
+
+# -- the clerk replaces a case access code ----------------------------------------------------
+
+
+@bp.route("/court/access-code", methods=["GET", "POST"])
+@portal_page(Action.ACCESS_CODE_ROTATE)
+def rotate_access_code() -> Response:
+    """On the respondent's request (a lost code, or one someone else has seen), the clerk
+    of the case's court issues a new code, shown once here to hand or mail to the
+    respondent; the old one stops working at once."""
+    values: dict[str, str] = {}
+    errors: FieldErrors = {}
+    issued: tuple[str, str] | None = None
+    if request.method == "POST":
+        values = {"a_number": request.form.get("a_number", "")[:40]}
+        try:
+            a_number = parse_a_number(values["a_number"])
+        except ANumberError:
+            errors["a_number"] = "Type the A-number (9 digits)."
+        else:
+            found = _public().rotate_code(current_user(), a_number)
+            if found is None:
+                errors["a_number"] = "No open case with this A-number is at your court."
+            else:
+                issued = found
+    # Court staff's page: English, as the portal's other staff pages.
+    return make_response(
+        render_template(
+            "access_code_rotate.html",
+            title="Case access code",
+            values=values,
+            errors=errors,
+            issued=issued,
+            labels={"a_number": "A-number"},
+        ),
+        422 if errors else 200,
+    )

@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from common.anumber import format_a_number
 from common.enums import CaseStatus, CaseType, FilingKind, FilingStatus, HearingStatus, Role
 from common.folding import same_name
 from common.forms_eoir import ChangeOfAddressForm
@@ -36,8 +37,8 @@ from common.wire import Filing, UserProfile
 from sync_server.db import write_transaction
 from sync_server.models import CaseRow, CourtRow, HearingRow, PortalThrottle, UserRow
 from sync_server.models.types import utcnow
-from sync_server.policy import anonymous_filing_refusal
-from sync_server.services import audit
+from sync_server.policy import Principal, anonymous_filing_refusal, may_rotate_access_code
+from sync_server.services import access_codes, audit
 from sync_server.services.auth import hash_password
 from sync_server.services.change_rules import check_change
 from sync_server.services.records import SessionLookups, write_record
@@ -179,6 +180,26 @@ class PublicCaseInfo:
                 },
             )
             return filing.id
+
+    def rotate_code(self, clerk: Principal, a_number: str) -> tuple[str, str] | None:
+        """The clerk replaces the access code of the latest open case with the A-number at
+        their court: (the A-number as shown, the new code), or None when none is there."""
+        with write_transaction(self.factory) as session:
+            case = session.scalars(
+                select(CaseRow)
+                .where(
+                    CaseRow.a_number == a_number,
+                    CaseRow.court_id == clerk.court_id,
+                    CaseRow.deleted.is_(False),
+                    CaseRow.status.not_in(_CLOSED),
+                )
+                .order_by(CaseRow.opened_on.desc(), CaseRow.id)
+                .limit(1)
+            ).first()
+            if case is None or not may_rotate_access_code(clerk, case.court_id):
+                return None
+            code = access_codes.rotate(session, case.id, clerk.id)
+            return format_a_number(case.a_number), code
 
     @staticmethod
     def _case(session: Session, a_number: str, last_name: str) -> CaseRow | None:

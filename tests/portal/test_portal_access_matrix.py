@@ -110,6 +110,10 @@ PAGES: dict[str, tuple[frozenset[str], Call]] = {
         frozenset(),
         lambda b, c: b.get(f"/portal/respondent/cases/{c}/address"),
     ),
+    "portal.rotate_access_code": (
+        frozenset({CLERK, ADMIN}),
+        lambda b, c: b.get("/portal/court/access-code"),
+    ),
     "portal.hearing_lookup": (EVERYONE, lambda b, c: b.get("/portal/lookup")),
     "portal.public_address": (EVERYONE, lambda b, c: b.get("/portal/change-of-address")),
     "portal.public_address_filed": (

@@ -9,6 +9,7 @@ signing in, anyone finds the next hearing by A-number and files an EOIR-33 for r
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Collection
 from datetime import UTC, datetime
@@ -32,6 +33,7 @@ from sync_server.policy import (
     anonymous_filing_refusal,
     can_see,
     check_write,
+    may_rotate_access_code,
     portal_allows,
     respondent_filing_refusal,
 )
@@ -44,6 +46,7 @@ from tests.portal.portal_helpers import (
     Account,
     Browser,
     audit_rows,
+    sign_in_admin,
     sign_in_enrolling,
     user_row,
 )
@@ -549,3 +552,44 @@ def test_policy_what_a_respondent_may_file() -> None:
     assert check_write(RESPONDENT, "filing", None, accepted, pro_se)
     assert check_write(RESPONDENT, "filing", filing, filing, pro_se)  # no change once filed
     assert check_write(RESPONDENT, "hearing", None, None, pro_se)
+
+
+def test_the_clerk_replaces_a_lost_code_and_only_at_their_court(
+    seeded_app: Flask, case: MailedCase
+) -> None:
+    old = access_code(seeded_app, case.case_id)
+    other_court = sign_in_admin(seeded_app, "clerk3")  # a clerk of another court
+    other_court.post(
+        "/portal/court/access-code",
+        {"a_number": case.a_number_shown},
+        from_page="/portal/court/access-code",
+    )
+    assert "No open case with this A-number is at your court" in other_court.last
+    clerk = sign_in_admin(seeded_app, "clerk1")
+    response = clerk.post(
+        "/portal/court/access-code",
+        {"a_number": case.a_number_shown},
+        from_page="/portal/court/access-code",
+    )
+    assert response.status_code == 200
+    found = re.search(r'id="new-code">([A-Z0-9-]+)<', clerk.last)
+    assert found and found.group(1) != old
+    rotated = [
+        r for r in audit_rows(seeded_app, "access_code.issue") if r.record_id == case.case_id
+    ]
+    assert rotated[-1].detail["reason"] == "rotated" and found.group(1) not in str(
+        rotated[-1].detail
+    )
+    visitor = Browser(seeded_app.test_client())
+    visitor.post(
+        "/portal/respondent/enrol",
+        _enrol_form(case, old, "old"),
+        from_page="/portal/respondent/enrol",
+    )
+    assert "do not match a case together" in visitor.last
+    assert _enrol(seeded_app, case, found.group(1)).user_id
+    attorney = Principal(str(uuid.uuid4()), "a", Role.ATTORNEY, COURT, "A")
+    assert not may_rotate_access_code(attorney, COURT)
+    clerk_here = Principal(str(uuid.uuid4()), "c", Role.CLERK, COURT, "C")
+    assert may_rotate_access_code(clerk_here, COURT)
+    assert not may_rotate_access_code(clerk_here, OTHER)
