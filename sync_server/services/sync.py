@@ -1,4 +1,4 @@
-"""Pull (``changes``) and push, as DESIGN.md's sync protocol gives them.
+"""Pull (``changes``) and push, as docs/PROTOCOL.md gives them.
 
 Pull reads the change feed in version order. Push applies each mutation in a savepoint of
 one write transaction and stores its result there too, so a replayed push returns the
@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from pydantic import ValidationError
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,10 +30,22 @@ from common.protocol import (
     data_problem,
 )
 from common.wire import ENTITY_SCHEMAS, Case, Order, Representation, WireRecord, parse_record
-from sync_server.db import write_transaction
+from sync_server.db import (
+    release_versions,
+    reserve_versions,
+    rewind_versions,
+    version_mark,
+    write_transaction,
+)
 from sync_server.models import AppliedMutation, SyncDeparture
 from sync_server.policy import Principal, can_see, check_write, feed_filter, placement_of, scope_key
-from sync_server.services import audit, feed_pages
+from sync_server.services import (
+    audit,
+    feed_pages,
+    feed_text,
+    push_batch,
+    scope_delta,
+)
 from sync_server.services.addresses import record_accepted_change_of_address
 from sync_server.services.appeals import apply_appeal
 from sync_server.services.board_decisions import decide_on_vote, issue_signed_order
@@ -62,23 +73,44 @@ class CursorError(ValueError):
 
 @dataclass(frozen=True)
 class Cursor:
+    """Where a client is: the version it holds up to, a digest of the scope it holds, the
+    courts that scope is made of (court staff and DHS: services/scope_delta.py), and,
+    while it catches up after a scope change, the catch-up's position."""
+
     version: int
     scope: str
+    courts: tuple[str, ...] | None = None
+    catchup: int | None = None
 
     def encode(self) -> str:
-        raw = orjson.dumps([self.version, self.scope])
+        # [version, scope] as before; the courts ride in the scope's text after a "|", and
+        # a catch-up's position is a third element
+        token = self.scope if self.courts is None else f"{self.scope}|{','.join(self.courts)}"
+        parts: list[Any] = [self.version, token]
+        if self.catchup is not None:
+            parts.append(self.catchup)
+        raw = orjson.dumps(parts)
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     @classmethod
     def decode(cls, text_: str) -> Cursor:
+        invalid = "the cursor is not valid; start again without `since`"
         try:
             raw = base64.urlsafe_b64decode(text_ + "=" * (-len(text_) % 4))
-            version, scope = orjson.loads(raw)
+            parts = orjson.loads(raw)
+            if not isinstance(parts, list) or len(parts) not in (2, 3):
+                raise CursorError(invalid)
+            version, token = parts[:2]
+            catchup = parts[2] if len(parts) == 3 else None
         except (ValueError, TypeError) as err:
-            raise CursorError("the cursor is not valid; start again without `since`") from err
-        if not isinstance(version, int) or not isinstance(scope, str) or version < 0:
-            raise CursorError("the cursor is not valid; start again without `since`")
-        return cls(version, scope)
+            raise CursorError(invalid) from err
+        if not isinstance(version, int) or not isinstance(token, str) or version < 0:
+            raise CursorError(invalid)
+        if catchup is not None and (not isinstance(catchup, int) or catchup < 0):
+            raise CursorError(invalid)
+        scope, bar, listed = token.partition("|")
+        courts = tuple(c for c in listed.split(",") if c) if bar else None
+        return cls(version, scope, courts, catchup)
 
 
 def _scope_digest(principal: Principal, lookups: SessionLookups) -> str:
@@ -94,31 +126,37 @@ def pull(session: Session, principal: Principal, since: str | None, limit: int) 
     """
     lookups = SessionLookups(session)
     scope = _scope_digest(principal, lookups)
+    courts = scope_delta.scope_courts(principal)
     start, reset = 0, False
-    top = int(session.execute(text("SELECT version FROM server_state WHERE id = 1")).scalar_one())
+    # the top, the newest departure and the planner settings in one round trip
+    top, newest_departure = feed_text.page_top(session)
     if since:
         cursor = Cursor.decode(since)
         if cursor.version > top:  # forged, or from before this server was restored
             raise CursorError("the cursor is ahead of this server; start again without `since`")
-        start, reset = (cursor.version, False) if cursor.scope == scope else (0, True)
+        if cursor.scope == scope and cursor.catchup is None:
+            start = cursor.version
+        elif cursor.catchup is not None and cursor.scope != scope:
+            reset = True  # changed again during a catch-up (rare): start again
+        else:  # the scope changed since the cursor: send what entered and what left
+            change = scope_delta.delta(session, principal, lookups, cursor.version, cursor.courts)
+            if change is None:
+                reset = True
+            else:
+                return _catch_up(session, principal, change, cursor, scope, courts, top, limit)
     # One index-ordered branch per key of the scope, merged by version (feed_pages).
     # Nothing was committed since the cursor (a no-op sync, the usual one): there is no
     # version in (start, top], so neither the page nor the departures are read.
-    rows: Sequence[Any] = []
+    changes: list[tuple[int, str]] = []  # (version, the change's JSON text)
     if start < top:
-        feed_pages.prepare(session)
         query = feed_pages.page_query(
             principal, start, top, limit, per_case=feed_pages.per_case(session)
         )
-        rows = session.execute(query).all()
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    end = rows[-1].version if has_more else max(top, start)
-    changes = [
-        (r.version, change_json(r.entity, r.record_id, r.version, r.deleted, r.payload))
-        for r in rows
-    ]
-    if end > start:
+        changes = feed_text.page_changes(session, query)
+    has_more = len(changes) > limit
+    changes = changes[:limit]
+    end = changes[-1][0] if has_more else max(top, start)
+    if end > start and newest_departure > start:  # rare: only then are departures read
         changes += [
             (
                 d.version,
@@ -132,12 +170,45 @@ def pull(session: Session, principal: Principal, since: str | None, limit: int) 
             )
             for d in _departures(session, principal, start, end)
         ]
-    changes.sort(key=lambda pair: pair[0])
+        changes.sort(key=lambda pair: pair[0])
     body = ",".join(text_ for _, text_ in changes)
-    tail = orjson.dumps(
-        {"cursor": Cursor(end, scope).encode(), "has_more": has_more, "reset": reset}
-    ).decode()
+    mark = Cursor(end, scope, None if courts is None else tuple(courts))
+    tail = orjson.dumps({"cursor": mark.encode(), "has_more": has_more, "reset": reset}).decode()
     return f'{{"changes":[{body}],{tail[1:]}'.encode()
+
+
+def _catch_up(
+    session: Session,
+    principal: Principal,
+    change: scope_delta.Delta,
+    cursor: Cursor,
+    scope: str,
+    courts: list[str] | None,
+    top: int,
+    limit: int,
+) -> bytes:
+    """A page of the catch-up after a scope change (services/scope_delta.py): the rows
+    that entered the scope up to the cursor's version, tombstones for those that left;
+    once done, the ordinary pages go on from the cursor's version."""
+    pairs, resume = scope_delta.catch_up_rows(
+        session, principal, change, cursor.version, cursor.catchup or 0, top, limit
+    )
+    texts = [
+        change_json(
+            r.entity, r.record_id, r.version, True, orjson.dumps({"id": r.record_id}).decode()
+        )
+        if gone
+        else feed_text.change_text(r.entity, r.record_id, r.version, r.deleted, r.payload)
+        for r, gone in pairs
+    ]
+    if resume is None:
+        mark = Cursor(cursor.version, scope, None if courts is None else tuple(courts))
+        has_more = cursor.version < top
+    else:  # the catch-up goes on: it still needs the courts the client held
+        mark = Cursor(cursor.version, scope, cursor.courts, resume)
+        has_more = True
+    tail = orjson.dumps({"cursor": mark.encode(), "has_more": has_more, "reset": False}).decode()
+    return f'{{"changes":[{",".join(texts)}],{tail[1:]}'.encode()
 
 
 def _departures(
@@ -359,8 +430,16 @@ def push(
     (the group takes the place of its first member). ``issuer`` issues each order in the
     push that arrives signed."""
     results: dict[int, MutationResult] = {}
+    stored: list[AppliedMutation] = []
     with write_transaction(factory) as session:
         pusher = _Pusher(session, principal, issuer)
+        held: list[Any] = []
+        if PUSH_BATCHED:
+            # Looked up once for the batch: the records, their feed entries, their parents,
+            # their cases' courts; versions taken in one statement; audit entries and
+            # stored answers written together at the end (push_batch, audit.hold_entries).
+            held = push_batch.prefetch(session, pusher.lookups, request.mutations)
+            audit.hold_entries(session)
         # The stored answers of the push's mutation ids, in one query for the batch; each
         # answer stored below joins them, so an id repeated later in the push is a replay.
         seen = {
@@ -371,6 +450,9 @@ def push(
                 )
             )
         }
+        if PUSH_BATCHED:
+            new = sum(1 for m in request.mutations if m.mutation_id not in seen)
+            reserve_versions(session, VERSIONS_PER_MUTATION * new)
         for unit in _units(request.mutations):
             fresh: list[tuple[int, Mutation]] = []
             for index, m in unit:
@@ -388,7 +470,21 @@ def push(
                 seen[m.mutation_id] = _store_result(
                     session, pusher, m, results[index], request.client_id
                 )
+                stored.append(seen[m.mutation_id])
+                if not PUSH_BATCHED:
+                    session.add(stored.pop())
+        release_versions(session)
+        audit.write_held(session)
+        session.add_all(stored)
+        del held
     return [results[index] for index in range(len(request.mutations))]
+
+
+# A push's old path, one statement at a time (benchmarks/bench_push_courts.py compares).
+PUSH_BATCHED = True
+# Versions a push reserves a mutation: its record's and one more (a departure, a notice);
+# consequences beyond take theirs one at a time.
+VERSIONS_PER_MUTATION = 2
 
 
 def _units(mutations: list[Mutation]) -> list[list[tuple[int, Mutation]]]:
@@ -456,20 +552,19 @@ def _store_result(
             record_id=m.id[:64],
             detail=detail,
         )
-    stored = AppliedMutation(
+    return AppliedMutation(  # added to the session by push, with the others
         mutation_id=m.mutation_id,
         user_id=pusher.principal.id,
         client_id=client_id,
         result=result.model_dump(mode="json"),
         digest=m.digest(),
     )
-    session.add(stored)
-    return stored
 
 
 def _apply_in_savepoint(session: Session, pusher: _Pusher, m: Mutation) -> MutationResult:
     """Apply ``m`` in a savepoint of its own, kept only when the answer is ``applied``."""
     savepoint = session.begin_nested()
+    mark, versions = audit.held_mark(session), version_mark(session)
     try:
         result = pusher.apply(m)
         session.flush()
@@ -482,6 +577,8 @@ def _apply_in_savepoint(session: Session, pusher: _Pusher, m: Mutation) -> Mutat
         savepoint.commit()
     else:
         savepoint.rollback()
+        audit.drop_held_since(session, mark)
+        rewind_versions(session, versions)
         pusher.lookups.forget()
     return result
 
@@ -492,6 +589,7 @@ def _apply_group(
     """Apply every member or none: the first member not applied rolls the whole group
     back; it keeps its own answer and every other member is refused with that reason."""
     savepoint = session.begin_nested()
+    mark, versions = audit.held_mark(session), version_mark(session)
     results: dict[int, MutationResult] = {}
     failed: tuple[Mutation, MutationResult] | None = None
     for index, m in members:
@@ -504,6 +602,8 @@ def _apply_group(
         savepoint.commit()
         return results
     savepoint.rollback()
+    audit.drop_held_since(session, mark)
+    rewind_versions(session, versions)
     pusher.lookups.forget()
     culprit, answer = failed
     reason = (

@@ -243,9 +243,11 @@ def test_a_deleted_annotation_arrives_as_a_tombstone(
     ]
 
 
-def test_an_accepted_appearance_resets_the_attorneys_scope(
+def test_an_accepted_appearance_brings_its_case_without_a_reset(
     api: Api, tokens: TokenBook, seeded_app: Flask
 ) -> None:
+    """The attorney's scope changed: the next pages catch up with the case that entered
+    (services/scope_delta.py), no fresh start."""
     clerk = tokens["clerk1"]
     case = case_data(SFR)
     applied(api, clerk, "case", case)
@@ -261,10 +263,11 @@ def test_an_accepted_appearance_resets_the_attorneys_scope(
     )
 
     first = api.changes(tokens["attorney2"], cursor)
-    assert first["reset"] is True
+    assert first["reset"] is False
     changes, _ = api.pull_all(tokens["attorney2"], cursor)
     assert case["id"] in by_entity(changes, "case")
     assert document["id"] in by_entity(changes, "document")
+    assert {c["data"].get("case_id", c["id"]) for c in changes} == {case["id"]}
 
 
 # --- bad requests -------------------------------------------------------------------------
