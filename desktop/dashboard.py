@@ -92,7 +92,7 @@ def _versions(store: LocalStore, entity: str) -> dict[str, int]:
                 record_table.c.entity == entity, record_table.c.deleted.is_(False)
             )
         )
-        return {str(r.id): int(r.version or 0) for r in rows}
+        return {str(r.id): abs(int(r.version or 0)) for r in rows}  # negative mid-reset
 
 
 def mark_case_seen(store: LocalStore, case_id: str) -> int:

@@ -122,7 +122,9 @@ def queue(
         return str(last.mutation_id)
     # The base is the version this copy last had confirmed; an entry queued behind another
     # gets the version the server assigns to that one when its answer comes.
-    base = int(current.version) if current is not None and current.version else None
+    # (A version is negative while a scope reset has yet to confirm the record: its
+    # magnitude is still the server's version this copy holds.)
+    base = abs(int(current.version)) if current is not None and current.version else None
     mutation_id = str(uuid.uuid4())
     conn.execute(
         insert(outbox_table).values(

@@ -115,7 +115,9 @@ class SyncEngine:
         cursor = self.store.get_state("cursor")
         while True:
             page = self.client.changes(cursor, self.page_size)
-            report.pulled += self.store.apply_page(page.changes, page.cursor, reset=page.reset)
+            report.pulled += self.store.apply_page(
+                page.changes, page.cursor, reset=page.reset, last=not page.has_more
+            )
             report.reset = report.reset or page.reset
             report.pages += 1
             cursor = page.cursor
