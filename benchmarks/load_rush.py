@@ -20,8 +20,11 @@ refuse, as before admission control.
 The generator is threads with ``requests`` (the project's HTTP client; no new dependency).
 Reported: requests/s, p50/p95/p99 per kind of request and overall, errors (a status >= 400
 other than a storm's 503, a time-out, a refused connection), server CPU per request (the
-gunicorn master and its workers, from /proc, PostgreSQL not included) and the generator's
-own CPU. ``--start`` (the default) makes a PostgreSQL database, seeds ``--cases`` demo cases
+gunicorn master and its workers, from /proc), the CPU of this run's PostgreSQL backends
+(from /proc, by the database name in their process title) and the generator's own CPU; and
+the same for the steady state alone: the requests begun after every client's first pull
+(a ``--duration`` too short for the rush to end reports that it was never reached).
+``--start`` (the default) makes a PostgreSQL database, seeds ``--cases`` demo cases
 and runs gunicorn; ``--url`` with ``--database-url`` and ``--secret-key`` targets a server
 already running (its refresh tokens are minted in that database).
 """
@@ -584,8 +587,8 @@ def main(argv: list[str] | None = None) -> int:
             cpu_self_after - cpu_self_before,
             steady[0] if steady and not args.storm else None,
         )
-        if steady and not args.storm:
-            late = sum(1 for *_, began in stats.samples if began >= steady[0])
+        late = sum(1 for *_, began in stats.samples if steady and began >= steady[0])
+        if steady and late and not args.storm:
             print(
                 f"steady state: {stats_end(stats) - steady[0]:.1f} s from "
                 f"{steady[0] - stats_start(stats):.1f} s after the start; server CPU "
@@ -596,7 +599,10 @@ def main(argv: list[str] | None = None) -> int:
                 + ("" if late >= 200 else f" (only {late} requests: too few to trust)")
             )
         elif not args.storm:
-            print("steady state: never reached (not every client finished its first pull)")
+            print(
+                "steady state: never reached (not every client finished its first pull "
+                "before the run ended)"
+            )
     return 0
 
 
