@@ -32,6 +32,9 @@ from sync_server.demo.seed import seed_demo
 from sync_server.migrate import upgrade
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The portal asks for the terms of use after sign-in; the tests of that step turn it on
+# (tests/portal/test_profile_and_terms.py), the others sign in without it.
+os.environ.setdefault("ECAS_PORTAL_TERMS", "0")
 
 REPO = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("ECAS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")

@@ -251,14 +251,11 @@ def enrol() -> str | BaseResponse | tuple[str, int]:
         except SignInRefused as err:
             error, status = str(err), err.status
         else:
-            response = make_response(
-                render_template(
-                    "recovery_codes.html",
-                    title="Save your recovery codes",
-                    codes=codes,
-                    next=_safe_next(url_for("portal.home")),
-                )
-            )
+            # Post/redirect/get: the codes are shown once by a GET (views_profile.py), so
+            # reloading the page can't send the form again.
+            from sync_server.portal.views_profile import redirect_to_recovery_codes
+
+            response = redirect_to_recovery_codes(full, codes, _safe_next(url_for("portal.home")))
             set_session_cookie(response, full)
             return response
     uri = totp.provisioning_uri(secret, view.principal.username)

@@ -27,7 +27,7 @@ from sync_server.db import write_transaction
 from sync_server.models import CourtRow, PortalAccount, PortalEmailToken, UserRow
 from sync_server.models.types import utcnow
 from sync_server.policy import Principal
-from sync_server.services import audit, passwords
+from sync_server.services import audit, mail_events, passwords
 from sync_server.services.auth import hash_password
 from sync_server.services.mailer import Mailer, compose
 from sync_server.services.records import row_to_record, write_record
@@ -420,13 +420,9 @@ class AccountService:
                 record_id=user_id,
                 detail={"eoir_id": changes.get("eoir_id"), "identity_checked": True},
             )
-            email, name = account.email, user.display_name
             issued = changes.get("eoir_id")
-        body = f"Dear {name},\n\nYour ECAS Portal account is approved."
-        if "eoir_id" in changes:
-            body += f" Your EOIR ID is {issued}."
-        body += "\n\nSign in and set up two-factor authentication with an authenticator app.\n"
-        self.mailer.send(compose(self.mailer, email, "Your ECAS Portal account is approved", body))
+            # Mailed through the outbox, written with the approval (services/mail_events).
+            mail_events.account_decided(session, user_id, "account_approved", eoir_id=issued)
         return issued
 
     def reject(self, admin: Principal, user_id: str, reason: str) -> None:
@@ -472,8 +468,10 @@ class AccountService:
                 detail={"reason": reason} if reason else {},
             )
             email = account.email
-        if status is not AccountStatus.APPROVED:
-            word = "rejected" if status is AccountStatus.REJECTED else "suspended"
+            if status is AccountStatus.SUSPENDED:  # the outbox, in this transaction
+                mail_events.account_decided(session, user_id, "account_suspended", reason=reason)
+        if status is AccountStatus.REJECTED:
+            word = "rejected"
             self.mailer.send(
                 compose(
                     self.mailer,

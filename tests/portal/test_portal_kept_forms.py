@@ -327,5 +327,8 @@ def test_the_return_address_survives_setting_up_the_second_factor(seeded_app: Fl
             "code": account.next_code(),
         },
     )
-    assert response.status_code == 200 and "Save your recovery codes" in browser.last
+    # Post/redirect/get: the codes page is a GET that keeps the return address.
+    assert response.status_code == 303
+    browser.get(response.headers["Location"])
+    assert "Save your recovery codes" in browser.last and "<li>" in browser.last
     assert '<a class="button" href="/portal/filings">Continue</a>' in browser.last

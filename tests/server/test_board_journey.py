@@ -87,7 +87,8 @@ def portal_user(base: str, username: str) -> Portal:
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', browser.page)
     assert secret, browser.page
     code = pyotp.TOTP(secret.group(1)).now()
-    assert browser.post("/portal/login/enrol", {"code": code}).status_code == 200
+    # 303 to the page that shows the recovery codes once (post/redirect/get)
+    assert browser.post("/portal/login/enrol", {"code": code}).status_code == 303
     return browser
 
 
