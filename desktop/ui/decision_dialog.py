@@ -209,6 +209,8 @@ class PleadingsDecisionDialog(QDialog):
         box.setChecked(earlier is None)  # taken once; a later master hearing may amend
         self.allegation_rows: list[_PleaRow] = []
         self.allegation_grid = QGridLayout()
+        # The earlier pleading's rows come before the button in creation order, which is
+        # their Tab order; rows added later by the button set theirs (_add_allegation).
         for a in earlier.allegations if earlier else ():
             self._add_allegation(a.text, a.plea)
         if not self.allegation_rows:
@@ -264,7 +266,9 @@ class PleadingsDecisionDialog(QDialog):
         self.allegation_grid.addWidget(number, n, 0)
         self.allegation_grid.addWidget(row.text, n, 1)
         self.allegation_grid.addWidget(row.plea, n, 2)
-        if self.allegation_rows:  # Tab goes from the last row's plea to the new text
+        # Tab goes from the last row's plea to the new text (once the dialog is built: the
+        # earlier pleading's rows, made before the button, are in Tab order already).
+        if self.allegation_rows and hasattr(self, "add_allegation_button"):
             QWidget.setTabOrder(self.allegation_rows[-1].plea, row.text)
             QWidget.setTabOrder(row.text, row.plea)
             QWidget.setTabOrder(row.plea, self.add_allegation_button)

@@ -5,8 +5,9 @@ rules refuse (common.decisions, as the server does) is said before anything is s
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from PySide6.QtCore import QDate, Qt
@@ -15,7 +16,8 @@ from pytestqt.qtbot import QtBot
 
 from common.court_time import table_date
 from common.deadlines import appeal_deadline
-from common.enums import CaseStatus, Party
+from common.enums import CaseStatus, Party, Plea
+from common.wire import AllegationPlea, Pleading
 from desktop.ui.context import DesktopContext
 from desktop.ui.decision_dialog import PleadingsDecisionDialog, load_bench_record
 from desktop.ui.docket_view import DocketView
@@ -214,3 +216,44 @@ def test_a_written_decision_served_at_once_is_saved_with_its_service_date(
         dialog.ok_button.click()
     (saved,) = [d for d in ctx.store.all("decision") if d["case_id"] == case_id]
     assert saved["form"] == "written" and saved["served_on"] == "2026-12-10"
+
+
+def test_an_earlier_pleading_with_several_allegations_opens_with_its_rows(
+    qtbot: QtBot, judge_view: DocketView
+) -> None:
+    """A later master hearing opens the dialog on the pleading taken before: every earlier
+    allegation is a row (the dialog used to fail on the second one, before its "Add
+    allegation" button existed), and more can be added."""
+    _, case_id, day = _undecided_case_of(judge_view)
+    ctx = judge_view.ctx
+    earlier = Pleading(
+        id=str(uuid.uuid4()),
+        case_id=case_id,
+        judge_id=ctx.user_id,
+        pleaded_on=day,
+        allegations=[
+            AllegationPlea(number=1, text="You are not a US citizen", plea=Plea.ADMITTED),
+            AllegationPlea(number=2, text="You are a native of Guatemala", plea=Plea.ADMITTED),
+            AllegationPlea(number=3, text="You entered near Hidalgo, Texas", plea=Plea.DENIED),
+        ],
+        recorded_at=datetime(2026, 12, 1, 17, 0, tzinfo=UTC),
+    )
+    ctx.store.save(earlier)
+    dialog = PleadingsDecisionDialog(ctx, load_bench_record(ctx.store, case_id), day)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert [row.text.text() for row in dialog.allegation_rows] == [
+        a.text for a in earlier.allegations
+    ]
+    assert [row.plea.currentData() for row in dialog.allegation_rows] == [
+        "admitted",
+        "admitted",
+        "denied",
+    ]
+    # Taken once: the box starts unticked; ticked to amend, a fourth allegation follows.
+    assert not dialog.pleading_box.isChecked()
+    dialog.pleading_box.setChecked(True)
+    qtbot.mouseClick(dialog.add_allegation_button, Qt.MouseButton.LeftButton)
+    assert len(dialog.allegation_rows) == 4
+    assert dialog.allegation_rows[3].text.accessibleName() == "Allegation 4"
