@@ -21,7 +21,7 @@ from desktop.settings import (
     SYNC_INTERVAL,
     Settings,
 )
-from desktop.sync_engine import SyncEngine
+from desktop.sync_engine import CATCH_UP_PAGE, SyncEngine
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -107,7 +107,11 @@ def _open_main_window(settings: Settings, session: SignedIn) -> MainWindow:
     )
     _encrypt_plain_documents(cache)
     engine = SyncEngine(
-        session.client, session.store, cache=cache, prefetch_days=int(settings.value(PREFETCH_DAYS))
+        session.client,
+        session.store,
+        catch_up_page_size=CATCH_UP_PAGE,
+        cache=cache,
+        prefetch_days=int(settings.value(PREFETCH_DAYS)),
     )
     # Without a server session (an offline start, or one the server ends later), the
     # controller signs in again with the keyring's token when it can, or asks once.

@@ -20,7 +20,7 @@ from pathlib import Path
 from desktop.api_client import ApiClient, ApiError
 from desktop.local_store import LocalStore
 from desktop.paths import data_dir, store_path
-from desktop.sync_engine import SyncEngine
+from desktop.sync_engine import CATCH_UP_PAGE, SyncEngine
 
 
 def _sync(args: argparse.Namespace) -> int:
@@ -38,7 +38,9 @@ def _sync(args: argparse.Namespace) -> int:
     progress = _Progress()
     try:
         client.login(args.username, password)
-        engine = SyncEngine(client, store, page_size=args.page_size)
+        engine = SyncEngine(
+            client, store, page_size=args.page_size, catch_up_page_size=CATCH_UP_PAGE
+        )
         report = engine.sync_once(progress)
     except ApiError as err:
         progress.end_line()

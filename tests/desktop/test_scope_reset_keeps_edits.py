@@ -13,6 +13,7 @@ import base64
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -122,3 +123,37 @@ def test_an_interrupted_reset_keeps_records_readable_until_its_last_page(tmp_pat
     assert store.version_of("adjournment_code", stays.id) == 3
     store.apply_page([], "c4", last=True)  # the sweep happened once: nothing more goes
     assert store.get("adjournment_code", stays.id) is not None
+
+
+def test_a_first_pull_asks_for_big_pages_and_a_stricter_server_gets_small_ones(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    """The first pull and a backlog use the catch-up page size (fewer round trips); where
+    the server allows less than asked (400), the engine keeps to its page size."""
+    client = ApiClient(live_server.url)
+    client.login("clerk1", DEMO_PASSWORD)
+    big = SyncEngine(
+        client, LocalStore(tmp_path / "big.sqlite3"), page_size=20, catch_up_page_size=100_000
+    )
+    asked: list[int] = []
+    original = client.changes
+
+    def counting(cursor: str | None, limit: int) -> Any:
+        asked.append(limit)
+        return original(cursor, limit)
+
+    client.changes = counting  # type: ignore[method-assign]
+    report = big.sync_once()
+    assert asked[0] == 100_000 and asked[1:] and set(asked[1:]) == {20}
+    assert big.catch_up_page_size == 20  # the server's maximum is 5,000: it said 400
+
+    allowed = SyncEngine(
+        client, LocalStore(tmp_path / "allowed.sqlite3"), page_size=20, catch_up_page_size=5000
+    )
+    asked.clear()
+    again = allowed.sync_once()
+    assert asked[0] == 5000 and again.pages < report.pages
+    assert again.pulled == report.pulled  # the same records, in fewer round trips
+    assert sorted(c["id"] for c in allowed.store.all("case")) == sorted(
+        c["id"] for c in big.store.all("case")
+    )
