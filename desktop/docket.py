@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from common.anumber import format_a_number, normalise_search_term
+from common.court_closures import CourtCalendar, court_calendar
+from common.court_time import court_instant, table_time
 from common.custody import current_custody, load_facilities
 from common.enums import Custody
 from common.folding import fold
@@ -315,3 +317,134 @@ def load_docket(store: LocalStore, court_id: str | None) -> DocketData:
         str(own["name"]) if own else "",
         ZoneInfo(str(own["timezone"])) if own else None,
     )
+
+
+# -- double bookings and free slots -------------------------------------------------------
+
+# The hours a hearing may take, on the court's clock. This project's assumption, not a rule
+# from a cited source: EOIR does not publish one hearing day for every court, and no court's
+# own hours are recorded in resources/ yet. A hearing may not run past DAY_CLOSES.
+DAY_OPENS = time(8, 0)
+DAY_CLOSES = time(17, 0)
+SLOT_STEP = timedelta(minutes=15)  # proposed starts fall on the quarter hour
+_SCHEDULED = "scheduled"
+
+
+def _end(row: DocketRow) -> datetime:
+    return row.starts_at + timedelta(minutes=row.duration_minutes)
+
+
+def double_bookings(rows: Iterable[DocketRow]) -> dict[str, tuple[DocketRow, ...]]:
+    """Hearing id -> the other scheduled hearings it overlaps before the same judge or in
+    the same courtroom, for every scheduled hearing that has any. Back-to-back hearings
+    (one ends as the next starts) do not overlap. A sweep per judge and per courtroom over
+    the hearings sorted by start: linear in the rows plus the clashes found."""
+    groups: dict[tuple[str, str], list[DocketRow]] = {}
+    for row in rows:
+        if row.status != _SCHEDULED:
+            continue
+        if row.judge_id:
+            groups.setdefault(("judge", row.judge_id), []).append(row)
+        if row.courtroom_id:
+            groups.setdefault(("room", row.courtroom_id), []).append(row)
+    found: dict[str, dict[str, DocketRow]] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda r: r.starts_at)
+        running: list[DocketRow] = []  # hearings started and not yet ended
+        for row in group:
+            running = [r for r in running if _end(r) > row.starts_at]
+            for other in running:
+                found.setdefault(row.hearing_id, {})[other.hearing_id] = other
+                found.setdefault(other.hearing_id, {})[row.hearing_id] = row
+            running.append(row)
+    return {
+        hearing_id: tuple(sorted(others.values(), key=lambda r: (r.starts_at, r.respondent)))
+        for hearing_id, others in found.items()
+    }
+
+
+def clash_text(row: DocketRow, others: Sequence[DocketRow]) -> str:
+    """What the docket's tooltip says of a double-booked hearing: each other hearing, and
+    whether it shares the judge or the courtroom."""
+    lines = ["Double booked with:"]
+    for other in others:
+        shared = []
+        if row.judge_id and other.judge_id == row.judge_id:
+            shared.append(other.judge or "the same judge")
+        if row.courtroom_id and other.courtroom_id == row.courtroom_id:
+            shared.append(other.courtroom or "the same courtroom")
+        zone = other.starts_at.tzinfo
+        lines.append(
+            f"{other.respondent} ({other.a_number_display}) at "
+            f"{table_time(other.starts_at, zone)}, {other.duration_minutes} min — "
+            + " and ".join(shared)
+        )
+    return "\n".join(lines)
+
+
+def past_closing(start: datetime, duration_minutes: int, zone: tzinfo) -> str | None:
+    """Why a hearing from ``start`` lasting ``duration_minutes`` cannot be held that day (it
+    runs past the court's closing hour, on the court's clock), or None when it fits."""
+    local = start.astimezone(zone)
+    closes = court_instant(local.date(), DAY_CLOSES, zone)
+    end = start + timedelta(minutes=duration_minutes)
+    if end <= closes:
+        return None
+    return (
+        f"A {duration_minutes}-minute hearing from {table_time(start, zone)} ends at "
+        f"{table_time(end, zone)}, after the court's day ends at "
+        f"{DAY_CLOSES.strftime('%H:%M')}: choose an earlier time or another day."
+    )
+
+
+def next_free_slot(
+    rows: Iterable[DocketRow],
+    *,
+    judge_id: str | None,
+    courtroom_id: str | None,
+    duration_minutes: int,
+    earliest: datetime,
+    zone: tzinfo,
+    calendar: CourtCalendar | None = None,
+    ignore: frozenset[str] = frozenset(),
+    days: int = 366,
+) -> datetime | None:
+    """The first start at or after ``earliest`` (rounded up to the quarter hour) on a day
+    the court is open (``calendar``: weekdays less holidays and closures), within its hours,
+    when neither the judge nor the courtroom has a scheduled hearing overlapping
+    ``duration_minutes`` from it; hearings in ``ignore`` (the one being moved) do not count.
+    None when no such start lies within ``days`` days."""
+    days_open = calendar or court_calendar(None)
+    busy: dict[date, list[tuple[datetime, datetime]]] = {}
+    for row in rows:
+        if row.status != _SCHEDULED or row.hearing_id in ignore:
+            continue
+        if (judge_id and row.judge_id == judge_id) or (
+            courtroom_id and row.courtroom_id == courtroom_id
+        ):
+            busy.setdefault(row.starts_at.astimezone(zone).date(), []).append(
+                (row.starts_at, _end(row))
+            )
+    length = timedelta(minutes=duration_minutes)
+    first = earliest.astimezone(zone)
+    for offset in range(days):
+        day = first.date() + timedelta(days=offset)
+        if not days_open.is_open(day):
+            continue
+        start = court_instant(day, DAY_OPENS, zone)
+        if offset == 0 and first > start:
+            start = first
+        opens = court_instant(day, DAY_OPENS, zone)
+        steps = -((opens - start) // SLOT_STEP)  # quarter hours from opening, rounded up
+        start = opens + steps * SLOT_STEP
+        closes = court_instant(day, DAY_CLOSES, zone)
+        taken = sorted(busy.get(day, ()))
+        while start + length <= closes:
+            blocking = [e for s, e in taken if s < start + length and e > start]
+            if not blocking:
+                return start
+            # jump past the latest end of what blocks, on the quarter hour
+            start = opens + -((opens - max(blocking)) // SLOT_STEP) * SLOT_STEP
+    return None

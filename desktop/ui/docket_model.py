@@ -39,7 +39,15 @@ from PySide6.QtGui import (
 
 from common.court_time import court_now, table_datetime
 from common.languages import language_need
-from desktop.docket import SORT_KEYS, DocketFilter, DocketRow, apply_filter, group_families
+from desktop.docket import (
+    SORT_KEYS,
+    DocketFilter,
+    DocketRow,
+    apply_filter,
+    clash_text,
+    double_bookings,
+    group_families,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -62,6 +70,12 @@ EXTRA_SORT_KEYS: dict[str, Callable[[DocketRow], Any]] = {
 
 _DETAINED_BACKGROUND = QBrush(QColor(255, 232, 228))  # a pale red any palette can read over
 _MUTED = QBrush(QColor(110, 110, 110))
+# A double-booked hearing: an orange-red swatch before its time, the time in that colour,
+# and the tooltip opening with "Double booked with:" and the other hearing (so the mark does
+# not rest on colour alone; a screen reader gets it as the cell's description).
+CLASH_COLUMN = 0
+CLASH_COLOUR = QColor(214, 69, 0)
+CLASH_MARK = "Double booked"
 _BOLD = QFont()
 _BOLD.setBold(True)
 
@@ -193,15 +207,23 @@ class DocketTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[DocketRow] = []
+        self.clashes: dict[str, tuple[DocketRow, ...]] = {}  # hearing id -> overlapping
         self.sort_key = "detained"  # detained first, then by time (the header: Custody)
         self.descending = False
 
     # -- data -------------------------------------------------------------------------------
 
-    def set_rows(self, rows: Sequence[DocketRow]) -> None:
-        """Show ``rows`` as given (callers sort them by :attr:`sort_key`)."""
+    def set_rows(
+        self,
+        rows: Sequence[DocketRow],
+        clashes: dict[str, tuple[DocketRow, ...]] | None = None,
+    ) -> None:
+        """Show ``rows`` as given (callers sort them by :attr:`sort_key`). ``clashes``
+        (:func:`~desktop.docket.double_bookings` of the whole docket) marks double bookings;
+        without it they are found among ``rows``."""
         self.beginResetModel()
         self._rows = list(rows)
+        self.clashes = double_bookings(self._rows) if clashes is None else clashes
         self.endResetModel()
 
     def rows(self) -> list[DocketRow]:
@@ -227,12 +249,21 @@ class DocketTableModel(QAbstractTableModel):
         if row is None or not 0 <= index.column() < len(COLUMNS):
             return None
         column = index.column()
+        clashing = self.clashes.get(row.hearing_id) if column == CLASH_COLUMN else None
         if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[column].text(row)
         if role == Qt.ItemDataRole.UserRole:
             return row
         if role == Qt.ItemDataRole.ToolTipRole:
+            if clashing:
+                return f"{clash_text(row, clashing)}\n\n{row_tooltip(row)}"
             return row_tooltip(row)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and clashing:
+            return CLASH_MARK
+        if role == Qt.ItemDataRole.DecorationRole and clashing:
+            return CLASH_COLOUR
+        if role == Qt.ItemDataRole.ForegroundRole and clashing:
+            return QBrush(CLASH_COLOUR)
         if role == Qt.ItemDataRole.BackgroundRole and row.custody == "detained":
             return _DETAINED_BACKGROUND
         if role == Qt.ItemDataRole.ForegroundRole and row.status in ("cancelled", "adjourned"):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QPushButton,
     QSpinBox,
     QTimeEdit,
     QVBoxLayout,
@@ -43,7 +44,7 @@ from desktop.clerk_actions import (
     move_family,
     reschedule,
 )
-from desktop.docket import DocketRow
+from desktop.docket import DAY_OPENS, DocketRow, next_free_slot, past_closing
 from desktop.tasks import run_task
 from desktop.ui.context import DesktopContext
 from desktop.ui.docket_model import TYPE_NAMES, format_time
@@ -189,7 +190,20 @@ class _HearingDialog(QDialog):
         summary.setWordWrap(True)
         layout.addWidget(summary)
         layout.addLayout(self.form)
+        # The hours check (a hearing may not run past the court's closing hour) and what the
+        # proposal found, below the clashes.
+        self.hours_note = QLabel()
+        self.hours_note.setObjectName("hours_note")
+        self.hours_note.setStyleSheet(ERROR_STYLE)
+        self.hours_note.setWordWrap(True)
+        self.hours_note.hide()
+        self.slot_note = QLabel()
+        self.slot_note.setObjectName("slot_note")
+        self.slot_note.setWordWrap(True)
+        self.slot_note.hide()
         layout.addWidget(self.clash_panel)
+        layout.addWidget(self.hours_note)
+        layout.addWidget(self.slot_note)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.clash_panel.changed.connect(self._update_ok)
@@ -222,8 +236,49 @@ class _HearingDialog(QDialog):
         """What OK saves, or None when the choice is not valid."""
         raise NotImplementedError
 
+    def propose_free_slot(self, earliest: datetime, duration_minutes: int) -> datetime | None:
+        """Show the first start from ``earliest`` when the hearing's judge and courtroom are
+        both free, on a day the court sits and within its hours (``desktop.docket``), and
+        say so; returns it, or None (the dates shown are left) when there is none."""
+        judge_id = self.hearing.judge_id or (self.row.judge_id if self.row else None)
+        slot = next_free_slot(
+            self.docket_rows,
+            judge_id=judge_id,
+            courtroom_id=self.hearing.courtroom_id,
+            duration_minutes=duration_minutes,
+            earliest=earliest,
+            zone=self.zone,
+            ignore=frozenset({self.hearing.id}),
+        )
+        who = " and ".join(
+            name for name in ((self.row.judge, self.row.courtroom) if self.row else ()) if name
+        )
+        if slot is None:
+            self.slot_note.setText(
+                f"No free time found in the year after {table_datetime(earliest, self.zone)}."
+            )
+        else:
+            self.set_start(to_court(slot, self.zone))
+            self.slot_note.setText(
+                f"Proposed: {table_datetime(slot, self.zone)}, the first time from "
+                f"{table_datetime(earliest, self.zone)} when {who or 'the judge and courtroom'} "
+                "are free."
+            )
+        self.slot_note.show()
+        return slot
+
+    def show_hours(self, start: datetime, duration_minutes: int) -> None:
+        """Refuse (in red; OK stays disabled) a hearing that runs past the day's end."""
+        problem = past_closing(start, duration_minutes, self.zone)
+        self.hours_note.setText(problem or "")
+        self.hours_note.setVisible(problem is not None)
+
     def _update_ok(self) -> None:
-        self.ok_button.setEnabled(self.records() is not None and self.clash_panel.acknowledged)
+        self.ok_button.setEnabled(
+            self.records() is not None
+            and self.clash_panel.acknowledged
+            and not self.hours_note.text()
+        )
         self._fit_height()
 
     def _fit_height(self) -> None:
@@ -240,7 +295,7 @@ class _HearingDialog(QDialog):
 
     def _on_ok(self) -> None:
         records = self.records()
-        if records is None or not self.clash_panel.acknowledged:
+        if records is None or not self.clash_panel.acknowledged or self.hours_note.text():
             return
         self.buttons.setEnabled(False)
         self.error.hide()
@@ -320,6 +375,14 @@ class RescheduleDialog(_HearingDialog):
         self.form.addRow("", self.interpreter)
         self._fill_dialects(hearing.interpreter_dialect)
         self.set_start(to_court(hearing.starts_at, self.zone))
+        # The next time the judge and courtroom are both free, from the next court day.
+        self.free_slot_button = QPushButton("&Next free time")
+        self.free_slot_button.setObjectName("free_slot")
+        self.free_slot_button.setToolTip(
+            "The first time from tomorrow when the judge and the courtroom are both free"
+        )
+        self.free_slot_button.clicked.connect(self._propose)
+        self.form.addRow("", self.free_slot_button)
         for signal in (
             self.date_edit.dateChanged,
             self.time_edit.timeChanged,
@@ -330,7 +393,15 @@ class RescheduleDialog(_HearingDialog):
         ):
             signal.connect(self._check)
         self.language_combo.currentIndexChanged.connect(lambda _: self._fill_dialects(None))
+        if find_clashes(hearing, self.docket_rows):
+            self._propose()  # the hearing's own time is double-booked: offer a free one
         self._check()
+
+    def _propose(self) -> None:
+        tomorrow = court_today(self.zone) + timedelta(days=1)
+        self.propose_free_slot(
+            court_instant(tomorrow, DAY_OPENS, self.zone), self.proposed().duration_minutes
+        )
 
     def _fill_dialects(self, current: str | None) -> None:
         """The chosen language's suggested dialects (the clerk may type another)."""
@@ -382,7 +453,9 @@ class RescheduleDialog(_HearingDialog):
             self.interpreter.setText(
                 f"Booked in {booked}: tell the interpreter unit of any change." if booked else ""
             )
-        self.clash_panel.show_clashes(find_clashes(self.proposed(), self.docket_rows))
+        proposed = self.proposed()
+        self.show_hours(proposed.starts_at, proposed.duration_minutes)
+        self.clash_panel.show_clashes(find_clashes(proposed, self.docket_rows))
 
 
 class ScheduleDialog(RescheduleDialog):
@@ -451,7 +524,7 @@ class ScheduleDialog(RescheduleDialog):
     def _on_ok(self) -> None:
         """Save the hearing; a bond hearing of a removal case goes to its bond case, opened
         in the same group when there is none (``clerk_actions.hearing_records``)."""
-        if self.records() is None or not self.clash_panel.acknowledged:
+        if self.records() is None or not self.clash_panel.acknowledged or self.hours_note.text():
             return
         self.buttons.setEnabled(False)
         self.error.hide()
@@ -508,11 +581,13 @@ class AdjournDialog(_HearingDialog):
         # Below the form, full width: a wrapped label in a form row gets too little height.
         self.box.insertWidget(2, self.clock_note)
         local = to_court(hearing.starts_at, self.zone)
-        self.set_start(
-            datetime.combine(
-                next_weekday(local.date() + timedelta(days=28)), local.time(), tzinfo=self.zone
-            )
+        four_weeks = datetime.combine(
+            next_weekday(local.date() + timedelta(days=28)), local.time(), tzinfo=self.zone
         )
+        self.set_start(four_weeks)
+        # Four weeks on at the same time if the judge and courtroom are free then (and the
+        # court sits), else the first time after it when they are.
+        self.propose_free_slot(four_weeks, hearing.duration_minutes)
         for signal in (
             self.date_edit.dateChanged,
             self.time_edit.timeChanged,
@@ -549,4 +624,6 @@ class AdjournDialog(_HearingDialog):
             self.clash_panel.show_clashes([])
             return
         self.clock_note.setText(result.clock_note)
-        self.clash_panel.show_clashes(find_clashes(result.next_hearing, self.docket_rows))
+        following = result.next_hearing
+        self.show_hours(following.starts_at, following.duration_minutes)
+        self.clash_panel.show_clashes(find_clashes(following, self.docket_rows))
