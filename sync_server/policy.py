@@ -183,7 +183,9 @@ def portal_allows(
         case Action.ACCESS_CODE_ROTATE:
             return role in (Role.CLERK, Role.COURT_ADMIN) and principal.court_id is not None
         case Action.ROP_PACKAGE_REQUEST | Action.ROP_PACKAGE_READ:
-            return role.is_external and allows(principal, action)
+            # A respondent has no API (allows) but asks for their own case's record here,
+            # as counsel do; the package holds what they may read (rop_request's rule).
+            return (role.is_external and allows(principal, action)) or role is Role.RESPONDENT
     return False
 
 

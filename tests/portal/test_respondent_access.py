@@ -24,6 +24,7 @@ from common.hearing_notices import pdf_text
 from common.wire import BoardDecision, Filing
 from sync_server.models import AddressRow, DocumentRow, FilingRow, ServiceRecordRow
 from sync_server.models.respondents import CaseAccessCode, RespondentCase
+from sync_server.packages.worker import PackageWorker
 from sync_server.policy import (
     Action,
     Audience,
@@ -496,7 +497,11 @@ def test_policy_a_respondent_reaches_their_portal_pages_only_and_no_api() -> Non
     for action in Action:
         allowed = portal_allows(RESPONDENT, action, second_factor_done=True, suspended=False)
         expected = action in (Action.PUBLIC, Action.PORTAL_SIGN_IN_STEP, Action.PORTAL_HOME)
-        expected = expected or action is Action.PORTAL_RESPONDENT
+        expected = expected or action in (
+            Action.PORTAL_RESPONDENT,
+            Action.ROP_PACKAGE_REQUEST,  # their own case's record, as counsel
+            Action.ROP_PACKAGE_READ,
+        )
         assert allowed == expected, action
         assert allows(RESPONDENT, action) == (action is Action.PUBLIC), action
     assert not portal_allows(
@@ -593,3 +598,38 @@ def test_the_clerk_replaces_a_lost_code_and_only_at_their_court(
     clerk_here = Principal(str(uuid.uuid4()), "c", Role.CLERK, COURT, "C")
     assert may_rotate_access_code(clerk_here, COURT)
     assert not may_rotate_access_code(clerk_here, OTHER)
+
+
+def test_a_respondent_downloads_the_record_of_their_case(
+    seeded_app: Flask, api: Api, tokens: TokenBook, case: MailedCase
+) -> None:
+    account = _enrol(seeded_app, case, access_code(seeded_app, case.case_id))
+    browser = sign_in_enrolling(seeded_app, account)
+    page = f"/portal/respondent/cases/{case.case_id}"
+    response = browser.post(f"/portal/cases/{case.case_id}/record", {}, from_page=page)
+    assert response.status_code == 302, browser.last
+    record_page = response.headers["Location"]
+    services = seeded_app.extensions["ecas"]
+    worker = PackageWorker(
+        services.factory, services.blobs.store, services.config.data_dir / "packages"
+    )
+    while worker.run_once():
+        pass
+    assert browser.get(record_page).status_code == 200
+    download = browser.get(record_page + "/download")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    text = " ".join(pdf_text(download.data).split())
+    assert "NOTICE OF HEARING" in text and case.a_number_shown in text
+    assert "Case access code" not in text  # the record's copy of the notice
+    # Another respondent's record is not theirs to follow.
+    other = mailed_case(api, tokens["clerk1"])
+    stranger = sign_in_enrolling(
+        seeded_app, _enrol(seeded_app, other, access_code(seeded_app, other.case_id))
+    )
+    assert stranger.get(record_page).status_code == 404
+    refused = stranger.post(
+        f"/portal/cases/{case.case_id}/record",
+        {},
+        from_page=f"/portal/respondent/cases/{other.case_id}",
+    )
+    assert refused.status_code == 404
