@@ -1,6 +1,6 @@
 """The desktop's local copy of one server for one user: records, outbox, cursor, conflicts.
 
-Rules (DESIGN.md, "Client side"):
+Rules (what a client keeps itself: docs/PROTOCOL.md, "Pulling" and "Pushing"):
 
 * every local edit writes the record and its outbox entry in one SQLite transaction (the
   outbox's own rules are in ``desktop/outbox.py``);
