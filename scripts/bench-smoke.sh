@@ -17,6 +17,7 @@ fi
 
 # The smallest arguments each benchmark accepts (some insist on a minimum of runs).
 declare -A ARGS=(
+    [bench_access_code]="--runs 2"
     [bench_annotations]="--runs 5 --pages 3"
     [bench_audit_refusals]="--requests 20"
     [bench_client]="--cases 200 --runs 1"
