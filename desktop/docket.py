@@ -338,38 +338,43 @@ def double_bookings(rows: Iterable[DocketRow]) -> dict[str, tuple[DocketRow, ...
     """Hearing id -> the other scheduled hearings it overlaps before the same judge or in
     the same courtroom, for every scheduled hearing that has any. Back-to-back hearings
     (one ends as the next starts) do not overlap. A sweep per judge and per courtroom over
-    the hearings sorted by start: linear in the rows plus the clashes found."""
-    groups: dict[tuple[str, str], list[DocketRow]] = {}
-    for row in rows:
-        if row.status != _SCHEDULED:
-            continue
+    the hearings sorted by start; the others are in no set order (:func:`clash_text` sorts
+    the few it shows)."""
+    groups: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
+    scheduled = [r for r in rows if r.status == _SCHEDULED]
+    for n, row in enumerate(scheduled):
+        # Seconds since the epoch: cheaper to compare than aware datetimes.
+        begins = row.starts_at.timestamp()
+        span = (begins, begins + 60 * row.duration_minutes, n)
         if row.judge_id:
-            groups.setdefault(("judge", row.judge_id), []).append(row)
+            groups.setdefault(("judge", row.judge_id), []).append(span)
         if row.courtroom_id:
-            groups.setdefault(("room", row.courtroom_id), []).append(row)
+            groups.setdefault(("room", row.courtroom_id), []).append(span)
     found: dict[str, dict[str, DocketRow]] = {}
     for group in groups.values():
         if len(group) < 2:
             continue
-        group.sort(key=lambda r: r.starts_at)
-        running: list[DocketRow] = []  # hearings started and not yet ended
-        for row in group:
-            running = [r for r in running if _end(r) > row.starts_at]
-            for other in running:
-                found.setdefault(row.hearing_id, {})[other.hearing_id] = other
-                found.setdefault(other.hearing_id, {})[row.hearing_id] = row
-            running.append(row)
-    return {
-        hearing_id: tuple(sorted(others.values(), key=lambda r: (r.starts_at, r.respondent)))
-        for hearing_id, others in found.items()
-    }
+        group.sort()
+        running: list[tuple[float, int]] = []  # (end, n) of hearings started, not yet ended
+        for begins, ends, n in group:
+            if running:
+                running = [r for r in running if r[0] > begins]
+            if running:
+                row = scheduled[n]
+                mine = found.setdefault(row.hearing_id, {})
+                for _, m in running:
+                    other = scheduled[m]
+                    mine[other.hearing_id] = other
+                    found.setdefault(other.hearing_id, {})[row.hearing_id] = row
+            running.append((ends, n))
+    return {hearing_id: tuple(others.values()) for hearing_id, others in found.items()}
 
 
 def clash_text(row: DocketRow, others: Sequence[DocketRow]) -> str:
     """What the docket's tooltip says of a double-booked hearing: each other hearing, and
     whether it shares the judge or the courtroom."""
     lines = ["Double booked with:"]
-    for other in others:
+    for other in sorted(others, key=lambda r: (r.starts_at, r.respondent)):
         shared = []
         if row.judge_id and other.judge_id == row.judge_id:
             shared.append(other.judge or "the same judge")

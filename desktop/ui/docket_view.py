@@ -517,7 +517,9 @@ class DocketView(QWidget):
         if record is None or not self.bench_action.isEnabled():
             return
         zone = row.starts_at.tzinfo if row else None  # the row is on the court's clock
-        dialog = BenchContinuanceDialog(self.ctx, record, self, zone=zone)
+        dialog = BenchContinuanceDialog(
+            self.ctx, record, self, zone=zone, docket_rows=self.data.rows
+        )
         self.bench_dialog = dialog
         dialog.issued.connect(lambda _ruling: self.refresh())
         dialog.finished.connect(dialog.deleteLater)

@@ -3,6 +3,7 @@ signed order (adjournment code, next date, reason) that the server issues and se
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -20,9 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from common.adjournment import load_adjournment_codes
-from common.court_time import court_instant, to_court, utc_now
+from common.court_time import court_instant, table_date, to_court, utc_now
 from common.orders import SigningRefused
-from desktop.docket import DocketRow
+from common.wire import Hearing
+from desktop.clerk_actions import find_clashes, reschedule
+from desktop.docket import DocketRow, next_free_slot, past_closing
 from desktop.orders import (
     BenchRuling,
     SigningSummary,
@@ -53,7 +56,10 @@ class BenchContinuanceDialog(QDialog):
     """Continue a hearing: code, next date, reason; "Sign and issue" shows what signing
     does (:class:`SigningSummaryDialog`) and, once confirmed, saves the signed order and
     the adjourned hearing in one step. ``issued(ruling)`` fires once they are saved.
-    ``zone`` is the court's: the next date is proposed and kept at the same court time."""
+    ``zone`` is the court's: the next date is proposed and kept at the same court time.
+    Given the docket (``docket_rows``), the date proposed is the first from four weeks on
+    when the judge and courtroom are free at that time, and a chosen date that clashes is
+    named below the form."""
 
     issued = Signal(object)
 
@@ -64,11 +70,14 @@ class BenchContinuanceDialog(QDialog):
         parent: QWidget | None = None,
         *,
         zone: tzinfo | None = None,
+        docket_rows: Sequence[DocketRow] = (),
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.hearing = hearing
+        self.docket_rows = list(docket_rows)
         self.zone: tzinfo = zone or UTC
+        self.zone_given = zone is not None
         self.summary_dialog: SigningSummaryDialog | None = None
         self.setWindowTitle("Bench ruling: continuance")
         self.code = QComboBox()
@@ -81,8 +90,13 @@ class BenchContinuanceDialog(QDialog):
         self.next_date = QDateEdit()
         self.next_date.setObjectName("bench_next_date")
         self.next_date.setCalendarPopup(True)
-        proposed = self.starts.date() + timedelta(days=28)
+        proposed = self._first_free_day(self.starts.date() + timedelta(days=28))
         self.next_date.setDate(QDate(proposed.year, proposed.month, proposed.day))
+        self.clash_note = QLabel()
+        self.clash_note.setObjectName("bench_clash")
+        self.clash_note.setStyleSheet("color: #b00020;")
+        self.clash_note.setWordWrap(True)
+        self.next_date.dateChanged.connect(self._show_clashes)
         self.reason = QLineEdit()
         self.reason.setObjectName("bench_reason")
         self.reason.setPlaceholderText("e.g. Respondent to seek counsel")
@@ -102,8 +116,47 @@ class BenchContinuanceDialog(QDialog):
         form.addRow("&Reason:", self.reason)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.clash_note)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        self._show_clashes()
+
+    def _next_hearing(self, day: date) -> Hearing:
+        """The continued hearing on ``day``, at the same court time, as the docket sees it."""
+        return reschedule(
+            Hearing.model_validate(self.hearing), court_instant(day, self.starts.time(), self.zone)
+        )
+
+    def _first_free_day(self, first: date) -> date:
+        """``first``, or the first day after it (within 90) the court sits and the judge and
+        courtroom are free at this hearing's time for its length; ``first`` when the docket
+        is not known or no such day comes."""
+        if not self.docket_rows:
+            return first
+        hearing = Hearing.model_validate(self.hearing)
+        for offset in range(90):
+            at = court_instant(first + timedelta(days=offset), self.starts.time(), self.zone)
+            slot = next_free_slot(
+                self.docket_rows,
+                judge_id=hearing.judge_id,
+                courtroom_id=hearing.courtroom_id,
+                duration_minutes=hearing.duration_minutes,
+                earliest=at,
+                zone=self.zone,
+                ignore=frozenset({hearing.id}),
+                days=1,
+            )
+            if slot == at:
+                return at.astimezone(self.zone).date()
+        return first
+
+    def _show_clashes(self) -> None:
+        day: date = self.next_date.date().toPython()  # type: ignore[assignment]
+        clashes = find_clashes(self._next_hearing(day), self.docket_rows)
+        self.clash_note.setText(
+            "\n".join(f"Clash on {table_date(day)}: {c.message()}" for c in clashes)
+        )
+        self.clash_note.setVisible(bool(clashes))
 
     def sign_and_issue(self) -> None:
         code = self.code.currentData()
@@ -116,6 +169,14 @@ class BenchContinuanceDialog(QDialog):
         if self.summary_dialog is not None and self.summary_dialog.isVisible():
             return  # already asking
         day: date = self.next_date.date().toPython()  # type: ignore[assignment]
+        following, zone_known = self._next_hearing(day), self.zone_given
+        # The court's hours are on its clock: unknown without its zone.
+        too_long = zone_known and past_closing(
+            following.starts_at, following.duration_minutes, self.zone
+        )
+        if too_long:
+            self.message.setText(too_long)
+            return
         # The same time of day at the court, whatever its offset then (09:00 PDT before
         # the end of daylight time is continued to 09:00 PST, not 08:00).
         next_start = court_instant(day, self.starts.time(), self.zone)

@@ -23,6 +23,7 @@ from desktop.ui.context import DesktopContext
 from desktop.ui.docket_model import CLASH_COLUMN
 from desktop.ui.docket_view import DocketView
 from desktop.ui.hearing_dialogs import AdjournDialog, RescheduleDialog
+from desktop.ui.order_bench import BenchContinuanceDialog
 from tests.desktop.docket_fixtures import open_docket
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -32,7 +33,7 @@ DAY = date(2028, 2, 15)
 FOUR_WEEKS_ON = date(2028, 3, 14)
 
 
-def _setup(ctx: DesktopContext) -> dict[str, Any]:
+def _setup(ctx: DesktopContext, judge: str | None = None) -> dict[str, Any]:
     """Hearings of this court on DAY: A 09:00-10:00 (judge J, room 1); B 09:30-10:00 (another
     judge, room 1: a courtroom clash with A); C 10:00-10:30 (judge J, room 2: back to back
     with A). And E on FOUR_WEEKS_ON 09:00-10:00 (judge J, room 3)."""
@@ -49,7 +50,8 @@ def _setup(ctx: DesktopContext) -> dict[str, Any]:
     rooms = sorted(str(r["id"]) for r in store.all("courtroom") if r.get("court_id") == court["id"])
     judges = sorted({str(c["judge_id"]) for c in store.all("case") if c.get("judge_id")})
     assert len(cases) == 4 and len(rooms) >= 3 and len(judges) >= 2
-    judge, other_judge = judges[0], judges[1]
+    judge = judge or judges[0]
+    other_judge = next(j for j in judges if j != judge)
 
     def hearing(
         name: str, case: dict[str, Any], day: date, at: time, minutes: int, judge_id: str, room: str
@@ -100,10 +102,10 @@ def _shown(view: DocketView, hearing_id: str, role: Qt.ItemDataRole) -> Any:
 
 
 def _docket(
-    qtbot: QtBot, make_context: Callable[[str], DesktopContext]
+    qtbot: QtBot, make_context: Callable[[str], DesktopContext], user: str = "clerk1"
 ) -> tuple[DocketView, dict[str, Any]]:
-    ctx = make_context("clerk1")
-    made = _setup(ctx)
+    ctx = make_context(user)
+    made = _setup(ctx, ctx.user_id if user.startswith("judge") else None)
     view = open_docket(qtbot, ctx)
     _show_day(view, DAY)
     qtbot.waitUntil(lambda: view.model.row_of(made["C"].id) >= 0, timeout=5000)
@@ -271,3 +273,26 @@ def test_double_bookings_find_each_overlap_once_and_not_touching_ends() -> None:
     )
     found = {k: sorted(r.hearing_id for r in v) for k, v in double_bookings(rows).items()}
     assert found == {"a": ["b", "d"], "b": ["a"], "c": ["d"], "d": ["a", "c"]}
+
+
+def test_the_bench_continuance_proposes_a_free_day_and_names_a_chosen_clash(
+    qtbot: QtBot, make_context: Callable[[str], DesktopContext]
+) -> None:
+    view, made = _docket(qtbot, make_context, "judge1")
+    _click_row(qtbot, view, made["A"].id)
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_B, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(
+        lambda: isinstance(getattr(view, "bench_dialog", None), BenchContinuanceDialog),
+        timeout=5000,
+    )
+    dialog = view.bench_dialog
+    # Four weeks on, the judge has E at A's 09:00: the next day is proposed instead.
+    assert dialog.next_date.date().toPython() == FOUR_WEEKS_ON + timedelta(days=1)
+    assert not dialog.clash_note.isVisible()
+    dialog.next_date.setFocus()
+    dialog.next_date.setCurrentSection(dialog.next_date.Section.DaySection)
+    qtbot.keyClick(dialog.next_date, Qt.Key.Key_Down)  # back to Tuesday 14 March
+    assert dialog.next_date.date().toPython() == FOUR_WEEKS_ON
+    assert dialog.clash_note.isVisible()
+    assert _row(view, made["E"].id).respondent in dialog.clash_note.text()
