@@ -72,8 +72,19 @@ def _signed_in_client(app: Flask) -> FlaskClient:
     token = _CSRF.search(page)
     assert secret and token
     code = pyotp.TOTP(secret.group(1)).now()
-    response = client.post("/portal/login/enrol", data={"csrf_token": token.group(1), "code": code})
-    assert response.status_code == 200
+    response = client.post(  # answered with a redirect to the recovery codes (post/redirect/get)
+        "/portal/login/enrol",
+        data={"csrf_token": token.group(1), "code": code},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200, response.status_code
+    # An external user accepts the current terms of use once before the portal's pages.
+    page = client.get("/portal/terms").get_data(as_text=True)
+    token = _CSRF.search(page)
+    version = re.search(r'name="version" value="([^"]+)"', page)
+    assert token and version
+    form = {"csrf_token": token.group(1), "accept": "yes", "version": version.group(1)}
+    assert client.post("/portal/terms", data=form).status_code == 303
     return client
 
 
@@ -111,7 +122,8 @@ def main() -> int:
         today = date.today()
 
         def case_page() -> None:
-            assert client.get(f"/portal/cases/{case_id}").status_code == 200
+            answer = client.get(f"/portal/cases/{case_id}")
+            assert answer.status_code == 200, (answer.status_code, answer.location)
 
         def case_list() -> None:
             assert client.get("/portal/cases").status_code == 200
