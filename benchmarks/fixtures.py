@@ -79,8 +79,9 @@ from sync_server.db import Base, begin_write, write_transaction
 from sync_server.demo.plan import CHARGES, PEOPLE
 from sync_server.demo.plan import COURTS as DEMO_COURTS
 from sync_server.models import SyncRecord
+from sync_server.models.records import folded_respondent_name
 from sync_server.models.types import utcnow
-from sync_server.policy import placement_of
+from sync_server.policy import BOARD_APPEAL_STATUSES, placement_of
 from sync_server.services.auth import create_user
 from sync_server.services.records import SessionLookups, encode_payload, write_record
 
@@ -569,13 +570,22 @@ class CaseFactory:
 
 def typed_row(record: WireRecord, version: int, now: datetime) -> dict[str, Any]:
     """The typed-table row ``write_record`` makes of ``record``."""
-    return {**record.model_dump(), "version": version, "deleted": False, "updated_at": now}
+    row = {**record.model_dump(), "version": version, "deleted": False, "updated_at": now}
+    if isinstance(record, Case):  # the portal's search key, as the ORM's listener sets it
+        row["respondent_name_folded"] = folded_respondent_name(
+            record.respondent_last_name, record.respondent_first_name
+        )
+    return row
 
 
-def feed_row(record: WireRecord, version: int, lookups: MemoryLookups) -> dict[str, Any]:
-    """The ``sync_record`` row ``write_record`` publishes for ``record``."""
+def feed_row(
+    record: WireRecord, version: int, lookups: MemoryLookups, board_cases: Collection[str] = ()
+) -> dict[str, Any]:
+    """The ``sync_record`` row ``write_record`` publishes for ``record`` (``board_cases``:
+    the cases with an appeal before the Board, whose rows carry the ``at_board`` mark)."""
     placement = placement_of(record, lookups)
     return {
+        "at_board": placement.case_id is not None and placement.case_id in board_cases,
         "entity": record.entity,
         "record_id": record.id,
         "version": version,
@@ -692,13 +702,18 @@ def load_world(
             records = maker.records(index)
             case = records[0]
             assert isinstance(case, Case)
+            before_board = {
+                r.case_id
+                for r in records
+                if isinstance(r, Appeal) and r.status.value in BOARD_APPEAL_STATUSES
+            }
             for record in records:
                 if isinstance(record, Case):  # the case, or its bond case
                     lookups.case_courts[record.id] = record.court_id
                     lookups.case_judges[record.id] = record.judge_id
                 version += 1
                 typed[record.entity].append(typed_row(record, version, now))
-                feed.append(feed_row(record, version, lookups))
+                feed.append(feed_row(record, version, lookups, before_board))
                 counts[record.entity] += 1
                 if case.court_id == big_court_id:
                     big_counts[record.entity] += 1
