@@ -52,6 +52,7 @@ from sync_server.models import (
     PortalMailPreference,
     UserRow,
 )
+from sync_server.models.respondents import RespondentCase
 from sync_server.models.types import utcnow
 from sync_server.services.mailer import Mailer, compose
 
@@ -228,7 +229,7 @@ def filing_decided(session: Session, status_before: str | None, new: WireRecord)
         "filing_accepted" if accepted else "filing_rejected",
         to_address=person[0],
         key=f"filing:{new.id}",
-        path="/portal/filings",
+        path=_filings_page(session, new.filer_id),
         context=context,
         user_id=new.filer_id,
     )
@@ -238,6 +239,12 @@ def _filing_title(filing: Filing) -> str:
     data = json.loads(resource_path("mail/events.json").read_text(encoding="utf-8"))
     titles: dict[str, str] = data["filing_titles"]
     return titles.get(filing.kind.value, filing.kind.value)
+
+
+def _filings_page(session: Session, user_id: str) -> str:
+    """Where the filer reads their filings: a respondent on their own pages."""
+    role = session.scalar(select(UserRow.role).where(UserRow.id == user_id))
+    return "/portal/respondent" if role == Role.RESPONDENT.value else "/portal/filings"
 
 
 def _dhs_accounts(session: Session, court_id: str | None) -> list[tuple[str, str, str]]:
@@ -257,6 +264,23 @@ def _dhs_accounts(session: Session, court_id: str | None) -> list[tuple[str, str
     return [(r[0], r[2], r[3]) for r in rows if court_id in (r[1] or [])]
 
 
+def _respondent_accounts(session: Session, case_id: str) -> list[tuple[str, str, str]]:
+    """(user id, address, name) of the respondents enrolled in ``case_id`` (their own
+    portal accounts, services/respondents.py)."""
+    rows = session.execute(
+        select(UserRow.id, PortalAccount.email, UserRow.display_name)
+        .join(PortalAccount, PortalAccount.user_id == UserRow.id)
+        .join(RespondentCase, RespondentCase.user_id == UserRow.id)
+        .where(
+            RespondentCase.case_id == case_id,
+            UserRow.active.is_(True),
+            UserRow.deleted.is_(False),
+            PortalAccount.status.in_(_MAILABLE),
+        )
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
 def document_served(session: Session, record: ServiceRecord) -> None:
     """A document served on a party: the party's portal accounts are told (a notice of
     hearing as such). Only the parties the certificate of service names are written."""
@@ -270,16 +294,21 @@ def document_served(session: Session, record: ServiceRecord) -> None:
         people = [(record.recipient_id, *person)] if person and record.recipient_id else []
     elif record.party.value == "dhs":
         people = [(u, a, n) for u, a, n in _dhs_accounts(session, case.court_id)]
-    else:  # the respondent is served by mail at the address of record, not through here
+    elif record.party.value == "respondent":
+        # Served by mail at the address of record; an enrolled respondent (portal account
+        # linked to the case) is also told by email, and reads it on their own pages.
+        people = _respondent_accounts(session, record.case_id)
+    else:
         people = []
     notice = document.doc_type == DocumentType.HEARING_NOTICE.value
+    own = "respondent/cases" if record.party.value == "respondent" else "cases"
     for user_id, address, name in people:
         enqueue(
             session,
             "hearing_notice" if notice else "document_served",
             to_address=address,
             key=f"served:{record.document_id}",
-            path=f"/portal/cases/{record.case_id}/documents/{record.document_id}",
+            path=f"/portal/{own}/{record.case_id}/documents/{record.document_id}",
             context={
                 "name": name,
                 "court": court,

@@ -46,6 +46,7 @@ from tests.conftest import (
 from tests.orders.helpers import COMPLETE_FIELDS, SIGNED_AT, TODAY
 from tests.portal.portal_flows import appearance_form, clerk_accepts, clerk_rejects
 from tests.portal.portal_helpers import (
+    PASSWORD,
     Account,
     Browser,
     registration_form,
@@ -53,6 +54,7 @@ from tests.portal.portal_helpers import (
     sign_in_enrolling,
     user_row,
 )
+from tests.portal.respondent_flows import BIRTH, a_hearing, access_code, mailed_case
 from tests.server.sync_helpers import SFR, applied, case_data, hearing_data, new_id
 
 BASE = "https://ecas.court.example"  # the server's configured public base URL
@@ -149,6 +151,10 @@ def _link(message: EmailMessage) -> str:
 
 def _follow(browser: Browser, message: EmailMessage) -> str:
     response = browser.get(_link(message))
+    if response.status_code in (302, 303):  # a page that sends on to another (never sign-in)
+        location = response.headers["Location"]
+        assert location.startswith("/portal/") and "/login" not in location, location
+        response = browser.get(location)
     assert response.status_code == 200, (_link(message), browser.last[:400])
     return browser.last
 
@@ -386,3 +392,55 @@ def test_an_smtp_outage_delays_the_mail_which_is_then_delivered_once(
             select(func.count()).select_from(MailOutbox).where(MailOutbox.sent_at.is_(None))
         )
     assert pending == 0
+
+
+def test_an_enrolled_respondent_is_mailed_the_notices_served_on_them_and_their_filings(
+    mail_app: Flask, smtp: Smtp
+) -> None:
+    """A pro se respondent is served by mail at the address of record; once enrolled in
+    the portal (services/respondents.py) they are also told by email, linked to their own
+    pages."""
+    sink, app = smtp.sink, mail_app
+    api = Api(app.test_client())
+    clerk = api.login("clerk1")
+    case = mailed_case(api, clerk)
+    tag = case.case_id[:8]
+    visitor = Browser(app.test_client())
+    form = {
+        "access_code": access_code(app, case.case_id),
+        "a_number": case.a_number_shown,
+        "date_of_birth": BIRTH,
+        "email": f"luis.{tag}@example.org",
+        "username": f"luis{tag}",
+        "password": PASSWORD,
+        "password_again": PASSWORD,
+    }
+    response = visitor.post("/portal/respondent/enrol", form, from_page="/portal/respondent/enrol")
+    assert response.status_code == 303, visitor.last
+    account = Account(form["username"], form["email"])
+    account.user_id = user_row(app, account.username).id
+    browser = sign_in_enrolling(app, account)
+
+    applied(api, clerk, "hearing", a_hearing(case.case_id, "2027-04-05T17:00:00Z"))
+    notice = sink.one(account.email, "Notice of hearing")
+    assert "/portal/respondent/cases/" in _link(notice)
+    _follow(browser, notice)
+
+    path = f"/portal/respondent/cases/{case.case_id}/address"
+    moved = {
+        "street": "400 Fruitvale Avenue",
+        "unit": "",
+        "city": "Oakland",
+        "state": "CA",
+        "zip": "94601",
+        "phone": "",
+        "effective_on": "2026-11-20",
+    }
+    assert browser.post(path, moved, from_page=path).status_code == 303, browser.last
+    with app.extensions["ecas"].factory() as session:
+        filing = session.scalar(select(FilingRow.id).where(FilingRow.filer_id == account.user_id))
+    assert filing is not None
+    clerk_accepts(api, "clerk1", filing)
+    accepted = sink.one(account.email, "Your filing was accepted")
+    assert "EOIR-33" in accepted.get_content() and _link(accepted) == "/portal/respondent"
+    _follow(browser, accepted)
