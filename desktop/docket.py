@@ -286,6 +286,9 @@ class DocketData:
     courtrooms: list[tuple[str, str]]
     court_name: str
     zone: ZoneInfo | None
+    # double_bookings of every row loaded, so a clash with a hearing the filters hide
+    # still shows (found here, on the pool thread: it is the slow part for a big docket)
+    clashes: dict[str, tuple[DocketRow, ...]] = field(default_factory=dict)
 
 
 def load_docket(store: LocalStore, court_id: str | None) -> DocketData:
@@ -316,6 +319,7 @@ def load_docket(store: LocalStore, court_id: str | None) -> DocketData:
         courtrooms,
         str(own["name"]) if own else "",
         ZoneInfo(str(own["timezone"])) if own else None,
+        double_bookings(rows),
     )
 
 

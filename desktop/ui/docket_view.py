@@ -445,7 +445,7 @@ class DocketView(QWidget):
         rows = filter_and_sort(
             self.data.rows, self.current_filter(), self.model.sort_key, self.model.descending
         )
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, self.data.clashes)
         self.count_label.setText(_counted(len(rows)))
         if not rows and self.search_edit.text().strip():
             # The search looks only within the period and filters; say where else to look.

@@ -133,6 +133,14 @@ def test_an_overlapping_pair_is_marked_and_back_to_back_hearings_are_not(
     assert _row(view, b).courtroom in tip_a.splitlines()[1]  # they share the courtroom
     assert tip_b.startswith("Double booked with:") and _row(view, a).respondent in tip_b
     assert "Double booked" not in tip_c
+    # A search that shows A alone still marks it: B is hidden, not gone.
+    view.search_edit.setFocus()
+    qtbot.keyClicks(view.search_edit, _row(view, a).a_number_display)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=5000)
+    assert view.model.row_of(a) == 0 and isinstance(_shown(view, a, decoration), QColor)
+    assert _row(view, b).respondent in _shown(view, a, Qt.ItemDataRole.ToolTipRole)
+    view.search_edit.clear()
+    qtbot.waitUntil(lambda: view.model.row_of(b) >= 0, timeout=5000)
     # The mark follows the data: once the clerk moves B to 10:30 (Ctrl+R, a free time),
     # neither A nor B is marked.
     _click_row(qtbot, view, b)
