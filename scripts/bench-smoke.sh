@@ -29,7 +29,7 @@ declare -A ARGS=(
     [bench_portal]="--cases 6 --runs 5"
     [bench_push_courts]="--cases 3000 --repeats 1 --courts 2 --rounds 1"
     [bench_request_cost]="--cases 20 --requests 20 --batch 10"
-    [bench_sync]="--cases 200 --repeats 1 --noop 5 --push-repeats 1 --pages 100"
+    [bench_sync]="--cases 2000 --repeats 2 --noop 5 --push-repeats 2 --pages 100"
     [bench_viewer]="--runs 10 --turns 10"
     [bench_viewer_search]="--runs 1 --turns 10 --pages 20"
 )
