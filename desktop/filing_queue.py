@@ -4,16 +4,20 @@ filer and its documents, oldest first. No Qt here; the review view shows what th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from common.anumber import format_a_number
 from common.enums import FilingStatus
-from common.wire import Document, Filing, Representation
+from common.wire import Document, Filing, Representation, WireRecord
+from desktop import outbox
 from desktop.conflicts import FILING_KINDS
+from desktop.local_schema import outbox_table
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,8 @@ class FilingRow:
     # accepted updates it). An EOIR-27 is another appearance (before the Board), so
     # accepting one never turns the practitioner's EOIR-28 into it.
     representation: Representation | None = None
+    # A decision still in this computer's outbox (not yet confirmed by the server).
+    waiting_to_send: bool = False
 
     @property
     def filing_id(self) -> str:
@@ -52,6 +58,14 @@ class FilingRow:
     def pending(self) -> bool:
         return self.filing.status is FilingStatus.PENDING
 
+    @property
+    def status_text(self) -> str:
+        """ "Pending", or the decision and whether the server has it yet."""
+        status = self.filing.status.value.capitalize()
+        if self.pending:
+            return status
+        return f"{status}, {'waiting to send' if self.waiting_to_send else 'sent'}"
+
 
 def build_filing_rows(
     filings: Iterable[dict[str, Any]],
@@ -61,6 +75,7 @@ def build_filing_rows(
     courts: Iterable[dict[str, Any]],
     include_reviewed: bool = False,
     representations: Iterable[dict[str, Any]] = (),
+    unsent: Collection[str] = (),
 ) -> list[FilingRow]:
     """Join filings with their case, filer and documents, oldest first."""
     wanted = [
@@ -109,6 +124,7 @@ def build_filing_rows(
                 names.get(filing.filer_id, "Unknown filer"),
                 filing.submitted_at.astimezone(zone) if zone else filing.submitted_at,
                 appearances.get((filing.case_id or "", filing.filer_id, filing.kind.value)),
+                filing.id in unsent,
             )
         )
     return sorted(rows, key=lambda r: r.filing.submitted_at)
@@ -133,4 +149,37 @@ def load_filing_rows(
         store.all("court"),
         include_reviewed,
         store.all("representation"),
+        unsent_filings(store),
     )
+
+
+def unsent_filings(store: Any) -> set[str]:
+    """The ids of filings with a change still in the outbox."""
+    with store.engine.connect() as conn:
+        return set(
+            conn.scalars(select(outbox_table.c.record_id).where(outbox_table.c.entity == "filing"))
+        )
+
+
+# --- undo: a decision can be taken back until it is sent ---------------------------------------
+
+
+def save_review(store: Any, records: Sequence[WireRecord]) -> list[str]:
+    """Save a decision's records as one action; returns the mutation ids that carry it
+    (what :func:`withdraw_review` takes back)."""
+    ids: list[str] = store.save_together(records)
+    return ids
+
+
+def review_unsent(store: Any, mutation_ids: list[str]) -> bool:
+    """Whether the decision can still be undone: none of its entries was tried."""
+    with store.engine.connect() as conn:
+        return outbox.unsent(conn, mutation_ids)
+
+
+def withdraw_review(store: Any, mutation_ids: list[str]) -> bool:
+    """Undo a decision not yet sent, in one transaction: its outbox entries go and the
+    filing, its documents (and a representation it changed) show what they showed before.
+    False, changing nothing, once any of it may have reached the server."""
+    with store.transaction() as conn:
+        return outbox.withdraw(conn, mutation_ids)

@@ -309,6 +309,39 @@ def _restore_server_state(
         conn.execute(update(record_table).where(where).values(data=server, deleted=False))
 
 
+def unsent(conn: Connection, mutation_ids: list[str]) -> bool:
+    """Whether every one of these entries is still in the outbox and was never tried (so
+    the server cannot have any of them)."""
+    rows = list(
+        conn.execute(
+            select(outbox_table.c.attempts).where(outbox_table.c.mutation_id.in_(mutation_ids))
+        )
+    )
+    return (
+        bool(mutation_ids) and len(rows) == len(mutation_ids) and not any(r.attempts for r in rows)
+    )
+
+
+def withdraw(conn: Connection, mutation_ids: list[str]) -> bool:
+    """Take back an action ("Undo") before the server can have seen it: its entries leave
+    the outbox and each record shows again what it showed before (an earlier unsent change
+    of it, else the server's copy; a record made by the action goes). All or nothing: when
+    any entry was tried or answered, nothing changes and False comes back."""
+    if not unsent(conn, mutation_ids):
+        return False
+    rows = list(
+        conn.execute(
+            select(outbox_table)
+            .where(outbox_table.c.mutation_id.in_(mutation_ids))
+            .order_by(outbox_table.c.seq.desc())
+        )
+    )
+    for row in rows:
+        conn.execute(delete(outbox_table).where(outbox_table.c.seq == row.seq))
+        _restore_server_state(conn, _entry(row), None)
+    return True
+
+
 def requeue(
     conn: Connection, entity: str, record_id: str, op: str, data: Any, base: int | None
 ) -> str | None:

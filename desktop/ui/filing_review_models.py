@@ -85,7 +85,7 @@ class FilingTableModel(HeaderedTableModel):
             lead.title if lead else "(no lead document)",
             str(lead.pages) if lead else "",
             str(row.attachments),
-            row.filing.status.value.capitalize(),
+            row.status_text,
             row.filing.rejection_reason or "",
         )
         return values[column]

@@ -7,6 +7,7 @@ new representation for an EOIR-28/27) together, through ``ctx.save``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -42,7 +43,14 @@ from desktop.clerk_actions import (
     rejection_reasons,
 )
 from desktop.conflicts import field_label, format_value
-from desktop.filing_queue import FilingRow, load_filing_rows
+from desktop.filing_queue import (
+    FilingRow,
+    load_filing_rows,
+    review_unsent,
+    save_review,
+    withdraw_review,
+)
+from desktop.tasks import run_task
 from desktop.ui.context import DesktopContext
 from desktop.ui.filing_review_models import (
     ROW_ROLE,
@@ -50,6 +58,19 @@ from desktop.ui.filing_review_models import (
     DocumentTableModel,
     FilingTableModel,
 )
+
+# After a decision the next sync waits this long, so that "Undo" has a moment to be used
+# before the decision leaves (any other edit or "Sync now" sends it sooner).
+UNDO_GRACE_MS = 8000
+
+
+@dataclass(frozen=True)
+class _Decision:
+    """The last decision made here, while it can still be undone."""
+
+    row: FilingRow
+    verb: str
+    mutation_ids: list[str]
 
 
 class RejectFilingDialog(QDialog):
@@ -244,6 +265,7 @@ class FilingReviewView(QWidget):
         self.reject_dialog: RejectFilingDialog | None = None
         self._busy: set[str] = set()
         self._generation = 0
+        self.last_decision: _Decision | None = None
         self.model = FilingTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -269,6 +291,11 @@ class FilingReviewView(QWidget):
         self.reject_button.clicked.connect(self.reject_selected)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.undo_button = QPushButton("&Undo")
+        self.undo_button.clicked.connect(self.undo_last)
+        self.undo_button.hide()
+        ctx.sync.status_changed.connect(self._on_sync_status)
+        ctx.sync.synced.connect(self._on_synced)
         self.read_only_note = QLabel("Read only: filings are reviewed by the court's clerks.")
         self.read_only_note.setStyleSheet("color: #5d4037")
         self.read_only_note.setVisible(not self.can_review)
@@ -281,6 +308,7 @@ class FilingReviewView(QWidget):
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.accept_selected, context)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, self.undo_last, context)
         self.accept_shortcut = QKeySequence("Ctrl+Return").toString(
             QKeySequence.SequenceFormat.NativeText
         )
@@ -299,7 +327,10 @@ class FilingReviewView(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.detail, 1)
-        right_layout.addWidget(self.message)
+        said = QHBoxLayout()
+        said.addWidget(self.message, 1)
+        said.addWidget(self.undo_button)
+        right_layout.addLayout(said)
         right_layout.addWidget(self.read_only_note)
         buttons = QHBoxLayout()
         buttons.addStretch()
@@ -455,25 +486,116 @@ class FilingReviewView(QWidget):
             records.append(review.representation)
         self._busy.add(row.filing_id)
         self._update_buttons()
-        self.ctx.save(
-            records,
-            lambda: self._saved(row, verb),
+        self._forget_decision()
+
+        def saved(ids: list[str]) -> None:
+            self.ctx.sync.sync_soon(UNDO_GRACE_MS)
+            self._saved(row, verb, ids)
+
+        run_task(
+            lambda: save_review(self.ctx.store, records),
+            saved,
             lambda err: self._save_failed(row, err),
+            pool=self.ctx.writer,
             parent=self,
         )
 
-    def _saved(self, row: FilingRow, verb: str) -> None:
+    def _saved(self, row: FilingRow, verb: str, mutation_ids: list[str]) -> None:
         self._busy.discard(row.filing_id)
+        self.last_decision = _Decision(row, verb, mutation_ids)
         self.message.setStyleSheet("color: #2e7d32")
         self.message.setText(
             f"{verb} the {row.kind_label} filing of {row.filer} in {row.respondent}. "
-            "It will be sent with the next sync."
+            f"Undo ({self._undo_keys()}) until it is sent with the next sync."
         )
+        self.undo_button.setToolTip(f"Take the decision back ({self._undo_keys()})")
+        self.undo_button.show()
         if not self.show_reviewed.isChecked():
             place = self.table.selectionModel().currentIndex().row()
             self.model.remove(row.filing_id)
             self._select(None, max(place, 0))  # on to the next filing
         self.refresh()
+
+    # -- undo -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _undo_keys() -> str:
+        return QKeySequence(QKeySequence.StandardKey.Undo).toString(
+            QKeySequence.SequenceFormat.NativeText
+        )
+
+    def _forget_decision(self) -> None:
+        self.last_decision = None
+        self.undo_button.hide()
+
+    def undo_last(self) -> None:
+        """Take the last decision back, if the server cannot have it yet."""
+        decision = self.last_decision
+        if decision is None or not self.can_review:
+            return
+        self.undo_button.setEnabled(False)
+        run_task(
+            lambda: withdraw_review(self.ctx.store, decision.mutation_ids),
+            lambda undone: self._undone(decision, undone),
+            lambda err: self._show_error(f"Could not undo: {err}"),
+            pool=self.ctx.writer,
+            parent=self,
+        )
+
+    def _undone(self, decision: _Decision, undone: bool) -> None:
+        self.undo_button.setEnabled(True)
+        if self.last_decision is not decision:
+            return
+        if not undone:
+            self._decision_sent(decision)
+            return
+        self._forget_decision()
+        self.ctx.sync.refresh_counts()
+        row = decision.row
+        self.message.setStyleSheet("color: #2e7d32")
+        self.message.setText(
+            f"Undone: the {row.kind_label} filing of {row.filer} in {row.respondent} "
+            "is waiting for review again; nothing will be sent."
+        )
+        self._generation += 1
+        generation, reviewed = self._generation, self.show_reviewed.isChecked()
+
+        def shown(rows: list[FilingRow]) -> None:
+            self._show_rows(generation, rows)
+            self._select(row.filing_id, 0)
+
+        self.ctx.read(
+            lambda store: load_filing_rows(store, reviewed, self.ctx.user_id),
+            shown,
+            lambda err: self._show_error(f"Could not read the filings: {err}"),
+            parent=self,
+        )
+
+    def _decision_sent(self, decision: _Decision) -> None:
+        """Undo is no longer offered, and the message says why."""
+        if self.last_decision is not decision:
+            return
+        self._forget_decision()
+        row = decision.row
+        self.message.setStyleSheet("color: #5d4037")
+        self.message.setText(
+            f"{decision.verb} the {row.kind_label} filing of {row.filer} in {row.respondent}. "
+            "It has been sent to the server, so it can no longer be undone here."
+        )
+
+    def _on_sync_status(self, _status: object) -> None:
+        decision = self.last_decision
+        if decision is None:
+            return
+        self.ctx.read(
+            lambda store: review_unsent(store, decision.mutation_ids),
+            lambda unsent: None if unsent else self._decision_sent(decision),
+            parent=self,
+        )
+
+    def _on_synced(self, _report: object) -> None:
+        if self.show_reviewed.isChecked():
+            self.refresh()  # "waiting to send" becomes "sent"
 
     def _save_failed(self, row: FilingRow, err: Exception) -> None:
         self._busy.discard(row.filing_id)

@@ -246,7 +246,7 @@ def test_reject_with_a_reason_chosen_in_the_dialog(
     place = queue_ids(view).index(ids["motion"])
     status = view.proxy.index(place, FilingTableModel.STATUS)
     assert (status.data(), status.siblingAtColumn(FilingTableModel.REASON).data()) == (
-        "Rejected",
+        "Rejected, waiting to send",  # offline: still in the outbox
         reason.text,
     )
     assert not view.table.isColumnHidden(FilingTableModel.STATUS)
