@@ -23,6 +23,7 @@ declare -A ARGS=(
     [bench_client]="--cases 200 --runs 1"
     [bench_decision_entry]="--cases 200 --runs 3"
     [bench_docket]="--hearings 500 --runs 15"
+    [bench_docket_clashes]="--hearings 300 --runs 3"
     [bench_orders]="--batch 2 --repeats 1"
     [bench_packages]="--documents 3 --pages 6 --runs 1"
     [bench_pdf_box]="--runs 2 --pages 2"
