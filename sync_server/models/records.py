@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -104,6 +105,14 @@ class CaseRow(Synced, Base):
     __table_args__ = (
         # The portal's case list: a court's cases, newest first (issue 16).
         Index("ix_case_court_opened", "court_id", "opened_on"),
+        # ... and its count ("Cases 1-200 of N"): the live cases of a court, read from the
+        # index alone (migration 0031; 149 -> 5.5 ms for 61,020 cases at 1,000,000).
+        Index(
+            "ix_case_court_live",
+            "court_id",
+            postgresql_where=text("deleted IS false"),
+            sqlite_where=text("deleted IS false"),
+        ),
         # Search by folded name (``LIKE '%term%'``): trigram on PostgreSQL (migration 0025).
         Index(
             "ix_case_name_folded_trgm",
