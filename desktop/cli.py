@@ -17,9 +17,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from desktop.api_client import ApiClient, ApiError
-from desktop.local_store import LocalStore
-from desktop.paths import data_dir, store_path
+from desktop.api_client import ApiError
+from desktop.paths import data_dir
+from desktop.services.session import sign_in
 from desktop.sync_engine import CATCH_UP_PAGE, SyncEngine
 
 
@@ -33,13 +33,18 @@ def _sync(args: argparse.Namespace) -> int:
             )
             return 2
         password = getpass.getpass(f"Password for {args.username}: ")
-    store = LocalStore(store_path(args.server, args.username, args.data_dir))
-    client = ApiClient(args.server, client_id=store.client_id)
+    # The same sign-in as the window's: the copy is opened (or made, or converted from a
+    # plain one) encrypted under the key the password unwraps -- never a plain file.
+    try:
+        signed = sign_in(args.server, args.username, password, base_dir=args.data_dir)
+    except ApiError as err:
+        print(f"Sync failed: {err}", file=sys.stderr)
+        return 1
+    store = signed.store
     progress = _Progress()
     try:
-        client.login(args.username, password)
         engine = SyncEngine(
-            client, store, page_size=args.page_size, catch_up_page_size=CATCH_UP_PAGE
+            signed.client, store, page_size=args.page_size, catch_up_page_size=CATCH_UP_PAGE
         )
         report = engine.sync_once(progress)
     except ApiError as err:

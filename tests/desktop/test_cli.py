@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.local_store import LocalStore
+from desktop.local_store import LocalStore, is_plain_sqlite
 from desktop.paths import store_path
+from desktop.store_crypto import StoreKeys, subkey
 from tests.conftest import DEMO_PASSWORD, REPO, LiveServer
 
 pytestmark = pytest.mark.slow
@@ -48,8 +49,17 @@ def test_headless_sync_prints_what_it_did(live_server: LiveServer, tmp_path: Pat
     result = _run(*args, env={"ECAS_PASSWORD": DEMO_PASSWORD})
     assert result.returncode == 0, result.stderr
     assert "pulled" in result.stdout and "pushed 0 changes" in result.stdout
-    store = LocalStore(store_path(live_server.url, "clerk1", tmp_path))
-    assert store.count("case") > 0
+    path = store_path(live_server.url, "clerk1", tmp_path)
+    assert not is_plain_sqlite(path)  # the headless sync keeps the copy encrypted too
+    data_key = StoreKeys(path, live_server.url, "clerk1").unlock_with_password(DEMO_PASSWORD)
+    assert data_key is not None
+    store = LocalStore(path, subkey(data_key, "store"))
+    cases = store.all("case")
+    assert cases
+    raw = path.read_bytes()
+    for case in cases[:20]:  # no respondent's name or A-number in clear on the disk
+        assert case["a_number"].encode() not in raw
+        assert case["respondent_last_name"].encode() not in raw
 
 
 def test_headless_sync_says_what_is_wrong(live_server: LiveServer, tmp_path: Path) -> None:
