@@ -16,6 +16,7 @@ from keyring.backends import fail
 from pytestqt.qtbot import QtBot
 
 from common.wire import Hearing
+from desktop import credentials
 from desktop.api_client import ApiClient
 from desktop.services.session import SignedIn, resume_silently, sign_in
 from desktop.services.sync_controller import SyncController
@@ -213,9 +214,13 @@ def test_a_session_the_server_ends_mid_day_is_signed_in_again_without_losing_the
         timeout=30_000,
     )
     assert window.status.pending.text() == "1 change waiting — sign in to send them"
-    assert memory_keyring.entries == {}  # the refused session is not kept
+    # The refused session's token is not kept; the copy's key wrap stays (it is not a
+    # session: it opens this computer's encrypted copy until sign-out).
+    assert [account for _service, account in memory_keyring.entries] == [
+        f"{credentials._account(live_server.url, 'clerk1')}:store-key"
+    ]
     window.sign_in_dialog.password.setText(DEMO_PASSWORD)
     window.sign_in_dialog.sign_in_button.click()
     qtbot.waitUntil(lambda: window.ctx.sync.status.pending == 0, timeout=30_000)
     assert _on_the_server(live_server, hearing_id)["duration_minutes"] == 95
-    assert memory_keyring.entries  # the new session is kept again
+    assert len(memory_keyring.entries) == 2  # the new session's token is kept again
