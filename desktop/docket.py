@@ -404,7 +404,7 @@ def past_closing(start: datetime, duration_minutes: int, zone: tzinfo) -> str | 
     return (
         f"A {duration_minutes}-minute hearing from {table_time(start, zone)} ends at "
         f"{table_time(end, zone)}, after the court's day ends at "
-        f"{DAY_CLOSES.strftime('%H:%M')}: choose an earlier time or another day."
+        f"{table_time(closes, zone)}: choose an earlier time or another day."
     )
 
 

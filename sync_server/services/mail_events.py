@@ -38,7 +38,7 @@ from typing import Any
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from common.court_time import local_date
+from common.court_time import format_date, local_date
 from common.enums import DocumentType, FilingStatus, Role, RopRequestStatus
 from common.resources import resource_path
 from common.wire import Filing, RopRequest, ServiceRecord, WireRecord
@@ -200,7 +200,7 @@ def _court(session: Session, court_id: str | None) -> tuple[str, str]:
 
 
 def _day(moment: datetime, zone: str) -> str:
-    return local_date(moment, zone).strftime("%B %-d, %Y")
+    return format_date(local_date(moment, zone))
 
 
 def filing_decided(session: Session, status_before: str | None, new: WireRecord) -> None:
