@@ -138,7 +138,7 @@ def test_custody_counsel_in_the_portal_lists_and_opens_the_bond_case_only(
     assert browser.get(documents).status_code == 404
 
 
-def test_a_narrower_appearance_resets_the_next_pull_and_the_local_copy_drops_the_bond_case(
+def test_a_narrower_appearance_catches_up_and_the_local_copy_drops_the_bond_case(
     app: Flask, client: Api, book: TokenBook, tmp_path: Path
 ) -> None:
     clerk = book["clerk1"]
@@ -165,12 +165,10 @@ def test_a_narrower_appearance_resets_the_next_pull_and_the_local_copy_drops_the
         base_version=version_of(app, "representation", appearance["id"]),
     )
     page = client.changes(lawyer, store.get_state("cursor"))
-    assert page["reset"] is True
-    resets = True
+    assert page["reset"] is False  # a catch-up: the bond case leaves as tombstones
     while True:
         changes = [Change.model_validate(c) for c in page["changes"]]
-        store.apply_page(changes, page["cursor"], reset=resets)
-        resets = False
+        store.apply_page(changes, page["cursor"], reset=page["reset"], last=not page["has_more"])
         if not page["has_more"]:
             break
         page = client.changes(lawyer, page["cursor"])
@@ -216,6 +214,6 @@ def test_a_link_made_later_opens_the_bond_case_to_custody_counsel_on_their_next_
         base_version=version_of(app, "case", bond),
     )
     page = client.changes(lawyer, cursor)
-    assert page["reset"] is True
-    changes, _ = client.pull_all(lawyer)
+    assert page["reset"] is False  # a catch-up from the cursor, not the whole scope again
+    changes, _ = client.pull_all(lawyer, cursor)
     assert bond in _read(changes) and removal not in _read(changes)
