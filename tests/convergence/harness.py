@@ -27,6 +27,7 @@ from common.wire import ENTITY_SCHEMAS, WireRecord
 from desktop.api_client import ApiClient, ApiError, Session
 from desktop.local_store import LocalStore
 from desktop.paths import store_path
+from desktop.store_crypto import StoreKeys, subkey
 from desktop.sync_engine import SyncEngine, SyncReport
 from sync_server.db import make_engine, make_session_factory
 from sync_server.models import AuditEntry
@@ -87,9 +88,14 @@ class Desk:
 
     @property
     def store(self) -> LocalStore:
-        """The local copy, reopened from its file after a crash."""
+        """The local copy, reopened from its file after a crash: plain until the first
+        ``ecas-desktop sync`` process encrypts it (as the application's sign-in does), then
+        opened with the key the password unwraps."""
         if self._store is None:
-            self._store = LocalStore(self.path)
+            keys = StoreKeys(self.path, self.server_url, self.username)
+            data_key = keys.unlock_with_password(DEMO_PASSWORD) if keys.exists() else None
+            key = None if data_key is None else subkey(data_key, "store")
+            self._store = LocalStore(self.path, key)
         return self._store
 
     def crash(self) -> None:
