@@ -47,8 +47,11 @@ def install_portal(app: Flask) -> None:
 
     @app.after_request
     def _send_mail(response: Response) -> Response:
-        # After the commit of whatever the request changed: mail its outbox rows.
-        services.mail.after_request()
+        # After the commit of whatever the request changed: mail its outbox rows. A
+        # refused request (a wrong host, a failed check) runs nothing more, mail included:
+        # rows others committed wait for the next request that was served.
+        if response.status_code < 400:
+            services.mail.after_request()
         return response
 
     app.register_blueprint(bp)

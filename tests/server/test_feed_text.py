@@ -64,26 +64,35 @@ def test_a_whole_pull_through_sync_pull_is_the_feed_in_version_order(seeded_app:
         principal = principal_of(judge)
     cursor: str | None = None
     seen: list[tuple[str, str, int]] = []
-    data: dict[tuple[str, str], object] = {}
+    data: dict[tuple[str, str, int], object] = {}
+    tombstones: dict[tuple[str, int], bool] = {}
     while True:
         with factory() as session, session.begin():
             page = orjson.loads(sync.pull(session, principal, cursor, 40))
         seen += [(c["entity"], c["id"], c["version"]) for c in page["changes"]]
-        data.update({(c["entity"], c["id"]): c["data"] for c in page["changes"]})
+        tombstones.update({(c["id"], c["version"]): c["deleted"] for c in page["changes"]})
+        data.update({(c["entity"], c["id"], c["version"]): c["data"] for c in page["changes"]})
         cursor = page["cursor"]
         if not page["has_more"]:
             break
     assert seen, "the judge pulled nothing"
     assert [v for _, _, v in seen] == sorted(v for _, _, v in seen)
-    assert len({(e, i) for e, i, _ in seen}) == len(seen)
+    assert len(set(seen)) == len(seen)  # no change twice
+    # A record may come twice only as a departure and its return (the tests before this one
+    # on the shared server move cases between courts and judges): one of them a tombstone.
+    by_record: dict[tuple[str, str], list[bool]] = {}
+    for c_entity, c_id, c_version in seen:
+        by_record.setdefault((c_entity, c_id), []).append(tombstones.get((c_id, c_version), False))
+    assert all(any(flags) for flags in by_record.values() if len(flags) > 1)
+    live = [(e, i, v) for e, i, v in seen if not tombstones[(i, v)]][:200]
     with factory() as session:
         stored = {
-            (r.entity, r.record_id): orjson.loads(r.payload)
+            (r.entity, r.record_id, r.version): orjson.loads(r.payload)
             for r in session.execute(
-                select(SyncRecord.entity, SyncRecord.record_id, SyncRecord.payload).where(
-                    SyncRecord.version.in_([v for _, _, v in seen[:200]])
-                )
+                select(
+                    SyncRecord.entity, SyncRecord.record_id, SyncRecord.version, SyncRecord.payload
+                ).where(SyncRecord.version.in_([v for _, _, v in live]))
             )
         }
-    assert len(stored) == min(200, len(seen))
+    assert len(stored) == len(live)
     assert all(data[key] == value for key, value in stored.items())
