@@ -18,6 +18,7 @@ from common.wire import Hearing
 from desktop.api_client import ApiClient, ApiError
 from desktop.local_store import LocalStore
 from desktop.paths import store_path
+from desktop.store_crypto import StoreKeys, subkey
 from desktop.sync_engine import SyncEngine
 from sync_server.models import AuditEntry
 from tests.conftest import DEMO_PASSWORD, REPO, LiveServer, court_id
@@ -60,6 +61,14 @@ def _updates_per_hearing(server: LiveServer) -> Counter[str]:
     return counts
 
 
+def _copy(server: LiveServer, path: Path) -> LocalStore:
+    """The clerk's copy as ``ecas-desktop sync`` keeps it: encrypted, opened with the key
+    the password unwraps."""
+    data_key = StoreKeys(path, server.url, "clerk1").unlock_with_password(DEMO_PASSWORD)
+    assert data_key is not None, "the headless sync keeps an encrypted copy"
+    return LocalStore(path, subkey(data_key, "store"))
+
+
 def test_a_client_killed_mid_sync_loses_nothing_and_applies_nothing_twice(
     live_server: LiveServer, tmp_path: Path
 ) -> None:
@@ -67,7 +76,7 @@ def test_a_client_killed_mid_sync_loses_nothing_and_applies_nothing_twice(
     first = _sync_command(live_server, tmp_path)
     assert first.wait(timeout=120) == 0
     path = store_path(live_server.url, "clerk1", tmp_path)
-    store = LocalStore(path)
+    store = _copy(live_server, path)
     hearings = [Hearing.model_validate(h) for h in store.all("hearing")][:10]
     for hearing in hearings:
         store.save(hearing.model_copy(update={"starts_at": hearing.starts_at + timedelta(days=3)}))
@@ -76,7 +85,7 @@ def test_a_client_killed_mid_sync_loses_nothing_and_applies_nothing_twice(
     store.engine.dispose()
 
     # Force a full re-pull in small pages so the kill lands while pages are applied.
-    killer_store = LocalStore(path)
+    killer_store = _copy(live_server, path)
     with killer_store.transaction() as conn:
         killer_store.set_state(conn, "cursor", "")
     process = _sync_command(live_server, tmp_path)
@@ -92,7 +101,7 @@ def test_a_client_killed_mid_sync_loses_nothing_and_applies_nothing_twice(
     # Restarted: one more sync finishes the job.
     again = _sync_command(live_server, tmp_path)
     assert again.wait(timeout=120) == 0
-    store = LocalStore(path)
+    store = _copy(live_server, path)
     assert store.pending_count() == 0 and not store.issues()
     assert store.get_state("cursor") and store.get_state("cursor") != cursor_before
     for hearing in hearings:
