@@ -189,24 +189,32 @@ def upload(case_id: str) -> str | tuple[str, int] | BaseResponse:
     )
 
 
+def post_change_of_address(case_id: str) -> tuple[dict[str, str], FieldErrors, bool]:
+    """The EOIR-33 of a POST to a case's address page, filed by the signed-in user (counsel
+    or the respondent): the values as typed, the errors, and whether it was filed. A GET
+    files nothing."""
+    if request.method != "POST":
+        return {}, {}, False
+    values = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    form, errors = validate_change_of_address(request.form, case_today(case_id))
+    if form is None:
+        return values, errors, False
+    try:
+        portal().filings.change_of_address(current_user(), case_id, form)
+    except NotFound as err:
+        raise not_found("case") from err
+    except FilingRefused as err:
+        return values, err.errors or {"street": str(err)}, False
+    return values, errors, True
+
+
 @bp.route("/cases/<case_id>/address", methods=["GET", "POST"])
 @portal_page(Action.PORTAL_FILE)
 def change_address(case_id: str) -> str | tuple[str, int] | BaseResponse:
     detail = _detail(case_id)
-    errors: FieldErrors = {}
-    values: dict[str, str] = {}
-    if request.method == "POST":
-        values = {k: v for k, v in request.form.items() if k != "csrf_token"}
-        form, errors = validate_change_of_address(request.form, case_today(case_id))
-        if form is not None:
-            try:
-                portal().filings.change_of_address(current_user(), case_id, form)
-            except NotFound as err:
-                raise not_found("case") from err
-            except FilingRefused as err:
-                errors = err.errors or {"street": str(err)}
-            else:
-                return redirect(url_for("portal.case", case_id=case_id, notice="address"))
+    values, errors, filed = post_change_of_address(case_id)
+    if filed:
+        return redirect(url_for("portal.case", case_id=case_id, notice="address"))
     return (
         render_template(
             "address.html",

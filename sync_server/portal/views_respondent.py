@@ -32,8 +32,8 @@ from sync_server.portal.gate import (
 )
 from sync_server.portal.i18n import gettext_for, page_language, render_localised
 from sync_server.portal.services import portal
+from sync_server.portal.views_cases import post_change_of_address
 from sync_server.services.portal_cases import CaseDetail, NotFound
-from sync_server.services.portal_filings import FilingRefused
 from sync_server.services.public_case_info import NoSuchCase, PublicCaseInfo, Throttled
 from sync_server.services.respondents import (
     EnrolmentRefused,
@@ -181,21 +181,10 @@ def _labels() -> dict[str, str]:
 @portal_page(Action.PORTAL_RESPONDENT)
 def respondent_address(case_id: str) -> Response | BaseResponse:
     detail = _detail(case_id)
-    errors: FieldErrors = {}
-    values: dict[str, str] = {}
-    if request.method == "POST":
-        values = {k: v for k, v in request.form.items() if k != "csrf_token"}
-        form, errors = validate_change_of_address(request.form, case_today(case_id))
-        if form is not None:
-            try:
-                portal().filings.change_of_address(current_user(), case_id, form)
-            except NotFound as err:
-                raise not_found("case") from err
-            except FilingRefused as err:
-                errors = err.errors or {"street": str(err)}
-            else:
-                target = url_for("portal.respondent_case", case_id=case_id, notice="address")
-                return redirect(target, 303)
+    values, errors, filed = post_change_of_address(case_id)
+    if filed:
+        target = url_for("portal.respondent_case", case_id=case_id, notice="address")
+        return redirect(target, 303)
     return render_localised(
         "respondent_address.html",
         422 if errors else 200,
