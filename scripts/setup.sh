@@ -66,6 +66,37 @@ elif ! "$VENV/bin/python" -c 'pass' 2>/dev/null; then
     exit 1
 fi
 
+# The tests' npm packages (tests/portal/axe: axe-core, pinned in its package-lock.json), for
+# --dev only. Skipped when the locked version is installed already, so a run without network
+# works once they are there.
+install_npm_test_packages() {
+    local folder="$REPO/tests/portal/axe"
+    local want have
+    want="$(sed -n '/"node_modules\/axe-core"/,/}/s/.*"version": "\([^"]*\)".*/\1/p' \
+        "$folder/package-lock.json")"
+    have="$(sed -n 's/^ *"version": "\([^"]*\)".*/\1/p' \
+        "$folder/node_modules/axe-core/package.json" 2>/dev/null | head -n 1 || true)"
+    if [[ -n $want && $want == "$have" ]]; then
+        return 0
+    fi
+    if ! command -v npm >/dev/null 2>&1; then
+        if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+            say "installing Debian's npm (for axe-core, the portal's accessibility audit)"
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm
+        else
+            echo "setup: npm not found; install Node.js and npm for the portal's axe-core audit" >&2
+            exit 1
+        fi
+    fi
+    say "installing axe-core $want for the portal's accessibility audit (npm ci in tests/portal/axe)"
+    (cd "$folder" && npm ci --no-audit --no-fund --prefer-offline --loglevel=error)
+}
+
+if [[ $MODE == dev ]]; then
+    install_npm_test_packages
+fi
+
 STAMP="$VENV/.ecas-installed-$MODE"
 WANT="$(sha256sum "$REPO/pyproject.toml" | cut -d' ' -f1)"
 
