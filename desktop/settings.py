@@ -95,6 +95,11 @@ class Settings:
             return self._coerce(option, preset)
         return option.default
 
+    def user_scope(self) -> QSettings:
+        """The user's own QSettings, for state a window keeps between sessions (its size,
+        a document's last page: ``desktop.viewer.viewer_memory``), never IT's presets."""
+        return self._user
+
     def set(self, option: Option, value: Any) -> bool:
         """Save the user's value; False (and nothing saved) when IT locked the setting."""
         if self.is_locked(option):

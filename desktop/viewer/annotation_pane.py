@@ -1,8 +1,14 @@
 """The side pane listing every annotation of the current document.
 
 One table model over the layer's index (rows sorted by page, then position on the page),
-filtered by type, author and page; activating a row jumps to the annotation.
+filtered by type, author and page; activating a row (Enter) jumps to the annotation.
 No widget per row, so ten thousand annotations fill it in a few milliseconds.
+
+The list fits its dock without scrolling sideways: the quoted text and the comment share the
+width left by the narrow type, page, author and sharing columns, each word-wrapped over
+three lines (the whole text is in the tooltip). A note is edited in place: F2 or a
+double-click on one of the user's own rows opens its comment (a free text's words) in an
+editor over the row; Ctrl+Enter keeps the change (one undo step), Escape drops it.
 """
 
 from __future__ import annotations
@@ -10,19 +16,27 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
+    QRect,
     Qt,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -45,6 +59,11 @@ _ID_ROLE = Qt.ItemDataRole.UserRole
 _KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 _AUTHOR_ROLE = Qt.ItemDataRole.UserRole + 2
 _PAGE_ROLE = Qt.ItemDataRole.UserRole + 3
+TEXT_COLUMN, COMMENT_COLUMN = 3, 4
+# Widths of the narrow columns (type, page, author, shared); text and comment share the rest.
+FIXED_WIDTHS = {0: 68, 1: 32, 2: 62, 5: 48}
+ROW_LINES = 3  # a row shows this many wrapped lines of its text and comment
+EDITOR_LINES = 5
 
 
 def _position(record: Annotation) -> tuple[int, float, float]:
@@ -55,6 +74,12 @@ def _position(record: Annotation) -> tuple[int, float, float]:
 def _one_line(text: str, limit: int = 120) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def note_field(record: Annotation) -> tuple[str, int]:
+    """The field a user writes on ``record`` and its column: a free text's words are on the
+    page (text), every other kind carries a comment."""
+    return ("text", TEXT_COLUMN) if record.kind == "freetext" else ("comment", COMMENT_COLUMN)
 
 
 class AnnotationTableModel(QAbstractTableModel):
@@ -123,11 +148,36 @@ class AnnotationTableModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
+    def editable(self, index: Index) -> bool:
+        """Whether ``index`` is the note of one of the user's own annotations."""
+        if not index.isValid() or self.layer is None:
+            return False
+        record = self.rows[index.row()]
+        return index.column() == note_field(record)[1] and self.layer.can_edit(record)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsEditable if self.editable(index) else flags
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Write the note typed in place (an undoable edit, saved like any other)."""
+        if role != Qt.ItemDataRole.EditRole or not self.editable(index) or self.layer is None:
+            return False
+        record = self.rows[index.row()]
+        field, _column = note_field(record)
+        if getattr(record, field) == str(value):
+            return False
+        self.layer.edit(record, record.model_copy(update={field: str(value)}))
+        self.layer.select(record.id)  # the list was refreshed: keep the row chosen
+        return True
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         record = self.rows[index.row()]
         column = index.column()
+        if role == Qt.ItemDataRole.EditRole and column in (TEXT_COLUMN, COMMENT_COLUMN):
+            return record.text if column == TEXT_COLUMN else record.comment
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 return KIND_LABELS.get(record.kind, record.kind)
@@ -155,8 +205,95 @@ class AnnotationTableModel(QAbstractTableModel):
         return None
 
 
+class NoteDelegate(QStyledItemDelegate):
+    """Edits a note in a multi-line editor over its row: Ctrl+Enter keeps, Escape drops."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        editor = QPlainTextEdit(parent)
+        editor.setTabChangesFocus(True)
+        editor.setObjectName("note-editor")
+        editor.setToolTip("Ctrl+Enter keeps the change, Escape drops it")
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        if isinstance(editor, QPlainTextEdit):
+            editor.setPlainText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+            editor.selectAll()
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        if isinstance(editor, QPlainTextEdit):
+            model.setData(index, editor.toPlainText(), Qt.ItemDataRole.EditRole)
+
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: Index
+    ) -> None:
+        """From the text column to the row's end, a few lines tall: room to write in."""
+        table = self.parent()
+        cell = option.rect
+        if not isinstance(table, QTableView):
+            editor.setGeometry(cell)
+            return
+        left = table.columnViewportPosition(TEXT_COLUMN)
+        width = table.viewport().width() - left
+        height = max(cell.height(), EDITOR_LINES * editor.fontMetrics().lineSpacing() + 8)
+        editor.setGeometry(QRect(left, cell.top(), width, height))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(watched, QPlainTextEdit) and isinstance(event, QKeyEvent):
+            key, ctrl = event.key(), event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            confirm = bool(ctrl) and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            if event.type() == QEvent.Type.ShortcutOverride and confirm:
+                event.accept()  # the editor's key, not a window shortcut
+                return True
+            if event.type() == QEvent.Type.KeyPress and confirm:
+                self.commitData.emit(watched)
+                self.closeEditor.emit(watched, QAbstractItemDelegate.EndEditHint.NoHint)
+                return True
+        return super().eventFilter(watched, event)
+
+
+class AnnotationTable(QTableView):
+    """The list's table: F2 (while it has the focus) edits the chosen row's note in place,
+    rather than opening the window's "Edit comment" dialog."""
+
+    def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_F2
+            and self.state() != QAbstractItemView.State.EditingState
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_F2 and self.edit_note(self.currentIndex().row()):
+            return
+        super().keyPressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: Any) -> None:
+        row = self.indexAt(event.position().toPoint()).row()
+        if row >= 0 and self.edit_note(row):
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def edit_note(self, row: int) -> bool:
+        """Open the editor on ``row``'s note; False when it is not the user's to edit."""
+        model = self.model()
+        if not isinstance(model, AnnotationTableModel) or not 0 <= row < len(model.rows):
+            return False
+        index = model.index(row, note_field(model.rows[row])[1])
+        if not model.editable(index):
+            return False
+        self.setCurrentIndex(index)
+        self.edit(index)
+        return True
+
+
 class AnnotationPane(QWidget):
-    """Filters above a table; Enter or a double-click jumps to the annotation."""
+    """Filters above a table; Enter jumps to the annotation; F2 or a double-click on one
+    of the user's own edits its note in place (a double-click on another's jumps)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,18 +310,30 @@ class AnnotationPane(QWidget):
         self.page_box.setMaximumWidth(60)
         self.page_box.setToolTip("Only this page (empty: every page)")
         self.count_label = QLabel(self)
-        self.table = QTableView(self)
+        self.table = AnnotationTable(self)
         self.table.setModel(self.model)
+        self.table.setItemDelegate(NoteDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.setWordWrap(False)
-        for column, width in enumerate((110, 44, 110, 220, 160)):
-            self.table.setColumnWidth(column, width)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)  # F2 is ours
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(True)
+        rows = self.table.verticalHeader()
+        rows.setVisible(False)
+        rows.setMinimumSectionSize(1)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(ROW_LINES * self.fontMetrics().lineSpacing() + 6)
+        header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(24)
+        header.setStretchLastSection(False)
+        for column in range(len(COLUMNS)):
+            width = FIXED_WIDTHS.get(column)
+            if width is None:  # text and comment: the width that is left, shared
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                self.table.setColumnWidth(column, width)
         filters = QHBoxLayout()
         filters.addWidget(self.kind_box)
         filters.addWidget(self.author_box)
@@ -198,7 +347,7 @@ class AnnotationPane(QWidget):
         self.author_box.currentIndexChanged.connect(self._apply_filter)
         self.page_box.textChanged.connect(self._apply_filter)
         self.table.activated.connect(self._jump)
-        self.table.doubleClicked.connect(self._jump)
+        self.table.doubleClicked.connect(self._jump)  # reached only for others' annotations
         self._authors: list[str] = []
         self.model.modelReset.connect(self._on_reset)
 

@@ -5,6 +5,9 @@ One ``AnnotationTools`` per viewer window: its actions act on whichever layer is
 for undo, redo, copy and delete): Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y, Ctrl+C, Delete; tools
 with single keys while the page has focus: V select, H highlight, U underline,
 S strike-out, N note, T free text, I ink, R rectangle, E ellipse, X redaction.
+
+The toolbar fits a window of the viewer's default size (1000 pixels) in one row: its
+buttons carry short words (``SHORT_TEXT``), the menu and the tooltips the whole phrase.
 """
 
 from __future__ import annotations
@@ -28,6 +31,13 @@ TOOL_KEYS = {
     "ellipse": ("Ellipse", "E"),
     "redact": ("Redact (exported copies only)", "X"),
 }
+# The words on the toolbar's buttons where the menu's are longer.
+SHORT_TEXT = {
+    "select": "Select",
+    "redact": "Redact",
+    "share": "Shared",
+    "panel": "Panel",
+}
 
 
 class AnnotationTools(QObject):
@@ -46,6 +56,7 @@ class AnnotationTools(QObject):
             action.setCheckable(True)
             action.setShortcut(QKeySequence(key))
             action.setToolTip(f"{text} ({key})")
+            action.setIconText(SHORT_TEXT.get(tool, text))
             action.setData(tool)
             action.triggered.connect(lambda _c=False, t=tool: self._choose(t))
             self.tool_group.addAction(action)
@@ -70,6 +81,7 @@ class AnnotationTools(QObject):
         self.comment_action = self._action("Edit comment…", QKeySequence("F2"), self._comment)
         self.share_action = QAction("Shared with the court", self)
         self.share_action.setCheckable(True)
+        self.share_action.setIconText(SHORT_TEXT["share"])
         self.share_action.setToolTip(
             "Shared: court staff on this case see it. Not shared: only you see it."
         )
@@ -78,6 +90,7 @@ class AnnotationTools(QObject):
         if panel:
             self.panel_action = QAction("Shared with the panel", self)
             self.panel_action.setCheckable(True)
+            self.panel_action.setIconText(SHORT_TEXT["panel"])
             self.panel_action.setToolTip(
                 "Shared with the panel: the Board members deciding this appeal see it."
             )

@@ -32,6 +32,7 @@ from desktop.viewer.annotation_layer import AnnotationLayer
 from desktop.viewer.annotation_pane import AnnotationPane
 from desktop.viewer.annotation_tools import AnnotationTools
 
+DOCK_WIDTH = 360  # the annotation list's first width: every column in view, none scrolled
 # pane -> the store its document's annotations live in (None: no annotations there)
 StoreFor = Callable[[Any], AnnotationStore | None]
 
@@ -99,6 +100,7 @@ class WindowAnnotations(QObject):
         self.dock.setObjectName("annotations")
         self.dock.setWidget(self.pane)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
         menu = window.menuBar().addMenu("&Annotate")
         for action in self.tools.tool_actions.values():
             menu.addAction(action)

@@ -44,6 +44,7 @@ class DocumentPane(QWidget):
         self.document_id: str | None = None
         self.sha256 = ""
         self.title = ""
+        self.a_number = ""  # the case's, for the window title ("" for a file from disk)
         self.source_path: Path | None = None
         self._data: bytes | None = None
         self.search = SearchSession(self.view, self)
@@ -124,6 +125,7 @@ class DocumentPane(QWidget):
         self.title = title
         self.sha256 = sha256 or "unreadable"
         self.document_id = document_id
+        self.a_number = ""
         self.source_path = path
         self._data = data
         self._stack.setCurrentWidget(self.view)

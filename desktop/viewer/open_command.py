@@ -36,8 +36,16 @@ def run_open(path: Path, screenshot: Path | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APP_NAME)
-    window = ViewerWindow(cache_bytes=int(Settings().value(VIEWER_CACHE_MB)) * 1024 * 1024)
-    window.resize(*SCREENSHOT_SIZE)
+    from desktop.viewer.viewer_memory import ViewerMemory
+
+    settings = Settings()
+    window = ViewerWindow(
+        cache_bytes=int(settings.value(VIEWER_CACHE_MB)) * 1024 * 1024,
+        # a screenshot is made at a fixed size, the same on every run: nothing remembered
+        memory=None if screenshot is not None else ViewerMemory(settings.user_scope()),
+    )
+    if screenshot is not None:
+        window.resize(*SCREENSHOT_SIZE)
     # No server: annotations stay in a local file per PDF (by SHA-256) in the data dir.
     from desktop.annotation_store import local_author_id
     from desktop.viewer.annotation_window import install_annotations, local_store_for

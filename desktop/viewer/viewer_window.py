@@ -10,6 +10,10 @@ For other parts of the viewer (annotations): ``pane_added(pane)`` is emitted for
 document opened, ``current_pane_changed(pane)`` when the document in front changes,
 ``current_pane()`` returns it, and the window is a plain ``QMainWindow`` (``addDockWidget``,
 ``addToolBar``, ``menuBar()`` are theirs to use).
+
+With a ``ViewerMemory`` (per user) the window remembers its size, the split's position and
+each document's last page and zoom: a document opened again opens where it was left. The
+title names the document in front: "A123-456-789 — I-589, 42 pages — ECAS".
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIntValidator, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,17 +37,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from common.anumber import ANumberError, format_a_number
 from desktop.viewer.document_pane import DocumentPane, file_sha256
 from desktop.viewer.outline import OutlinePanel
 from desktop.viewer.page_view import DEFAULT_CACHE_BYTES, PageView
 from desktop.viewer.search import FindBar
 from desktop.viewer.tabs import DocumentTabs
 from desktop.viewer.thumbnails import ThumbnailPanel
+from desktop.viewer.viewer_memory import DocumentPlace, ViewerMemory
 
 FIT_WIDTH = "Fit width"
 FIT_PAGE = "Fit page"
 ZOOM_PERCENTS = (50, 75, 100, 125, 150, 200, 300, 400)
 APP_TITLE = "ECAS viewer"
+TITLE_SUFFIX = "ECAS"
+DEFAULT_SIZE = (1000, 900)  # the first opening; later ones open as the user left it
+SAVE_DELAY_MS = 2000  # page and zoom changes are written this long after the last one
 KEYS = QKeySequence.StandardKey
 
 
@@ -52,13 +61,23 @@ class ViewerWindow(QMainWindow):
     current_pane_changed = Signal(object)  # DocumentPane | None: the document in front
 
     def __init__(
-        self, parent: QWidget | None = None, *, cache_bytes: int = DEFAULT_CACHE_BYTES
+        self,
+        parent: QWidget | None = None,
+        *,
+        cache_bytes: int = DEFAULT_CACHE_BYTES,
+        memory: ViewerMemory | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(APP_TITLE)
         self.cache_bytes = cache_bytes
+        self.memory = memory
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save_memory)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.splitterMoved.connect(self._on_split_moved)
         self.groups: list[DocumentTabs] = []
         self.find_bar = FindBar(self)
         central = QWidget(self)
@@ -96,6 +115,10 @@ class ViewerWindow(QMainWindow):
         self._connect()
         self._refresh()
         self.statusBar().showMessage("No document open")
+        self.resize(*DEFAULT_SIZE)
+        saved = memory.geometry() if memory is not None else None
+        if saved is not None:
+            self.restoreGeometry(saved)
 
     # --- documents -----------------------------------------------------------------
 
@@ -122,9 +145,10 @@ class ViewerWindow(QMainWindow):
         *,
         title: str | None = None,
         document_id: str | None = None,
+        a_number: str = "",
     ) -> DocumentPane:
         """Open the PDF at ``path`` in a new tab on the active side (or switch to it if it is
-        already open) and return its pane."""
+        already open) and return its pane. ``a_number``: the case's, for the title."""
         path = Path(path)
         try:
             digest = expected_sha256 or file_sha256(path)
@@ -138,6 +162,7 @@ class ViewerWindow(QMainWindow):
         pane.open_path(
             path, expected_sha256, title=title, document_id=document_id, file_hash=digest or None
         )
+        pane.a_number = a_number
         self._opened_into(pane, f"Opening {path}…")
         return pane
 
@@ -148,6 +173,7 @@ class ViewerWindow(QMainWindow):
         expected_sha256: str | None = None,
         *,
         document_id: str | None = None,
+        a_number: str = "",
     ) -> DocumentPane:
         existing = self.find_pane(expected_sha256 or hashlib.sha256(data).hexdigest())
         if existing is not None:
@@ -155,6 +181,7 @@ class ViewerWindow(QMainWindow):
             return existing
         pane = self._pane_for_new_document()
         pane.open_bytes(data, title, expected_sha256, document_id=document_id)
+        pane.a_number = a_number
         self._opened_into(pane, f"Opening {title}…")
         return pane
 
@@ -173,6 +200,8 @@ class ViewerWindow(QMainWindow):
         group = next((g for g in self.groups if pane is not None and g.indexOf(pane) >= 0), None)
         if pane is None or group is None:
             return
+        self._remember(pane)
+        self.save_memory()
         if group.count() == 1 and pane.is_empty():
             if len(self.groups) > 1:
                 self.set_split(False)
@@ -199,6 +228,11 @@ class ViewerWindow(QMainWindow):
             right = self._add_group()  # with an empty pane saying how to open a document
             if left.count() > 1 and (moving := left.current_pane()) is not None:
                 self._move(moving, right)
+            share = self.memory.split() if self.memory is not None else None
+            total = sum(self.splitter.sizes())
+            if share is not None and total > 0:
+                first = round(total * share)
+                self.splitter.setSizes([first, total - first])
             self._activate(right)
         else:
             left, right = self.groups
@@ -263,6 +297,8 @@ class ViewerWindow(QMainWindow):
         view.failed.connect(lambda message, p=pane: self._on_failed(p, message))
         view.page_changed.connect(lambda page, p=pane: self._on_page_changed(p, page))
         view.zoom_changed.connect(lambda _zoom, p=pane: self._on_zoom_changed(p))
+        view.page_changed.connect(lambda _page, p=pane: self._remember(p))
+        view.zoom_changed.connect(lambda _zoom, p=pane: self._remember(p))
         return pane
 
     def _pane_for_new_document(self) -> DocumentPane:
@@ -472,8 +508,7 @@ class ViewerWindow(QMainWindow):
         if view is not None:
             self.continuous_action.setChecked(view.is_continuous())
             self._on_zoom_changed(pane)
-        empty = pane is None or pane.is_empty()
-        self.setWindowTitle(APP_TITLE if empty or pane is None else f"{pane.title} - {APP_TITLE}")
+        self.setWindowTitle(window_title(pane))
         for group in self.groups:
             group.setProperty("active", group is self._active)
         if pane is not self._shown:
@@ -488,7 +523,12 @@ class ViewerWindow(QMainWindow):
             self.current_pane_changed.emit(pane)
 
     def _on_opened(self, pane: DocumentPane, pages: int) -> None:
+        place = self.memory.place(_memory_key(pane)) if self.memory is not None else None
+        if place is not None:  # opened again: where the reader left it, once the view has
+            # told everyone it starts at page 1 (it emits that right after ``opened``)
+            QTimer.singleShot(0, lambda: self._restore_place(pane, place))
         if pane is self.current_pane():
+            self.setWindowTitle(window_title(pane))
             self.page_total.setText(f" / {pages} ")
             self.statusBar().showMessage(f"{pane.title}: {pages} pages")
             pane.view.setFocus()
@@ -556,10 +596,79 @@ class ViewerWindow(QMainWindow):
         if path:
             self.open_path(path)
 
+    # --- internals: what the window remembers ------------------------------------------
+
+    def _restore_place(self, pane: DocumentPane, place: DocumentPlace) -> None:
+        if pane not in self.panes() or not pane.view.page_count():
+            return
+        view = pane.view
+        if place.mode == "fit_page":
+            view.fit_page()
+        elif place.mode == "custom":
+            view.set_zoom(place.zoom)
+        else:
+            view.fit_width()
+        view.go_to_page(min(place.page, view.page_count() - 1))
+        if pane is self.current_pane():
+            self._refresh()
+
+    def _remember(self, pane: DocumentPane) -> None:
+        view = pane.view
+        if self.memory is None or pane.is_empty() or not view.page_count():
+            return
+        place = DocumentPlace(view.current_page(), view.zoom(), str(view.zoom_mode()))
+        self.memory.remember(_memory_key(pane), place)
+        self._save_timer.start()
+
+    def _on_split_moved(self, _pos: int, _index: int) -> None:
+        if self.memory is not None and self.is_split():
+            self.memory.set_split(self._split_share())
+            self._save_timer.start()
+
+    def _split_share(self) -> float:
+        sizes = self.splitter.sizes()
+        return sizes[0] / max(1, sum(sizes))
+
+    def save_memory(self) -> None:
+        """Write the window's size, the split and every open document's place now."""
+        self._save_timer.stop()
+        if self.memory is None:
+            return
+        self.memory.set_geometry(self.saveGeometry())
+        if self.is_split():
+            self.memory.set_split(self._split_share())
+        self.memory.save()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        for pane in self.panes():
+            self._remember(pane)
+        self.save_memory()
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.disconnect(self._on_focus_changed)
         for pane in self.panes():
             pane.close_document()  # every render thread ends with the window
         super().closeEvent(event)
+
+
+def _memory_key(pane: DocumentPane) -> str:
+    """A case document by its record id, a file from disk by its SHA-256."""
+    return pane.document_id or ("" if pane.is_empty() else pane.sha256)
+
+
+def window_title(pane: DocumentPane | None) -> str:
+    """'A123-456-789 — I-589, 42 pages — ECAS' (no A-number for a file opened from disk;
+    no page count until the document has been read)."""
+    if pane is None or pane.is_empty():
+        return APP_TITLE
+    count = pane.view.page_count()
+    document = pane.title
+    if count:
+        document += ", 1 page" if count == 1 else f", {count:,} pages"
+    parts = [document, TITLE_SUFFIX]
+    if pane.a_number:
+        try:
+            parts.insert(0, format_a_number(pane.a_number))
+        except ANumberError:
+            parts.insert(0, pane.a_number)
+    return " \u2014 ".join(parts)
