@@ -256,6 +256,9 @@ class MemoryLookups:
     def case_represented(self, case_id: str) -> bool:
         return False
 
+    def case_flags(self, case_id: str) -> Collection[str]:
+        return ()  # no case is marked confidential
+
 
 # --- the plan of one case ------------------------------------------------------------------
 

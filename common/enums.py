@@ -226,6 +226,15 @@ class OrderStatus(StrEnum):
     ISSUED = "issued"
 
 
+class Confidentiality(StrEnum):
+    """Why a case or document is confidential (resources/confidentiality.json: the source,
+    who reads, what the eROP package and the portal show; enforced by sync_server/policy)."""
+
+    ASYLUM = "asylum"  # 8 CFR 1208.6: asylum application information
+    VAWA_T_U = "vawa_t_u"  # 8 U.S.C. 1367: VAWA, T and U information
+    SEALED = "sealed"  # 8 CFR 1003.46: sealed by a protective order
+
+
 class Visibility(StrEnum):
     """Who, beyond its author, sees an annotation."""
 

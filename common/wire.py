@@ -29,6 +29,7 @@ from common.enums import (
     CaseType,
     ClockEffect,
     CompletionType,
+    Confidentiality,
     CourtKind,
     Custody,
     CustodyEvent,
@@ -167,6 +168,9 @@ class Case(WireRecord):
     # A family: a rider names its lead case; the cases are scheduled, heard and decided
     # together, each with its own record (resources/representation_rules.json "family").
     lead_case_id: RecordId | None = None
+    # Confidentiality flags (resources/confidentiality.json), set by the court's judge or
+    # clerk; the asylum flag also by the server when an I-589 is filed into the case.
+    confidentiality: list[Confidentiality] = Field(default_factory=list, max_length=3)
 
 
 class Representation(WireRecord):
@@ -218,6 +222,8 @@ class Document(WireRecord):
     size: Count
     status: DocumentStatus
     filing_id: RecordId | None = None
+    # Its own flags; the case's flags hold for it too (policy.document_flags).
+    confidentiality: list[Confidentiality] = Field(default_factory=list, max_length=3)
 
 
 class Annotation(WireRecord):

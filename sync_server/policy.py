@@ -34,6 +34,7 @@ from common.enums import (
     BoardDecisionStatus,
     CaseStatus,
     CaseType,
+    Confidentiality,
     DocumentStatus,
     FilingKind,
     FilingStatus,
@@ -47,6 +48,7 @@ from common.enums import (
 )
 from common.motions import BOARD_MOTION_ORDER
 from common.orders import signing_refusal
+from common.resources import DataFileError, read_data_file, resource_path
 from common.wire import (
     Address,
     Annotation,
@@ -231,6 +233,8 @@ class Lookups(Protocol):
     def respondent_case_ids(self, user_id: str) -> Collection[str]: ...
 
     def case_represented(self, case_id: str) -> bool: ...
+
+    def case_flags(self, case_id: str) -> Collection[str]: ...
 
 
 _GLOBAL = Placement(None, None, None, Audience.PUBLIC)
@@ -542,8 +546,14 @@ def _rule_case(
 ) -> str | None:
     if new is None:
         return "cases are never deleted; close them instead"
+    if (
+        p.role is Role.JUDGE
+        and old is not None
+        and _changed_fields(old, new) == {"confidentiality"}
+    ):
+        return flag_change_refusal(p, old, new, lookups)  # a judge marks the case only
     if p.role is Role.DHS and old is None:
-        return _dhs_opens_case(p, new)
+        return _dhs_opens_case(p, new) or flag_change_refusal(p, old, new, lookups)
     if p.role is not Role.CLERK:
         return "only a clerk may change a case"
     if not _in_own_court(p, old, lookups):
@@ -657,6 +667,11 @@ def _rule_document(
     if new is None:
         return "documents of the record are never deleted"
     assert isinstance(new, Document)
+    if isinstance(old, Document) and _changed_fields(old, new) == {"confidentiality"}:
+        return flag_change_refusal(p, old, new, lookups)  # marked by the judge or clerk
+    flagged = flag_change_refusal(p, old, new, lookups)
+    if flagged:
+        return flagged
     if isinstance(old, Document) and old.status is not DocumentStatus.PENDING:
         return "a reviewed document is part of the record and can't be altered"
     if p.role is Role.CLERK:
@@ -1458,3 +1473,136 @@ def check_write(
     if rule is None:
         return f"unknown entity {entity!r}"
     return rule(principal, old, new, lookups)
+
+
+# --- Confidential records ------------------------------------------------------------------
+#
+# Cases and documents carry confidentiality flags (common.enums.Confidentiality): asylum
+# information (8 CFR 1208.6), VAWA/T/U information (8 U.S.C. 1367), sealed by a protective
+# order (8 CFR 1003.46). resources/confidentiality.json holds, with its sources, who reads a
+# flagged record ("readers") and for whom the eROP package holds it ("package_includes");
+# this section answers from it. A document's flags are its own and its case's. The readers
+# are never wider than those who read the case at all (can_see), so the sync feed needs no
+# flag of its own; what a flag adds is checked here: a reader's kind (an owner's key, e.g.
+# a withdrawn counsel's own upload, opens nothing flagged), the package's withheld pages,
+# who sets a flag, and the audit of every read and refusal (services/confidentiality.py).
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    flag: Confidentiality
+    label: str
+    law: str
+    readers: frozenset[str]
+    package_includes: frozenset[str]
+    package_withheld_line: str
+
+
+def _load_flag_rules() -> dict[Confidentiality, FlagRule]:
+    data = read_data_file(resource_path("confidentiality.json"))
+    rules: dict[Confidentiality, FlagRule] = {}
+    flags = data.get("flags")
+    if not isinstance(flags, list):
+        raise DataFileError("confidentiality.json: 'flags' must be a list")
+    for item in flags:
+        flag = Confidentiality(item["id"])
+        rules[flag] = FlagRule(
+            flag,
+            str(item["label"]),
+            str(item["law"]),
+            frozenset(item["readers"]),
+            frozenset(item["package_includes"]),
+            str(item.get("package_withheld_line") or ""),
+        )
+    missing = set(Confidentiality) - set(rules)
+    if missing:
+        raise DataFileError(f"confidentiality.json: no rule for {sorted(missing)}")
+    return rules
+
+
+FLAG_RULES: dict[Confidentiality, FlagRule] = _load_flag_rules()
+FLAG_SETTERS = frozenset({Role.JUDGE, Role.CLERK})
+
+
+def flags_of(values: Collection[str] | None) -> frozenset[Confidentiality]:
+    """The flags named in a stored list (unknown names are ignored, never widen access)."""
+    known = {f.value for f in Confidentiality}
+    return frozenset(Confidentiality(v) for v in values or () if v in known)
+
+
+def record_flags(record: WireRecord, lookups: Lookups) -> frozenset[Confidentiality]:
+    """The flags that hold for ``record``: a case's own; a document's own and its case's.
+    Other records carry none of their own (they are read with their case, not apart)."""
+    if isinstance(record, Case):
+        return flags_of(record.confidentiality)
+    if isinstance(record, Document):
+        return flags_of(record.confidentiality) | flags_of(lookups.case_flags(record.case_id))
+    return frozenset()
+
+
+def reader_kinds(p: Principal, case_id: str, lookups: Lookups) -> frozenset[str]:
+    """What ``p`` is to the case, in the reader kinds of resources/confidentiality.json."""
+    court = lookups.case_court(case_id)
+    kinds: set[str] = set()
+    role = p.role
+    if role.is_court_staff and court is not None and court == p.court_id:
+        kinds.add("court_of_case")
+    if role.is_board_staff and (
+        case_id in lookups.board_case_ids() or (p.court_id is not None and court == p.court_id)
+    ):
+        kinds.add("board")
+    if role is Role.EOIR_STAFF:
+        kinds.add("eoir_staff")
+    if role is Role.DHS and court is not None and court in p.assigned_court_ids:
+        kinds.add("dhs_of_case")
+    if role.is_practitioner and case_id in lookups.practitioner_case_ids(p.id):
+        kinds.add("counsel_of_record")
+    if role is Role.RESPONDENT and case_id in lookups.respondent_case_ids(p.id):
+        kinds.add("respondent")
+    return frozenset(kinds)
+
+
+def flagged_read_refusal(
+    p: Principal, flags: Collection[Confidentiality], case_id: str | None, lookups: Lookups
+) -> str | None:
+    """Why ``p`` may not read a record with ``flags`` in the case (None: may). Every flag
+    must admit one of ``p``'s reader kinds; a record with no flags is not judged here."""
+    if not flags:
+        return None
+    if case_id is None:
+        return "a confidential record outside a case is read by nobody"
+    kinds = reader_kinds(p, case_id, lookups)
+    for flag in sorted(flags):
+        rule = FLAG_RULES[flag]
+        if not kinds & rule.readers:
+            return f"confidential ({rule.label}, {rule.law}): not a reader of this record"
+    return None
+
+
+def package_withholds(
+    p: Principal, flags: Collection[Confidentiality], case_id: str, lookups: Lookups
+) -> Confidentiality | None:
+    """The flag for which the eROP package asked by ``p`` leaves a document out (its index
+    says so in its place, ``FLAG_RULES[flag].package_withheld_line``), or None to include it."""
+    kinds = reader_kinds(p, case_id, lookups)
+    for flag in sorted(flags):
+        if not kinds & FLAG_RULES[flag].package_includes:
+            return flag
+    return None
+
+
+def flag_change_refusal(
+    p: Principal, old: WireRecord | None, new: WireRecord, lookups: Lookups
+) -> str | None:
+    """Why ``p`` may not set ``new``'s flags as they are (None: may, or they did not
+    change). A judge or clerk of the case's court sets and clears them; a new record
+    from anyone else carries none (the server adds the asylum flag to an I-589 itself)."""
+    before = flags_of(getattr(old, "confidentiality", None))
+    after = flags_of(getattr(new, "confidentiality", None))
+    if before == after:
+        return None
+    if p.role not in FLAG_SETTERS:
+        return "only the court's judge or clerk marks a record confidential"
+    if not (_in_own_court(p, old, lookups) and _in_own_court(p, new, lookups)):
+        return "the record belongs to another court"
+    return None

@@ -101,6 +101,8 @@ class CaseRow(Synced, Base):
     # "last first", folded (common.folding), for the portal's search that ignores case and
     # accents; set from the names on every ORM write (below). Not part of the wire record.
     respondent_name_folded: Mapped[str | None] = mapped_column(String(401))
+    # Confidentiality flags (common.enums.Confidentiality; migration 0032).
+    confidentiality: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     __table_args__ = (
         # The portal's case list: a court's cases, newest first (issue 16).
@@ -197,6 +199,8 @@ class DocumentRow(Synced, Base):
     size: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(20))
     filing_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # Confidentiality flags (common.enums.Confidentiality; migration 0032).
+    confidentiality: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class AnnotationRow(Synced, Base):

@@ -47,8 +47,16 @@ from sync_server.models import (
     ServiceRecordRow,
     UserRow,
 )
-from sync_server.policy import Principal, can_see, court_appearances, placement_of
-from sync_server.services import audit
+from sync_server.policy import (
+    Principal,
+    can_see,
+    court_appearances,
+    flagged_read_refusal,
+    flags_of,
+    placement_of,
+    record_flags,
+)
+from sync_server.services import audit, confidentiality
 from sync_server.services.blobs import BlobService
 from sync_server.services.records import SessionLookups, row_to_record
 
@@ -363,11 +371,21 @@ class CasePortal:
         if row is None or row.deleted:
             raise NotFound
         case = row_to_record("case", row)
+        assert isinstance(case, Case)
         lookups = SessionLookups(session)
         reader = principal.role.is_external or principal.role is Role.RESPONDENT
+        refusal = None
         if not reader or not can_see(principal, placement_of(case, lookups), lookups):
+            refusal = "not a reader of this case"
+        flags = record_flags(case, lookups)
+        refusal = refusal or flagged_read_refusal(principal, flags, case.id, lookups)
+        if refusal:
+            if flags:  # a refused read of a confidential case is audited by name
+                with write_transaction(self.factory) as audit_session:
+                    confidentiality.audit_refusal(
+                        audit_session, principal, "case", case.id, flags, refusal, via="portal"
+                    )
             raise NotFound
-        assert isinstance(case, Case)
         return case
 
     def check_case(self, principal: Principal, case_id: str) -> Case:
@@ -377,6 +395,13 @@ class CasePortal:
     def case_detail(self, principal: Principal, case_id: str, today: date) -> CaseDetail:
         with self.factory() as session:
             case = self._visible_case(session, principal, case_id)
+        flags = flags_of(case.confidentiality)
+        if flags:  # the case page of a confidential case is a read of it, audited by name
+            with write_transaction(self.factory) as audit_session:
+                confidentiality.audit_read(
+                    audit_session, principal, "case", case.id, flags, via="portal"
+                )
+        with self.factory() as session:
             lookups = SessionLookups(session)
             court = session.get(CourtRow, case.court_id)
             assert court is not None
@@ -558,7 +583,7 @@ class CasePortal:
         self, principal: Principal, case_id: str, document_id: str
     ) -> tuple[Iterator[bytes], int, str]:
         """The bytes of a document of a case the user can see (audited as a read)."""
-        with write_transaction(self.factory) as session:
+        with self.factory() as session:
             self._visible_case(session, principal, case_id)
             row = session.get(DocumentRow, document_id) if _is_uuid(document_id) else None
             if row is None or row.deleted or row.case_id != case_id:
@@ -566,8 +591,24 @@ class CasePortal:
             lookups = SessionLookups(session)
             document = row_to_record("document", row)
             assert isinstance(document, Document)
+            flags = record_flags(document, lookups)
+            refusal = None
             if not can_see(principal, placement_of(document, lookups), lookups):
-                raise NotFound
+                refusal = "not a reader of this document"
+            refusal = refusal or flagged_read_refusal(principal, flags, case_id, lookups)
+        if flags:  # every read of a confidential document and every refusal, by name
+            with write_transaction(self.factory) as session:
+                if refusal:
+                    confidentiality.audit_refusal(
+                        session, principal, "document", document.id, flags, refusal, via="portal"
+                    )
+                else:
+                    confidentiality.audit_read(
+                        session, principal, "document", document.id, flags, via="portal"
+                    )
+        if refusal:
+            raise NotFound
+        with write_transaction(self.factory) as session:
             audit.append(
                 session,
                 actor_id=principal.id,

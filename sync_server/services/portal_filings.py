@@ -38,7 +38,7 @@ from common.wire import Case, Document, Filing, Motion, WireRecord
 from sync_server.db import write_transaction
 from sync_server.models import MotionRow
 from sync_server.policy import Principal, check_write
-from sync_server.services import audit, filing_rules
+from sync_server.services import audit, confidentiality, filing_rules
 from sync_server.services.addresses import nta_address
 from sync_server.services.appeals import board_court
 from sync_server.services.blobs import BlobService, UploadError
@@ -134,6 +134,8 @@ class FilingDesk:
         )
         # A notice to appear links the respondent's bond cases to the removal case it opens.
         link_bond_cases(session, None, record, lookups, actor_id=principal.id)
+        # An I-589 marks itself and its case as asylum information (8 CFR 1208.6).
+        confidentiality.after_write(session, None, record, lookups, actor_id=principal.id)
 
     def check_pdfs(self, uploads: list[Upload]) -> tuple[list[CheckedPdf], FieldErrors]:
         """Pre-flight every file; all reasons for every file, by field."""

@@ -118,6 +118,11 @@ class SessionLookups:
         """The cases an enrolled respondent reads (not memoised: enrolment adds one)."""
         return frozenset(self._session.scalars(respondent_cases(user_id)))
 
+    def case_flags(self, case_id: str) -> Collection[str]:
+        """The case's confidentiality flags (policy.record_flags)."""
+        flags = self._session.scalar(select(CaseRow.confidentiality).where(CaseRow.id == case_id))
+        return list(flags or ())
+
     def case_represented(self, case_id: str) -> bool:
         """Whether counsel of record appears for the respondent in the case (an accepted
         EOIR-28 filed in it)."""

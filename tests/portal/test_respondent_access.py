@@ -489,6 +489,9 @@ class _Lookups:
     def case_represented(self, case_id: str) -> bool:
         return self.represented
 
+    def case_flags(self, case_id: str) -> Collection[str]:
+        return ()
+
 
 RESPONDENT = Principal(RESP, "luis", Role.RESPONDENT, COURT, "Luis")
 
