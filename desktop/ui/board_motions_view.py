@@ -61,7 +61,10 @@ class BoardMotionsView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        rows = pending_board_motions(self.ctx.store)
+        """Read the pending motions on a pool thread; the list fills when they arrive."""
+        self.ctx.read(pending_board_motions, self._show, parent=self)
+
+    def _show(self, rows: list[BoardMotionRow]) -> None:
         self.model.set_rows(rows)
         urgent = sum(1 for r in rows if r.emergency)
         self.summary.setText(

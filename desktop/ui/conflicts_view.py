@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelectionModel,
@@ -33,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.conflicts import IssueRow, load_issue_rows
-from desktop.tasks import run_task
+from desktop.local_store import LocalStore
 from desktop.ui.context import DesktopContext
 from desktop.ui.record_table import HeaderedTableModel
 
@@ -119,6 +118,7 @@ class FieldDiffModel(HeaderedTableModel):
 def _table(model: QAbstractTableModel) -> QTableView:
     table = QTableView()
     table.setModel(model)
+    table.setTabKeyNavigation(False)  # Tab leaves the table for the next field
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -299,7 +299,7 @@ class ConflictsView(QWidget):
             return
         issue_id = row.issue.id
         self._resolve(
-            lambda: self.ctx.store.resolve_keep_mine(issue_id),
+            lambda store: store.resolve_keep_mine(issue_id),
             f"Your version of {row.record_label} will be sent again with the next sync.",
             sync=True,
         )
@@ -311,32 +311,29 @@ class ConflictsView(QWidget):
         issue_id = row.issue.id
         verb = "Kept the server's version" if row.kind == "conflict" else "Dismissed the refusal"
         self._resolve(
-            lambda: self.ctx.store.resolve_take_theirs(issue_id),
+            lambda store: store.resolve_take_theirs(issue_id),
             f"{verb} of {row.record_label}.",
             sync=False,
         )
 
-    def _resolve(self, op: Callable[[], object], message: str, sync: bool) -> None:
+    def _resolve(self, op: Callable[[LocalStore], object], message: str, sync: bool) -> None:
         self._busy = True
         self._on_current()
 
         def done(_: object) -> None:
-            if sync:
-                self.ctx.sync.sync_soon()  # also refreshes the counts in the status bar
-            if not shiboken6.isValid(self):  # not run_task's parent: the sync above must
-                return  # happen even when the view is gone
             self._busy = False
             self._show_message(message)
             self.resolved.emit()
             self.refresh()
 
         def failed(err: Exception) -> None:
-            if shiboken6.isValid(self):
-                self._busy = False
-                self._show_message(f"Could not resolve the issue: {err}", error=True)
-                self._on_current()
+            self._busy = False
+            self._show_message(f"Could not resolve the issue: {err}", error=True)
+            self._on_current()
 
-        run_task(op, done, failed, pool=self.ctx.writer)
+        # The writer thread; the sync (which also refreshes the status bar's counts) happens
+        # even when this view is gone, the callbacks only while it lives.
+        self.ctx.write(op, done, failed, parent=self, sync=sync)
 
     def _show_message(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet(f"color: {'#b71c1c' if error else '#2e7d32'}")

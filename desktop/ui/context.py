@@ -61,13 +61,31 @@ class DesktopContext:
         ``on_done`` on the GUI thread — unless ``parent`` (the asking widget) is gone by then:
         the write and the sync still happen, the callbacks don't."""
 
-        def write() -> None:
-            self.store.save_together(records)
+        self.write(
+            lambda store: store.save_together(records),
+            lambda _: on_done(),
+            on_error,
+            parent=parent,
+        )
 
-        def done(_: None) -> None:
-            self.sync.sync_soon()
+    def write(
+        self,
+        op: Callable[[LocalStore], Any],
+        on_done: Callable[[Any], Any],
+        on_error: Callable[[Exception], Any] | None = None,
+        *,
+        parent: QObject | None = None,
+        sync: bool = True,
+    ) -> None:
+        """Run ``op`` (a change of the local store) on the writer thread; then, when ``sync``,
+        sync soon — even when ``parent`` is gone by then — and call back only while
+        ``parent`` lives, so a view needs no guard of its own."""
+
+        def done(result: Any) -> None:
+            if sync:
+                self.sync.sync_soon()
             if parent is None or shiboken6.isValid(parent):
-                on_done()
+                on_done(result)
 
         def failed(err: Exception) -> None:
             if on_error is None:
@@ -75,7 +93,7 @@ class DesktopContext:
             if parent is None or shiboken6.isValid(parent):
                 on_error(err)
 
-        run_task(write, done, failed, pool=self.writer)
+        run_task(lambda: op(self.store), done, failed, pool=self.writer)
 
     def read(
         self,

@@ -48,6 +48,7 @@ from desktop.docket import DAY_OPENS, DocketRow, next_free_slot, past_closing
 from desktop.tasks import run_task
 from desktop.ui.context import DesktopContext
 from desktop.ui.docket_model import TYPE_NAMES, format_time
+from desktop.ui.fit import grow_to_fit
 
 ERROR_STYLE = "color: #b00020;"
 EFFECT_WORDS = {"stops": "clock stops", "runs": "clock runs", "neutral": "clock unchanged"}
@@ -265,6 +266,7 @@ class _HearingDialog(QDialog):
                 "are free."
             )
         self.slot_note.show()
+        self._fit_height()
         return slot
 
     def show_hours(self, start: datetime, duration_minutes: int) -> None:
@@ -272,6 +274,7 @@ class _HearingDialog(QDialog):
         problem = past_closing(start, duration_minutes, self.zone)
         self.hours_note.setText(problem or "")
         self.hours_note.setVisible(problem is not None)
+        self._fit_height()
 
     def _update_ok(self) -> None:
         self.ok_button.setEnabled(
@@ -283,15 +286,9 @@ class _HearingDialog(QDialog):
 
     def _fit_height(self) -> None:
         """Grow to show every clash and the whole note (wrapped labels need height for the
-        dialog's width, which a shown window does not recompute by itself)."""
-        self.box.activate()
-        needed = (
-            self.box.totalHeightForWidth(self.width())
-            if self.box.hasHeightForWidth()
-            else self.box.totalSizeHint().height()
-        )
-        if needed > self.height():
-            self.resize(self.width(), needed)
+        dialog's width, which a shown window does not recompute by itself); the fields
+        keep their heights."""
+        grow_to_fit(self)
 
     def _on_ok(self) -> None:
         records = self.records()
@@ -309,6 +306,7 @@ class _HearingDialog(QDialog):
         self.buttons.setEnabled(True)
         self.error.setText(f"Not saved: {err}")
         self.error.show()
+        self._fit_height()
 
 
 class RescheduleDialog(_HearingDialog):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import ApiError
 from desktop.services.session import SignedIn, sign_in_again
 from desktop.tasks import run_task
+from desktop.ui.fit import grow_to_fit
 from desktop.ui.sign_in_dialog import two_factor_field
 
 
@@ -66,12 +67,17 @@ class SignInAgainDialog(QDialog):
         layout.addWidget(self.buttons)
         self.password.setFocus()
 
+    def say(self, text: str) -> None:
+        """Show ``text`` under the fields; the dialog grows to show all of it."""
+        self.error.setText(text)
+        grow_to_fit(self)
+
     def submit(self) -> None:
         password = self.password.text()
         if not password:
-            self.error.setText("Enter your password.")
+            self.say("Enter your password.")
             return
-        self.error.setText("Signing in…")
+        self.say("Signing in…")
         self.buttons.setEnabled(False)
         session = self.session
         otp = self.code.text().strip() or None
@@ -86,6 +92,4 @@ class SignInAgainDialog(QDialog):
         self.buttons.setEnabled(True)
         self.password.selectAll()
         self.password.setFocus()
-        self.error.setText(
-            str(err) if isinstance(err, ApiError) else f"Sign-in failed unexpectedly: {err}"
-        )
+        self.say(str(err) if isinstance(err, ApiError) else f"Sign-in failed unexpectedly: {err}")

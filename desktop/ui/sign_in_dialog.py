@@ -20,6 +20,7 @@ from desktop.errors import ApiError
 from desktop.services.session import SignedIn, sign_in
 from desktop.settings import CA_BUNDLE, LAST_USERNAME, SERVER_URL, Settings
 from desktop.tasks import run_task
+from desktop.ui.fit import fit_whole_text, grow_to_fit
 
 
 class SignInDialog(QDialog):
@@ -45,6 +46,7 @@ class SignInDialog(QDialog):
         self.server.setReadOnly(settings.is_locked(SERVER_URL))
         if self.server.isReadOnly():
             self.server.setToolTip("Set by your IT department")
+        fit_whole_text(self.server)  # the whole address, never cut off
         self.username = QLineEdit(str(settings.value(LAST_USERNAME)))
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -56,7 +58,7 @@ class SignInDialog(QDialog):
         self.error = QLabel(message)
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c62828")
-        self.busy.connect(self.error.setText)
+        self.busy.connect(self.say)
         form = QFormLayout()
         form.addRow("&Server:", self.server)
         form.addRow("&Username:", self.username)
@@ -77,15 +79,20 @@ class SignInDialog(QDialog):
         layout.addWidget(self.buttons)
         (self.password if self.username.text() else self.username).setFocus()
 
+    def say(self, text: str) -> None:
+        """Show ``text`` under the fields; the dialog grows to show all of it."""
+        self.error.setText(text)
+        grow_to_fit(self)
+
     def submit(self) -> None:
         server, username = self.server.text().strip(), self.username.text().strip()
         password = self.password.text()
         otp = self.code.text().strip() or None
         previous = self.previous.text() or None
         if not server or not username or not password:
-            self.error.setText("Enter the server address, your username and your password.")
+            self.say("Enter the server address, your username and your password.")
             return
-        self.error.setText("Signing in…")
+        self.say("Signing in…")
         self.buttons.setEnabled(False)
         verify: bool | str = str(self.settings.value(CA_BUNDLE)) or True
         run_task(
@@ -123,9 +130,7 @@ class SignInDialog(QDialog):
         else:
             self.password.selectAll()
             self.password.setFocus()
-        self.error.setText(
-            str(err) if isinstance(err, ApiError) else f"Sign-in failed unexpectedly: {err}"
-        )
+        self.say(str(err) if isinstance(err, ApiError) else f"Sign-in failed unexpectedly: {err}")
 
 
 def two_factor_field() -> QLineEdit:

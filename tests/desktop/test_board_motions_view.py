@@ -58,6 +58,7 @@ def test_an_emergency_stay_is_listed_first_in_red_and_enter_chooses_it(
     qtbot.addWidget(view)
     view.show()
     qtbot.waitActive(view)
+    qtbot.waitUntil(lambda: len(view.model.rows) == 2, timeout=5_000)  # read off the GUI thread
     rows = view.model.rows
     assert [r.motion_id for r in rows] == [stay.id, older.id]  # the court's is not listed
     # … and the court's queue lists the court's motion only.
@@ -116,6 +117,7 @@ def test_a_board_member_grants_an_emergency_stay_from_the_list_and_the_server_is
     qtbot.addWidget(view)
     view.show()
     qtbot.waitActive(view)
+    qtbot.waitUntil(lambda: bool(view.model.rows), timeout=5_000)
     assert view.model.rows[0].motion_id == stay_id and view.model.rows[0].emergency
     view.table.setFocus()
     view.table.selectRow(0)
@@ -174,6 +176,7 @@ def test_the_board_motions_tab_names_an_emergency_stay_in_red_from_any_tab(
     qtbot.addWidget(window)
     assert window.board_motions is not None
     index = window.tabs.indexOf(window.board_motions)
+    qtbot.waitUntil(lambda: window.tabs.tabText(index) != "Board motions", timeout=5_000)
     assert window.tabs.tabText(index) == "Board motions — 1 EMERGENCY STAY"
     assert window.tabs.tabBar().tabTextColor(index) == RED
     assert window.tabs.tabText(0) == "Board"  # the Board's docket stays first

@@ -330,6 +330,7 @@ def test_it_can_require_the_removal_and_the_window_refuses_while_edits_wait(
     hearing = Hearing.model_validate(session.store.all("hearing")[0])
     edit = session.store.save(hearing.model_copy(update={"duration_minutes": 65}))
     window.sign_out_action.trigger()  # the plain sign-out: IT requires the removal
+    qtbot.waitUntil(lambda: bool(said), timeout=5_000)  # the count is read off the GUI thread
     assert "1 change made here has not reached the server" in said[-1]
     assert "requires the removal" in said[-1]
     assert session.store.path.exists() and [e.mutation_id for e in session.store.pending()] == [

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.offline_auth import remember_password
 from desktop.services.sync_controller import SyncStatus
+from desktop.ui.idle_lock import LockDialog
 from desktop.ui.main_window import MainWindow
 
 
@@ -49,32 +52,66 @@ def test_opening_a_case_adds_one_closable_tab(qtbot: QtBot, make_context: Callab
     window.open_case(case["id"])
     window.open_case(case["id"])  # again: the same tab comes forward
     assert window.tabs.count() == 6
-    assert window.tabs.tabText(5) == case["respondent_last_name"].upper()
+    title = case["respondent_last_name"].upper()  # read off the GUI thread
+    qtbot.waitUntil(lambda: window.tabs.tabText(5) == title, timeout=5_000)
+    window.activateWindow()  # offscreen, the window loses activation while events run
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.count() == 5
 
 
-def test_lock_hides_the_work_until_the_password(
-    qtbot: QtBot, make_context: Callable, monkeypatch: object
-) -> None:  # type: ignore[type-arg]
+def test_lock_hides_the_work_and_checks_the_password_off_the_gui_thread(
+    qtbot: QtBot,
+    make_context: Callable,  # type: ignore[type-arg]
+) -> None:
+    """Ctrl+L locks; the password is typed and Enter pressed as a person would. The argon2
+    check (about a quarter of a second) runs on a pool thread: the dialog says "Checking…"
+    with Unlock disabled, and a timer on the GUI thread keeps ticking until the answer."""
     ctx = make_context("judge1")
     remember_password(ctx.store, "correct horse battery")
     window = _window(qtbot, ctx)
-    seen: list[bool] = []
+    ticks: list[float] = []
+    ticker = QTimer(window)
+    ticker.setInterval(5)
+    ticker.timeout.connect(lambda: ticks.append(time.monotonic()))
+    ticker.start()
+    seen: dict[str, object] = {}
 
-    def exec_dialog(dialog: object) -> int:
-        seen.append(window.tabs.isVisible())
-        dialog.password.setText("wrong")  # type: ignore[attr-defined]
-        dialog.try_unlock()  # type: ignore[attr-defined]
-        assert "not the password" in dialog.error.text()  # type: ignore[attr-defined]
-        dialog.password.setText("correct horse battery")  # type: ignore[attr-defined]
-        dialog.try_unlock()  # type: ignore[attr-defined]
-        return int(dialog.result())  # type: ignore[attr-defined]
+    def attempt(dialog: LockDialog, password: str, answer: str) -> None:
+        dialog.password.clear()
+        qtbot.keyClicks(dialog.password, password)
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+        seen[f"{answer} while checking"] = (
+            dialog.error.text(),
+            dialog.unlock_button.isEnabled(),
+        )
+        before = len(ticks)
+        qtbot.waitUntil(lambda: not dialog.checking, timeout=20_000)
+        seen[f"{answer} ticks"] = len(ticks) - before
 
-    monkeypatch.setattr("desktop.ui.idle_lock.LockDialog.exec", exec_dialog)  # type: ignore[attr-defined]
-    window.lock()
-    assert seen == [False]  # hidden while locked
-    assert window.tabs.isVisible()
+    def drive() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, LockDialog)
+        try:
+            seen["hidden"] = not window.tabs.isVisible()
+            attempt(dialog, "wrong", "wrong")
+            seen["wrong said"] = dialog.error.text()
+            attempt(dialog, "correct horse battery", "right")
+        finally:
+            if dialog.isVisible():
+                dialog.done(1)  # never leave the test hanging in exec()
+
+    QTimer.singleShot(0, drive)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    ticker.stop()
+    assert seen["hidden"] is True  # the work is hidden while locked
+    assert seen["wrong while checking"] == ("Checking…", False)
+    assert seen["wrong said"] == "That is not the password. Try again."
+    assert seen["right while checking"] == ("Checking…", False)
+    # The GUI thread went on with its events during each check: a blocking check lets no
+    # tick through between Enter and the answer.
+    assert int(seen["wrong ticks"]) >= 2 and int(seen["right ticks"]) >= 2  # type: ignore[call-overload]
+    assert window.tabs.isVisible()  # unlocked
 
 
 def test_opening_a_document_shows_it_from_this_computers_cache(
