@@ -29,6 +29,7 @@ from typing import Any
 
 import pymupdf
 
+from common import pdf_tags
 from common.anumber import format_a_number
 from common.court_time import court_zone, format_date, format_datetime, local_date, pdf_date
 from common.enums import CaseType, HearingStatus, HearingType, Medium
@@ -133,6 +134,8 @@ class NoticeTemplate:
     # The paragraph on the respondent's mailed copy giving the case access code.
     access_heading: str = "YOUR CASE ACCESS CODE"
     access_text: str = "Case access code: {code}. Portal: {portal}."
+    # The PDF's /Lang (BCP 47): the language the wording is written in.
+    language: str = "en-US"
 
     def proceeding(self, case_type: str, hearing_type: str) -> str:
         """The proceedings a hearing belongs to: its case's type, except that a bond
@@ -303,6 +306,7 @@ def parse_notice_template(data: Mapping[str, object], where: str = "notice") -> 
         service_text=_text(service_raw, "text", f"{where} service", _ALLOWED["service"]),
         access_heading=_text(access_raw, "heading", f"{where} respondent_access", set()),
         access_text=_text(access_raw, "text", f"{where} respondent_access", _ALLOWED["access"]),
+        language=str(data.get("language") or "en-US"),
     )
 
 
@@ -521,18 +525,15 @@ def render_notice(notice: HearingNotice, template: NoticeTemplate | None = None)
     """The notice as PDF bytes: letter pages, the A-number and "Page X of Y" on each."""
     template = template or notice_template()
     text = notice_text(notice, template)
-    story = pymupdf.Story(html=notice_html(notice, text, template), user_css=_CSS)
-    body = pymupdf.Rect(MARGIN, MARGIN, PAGE.width - MARGIN, PAGE.height - MARGIN)
-    buffer = io.BytesIO()
-    writer = pymupdf.DocumentWriter(buffer)
-    more = True
-    while more:
-        device = writer.begin_page(PAGE)
-        more, _ = story.place(body)
-        story.draw(device)
-        writer.end_page()
-    writer.close()
-    with pymupdf.open(stream=buffer.getvalue(), filetype="pdf") as doc:
+    tagged = pdf_tags.tag_html(notice_html(notice, text, template), layout_tables=("caption",))
+    raw, positions = _lay_out(tagged.html)
+    with pymupdf.open(stream=raw, filetype="pdf") as doc:
+        # Tagged PDF (common/pdf_tags.py): the text in reading order under a structure
+        # tree; the footers drawn below are artifacts.
+        for number in range(doc.page_count):
+            where = positions.assign(number, PAGE.height - MARGIN)
+            pdf_tags.tag_page(doc, number, where, tagged.nodes)
+        pdf_tags.write_structure(doc, tagged.root, lang=template.language)
         total = doc.page_count
         a_number = format_a_number(notice.a_number)
         # One font object for every footer (``insert_text`` would load it again per page,
@@ -547,7 +548,10 @@ def render_notice(notice: HearingNotice, template: NoticeTemplate | None = None)
             line = pymupdf.TextWriter(page.rect)
             width = font.text_length(footer, fontsize=9)
             line.append(((PAGE.width - width) / 2, PAGE.height - 32), footer, font, 9)
+            before = set(page.get_contents())
             line.write_text(page)
+            added = [x for x in page.get_contents() if x not in before]
+            pdf_tags.tag_page(doc, number - 1, pdf_tags.artifacts_only, {}, xrefs=added)
         stamp = pdf_date(notice.issued_at)
         doc.set_metadata(
             {
@@ -566,6 +570,25 @@ def render_notice(notice: HearingNotice, template: NoticeTemplate | None = None)
             }
         )
         return bytes(doc.tobytes(garbage=1, deflate=True, no_new_id=True))
+
+
+def _lay_out(html: str) -> tuple[bytes, pdf_tags.Positions]:
+    """``html`` on letter pages, and where each tagged block landed."""
+    story = pymupdf.Story(html=html, user_css=_CSS)
+    body = pymupdf.Rect(MARGIN, MARGIN, PAGE.width - MARGIN, PAGE.height - MARGIN)
+    buffer = io.BytesIO()
+    writer = pymupdf.DocumentWriter(buffer)
+    positions = pdf_tags.Positions()
+    more, page = True, 0
+    while more:
+        device = writer.begin_page(PAGE)
+        more, _ = story.place(body)
+        positions.record(story, page)
+        story.draw(device)
+        writer.end_page()
+        page += 1
+    writer.close()
+    return buffer.getvalue(), positions
 
 
 def mailed_copy_with_code(

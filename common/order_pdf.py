@@ -29,6 +29,7 @@ from typing import Any
 import pymupdf
 from markdown_it import MarkdownIt
 
+from common import pdf_tags
 from common.court_time import court_today, format_datetime, local_date, pdf_date
 from common.orders import (
     PLACES,
@@ -43,6 +44,7 @@ from common.service import CertificateOfService, PartyToServe, service_wording
 from common.wire import Order
 
 PAGE = pymupdf.paper_rect("letter")
+ORDER_LANGUAGE = "en-US"  # every order template is in English (resources/order_templates/)
 MARGIN = 72.0
 BLOCK_GAP = 6.0  # points between blocks placed on the same page
 _MIN_ROOM = 36.0  # less room than this at the foot of a page: start the next one
@@ -216,11 +218,12 @@ def _layout(
     blocks: Sequence[_Block],
     on_page: Callable[[int], Any] | None,
     end_page: Callable[[Any, int], None] | None,
+    positions: pdf_tags.Positions | None = None,
 ) -> int:
     """Lay ``blocks`` out on letter pages; returns the number of pages. Without
     ``on_page`` nothing is drawn (the first pass, which counts pages for "Page X of Y").
     ``on_page(n)`` begins page n and returns its drawing device; ``end_page(device, n)``
-    finishes it."""
+    finishes it. ``positions`` records where each tagged block landed."""
     body = pymupdf.Rect(MARGIN, MARGIN, PAGE.width - MARGIN, PAGE.height - MARGIN)
     state: dict[str, Any] = {"page": 0, "device": None, "top": body.y0}
 
@@ -247,6 +250,8 @@ def _layout(
             next_page()
             more, filled = story.place(room())
         while True:
+            if positions is not None:  # before drawing, which forgets the positions
+                positions.record(story, state["page"] - 1)
             story.draw(state["device"])
             state["top"] = pymupdf.Rect(filled).y1 + BLOCK_GAP
             if not more:
@@ -275,7 +280,14 @@ def render_order(
     unsigned draft (default: today at the case's court)."""
     today = today or court_today(facts.court_timezone or None)
     values = merge_values(template, facts, order.fields, today)
-    blocks = _blocks(template, order, facts, today, certificate)
+    root = pdf_tags.Node("Document")
+    nodes: dict[str, pdf_tags.Node] = {}
+    blocks = []
+    for number, block in enumerate(_blocks(template, order, facts, today, certificate)):
+        tagged = pdf_tags.tag_html(block.html, prefix=f"b{number}t", layout_tables=("caption",))
+        root.kids += tagged.root.kids
+        nodes.update(tagged.nodes)
+        blocks.append(_Block(tagged.html, block.keep_together))
     total = _layout(blocks, None, None)
     buffer = io.BytesIO()
     writer = pymupdf.DocumentWriter(buffer)
@@ -291,10 +303,11 @@ def render_order(
         footer.draw(device)
         writer.end_page()
 
-    drawn = _layout(blocks, lambda _n: writer.begin_page(PAGE), end_page)
+    positions = pdf_tags.Positions()
+    drawn = _layout(blocks, lambda _n: writer.begin_page(PAGE), end_page, positions)
     writer.close()
     assert drawn == total, "the two layout passes must agree"
-    return _finish(buffer.getvalue(), template, order, facts, values)
+    return _finish(buffer.getvalue(), template, order, facts, values, (root, nodes, positions))
 
 
 def _finish(
@@ -303,11 +316,23 @@ def _finish(
     order: Order,
     facts: CaseFacts,
     values: dict[str, str],
+    tags: tuple[pdf_tags.Node, dict[str, pdf_tags.Node], pdf_tags.Positions],
 ) -> bytes:
+    root, nodes, positions = tags
     with pymupdf.open(stream=raw, filetype="pdf") as doc:
-        if order.signed_at is None:
-            for page in doc:
-                _draft_mark(page)
+        # Tagged PDF (common/pdf_tags.py): the text in reading order under a structure
+        # tree, the footer an artifact; then the draft mark, an artifact too.
+        for number in range(doc.page_count):
+            where = positions.assign(number, PAGE.height - MARGIN)
+            state = pdf_tags.tag_page(doc, number, where, nodes)
+            if order.signed_at is None:
+                before = set(doc[number].get_contents())
+                _draft_mark(doc[number])
+                added = [x for x in doc[number].get_contents() if x not in before]
+                pdf_tags.tag_page(
+                    doc, number, pdf_tags.artifacts_only, nodes, xrefs=added, state=state
+                )
+        pdf_tags.write_structure(doc, root, lang=ORDER_LANGUAGE)
         meta: dict[str, Any] = {
             "title": f"{template.document_title} — {values['a_number']}",
             "author": facts.judge_name,
