@@ -14,6 +14,7 @@ from desktop.errors import ApiError
 from desktop.tasks import run_task
 from desktop.ui.context import DesktopContext
 from desktop.ui.record_table import Column, RecordTableModel, RecordTableView
+from desktop.words import count
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class CaseHistoryPanel(QWidget):
     def _show(self, entries: list[dict[str, Any]]) -> None:
         rows = history_rows(entries)
         self.model.set_rows(rows)
-        self.status.setText(f"{len(rows)} entries from the audit trail, newest first.")
+        self.status.setText(f"{count(len(rows), 'entry')} from the audit trail, newest first.")
 
     def _failed(self, err: Exception) -> None:
         if isinstance(err, ApiError) and err.kind == "offline":

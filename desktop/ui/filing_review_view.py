@@ -243,6 +243,7 @@ def _form_html(form: dict[str, Any]) -> str:
 
 
 def _plain_table(table: QTableView) -> None:
+    table.setTabKeyNavigation(False)  # Tab leaves the table for the next field
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -67,6 +67,7 @@ class InterpreterRequestsDialog(QDialog):
         day_label.setBuddy(self.date_edit)
         self.count_label = QLabel()
         self.table = QTableWidget(0, len(HEADERS))
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table for the next field
         self.table.setHorizontalHeaderLabels(list(HEADERS))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

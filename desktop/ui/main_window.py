@@ -36,7 +36,9 @@ from desktop.ui.context import DesktopContext
 from desktop.ui.dashboard_view import DashboardView
 from desktop.ui.docket_view import DocketView
 from desktop.ui.filing_review_view import FilingReviewView
-from desktop.ui.idle_lock import IdleWatcher, LockDialog
+from desktop.ui.help_menu import MainHelp
+from desktop.ui.idle_lock import LOCKED_BY_YOU, LOCKED_IDLE, IdleWatcher, LockDialog
+from desktop.ui.keyboard import PREFERENCES_FALLBACK, standard_key
 from desktop.ui.motions_view import MotionsQueueView
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.sign_in_again_dialog import SignInAgainDialog
@@ -128,7 +130,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self._menus()
         self._lock = IdleWatcher(int(ctx.settings.value(IDLE_LOCK_MINUTES)), self)
-        self._lock.idle.connect(self.lock)
+        self._lock.idle.connect(lambda: self.lock(LOCKED_IDLE))
         if ctx.session.notice:
             self.status.showMessage(ctx.session.notice, 15_000)
 
@@ -158,10 +160,13 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&Sync now", QKeySequence(Qt.Key.Key_F5), self.ctx.sync.sync_now)
-        self._action(file_menu, "&Lock", QKeySequence("Ctrl+L"), self.lock)
+        self._action(file_menu, "&Lock", QKeySequence("Ctrl+L"), lambda: self.lock())
         self._action(
-            file_menu, "Se&ttings…", QKeySequence.StandardKey.Preferences, self.open_settings
-        )
+            file_menu,
+            "Se&ttings…",
+            standard_key(QKeySequence.StandardKey.Preferences, PREFERENCES_FALLBACK)[0],
+            self.open_settings,
+        )  # Ctrl+, on Linux too, where Qt has no Preferences key
         self.sign_out_action = self._action(file_menu, "Sign &out", QKeySequence(), self._sign_out)
         self.remove_copy_action = self._action(
             file_menu,
@@ -199,6 +204,7 @@ class MainWindow(QMainWindow):
         find_bar.addWidget(self.find_edit)
         self.addToolBar(find_bar)
         self.case_search: CaseSearchDialog | None = None
+        self.help = MainHelp(self)  # Help menu (F1, shortcuts, About); every menu's accelerators
 
     def find_case(self, text: str = "") -> None:
         """The case search popup over every case held here; Enter there opens the case."""
@@ -235,9 +241,15 @@ class MainWindow(QMainWindow):
             view = CaseFileView(self.ctx, case_id)
             view.open_document.connect(self.open_document)
             self._case_tabs[case_id] = view
-            case = self.ctx.store.get("case", case_id) or {}
-            title = str(case.get("respondent_last_name", "Case")).upper()
-            self.tabs.addTab(view, title)
+            self.tabs.addTab(view, "Case")
+            tab = view
+
+            def titled(case: dict[str, object]) -> None:
+                name = str(case.get("respondent_last_name", "Case")).upper()
+                self.tabs.setTabText(self.tabs.indexOf(tab), name)
+
+            # The tab's title (the respondent's name) is read off the GUI thread.
+            self.ctx.read(lambda store: store.get("case", case_id) or {}, titled, parent=view)
         self.tabs.setCurrentWidget(view)
         run_task(
             lambda: mark_case_seen(self.ctx.store, case_id), lambda _: None, pool=self.ctx.writer
@@ -253,14 +265,22 @@ class MainWindow(QMainWindow):
         fetch = None if self.ctx.sync.status.online is False else self.ctx.sync.engine.fetch
         self.status.showMessage("Opening the document…", 4000)
         store = self.ctx.store
+        names = not self.viewers  # a new viewer window needs the authors' names too
         run_task(
-            lambda: document_file(store, cache, fetch, document_id),
-            lambda found: self._show_document(found, document_id),
+            lambda: (
+                document_file(store, cache, fetch, document_id),
+                user_names(store) if names else {},
+            ),
+            lambda found: self._show_document(found[0], document_id, found[1]),
             self._document_failed,
+            parent=self,
         )
 
     def _show_document(
-        self, found: tuple[str, Path | bytes, str], document_id: str | None = None
+        self,
+        found: tuple[str, Path | bytes, str],
+        document_id: str | None = None,
+        author_names: dict[str, str] | None = None,
     ) -> None:
         """Open the document as a tab of the viewer window (one window, opened once)."""
         title, path, sha256 = found
@@ -275,12 +295,13 @@ class MainWindow(QMainWindow):
                 viewer,
                 synced_store_for(self.ctx.store, self.ctx.user_id),
                 self.ctx.user_id,
-                author_names=user_names(self.ctx.store),
+                author_names=author_names or {},
                 writer=self.ctx.writer,
                 on_saved=self.ctx.sync.sync_soon,
                 synced=self.ctx.sync.synced,
                 panel=self.ctx.role == "board_member",
             )
+            self.help.install_viewer(viewer)
             self.viewers.append(viewer)
             viewer.destroyed.connect(lambda: self.viewers.remove(viewer))
         if isinstance(path, bytes):  # an encrypted cache: decrypted in memory only
@@ -341,10 +362,12 @@ class MainWindow(QMainWindow):
         self.ctx.sync.signed_in_again()
         self.status.showMessage("Signed in. Sending your changes…", 8000)
 
-    def lock(self) -> None:
+    def lock(self, reason: str = LOCKED_BY_YOU) -> None:
+        """Hide the work until the password; ``reason`` opens the dialog's words."""
         self.tabs.hide()
         username = str(self.ctx.session.user.get("username", ""))
-        dialog = LockDialog(username, lambda pw: check_password(self.ctx.store, pw), self)
+        store = self.ctx.store
+        dialog = LockDialog(username, lambda pw: check_password(store, pw), self, reason)
         if dialog.exec():
             self.tabs.show()
             self._lock.timer.start()
@@ -352,7 +375,14 @@ class MainWindow(QMainWindow):
             self._sign_out()
 
     def _sign_out(self, remove: bool = False) -> None:
-        pending = self.ctx.store.pending_count()
+        """Count the unsent changes off the GUI thread, then ask and sign out."""
+        self.ctx.read(
+            lambda store: store.pending_count(),
+            lambda pending: self._sign_out_with(pending, remove),
+            parent=self,
+        )
+
+    def _sign_out_with(self, pending: int, remove: bool) -> None:
         settings = self.ctx.settings
         required = bool(settings.value(REMOVE_COPY_ON_SIGN_OUT))
         if remove or required:
