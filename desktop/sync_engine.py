@@ -81,12 +81,16 @@ class SyncEngine:
             # The window starts a day before the UTC date, so it covers the court's day
             # wherever in the US (Guam and Hawaii included) the court sits.
             start = datetime.now(UTC).date() - timedelta(days=1)
-            done = self.cache.prefetch(self.fetch, start, self.prefetch_days + 1, progress)
+            done = self.cache.prefetch(self.fetch_ahead, start, self.prefetch_days + 1, progress)
             report.downloaded = done.downloaded
         return report
 
     def fetch(self, sha256: str, start: int) -> Iterator[bytes]:
         return self.client.download(sha256, start=start)
+
+    def fetch_ahead(self, sha256: str, start: int) -> Iterator[bytes]:
+        """A download ahead of a hearing: audited as a prefetch, not as a reading."""
+        return self.client.download(sha256, start=start, prefetch=True)
 
     def push(self, report: SyncReport, progress: Progress) -> None:
         total = self.store.pending_count()

@@ -13,7 +13,7 @@ from sync_server.api.params import LARGEST, whole_number
 from sync_server.api.problems import ApiProblem
 from sync_server.policy import Action
 from sync_server.services.blob_store import is_sha256
-from sync_server.services.blobs import BlobService, UploadError
+from sync_server.services.blobs import READ_PURPOSES, BlobService, UploadError
 
 bp = Blueprint("blobs", __name__, url_prefix="/api/v1/blobs")
 
@@ -148,13 +148,23 @@ def append_upload(raw_id: str) -> Response:
 @endpoint(
     Action.BLOB_READ,
     "A document's bytes; honours a single `Range`",
-    responses=(206, 401, 404, 416),
+    responses=(206, 400, 401, 404, 416),
     parameters=(
         {
             "name": "Range",
             "in": "header",
             "description": "One byte range (`bytes=0-1023`); several are answered whole",
             "schema": {"type": "string"},
+        },
+        {
+            "name": "purpose",
+            "in": "query",
+            "description": (
+                "`read` (the default): a person opens the document; `prefetch`: a client "
+                "downloads it in the background ahead of a hearing. Recorded in the audit "
+                "entry; a case's history lists only readings"
+            ),
+            "schema": {"type": "string", "enum": list(READ_PURPOSES)},
         },
     ),
     produces="application/pdf",
@@ -170,9 +180,18 @@ def append_upload(raw_id: str) -> Response:
 def download(sha256: str) -> Response:
     if not is_sha256(sha256):
         raise ApiProblem(404, "Not Found", "No such document.")
+    purpose = request.args.get("purpose", "read")
+    if purpose not in READ_PURPOSES:
+        raise ApiProblem(
+            400,
+            "Bad Request",
+            "purpose is read (a person opens the document) or prefetch (a download in "
+            "the background).",
+            errors=[{"loc": "purpose", "msg": "read or prefetch"}],
+        )
     service = _service()
     try:
-        size = service.authorise_read(current_principal(), sha256)
+        size = service.authorise_read(current_principal(), sha256, purpose=purpose)
     except UploadError as err:
         raise _problem(err) from err
     start, length, status = 0, size, 200

@@ -30,8 +30,9 @@ from sync_server.models import Blob, BlobHolder, BlobUpload, DocumentRow
 from sync_server.models.types import utcnow
 from sync_server.models.uploads import UploadChunk
 from sync_server.policy import Principal, can_see, placement_of
-from sync_server.services import audit
+from sync_server.services import audit, confidentiality
 from sync_server.services.blob_store import CHUNK, BlobStore
+from sync_server.services.confidentiality import judge_blob_read
 from sync_server.services.records import SessionLookups, row_to_record
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,9 @@ log = logging.getLogger(__name__)
 # Expired uploads removed per upload start at most, so starting one stays cheap; the
 # ``ecas-server purge-uploads`` command removes them all.
 PURGE_BATCH = 200
+# Why a blob is downloaded, as its audit entry records it: a person opens the document, or a
+# client fetches it in the background ahead of a hearing (not a reading).
+READ_PURPOSES = ("read", "prefetch")
 # A file left in the staging folder by a crash (a verified copy, or a ``.part`` file from
 # before uploads were staged in the database) is removed once it is this old: long enough
 # that no request can still be using it.
@@ -488,8 +492,12 @@ class BlobService:
 
     # -- reads ------------------------------------------------------------------------------
 
-    def authorise_read(self, principal: Principal, sha256: str) -> int:
+    def authorise_read(self, principal: Principal, sha256: str, *, purpose: str = "read") -> int:
         """Check ``principal`` may read ``sha256``, audit the read, return its size.
+
+        ``purpose`` (one of :data:`READ_PURPOSES`) goes into the audit entry's detail: a
+        client's background download ahead of a hearing (``prefetch``) is told from a
+        person opening the document (``read``), and a case's history lists only readings.
 
         Readable: a blob of a document the principal can see, or one they uploaded.
         Anything else is answered as not found, so ids can't be probed. The check reads
@@ -499,16 +507,35 @@ class BlobService:
         """
         with self.factory() as session:
             blob = session.get(Blob, sha256)
-            if blob is None or not self._may_read(session, principal, blob):
+            # bytes of a confidential document: only its readers, whatever other key
+            flagged = None if blob is None else judge_blob_read(session, principal, sha256)
+            refused = flagged is not None and flagged.refusal is not None
+            if blob is None or refused or not self._may_read(session, principal, blob):
+                if flagged is not None:  # a refused read of a flagged record, by name
+                    with write_transaction(self.factory) as session:
+                        confidentiality.audit_refusal(
+                            session,
+                            principal,
+                            "document",
+                            flagged.document_id,
+                            flagged.flags,
+                            flagged.refusal or "not a reader of this case",
+                            sha256=sha256,
+                        )
                 raise UploadError("No such document.", 404)
             size = blob.size
         with write_transaction(self.factory) as session:
+            if flagged is not None:
+                confidentiality.audit_read(
+                    session, principal, "document", flagged.document_id, flagged.flags
+                )
             audit.append(
                 session,
                 actor_id=principal.id,
                 action="document.read",
                 entity="blob",
                 record_id=sha256,
+                detail={"purpose": purpose},
             )
         return size
 

@@ -1,5 +1,6 @@
 """A case's history, read from the audit trail: who changed what in the case, and who
-opened its documents, oldest first.
+opened its documents (not a client's background download ahead of a hearing, audited with
+the purpose ``prefetch``), oldest first.
 
 An entry's ``at`` is the server's clock when it received the change (the audit entry's
 time), never a time the sending computer claimed. When a change brings a signature or
@@ -115,6 +116,8 @@ def case_history(session: Session, case_id: str) -> list[HistoryEntry]:
     for e in entries:
         actor = names.get(e.actor_id or "", "the system")
         if e.action == "document.read":
+            if isinstance(e.detail, dict) and e.detail.get("purpose") == "prefetch":
+                continue  # a download ahead of a hearing, not a reading
             out.append(
                 HistoryEntry(
                     e.at,

@@ -69,6 +69,8 @@ ENDPOINT_ACCESS: dict[str, frozenset[str]] = {
     "rop_packages.package_status": SIGNED_IN,
     "rop_packages.download_package": SIGNED_IN,
     "meta.healthz": EVERYONE,
+    "meta.version": EVERYONE,
+    "meta.root": EVERYONE,
     "meta.openapi": EVERYONE,
     "static": EVERYONE,
 }
@@ -125,6 +127,8 @@ CALLS: dict[str, Call] = {
         f"/api/v1/rop-packages/{uuid.uuid4()}/download", headers=h
     ),
     "meta.healthz": lambda api, h: api.client.get("/healthz", headers=h),
+    "meta.version": lambda api, h: api.client.get("/api/version", headers=h),
+    "meta.root": lambda api, h: api.client.get("/", headers={**h, "Accept": "text/html"}),
     "meta.openapi": lambda api, h: api.client.get("/api/openapi.json", headers=h),
     "static": lambda api, h: api.client.get("/static/nothing.css", headers=h),
 }

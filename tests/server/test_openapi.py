@@ -86,6 +86,8 @@ def test_protected_operations_declare_bearer_security(document: dict[str, Any]) 
         ("/api/v1/auth/login", "post"),
         ("/api/v1/auth/refresh", "post"),
         ("/healthz", "get"),
+        ("/api/version", "get"),
+        ("/", "get"),
         ("/api/openapi.json", "get"),
     }
     for path, method, op in _operations(document):
