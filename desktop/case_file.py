@@ -112,6 +112,7 @@ class CaseSummary:
     decided_on: date | None
     date_of_birth: date | None
     charges: tuple[str, ...]
+    confidentiality: tuple[str, ...] = ()  # its flags (common.confidentiality)
 
     @property
     def a_number_display(self) -> str:
@@ -147,6 +148,7 @@ class DocumentEntry:
     sha256: str
     size: int
     cached: bool
+    confidentiality: tuple[str, ...] = ()  # its own flags (its case's hold for it too)
 
 
 @dataclass(frozen=True, slots=True)
@@ -716,6 +718,7 @@ def _summary(case: Record, court: Record | None, names: Mapping[str, str]) -> Ca
         decided_on=_date(case.get("decided_on")),
         date_of_birth=_date(case.get("date_of_birth")),
         charges=tuple(str(c) for c in case.get("charges") or ()),
+        confidentiality=tuple(str(f) for f in case.get("confidentiality") or ()),
     )
 
 
@@ -784,6 +787,7 @@ def _documents(
                 sha256=sha256,
                 size=int(d.get("size") or 0),
                 cached=bool(sha256) and is_cached(sha256),
+                confidentiality=tuple(str(f) for f in d.get("confidentiality") or ()),
             )
         )
     entries.sort(key=lambda e: (e.filed_on or date.min, e.title))

@@ -57,6 +57,7 @@ from desktop.local_store import LocalStore
 from desktop.ui.address_dialog import AddressDialog
 from desktop.ui.appeal_tab import AppealTab
 from desktop.ui.case_history import CaseHistoryPanel
+from desktop.ui.confidential_flags import ConfidentialBadge, FlagActions, document_badge
 from desktop.ui.context import DesktopContext
 from desktop.ui.counsel_actions import CounselActions
 from desktop.ui.decision_dialog import (
@@ -102,6 +103,7 @@ def document_columns() -> list[Column[DocumentEntry]]:
         Column("Filed by", lambda d: d.filer),
         Column("Pages", lambda d: d.pages),
         Column("Status", lambda d: label(d.status)),
+        Column("Confidential", document_badge),  # its own flags, with the law
         Column("On this computer", lambda d: "Yes" if d.cached else "—"),
         Column("SHA-256", lambda d: d.sha256[:12] + "…" if d.sha256 else ""),
     ]
@@ -336,6 +338,11 @@ class CaseFileView(QWidget):
         self.assign_cancel.clicked.connect(self.assign_bar.hide)
         self.counsel = CounselActions(self.ctx, self)
         self.counsel.changed.connect(self.refresh)
+        # Confidential records: the badge, and the judge's or clerk's flags dialog.
+        self.confidential = ConfidentialBadge()
+        self.flags = FlagActions(self.ctx, self.case_id, self._selected_document, self)
+        self.flags.changed.connect(self._flags_saved)
+        self.flags.failed.connect(lambda text: self._say(text, error=True))
 
     def _layout(self) -> None:
         names = QVBoxLayout()
@@ -351,6 +358,7 @@ class CaseFileView(QWidget):
         actions.addWidget(self.service_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.order_actions.new_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.assign_button, 0, Qt.AlignmentFlag.AlignRight)
+        actions.addWidget(self.flags.button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.assign_bar, 0, Qt.AlignmentFlag.AlignRight)
         for widget in self.counsel.widgets():
             actions.addWidget(widget, 0, Qt.AlignmentFlag.AlignRight)
@@ -397,6 +405,7 @@ class CaseFileView(QWidget):
             self.summary.setColumnStretch(pair * 2 + 1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addWidget(self.confidential)
         layout.addWidget(self.message)
         layout.addWidget(summary_box)
         layout.addWidget(self.tabs, 1)
@@ -599,7 +608,22 @@ class CaseFileView(QWidget):
             self.tabs.setTabText(index, f"{title} ({count})")
         self._fill_judges(result.judges, s.judge_id)
         self.counsel.show_case(cf)
+        self.confidential.show_flags(s.confidentiality)
+        self.flags.show_case(cf)
         self.loaded.emit()
+
+    def _flags_saved(self, text: str) -> None:
+        self._say(text)
+        self.refresh()
+
+    def _selected_document(self) -> str | None:
+        """The document selected in the Documents tab, when that tab is shown."""
+        table = self.tables["documents"]
+        selected = table.selectionModel().selectedRows()
+        if self.tabs.currentWidget() is not table or not selected:
+            return None
+        row = self.documents.row(selected[0])
+        return row.document_id if row is not None else None
 
     def _show_error(self, error: Exception) -> None:
         self._say(f"Could not read the case from this computer's copy: {error}", error=True)
