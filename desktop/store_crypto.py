@@ -43,6 +43,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from desktop import credentials
 from desktop.local_store import LocalStore
+from desktop.words import count, plural
 
 KEY_FILE_FORMAT = 1
 KEY_BYTES = 32
@@ -249,8 +250,8 @@ def remove_local_copy(
     pending = store.pending_count()
     if pending:
         raise CopyNotRemoved(
-            f"{pending} change{'s' if pending != 1 else ''} made on this computer "
-            f"{'have' if pending != 1 else 'has'} not reached the server yet, so this "
+            f"{count(pending, 'change')} made on this computer "
+            f"{plural('has', pending)} not reached the server yet, so this "
             "computer's copy was kept. Sign in and send them, then sign out again."
         )
     store.engine.dispose()

@@ -16,6 +16,7 @@ from common.protocol import MutationStatus
 from desktop.api_client import ApiClient, ApiError
 from desktop.doc_cache import DocumentCache
 from desktop.local_store import LocalStore
+from desktop.words import count
 
 Progress = Callable[[str, int, int], None]  # phase, done, total (0: unknown)
 
@@ -32,15 +33,15 @@ class SyncReport:
 
     def summary(self) -> str:
         parts = [
-            f"pulled {self.pulled} records in {self.pages} pages",
-            f"pushed {self.pushed} changes",
+            f"pulled {count(self.pulled, 'record')} in {count(self.pages, 'page')}",
+            f"pushed {count(self.pushed, 'change')}",
         ]
         if self.conflicts:
-            parts.append(f"{self.conflicts} conflicts to resolve")
+            parts.append(f"{count(self.conflicts, 'conflict')} to resolve")
         if self.rejected:
-            parts.append(f"{self.rejected} changes refused by the server")
+            parts.append(f"{count(self.rejected, 'change')} refused by the server")
         if self.downloaded:
-            parts.append(f"downloaded {self.downloaded} documents")
+            parts.append(f"downloaded {count(self.downloaded, 'document')}")
         return ", ".join(parts)
 
 

@@ -14,14 +14,15 @@ from common.court_time import table_date
 from desktop.board import AppealSection, BriefingLine, appeal_sections
 from desktop.ui.context import DesktopContext
 from desktop.ui.record_table import Column, RecordTableModel, RecordTableView
+from desktop.words import count
 
 
 def _left(line: BriefingLine) -> str:
     if line.days_left is None:
         return "—"
     if line.days_left < 0:
-        return f"passed {-line.days_left} day(s) ago"
-    return f"{line.days_left} day(s)"
+        return f"passed {count(-line.days_left, 'day')} ago"
+    return count(line.days_left, "day")
 
 
 COLUMNS: tuple[Column[BriefingLine], ...] = (

@@ -14,6 +14,7 @@ from desktop.board_motions import BoardMotionRow, pending_board_motions
 from desktop.ui.context import DesktopContext
 from desktop.ui.motions_view import MotionRulingDialog
 from desktop.ui.record_table import Column, RecordTableModel, RecordTableView
+from desktop.words import count
 
 EMERGENCY = "Emergency stay"
 RED = QColor("#b00020")
@@ -68,8 +69,8 @@ class BoardMotionsView(QWidget):
         self.model.set_rows(rows)
         urgent = sum(1 for r in rows if r.emergency)
         self.summary.setText(
-            f"{len(rows)} motion(s) pending before the Board"
-            + (f"; {urgent} emergency stay request(s) first." if urgent else ".")
+            f"{count(len(rows), 'motion')} pending before the Board"
+            + (f"; {count(urgent, 'emergency stay request')} first." if urgent else ".")
         )
         if rows:
             self.table.selectRow(0)

@@ -35,6 +35,7 @@ from desktop.ui.board_assign_dialog import Assigner
 from desktop.ui.board_briefing import ExtensionDecider
 from desktop.ui.context import DesktopContext
 from desktop.ui.record_table import Column, RecordTableModel, RecordTableView
+from desktop.words import count
 
 COLUMNS: tuple[Column[AppealRow], ...] = (
     Column("Received (Board)", lambda r: r.received_on),
@@ -161,10 +162,15 @@ class BoardView(QWidget):
         waiting = sum(1 for r in rows if r.appeal.status is AppealStatus.FILED)
         asked = sum(len(r.extension_requests) for r in rows)
         text = (
-            f"{waiting} notice(s) of appeal waiting for intake." if waiting else "Intake is clear."
+            f"{count(waiting, 'notice')} of appeal waiting for intake."
+            if waiting
+            else "Intake is clear."
         )
         if asked:
-            text += f" {asked} extension request(s) waiting (Ctrl+E grants, Ctrl+Shift+E denies)."
+            text += (
+                f" {count(asked, 'extension request')} waiting"
+                " (Ctrl+E grants, Ctrl+Shift+E denies)."
+            )
         self.message.setText(text)
         index = next((i for i, r in enumerate(rows) if r.appeal_id == keep), 0 if rows else -1)
         if index >= 0:

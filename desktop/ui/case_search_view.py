@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from common.court_time import table_date
 from desktop.case_search import LIMIT, CaseEntry, load_entries, search
 from desktop.ui.context import DesktopContext
+from desktop.words import count, plural
 
 COLUMNS = ("A-number", "Respondent", "Court", "Next hearing")
 
@@ -87,13 +88,13 @@ class CaseSearchDialog(QDialog):
             self.table.selectRow(0)
         held = len(self.entries)
         if not text.strip():
-            self.count.setText(f"{held} case{'s' if held != 1 else ''} held on this computer")
+            self.count.setText(f"{count(held, 'case')} held on this computer")
         elif not self.shown:
             self.count.setText(f"No case held on this computer matches “{text.strip()}”")
         else:
             found = len(self.shown)
             self.count.setText(
-                f"{found}{'+' if more else ''} case{'s' if found != 1 else ''} found"
+                f"{found:,}{'+' if more else ''} {plural('case', found)} found"
                 " · Enter opens · Esc closes"
             )
 

@@ -35,6 +35,7 @@ from desktop.conflicts import IssueRow, load_issue_rows
 from desktop.local_store import LocalStore
 from desktop.ui.context import DesktopContext
 from desktop.ui.record_table import HeaderedTableModel
+from desktop.words import count
 
 ROW_ROLE = Qt.ItemDataRole.UserRole
 CHANGED_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -217,8 +218,8 @@ class ConflictsView(QWidget):
             self.summary.setText("No sync issues: the server took every change you made.")
         else:
             self.summary.setText(
-                f"{conflicts} conflict{'s' if conflicts != 1 else ''} and "
-                f"{len(rows) - conflicts} refused change{'s' if len(rows) - conflicts != 1 else ''}"
+                f"{count(conflicts, 'conflict')} and "
+                f"{count(len(rows) - conflicts, 'refused change')}"
                 ". Nothing is discarded until you choose."
             )
         self.summary.setStyleSheet("font-weight: bold")

@@ -58,6 +58,7 @@ from desktop.ui.filing_review_models import (
     DocumentTableModel,
     FilingTableModel,
 )
+from desktop.words import count
 
 # After a decision the next sync waits this long, so that "Undo" has a moment to be used
 # before the decision leaves (any other edit or "Sync now" sends it sooner).
@@ -377,7 +378,7 @@ class FilingReviewView(QWidget):
                 header.resizeSection(column, min(header.sectionSize(column), widest))
         waiting = sum(r.pending for r in rows)
         text = (
-            f"{waiting} filing{'s' if waiting != 1 else ''} waiting for review"
+            f"{count(waiting, 'filing')} waiting for review"
             if waiting
             else "No filings waiting for review"
         )

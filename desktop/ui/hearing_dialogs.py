@@ -49,6 +49,7 @@ from desktop.tasks import run_task
 from desktop.ui.context import DesktopContext
 from desktop.ui.docket_model import TYPE_NAMES, format_time
 from desktop.ui.fit import grow_to_fit
+from desktop.words import count
 
 ERROR_STYLE = "color: #b00020;"
 EFFECT_WORDS = {"stops": "clock stops", "runs": "clock runs", "neutral": "clock unchanged"}
@@ -329,8 +330,8 @@ class RescheduleDialog(_HearingDialog):
         self.riders = list(riders)
         if self.riders:
             moves = QLabel(
-                f"The family is heard together: the {len(self.riders)} rider hearing"
-                f"{'s' if len(self.riders) != 1 else ''} at this time move too."
+                f"The family is heard together: the {count(len(self.riders), 'rider hearing')}"
+                " at this time move too."
             )
             moves.setObjectName("family_moves")
             moves.setWordWrap(True)

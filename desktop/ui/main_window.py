@@ -45,6 +45,7 @@ from desktop.ui.sign_in_again_dialog import SignInAgainDialog
 from desktop.ui.status_bar import SyncStatusBar
 from desktop.viewer.annotation_window import install_annotations, synced_store_for, user_names
 from desktop.viewer.viewer_window import ViewerWindow
+from desktop.words import count, plural
 
 ROLE_NAMES = {
     "judge": "Immigration Judge",
@@ -390,8 +391,8 @@ class MainWindow(QMainWindow):
                 QMessageBox.warning(
                     self,
                     "Sign out and remove this computer's copy",
-                    f"{pending} change{'s' if pending != 1 else ''} made here "
-                    f"{'have' if pending != 1 else 'has'} not reached the server yet, and "
+                    f"{count(pending, 'change')} made here "
+                    f"{plural('has', pending)} not reached the server yet, and "
                     "removing this computer's copy would lose them. Connect to the server "
                     "so they are sent, then sign out again."
                     + ("" if not required else " (Your court requires the removal.)"),
@@ -429,7 +430,8 @@ class MainWindow(QMainWindow):
             and QMessageBox.question(
                 self,
                 "Sign out",
-                f"{pending} changes have not reached the server yet. They stay on this "
+                f"{count(pending, 'change')} {plural('has', pending)} not reached the server "
+                "yet. They stay on this "
                 "computer and are sent the next time you sign in. Sign out now?",
             )
             != QMessageBox.StandardButton.Yes

@@ -57,6 +57,7 @@ from desktop.tasks import run_task
 from desktop.ui.context import DesktopContext
 from desktop.ui.record_table import Column, RecordTableModel, RecordTableView
 from desktop.ui.signing_summary import SigningSummaryDialog
+from desktop.words import count
 
 COLUMNS: tuple[Column[QueueRow], ...] = (
     Column("Received", lambda r: r.filed_on),
@@ -127,7 +128,9 @@ class MotionsQueueView(QWidget):
         selected = self.selected()
         keep = selected.motion_id if selected else None
         self.model.set_rows(rows)
-        self.message.setText(f"{len(rows)} pending motion(s)." if rows else "No pending motion.")
+        self.message.setText(
+            f"{count(len(rows), 'pending motion')}." if rows else "No pending motion."
+        )
         index = next((i for i, r in enumerate(rows) if r.motion_id == keep), 0 if rows else -1)
         if index >= 0:
             self.table.selectRow(index)

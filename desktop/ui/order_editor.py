@@ -61,6 +61,7 @@ from desktop.orders import (
 from desktop.tasks import run_task
 from desktop.ui.context import DesktopContext
 from desktop.ui.signing_summary import SigningSummaryDialog
+from desktop.words import count
 
 ERROR_STYLE = "color: #b3261e;"
 PLACEHOLDERS = {"date": "YYYY-MM-DD", "time": "HH:MM", "money": "amount in dollars"}
@@ -444,7 +445,7 @@ class OrderEditor(QWidget):
         problems = self.refresh_problems()
         if problems:
             self.status.setText(
-                f"Not signed: {len(problems)} thing(s) to fix, shown beside the fields."
+                f"Not signed: {count(len(problems), 'thing')} to fix, shown beside the fields."
             )
             return
         draft = self.current_order()

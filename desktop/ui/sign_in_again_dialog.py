@@ -20,6 +20,7 @@ from desktop.services.session import SignedIn, sign_in_again
 from desktop.tasks import run_task
 from desktop.ui.fit import grow_to_fit
 from desktop.ui.sign_in_dialog import two_factor_field
+from desktop.words import count, plural
 
 
 class SignInAgainDialog(QDialog):
@@ -32,8 +33,8 @@ class SignInAgainDialog(QDialog):
         self.setWindowTitle("Sign in to send your changes")
         self.session = session
         waiting = (
-            f"{pending} change{'s' if pending != 1 else ''} made on this computer "
-            f"{'are' if pending != 1 else 'is'} waiting to be sent."
+            f"{count(pending, 'change')} made on this computer "
+            f"{plural('is', pending)} waiting to be sent."
             if pending
             else "Sign in to receive the latest changes."
         )

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWi
 
 from common.court_time import table_time
 from desktop.services.sync_controller import SyncStatus
+from desktop.words import count
 
 
 class SyncStatusBar(QStatusBar):
@@ -86,7 +87,7 @@ def _waiting(status: SyncStatus) -> str:
     issues = f", {status.issues} to resolve" if status.issues else ""
     if not status.pending:
         return f"No changes waiting{issues}" if status.issues else "All changes sent"
-    waiting = f"{status.pending} change{'s' if status.pending != 1 else ''} waiting"
+    waiting = f"{count(status.pending, 'change')} waiting"
     if status.signed_in:
         return waiting + issues
     if status.online:

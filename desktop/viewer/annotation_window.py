@@ -31,6 +31,7 @@ from desktop.viewer.annotation_export import (
 from desktop.viewer.annotation_layer import AnnotationLayer
 from desktop.viewer.annotation_pane import AnnotationPane
 from desktop.viewer.annotation_tools import AnnotationTools
+from desktop.words import count
 
 DOCK_WIDTH = 360  # the annotation list's first width: every column in view, none scrolled
 # pane -> the store its document's annotations live in (None: no annotations there)
@@ -192,15 +193,15 @@ class WindowAnnotations(QObject):
             return
         records = layer.records()
         names = {**self.author_names, self.author_id: layer.author_name(self.author_id)}
-        self._status(f"Exporting {len(records)} annotations to {out.name}…")
+        self._status(f"Exporting {count(len(records), 'annotation')} to {out.name}…")
 
         def work() -> ExportReport:
             return export_annotated_copy(pane.document_bytes(), records, out, author_names=names)
 
         def done(report: ExportReport) -> None:
             message = (
-                f"Saved {report.path.name}: {report.annotations} annotations, "
-                f"{report.redactions} redactions applied."
+                f"Saved {report.path.name}: {count(report.annotations, 'annotation')}, "
+                f"{count(report.redactions, 'redaction')} applied."
             )
             if report.skipped:
                 message += f" {len(report.skipped)} could not be drawn."
@@ -249,10 +250,10 @@ class WindowAnnotations(QObject):
 
         def done(records: list[Any]) -> None:
             fitting = [r for r in records if r.page < pages]
-            layer.add_many(fitting, f"Import {len(fitting)} annotations")
+            layer.add_many(fitting, f"Import {count(len(fitting), 'annotation')}")
             extra = len(records) - len(fitting)
             note = f" ({extra} on pages this document does not have were left out)" if extra else ""
-            self._status(f"Imported {len(fitting)} annotations from {path.name}{note}.")
+            self._status(f"Imported {count(len(fitting), 'annotation')} from {path.name}{note}.")
             if on_done is not None:
                 on_done(len(fitting))
 

@@ -45,6 +45,7 @@ from desktop.viewer.search import FindBar
 from desktop.viewer.tabs import DocumentTabs
 from desktop.viewer.thumbnails import ThumbnailPanel
 from desktop.viewer.viewer_memory import DocumentPlace, ViewerMemory
+from desktop.words import count as count_of
 
 FIT_WIDTH = "Fit width"
 FIT_PAGE = "Fit page"
@@ -519,7 +520,7 @@ class ViewerWindow(QMainWindow):
             if view is not None and view.message():
                 self.statusBar().showMessage(view.message() or "")
             elif pane is not None and count:
-                self.statusBar().showMessage(f"{pane.title}: {count} pages")
+                self.statusBar().showMessage(f"{pane.title}: {count_of(count, 'page')}")
             self.current_pane_changed.emit(pane)
 
     def _on_opened(self, pane: DocumentPane, pages: int) -> None:
@@ -530,7 +531,7 @@ class ViewerWindow(QMainWindow):
         if pane is self.current_pane():
             self.setWindowTitle(window_title(pane))
             self.page_total.setText(f" / {pages} ")
-            self.statusBar().showMessage(f"{pane.title}: {pages} pages")
+            self.statusBar().showMessage(f"{pane.title}: {count_of(pages, 'page')}")
             pane.view.setFocus()
 
     def _on_failed(self, pane: DocumentPane, message: str) -> None:

@@ -19,6 +19,7 @@ from common.court_closures import board_calendar
 from common.court_time import court_today
 from desktop.ui.appeal_tab import AppealTab
 from desktop.ui.board_view import BoardView
+from desktop.words import count
 from tests.conftest import Api, mutation
 from tests.server.sync_helpers import TokenBook, applied, stored
 from tests.server.test_appeal_briefing import transcript_marked_ready
@@ -59,7 +60,9 @@ def test_the_board_clerk_grants_an_extension_request_with_the_keyboard_offline(
     row = view.rows[index]
     assert row.extension_requests == ("appellant",)
     assert "extension asked: appellant" in row.briefing
-    assert "extension request(s) waiting" in view.message.text()
+    asked = sum(len(r.extension_requests) for r in view.rows)
+    assert f"{count(asked, 'extension request')} waiting" in view.message.text()
+    assert "(s)" not in view.message.text()
 
     view.table.setFocus()
     view.table.selectRow(index)

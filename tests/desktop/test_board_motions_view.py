@@ -69,7 +69,7 @@ def test_an_emergency_stay_is_listed_first_in_red_and_enter_chooses_it(
     assert view.model.data(first) == EMERGENCY
     assert view.model.data(first, Qt.ItemDataRole.ForegroundRole) == RED
     assert view.model.data(view.model.index(1, 0)) == ""
-    assert "1 emergency stay request(s) first" in view.summary.text()
+    assert "; 1 emergency stay request first." in view.summary.text()
     assert BoardMotionsView.tab_title(2, 1) == "Board motions — 1 EMERGENCY STAY"
 
     chosen: list[str] = []
