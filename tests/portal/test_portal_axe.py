@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from tests.portal.portal_helpers import (
     PASSWORD,
     Account,
     a_case_at,
+    mail_to,
     register_and_approve,
     registration_form,
     verification_path,
@@ -213,6 +215,10 @@ def _sign_in_external(
         return
     expect(page.get_by_label(re.compile("code", re.I)).first).to_be_visible()
     site.check(page, f"the sign-in code page ({who})")
+    page.get_by_label(re.compile("code", re.I)).first.fill("000000")
+    page.get_by_role("button", name=re.compile("sign in|continue|verify", re.I)).click()
+    expect(page.locator("#code[aria-invalid=true]")).to_be_visible()
+    site.check(page, f"the sign-in code page after a wrong code ({who})")
     page.get_by_label(re.compile("code", re.I)).first.fill(account.next_code())
     page.get_by_role("button", name=re.compile("sign in|continue|verify", re.I)).click()
     expect(page).not_to_have_url(re.compile("/portal/login"))
@@ -464,11 +470,39 @@ def test_attorney_pages_and_their_errors(site: Site, briefing: Briefing) -> None
     site.assert_clean()
 
 
+def _reset_link(site: Site, address: str) -> str:
+    """The reset link mailed by the live server (its outbox is the shared data folder)."""
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            body = mail_to(site.app, address, "Reset your ECAS Portal password").get_content()
+            break
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    found = re.search(r"https?://[^/\s]+(/portal/password/reset/\S+)", body)
+    assert found, body
+    return found.group(1)
+
+
 def test_dhs_pages_and_their_errors(site: Site, briefing: Briefing) -> None:
     site.start()
     account = register_and_approve(site.app, kind="dhs")
     context = _context(site)
     page = context.new_page()
+    # A forgotten password: the request, the mailed link's page, two passwords that differ.
+    site.visit(page, "/portal/password/forgot", "the forgotten-password page")
+    page.locator("#login").fill(account.username)
+    _send(page, "Email me a link")
+    expect(page).to_have_url(re.compile("/portal/login"))
+    site.check(page, "the sign-in page saying the reset link was sent")
+    site.visit(page, _reset_link(site, account.email), "the new-password page")
+    page.locator("#password").fill("a new password 77")
+    page.locator("#password_again").fill("another password 78")
+    page.locator("main form button[type=submit]").last.click()
+    expect(page.locator("#password-error")).to_be_visible()
+    site.check(page, "the new-password page with passwords that differ")
     _sign_in_external(site, page, account, "DHS")
     site.visit(page, "/portal/cases", "DHS's cases")
     site.visit(page, "/portal/cases?status=pending&page=2", "DHS's cases, filtered, page 2")
