@@ -609,22 +609,19 @@ def mailed_copy_with_code(
         f"<p>{_e(text.document_title)}, {_e(text.notice_date)}</p>"
         f'<div class="details"><p>{_e(text.access)}</p></div>'
     )
-    story = pymupdf.Story(html=page_html, user_css=_CSS)
-    body = pymupdf.Rect(MARGIN, MARGIN, PAGE.width - MARGIN, PAGE.height - MARGIN)
-    buffer = io.BytesIO()
-    writer = pymupdf.DocumentWriter(buffer)
-    more = True
-    while more:
-        device = writer.begin_page(PAGE)
-        more, _ = story.place(body)
-        story.draw(device)
-        writer.end_page()
-    writer.close()
+    tagged = pdf_tags.tag_html(page_html, prefix="code")
+    raw, positions = _lay_out(tagged.html)
     with (
         pymupdf.open(stream=record_copy, filetype="pdf") as doc,
-        pymupdf.open(stream=buffer.getvalue(), filetype="pdf") as extra,
+        pymupdf.open(stream=raw, filetype="pdf") as extra,
     ):
+        first = doc.page_count
         doc.insert_pdf(extra)
+        # The added page joins the record copy's structure tree, after the notice.
+        for number in range(first, doc.page_count):
+            where = positions.assign(number - first, PAGE.height - MARGIN)
+            pdf_tags.tag_page(doc, number, where, tagged.nodes)
+        pdf_tags.write_structure(doc, tagged.root, lang=template.language)
         return bytes(doc.tobytes(garbage=1, deflate=True, no_new_id=True))
 
 

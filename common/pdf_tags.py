@@ -236,9 +236,52 @@ def _string_end(data: bytes, start: int) -> int:
     raise ValueError("unterminated string in a content stream")
 
 
+# The same tokens in one pass (``finditer``): strings without nested parentheses, which
+# is how MuPDF and our own code write them; anything else falls back to the loop above.
+_FAST = re.compile(
+    rb"""
+    (?P<ws>[\x00\t\n\x0c\r ]+|%[^\r\n]*)
+  | (?P<num>[+-]?(?:\d+\.?\d*|\.\d+))(?=[\x00\t\n\x0c\r ()<>\[\]{}/%]|\Z)
+  | (?P<op>(?!(?:true|false|null)(?:[\x00\t\n\x0c\r ()<>\[\]{}/%]|\Z))
+        [A-Za-z'"*][^\x00\t\n\x0c\r ()<>\[\]{}/%]*)
+  | (?P<other>\((?:\\.|[^\\()])*\)|<<|>>|<[0-9A-Fa-f\x00\t\n\x0c\r ]*>|[\[\]{}]
+        |/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*|true|false|null)
+  | (?P<bad>.)
+    """,
+    re.X | re.S,
+)
+
+
+def _operators_fast(data: bytes) -> list[tuple[bytes, list[bytes], int, int]] | None:
+    out: list[tuple[bytes, list[bytes], int, int]] = []
+    operands: list[bytes] = []
+    first = -1
+    for match in _FAST.finditer(data):
+        kind = match.lastgroup
+        if kind == "ws":
+            continue
+        if kind == "bad":
+            return None
+        if first < 0:
+            first = match.start()
+        if kind == "op":
+            token = match.group()
+            if token == b"BI":
+                return None
+            out.append((token, operands, first, match.end()))
+            operands, first = [], -1
+        else:
+            operands.append(match.group())
+    return out
+
+
 def _operators(data: bytes) -> Iterator[tuple[bytes, list[bytes], int, int]]:
     """Each operator of a content stream: (operator, operands, start of its first operand
     or of itself, end of the operator)."""
+    fast = _operators_fast(data)
+    if fast is not None:
+        yield from fast
+        return
     operands: list[bytes] = []
     first = -1
     pos, size = 0, len(data)
@@ -384,7 +427,7 @@ def tag_page(
         data = doc.xref_stream(xref)
         tagged, marks = tag_stream(data, assign, height, state, lambda k: nodes[k].role)
         if tagged != data:
-            doc.update_stream(xref, tagged)
+            doc.update_stream(xref, tagged, compress=False)  # saving compresses it
         for mcid, key in marks:
             nodes[key].marks.append((page_index, mcid))
     return state
@@ -412,14 +455,30 @@ def _prune(node: Node) -> bool:
 def write_structure(doc: Any, root: Node, *, lang: str, page_xrefs: Sequence[int] = ()) -> None:
     """Write ``root`` (a ``Document`` node whose nodes carry their marks) as the document's
     structure tree and declare it: ``/MarkInfo``, ``/Lang`` and the title shown in the
-    window. ``page_xrefs``: the pages the marks' page indexes name (default: every page)."""
+    window. ``page_xrefs``: the pages the marks' page indexes name (default: every page).
+
+    A document that has a tree already (a notice with a page added) keeps it: ``root``'s
+    children are added after the existing ``Document`` element's, and their pages after
+    its ``/ParentTree`` entries."""
     _prune(root)
     pages = list(page_xrefs) or [doc[i].xref for i in range(doc.page_count)]
-    tree = doc.get_new_xref()
-    elements = list(root.walk())
-    xref_of = {id(node): doc.get_new_xref() for node in elements}
+    catalog = doc.pdf_catalog()
+    kind, existing = doc.xref_get_key(catalog, "StructTreeRoot")
+    if kind == "xref":
+        tree = int(existing.split()[0])
+        top = int(doc.xref_get_key(tree, "K")[1].split()[0])
+        kept = doc.xref_get_key(top, "K")[1].strip()[1:-1]
+        nums = [doc.xref_get_key(tree, "ParentTree/Nums")[1].strip()[1:-1]]
+        next_key = int(doc.xref_get_key(tree, "ParentTreeNextKey")[1])
+        elements = [node for kid in root.kids for node in kid.walk()]
+        xref_of = {id(node): doc.get_new_xref() for node in elements}
+        xref_of[id(root)] = top
+    else:
+        tree, kept, nums, next_key = doc.get_new_xref(), "", [], 0
+        elements = list(root.walk())
+        xref_of = {id(node): doc.get_new_xref() for node in elements}
     parent_of: dict[int, int] = {}
-    for node in elements:
+    for node in [root, *elements]:
         for kid in node.kids:
             parent_of[id(kid)] = xref_of[id(node)]
     by_page: dict[int, dict[int, int]] = {}
@@ -441,20 +500,22 @@ def write_structure(doc: Any, root: Node, *, lang: str, page_xrefs: Sequence[int
             xref_of[id(node)],
             f"<</Type/StructElem/S/{node.role}/P {parent} 0 R{extra}/K [{' '.join(kids)}]>>",
         )
-    nums = []
-    for index, page in enumerate(sorted(by_page)):
+    if kept:  # the existing Document element: its children, then the new ones
+        added = " ".join(f"{xref_of[id(kid)]} 0 R" for kid in root.kids)
+        doc.xref_set_key(top, "K", f"[{kept} {added}]")
+    for number, page in enumerate(sorted(by_page), start=next_key):
         owners = by_page[page]
-        refs = " ".join(f"{owners[m]} 0 R" for m in range(max(owners) + 1) if m in owners)
         if len(owners) != max(owners) + 1:
             raise ValueError("a page's MCIDs must run from 0 without gaps")
-        nums.append(f"{index} [{refs}]")
-        doc.xref_set_key(pages[page], "StructParents", str(index))
+        refs = " ".join(f"{owners[m]} 0 R" for m in range(len(owners)))
+        nums.append(f"{number} [{refs}]")
+        doc.xref_set_key(pages[page], "StructParents", str(number))
+    next_key += len(by_page)
     doc.update_object(
         tree,
         f"<</Type/StructTreeRoot/K {xref_of[id(root)]} 0 R"
-        f"/ParentTree <</Nums [{' '.join(nums)}]>>/ParentTreeNextKey {len(nums)}>>",
+        f"/ParentTree <</Nums [{' '.join(n for n in nums if n)}]>>/ParentTreeNextKey {next_key}>>",
     )
-    catalog = doc.pdf_catalog()
     doc.xref_set_key(catalog, "StructTreeRoot", f"{tree} 0 R")
     doc.xref_set_key(catalog, "MarkInfo", "<</Marked true>>")
     doc.xref_set_key(catalog, "Lang", f"({lang})")

@@ -25,6 +25,7 @@ from typing import Any
 import pymupdf
 from pymupdf import mupdf
 
+from common import pdf_tags
 from common.anumber import format_a_number
 from common.court_time import format_date
 from sync_server.packages.index import (
@@ -37,6 +38,8 @@ from sync_server.packages.index import (
 )
 from sync_server.packages.pagetree import fold_page_tree
 from sync_server.packages.stamping import BatesStamper
+
+PACKAGE_LANGUAGE = "en-US"  # the index's words; the filed documents keep their own
 
 ProgressCallback = Callable[[int, int], None]
 """Called as ``progress(pages_done, pages_total)`` while the package is built."""
@@ -52,6 +55,10 @@ class PackageDocument:
     filed_on: date
     pages: int
     sha256: str
+    # Left out of this requester's package (its index line says why and how many pages,
+    # policy.package_withholds: "N pages withheld under protective order"), or "".
+    withheld: str = ""
+    flags: tuple[str, ...] = ()  # its confidentiality flags (for the audit of the build)
 
 
 @dataclass(frozen=True)
@@ -113,8 +120,9 @@ def plan_entries(documents: Sequence[PackageDocument]) -> tuple[int, list[Packag
     index_pages = index_page_count(len(documents))
     entries, next_page = [], index_pages + 1
     for doc in documents:
-        entries.append(PackageEntry(doc, next_page, next_page + doc.pages - 1))
-        next_page += doc.pages
+        pages = 0 if doc.withheld else doc.pages  # a withheld document takes no page
+        entries.append(PackageEntry(doc, next_page, next_page + pages - 1))
+        next_page += pages
     return index_pages, entries
 
 
@@ -135,7 +143,7 @@ def build_package(
     """
     prefix = f"EOIR-{a_number}"
     index_pages, entries = plan_entries(documents)
-    total = entries[-1].last_page if entries else index_pages
+    total = max([index_pages, *(e.last_page for e in entries)])
     lines = [
         IndexLine(
             e.document.title,
@@ -143,16 +151,18 @@ def build_package(
             e.document.filed_on,
             e.document.pages,
             e.first_page,
+            e.document.withheld,
         )
         for e in entries
     ]
+    shown_entries = [e for e in entries if not e.document.withheld]
     shown = format_a_number(a_number)
     out: Any = pymupdf.open()  # type: ignore[no-untyped-call]
     try:
         for _ in range(index_pages):
             out.new_page(width=PAGE_W, height=PAGE_H)
-        write_index(out, lines, f"Record of Proceedings — {shown}", caption, prefix)
-        for entry in entries:
+        index = write_index(out, lines, f"Record of Proceedings — {shown}", caption, prefix)
+        for entry in shown_entries:
             doc = entry.document
             try:
                 data = read_blob(doc.sha256)
@@ -173,9 +183,18 @@ def build_package(
         toc += [
             [1, f"{n}. {e.document.title} ({format_date(e.document.filed_on)})", e.first_page]
             for n, e in enumerate(entries, 1)
+            if not e.document.withheld
         ]
         out.set_toc(toc)
         out.set_metadata({"title": f"Record of Proceedings {shown}", "producer": "ECAS"})
+        # Our index pages are tagged (a table of the documents); the filed documents are
+        # the filers' own PDFs, copied as they are (docs/ARCHITECTURE.md, tagged PDF).
+        pdf_tags.write_structure(
+            out,
+            pdf_tags.Node("Document", kids=[index]),
+            lang=PACKAGE_LANGUAGE,
+            page_xrefs=[out.page_xref(n) for n in range(index_pages)],
+        )
         out.save(str(out_path), garbage=0, deflate=False)
     finally:
         out.close()

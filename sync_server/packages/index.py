@@ -18,6 +18,7 @@ from typing import Any
 import pymupdf
 from pymupdf import mupdf
 
+from common import pdf_tags
 from common.court_time import format_date
 
 _PYMUPDF: Any = pymupdf  # partly unannotated; typed at this module's edges instead
@@ -46,6 +47,7 @@ class IndexLine:
     filed_on: date
     pages: int
     first_page: int  # 1-based page of the package, equal to its Bates number
+    withheld: str = ""  # left out: the line says so instead of its title (no pages, no link)
 
 
 def index_page_count(documents: int) -> int:
@@ -85,18 +87,39 @@ def _winansi(text: str) -> str:
     return raw.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-class _Content:
-    """The content stream of one index page, in PDF space (origin bottom left)."""
+_HEADER = "/Artifact <</Type/Pagination/Subtype/Header>> BDC"
 
-    def __init__(self) -> None:
+
+class _Content:
+    """The content stream of one index page, in PDF space (origin bottom left). Each piece
+    of text is marked content: of ``node`` (its next MCID on this page), or, without
+    one, a running header repeated from the first page (an artifact)."""
+
+    def __init__(self, page: int) -> None:
         self.parts: list[str] = []
+        self.page = page
+        self.mcid = 0
 
     def text(
-        self, x: float, top: float, text: str, *, bold: bool = False, size: float = _SIZE
+        self,
+        x: float,
+        top: float,
+        text: str,
+        node: pdf_tags.Node | None,
+        *,
+        bold: bool = False,
+        size: float = _SIZE,
     ) -> None:
         font = _BOLD if bold else _REGULAR
+        if node is None:
+            mark = _HEADER
+        else:
+            mark = f"/{node.role} <</MCID {self.mcid}>> BDC"
+            node.marks.append((self.page, self.mcid))
+            self.mcid += 1
         self.parts.append(
-            f"BT /{font} {size:g} Tf {x:.2f} {PAGE_H - top:.2f} Td ({_winansi(text)}) Tj ET"
+            f"{mark} BT /{font} {size:g} Tf {x:.2f} {PAGE_H - top:.2f} Td "
+            f"({_winansi(text)}) Tj ET EMC"
         )
 
     def encode(self) -> bytes:
@@ -107,19 +130,63 @@ def _line_top(row: int) -> float:
     return _TOP + 12 + _ROW * (row + 1)
 
 
+def _cell(row: pdf_tags.Node, role: str) -> pdf_tags.Node:
+    cell = pdf_tags.Node(role)
+    row.kids.append(cell)
+    return cell
+
+
 def _page_content(
-    page_no: int, pages: int, lines: Sequence[IndexLine], heading: str, note: str, widths: _Widths
+    page_no: int,
+    pages: int,
+    lines: Sequence[IndexLine],
+    heading: str,
+    note: str,
+    widths: _Widths,
+    index: pdf_tags.Node,
 ) -> bytes:
-    out = _Content()
+    """One index page's content; its text goes into ``index`` (a ``Sect``: the heading,
+    the note and one table across the pages, its header row read once)."""
+    out = _Content(page_no)
+    first = page_no == 0
+    table = pdf_tags.Node("Table") if first else index.kids[2]
     more = f" (page {page_no + 1} of {pages})" if pages > 1 else ""
-    out.text(_LEFT, _TOP - 30, heading + more, bold=True, size=13)
-    out.text(_LEFT, _TOP - 14, widths.fit(note, PAGE_W - 2 * _LEFT))
-    for title, dx in _COLUMNS:
-        out.text(_LEFT + dx, _TOP + 12, title, bold=True)
+    title = pdf_tags.Node("H1") if first else None
+    out.text(_LEFT, _TOP - 30, heading + more, title, bold=True, size=13)
+    about = pdf_tags.Node("P") if first else None
+    out.text(_LEFT, _TOP - 14, widths.fit(note, PAGE_W - 2 * _LEFT), about)
+    header = pdf_tags.Node("TR")
+    if first:
+        assert title is not None and about is not None
+        table.kids += [pdf_tags.Node("THead", kids=[header]), pdf_tags.Node("TBody")]
+        index.kids += [title, about, table]
+    for title_text, dx in _COLUMNS:
+        out.text(
+            _LEFT + dx, _TOP + 12, title_text, _cell(header, "TH") if first else None, bold=True
+        )
     if not lines:
-        out.text(_LEFT, _line_top(0), "No accepted documents.")
+        empty = pdf_tags.Node("P")
+        index.kids.append(empty)
+        out.text(_LEFT, _line_top(0), "No accepted documents.", empty)
+    body = table.kids[-1]
     chunk = lines[page_no * ROWS_PER_PAGE : (page_no + 1) * ROWS_PER_PAGE]
     for row, line in enumerate(chunk):
+        if line.withheld:  # nothing of a withheld document but its place and date
+            cells: tuple[str, ...] = (
+                str(page_no * ROWS_PER_PAGE + row + 1),
+                format_date(line.filed_on),
+                "withheld",
+                line.withheld,
+                "0",
+                "none",
+            )
+            withheld_row = pdf_tags.Node("TR")
+            body.kids.append(withheld_row)
+            for (_, dx), width, cell in zip(_COLUMNS, _WIDTHS, cells, strict=True):
+                out.text(
+                    _LEFT + dx, _line_top(row), widths.fit(cell, width), _cell(withheld_row, "TD")
+                )
+            continue
         cells = (
             str(page_no * ROWS_PER_PAGE + row + 1),
             format_date(line.filed_on),
@@ -128,8 +195,10 @@ def _page_content(
             str(line.pages),
             f"{line.first_page:06d} to {line.first_page + line.pages - 1:06d}",
         )
+        tr = pdf_tags.Node("TR")
+        body.kids.append(tr)
         for (_, dx), width, cell in zip(_COLUMNS, _WIDTHS, cells, strict=True):
-            out.text(_LEFT + dx, _line_top(row), widths.fit(cell, width))
+            out.text(_LEFT + dx, _line_top(row), widths.fit(cell, width), _cell(tr, "TD"))
     return out.encode()
 
 
@@ -139,13 +208,16 @@ def write_index(
     heading: str,
     caption: str,
     bates_prefix: str,
-) -> None:
+) -> pdf_tags.Node:
     """Write the index on the first pages of ``doc`` (blank Letter pages). The Bates range
     column shows the numbers after ``bates_prefix``, which the caption names once.
 
     The pages are written as content streams over two base-14 fonts (not embedded), which
-    costs a fraction of laying text out glyph by glyph.
+    costs a fraction of laying text out glyph by glyph. Their text is marked content; the
+    returned ``Sect`` is the index's structure (:func:`common.pdf_tags.write_structure`
+    writes it once the package's pages exist).
     """
+    index = pdf_tags.Node("Sect")
     objects: Any = doc  # its object methods are unannotated
     fonts = []
     for base in ("Helvetica", "Helvetica-Bold"):
@@ -161,10 +233,13 @@ def write_index(
     for page_no in range(pages):
         content = objects.get_new_xref()
         objects.update_object(content, "<<>>")
-        objects.update_stream(content, _page_content(page_no, pages, lines, heading, note, widths))
+        objects.update_stream(
+            content, _page_content(page_no, pages, lines, heading, note, widths, index)
+        )
         page_xref = objects.page_xref(page_no)
         objects.xref_set_key(page_xref, "Resources", resources)
         objects.xref_set_key(page_xref, "Contents", f"{content} 0 R")
+    return index
 
 
 def link_index(doc: pymupdf.Document, lines: Sequence[IndexLine], page_refs: Sequence[Any]) -> None:
@@ -176,6 +251,8 @@ def link_index(doc: pymupdf.Document, lines: Sequence[IndexLine], page_refs: Seq
     pdf = mupdf.pdf_document_from_fz_document(doc.this)
     name = mupdf.pdf_new_name
     for number, line in enumerate(lines):
+        if line.withheld:
+            continue  # no pages to link to
         page_no, row = divmod(number, ROWS_PER_PAGE)
         index_page = page_refs[page_no]
         top = _line_top(row)

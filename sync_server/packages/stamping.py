@@ -21,6 +21,8 @@ FONT_SIZE = 8.0
 _MARGIN_BOTTOM = 14.0
 _MARGIN_RIGHT = 24.0
 _PAD = 2.0
+# The stamp is page furniture, not the document's content: a tagged PDF's reader skips it.
+_ARTIFACT = "/Artifact <</Type/Pagination/Subtype/Footer>>"
 
 
 def bates_label(prefix: str, number: int) -> str:
@@ -133,12 +135,12 @@ class BatesStamper:
         if head is None:  # pages of one size and turn share the drawing around the label
             a, b, c, d, e, f = _frame(frame[0], rotation, self.width)
             head = self._heads[frame] = (
-                f"Q q {a} {b} {c} {d} {e:.2f} {f:.2f} cm "
+                f"Q {_ARTIFACT} BDC q {a} {b} {c} {d} {e:.2f} {f:.2f} cm "
                 f"1 g {-_PAD} {-_PAD - 2} {self.width + 2 * _PAD:.2f} {FONT_SIZE + 2 * _PAD} re f "
                 f"0 g BT /{FONT_NAME} {FONT_SIZE} Tf 0 0 Td ("
             ).encode("latin-1")
         label = _pdf_text(bates_label(self.prefix, bates_number)).encode("latin-1")
-        data = mupdf.fz_new_buffer_from_copied_data(head + label + b") Tj ET Q\n")
+        data = mupdf.fz_new_buffer_from_copied_data(head + label + b") Tj ET Q EMC\n")
         own = mupdf.pdf_add_stream(self.pdf, data, self._no_object, 0)
         self._name_font(page)
         contents = mupdf.pdf_dict_get(page, n["Contents"])

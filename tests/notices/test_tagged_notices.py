@@ -4,7 +4,14 @@ footers artifacts (common/pdf_tags.py)."""
 
 from __future__ import annotations
 
-from common.hearing_notices import notice_template, page_count, render_notice
+from dataclasses import replace
+
+from common.hearing_notices import (
+    mailed_copy_with_code,
+    notice_template,
+    page_count,
+    render_notice,
+)
 from tests.common.tagged_pdf import read_tagged, tagged_words
 from tests.notices.test_notice_wording import _notice
 
@@ -23,3 +30,20 @@ def test_a_notice_reads_in_order_with_its_language_and_headings() -> None:
     first = tagged_words(reading, 0)
     assert first.startswith("UNITED STATES DEPARTMENT OF JUSTICE")
     assert first.index("In the Matter of") < first.index("NOTICE OF HEARING")
+
+
+def test_the_mailed_copy_reads_its_access_code_page_after_the_notice() -> None:
+    notice = _notice("removal")
+    record_copy = render_notice(notice)
+    coded = replace(notice, access_code="K7Q2-M9XD", portal_address="/respondent/enrol")
+    mailed = mailed_copy_with_code(record_copy, coded)
+    reading = read_tagged(mailed)
+    pages = page_count(record_copy)
+    assert len(reading.blocks) == pages + 1
+    # The record copy's structure is kept, the code page added after it, in one tree.
+    assert reading.blocks[:pages] == read_tagged(record_copy).blocks
+    last = reading.blocks[pages]
+    assert last[0] == ("H1", notice_template().access_heading)
+    assert "K7Q2-M9XD" in tagged_words(reading, pages)
+    assert reading.roles.count("Document") == 1
+    assert reading.roles.count("H1") == 2
