@@ -199,6 +199,26 @@ def table_date(day: date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1][:3]} {day.year}"
 
 
+# :func:`table_date`'s shape as a Qt date pattern, for the desktop's date fields
+# (``QDateEdit.setDisplayFormat``, with English names: desktop/ui/date_field.py), so a date
+# typed or picked reads like every other date on screen.
+DATE_FIELD_PATTERN = "ddd d MMM yyyy"
+
+
+def date_range(first: date, last: date) -> str:
+    """Days from ``first`` to ``last`` as a heading says them, joined by an en dash:
+    ``7\u201311 Dec 2026``, ``30 Nov \u2013 4 Dec 2026``, ``28 Dec 2026 \u2013 1 Jan 2027``;
+    one day is :func:`table_date`."""
+    first, last = _date_only(first), _date_only(last)
+    if first == last:
+        return table_date(first)
+    end = f"{last.day} {MONTHS[last.month - 1][:3]} {last.year}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}\u2013{end}"
+    start = f"{first.day} {MONTHS[first.month - 1][:3]}"
+    return f"{start}{'' if first.year == last.year else f' {first.year}'} \u2013 {end}"
+
+
 def table_time(instant: datetime, zone: ZoneSource) -> str:
     """An instant's time at the court on screen: ``10:30 PST``."""
     local = to_court(instant, zone)

@@ -21,7 +21,7 @@ from typing import Any
 from common import board_decisions as rules
 from common.anumber import format_a_number
 from common.appeals import BOARD_TIMEZONE
-from common.court_time import court_today, utc_now
+from common.court_time import court_today, table_date, utc_now
 from common.enums import (
     AppealStatus,
     BoardDecisionStatus,
@@ -206,7 +206,7 @@ def _briefing(raw: Mapping[str, Any]) -> str:
     for key, label in (("appellant_brief_due", "appellant"), ("appellee_brief_due", "appellee")):
         value = raw.get(key)
         if value:
-            parts.append(f"{label} {date.fromisoformat(str(value)).isoformat()}")
+            parts.append(f"{label} {table_date(date.fromisoformat(str(value)))}")
     if parts:
         return "Briefs due: " + ", ".join(parts)
     status = raw.get("transcript_status")

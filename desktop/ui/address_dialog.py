@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from common.enums import AddressKind
 from desktop.addresses import KIND_LABELS, AddressForm, AddressRefused, new_address
 from desktop.ui.context import DesktopContext
+from desktop.ui.date_field import house_style
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -67,9 +68,8 @@ class AddressDialog(QDialog):
             self.fields[key] = edit
             form.addRow(caption, edit)
             self.errors[key] = self._error_label(form)
-        self.effective_on = QDateEdit(QDate(today.year, today.month, today.day))
+        self.effective_on = house_style(QDateEdit(QDate(today.year, today.month, today.day)))
         self.effective_on.setObjectName("address_effective_on")
-        self.effective_on.setCalendarPopup(True)
         self.effective_on.setMaximumDate(QDate(today.year, today.month, today.day))
         form.addRow("In effect from:", self.effective_on)
         self.errors["effective_on"] = self._error_label(form)

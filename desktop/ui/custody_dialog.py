@@ -28,6 +28,7 @@ from common.custody import EVENT_WORDS, check_custody_change, current_custody, l
 from common.enums import Custody, CustodyEvent
 from common.wire import CustodyChange
 from desktop.ui.context import DesktopContext
+from desktop.ui.date_field import house_style
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -79,9 +80,7 @@ class CustodyDialog(QDialog):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.facility_combo.setCompleter(completer)
         self.facility_combo.setCurrentIndex(-1)
-        self.date_edit = QDateEdit(QDate(today.year, today.month, today.day))
-        self.date_edit.setDisplayFormat("ddd d MMM yyyy")
-        self.date_edit.setCalendarPopup(True)
+        self.date_edit = house_style(QDateEdit(QDate(today.year, today.month, today.day)))
         self.error = QLabel()
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)

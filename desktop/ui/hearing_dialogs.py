@@ -47,6 +47,7 @@ from desktop.clerk_actions import (
 from desktop.docket import DAY_OPENS, DocketRow, next_free_slot, past_closing
 from desktop.tasks import run_task
 from desktop.ui.context import DesktopContext
+from desktop.ui.date_field import house_style
 from desktop.ui.docket_model import TYPE_NAMES, format_time
 from desktop.ui.fit import grow_to_fit
 from desktop.words import count
@@ -170,9 +171,7 @@ class _HearingDialog(QDialog):
         # this computer's, which may be another court's or UTC.
         self.zone: tzinfo = (own.starts_at.tzinfo if own else hearing.starts_at.tzinfo) or UTC
         self.form = QFormLayout()
-        self.date_edit = QDateEdit()
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.date_edit = house_style(QDateEdit())
         self.time_edit = QTimeEdit()
         self.time_edit.setDisplayFormat("HH:mm")
         self.clash_panel = ClashPanel()

@@ -36,6 +36,7 @@ from desktop.interpreters import (
     to_csv,
 )
 from desktop.tasks import run_task
+from desktop.ui.date_field import house_style
 
 HEADERS = ("Time", "Courtroom", "Language", "Attends", "A-number", "Hearing", "Judge")
 
@@ -59,9 +60,7 @@ class InterpreterRequestsDialog(QDialog):
         self.zone: tzinfo = zone or UTC
         self.court_name = court_name
         self.requests: list[InterpreterRequest] = []
-        self.date_edit = QDateEdit()
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.date_edit = house_style(QDateEdit())
         self.date_edit.setAccessibleName("Court day")
         day_label = QLabel("Court &day:")
         day_label.setBuddy(self.date_edit)

@@ -55,6 +55,7 @@ from desktop.orders import SigningSummary, case_today, signing_summary
 from desktop.ruling_effects import ruling_effects
 from desktop.tasks import run_task
 from desktop.ui.context import DesktopContext
+from desktop.ui.date_field import house_style
 from desktop.ui.record_table import Column, RecordTableModel, RecordTableView
 from desktop.ui.signing_summary import SigningSummaryDialog
 from desktop.words import count
@@ -257,9 +258,8 @@ class PaperMotionDialog(_ClerkMotionDialog):
         self.movant.setObjectName("paper_movant")
         for value, label in MOVANTS.items():
             self.movant.addItem(label, value)
-        self.received = QDateEdit()
+        self.received = house_style(QDateEdit())
         self.received.setObjectName("paper_received")
-        self.received.setCalendarPopup(True)
         self.position = QComboBox()
         self.position.setObjectName("paper_position")
         for value, label in POSITIONS.items():
@@ -377,9 +377,8 @@ class MotionRulingDialog(QDialog):
         self.code.addItem("—", None)
         for entry in load_adjournment_codes().values():
             self.code.addItem(f"{entry.code} — {entry.description}", entry.code)
-        self.next_date = QDateEdit()
+        self.next_date = house_style(QDateEdit())
         self.next_date.setObjectName("motion_next_date")
-        self.next_date.setCalendarPopup(True)
         # Proposed four weeks after the court's today once the motion's facts are read.
         self.new_court = QLineEdit()
         self.new_court.setObjectName("motion_new_court")

@@ -36,6 +36,7 @@ from desktop.orders import (
 )
 from desktop.tasks import run_task
 from desktop.ui.context import DesktopContext
+from desktop.ui.date_field import house_style
 from desktop.ui.signing_summary import SigningSummaryDialog
 
 
@@ -87,9 +88,8 @@ class BenchContinuanceDialog(QDialog):
         self.code.setCurrentIndex(-1)
         self.code.setPlaceholderText("Choose an adjournment code")
         self.starts = to_court(datetime.fromisoformat(str(hearing["starts_at"])), self.zone)
-        self.next_date = QDateEdit()
+        self.next_date = house_style(QDateEdit())
         self.next_date.setObjectName("bench_next_date")
-        self.next_date.setCalendarPopup(True)
         proposed = self._first_free_day(self.starts.date() + timedelta(days=28))
         self.next_date.setDate(QDate(proposed.year, proposed.month, proposed.day))
         self.clash_note = QLabel()
