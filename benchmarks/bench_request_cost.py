@@ -5,12 +5,15 @@ the same PostgreSQL database (issue 16 item 2).
     python -m benchmarks.bench_request_cost --cases 200 --requests 400 --profile
 
 A no-op pull is a judge's ``GET /api/v1/sync/changes?since=<cursor>`` after the whole scope
-was pulled (nothing new); a no-op push is a clerk's replay of a hearing mutation already
-applied (the answer a client gets when it re-sends after a lost reply). In-process: the
-process's CPU per request, median of the requests. Over HTTP: the gunicorn master's and
-worker's CPU from /proc over a batch of requests (the clock ticks every 10 ms, so one request
-can't be timed alone), divided by the batch, median of the batches; PostgreSQL's CPU is not
-counted either way. ``--profile`` prints cProfile's top functions of the in-process requests.
+was pulled (nothing new); "pushed elsewhere" is the same judge's pull from the cursor it
+held before another court's clerk pushed (the counter moved, nothing in the judge's scope
+did: the usual sync of a morning rush, benchmarks/load_rush.py); a no-op push is a clerk's
+replay of a hearing mutation already applied (the answer a client gets when it re-sends
+after a lost reply). In-process: the process's CPU per request, median of the requests. Over
+HTTP: the gunicorn master's and worker's CPU from /proc over a batch of requests (the clock
+ticks every 10 ms, so one request can't be timed alone), divided by the batch, median of the
+batches; PostgreSQL's CPU is not counted either way. ``--profile`` prints cProfile's top
+functions of the in-process requests.
 
 Each figure is measured once per ``--recheck`` value (``ECAS_AUTH_RECHECK_SECONDS``, a fresh
 database and server each): 0 checks the account and session in the database on every
@@ -51,8 +54,9 @@ def _access_token(http: requests.Session, base: str, refresh: str) -> str:
     return str(response.json()["access_token"])
 
 
-def _pull_all(get: Callable[[str], dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
-    cursor: str | None = None
+def _pull_all(
+    get: Callable[[str], dict[str, Any]], cursor: str | None = None
+) -> tuple[str, list[dict[str, Any]]]:
     changes: list[dict[str, Any]] = []
     while True:
         page = get("?limit=1000" + (f"&since={cursor}" if cursor else ""))
@@ -122,12 +126,15 @@ def measure(args: argparse.Namespace, recheck: str) -> list[tuple[str, float, fl
     ):
         master = server.master
         assert master is not None
-        judge_refresh, clerk_refresh = load_rush.mint_refresh_tokens(server, ["judge1", "clerk1"])
+        judge_refresh, clerk_refresh, other_refresh = load_rush.mint_refresh_tokens(
+            server, ["judge1", "clerk1", "clerk3"]
+        )
         http = requests.Session()
         http.trust_env = False
         base = server.url
         judge = _access_token(http, base, judge_refresh)
         clerk = _access_token(http, base, clerk_refresh)
+        other = _access_token(http, base, other_refresh)
 
         def http_get(token: str) -> Callable[[str], dict[str, Any]]:
             def get(query: str) -> dict[str, Any]:
@@ -148,6 +155,20 @@ def measure(args: argparse.Namespace, recheck: str) -> list[tuple[str, float, fl
         first.raise_for_status()
         assert first.json()["results"][0]["status"] == "applied", first.text
         judge_cursor, _ = _pull_all(http_get(judge))  # after the push, which it sees
+        # Another court's clerk pushes: the version counter moves past the judge's cursor,
+        # but nothing in the judge's scope changed (the usual sync of a morning rush).
+        _, other_changes = _pull_all(http_get(other))
+        elsewhere = http.post(
+            f"{base}/api/v1/sync/push",
+            json=_replay_body(other_changes, "bench-request-cost-elsewhere"),
+            headers={"Authorization": f"Bearer {other}"},
+        )
+        elsewhere.raise_for_status()
+        assert elsewhere.json()["results"][0]["status"] == "applied", elsewhere.text
+        behind_cursor = judge_cursor  # now behind the top, with nothing new in its scope
+        judge_cursor, news = _pull_all(http_get(judge), behind_cursor)
+        assert not news, "clerk3's push is in judge1's scope"
+        assert judge_cursor != behind_cursor  # the cursor moved to the new top
 
         # The same app in this process, on the same database.
         os.environ.update(
@@ -164,12 +185,21 @@ def measure(args: argparse.Namespace, recheck: str) -> list[tuple[str, float, fl
         app = create_app()
         test_client = app.test_client()
         pull_url = f"/api/v1/sync/changes?limit=1000&since={judge_cursor}"
+        behind_url = f"/api/v1/sync/changes?limit=1000&since={behind_cursor}"
         judge_auth = {"Authorization": f"Bearer {judge}"}
         clerk_auth = {"Authorization": f"Bearer {clerk}"}
 
         def in_process_pull() -> None:
             answer = test_client.get(pull_url, headers=judge_auth)
             assert answer.status_code == 200 and not answer.get_json()["changes"]
+
+        def in_process_behind() -> None:
+            answer = test_client.get(behind_url, headers=judge_auth)
+            assert answer.status_code == 200 and not answer.get_json()["changes"]
+
+        def over_http_behind() -> None:
+            answer = http.get(f"{base}{behind_url}", headers=judge_auth)
+            assert answer.status_code == 200 and not answer.json()["changes"]
 
         def in_process_push() -> None:
             answer = test_client.post("/api/v1/sync/push", json=body, headers=clerk_auth)
@@ -209,11 +239,16 @@ def measure(args: argparse.Namespace, recheck: str) -> list[tuple[str, float, fl
         rows = []
         for kind, local, remote in (
             ("no-op pull (judge1)", in_process_pull, over_http_pull),
+            ("no-op pull, pushed elsewhere", in_process_behind, over_http_behind),
             ("no-op push (clerk1 replay)", in_process_push, over_http_push),
         ):
             rows.append((kind, in_process_ms(local), over_http_ms(remote)))
         if args.profile:
-            for kind, call in (("pull", in_process_pull), ("push", in_process_push)):
+            for kind, call in (
+                ("pull", in_process_pull),
+                ("pull behind the top", in_process_behind),
+                ("push", in_process_push),
+            ):
                 profiler = cProfile.Profile()
                 profiler.enable()
                 for _ in range(200):

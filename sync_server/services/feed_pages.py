@@ -27,9 +27,22 @@ that way every remaining row of them for each page (14.8x the rows returned at
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, text, true, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    or_,
+    select,
+    text,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from common.enums import Role
@@ -138,13 +151,68 @@ def page_query(
     """Feed rows ``principal`` may pull with ``start < version <= top``, in version
     order, at most ``limit + 1`` (the extra one says more exist). ``per_case``: read a
     case-set scope case by case (LATERAL; PostgreSQL)."""
+    return _page(principal, start, top, limit + 1, per_case)
+
+
+# The bound parameters of :func:`page_statement`'s statement.
+START, TOP, ROWS = "feed_start", "feed_top", "feed_rows"
+
+
+def page_params(start: int, top: int, limit: int) -> dict[str, int]:
+    """The values :func:`page_statement`'s statement is run with: the same page as
+    ``page_query(principal, start, top, limit)``."""
+    return {START: start, TOP: top, ROWS: limit + 1}
+
+
+def page_statement(
+    principal: Principal, *, per_case: bool = False
+) -> Select[str, str, int, bool, str]:
+    """:func:`page_query` with the cursor, the top and the page's size as bound parameters
+    (:func:`page_params`), built once per principal's scope and kept (a no-op sync repeats
+    it every few seconds: building the statement and its cache key cost more CPU than the
+    database's empty index probes)."""
+    key = (principal.id, principal.role, principal.court_id, principal.assigned_court_ids)
+    found = _STATEMENTS.get((key, per_case))
+    if found is not None:
+        return found
+    built = _page(
+        principal,
+        bindparam(START, type_=Integer),
+        bindparam(TOP, type_=Integer),
+        bindparam(ROWS, type_=Integer),
+        per_case,
+    )
+    remember(_STATEMENTS, (key, per_case), built)
+    return built
+
+
+_STATEMENTS: dict[Any, Select[str, str, int, bool, str]] = {}
+KEPT_STATEMENTS = 2048  # principals a process keeps a statement for
+
+
+def remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """Keep ``value``, dropping the oldest entry beyond :data:`KEPT_STATEMENTS`."""
+    if len(cache) >= KEPT_STATEMENTS:
+        # another thread may change the dict meanwhile: then it drops an entry itself
+        with contextlib.suppress(RuntimeError, StopIteration):
+            cache.pop(next(iter(cache)), None)
+    cache[key] = value
+
+
+def _page(
+    principal: Principal,
+    start: int | ColumnElement[int],
+    top: int | ColumnElement[int],
+    rows: int | ColumnElement[int],
+    per_case: bool,
+) -> Select[str, str, int, bool, str]:
     rec = SyncRecord
     columns = (rec.entity, rec.record_id, rec.version, rec.deleted, rec.payload)
     in_range = and_(rec.version > start, rec.version <= top)
     allowed = feed_filter(principal)
     branches = scope_branches(principal)
     if not branches:
-        return select(*columns).where(in_range, allowed).order_by(rec.version).limit(limit + 1)
+        return select(*columns).where(in_range, allowed).order_by(rec.version).limit(rows)
     # Each branch is its own ordered, limited scan, so the planner reads it by index in
     # version order (a Merge Append takes from each only what the page needs). The whole
     # filter rides on every branch as a check on the rows its index finds (``IS TRUE``:
@@ -162,14 +230,14 @@ def page_query(
                 select(*columns)
                 .where(rec.case_id == case_id, in_range, branch.where, checked)
                 .order_by(rec.version)
-                .limit(limit + 1)
+                .limit(rows)
                 .lateral(f"case_rows{n}")
             )
             leg = select(*one_case.c).select_from(cases).join(one_case, true())
-            ordered.append(leg.order_by(one_case.c.version).limit(limit + 1).subquery(f"leg{n}"))
+            ordered.append(leg.order_by(one_case.c.version).limit(rows).subquery(f"leg{n}"))
             continue
         leg = select(*columns).where(in_range, branch.condition, checked)
-        ordered.append(leg.order_by(rec.version).limit(limit + 1).subquery(f"leg{n}"))
+        ordered.append(leg.order_by(rec.version).limit(rows).subquery(f"leg{n}"))
     merged = union_all(*(select(*leg.c) for leg in ordered)).subquery("feed_page")
     return (
         select(
@@ -180,5 +248,5 @@ def page_query(
             merged.c.payload,
         )
         .order_by(merged.c.version)
-        .limit(limit + 1)
+        .limit(rows)
     )

@@ -23,7 +23,7 @@ import orjson
 from sqlalchemy import ColumnElement, Select, Text, case, cast, func, literal, select, text
 from sqlalchemy.orm import Session
 
-from sync_server.services.feed_pages import PLANNER_SETTINGS
+from sync_server.services.feed_pages import PLANNER_SETTINGS, remember
 
 _SETTINGS = ", ".join(f"set_config('{k}', '{v}', true)" for k, v in PLANNER_SETTINGS)
 _NEWEST = "(SELECT max(version) FROM sync_departure)"
@@ -80,15 +80,26 @@ def _change_sql(c: Any) -> ColumnElement[str]:
 
 
 def page_changes(
-    session: Session, query: Select[str, str, int, bool, str]
+    session: Session,
+    query: Select[str, str, int, bool, str],
+    params: dict[str, Any] | None = None,
 ) -> list[tuple[int, str]]:
     """Run a page's ``query`` (its columns: entity, record_id, version, deleted, payload,
-    in version order): each change's version and JSON text, in version order."""
+    in version order) with its bound ``params``: each change's version and JSON text, in
+    version order. A query kept and run again (``feed_pages.page_statement``) is wrapped
+    once."""
     if session.get_bind().dialect.name == "postgresql":
-        page = query.subquery("feed_page_text")
-        wrapped = select(page.c.version, _change_sql(page.c)).order_by(page.c.version)
-        return [(int(version), str(text_)) for version, text_ in session.execute(wrapped)]
+        wrapped = _WRAPPED.get(query)
+        if wrapped is None:
+            page = query.subquery("feed_page_text")
+            wrapped = select(page.c.version, _change_sql(page.c)).order_by(page.c.version)
+            if params is not None:  # a kept statement: keep its wrapping too
+                remember(_WRAPPED, query, wrapped)
+        return [(int(version), str(text_)) for version, text_ in session.execute(wrapped, params)]
     return [
         (r.version, change_text(r.entity, r.record_id, r.version, r.deleted, r.payload))
-        for r in session.execute(query)
+        for r in session.execute(query, params)
     ]
+
+
+_WRAPPED: dict[Select[str, str, int, bool, str], Select[int, str]] = {}
