@@ -32,9 +32,9 @@ from common.anumber import format_a_number
 from common.enums import DocumentStatus, RopRequestStatus
 from common.pdf_box import PdfBox
 from common.pdf_preflight import PreflightCode
-from common.wire import RopRequest
+from common.wire import Document, RopRequest
 from sync_server.db import write_transaction
-from sync_server.models import Blob, CaseRow, DocumentRow, RopRequestRow
+from sync_server.models import Blob, CaseRow, DocumentRow, RopRequestRow, UserRow
 from sync_server.packages.builder import (
     PackageDocument,
     PackageResult,
@@ -42,9 +42,11 @@ from sync_server.packages.builder import (
     build_package,
 )
 from sync_server.packages.queue import DONE, FAILED, QUEUED, Claim, JobQueue, LeaseLost
-from sync_server.services import audit, mail_events
+from sync_server.policy import FLAG_RULES, flags_of, package_withholds, record_flags
+from sync_server.services import audit, confidentiality, mail_events
+from sync_server.services.auth import principal_of
 from sync_server.services.blob_store import CHUNK, BlobStore
-from sync_server.services.records import row_to_record, write_record
+from sync_server.services.records import SessionLookups, row_to_record, write_record
 
 log = logging.getLogger(__name__)
 
@@ -161,10 +163,7 @@ class PackageWorker:
                 )
                 .order_by(DocumentRow.filed_on, DocumentRow.version, DocumentRow.id)
             )
-            documents = [
-                PackageDocument(d.id, d.title, d.doc_type, d.filed_on, d.pages, d.sha256)
-                for d in rows
-            ]
+            documents = _confidential_view(session, request, case, list(rows))
             name = f"{case.respondent_last_name.upper()}, {case.respondent_first_name}"
             caption = f"{name} — {format_a_number(case.a_number)} — {len(documents)} documents"
             return documents, case.a_number, caption
@@ -252,11 +251,18 @@ class PackageWorker:
                     "result_pages": result.pages,
                     "error": None,
                 }
+                shown = [e.document for e in result.entries if not e.document.withheld]
                 detail: dict[str, object] = {
                     "sha256": sha256,
                     "pages": result.pages,
-                    "documents": [e.document.document_id for e in result.entries],
+                    "documents": [d.document_id for d in shown],
                 }
+                withheld = [e.document for e in result.entries if e.document.withheld]
+                if withheld:  # how many pages the requester's package left out, and why
+                    detail["withheld"] = [
+                        {"document_id": d.document_id, "pages": d.pages, "flags": list(d.flags)}
+                        for d in withheld
+                    ]
             elif state == QUEUED:  # to be retried: the requester sees it waiting again
                 changes = {"status": RopRequestStatus.QUEUED, "progress": 0.0, "error": error}
                 detail = {"retry": True, "attempt": claim.attempt}
@@ -266,6 +272,8 @@ class PackageWorker:
             record = self._update_record(session, claim.request_id, changes)
             if state == DONE:  # the requester is mailed (outbox row in this transaction)
                 mail_events.package_ready(session, record)
+                assert result is not None
+                _audit_confidential_reads(session, record, result)
             audit.append(
                 session,
                 actor_id=None,
@@ -284,3 +292,61 @@ def _digest(path: Path) -> tuple[str, int]:
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
+
+
+def _confidential_view(
+    session: Session, request: RopRequestRow, case: CaseRow, rows: list[DocumentRow]
+) -> list[PackageDocument]:
+    """The case's accepted documents as the requester's package holds them: a document
+    the policy withholds from them (sealed, for anyone but the court, the Board and DHS:
+    resources/confidentiality.json) keeps its place in the index with the number of its
+    pages, and nothing else of it."""
+    lookups = SessionLookups(session)
+    requester = session.get(UserRow, request.requester_id)
+    principal = principal_of(requester) if requester is not None else None
+    out = []
+    for d in rows:
+        document = row_to_record("document", d)
+        assert isinstance(document, Document)
+        flags = record_flags(document, lookups)
+        withheld = ""
+        if flags:
+            # a requester who is gone gets nothing confidential (the package is theirs)
+            flag = (
+                package_withholds(principal, flags, case.id, lookups) if principal else min(flags)
+            )
+            if flag is not None:
+                line = FLAG_RULES[flag].package_withheld_line or "{pages} pages withheld"
+                withheld = line.format(pages=d.pages)
+        out.append(
+            PackageDocument(
+                d.id,
+                d.title,
+                d.doc_type,
+                d.filed_on,
+                d.pages,
+                d.sha256,
+                withheld,
+                tuple(sorted(f.value for f in flags)),
+            )
+        )
+    return out
+
+
+def _audit_confidential_reads(session: Session, record: RopRequest, result: PackageResult) -> None:
+    """A package holding confidential documents is a read of each by its requester."""
+    for entry in result.entries:
+        doc = entry.document
+        if doc.flags and not doc.withheld:
+            audit.append(
+                session,
+                actor_id=record.requester_id,
+                action=confidentiality.READ,
+                entity="document",
+                record_id=doc.document_id,
+                detail={
+                    **confidentiality.describe(flags_of(doc.flags)),
+                    "via": "rop_package",
+                    "request_id": record.id,
+                },
+            )
