@@ -3,13 +3,15 @@ Chromium driven by Playwright, against a real ``ecas-server run`` process on loo
 
 Each page is audited as it is shown, then again at a phone's width: signed out (English and
 Spanish), as an attorney, a DHS attorney, a pro se respondent, the court's administrator
-and clerk; forms sent with errors; the idle-timeout warning open (the page's clock run
-forward); the terms of use, the second-factor pages and a form kept across a session that
-ended. Zero violations of WCAG 2.0/2.1 A and AA and axe's best practices is the bar.
+and clerk, the Board's clerk and member (their one portal page); forms sent with errors;
+the idle-timeout warning open (the page's clock run forward); the terms of use, the
+second-factor pages and a form kept across a session that ended. Zero violations of WCAG
+2.0/2.1 A and AA and axe's best practices is the bar.
 
 Every GET route of the portal is either audited here or listed in ``NOT_AUDITED`` with the
-reason (files, not pages): a new page fails ``test_every_portal_page_is_audited`` until it
-is added to one or the other.
+reason (files, not pages): a new page fails
+``test_every_portal_page_is_audited_or_listed_with_a_reason`` until it is added to one or
+the other.
 """
 
 from __future__ import annotations
@@ -602,6 +604,7 @@ def test_court_staff_pages_and_the_idle_warning(site: Site) -> None:
     page.clock.install()  # the idle warning's timers run on a clock the test moves
     _password_step(site, page, "admin1", DEMO_PASSWORD)
     expect(page).not_to_have_url(re.compile("/portal/login"))
+    site.visit(page, "/portal/", "the home page, signed in as the court administrator")
     site.visit(page, "/portal/admin/registrations", "the registrations to review")
     site.visit(page, "/portal/admin/registrations?all=1", "every registration")
 
@@ -621,6 +624,7 @@ def test_court_staff_pages_and_the_idle_warning(site: Site) -> None:
     context = _context(site)
     page = context.new_page()
     _password_step(site, page, "clerk1", DEMO_PASSWORD)
+    site.visit(page, "/portal/", "the home page, signed in as a clerk")
     site.visit(page, "/portal/court/access-code", "the case access code page")
     _send(page, "Issue a new code")
     site.check(page, "the case access code page sent empty")
@@ -629,6 +633,15 @@ def test_court_staff_pages_and_the_idle_warning(site: Site) -> None:
     _send(page, "Issue a new code")
     site.check(page, "a new case access code, issued")
     context.close()
+
+    # The Board's staff have one portal page, the home page (they work in the desktop).
+    for board_user in ("board_clerk1", "board_member1"):
+        context = _context(site)
+        page = context.new_page()
+        _password_step(site, page, board_user, DEMO_PASSWORD)
+        expect(page).not_to_have_url(re.compile("/portal/login"))
+        site.visit(page, "/portal/", f"the home page, signed in as {board_user}")
+        context.close()
     site.assert_clean()
 
 
