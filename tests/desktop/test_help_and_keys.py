@@ -247,3 +247,13 @@ def test_the_lock_says_why(qtbot: QtBot, make_context: Callable) -> None:  # typ
     window._lock.idle.emit()  # the idle timer ran out
     assert said[0].startswith(LOCKED_BY_YOU) and "period without use" not in said[0]
     assert said[1].startswith(LOCKED_IDLE)
+
+
+def test_board_members_menus_have_accelerators_and_f1_knows_their_views(
+    qtbot: QtBot,
+    make_context: Callable,  # type: ignore[type-arg]
+) -> None:
+    window = _window(qtbot, make_context("board_member1"))
+    assert _check_accelerators(window.menuBar()) >= 18  # eight views in the Go menu
+    assert window.tabs.currentWidget() is window.workspace
+    assert _press_f1(qtbot, window) == "board"
