@@ -23,18 +23,25 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRectF,
     QSizeF,
     Qt,
     Signal,
 )
 from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
     QBrush,
     QColor,
     QFont,
+    QFontMetricsF,
     QPageLayout,
     QPageSize,
+    QPainter,
     QPdfWriter,
     QTextDocument,
+    QTextLength,
+    QTextOption,
+    QTextTable,
 )
 
 from common.court_time import court_now, table_datetime
@@ -48,6 +55,7 @@ from desktop.docket import (
     double_bookings,
     group_families,
 )
+from desktop.words import count
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -116,7 +124,7 @@ def format_respondent(row: DocketRow) -> str:
 def format_family(row: DocketRow) -> str:
     """ "Lead · 2 riders"; "Rider of GARCIA, Ana"; "" outside a family."""
     if row.family_role == "lead":
-        return f"Lead · {row.family_riders} rider{'s' if row.family_riders != 1 else ''}"
+        return f"Lead · {count(row.family_riders, 'rider')}"
     if row.family_role == "rider":
         return f"Rider of {row.family_lead}"
     return ""
@@ -316,6 +324,11 @@ class DocketTableModel(QAbstractTableModel):
         self.sort_changed.emit(self.sort_key, self.descending)
 
 
+# Columns printed on one line (a time, an A-number, a word from a short list); the others
+# (names, rooms, facilities) wrap at spaces, or anywhere when one word is wider than its column.
+NOWRAP_COLUMNS = frozenset({"time", "a_number", "type", "medium", "detained", "status"})
+
+
 def docket_html(
     rows: Sequence[DocketRow], title: str, zone: tzinfo | None = None, now: datetime | None = None
 ) -> str:
@@ -330,10 +343,10 @@ def docket_html(
     for row in rows:
         tint = ' bgcolor="#ffe8e4"' if row.custody == "detained" else ""
         cells = "".join(
-            f"<td>{esc(c.text(row))}</td>"
-            if n == RESPONDENT_COLUMN
-            else f"<td><nobr>{esc(c.text(row))}</nobr></td>"
-            for n, c in enumerate(columns)
+            f"<td><nobr>{esc(c.text(row))}</nobr></td>"
+            if c.sort_key in NOWRAP_COLUMNS
+            else f"<td>{esc(c.text(row))}</td>"
+            for c in columns
         )
         body.append(f"<tr{tint}>{cells}</tr>")
     count = f"{len(rows)} hearing{'' if len(rows) == 1 else 's'}"
@@ -346,12 +359,65 @@ def docket_html(
     )
 
 
+# The largest type first; a smaller one only when the columns don't fit the page's width.
+PDF_POINT_SIZES = (8.0, 7.5, 7.0, 6.5, 6.0, 5.5, 5.0)
+# A wrapping column is never narrower than this many widths of "M" (or its title, or its
+# longest word if shorter): a very long word breaks anywhere inside it.
+MIN_WRAP_EMS = 6.0
+# What a cell adds to its text's width, in CSS pixels: its padding (2) and border (0.5) on
+# both sides, and two pixels to spare.
+CELL_EDGES = 2 * 2 + 2 * 0.5 + 2
+
+
+def _column_widths(
+    rows: Sequence[DocketRow], columns: Sequence[DocketColumn], font: QFont, device: QPdfWriter
+) -> tuple[list[float], list[float]]:
+    """Per column, its natural width (its widest cell on one line) and the least it may be
+    given (the natural width for a one-line column; for a wrapping one its longest word,
+    bounded by MIN_WRAP_EMS, or its title), in the PDF's pixels."""
+    plain = QFontMetricsF(font, device)
+    bold_font = QFont(font)
+    bold_font.setBold(True)
+    bold = QFontMetricsF(bold_font, device)
+    natural: list[float] = []
+    least: list[float] = []
+    for column in columns:
+        texts = [column.text(row) for row in rows]
+        title = bold.horizontalAdvance(column.title)
+        widest = max([title, *(plain.horizontalAdvance(t) for t in texts)])
+        natural.append(widest)
+        if column.sort_key in NOWRAP_COLUMNS:
+            least.append(widest)
+            continue
+        words = [w for t in texts for w in t.split()]
+        longest = max([0.0, *(plain.horizontalAdvance(w) for w in words)])
+        least.append(max(title, min(longest, plain.horizontalAdvance("M") * MIN_WRAP_EMS)))
+    return natural, least
+
+
+def _fit_columns(natural: list[float], least: list[float], room: float) -> list[float] | None:
+    """Widths that fill ``room``: every column its least, then what is left shared out in
+    proportion to what each still lacks of its natural width; None when even the least
+    widths don't fit."""
+    spare = room - sum(least)
+    if spare < 0:
+        return None
+    lacking = [n - m for n, m in zip(natural, least, strict=True)]
+    total = sum(lacking)
+    if total <= spare:  # everything on one line, the rest shared evenly
+        return [n + (spare - total) / len(natural) for n in natural]
+    return [m + spare * lack / total for m, lack in zip(least, lacking, strict=True)]
+
+
 def export_docket_pdf(
     rows: Sequence[DocketRow], path: str | Path, title: str, zone: tzinfo | None = None
-) -> None:
-    """Write ``rows`` as a landscape Letter PDF docket at ``path`` (needs a QGuiApplication;
-    long dockets run over pages, the header row repeated on each); times on the court's
-    clock (``zone``)."""
+) -> int:
+    """Write ``rows`` as a landscape Letter PDF docket at ``path`` (needs a QGuiApplication)
+    and return its page count. ``title`` heads it (the court, and the filters and dates the
+    docket shows: see ``DocketView.export_title``); long dockets run over pages, the header
+    row repeated on each, and every page is numbered "Page n of N". Every column fits its
+    text: times, A-numbers and the short words stay on one line, names wrap, and the type
+    gets smaller until that fits the page's width. Times on the court's clock (``zone``)."""
     writer = QPdfWriter(str(path))
     writer.setTitle(title)
     writer.setCreator("ECAS")
@@ -359,13 +425,64 @@ def export_docket_pdf(
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
     writer.setPageOrientation(QPageLayout.Orientation.Landscape)
     writer.setPageMargins(QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter)
+    page = writer.pageLayout().paintRectPixels(writer.resolution())
+    width, height = float(page.width()), float(page.height())
+    families = any(r.family_lead_id for r in rows)
+    columns = [c for c in COLUMNS if families or c.sort_key != "family"]
+    wrap = QTextOption()
+    wrap.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    font = QFont("Sans Serif")
+    widths: list[float] | None = None
+    # The table's lengths are CSS pixels (1/96 in), laid out at the PDF's resolution.
+    css = writer.logicalDpiX() / 96
+    for points in PDF_POINT_SIZES:
+        font.setPointSizeF(points)
+        # Less the document's margins (4 on each side) and the table's border.
+        room = width - (len(columns) * CELL_EDGES + 2 * 4 + 4) * css
+        widths = _fit_columns(*_column_widths(rows, columns, font, writer), room)
+        if widths is not None:
+            break
     document = QTextDocument()
     document.documentLayout().setPaintDevice(writer)  # lay text out at the PDF's resolution
-    # A page with a family carries the Family column: a point smaller, so every column
-    # still fits the page's width (cells that don't wrap would run off it).
-    families = any(r.family_lead_id for r in rows)
-    document.setDefaultFont(QFont("Sans Serif", 7 if families else 8))
+    document.setDefaultTextOption(wrap)
+    document.setDefaultFont(font)
     document.setHtml(docket_html(rows, title, zone))
-    page = writer.pageLayout().paintRectPixels(writer.resolution())
-    document.setPageSize(QSizeF(page.size()))  # a set size: no extra margins from print_
-    document.print_(writer)
+    if widths is not None:  # else (a docket no type size fits): Qt's own widths
+        for frame in document.rootFrame().childFrames():
+            if isinstance(frame, QTextTable):
+                table_format = frame.format()
+                # As shares of the table's width (the page's, less the document's margins),
+                # so whatever Qt adds around the table, the columns keep these proportions.
+                outer = [w / css + CELL_EDGES for w in widths]
+                table_format.setColumnWidthConstraints(
+                    [
+                        QTextLength(QTextLength.Type.PercentageLength, 100 * w / sum(outer))
+                        for w in outer
+                    ]
+                )
+                frame.setFormat(table_format)
+    footer = QFontMetricsF(font, writer).height() * 2
+    document.setPageSize(QSizeF(width, height - footer))
+    body = height - footer
+    pages = document.pageCount()
+    painter = QPainter(writer)
+    try:
+        painter.setFont(document.defaultFont())
+        for number in range(pages):
+            if number:
+                writer.newPage()
+            painter.save()
+            painter.setClipRect(QRectF(0, 0, width, body))
+            painter.translate(0, -number * body)
+            context = QAbstractTextDocumentLayout.PaintContext()
+            context.clip = QRectF(0, number * body, width, body)
+            document.documentLayout().draw(painter, context)
+            painter.restore()
+            painter.drawText(
+                QRectF(0, body, width, height - body),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
+                f"Page {number + 1} of {pages}",
+            )
+    finally:
+        painter.end()
+    return pages

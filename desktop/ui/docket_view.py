@@ -36,13 +36,14 @@ from PySide6.QtWidgets import (
 )
 
 from common.adjournment import AsylumClock
-from common.court_time import court_today, iso_date, table_date
+from common.court_time import court_today, date_range, iso_date, table_date
 from common.enums import Custody
 from common.wire import CustodyChange, Hearing
 from desktop.clerk_actions import cancel, case_clock, riders_at_the_same_time
 from desktop.docket import DocketData, DocketFilter, DocketRow, load_docket
 from desktop.ui.context import DesktopContext
 from desktop.ui.custody_dialog import CustodyDialog
+from desktop.ui.date_field import house_style
 from desktop.ui.decision_dialog import PleadingsDecisionDialog, load_bench_record
 from desktop.ui.docket_model import (
     COLUMNS,
@@ -153,9 +154,7 @@ class DocketView(QWidget):
         self.goto_action = self._action(
             "Go to date", [QKeySequence("Ctrl+G")], lambda: self.date_edit.setFocus()
         )
-        self.date_edit = QDateEdit()
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.date_edit = house_style(QDateEdit())
         self.date_edit.setToolTip(self.goto_action.toolTip())
         self.date_edit.dateChanged.connect(self._on_date_picked)
         self.period_label = QLabel()
@@ -677,9 +676,33 @@ class DocketView(QWidget):
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 
+    def filter_words(self) -> list[str]:
+        """The filters the docket shows, in words, for the printed heading ("Courtroom 2",
+        "detained only", "matching “Souza”"); none when it shows every hearing."""
+        words = [
+            combo.currentText()
+            for combo in (
+                self.judge_combo,
+                self.courtroom_combo,
+                self.type_combo,
+                self.custody_combo,
+                self.language_combo,
+            )
+            if combo.currentData()
+        ]
+        if self.detained_action.isChecked():
+            words.append("detained only")
+        search = self.search_edit.text().strip()
+        if search:
+            words.append(f"matching \u201c{search}\u201d")
+        return words
+
     def export_title(self) -> str:
+        """The printed heading: the court, then the filters and the days shown
+        ("… — Docket: Judge X · Courtroom 2 · detained only · 7\u201311 Dec 2026")."""
         court = f"{self.data.court_name} — " if self.data.court_name else ""
-        return f"{court}Docket, {self.period_title()}"
+        first, last = self.period()
+        return f"{court}Docket: " + " · ".join([*self.filter_words(), date_range(first, last)])
 
     def export_pdf(self) -> None:
         first, _ = self.period()

@@ -15,7 +15,7 @@ from PySide6.QtCore import QDate, QPoint, Qt, QTime
 from PySide6.QtWidgets import QComboBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from common.court_time import table_date
+from common.court_time import date_range, table_date
 from desktop.docket import DocketFilter, DocketRow, apply_filter, build_docket, group_families
 from desktop.ui.context import DesktopContext
 from desktop.ui.docket_model import COLUMNS, DocketTableModel
@@ -406,7 +406,8 @@ def test_the_pdf_export_lists_names_and_a_numbers(
     with pymupdf.open(target) as pdf:
         text = "\n".join(page.get_text() for page in pdf)
         assert pdf.metadata is not None and "Docket" in pdf.metadata["title"]
-    assert clerk_view.period_title() in text
+    first, last = clerk_view.period()
+    assert f"Docket: {date_range(first, last)}" in text  # no filter: the days alone
     words = " ".join(text.split())  # the respondent's cell may wrap at a space
     for row in rows:
         assert row.respondent in words and row.a_number_display in text
