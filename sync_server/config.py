@@ -114,6 +114,13 @@ class ServerConfig:
     allowed_hosts: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()
     demo: bool = False
+    # Whether an external portal user must accept the current terms of use after signing in
+    # (``ECAS_PORTAL_TERMS``: 1, the default, or 0; sync_server/services/profile.py). A
+    # ServerConfig built in code without it (tests, the desktop's demo server, benchmarks)
+    # takes the environment's value, as ``load_config`` does.
+    portal_terms_required: bool = field(
+        default_factory=lambda: _on_off(os.environ, "ECAS_PORTAL_TERMS", default=True)
+    )
     # Where a demo or test server without a base URL says it is (``ecas-server run``
     # sets its own address); never taken from a request.
     demo_base_url: str = "http://127.0.0.1:8750"
@@ -202,6 +209,7 @@ def load_config(env: Mapping[str, str] | None = None) -> ServerConfig:
             str(net) for net in parse_networks(env.get("ECAS_TRUSTED_PROXIES", ""))
         ),
         demo=env.get("ECAS_DEMO", "") == "1",
+        portal_terms_required=_on_off(env, "ECAS_PORTAL_TERMS", default=True),
         audit_anchor_dir=env.get("ECAS_AUDIT_ANCHOR_DIR") or None,
         audit_anchor_key=_anchor_key(env),
         audit_anchor_public_key=_read_file(env.get("ECAS_AUDIT_ANCHOR_PUBLIC_KEY_FILE")),
@@ -210,6 +218,17 @@ def load_config(env: Mapping[str, str] | None = None) -> ServerConfig:
         audit_anchor_retain_days=int(env.get("ECAS_AUDIT_ANCHOR_RETAIN_DAYS", "2557")),
         audit_anon_addresses=int(env.get("ECAS_AUDIT_ANON_ADDRESSES", "100")),
     )
+
+
+def _on_off(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    """A switch: 1 (on) or 0 (off); unset or empty is the default. Anything else stops the
+    server rather than guess which was meant."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if text not in ("0", "1"):
+        raise ValueError(f"{name} must be 1 (on) or 0 (off), not {text!r}")
+    return text == "1"
 
 
 def _anchor_key(env: Mapping[str, str]) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -53,8 +52,8 @@ def build_portal_services(core: Any) -> PortalServices:
         kept=KeptForms(core.factory, core.config.secret_key),
         resets=PasswordResets(core.factory, mailer),
         mail=MailSender(core.factory, mailer, core.config.link_base_url),
-        # ECAS_PORTAL_TERMS=0 turns the terms-of-use step off (the older tests' servers).
-        profiles=Profiles(core.factory, terms_required=os.environ.get("ECAS_PORTAL_TERMS") != "0"),
+        # The server setting ECAS_PORTAL_TERMS (sync_server/config.py): on unless 0.
+        profiles=Profiles(core.factory, terms_required=core.config.portal_terms_required),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pyotp
@@ -17,6 +18,9 @@ from playwright.sync_api import Browser as Chromium
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import select
 
+from sync_server.app import create_app
+from sync_server.config import ServerConfig, load_config
+from sync_server.migrate import upgrade
 from sync_server.models import PortalAccount, PortalMailPreference
 from sync_server.services.profile import current_terms
 from tests.conftest import DEMO_PASSWORD, LiveServer, court_id
@@ -242,3 +246,33 @@ def test_terms_recovery_codes_and_profile_in_chromium(live_server: LiveServer) -
             expect(page.get_by_role("heading", name="My cases")).to_be_visible()
         finally:
             chromium.close()
+
+
+def test_the_terms_step_is_a_server_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ECAS_PORTAL_TERMS (docs/DEPLOYMENT.md): on unless 0, read into the server's settings
+    (also when a ServerConfig is built in code) and from there into the portal; a value that
+    is neither 1 nor 0 stops the server."""
+    for value, required in (("1", True), ("0", False), ("", True)):
+        monkeypatch.setenv("ECAS_PORTAL_TERMS", value)
+        built = ServerConfig(tmp_path, "sqlite://", str(tmp_path), "k" * 40)
+        assert built.portal_terms_required is required
+    monkeypatch.setenv("ECAS_PORTAL_TERMS", "0")
+    base = {"ECAS_DATA_DIR": str(tmp_path), "ECAS_SECRET_KEY": "k" * 40}
+    assert load_config(base).portal_terms_required is True
+    assert load_config(base | {"ECAS_PORTAL_TERMS": "1"}).portal_terms_required is True
+    off = load_config(base | {"ECAS_PORTAL_TERMS": "0"})
+    assert off.portal_terms_required is False
+    with pytest.raises(ValueError, match="ECAS_PORTAL_TERMS must be 1"):
+        load_config(base | {"ECAS_PORTAL_TERMS": "no"})
+    for setting in (True, False):
+        url = f"sqlite:///{tmp_path / f'terms-{setting}.sqlite3'}"
+        upgrade(url)
+        app = create_app(
+            replace(off, database_url=url, testing=True, portal_terms_required=setting)
+        )
+        try:
+            assert app.extensions["ecas_portal"].profiles.terms_required is setting
+        finally:
+            app.extensions["ecas"].engine.dispose()
