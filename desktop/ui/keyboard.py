@@ -63,8 +63,9 @@ def _candidates(text: str) -> list[int]:
 
 def _match(options: list[list[str]], taken: set[str]) -> list[str]:
     """A distinct letter for each entry from its ``options`` (none in ``taken``); "" only
-    where no matching gives it one. Kuhn's augmenting paths: an entry whose letters are all
-    held moves an earlier one on to another of that one's letters."""
+    where no matching gives it one. Each entry, in menu order, takes its best free letter;
+    one whose letters are all held moves an earlier one on to another of that one's letters
+    (Kuhn's augmenting paths)."""
     owner: dict[str, int] = {}
 
     def place(entry: int, seen: set[str]) -> bool:
@@ -78,7 +79,11 @@ def _match(options: list[list[str]], taken: set[str]) -> list[str]:
         return False
 
     for entry in range(len(options)):
-        place(entry, set())
+        free = next((x for x in options[entry] if x not in taken and x not in owner), None)
+        if free is not None:  # its best free letter: earlier entries keep theirs
+            owner[free] = entry
+        else:
+            place(entry, set())
     chosen = [""] * len(options)
     for letter, entry in owner.items():
         chosen[entry] = letter

@@ -257,3 +257,22 @@ def test_board_members_menus_have_accelerators_and_f1_knows_their_views(
     assert _check_accelerators(window.menuBar()) >= 18  # eight views in the Go menu
     assert window.tabs.currentWidget() is window.workspace
     assert _press_f1(qtbot, window) == "board"
+
+
+def test_accelerators_prefer_word_starts_and_find_a_letter_for_everyone(qapp: object) -> None:
+    from desktop.ui.keyboard import assign_accelerators
+
+    bar = QMenuBar()
+    go = bar.addMenu("Go")
+    texts = ["Dashboard", "Docket", "&Find a case…", "Filing review", "xy", "x"]
+    actions = [go.addAction(t) for t in texts]
+    assign_accelerators(bar)
+    said = [a.text() for a in actions]
+    # Word starts first, in menu order, and the written &F kept; "x" can only be x, so the
+    # earlier "xy" moves on to its y rather than leave "x" without one.
+    assert said == ["&Dashboard", "D&ocket", "&Find a case…", "Filing &review", "x&y", "&x"]
+    assert bar.actions()[0].text() == "&Go"
+    # An entry added later gets its letter when the menu opens.
+    late = go.addAction("Zoom")
+    go.aboutToShow.emit()
+    assert late.text() == "&Zoom"
