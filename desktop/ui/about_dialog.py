@@ -15,19 +15,21 @@ NOT_REACHABLE = "server: not reachable"
 
 class AboutDialog(QDialog):
     """``server_version`` runs on a worker (it asks the server); its answer, or "not
-    reachable" when it raises, replaces "asking…" on the GUI thread."""
+    reachable" when it raises, replaces "asking…" on the GUI thread. Without one (offline,
+    or a file opened on its own) the dialog says ``no_server``."""
 
     def __init__(
         self,
         server_version: Callable[[], str] | None,
         server_url: str = "",
         parent: QWidget | None = None,
+        no_server: str = NOT_REACHABLE,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("About ECAS")
         title = QLabel("<b>ECAS Desktop</b> — the immigration courts' case system")
         self.version = QLabel(f"version {ecas_version()}")
-        self.server = QLabel("server: asking…" if server_version else NOT_REACHABLE)
+        self.server = QLabel("server: asking…" if server_version else no_server)
         self.server.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.server.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

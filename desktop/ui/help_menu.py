@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenuBar, QWidget
 
 from desktop.ui.about_dialog import AboutDialog
@@ -18,8 +17,14 @@ from desktop.ui.conflicts_view import ConflictsView
 from desktop.ui.dashboard_view import DashboardView
 from desktop.ui.docket_view import DocketView
 from desktop.ui.filing_review_view import FilingReviewView
-from desktop.ui.help_window import SHORTCUTS, START, VIEWER_TITLE, HelpWindow
-from desktop.ui.keyboard import HELP_FALLBACK, assign_accelerators, standard_key
+from desktop.ui.help_window import (
+    SHORTCUTS,
+    START,
+    VIEWER_SECTION,
+    VIEWER_TITLE,
+    HelpWindow,
+    add_help_menu,
+)
 from desktop.ui.motions_view import MotionsQueueView
 
 if TYPE_CHECKING:
@@ -38,7 +43,6 @@ SECTIONS: tuple[tuple[type[QWidget], str], ...] = (
     (BoardMotionsView, "board"),
     (BoardWorkspaceView, "board"),
 )
-VIEWER_SECTION = "document-viewer"
 
 
 def section_for(widget: QWidget | None) -> str:
@@ -66,19 +70,12 @@ class MainHelp:
     def install(self, window: QMainWindow, section: Callable[[], str]) -> None:
         """Add the Help menu to ``window`` (the main window or a viewer) and give every menu
         of it accelerators (``&File``), unique within each menu."""
-        menu = window.menuBar().addMenu("&Help")
-        guide = QAction("&User guide", window)
-        guide.setShortcuts(standard_key(QKeySequence.StandardKey.HelpContents, HELP_FALLBACK))
-        guide.triggered.connect(lambda: self.open_guide(section()))
-        keys = QAction("&Keyboard shortcuts", window)
-        keys.triggered.connect(lambda: self.open_guide(SHORTCUTS))
-        about = QAction("&About ECAS", window)
-        about.triggered.connect(self.open_about)
-        for action in (guide, keys):
-            menu.addAction(action)
-        menu.addSeparator()
-        menu.addAction(about)
-        assign_accelerators(window.menuBar())
+        add_help_menu(
+            window,
+            lambda: self.open_guide(section()),
+            lambda: self.open_guide(SHORTCUTS),
+            self.open_about,
+        )
 
     def install_viewer(self, viewer: QMainWindow) -> None:
         self.install(viewer, lambda: VIEWER_SECTION)

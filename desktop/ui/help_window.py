@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QMenuBar,
     QSplitter,
     QTextBrowser,
@@ -30,13 +31,15 @@ from PySide6.QtWidgets import (
 )
 
 from common.resources import resources_dir
-from desktop.ui.keyboard import menu_shortcuts
+from desktop.ui.about_dialog import AboutDialog
+from desktop.ui.keyboard import HELP_FALLBACK, assign_accelerators, menu_shortcuts, standard_key
 from desktop.words import count
 
 GUIDE = Path("help") / "user-guide.md"
 SHORTCUTS = "keyboard-shortcuts"
 START = "getting-started"
 VIEWER_TITLE = "Document viewer"
+VIEWER_SECTION = "document-viewer"
 
 # (window title, its menu bar) for every window whose shortcuts the page lists.
 MenuSources = Callable[[], Sequence[tuple[str, QMenuBar]]]
@@ -182,3 +185,59 @@ class HelpWindow(QWidget):
         if self.contents.count():
             self.contents.setCurrentRow(0)
             self.contents.setFocus()
+
+
+def add_help_menu(
+    window: QMainWindow,
+    guide: Callable[[], object],
+    shortcuts: Callable[[], object],
+    about: Callable[[], object],
+) -> None:
+    """Add the Help menu (User guide on F1, Keyboard shortcuts, About) to ``window`` and give
+    every menu of its menu bar accelerators (``&File``), unique within each menu."""
+    menu = window.menuBar().addMenu("&Help")
+    entries: tuple[tuple[str, Callable[[], object], list[QKeySequence]], ...] = (
+        ("&User guide", guide, standard_key(QKeySequence.StandardKey.HelpContents, HELP_FALLBACK)),
+        ("&Keyboard shortcuts", shortcuts, []),
+        ("&About ECAS", about, []),
+    )
+    for text, slot, keys in entries:
+        action = QAction(text, window)
+        action.setShortcuts(keys)
+        action.triggered.connect(lambda _checked=False, run=slot: run())
+        if text == "&About ECAS":
+            menu.addSeparator()
+        menu.addAction(action)
+    assign_accelerators(window.menuBar())
+
+
+class FileViewerHelp:
+    """Help for ``ecas-desktop open FILE.pdf``: the viewer alone, no main window, no server."""
+
+    NO_SERVER = "server: none (a file opened on its own)"
+
+    def __init__(self, viewer: QMainWindow) -> None:
+        self.viewer = viewer
+        self.help_window: HelpWindow | None = None
+        self.about: AboutDialog | None = None
+        add_help_menu(
+            viewer,
+            lambda: self.open_guide(VIEWER_SECTION),
+            lambda: self.open_guide(SHORTCUTS),
+            self.open_about,
+        )
+
+    def open_guide(self, section: str) -> HelpWindow:
+        if self.help_window is None:
+            self.help_window = HelpWindow(
+                lambda: [(VIEWER_TITLE, self.viewer.menuBar())], self.viewer
+            )
+        self.help_window.show_section(section)
+        return self.help_window
+
+    def open_about(self) -> AboutDialog:
+        dialog = AboutDialog(None, parent=self.viewer, no_server=self.NO_SERVER)
+        dialog.finished.connect(dialog.deleteLater)
+        self.about = dialog
+        dialog.open()
+        return dialog

@@ -51,6 +51,9 @@ def run_open(path: Path, screenshot: Path | None) -> int:
     from desktop.viewer.annotation_window import install_annotations, local_store_for
 
     install_annotations(window, local_store_for(), local_author_id())
+    from desktop.ui.help_window import FileViewerHelp
+
+    window.file_help = FileViewerHelp(window)  # type: ignore[attr-defined]  # F1, About
     outcome: list[int] = []
 
     def finish(code: int, message: str) -> None:

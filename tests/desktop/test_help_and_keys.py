@@ -276,3 +276,25 @@ def test_accelerators_prefer_word_starts_and_find_a_letter_for_everyone(qapp: ob
     late = go.addAction("Zoom")
     go.aboutToShow.emit()
     assert late.text() == "&Zoom"
+
+
+def test_a_file_opened_on_its_own_has_help_too(qtbot: QtBot, tmp_path: Path) -> None:
+    """``ecas-desktop open FILE.pdf``: the viewer alone gets the Help menu, F1 at the
+    viewer's section, accelerators everywhere, and an About that names no server."""
+    from desktop.annotation_store import local_author_id
+    from desktop.ui.help_window import FileViewerHelp
+    from desktop.viewer.annotation_window import install_annotations, local_store_for
+    from desktop.viewer.viewer_window import ViewerWindow
+
+    viewer = ViewerWindow(cache_bytes=64 * 1024 * 1024)
+    qtbot.addWidget(viewer)
+    install_annotations(viewer, local_store_for(tmp_path), local_author_id())
+    file_help = FileViewerHelp(viewer)
+    assert _check_accelerators(viewer.menuBar()) >= 30
+    viewer.show()
+    viewer.activateWindow()
+    qtbot.waitUntil(viewer.isActiveWindow, timeout=5000)
+    qtbot.keyClick(viewer, Qt.Key.Key_F1)
+    assert file_help.help_window is not None
+    assert file_help.help_window.current_id() == "document-viewer"
+    assert file_help.open_about().server.text() == FileViewerHelp.NO_SERVER
