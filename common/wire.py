@@ -13,6 +13,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, WithJsonSchema
 
+from common.annotations import AnnotationKind
 from common.anumber import parse_a_number
 from common.enums import (
     AddressKind,
@@ -232,7 +233,7 @@ class Annotation(WireRecord):
     document_sha256: Sha256
     author_id: RecordId
     visibility: Visibility = Visibility.PRIVATE
-    kind: Str40
+    kind: AnnotationKind  # one of the kinds the clients draw; any other is refused
     page: Annotated[int, Field(ge=0, le=1_000_000)]
     # Geometry in PDF points, origin at the page's top-left, y growing downwards
     # (PyMuPDF's convention); the kind decides the keys (rect, quads, ink paths).

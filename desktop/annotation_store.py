@@ -26,37 +26,19 @@ from typing import Any, Protocol
 
 import orjson
 
+# The kinds, their names and first colours live in common.annotations (re-exported here).
+from common.annotations import DEFAULT_COLORS as DEFAULT_COLORS
+from common.annotations import KIND_LABELS as KIND_LABELS
+from common.annotations import KINDS as KINDS
+from common.annotations import SHAPES as SHAPES
+from common.annotations import TEXT_MARKUP as TEXT_MARKUP
+from common.annotations import AnnotationKind
 from common.enums import Visibility
 from common.wire import Annotation
 from desktop.local_store import LocalStore
 
 ENTITY = "annotation"
 ORIGIN = "top-left"
-TEXT_MARKUP = ("highlight", "underline", "strikeout")
-SHAPES = ("rect", "ellipse", "redact")
-KINDS = (*TEXT_MARKUP, "note", "freetext", "ink", *SHAPES)
-KIND_LABELS = {
-    "highlight": "Highlight",
-    "underline": "Underline",
-    "strikeout": "Strike-out",
-    "note": "Note",
-    "freetext": "Free text",
-    "ink": "Ink",
-    "rect": "Rectangle",
-    "ellipse": "Ellipse",
-    "redact": "Redaction",
-}
-DEFAULT_COLORS = {
-    "highlight": "#ffd400",
-    "underline": "#2ea8e5",
-    "strikeout": "#ff6666",
-    "note": "#ffd400",
-    "freetext": "#000000",
-    "ink": "#2ea8e5",
-    "rect": "#ff6666",
-    "ellipse": "#5fb236",
-    "redact": "#000000",
-}
 NOTE_SIZE = 20.0
 # Local-file annotations get a document id derived from the file's hash, so reopening the
 # same bytes finds them again (and a copy of the file under another name too).
@@ -132,7 +114,7 @@ def new_annotation(
         document_sha256=sha256,
         author_id=author_id,
         visibility=visibility,
-        kind=kind,
+        kind=AnnotationKind(kind),
         page=page,
         geometry=geom,
         color=color or DEFAULT_COLORS[kind],

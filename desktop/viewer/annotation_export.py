@@ -7,6 +7,10 @@ redaction marks are applied to that copy only (the text and images under them ar
 removed, not covered). ``import_annotations`` turns the annotations a PDF already
 carries into records. Both open a document of their own: call them on a background task
 (``desktop.tasks.run_task``), never with the render worker's document.
+
+What each kind becomes, and what is read back from each PDF subtype, is its row of
+``desktop.viewer.annotation_kinds.BEHAVIOUR`` (writers and readers in ``annotation_pdf``);
+this module walks the pages and builds the records.
 """
 
 from __future__ import annotations
@@ -18,29 +22,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pymupdf
-
-from common.court_time import pdf_date
+from common.annotations import DEFAULT_COLORS, AnnotationKind
 from common.enums import Visibility
 from common.wire import Annotation
-from desktop.annotation_store import (
-    DEFAULT_COLORS,
-    TEXT_MARKUP,
-    geometry,
-)
+from desktop.annotation_store import geometry
+from desktop.viewer.annotation_kinds import BEHAVIOUR, KIND_OF_SUBTYPE, behaviour
+from desktop.viewer.annotation_kinds import SUBTYPES as SUBTYPES  # the export's names
+from desktop.viewer.annotation_pdf import MUPDF, Imported, mark_redaction
 
-_MUPDF: Any = pymupdf  # PyMuPDF has no type hints for most of its API
-SUBTYPES = {
-    "highlight": "Highlight",
-    "underline": "Underline",
-    "strikeout": "StrikeOut",
-    "note": "Text",
-    "freetext": "FreeText",
-    "ink": "Ink",
-    "rect": "Square",
-    "ellipse": "Circle",
-}
-KIND_OF_SUBTYPE = {subtype: kind for kind, subtype in SUBTYPES.items()}
+_MUPDF: Any = MUPDF
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
 
@@ -50,16 +40,6 @@ class ExportReport:
     annotations: int
     redactions: int
     skipped: tuple[str, ...]  # ids of records that could not be drawn (and why)
-
-
-def _rgb(color: str) -> tuple[float, float, float]:
-    text = color.lstrip("#")
-    if len(text) != 6:
-        text = "ffd400"
-    try:
-        return tuple(int(text[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
-    except ValueError:
-        return (1.0, 0.83, 0.0)
 
 
 def _hex(rgb: Iterable[float] | None, fallback: str) -> str:
@@ -87,10 +67,6 @@ def _open(source: bytes | Path) -> Any:
     return doc
 
 
-def _pdf_date(when: datetime) -> str:
-    return pdf_date(when)  # a machine field (ISO 32000 7.9.4), in UTC
-
-
 def export_annotated_copy(
     source: bytes | Path,
     records: Iterable[Annotation],
@@ -115,18 +91,20 @@ def export_annotated_copy(
             if page_records:
                 page = doc.load_page(number)
                 to_page = page.derotation_matrix  # view space -> the page's own space
-                redactions = [r for r in page_records if r.kind == "redact"]
+                rows = [(record, behaviour(record.kind)) for record in page_records]
+                redactions = [r for r, row in rows if row is not None and row.redacts]
                 for record in redactions:
-                    rect = _MUPDF.Rect(record.geometry["rect"]) * to_page
-                    page.add_redact_annot(rect, fill=(0, 0, 0))
+                    mark_redaction(page, record, to_page)
                 if redactions:
                     page.apply_redactions()
                     redacted += len(redactions)
-                for record in page_records:
-                    if record.kind == "redact":
+                for record, row in rows:
+                    if row is not None and row.redacts:
                         continue
                     try:
-                        _draw(doc, page, record, names, to_page)
+                        if row is None or row.write is None:
+                            raise ValueError(f"no PDF annotation for kind {record.kind!r}")
+                        row.write(doc, page, record, names, to_page)
                         drawn += 1
                     except (ValueError, RuntimeError, KeyError, IndexError, TypeError) as err:
                         skipped.append(f"{record.id}: {err}")
@@ -148,46 +126,6 @@ def export_annotated_copy(
     finally:
         doc.close()
     return ExportReport(out, drawn, redacted, tuple(skipped))
-
-
-def _draw(doc: Any, page: Any, record: Annotation, names: dict[str, str], to_page: Any) -> None:
-    geom = record.geometry
-    rect = _MUPDF.Rect(geom["rect"]) * to_page
-    kind = record.kind
-    color = _rgb(record.color)
-    if kind in TEXT_MARKUP:
-        quads = [(_MUPDF.Rect(q) * to_page).quad for q in geom.get("quads") or [geom["rect"]]]
-        adder = {
-            "highlight": page.add_highlight_annot,
-            "underline": page.add_underline_annot,
-            "strikeout": page.add_strikeout_annot,
-        }[kind]
-        annot = adder(quads=quads)
-        annot.set_colors(stroke=color)
-    elif kind == "note":
-        annot = page.add_text_annot(rect.tl, record.comment or record.text, icon="Note")
-        annot.set_colors(stroke=color)
-    elif kind == "freetext":
-        annot = page.add_freetext_annot(rect, record.text, fontsize=10, text_color=color)
-    elif kind == "ink":
-        paths = [[tuple(_MUPDF.Point(x, y) * to_page) for x, y in path] for path in geom["paths"]]
-        annot = page.add_ink_annot(paths)
-        annot.set_colors(stroke=color)
-        annot.set_border(width=2)
-    elif kind in ("rect", "ellipse"):
-        annot = page.add_rect_annot(rect) if kind == "rect" else page.add_circle_annot(rect)
-        annot.set_colors(stroke=color)
-        annot.set_border(width=1.5)
-    else:
-        raise ValueError(f"no PDF annotation for kind {kind!r}")
-    annot.set_info(
-        title=names.get(record.author_id, record.author_id),
-        content=record.comment if kind != "note" else (record.comment or record.text),
-        subject=record.text[:200] if kind in TEXT_MARKUP else "",
-        creationDate=_pdf_date(record.created_at),
-    )
-    annot.update()
-    doc.xref_set_key(annot.xref, "NM", _MUPDF.get_pdf_str(record.id))
 
 
 def _record_id(name: str, taken: set[str]) -> str:
@@ -251,38 +189,21 @@ def import_annotations(
 
 
 def _record_from(
-    page: Any, annot: Any, kind: str, info: dict[str, Any], to_view: Any, number: int
+    page: Any, annot: Any, kind: AnnotationKind, info: dict[str, Any], to_view: Any, number: int
 ) -> dict[str, Any]:
     rect = annot.rect * to_view
-    box = (rect.x0, rect.y0, rect.x1, rect.y1)
     colors = annot.colors or {}
-    color = _hex(colors.get("stroke") or colors.get("fill"), DEFAULT_COLORS[kind])
-    comment = str(info.get("content") or "")
-    text = ""
-    quads: list[tuple[float, float, float, float]] = []
-    paths: list[list[tuple[float, float]]] = []
-    if kind in TEXT_MARKUP:
-        vertices = annot.vertices or []
-        for start in range(0, len(vertices) - 3, 4):
-            quad_rect = _MUPDF.Quad(vertices[start : start + 4]).rect * to_view
-            quads.append((quad_rect.x0, quad_rect.y0, quad_rect.x1, quad_rect.y1))
-        text = " ".join(
-            " ".join(page.get_textbox(_MUPDF.Rect(q) * page.derotation_matrix).split())
-            for q in quads
-        )
-    elif kind == "ink":
-        for path in annot.vertices or []:
-            paths.append([tuple(_MUPDF.Point(p) * to_view) for p in path])
-    elif kind == "freetext":
-        text, comment = comment, ""
-    elif kind == "note":
-        x, y = rect.x0, rect.y0
-        box = (x, y, x + 20.0, y + 20.0)
+    found = Imported(
+        box=(rect.x0, rect.y0, rect.x1, rect.y1), comment=str(info.get("content") or "")
+    )
+    read = BEHAVIOUR[kind].read
+    if read is not None:
+        read(page, annot, to_view, found)
     return {
         "kind": kind,
         "page": number,
-        "geometry": geometry(box, quads=quads, paths=paths),
-        "color": color,
-        "text": text[:20_000],
-        "comment": comment[:20_000],
+        "geometry": geometry(found.box, quads=found.quads, paths=found.paths),
+        "color": _hex(colors.get("stroke") or colors.get("fill"), DEFAULT_COLORS[kind]),
+        "text": found.text[:20_000],
+        "comment": found.comment[:20_000],
     }
