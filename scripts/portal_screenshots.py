@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -131,7 +132,8 @@ def _appeal_to_show(factory: sessionmaker[Session]) -> tuple[CaseRow, str]:
 
 
 def _sign_in(page: Page, base: str, username: str = ATTORNEY) -> None:
-    """Password, then the first sign-in's app set-up; ends on "My cases"."""
+    """Password, then the first sign-in's app set-up and the terms of use (asked once per
+    account, before anything else); ends on "My cases"."""
     page.goto(f"{base}/portal/login")
     page.get_by_label("Username or email address").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
@@ -142,7 +144,13 @@ def _sign_in(page: Page, base: str, username: str = ATTORNEY) -> None:
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
     expect(page.get_by_role("heading", name="Save your recovery codes")).to_be_visible()
     page.get_by_role("link", name="Continue").click()
-    expect(page.get_by_role("heading", name="My cases")).to_be_visible()
+    terms = page.get_by_role("heading", name="Terms of use")
+    cases = page.get_by_role("heading", name="My cases")
+    expect(terms.or_(cases)).to_be_visible()
+    if terms.is_visible():
+        page.get_by_label(re.compile("^I have read and accept")).check()
+        page.get_by_role("button", name="Accept and continue").click()
+    expect(cases).to_be_visible()
 
 
 def _open_case(page: Page, case: CaseRow) -> None:
@@ -204,7 +212,7 @@ def _shoot(browser: Browser, base: str, case: CaseRow, out: Path, wanted: set[st
     _sign_in(page, base)
     if want("portal-case"):
         _open_case(page, case)
-        _fit_height(page, "table[aria-labelledby=documents]", 900, 1100)
+        _fit_height(page, "table[aria-labelledby=documents]", 900, 1800)
         _save(page, out / "portal-case.png")
         page.set_viewport_size(DESKTOP)
     if want("portal-eoir28"):

@@ -296,6 +296,7 @@ def main() -> int:
         url = _serve(folder)
         clerk = _window(url, "clerk1", folder)
         clerk.tabs.setCurrentWidget(clerk.docket)
+        clerk.docket.show_week()  # the week's hearings, not today's one or two
         shoot("docket", clerk)
         clerk.tabs.setCurrentWidget(clerk.filings)
         shoot("filing-review", clerk)
