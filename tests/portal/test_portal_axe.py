@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -450,7 +452,13 @@ def test_attorney_pages_and_their_errors(site: Site, briefing: Briefing) -> None
     page.goto(f"{site.base}{case}")
     page.get_by_role("button", name="Request the record").click()
     expect(page).to_have_url(re.compile("/portal/record/"))
-    site.check(page, "the record package page")
+    site.check(page, "the record package page, while it is built")
+    _run_package_worker(site)
+    # The page puts the finished state in place by itself (static/record.js). This case's
+    # transcript is a stand-in whose pages don't match its record, so the build fails: the
+    # failed state is audited here, the ready one in the DHS test.
+    expect(page.locator("#record-status[data-state=failed]")).to_be_visible(timeout=20_000)
+    site.check(page, "the record package page, failed (updated in place)")
 
     # A form sent after the session ended is kept; after signing in again it is offered.
     site.visit(page, "/portal/appearance/eoir-28", "the EOIR-28 form")
@@ -470,6 +478,18 @@ def test_attorney_pages_and_their_errors(site: Site, briefing: Briefing) -> None
     site.check(page, "the kept form, ready to send")
     context.close()
     site.assert_clean()
+
+
+def _run_package_worker(site: Site) -> None:
+    """The package worker, once, as the server's deployment runs it."""
+    worker = subprocess.run(
+        [sys.executable, "-m", "sync_server.cli", "package-worker", "--once"],
+        env=site.server.env,
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    assert worker.returncode == 0, worker.stderr.decode()[-2000:]
 
 
 def _reset_link(site: Site, address: str) -> str:
@@ -510,6 +530,11 @@ def test_dhs_pages_and_their_errors(site: Site, briefing: Briefing) -> None:
     site.visit(page, "/portal/cases?status=pending&page=2", "DHS's cases, filtered, page 2")
     demo_case = a_case_at(site.app, "SFR", 0).id
     site.visit(page, f"/portal/cases/{demo_case}", "a case at DHS's court")
+    page.get_by_role("button", name="Request the record").click()
+    expect(page).to_have_url(re.compile("/portal/record/"))
+    _run_package_worker(site)
+    expect(page.locator("#download-record")).to_be_visible(timeout=20_000)
+    site.check(page, "the record package page, ready (updated in place)")
     site.visit(page, f"/portal/cases/{briefing.case_id}", "DHS's appeal in briefing")
     site.visit(page, "/portal/dhs/nta", "the notice to appear")
     _send(page, "File the notice to appear")
