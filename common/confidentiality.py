@@ -55,6 +55,12 @@ def badge_text(values: Iterable[object] | None) -> str:
     return "Confidential: " + "; ".join(texts[f].badge for f in flags)
 
 
+def flags_line(values: Iterable[object] | None) -> str:
+    """The flags with their laws, without the word "Confidential" ("" for none)."""
+    texts = flag_texts()
+    return "; ".join(texts[f].badge for f in known_flags(values))
+
+
 def tooltip_text(values: Iterable[object] | None) -> str:
     """Each flag's law and rule, one paragraph each ("" for none)."""
     texts = flag_texts()

@@ -18,10 +18,12 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from common.anumber import ANumberError, format_a_number, normalise_search_term, parse_a_number
+from common.confidentiality import flags_line
 from common.court_closures import court_calendar
 from common.court_time import local_date
 from common.deadlines import Deadline, case_decision, case_motions, deadlines_for_case
 from common.enums import (
+    Confidentiality,
     Custody,
     HearingStatus,
     HearingType,
@@ -216,6 +218,11 @@ class CaseDetail:
     def address_lines(address: Address) -> tuple[str, ...]:
         """An entry as its envelope would read (for the template)."""
         return address_lines(address)
+
+    @staticmethod
+    def confidential(flags: list[Confidentiality]) -> str:
+        """A record's confidentiality flags with their laws, for its readers (template)."""
+        return flags_line(flags)
 
 
 def _respondent(row: CaseRow) -> str:

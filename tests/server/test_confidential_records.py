@@ -21,6 +21,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from common.anumber import format_a_number
 from common.enums import Confidentiality, DocumentType, Party, Role
 from common.wire import Document
 from sync_server.db import write_transaction
@@ -390,3 +391,48 @@ def test_the_public_hearing_lookup_shows_the_hearing_only(seeded_app: Flask) -> 
     assert {f.name for f in fields(NextHearing)} == {"court", "starts_at", "zone", "hearing_type"}
     shown = " ".join(str(getattr(found, f.name)) for f in fields(NextHearing))
     assert "Example" not in shown and "asylum" not in shown.lower()
+
+
+def test_the_portal_pages_of_counsel_and_of_an_attorney_not_of_record(seeded_app: Flask) -> None:
+    """Through the portal's pages, signed in with the second factor: counsel of record sees
+    the case marked with the law; an attorney not of record searching by A-number or name
+    finds nothing, and the case's address answers 404."""
+    from tests.portal.portal_helpers import register_and_approve, sign_in_enrolling
+
+    case = make_case(seeded_app, [("Declaration", text_pdf(1, "D"))], attorney=None)
+    counsel = register_and_approve(seeded_app)
+    stranger = register_and_approve(seeded_app)
+    with write_transaction(seeded_app.extensions["ecas"].factory) as session:
+        from common.enums import AppearanceScope, FilingKind, RepresentationStatus
+        from common.wire import Case, Representation
+
+        data, _, _ = stored(seeded_app, "case", case.id) or ({}, 0, False)
+        write_record(session, Case.model_validate(data | {"confidentiality": ["vawa_t_u"]}))
+        write_record(
+            session,
+            Representation(
+                id=str(uuid.uuid4()),
+                case_id=case.id,
+                practitioner_id=counsel.user_id,
+                form=FilingKind.EOIR_28,
+                scope=AppearanceScope.ALL_PROCEEDINGS,
+                status=RepresentationStatus.ACCEPTED,
+                accepted_on=date(2026, 11, 2),
+            ),
+        )
+    _flag_document(seeded_app, case.accepted[0].id, [Confidentiality.SEALED])
+    theirs = sign_in_enrolling(seeded_app, counsel)
+    page = theirs.get(f"/portal/cases/{case.id}")
+    assert page.status_code == 200
+    assert "VAWA / T / U information (8 U.S.C. 1367)" in theirs.last
+    assert "Confidential: Sealed by protective order (8 CFR 1003.46)" in theirs.last
+
+    browser = sign_in_enrolling(seeded_app, stranger)
+    for term in (case.a_number, "Example"):
+        assert browser.get(f"/portal/cases?q={term}").status_code == 200
+        assert case.id not in browser.last  # (the search box echoes the term itself)
+        assert format_a_number(case.a_number) not in browser.last
+    assert browser.get(f"/portal/cases/{case.id}").status_code == 404
+    refused = _audit(seeded_app, "confidential.read_refused", case.id)
+    assert [e.actor_id for e in refused] == [stranger.user_id]
+    assert refused[0].detail["laws"] == ["8 U.S.C. 1367"]
