@@ -397,3 +397,11 @@ def document_file(
         cache.read(sha256, fetch) if cache.encrypted else cache.open(sha256, fetch)
     )
     return str(record["title"]), content, sha256
+
+
+def document_a_number(store: LocalStore, document_id: str) -> str:
+    """The A-number (9 digits) of the case a document belongs to, "" when this copy does
+    not hold the case (the viewer's title names it)."""
+    record = store.get("document", document_id) or {}
+    case = store.get("case", str(record.get("case_id") or "")) or {}
+    return str(case.get("a_number") or "")

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.case_file import court_zone
 from desktop.dashboard import mark_case_seen
-from desktop.doc_cache import document_file
+from desktop.doc_cache import document_a_number, document_file
 from desktop.offline_auth import check_password
 from desktop.services.session import SignedOut, sign_out, sign_out_and_remove
 from desktop.services.sync_controller import SyncStatus
@@ -44,6 +44,7 @@ from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.sign_in_again_dialog import SignInAgainDialog
 from desktop.ui.status_bar import SyncStatusBar
 from desktop.viewer.annotation_window import install_annotations, synced_store_for, user_names
+from desktop.viewer.viewer_memory import ViewerMemory
 from desktop.viewer.viewer_window import ViewerWindow
 from desktop.words import count, plural
 
@@ -271,8 +272,9 @@ class MainWindow(QMainWindow):
             lambda: (
                 document_file(store, cache, fetch, document_id),
                 user_names(store) if names else {},
+                document_a_number(store, document_id),  # for the viewer's title
             ),
-            lambda found: self._show_document(found[0], document_id, found[1]),
+            lambda found: self._show_document(found[0], document_id, found[1], found[2]),
             self._document_failed,
             parent=self,
         )
@@ -282,16 +284,18 @@ class MainWindow(QMainWindow):
         found: tuple[str, Path | bytes, str],
         document_id: str | None = None,
         author_names: dict[str, str] | None = None,
+        a_number: str = "",
     ) -> None:
-        """Open the document as a tab of the viewer window (one window, opened once)."""
+        """Open the document as a tab of the viewer window (one window, opened once; it
+        remembers its size and each document's page and zoom for this user)."""
         title, path, sha256 = found
         if self.viewers:
             viewer = self.viewers[-1]
         else:
             cache_bytes = int(self.ctx.settings.value(VIEWER_CACHE_MB)) * 1024 * 1024
-            viewer = ViewerWindow(self, cache_bytes=cache_bytes)
+            memory = ViewerMemory(self.ctx.settings.user_scope(), self.ctx.user_id)
+            viewer = ViewerWindow(self, cache_bytes=cache_bytes, memory=memory)
             viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            viewer.resize(1000, 900)
             install_annotations(
                 viewer,
                 synced_store_for(self.ctx.store, self.ctx.user_id),
@@ -306,9 +310,15 @@ class MainWindow(QMainWindow):
             self.viewers.append(viewer)
             viewer.destroyed.connect(lambda: self.viewers.remove(viewer))
         if isinstance(path, bytes):  # an encrypted cache: decrypted in memory only
-            viewer.open_bytes(path, title, sha256, document_id=document_id)
+            viewer.open_bytes(path, title, sha256, document_id=document_id, a_number=a_number)
         else:
-            viewer.open_path(path, expected_sha256=sha256, title=title, document_id=document_id)
+            viewer.open_path(
+                path,
+                expected_sha256=sha256,
+                title=title,
+                document_id=document_id,
+                a_number=a_number,
+            )
         viewer.show()
         viewer.raise_()
         viewer.activateWindow()
