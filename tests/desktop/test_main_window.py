@@ -109,8 +109,8 @@ def test_lock_hides_the_work_and_checks_the_password_off_the_gui_thread(
     assert seen["wrong said"] == "That is not the password. Try again."
     assert seen["right while checking"] == ("Checking…", False)
     # The GUI thread went on with its events during each check: a blocking check lets no
-    # tick through between Enter and the answer.
-    assert int(seen["wrong ticks"]) >= 2 and int(seen["right ticks"]) >= 2  # type: ignore[call-overload]
+    # tick through between Enter and the answer (at least one does on this loaded machine).
+    assert int(seen["wrong ticks"]) >= 1 and int(seen["right ticks"]) >= 1  # type: ignore[call-overload]
     assert window.tabs.isVisible()  # unlocked
 
 
