@@ -94,6 +94,10 @@ class AnnotationTableModel(QAbstractTableModel):
         self.kind = ALL
         self.author = ALL
         self.page: int | None = None
+        # While a note is being typed the list is not rebuilt under it (a sync may bring
+        # others' changes): the refresh waits until the editor closes.
+        self.holding = False
+        self._stale = False
         if layer is not None:
             self.set_layer(layer)
 
@@ -103,9 +107,20 @@ class AnnotationTableModel(QAbstractTableModel):
         self.layer = layer
         if layer is not None:
             layer.changed.connect(self.refresh)
+        self.holding = self._stale = False  # another document: its own list, now
         self.refresh()
 
+    def hold(self, on: bool) -> None:
+        """Hold refreshes while a note is edited in place; on release, catch up."""
+        self.holding = on
+        if not on and self._stale:
+            self._stale = False
+            self.refresh()
+
     def refresh(self) -> None:
+        if self.holding:
+            self._stale = True
+            return
         records = self.layer.records() if self.layer is not None else []
         records.sort(key=_position)
         self.beginResetModel()
@@ -287,7 +302,11 @@ class AnnotationTable(QTableView):
         if not model.editable(index):
             return False
         self.setCurrentIndex(index)
+        model.hold(True)
         self.edit(index)
+        if self.state() != QAbstractItemView.State.EditingState:
+            model.hold(False)
+            return False
         return True
 
 
@@ -312,7 +331,9 @@ class AnnotationPane(QWidget):
         self.count_label = QLabel(self)
         self.table = AnnotationTable(self)
         self.table.setModel(self.model)
-        self.table.setItemDelegate(NoteDelegate(self.table))
+        delegate = NoteDelegate(self.table)
+        self.table.setItemDelegate(delegate)
+        delegate.closeEditor.connect(lambda *_: self.model.hold(False))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)  # F2 is ours
@@ -360,6 +381,8 @@ class AnnotationPane(QWidget):
             layer.selected.connect(self._on_layer_selected)
 
     def _on_reset(self) -> None:
+        if self.layer is not None and self.layer.selected_id is not None:
+            self._on_layer_selected(self.layer.selected_id)  # the chosen row stays chosen
         authors = sorted({r.author_id for r in self.model.all_rows})
         if authors == self._authors:
             self._count()

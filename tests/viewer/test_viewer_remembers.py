@@ -254,11 +254,16 @@ def test_a_note_is_edited_in_place_and_ctrl_enter_keeps_it(
     editor = _editor(table)
     qtbot.keyClicks(editor, "Check the I-213 date")
     qtbot.keyClick(editor, KEY.Key_Return)  # a new line, not the end of the edit
+    layer.reload()  # a sync brings others' changes while the note is typed...
+    qtbot.waitUntil(lambda: pane.model.holding and pane.model._stale, timeout=5000)
+    assert editor.isVisible()  # ...and the list is not rebuilt under the editor
     qtbot.keyClicks(editor, "Next hearing")
     qtbot.keyClick(editor, KEY.Key_Return, CTRL)
     qtbot.waitUntil(lambda: not editor.isVisible(), timeout=2000)
     record = layer.get(note_id)
     assert record is not None and record.comment == "Check the I-213 date\nNext hearing"
+    assert not pane.model.holding and not pane.model._stale  # caught up once closed
+    assert pane.model.rows[table.currentIndex().row()].id == note_id  # still chosen
     layer.undo_stack.undo()  # one undo step
     record = layer.get(note_id)
     assert record is not None and record.comment.startswith("The respondent's")
