@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from desktop.settings import SERVER_URL, Settings
 from desktop.ui.context import DesktopContext
 from desktop.ui.hearing_dialogs import AdjournDialog, RescheduleDialog
+from desktop.ui.sign_in_again_dialog import SignInAgainDialog
 from desktop.ui.sign_in_dialog import SignInDialog
 from tests.desktop.test_docket_clashes import CTRL, _click_row, _docket
 
@@ -119,4 +120,21 @@ def test_adjourning_grows_with_the_clock_note(
     fields: list[QWidget] = [dialog.code_combo, dialog.date_edit, dialog.time_edit]
     assert _fields_at_their_height(fields) == []
     assert _wholly_shown(dialog.clock_note) and _wholly_shown(dialog.error)
+    assert dialog.height() > height
+
+
+def test_signing_in_again_grows_with_the_servers_answer(
+    qtbot: QtBot, make_context: Callable[[str], DesktopContext]
+) -> None:
+    ctx = make_context("clerk1")  # its server is unreachable in these tests
+    dialog = SignInAgainDialog(ctx.session, 3, "The server ended your session.")
+    height = _first_show(qtbot, dialog)
+    qtbot.keyClicks(dialog.password, "the password")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.buttons.isEnabled(), timeout=15_000)  # answered
+    assert dialog.error.text() not in ("", "Signing in…")
+    dialog.say(dialog.error.text() + " " + "Try again when the server answers. " * 6)
+    fields: list[QWidget] = [dialog.username, dialog.password, dialog.code]
+    assert _fields_at_their_height(fields) == []
+    assert _wholly_shown(dialog.explanation) and _wholly_shown(dialog.error)
     assert dialog.height() > height
