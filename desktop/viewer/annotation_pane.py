@@ -330,6 +330,7 @@ class AnnotationPane(QWidget):
         self.page_box.setToolTip("Only this page (empty: every page)")
         self.count_label = QLabel(self)
         self.table = AnnotationTable(self)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list for the next field
         self.table.setModel(self.model)
         delegate = NoteDelegate(self.table)
         self.table.setItemDelegate(delegate)

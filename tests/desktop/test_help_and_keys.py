@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu, QMenuBar, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QMenu, QMenuBar, QTableView
 from pytestqt.qtbot import QtBot
 
 from common.resources import resources_dir
@@ -166,6 +166,10 @@ def test_every_menu_entry_has_its_own_accelerator(
     qtbot.waitUntil(lambda: bool(window.viewers), timeout=10_000)
     viewer = window.viewers[0]
     assert _check_accelerators(viewer.menuBar()) >= 30  # the viewer, its Annotate menu too
+    # Tab leaves every table and list of both windows (none keeps Tab to itself).
+    views = [*window.findChildren(QAbstractItemView), *viewer.findChildren(QAbstractItemView)]
+    keeping = [type(v).__name__ for v in views if v.tabKeyNavigation()]
+    assert len(views) >= 8 and not keeping, keeping
     # F1 in the viewer opens the viewer's part of the guide.
     viewer.activateWindow()
     qtbot.waitUntil(viewer.isActiveWindow, timeout=5000)
