@@ -57,7 +57,20 @@ from sync_server.policy import Principal
 from sync_server.services import access_cache, admission, audit, passwords, totp
 from sync_server.services.records import write_record
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# argon2id at the configuration OWASP's Password Storage Cheat Sheet gives as its minimum
+# ("a minimum configuration of 19 MiB of memory, an iteration count of 2, and 1 degree of
+# parallelism", https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html):
+# about 22 ms of CPU a check here, against ~170 ms for argon2-cffi's default (64 MiB, 3
+# passes, 4 lanes, RFC 9106's second recommendation), which made a sign-in storm of 500
+# clients queue for a minute on 2 cores (docs/PERFORMANCE.md). A hash made with other
+# parameters is still checked with its own and replaced at the next sign-in
+# (_record_success: check_needs_rehash).
+PASSWORD_TIME_COST, PASSWORD_MEMORY_KIB, PASSWORD_PARALLELISM = 2, 19 * 1024, 1
+_hasher = PasswordHasher(
+    time_cost=PASSWORD_TIME_COST,
+    memory_cost=PASSWORD_MEMORY_KIB,
+    parallelism=PASSWORD_PARALLELISM,
+)
 _DUMMY_HASH = _hasher.hash("not a real password")
 _log = logging.getLogger(__name__)
 
