@@ -480,14 +480,14 @@ def report(
     if steady_from is not None:
         late = [(s, o, b) for k, s, o, b in stats.samples if b >= steady_from]
         if late:
-            seconds = [s for s, _, _ in late]
+            durations = [s for s, _, _ in late]
             span = max(b + s for s, _, b in late) - steady_from
             steady = {
                 "requests": len(late),
                 "per_second": len(late) / max(span, 1e-9),
-                "p50": _ms(seconds, 50),
-                "p95": _ms(seconds, 95),
-                "p99": _ms(seconds, 99),
+                "p50": _ms(durations, 50),
+                "p95": _ms(durations, 95),
+                "p99": _ms(durations, 99),
                 "errors": dict(Counter(o for _, o, _ in late if o != "ok")),
             }
             print(
