@@ -668,6 +668,8 @@ def _load_reference_and_users(factory: sessionmaker[Session]) -> tuple[list[str]
             court_id=bench_id("court", big),
             user_id=bench_id("user", "clerk", big),
         )
+    # read once committed: on PostgreSQL the committed top is raised at the commit (db.py)
+    with factory() as session:
         version = int(
             session.execute(text("SELECT version FROM server_state WHERE id = 1")).scalar_one()
         )

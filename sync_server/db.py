@@ -1,19 +1,30 @@
-"""Engine, sessions and the write lock that orders every change.
+"""Engine, sessions and the write locks that order every change.
 
-Every transaction that changes data starts with :func:`begin_write`, which locks the one
-``server_state`` row. Versions and audit entries are handed out under that lock, so they
-are assigned in commit order: a reader paging by version can never pass a lower version
-that is still uncommitted (docs/PROTOCOL.md, "Pulling").
+Every transaction that changes data starts with :func:`begin_write`. On SQLite that makes
+it the one writer. On PostgreSQL a writer takes a transaction-level advisory lock: most
+take the server-wide lock exclusively (they run alone, as before); a push whose every
+change stays inside some courts takes it shared plus an exclusive lock on each of those
+courts, so pushes from different courts run side by side (docs/PROTOCOL.md, "Writes").
+
+Versions: on SQLite the ``server_state`` counter, handed out under the one writer. On
+PostgreSQL the ``feed_version_seq`` sequence (no lock); a transaction announces itself
+before it takes its first version (a shared advisory lock keyed by the sequence's top at
+that moment, which is below every version it will take), and just before it commits it
+raises ``server_state.version``, the top readers page up to, no higher than the lowest
+such key of any other open writer. So every version at or below the committed top is
+committed or will never be: a reader paging by version never passes an uncommitted lower
+one. The audit chain is appended in that same short section at the commit (the
+``server_state`` row lock), so it keeps one order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, MetaData, create_engine, event, text
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -58,14 +69,122 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def begin_write(session: Session) -> None:
-    """Take the server-wide write lock; must be the transaction's first statement.
+class WriteLockUpgrade(Exception):
+    """A writer holding only its courts' locks needs the server-wide one: roll back and
+    start again with :func:`begin_write` without courts (nothing was written yet)."""
+
+
+def is_postgres(bind: Any) -> bool:
+    """Whether ``bind`` (an engine, a connection or a session) talks to PostgreSQL."""
+    if isinstance(bind, Session):
+        bind = bind.get_bind()
+    return bool(bind is not None and bind.dialect.name == "postgresql")
+
+
+# Advisory-lock namespaces (the first key), one per schema, so test schemas and servers
+# sharing a database don't wait for each other.
+_WRITE_NS = "hashtext('ecas.write:' || current_schema())"
+_COURT_NS = "hashtext('ecas.court:' || current_schema())"
+_VERSION_NS = "hashtext('ecas.version:' || current_schema())"
+_MODE = "ecas.write_mode"  # "exclusive" or "courts"
+_ANNOUNCED = "ecas.versions_announced"
+_SEQUENCE = "feed_version_seq"
+_MAX_KEY = 2**31 - 1  # the advisory key holding a version is an int4
+
+
+def begin_write(session: Session, courts: Sequence[str] | None = None) -> None:
+    """Take the write lock; must be the transaction's first statement.
 
     On SQLite the UPDATE turns the deferred transaction into the single writer before it
-    has read anything (so it can't fail with a stale snapshot); on PostgreSQL it takes a
-    row lock that later writers queue behind until this transaction ends.
-    """
-    session.execute(text("UPDATE server_state SET version = version WHERE id = 1"))
+    has read anything (so it can't fail with a stale snapshot). On PostgreSQL, without
+    ``courts`` the server-wide advisory lock exclusively (the writer runs alone); with
+    ``courts`` that lock shared and each court's exclusively, in one order (so pushes of
+    different courts overlap and those of one court queue). The caller of the courts form
+    must check, once it holds them, that its changes still touch no other court."""
+    if not is_postgres(session):
+        session.execute(text("UPDATE server_state SET version = version WHERE id = 1"))
+        return
+    if courts is None:
+        session.execute(text(f"SELECT pg_advisory_xact_lock({_WRITE_NS}, 0)"))
+        session.info[_MODE] = "exclusive"
+        return
+    session.execute(text(f"SELECT pg_advisory_xact_lock_shared({_WRITE_NS}, 0)"))
+    for court in sorted(set(courts)):
+        session.execute(
+            text(f"SELECT pg_advisory_xact_lock({_COURT_NS}, hashtext(:court))"),
+            {"court": court},
+        )
+    session.info[_MODE] = "courts"
+
+
+_ANNOUNCE = f"""
+SELECT pg_advisory_xact_lock_shared({_VERSION_NS}, s.top::int) AS locked, s.top,
+       (SELECT version FROM server_state WHERE id = 1) AS published
+FROM (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END AS top
+      FROM {_SEQUENCE}) AS s
+"""  # noqa: S608 (constants)
+
+
+def _postgres_versions(session: Session, count: int) -> list[int]:
+    """``count`` new versions from the sequence, announcing the transaction first."""
+    if not session.info.get(_ANNOUNCED):
+        row = session.execute(text(_ANNOUNCE)).one()
+        if int(row.top) >= _MAX_KEY:
+            raise RuntimeError("the version sequence passed 2**31: widen the advisory keys")
+        if int(row.top) < int(row.published):
+            # Versions were written past the sequence (a bulk load, a restore): catch it up,
+            # which only a writer running alone may do.
+            if session.info.get(_MODE) != "exclusive":
+                raise WriteLockUpgrade
+            session.execute(text(f"SELECT setval('{_SEQUENCE}', :v)"), {"v": int(row.published)})
+        session.info[_ANNOUNCED] = True
+    values = session.scalars(text(_TAKE), {"n": count})
+    return sorted(int(v) for v in values)
+
+
+_TAKE = f"SELECT nextval('{_SEQUENCE}') FROM generate_series(1, :n)"  # noqa: S608 (constants)
+
+
+# The committed top readers page up to: at most the sequence's top, and below the lowest
+# key any other open writer announced. The open writers are read after the sequence (the
+# subquery depends on s.top), so a writer not yet announced then takes versions above it.
+_PUBLISH = f"""
+UPDATE server_state SET version = GREATEST(version, (
+    SELECT LEAST(s.top, COALESCE((
+        SELECT min(l.objid::bigint) FROM pg_locks AS l
+        WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND s.top IS NOT NULL
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND l.classid::bigint = ({_VERSION_NS}::bigint + 4294967296) % 4294967296
+          AND l.pid <> pg_backend_pid()
+    ), s.top))
+    FROM (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END AS top
+          FROM {_SEQUENCE}) AS s
+))
+WHERE id = 1
+"""  # noqa: S608 (constants)
+
+
+@event.listens_for(Session, "before_commit")
+def _publish_versions(session: Session) -> None:
+    """Raise the committed top in the transaction that took versions (PostgreSQL), as it
+    commits (the hook also runs as each savepoint is released: not then)."""
+    if session.info.get(_ANNOUNCED) and not session.in_nested_transaction():
+        session.flush()
+        session.execute(text(_PUBLISH))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_transaction(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        for key in (_MODE, _ANNOUNCED, _VERSION_BLOCK):
+            session.info.pop(key, None)
+
+
+def lock_audit_head(session: Session) -> None:
+    """Lock the ``server_state`` row (the audit chain's head, the committed top) until the
+    transaction ends: a writer holding only its courts' locks does so before it appends to
+    the chain (PostgreSQL; the other writers hold the server-wide lock already)."""
+    session.execute(text("SELECT 1 FROM server_state WHERE id = 1 FOR UPDATE"))
 
 
 _VERSION_BLOCK = "ecas.version_block"
@@ -74,25 +193,33 @@ _VERSION_BLOCK = "ecas.version_block"
 def reserve_versions(session: Session, count: int) -> None:
     """Take ``count`` versions in one statement for the transaction's later
     :func:`next_version` calls (requires the write lock; call it outside any savepoint, so
-    a savepoint rolled back can't hand the block out twice). Versions left unused are gaps
-    are given back by :func:`release_versions`."""
+    a savepoint rolled back can't hand the block out twice). Versions left unused are given
+    back by :func:`release_versions` on SQLite; on PostgreSQL they stay gaps."""
     if count <= 0:
         return
-    top = session.execute(
-        text("UPDATE server_state SET version = version + :n WHERE id = 1 RETURNING version"),
-        {"n": count},
-    ).scalar_one()
-    session.info[_VERSION_BLOCK] = [int(top) - count + 1, int(top)]
+    if is_postgres(session):
+        values = _postgres_versions(session, count)
+    else:
+        top = session.execute(
+            text("UPDATE server_state SET version = version + :n WHERE id = 1 RETURNING version"),
+            {"n": count},
+        ).scalar_one()
+        values = list(range(int(top) - count + 1, int(top) + 1))
+    session.info[_VERSION_BLOCK] = [0, values]
 
 
 def release_versions(session: Session) -> None:
-    """Give back the unused tail of the transaction's reserved block (the write lock is
-    still held, so no one took a version after it); versions taken in a savepoint that
-    was rolled back stay gaps, which readers paging by version never wait for."""
+    """Give back the unused tail of the transaction's reserved block (SQLite: the write
+    lock is still held, so no one took a version after it); versions taken in a savepoint
+    that was rolled back stay gaps, which readers paging by version never wait for. On
+    PostgreSQL the sequence can't take versions back: they stay gaps too."""
     block = session.info.pop(_VERSION_BLOCK, None)
-    if block is not None and block[0] <= block[1]:
+    if block is None or is_postgres(session):
+        return
+    index, values = block
+    if index < len(values):
         session.execute(
-            text("UPDATE server_state SET version = :v WHERE id = 1"), {"v": block[0] - 1}
+            text("UPDATE server_state SET version = :v WHERE id = 1"), {"v": values[index] - 1}
         )
 
 
@@ -112,11 +239,13 @@ def rewind_versions(session: Session, mark: int | None) -> None:
 
 def next_version(session: Session) -> int:
     """The next value of the one increasing version sequence (requires the write lock):
-    from the block :func:`reserve_versions` took, else one UPDATE of the counter."""
+    from the block :func:`reserve_versions` took, else one more from the counter."""
     block = session.info.get(_VERSION_BLOCK)
-    if block is not None and block[0] <= block[1]:
+    if block is not None and block[0] < len(block[1]):
         block[0] += 1
-        return int(block[0] - 1)
+        return int(block[1][block[0] - 1])
+    if is_postgres(session):
+        return _postgres_versions(session, 1)[0]
     value = session.execute(
         text("UPDATE server_state SET version = version + 1 WHERE id = 1 RETURNING version")
     ).scalar_one()
@@ -124,8 +253,31 @@ def next_version(session: Session) -> int:
 
 
 @contextmanager
-def write_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session whose transaction holds the write lock; commits on success."""
-    with factory() as session, session.begin():
-        begin_write(session)
-        yield session
+def write_transaction(
+    factory: sessionmaker[Session], courts: Sequence[str] | None = None
+) -> Iterator[Session]:
+    """A session whose transaction holds the write lock (see :func:`begin_write` for
+    ``courts``); commits on success."""
+    announced = False
+    try:
+        with factory() as session, session.begin():
+            begin_write(session, courts)
+            try:
+                yield session
+            finally:
+                announced = bool(session.info.get(_ANNOUNCED))
+    except BaseException:
+        if announced:  # rolled back: don't leave later writers' versions unpublished
+            _publish_after_rollback(factory)
+        raise
+
+
+def _publish_after_rollback(factory: sessionmaker[Session]) -> None:
+    """Raise the committed top for the writers that committed while a transaction that
+    has now rolled back held it down (PostgreSQL); they are all committed, so this needs
+    no version of its own. Without it they would wait for the next write."""
+    try:
+        with factory() as session, session.begin():
+            session.execute(text(_PUBLISH))
+    except Exception:  # noqa: S110 (the next commit publishes them; the first error counts)
+        pass

@@ -19,7 +19,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from common.protocol import Mutation
-from sync_server.models import ENTITY_TABLES, AppealRow, CaseRow, SyncRecord
+from sync_server.models import ENTITY_TABLES, AppealRow, CaseRow, HearingRow, SyncRecord
 from sync_server.policy import board_cases
 from sync_server.services.change_rules import PARENTS
 from sync_server.services.records import SessionLookups
@@ -76,6 +76,41 @@ def prefetch(session: Session, lookups: SessionLookups, mutations: Sequence[Muta
         _load(session, entity, ids - named.get(entity, set()), held)
     _prime_lookups(session, lookups, held)
     return held
+
+
+# Entities whose changes (and what the change rules and consequences read and write for
+# them: the hearing's case, courtroom and judge, its notice's document and services) stay
+# inside the court of their case. A push of only these takes its courts' locks, not the
+# server-wide one (db.begin_write); any other push runs alone, as before.
+COURT_LOCAL = frozenset({"hearing"})
+
+
+def courts_of(session: Session, mutations: Sequence[Mutation]) -> list[str] | None:
+    """The courts a push of court-local changes touches (the courts of the cases its
+    hearings belong to now and would belong to after it), read as plain columns so the
+    session's identity map stays empty; None when the push needs the server-wide lock
+    (another entity, or a case that does not exist: the change rules answer that alone)."""
+    if not mutations or any(m.entity not in COURT_LOCAL for m in mutations):
+        return None
+    case_ids: set[str] = set()
+    for m in mutations:
+        value = (m.data or {}).get("case_id")
+        if value is not None and not isinstance(value, str):
+            return None
+        if value is not None:
+            case_ids.add(value)
+    ids = sorted({m.id for m in mutations if isinstance(m.id, str)})
+    for chunk in _chunks(ids):
+        case_ids.update(session.scalars(select(HearingRow.case_id).where(HearingRow.id.in_(chunk))))
+    courts: set[str] = set()
+    found = 0
+    for chunk in _chunks(sorted(case_ids)):
+        for court_id in session.scalars(select(CaseRow.court_id).where(CaseRow.id.in_(chunk))):
+            found += 1
+            courts.add(court_id)
+    if found != len(case_ids) or not courts:
+        return None
+    return sorted(courts)
 
 
 def _prime_lookups(session: Session, lookups: SessionLookups, held: list[Any]) -> None:

@@ -31,6 +31,9 @@ from common.protocol import (
 )
 from common.wire import ENTITY_SCHEMAS, Case, Order, Representation, WireRecord, parse_record
 from sync_server.db import (
+    WriteLockUpgrade,
+    is_postgres,
+    lock_audit_head,
     release_versions,
     reserve_versions,
     rewind_versions,
@@ -41,6 +44,7 @@ from sync_server.models import AppliedMutation, SyncDeparture
 from sync_server.policy import Principal, can_see, check_write, feed_filter, placement_of, scope_key
 from sync_server.services import (
     audit,
+    confidentiality,
     feed_pages,
     feed_text,
     push_batch,
@@ -149,10 +153,9 @@ def pull(session: Session, principal: Principal, since: str | None, limit: int) 
     # version in (start, top], so neither the page nor the departures are read.
     changes: list[tuple[int, str]] = []  # (version, the change's JSON text)
     if start < top:
-        query = feed_pages.page_query(
-            principal, start, top, limit, per_case=feed_pages.per_case(session)
-        )
-        changes = feed_text.page_changes(session, query)
+        query = feed_pages.page_statement(principal, per_case=feed_pages.per_case(session))
+        params = feed_pages.page_params(start, top, limit)
+        changes = feed_text.page_changes(session, query, params)
     has_more = len(changes) > limit
     changes = changes[:limit]
     end = changes[-1][0] if has_more else max(top, start)
@@ -379,6 +382,10 @@ class _Pusher:
         apply_decision(self.session, old, new, self.lookups, actor_id=self.principal.id)
         # A docketed appeal puts the case on appeal (the Board then reads its record).
         apply_appeal(self.session, old, new, self.lookups, actor_id=self.principal.id)
+        # A flag set or cleared is audited by name; an I-589 marks itself and its case.
+        confidentiality.after_write(
+            self.session, old, new, self.lookups, actor_id=self.principal.id
+        )
         return MutationResult(
             mutation_id=m.mutation_id, status=MutationStatus.APPLIED, version=version
         )
@@ -429,9 +436,36 @@ def push(
     the request's order. Mutations sharing a ``group`` are applied together or not at all
     (the group takes the place of its first member). ``issuer`` issues each order in the
     push that arrives signed."""
+    courts: list[str] | None = None
+    if PUSH_BATCHED and is_postgres(factory.kw.get("bind")):
+        # Read before any lock: the courts the push's changes stay in, if they stay in
+        # some (push_batch.courts_of); checked again once their locks are held.
+        with factory() as session:
+            courts = push_batch.courts_of(session, request.mutations)
+    if courts is not None:
+        try:
+            return _push(factory, principal, request, issuer, courts)
+        except WriteLockUpgrade:  # a hearing changed court meanwhile: run alone
+            pass
+    return _push(factory, principal, request, issuer, None)
+
+
+def _push(
+    factory: sessionmaker[Session],
+    principal: Principal,
+    request: PushRequest,
+    issuer: OrderIssuer,
+    courts: list[str] | None,
+) -> list[MutationResult]:
+    """:func:`push` under the server-wide write lock (``courts`` None) or under the locks
+    of ``courts``, which must still be all the push touches once they are held."""
     results: dict[int, MutationResult] = {}
     stored: list[AppliedMutation] = []
-    with write_transaction(factory) as session:
+    with write_transaction(factory, courts) as session:
+        if courts is not None:
+            now = push_batch.courts_of(session, request.mutations)
+            if now is None or not set(now) <= set(courts):
+                raise WriteLockUpgrade
         pusher = _Pusher(session, principal, issuer)
         held: list[Any] = []
         if PUSH_BATCHED:
@@ -474,6 +508,13 @@ def push(
                 if not PUSH_BATCHED:
                     session.add(stored.pop())
         release_versions(session)
+        if courts is not None:
+            # Pushes of other courts run meanwhile: the stored answers are written first,
+            # then the audit chain's head (and the committed top, db._PUBLISH) is locked
+            # for the short rest of the transaction.
+            session.add_all(stored)
+            session.flush()
+            lock_audit_head(session)
         audit.write_held(session)
         session.add_all(stored)
         del held

@@ -66,10 +66,20 @@ def _database_url(server: LiveServer) -> str:
     return server.env["ECAS_DATABASE_URL"]
 
 
+_PG_WRITERS = """
+SELECT EXISTS (SELECT 1 FROM pg_locks
+WHERE locktype = 'advisory' AND granted AND objsubid = 2
+  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND classid::bigint IN (
+    (hashtext('ecas.write:' || current_schema())::bigint + 4294967296) % 4294967296,
+    (hashtext('ecas.court:' || current_schema())::bigint + 4294967296) % 4294967296))
+"""
+
+
 @contextlib.contextmanager
 def _write_lock_probe(url: str) -> Iterator[Callable[[], bool]]:
     """A function telling whether some transaction holds the server's write lock now
-    (the ``server_state`` row, see ``sync_server.db.begin_write``), without waiting."""
+    (see ``sync_server.db.begin_write``), without waiting."""
     if url.startswith("sqlite"):
         sqlite_conn = sqlite3.connect(
             url.removeprefix("sqlite:///"), timeout=0, isolation_level=None
@@ -91,7 +101,12 @@ def _write_lock_probe(url: str) -> Iterator[Callable[[], bool]]:
     pg_conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
 
     def pg_held() -> bool:
+        # the server-wide or a court's advisory lock (pushes of hearings take their
+        # courts'), or the ``server_state`` row a writer locks as it commits
         try:
+            row = pg_conn.execute(_PG_WRITERS).fetchone()
+            if row is not None and row[0]:
+                return True
             pg_conn.execute("SELECT 1 FROM server_state WHERE id = 1 FOR UPDATE NOWAIT")
         except psycopg.errors.LockNotAvailable:
             return True

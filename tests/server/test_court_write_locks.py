@@ -1,0 +1,103 @@
+"""On PostgreSQL a push of hearings waits only for pushes of its own court.
+
+Such a push takes the server-wide write lock shared and its courts' locks exclusively
+(``sync_server.db.begin_write``), instead of the one lock every write used to queue behind.
+Here a court's lock is held from outside: a push of the other court applies meanwhile, a
+push of the held court waits until it is let go, and then applies too.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import Engine, select, text
+
+from sync_server.demo.plan import demo_id
+from sync_server.models import CaseRow
+from tests.conftest import Api, mutation
+from tests.server.sync_helpers import hearing_data
+
+WAIT = 30  # seconds a push may take on a loaded machine
+
+
+class _Push(threading.Thread):
+    def __init__(self, app: Flask, token: str, body: dict[str, Any]) -> None:
+        super().__init__(daemon=True)
+        self.api, self.token, self.body = Api(app.test_client()), token, body
+        self.results: list[dict[str, Any]] | None = None
+
+    def run(self) -> None:
+        self.results = self.api.push(self.token, self.body)
+
+
+def _case_of(app: Flask, court_code: str) -> str:
+    with app.extensions["ecas"].factory() as session:
+        return str(
+            session.scalars(
+                select(CaseRow.id)
+                .where(CaseRow.court_id == demo_id("court", court_code), CaseRow.deleted.is_(False))
+                .order_by(CaseRow.id)
+                .limit(1)
+            ).one()
+        )
+
+
+def _waits_for_court(engine: Engine, court_id: str) -> bool:
+    """Whether some transaction is queued for ``court_id``'s lock now."""
+    with engine.connect() as conn:
+        return bool(
+            conn.execute(
+                text(
+                    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
+                    " AND NOT granted AND objsubid = 2 AND classid::bigint ="
+                    " (hashtext('ecas.court:' || current_schema())::bigint + 4294967296)"
+                    " % 4294967296 AND objid::bigint ="
+                    " (hashtext(:court)::bigint + 4294967296) % 4294967296)"
+                ),
+                {"court": court_id},
+            ).scalar_one()
+        )
+
+
+def test_a_push_waits_for_its_own_court_only(seeded_app: Flask, backend: str) -> None:
+    if backend != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    setup = Api(seeded_app.test_client())
+    clerk_sfr, clerk_nyb = setup.login("clerk2"), setup.login("clerk3")
+    sfr_push = mutation("hearing", hearing_data(_case_of(seeded_app, "SFR"), "SFR"))
+    nyb_push = mutation("hearing", hearing_data(_case_of(seeded_app, "NYB"), "NYB"))
+    engine = seeded_app.extensions["ecas"].engine
+    with engine.connect() as holder:  # holds San Francisco's lock until it rolls back
+        holder.execute(
+            text(
+                "SELECT pg_advisory_xact_lock(hashtext('ecas.court:' || current_schema()),"
+                " hashtext(:court))"
+            ),
+            {"court": demo_id("court", "SFR")},
+        )
+        waiting = _Push(seeded_app, clerk_sfr, sfr_push)
+        waiting.start()
+        other = _Push(seeded_app, clerk_nyb, nyb_push)
+        other.start()
+        other.join(WAIT)
+        assert not other.is_alive(), "a push of New York waited for San Francisco's lock"
+        assert other.results is not None and other.results[0]["status"] == "applied"
+        deadline = time.monotonic() + WAIT
+        while not _waits_for_court(engine, demo_id("court", "SFR")):
+            assert waiting.is_alive(), "a push of San Francisco did not wait for its court"
+            assert time.monotonic() < deadline, "no push waited for San Francisco's lock"
+            time.sleep(0.01)
+        assert waiting.is_alive() and waiting.results is None
+        holder.rollback()
+    waiting.join(WAIT)
+    assert not waiting.is_alive()
+    assert waiting.results is not None and waiting.results[0]["status"] == "applied"
+    # both reach a nationwide reader; San Francisco's took its versions once it held its
+    # lock, after New York's had committed, so above them
+    changes, _ = setup.pull_all(setup.login("eoir1"))
+    versions = {c["id"]: c["version"] for c in changes if c["entity"] == "hearing"}
+    assert versions[nyb_push["id"]] < versions[sfr_push["id"]]
