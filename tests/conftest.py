@@ -36,6 +36,65 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # (tests/portal/test_profile_and_terms.py), the others sign in without it.
 os.environ.setdefault("ECAS_PORTAL_TERMS", "0")
 
+
+# Password hashing at the shipped cost (argon2id, 64 MiB, 3 passes: ~0.2 s a hash or a check)
+# was half of the server tests' time. In this process the tests hash and check with the
+# cheapest argon2id parameters instead, as frameworks' own test settings do; the hashes stay
+# argon2id and the code paths are the same (a hash carries its parameters, so checking one
+# made at the shipped cost still costs that). Servers started as their own processes keep the
+# shipped cost. A test of the cost itself asks for it with ``@pytest.mark.real_argon2``.
+_CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+_SHIPPED_ARGON2: dict[tuple[object, str], object] = {}
+
+
+def _set_argon2(cheap: bool) -> None:
+    from argon2 import PasswordHasher
+
+    from desktop import offline_auth, store_crypto
+    from sync_server.services import auth, portal_signin
+
+    if not _SHIPPED_ARGON2:
+        for module, name in (
+            (auth, "_hasher"),
+            (auth, "_DUMMY_HASH"),
+            (portal_signin, "_DUMMY_HASH"),
+            (offline_auth, "_hasher"),
+            (store_crypto, "ARGON2_TIME_COST"),
+            (store_crypto, "ARGON2_MEMORY_KIB"),
+            (store_crypto, "ARGON2_PARALLELISM"),
+        ):
+            _SHIPPED_ARGON2[(module, name)] = getattr(module, name)
+    if not cheap:
+        for (module, name), value in _SHIPPED_ARGON2.items():
+            setattr(module, name, value)
+        return
+    hasher = PasswordHasher(**_CHEAP_ARGON2)
+    dummy = hasher.hash("not a real password")
+    auth._hasher = hasher
+    auth._DUMMY_HASH = dummy
+    portal_signin._DUMMY_HASH = dummy
+    offline_auth._hasher = PasswordHasher(**_CHEAP_ARGON2)
+    store_crypto.ARGON2_TIME_COST = _CHEAP_ARGON2["time_cost"]
+    store_crypto.ARGON2_MEMORY_KIB = _CHEAP_ARGON2["memory_cost"]
+    store_crypto.ARGON2_PARALLELISM = _CHEAP_ARGON2["parallelism"]
+
+
+_set_argon2(cheap=True)
+
+
+@pytest.fixture(autouse=True)
+def _argon2_cost(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The shipped argon2 parameters for a test marked ``real_argon2``, cheap ones otherwise."""
+    if request.node.get_closest_marker("real_argon2") is None:
+        yield
+        return
+    _set_argon2(cheap=False)
+    try:
+        yield
+    finally:
+        _set_argon2(cheap=True)
+
+
 REPO = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("ECAS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 DEMO_PASSWORD = "test-password-123"
