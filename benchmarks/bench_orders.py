@@ -8,16 +8,21 @@ Measured, medians of ``--repeats`` single runs (default 21) and of 3 batches:
 - *ecas + PAdES*: the same plus pyHanko's signature with a throwaway certificate;
 - *peer*: plain PyMuPDF inserting the same final text into a page (``insert_htmlbox``,
   no template machinery, no checks, no footer pass).
+
+Then the cost of the tagged PDF (common/pdf_tags.py: block positions, marked content, the
+structure tree): the same order rendered with and without those steps, alternately in one
+loop so a busy machine weighs on both alike; also a notice of hearing.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -25,6 +30,7 @@ if __package__ in (None, ""):  # run as a file by `make bench`: the repository's
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pymupdf
 
+from common import pdf_tags
 from common.enums import Role
 from common.order_pdf import order_html, render_order
 from common.orders import CaseFacts, Counsel, new_draft, sign, template_for
@@ -61,6 +67,33 @@ def peer(html: str) -> bytes:
     page = doc.new_page(width=612, height=792)
     page.insert_htmlbox(pymupdf.Rect(72, 72, 540, 720), html)
     return bytes(doc.tobytes(garbage=3, deflate=True))
+
+
+@contextlib.contextmanager
+def untagged() -> Iterator[None]:
+    """The renderers as they were before tagged PDF: common.pdf_tags' steps do nothing."""
+    saved = (pdf_tags.tag_page, pdf_tags.write_structure, pdf_tags.Positions.record)
+    pdf_tags.tag_page = lambda *_a, **_k: pdf_tags._State()  # type: ignore[assignment]
+    pdf_tags.write_structure = lambda *_a, **_k: None  # type: ignore[assignment]
+    pdf_tags.Positions.record = lambda *_a, **_k: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        pdf_tags.tag_page, pdf_tags.write_structure, pdf_tags.Positions.record = saved
+
+
+def tagging_cost(work: Callable[[], object], repeats: int) -> tuple[float, float]:
+    """Median ms of ``work`` tagged and untagged, measured alternately."""
+    tagged, plain = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        tagged.append((time.perf_counter() - start) * 1000)
+        with untagged():
+            start = time.perf_counter()
+            work()
+            plain.append((time.perf_counter() - start) * 1000)
+    return statistics.median(tagged), statistics.median(plain)
 
 
 def median_ms(work: Callable[[], object], repeats: int) -> float:
@@ -105,6 +138,18 @@ def main() -> None:
     base = results["peer: PyMuPDF insert_htmlbox"][0]
     print(f"ratio ecas / peer: {results['ecas draft→signed PDF'][0] / base:.2f}x")
     print(f"ratio ecas+PAdES / peer: {results['ecas + PAdES'][0] / base:.2f}x")
+
+    from common.hearing_notices import render_notice
+    from tests.notices.test_notice_wording import _notice
+
+    notice = _notice("removal")
+    print(f"\n{'tagged PDF cost':32} {'tagged (ms)':>14} {'untagged (ms)':>18}")
+    for name, work in (
+        ("order draft→signed PDF", lambda: draft_and_sign()),
+        ("notice of hearing", lambda: render_notice(notice)),
+    ):
+        tagged, plain = tagging_cost(work, args.repeats * 2)
+        print(f"{name:32} {tagged:14.1f} {plain:18.1f}   {tagged / plain:.2f}x")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pymupdf import mupdf
+
 # Roles of the HTML elements we tag. Anything else (b, i, em, span, a, br) is inline: its
 # text belongs to the block around it.
 _ROLES = {
@@ -67,6 +69,7 @@ class Node:
     kids: list[Node] = field(default_factory=list)
     marks: list[tuple[int, int]] = field(default_factory=list)
     alt: str | None = None  # /Alt, for a Figure
+    title: str | None = None  # /T, a section's title
 
     def walk(self) -> Iterator[Node]:
         yield self
@@ -441,11 +444,6 @@ def artifacts_only(_x: float, _y: float) -> str | None:
 # --- the structure tree ------------------------------------------------------------------
 
 
-def _pdf_string(text: str) -> str:
-    """A PDF text string: UTF-16BE with its byte-order mark, in hex (any language)."""
-    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
-
-
 def _prune(node: Node) -> bool:
     """Drop elements with no content under them; True if ``node`` keeps any."""
     node.kids = [kid for kid in node.kids if _prune(kid)]
@@ -459,64 +457,99 @@ def write_structure(doc: Any, root: Node, *, lang: str, page_xrefs: Sequence[int
 
     A document that has a tree already (a notice with a page added) keeps it: ``root``'s
     children are added after the existing ``Document`` element's, and their pages after
-    its ``/ParentTree`` entries."""
+    its ``/ParentTree`` entries.
+
+    Written through MuPDF's object API: a package has an element per page, and the
+    string-based ``xref_*`` helpers would parse and re-serialise each one."""
     _prune(root)
+    pdf = mupdf.pdf_document_from_fz_document(doc.this)
+    names: dict[str, Any] = {}
+
+    def name(text: str) -> Any:
+        found = names.get(text)
+        if found is None:
+            found = names[text] = mupdf.pdf_new_name(text)
+        return found
+
     pages = list(page_xrefs) or [doc[i].xref for i in range(doc.page_count)]
-    catalog = doc.pdf_catalog()
-    kind, existing = doc.xref_get_key(catalog, "StructTreeRoot")
-    if kind == "xref":
-        tree = int(existing.split()[0])
-        top = int(doc.xref_get_key(tree, "K")[1].split()[0])
-        kept = doc.xref_get_key(top, "K")[1].strip()[1:-1]
-        nums = [doc.xref_get_key(tree, "ParentTree/Nums")[1].strip()[1:-1]]
-        next_key = int(doc.xref_get_key(tree, "ParentTreeNextKey")[1])
+    catalog = mupdf.pdf_dict_get(mupdf.pdf_trailer(pdf), name("Root"))
+    existing = mupdf.pdf_dict_get(catalog, name("StructTreeRoot"))
+    if mupdf.pdf_is_dict(existing):
+        tree = mupdf.pdf_to_num(existing)
+        top = mupdf.pdf_dict_get(existing, name("K"))
+        kept = mupdf.pdf_dict_get(top, name("K"))
+        nums = mupdf.pdf_dict_get(mupdf.pdf_dict_get(existing, name("ParentTree")), name("Nums"))
+        next_key = mupdf.pdf_to_int(mupdf.pdf_dict_get(existing, name("ParentTreeNextKey")))
         elements = [node for kid in root.kids for node in kid.walk()]
-        xref_of = {id(node): doc.get_new_xref() for node in elements}
-        xref_of[id(root)] = top
+        num_of = {id(node): mupdf.pdf_create_object(pdf) for node in elements}
+        num_of[id(root)] = mupdf.pdf_to_num(top)
     else:
-        tree, kept, nums, next_key = doc.get_new_xref(), "", [], 0
+        tree, kept, nums, next_key = mupdf.pdf_create_object(pdf), None, None, 0
         elements = list(root.walk())
-        xref_of = {id(node): doc.get_new_xref() for node in elements}
-    parent_of: dict[int, int] = {}
+        num_of = {id(node): mupdf.pdf_create_object(pdf) for node in elements}
+    refs = {key: mupdf.pdf_new_indirect(pdf, num, 0) for key, num in num_of.items()}
+    page_refs = [mupdf.pdf_new_indirect(pdf, xref, 0) for xref in pages]
+    tree_ref = mupdf.pdf_new_indirect(pdf, tree, 0)
+    parent_of: dict[int, Any] = {}
     for node in [root, *elements]:
         for kid in node.kids:
-            parent_of[id(kid)] = xref_of[id(node)]
-    by_page: dict[int, dict[int, int]] = {}
+            parent_of[id(kid)] = refs[id(node)]
+    by_page: dict[int, dict[int, Any]] = {}
     for node in elements:
-        kids: list[str] = []
+        element = mupdf.pdf_new_dict(pdf, 7)
+        mupdf.pdf_dict_put(element, name("Type"), name("StructElem"))
+        mupdf.pdf_dict_put(element, name("S"), name(node.role))
+        mupdf.pdf_dict_put(element, name("P"), parent_of.get(id(node), tree_ref))
         mark_pages = {page for page, _ in node.marks}
-        for page, mcid in node.marks:
-            by_page.setdefault(page, {})[mcid] = xref_of[id(node)]
-            if len(mark_pages) == 1:
-                kids.append(str(mcid))
-            else:
-                kids.append(f"<</Type/MCR/Pg {pages[page]} 0 R/MCID {mcid}>>")
-        kids += [f"{xref_of[id(kid)]} 0 R" for kid in node.kids]
-        extra = f"/Pg {pages[next(iter(mark_pages))]} 0 R" if len(mark_pages) == 1 else ""
+        if len(mark_pages) == 1:
+            mupdf.pdf_dict_put(element, name("Pg"), page_refs[next(iter(mark_pages))])
         if node.alt is not None:
-            extra += f"/Alt {_pdf_string(node.alt)}"
-        parent = parent_of.get(id(node), tree)
-        doc.update_object(
-            xref_of[id(node)],
-            f"<</Type/StructElem/S/{node.role}/P {parent} 0 R{extra}/K [{' '.join(kids)}]>>",
-        )
-    if kept:  # the existing Document element: its children, then the new ones
-        added = " ".join(f"{xref_of[id(kid)]} 0 R" for kid in root.kids)
-        doc.xref_set_key(top, "K", f"[{kept} {added}]")
+            mupdf.pdf_dict_put_text_string(element, name("Alt"), node.alt)
+        if node.title is not None:
+            mupdf.pdf_dict_put_text_string(element, name("T"), node.title)
+        kids = mupdf.pdf_dict_put_array(element, name("K"), len(node.marks) + len(node.kids))
+        for page, mcid in node.marks:
+            by_page.setdefault(page, {})[mcid] = refs[id(node)]
+            if len(mark_pages) == 1:
+                mupdf.pdf_array_push_int(kids, mcid)
+            else:
+                mcr = mupdf.pdf_array_push_dict(kids, 3)
+                mupdf.pdf_dict_put(mcr, name("Type"), name("MCR"))
+                mupdf.pdf_dict_put(mcr, name("Pg"), page_refs[page])
+                mupdf.pdf_dict_put_int(mcr, name("MCID"), mcid)
+        for kid in node.kids:
+            mupdf.pdf_array_push(kids, refs[id(kid)])
+        mupdf.pdf_update_object(pdf, num_of[id(node)], element)
+    if kept is not None:  # the existing Document element: its children, then the new ones
+        for kid in root.kids:
+            mupdf.pdf_array_push(kept, refs[id(kid)])
+    if nums is None:
+        nums = mupdf.pdf_new_array(pdf, 2 * len(by_page))
+    structparents = name("StructParents")
     for number, page in enumerate(sorted(by_page), start=next_key):
         owners = by_page[page]
         if len(owners) != max(owners) + 1:
             raise ValueError("a page's MCIDs must run from 0 without gaps")
-        refs = " ".join(f"{owners[m]} 0 R" for m in range(len(owners)))
-        nums.append(f"{number} [{refs}]")
-        doc.xref_set_key(pages[page], "StructParents", str(number))
+        mupdf.pdf_array_push_int(nums, number)
+        owned = mupdf.pdf_array_push_array(nums, len(owners))
+        for mcid in range(len(owners)):
+            mupdf.pdf_array_push(owned, owners[mcid])
+        page_object = mupdf.pdf_load_object(pdf, pages[page])
+        mupdf.pdf_dict_put_int(page_object, structparents, number)
     next_key += len(by_page)
-    doc.update_object(
-        tree,
-        f"<</Type/StructTreeRoot/K {xref_of[id(root)]} 0 R"
-        f"/ParentTree <</Nums [{' '.join(n for n in nums if n)}]>>/ParentTreeNextKey {next_key}>>",
+    if kept is None:
+        tree_dict = mupdf.pdf_new_dict(pdf, 4)
+        mupdf.pdf_dict_put(tree_dict, name("Type"), name("StructTreeRoot"))
+        mupdf.pdf_dict_put(tree_dict, name("K"), refs[id(root)])
+        parent_tree = mupdf.pdf_dict_put_dict(tree_dict, name("ParentTree"), 1)
+        mupdf.pdf_dict_put(parent_tree, name("Nums"), nums)
+        mupdf.pdf_update_object(pdf, tree, tree_dict)
+        mupdf.pdf_dict_put(catalog, name("StructTreeRoot"), tree_ref)
+    mupdf.pdf_dict_put_int(
+        existing if kept is not None else tree_dict, name("ParentTreeNextKey"), next_key
     )
-    doc.xref_set_key(catalog, "StructTreeRoot", f"{tree} 0 R")
-    doc.xref_set_key(catalog, "MarkInfo", "<</Marked true>>")
-    doc.xref_set_key(catalog, "Lang", f"({lang})")
-    doc.xref_set_key(catalog, "ViewerPreferences", "<</DisplayDocTitle true>>")
+    mark_info = mupdf.pdf_dict_put_dict(catalog, name("MarkInfo"), 1)
+    mupdf.pdf_dict_put_bool(mark_info, name("Marked"), 1)
+    mupdf.pdf_dict_put_text_string(catalog, name("Lang"), lang)
+    preferences = mupdf.pdf_dict_put_dict(catalog, name("ViewerPreferences"), 1)
+    mupdf.pdf_dict_put_bool(preferences, name("DisplayDocTitle"), 1)

@@ -37,7 +37,7 @@ from sync_server.packages.index import (
     write_index,
 )
 from sync_server.packages.pagetree import fold_page_tree
-from sync_server.packages.stamping import BatesStamper
+from sync_server.packages.stamping import PAGE_ROLE, BatesStamper
 
 PACKAGE_LANGUAGE = "en-US"  # the index's words; the filed documents keep their own
 
@@ -177,7 +177,7 @@ def build_package(
             fold_page_tree(out)  # keeps appending linear in the package's size
             if progress is not None:
                 progress(entry.last_page, total)
-        pages = BatesStamper(out, prefix).stamp_all(1)
+        pages = BatesStamper(out, prefix, marked_from=index_pages).stamp_all(1)
         link_index(out, lines, pages)
         toc: list[list[object]] = [[1, "Index", 1]]
         toc += [
@@ -187,13 +187,28 @@ def build_package(
         ]
         out.set_toc(toc)
         out.set_metadata({"title": f"Record of Proceedings {shown}", "producer": "ECAS"})
-        # Our index pages are tagged (a table of the documents); the filed documents are
-        # the filers' own PDFs, copied as they are (docs/ARCHITECTURE.md, tagged PDF).
+        # Our index pages are tagged (a table of the documents); each filed document is
+        # a section whose pages are read whole, in their content's order: they are the
+        # filers' own PDFs, copied as they are (docs/ARCHITECTURE.md, tagged PDF). One
+        # element per document, not per page: a package has thousands of pages.
+        filed = [
+            pdf_tags.Node(
+                "Sect",
+                kids=[
+                    pdf_tags.Node(
+                        PAGE_ROLE,
+                        marks=[(number - 1, 0) for number in range(e.first_page, e.last_page + 1)],
+                    )
+                ],
+                title=e.document.title,
+            )
+            for e in shown_entries
+        ]
         pdf_tags.write_structure(
             out,
-            pdf_tags.Node("Document", kids=[index]),
+            pdf_tags.Node("Document", kids=[index, *filed]),
             lang=PACKAGE_LANGUAGE,
-            page_xrefs=[out.page_xref(n) for n in range(index_pages)],
+            page_xrefs=[mupdf.pdf_to_num(page) for page in pages],
         )
         out.save(str(out_path), garbage=0, deflate=False)
     finally:

@@ -23,6 +23,7 @@ _MARGIN_RIGHT = 24.0
 _PAD = 2.0
 # The stamp is page furniture, not the document's content: a tagged PDF's reader skips it.
 _ARTIFACT = "/Artifact <</Type/Pagination/Subtype/Footer>>"
+PAGE_ROLE = "Div"  # a filed document's page, read whole in its content's order
 
 
 def bates_label(prefix: str, number: int) -> str:
@@ -59,8 +60,12 @@ class BatesStamper:
     the cost of the whole copy at thousands of pages.
     """
 
-    def __init__(self, doc: pymupdf.Document, prefix: str) -> None:
+    def __init__(self, doc: pymupdf.Document, prefix: str, marked_from: int | None = None) -> None:
+        """``marked_from``: pages from this index on (the filed documents' pages) are
+        wrapped whole in one marked-content sequence, MCID 0, which the package's structure
+        tree gives a ``Div`` (a tagged package's reader reads only what its tree holds)."""
         self.pdf = mupdf.pdf_document_from_fz_document(doc.this)
+        self.marked_from = marked_from
         self.prefix = prefix
         self.width = float(pymupdf.get_text_length(bates_label(prefix, 0), "helv", FONT_SIZE))
         objects: Any = doc  # its object methods are unannotated
@@ -71,8 +76,12 @@ class BatesStamper:
         push = objects.get_new_xref()
         objects.update_object(push, "<<>>")
         objects.update_stream(push, b"q\n", compress=False)
+        marked = objects.get_new_xref()
+        objects.update_object(marked, "<<>>")
+        objects.update_stream(marked, f"/{PAGE_ROLE} <</MCID 0>> BDC q\n".encode(), compress=False)
         self.font_ref = mupdf.pdf_new_indirect(self.pdf, font, 0)
         self.push_ref = mupdf.pdf_new_indirect(self.pdf, push, 0)
+        self.marked_push_ref = mupdf.pdf_new_indirect(self.pdf, marked, 0)
         names = (
             "CropBox",
             "MediaBox",
@@ -85,7 +94,7 @@ class BatesStamper:
         )
         self._n = {name: mupdf.pdf_new_name(name) for name in names}
         self._named: set[int] = set()  # shared resources objects that already name the font
-        self._heads: dict[tuple[tuple[float, float, float, float], int], bytes] = {}
+        self._heads: dict[tuple[tuple[float, float, float, float], int, bool], bytes] = {}
         self._no_object = mupdf.PdfObj()
 
     def _box(self, page: Any) -> tuple[float, float, float, float]:
@@ -113,8 +122,9 @@ class BatesStamper:
         """
         root = mupdf.pdf_dict_get(mupdf.pdf_trailer(self.pdf), mupdf.pdf_new_name("Root"))
         pages = list(self._leaves(mupdf.pdf_dict_get(root, mupdf.pdf_new_name("Pages")), 0))
+        start = len(pages) if self.marked_from is None else self.marked_from
         for offset, page in enumerate(pages):
-            self._stamp(page, first_number + offset)
+            self._stamp(page, first_number + offset, offset >= start)
         return pages
 
     def _leaves(self, node: Any, depth: int) -> Iterator[Any]:
@@ -127,15 +137,17 @@ class BatesStamper:
         for i in range(mupdf.pdf_array_len(kids)):
             yield from self._leaves(mupdf.pdf_array_get(kids, i), depth + 1)
 
-    def _stamp(self, page: Any, bates_number: int) -> None:
+    def _stamp(self, page: Any, bates_number: int, marked: bool) -> None:
         n = self._n
         rotation = mupdf.pdf_to_int(mupdf.pdf_dict_get_inheritable(page, n["Rotate"])) % 360
-        frame = (self._box(page), rotation)
+        box = self._box(page)
+        frame = (box, rotation, marked)
         head = self._heads.get(frame)
         if head is None:  # pages of one size and turn share the drawing around the label
-            a, b, c, d, e, f = _frame(frame[0], rotation, self.width)
+            a, b, c, d, e, f = _frame(box, rotation, self.width)
+            close = "EMC " if marked else ""  # the page's own marked content ends here
             head = self._heads[frame] = (
-                f"Q {_ARTIFACT} BDC q {a} {b} {c} {d} {e:.2f} {f:.2f} cm "
+                f"Q {close}{_ARTIFACT} BDC q {a} {b} {c} {d} {e:.2f} {f:.2f} cm "
                 f"1 g {-_PAD} {-_PAD - 2} {self.width + 2 * _PAD:.2f} {FONT_SIZE + 2 * _PAD} re f "
                 f"0 g BT /{FONT_NAME} {FONT_SIZE} Tf 0 0 Td ("
             ).encode("latin-1")
@@ -143,14 +155,15 @@ class BatesStamper:
         data = mupdf.fz_new_buffer_from_copied_data(head + label + b") Tj ET Q EMC\n")
         own = mupdf.pdf_add_stream(self.pdf, data, self._no_object, 0)
         self._name_font(page)
+        push = self.marked_push_ref if marked else self.push_ref
         contents = mupdf.pdf_dict_get(page, n["Contents"])
         if mupdf.pdf_is_array(contents) and not mupdf.pdf_is_indirect(contents):
             # The page's own array: wrap it in place (a shared one is never edited).
-            mupdf.pdf_array_insert(contents, self.push_ref, 0)
+            mupdf.pdf_array_insert(contents, push, 0)
             mupdf.pdf_array_push(contents, own)
             return
         parts = mupdf.pdf_new_array(self.pdf, 3)
-        mupdf.pdf_array_push(parts, self.push_ref)
+        mupdf.pdf_array_push(parts, push)
         if mupdf.pdf_is_array(contents):
             for i in range(mupdf.pdf_array_len(contents)):
                 mupdf.pdf_array_push(parts, mupdf.pdf_array_get(contents, i))

@@ -35,13 +35,16 @@ class Reading:
     blocks: list[list[tuple[str, str]]] = field(default_factory=list)
     artifacts: list[int] = field(default_factory=list)  # per page: text operators marked so
     alts: dict[str, list[str]] = field(default_factory=dict)  # role -> its /Alt texts
+    titles: dict[str, list[str]] = field(default_factory=dict)  # role -> its /T texts
 
 
 def _words(text: str) -> str:
     return " ".join(text.split())
 
 
-def _walk_tree(doc: Any) -> tuple[list[str], dict[int, list[int]], dict[str, list[str]]]:
+def _walk_tree(
+    doc: Any,
+) -> tuple[list[str], dict[int, list[int]], dict[str, list[str]], dict[str, list[str]]]:
     """Roles in tree order and, per page index, the MCIDs in tree order."""
     pages = {doc[i].xref: i for i in range(doc.page_count)}
     kind, root = doc.xref_get_key(doc.pdf_catalog(), "StructTreeRoot")
@@ -49,14 +52,16 @@ def _walk_tree(doc: Any) -> tuple[list[str], dict[int, list[int]], dict[str, lis
     roles: list[str] = []
     order: dict[int, list[int]] = {}
     alts: dict[str, list[str]] = {}
+    titles: dict[str, list[str]] = {}
 
     def visit(xref: int, depth: int) -> None:
         assert depth < 50
         role = doc.xref_get_key(xref, "S")[1].lstrip("/")
         roles.append(role)
-        alt = doc.xref_get_key(xref, "Alt")
-        if alt[0] == "string":
-            alts.setdefault(role, []).append(alt[1])
+        for key, found in (("Alt", alts), ("T", titles)):
+            value = doc.xref_get_key(xref, key)
+            if value[0] == "string":
+                found.setdefault(role, []).append(value[1])
         pg = doc.xref_get_key(xref, "Pg")
         own_page = pages.get(int(pg[1].split()[0])) if pg[0] == "xref" else None
         kind, value = doc.xref_get_key(xref, "K")
@@ -78,7 +83,7 @@ def _walk_tree(doc: Any) -> tuple[list[str], dict[int, list[int]], dict[str, lis
     doc_root = doc.xref_get_key(int(root.split()[0]), "K")
     assert doc_root[0] == "xref"
     roles.pop(0)  # the StructTreeRoot itself (its /S is null)
-    return roles, order, alts
+    return roles, order, alts, titles
 
 
 _SHOW = {b"Tj", b"TJ", b"'", b'"'}
@@ -160,8 +165,8 @@ def read_tagged(pdf: bytes, pages: int | None = None) -> Reading:
         assert doc.xref_get_key(catalog, "MarkInfo/Marked") == ("bool", "true")
         kind, lang = doc.xref_get_key(catalog, "Lang")
         assert kind == "string" and lang, "no /Lang"
-        roles, order, alts = _walk_tree(doc)
-        reading = Reading(lang, roles, alts=alts)
+        roles, order, alts, titles = _walk_tree(doc)
+        reading = Reading(lang, roles, alts=alts, titles=titles)
         for number, page in enumerate(doc):
             if pages is not None and number >= pages:
                 assert number not in order, f"page {number + 1} is not ours but is tagged"

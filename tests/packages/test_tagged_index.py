@@ -22,7 +22,7 @@ def test_the_index_is_a_tagged_table_read_in_order(tmp_path: Path) -> None:
     sources = [(f"Declaration number {n}", text_pdf(1, f"D{n}")) for n in range(count)]
     (result, _back, data), docs = _build(tmp_path, sources)
     assert result.index_pages == 2
-    reading = read_tagged(data, pages=result.index_pages)
+    reading = read_tagged(data)
     assert reading.lang == PACKAGE_LANGUAGE == "en-US"
     assert reading.roles[:4] == ["Document", "Sect", "H1", "P"]
     table = reading.roles.index("Table")
@@ -49,12 +49,20 @@ def test_the_index_is_a_tagged_table_read_in_order(tmp_path: Path) -> None:
         ]
     # Artifacts: the Bates stamp on each index page, and on the second its repeated
     # heading, note and column titles; the second page's rows are no header.
-    assert reading.artifacts == [1, 1 + 2 + len(COLUMNS)]
+    assert reading.artifacts[:2] == [1, 1 + 2 + len(COLUMNS)]
     assert not any(role in ("H1", "TH") for role, _ in second)
+    # Each filed document is a section, titled, whose pages are read whole after the index;
+    # their Bates stamps are artifacts too.
+    assert reading.roles.count("Sect") == 1 + count
+    assert reading.titles["Sect"] == [doc.title for doc in docs]
+    for doc, entry in zip(docs, result.entries, strict=True):
+        page = entry.first_page - 1
+        assert reading.blocks[page] == [("Div", f"D{doc.title.split()[-1]} page 1")]
+        assert reading.artifacts[page] == 1
 
 
 def test_an_empty_record_reads_its_note(tmp_path: Path) -> None:
     (_result, _back, data), _docs = _build(tmp_path, [])
-    reading = read_tagged(data, pages=1)
+    reading = read_tagged(data)
     assert ("P", "No accepted documents.") in reading.blocks[0]
     assert reading.artifacts == [1]  # the Bates stamp
