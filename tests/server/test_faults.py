@@ -273,8 +273,12 @@ def test_push_cut_by_sigkill_applies_each_mutation_once_on_replay(live_server: L
     assert {r["status"] for r in first} == {"applied"}, first[0]
     # The killed transaction's versions died with it; the replay took each one once.
     versions = [r["version"] for r in first]
-    assert versions == list(range(top_before + 1, top_before + BATCH + 1))
-    assert _top_version(live_server) == top_before + BATCH
+    if url.startswith("sqlite"):
+        assert versions == list(range(top_before + 1, top_before + BATCH + 1))
+        assert _top_version(live_server) == top_before + BATCH
+    else:  # PostgreSQL's sequence keeps no taken version back: gaps, never a repeat
+        assert versions == sorted(set(versions)) and versions[0] > top_before
+        assert _top_version(live_server) >= versions[-1]
     assert _push(live_server, headers, body) == first  # stored results, nothing re-applied
 
     assert _count_written(url, mutation_ids, record_ids) == (BATCH, BATCH)
