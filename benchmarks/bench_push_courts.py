@@ -13,7 +13,10 @@ cost): 100 hearing length changes with the right ``base_version``s, all applied.
 2. Pushes from ``--courts`` courts at once: one thread per court, each its clerk pushing 100
    ``--rounds`` times; total mutations/s against one court pushing the same number alone,
    measured back to back. Threads share one interpreter (the GIL), so ``--processes`` runs
-   each court's clerk in its own process instead, as gunicorn's workers would.
+   each court's clerk in its own process instead, as gunicorn's workers would. On
+   PostgreSQL each push of hearings takes only its court's lock (``db.begin_write``), so
+   the courts' pushes overlap up to the end of their transactions, where the audit chain's
+   head and the committed top are taken one at a time (docs/PERFORMANCE.md).
 
 Figures print next to their baselines measured in the same run, with the load average.
 """
