@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -60,6 +61,7 @@ def test_opening_a_case_adds_one_closable_tab(qtbot: QtBot, make_context: Callab
     assert window.tabs.count() == 5
 
 
+@pytest.mark.real_argon2  # the shipped cost: the point is what it would block
 def test_lock_hides_the_work_and_checks_the_password_off_the_gui_thread(
     qtbot: QtBot,
     make_context: Callable,  # type: ignore[type-arg]
