@@ -43,8 +43,8 @@ os.environ.setdefault("ECAS_PORTAL_TERMS", "0")
 # argon2id and the code paths are the same (a hash carries its parameters, so checking one
 # made at the shipped cost still costs that). Servers started as their own processes keep the
 # shipped cost. A test of the cost itself asks for it with ``@pytest.mark.real_argon2``.
-_CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
-_SHIPPED_ARGON2: dict[tuple[object, str], object] = {}
+_CHEAP_TIME, _CHEAP_MEMORY_KIB, _CHEAP_LANES = 1, 8, 1
+_SHIPPED_ARGON2: dict[tuple[Any, str], object] = {}
 
 
 def _set_argon2(cheap: bool) -> None:
@@ -68,15 +68,17 @@ def _set_argon2(cheap: bool) -> None:
         for (module, name), value in _SHIPPED_ARGON2.items():
             setattr(module, name, value)
         return
-    hasher = PasswordHasher(**_CHEAP_ARGON2)
+    hasher = PasswordHasher(
+        time_cost=_CHEAP_TIME, memory_cost=_CHEAP_MEMORY_KIB, parallelism=_CHEAP_LANES
+    )
     dummy = hasher.hash("not a real password")
     auth._hasher = hasher
     auth._DUMMY_HASH = dummy
-    portal_signin._DUMMY_HASH = dummy
-    offline_auth._hasher = PasswordHasher(**_CHEAP_ARGON2)
-    store_crypto.ARGON2_TIME_COST = _CHEAP_ARGON2["time_cost"]
-    store_crypto.ARGON2_MEMORY_KIB = _CHEAP_ARGON2["memory_cost"]
-    store_crypto.ARGON2_PARALLELISM = _CHEAP_ARGON2["parallelism"]
+    portal_signin._DUMMY_HASH = dummy  # type: ignore[attr-defined]
+    offline_auth._hasher = hasher
+    store_crypto.ARGON2_TIME_COST = _CHEAP_TIME
+    store_crypto.ARGON2_MEMORY_KIB = _CHEAP_MEMORY_KIB
+    store_crypto.ARGON2_PARALLELISM = _CHEAP_LANES
 
 
 _set_argon2(cheap=True)

@@ -18,13 +18,12 @@ Sources the expectations are written from (read 2026-12-06):
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from common.hearing_notices import page_texts, pdf_text
 from sync_server.demo.plan import demo_id
@@ -47,6 +46,12 @@ ROOM_2 = demo_id("courtroom", "SFR", 2)
 @pytest.fixture
 def tokens(api: Api) -> TokenBook:
     return TokenBook(api)
+
+
+# What one notice of hearing may add to a push in SQL statements (its document, service
+# records, issued notice, mail outbox rows, audit): 34 measured on SQLite and PostgreSQL on
+# 2026-12-07 (1,156 - 137 for 30 notices), bounded with some room.
+NOTICE_STATEMENTS = 45
 
 
 def _applied(results: list[dict[str, Any]]) -> None:
@@ -385,7 +390,7 @@ def test_a_party_of_record_reads_the_notice_in_the_case_record(
     assert "Counsel for the respondent" in text and "Respondent: Ana Tester" not in text
 
 
-def test_thirty_hearings_moved_in_one_push_serve_thirty_notices_in_reasonable_time(
+def test_thirty_hearings_moved_in_one_push_serve_thirty_notices_at_a_bounded_cost(
     seeded_app: Flask, api: Api, tokens: TokenBook
 ) -> None:
     cases = [_new_case(api, tokens) for _ in range(3)]
@@ -393,15 +398,26 @@ def test_thirty_hearings_moved_in_one_push_serve_thirty_notices_in_reasonable_ti
         _hearing(cases[i % 3], f"2027-02-{1 + i % 20:02d}T{16 + i % 6}:00:00Z") for i in range(30)
     ]
     _applied(api.push(tokens["clerk1"], *(mutation("hearing", h) for h in hearings)))
+    engine = seeded_app.extensions["ecas"].factory.kw["bind"]
+    statements: list[str] = []
 
-    def push_all(changes: list[dict[str, Any]]) -> float:
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    def push_all(changes: list[dict[str, Any]]) -> int:
         bases = [version_of(seeded_app, "hearing", h["id"]) for h in changes]
-        started = time.perf_counter()
         pairs = zip(changes, bases, strict=True)
-        _applied(
-            api.push(tokens["clerk1"], *(mutation("hearing", h, base_version=b) for h, b in pairs))
-        )
-        return time.perf_counter() - started
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            _applied(
+                api.push(
+                    tokens["clerk1"], *(mutation("hearing", h, base_version=b) for h, b in pairs)
+                )
+            )
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(statements)
 
     # Without notices: the same 30 writes, changing what issues no notice (the length).
     quiet = push_all([{**h, "duration_minutes": 45} for h in hearings])
@@ -412,6 +428,8 @@ def test_thirty_hearings_moved_in_one_push_serve_thirty_notices_in_reasonable_ti
     notices = [n for case in cases for n in _notices(seeded_app, case)]
     resets = [n for n in notices if n.title.startswith("Notice of hearing (reset)")]
     assert len(resets) == 30 and len({n.id for n in resets}) == 30
-    print(f"\n30 reschedules in one push: {moved:.2f} s with notices, {quiet:.2f} s without")
-    # Each notice costs a render and a few writes, not a scan of the calendar.
-    assert moved - quiet < 30 * 0.25, (moved, quiet)
+    print(f"\n30 reschedules in one push: {moved} statements with notices, {quiet} without")
+    # Each notice costs a render and a few writes, not a scan of the calendar: what the
+    # notices add grows with the notices, not with the court's hearings (counted, not timed:
+    # wall time on a shared machine says nothing).
+    assert moved - quiet <= 30 * NOTICE_STATEMENTS, (moved, quiet)
