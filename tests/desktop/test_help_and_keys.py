@@ -202,7 +202,8 @@ def test_tab_leaves_the_docket_table(qtbot: QtBot, make_context: Callable) -> No
     window = _window(qtbot, make_context("clerk1"))
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     table = window.docket.table
-    assert isinstance(table, QTableView) and table.model().rowCount() > 1
+    assert isinstance(table, QTableView)
+    qtbot.waitUntil(lambda: table.model().rowCount() > 1, timeout=10_000)  # read on a pool
     table.setFocus()
     table.setCurrentIndex(table.model().index(0, 0))
     qtbot.waitUntil(table.hasFocus, timeout=5000)
