@@ -38,6 +38,7 @@ def install_portal(app: Flask) -> None:
         views_password,
         views_profile,
         views_respondent,
+        views_respondent_filing,
         views_resume,
     )
     from sync_server.portal.services import build_portal_services

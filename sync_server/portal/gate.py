@@ -311,6 +311,7 @@ NOTICES = {
     "reinstate": "Account reinstated.",
     "filed": "Filed. The clerk reviews it; its status shows under My filings.",
     "address": "Change of address filed; the clerk reviews it.",
+    "respondent-filed": "Filed. The clerk reviews it; it shows below under What you filed.",
     "nta": "Notice to appear filed; the case is open.",
     "extension-requested": "Extension request filed; the Board's clerk decides it.",
     "brief-filed": "Brief filed; the Board received it in time.",

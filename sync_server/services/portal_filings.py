@@ -203,9 +203,12 @@ class FilingDesk:
         lead: Upload,
         attachments: list[Upload],
         today: date,
+        form_extra: dict[str, Any] | None = None,
     ) -> str:
-        """File a lead document with attachments in a case the user appears in; every file
-        is pre-flighted first and nothing is filed unless all pass."""
+        """File a lead document with attachments in a case the user appears in (or, for a
+        respondent, their own case); every file is pre-flighted first and nothing is filed
+        unless all pass. ``form_extra`` is kept on the filing beside its title and type
+        (a respondent's filing: what kind it is and on whom it is served)."""
         case = self.cases.check_case(principal, case_id)
         title = " ".join(title.split())[:200]
         if not title:
@@ -217,7 +220,9 @@ class FilingDesk:
             raise FilingRefused("Some files can't be filed; see the reasons below.", errors)
         for pdf in checked:
             self._store(principal, pdf)
-        return self._record_documents(principal, case, doc_type, title, checked, today)
+        return self._record_documents(
+            principal, case, doc_type, title, checked, today, form_extra=form_extra
+        )
 
     def _record_documents(
         self,
@@ -230,8 +235,11 @@ class FilingDesk:
         kind: FilingKind = FilingKind.DOCUMENT,
         opens_case: bool = False,
         nta: NoticeToAppearForm | None = None,
+        form_extra: dict[str, Any] | None = None,
     ) -> str:
-        party = Party.DHS if principal.role is Role.DHS else Party.PRACTITIONER
+        party = {Role.DHS: Party.DHS, Role.RESPONDENT: Party.RESPONDENT}.get(
+            principal.role, Party.PRACTITIONER
+        )
         filing_id = str(uuid.uuid4())
         docs = [
             Document(
@@ -255,7 +263,7 @@ class FilingDesk:
             case.id,
             case.court_id,
             kind,
-            {"title": title, "doc_type": doc_type.value},
+            {**(form_extra or {}), "title": title, "doc_type": doc_type.value},
             filing_id=filing_id,
             lead_document_id=docs[0].id,
             attachment_ids=[d.id for d in docs[1:]],

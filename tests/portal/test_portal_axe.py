@@ -276,6 +276,7 @@ AUDITED = {
     "portal.respondent_home",
     "portal.respondent_case",
     "portal.respondent_address",
+    "portal.respondent_file",
 }
 
 
@@ -609,6 +610,10 @@ def test_respondent_pages_in_english_and_spanish(site: Site) -> None:
         page.locator("main form button[type=submit]").last.click()
         expect(page.locator("#error-summary")).to_be_visible()
         site.check(page, f"the respondent's EOIR-33 sent empty ({lang})")
+        site.visit(page, f"{case_page}/file?lang={lang}", f"the respondent's filing ({lang})")
+        page.locator("main form button[type=submit]").last.click()
+        expect(page.locator("#error-summary")).to_be_visible()
+        site.check(page, f"the respondent's filing sent empty ({lang})")
     # A respondent with a second case (the portal has no page yet to add one: the link is
     # made in the database) gets the list of cases instead of the one case.
     second = mailed_case(api, api.login("clerk1"))
