@@ -11,9 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, String, and_, false, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    exists,
+    false,
+    not_,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy import cast as sa_cast
 
 from common.appeals import REVIEW_FIELDS as _APPEAL_REVIEW_FIELDS
@@ -76,6 +87,7 @@ from sync_server.models import (
     AppealRow,
     BoardDecisionRow,
     CaseRow,
+    DocumentRow,
     RepresentationRow,
     SyncDeparture,
     SyncRecord,
@@ -386,12 +398,17 @@ def feed_filter(
     principal: Principal, rec: type[SyncRecord] | type[SyncDeparture] = SyncRecord
 ) -> ColumnElement[bool]:
     """The SQL condition on change-feed rows (or departures, which carry the same
-    placement columns) that ``principal`` may pull."""
+    placement columns) that ``principal`` may pull.
+
+    Owning a feed row (a document one filed) is no key to a flagged record ("Confidential
+    records" below): an owner who is not a reader of its case gets nothing of it, and a
+    departure (a tombstone, which names no content) still reaches them."""
     own = rec.owner_id == principal.id
+    flagged = feed_rows_flagged(rec) if rec is SyncRecord else false()
     role = principal.role
     if role is Role.RESPONDENT:  # no sync API (see allows): the portal reads for them
         return false()
-    if role is Role.EOIR_STAFF:
+    if role is Role.EOIR_STAFF:  # a reader of every flagged record
         return or_(rec.audience.not_in([Audience.OWNER.value, Audience.PANEL.value]), own)
     if role.is_court_staff:
         in_court = or_(rec.court_id == principal.court_id, rec.court_id.is_(None))
@@ -407,13 +424,43 @@ def feed_filter(
         panel = and_(
             rec.audience == Audience.PANEL.value, rec.case_id.in_(panel_cases(principal.id))
         )
-        return or_(and_(board, or_(unowned, panel)), global_rows, own)
+        # a flagged record is the Board's to read while its case is before the Board
+        return or_(
+            and_(board, or_(unowned, panel)), global_rows, and_(own, or_(not_(flagged), board))
+        )
     if role is Role.DHS:
         courts = list(principal.assigned_court_ids)
         in_courts = rec.court_id.in_(courts) if courts else false()
-        own_in_courts = and_(own, or_(rec.court_id.is_(None), in_courts))
+        # DHS reads a flagged record as the government's counsel at an assigned court
+        courtless = and_(rec.court_id.is_(None), not_(flagged))
+        own_in_courts = and_(own, or_(courtless, in_courts))
         return or_(and_(in_courts, public), global_rows, own_in_courts)
-    return or_(and_(rec.case_id.in_(court_appearances(principal.id)), public), global_rows, own)
+    # a practitioner reads a flagged record as counsel of record only: their own filing in
+    # a case they no longer appear in (withdrawn, substituted) is no longer theirs to read
+    appearances = rec.case_id.in_(court_appearances(principal.id))
+    own_readable = and_(own, or_(not_(flagged), appearances))
+    return or_(and_(appearances, public), global_rows, own_readable)
+
+
+def _flags_set(column: Any) -> ColumnElement[bool]:
+    """A stored flag list that is not empty (any name counts: the feed errs on withholding,
+    where flags_of ignores a name it doesn't know)."""
+    return and_(column.is_not(None), sa_cast(column, String).not_in(["[]", "null"]))
+
+
+def feed_rows_flagged(rec: type[SyncRecord] = SyncRecord) -> ColumnElement[bool]:
+    """The SQL twin of :func:`record_flags` on change-feed rows: the row of a flagged case,
+    or of a document flagged itself or through its case. Each test is one primary-key probe
+    of the row's case or document, correlated to the row (the feed reads it for a
+    principal's own rows, a page of them at a time, never for the whole scope)."""
+    case_flagged = exists().where(CaseRow.id == rec.case_id, _flags_set(CaseRow.confidentiality))
+    document_flagged = exists().where(
+        DocumentRow.id == rec.record_id, _flags_set(DocumentRow.confidentiality)
+    )
+    return or_(
+        and_(rec.entity.in_(["case", "document"]), case_flagged),
+        and_(rec.entity == "document", document_flagged),
+    )
 
 
 def court_appearances(practitioner_id: str) -> Select[str]:
@@ -1481,11 +1528,14 @@ def check_write(
 # information (8 CFR 1208.6), VAWA/T/U information (8 U.S.C. 1367), sealed by a protective
 # order (8 CFR 1003.46). resources/confidentiality.json holds, with its sources, who reads a
 # flagged record ("readers") and for whom the eROP package holds it ("package_includes");
-# this section answers from it. A document's flags are its own and its case's. The readers
-# are never wider than those who read the case at all (can_see), so the sync feed needs no
-# flag of its own; what a flag adds is checked here: a reader's kind (an owner's key, e.g.
-# a withdrawn counsel's own upload, opens nothing flagged), the package's withheld pages,
-# who sets a flag, and the audit of every read and refusal (services/confidentiality.py).
+# this section answers from it. A document's flags are its own and its case's. Every flag
+# admits every kind of reader of the case (checked as the file loads), so the sync feed
+# asks of a flag one thing only: an owner's key (a withdrawn counsel's own filing) opens
+# nothing flagged (feed_filter, feed_rows_flagged; the owner's copy loses it by a
+# departure when the flag is set, services/confidentiality.depart_non_readers, or by the
+# scope change's tombstones when their appearance ends). What a flag adds is checked here:
+# a reader's kind, the package's withheld pages, who sets a flag, and the audit of every
+# read and refusal (services/confidentiality.py).
 
 
 @dataclass(frozen=True)
@@ -1496,6 +1546,12 @@ class FlagRule:
     readers: frozenset[str]
     package_includes: frozenset[str]
     package_withheld_line: str
+
+
+# The kinds reader_kinds names: each one reads the case itself (can_see).
+READER_KINDS = frozenset(
+    {"court_of_case", "board", "eoir_staff", "dhs_of_case", "counsel_of_record", "respondent"}
+)
 
 
 def _load_flag_rules() -> dict[Confidentiality, FlagRule]:
@@ -1517,6 +1573,12 @@ def _load_flag_rules() -> dict[Confidentiality, FlagRule]:
     missing = set(Confidentiality) - set(rules)
     if missing:
         raise DataFileError(f"confidentiality.json: no rule for {sorted(missing)}")
+    for rule in rules.values():  # the feed's SQL (feed_filter) rests on this
+        if rule.readers != READER_KINDS:
+            raise DataFileError(
+                f"confidentiality.json: {rule.flag.value} must admit every reader of the case"
+                f" {sorted(READER_KINDS)}: the sync feed checks a flag against ownership only"
+            )
     return rules
 
 

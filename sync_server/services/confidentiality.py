@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session
 
 from common.enums import Confidentiality, DocumentType
 from common.wire import Case, Document, WireRecord
-from sync_server.models import CaseRow, DocumentRow
+from sync_server.db import next_version
+from sync_server.models import CaseRow, DocumentRow, SyncDeparture, SyncRecord, UserRow
 from sync_server.policy import (
     FLAG_RULES,
+    Audience,
     Principal,
     can_see,
     flagged_read_refusal,
@@ -29,6 +31,7 @@ from sync_server.policy import (
     record_flags,
 )
 from sync_server.services import audit
+from sync_server.services.auth import principal_of
 from sync_server.services.records import SessionLookups, row_to_record, write_consequence
 
 READ = "confidential.read"
@@ -114,6 +117,8 @@ def after_write(
                 "now": describe(after),
             },
         )
+        if after - before:
+            depart_non_readers(session, new, lookups)
     if not isinstance(new, Document) or new.doc_type not in AUTOMATIC:
         return
     flag = AUTOMATIC[new.doc_type]
@@ -145,6 +150,47 @@ def after_write(
             document_id=new.id,
             **describe({flag}),
         )
+        depart_non_readers(session, case, lookups)  # its documents, the I-589 among them
+    elif flag not in after:
+        depart_non_readers(session, new, lookups)
+
+
+def depart_non_readers(session: Session, record: Case | Document, lookups: SessionLookups) -> int:
+    """After ``record`` was flagged: the owner of a document it covers (its filer) who is
+    not a reader of the flagged document (a withdrawn counsel) holds it in their copy from
+    before; a departure addressed to them alone takes it out (policy.feed_filter sends
+    them nothing more of it). Returns how many departures were written."""
+    rec = SyncRecord
+    where = [rec.entity == "document", rec.owner_id.is_not(None), rec.deleted.is_(False)]
+    if isinstance(record, Case):
+        where.append(rec.case_id == record.id)
+    else:
+        where.append(rec.record_id == record.id)
+    lookups.forget()
+    departed = 0
+    for feed in session.scalars(select(rec).where(*where)).all():
+        row = session.get(DocumentRow, feed.record_id)
+        user = session.get(UserRow, feed.owner_id)
+        if row is None or user is None:
+            continue
+        document = row_to_record("document", row)
+        flags = record_flags(document, lookups)
+        principal = principal_of(user)
+        if flagged_read_refusal(principal, flags, feed.case_id, lookups) is None:
+            continue
+        session.add(
+            SyncDeparture(
+                version=next_version(session),
+                entity=feed.entity,
+                record_id=feed.record_id,
+                court_id=feed.court_id,
+                case_id=feed.case_id,
+                owner_id=principal.id,
+                audience=Audience.OWNER.value,
+            )
+        )
+        departed += 1
+    return departed
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,171 @@
+"""Confidential records through sync (issue 17 item 2): a practitioner who may not read a
+flagged document gets nothing of it from the change feed, though they filed it: not on a
+first pull, not in the catch-up after their appearance ends (a tombstone takes it out of
+their copy), not in the ordinary pages after the case is flagged (a departure addressed to
+them). On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+import orjson
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from common.enums import (
+    AppearanceScope,
+    Confidentiality,
+    DocumentStatus,
+    DocumentType,
+    FilingKind,
+    Party,
+    RepresentationStatus,
+    Role,
+)
+from common.wire import Case, Document, Representation
+from sync_server.db import write_transaction
+from sync_server.models import CaseRow, UserRow
+from sync_server.services import confidentiality, sync
+from sync_server.services.auth import create_user, principal_of
+from sync_server.services.records import SessionLookups, row_to_record, write_record
+
+TITLE = "Declaration of persecution in the home country"
+
+
+def _pull_all(
+    factory: sessionmaker[Session], user_id: str, since: str | None
+) -> tuple[list[dict[str, Any]], str]:
+    changes: list[dict[str, Any]] = []
+    cursor = since
+    while True:
+        with factory() as session:
+            principal = principal_of(session.get_one(UserRow, user_id))
+            page = orjson.loads(sync.pull(session, principal, cursor, 500))
+        changes += page["changes"]
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            return changes, str(cursor)
+
+
+def _copy(
+    changes: list[dict[str, Any]], copy: dict[str, dict[str, Any]] | None = None
+) -> dict[str, dict[str, Any]]:
+    """A client's copy after applying ``changes`` (a tombstone removes the record)."""
+    held = dict(copy or {})
+    for change in changes:
+        if change["deleted"]:
+            held.pop(change["id"], None)
+        else:
+            held[change["id"]] = change["data"]
+    return held
+
+
+def _setup(factory: sessionmaker[Session]) -> tuple[str, Case, Representation, Document]:
+    """An attorney of record in a new case, who filed a document in it."""
+    with write_transaction(factory) as session:
+        attorney_id = create_user(
+            session,
+            username=f"conf-sync-{uuid.uuid4().hex[:8]}",
+            password="a-long-test-password-1",
+            role=Role.ATTORNEY,
+            display_name="Withdrawn Counsel",
+            eoir_id=f"CS{uuid.uuid4().int % 10**5:05d}",
+        )
+        model = session.scalars(select(CaseRow).order_by(CaseRow.id)).first()
+        assert model is not None
+        template = row_to_record("case", model)
+        assert isinstance(template, Case)
+        case = template.model_copy(
+            update={
+                "id": str(uuid.uuid4()),
+                "a_number": f"{uuid.uuid4().int % 10**9:09d}",
+                "confidentiality": [],
+            }
+        )
+        write_record(session, case)
+        rep = Representation(
+            id=str(uuid.uuid4()),
+            case_id=case.id,
+            practitioner_id=attorney_id,
+            form=FilingKind.EOIR_28,
+            scope=AppearanceScope.ALL_PROCEEDINGS,
+            status=RepresentationStatus.ACCEPTED,
+            accepted_on=date(2026, 12, 1),
+        )
+        write_record(session, rep)
+        document = Document(
+            id=str(uuid.uuid4()),
+            case_id=case.id,
+            doc_type=DocumentType.EVIDENCE,
+            title=TITLE,
+            filer_id=attorney_id,
+            filer_party=Party.RESPONDENT,
+            filed_on=date(2026, 12, 2),
+            pages=1,
+            sha256="ab" * 32,
+            size=100,
+            status=DocumentStatus.ACCEPTED,
+        )
+        write_record(session, document)
+    return attorney_id, case, rep, document
+
+
+def _flag_case(factory: sessionmaker[Session], case: Case, flags: list[str]) -> None:
+    """The clerk marks the case as a push does: the record, then the push's hook."""
+    with write_transaction(factory) as session:
+        lookups = SessionLookups(session)
+        old = row_to_record("case", session.get_one(CaseRow, case.id))
+        new = old.model_copy(update={"confidentiality": [Confidentiality(f) for f in flags]})
+        write_record(session, new, lookups=lookups)
+        confidentiality.after_write(session, old, new, lookups, actor_id=case.id)
+
+
+def _withdraw(factory: sessionmaker[Session], rep: Representation) -> None:
+    with write_transaction(factory) as session:
+        write_record(session, rep.model_copy(update={"status": RepresentationStatus.WITHDRAWN}))
+
+
+def _leaks(changes: list[dict[str, Any]], document: Document) -> list[dict[str, Any]]:
+    return [c for c in changes if not c["deleted"] and TITLE in orjson.dumps(c).decode()]
+
+
+def test_withdrawn_counsel_loses_their_flagged_filing(seeded_app: Flask) -> None:
+    factory = seeded_app.extensions["ecas"].factory
+    attorney_id, case, rep, document = _setup(factory)
+    _flag_case(factory, case, ["asylum"])
+    first, cursor = _pull_all(factory, attorney_id, None)
+    held = _copy(first)
+    assert document.id in held  # counsel of record reads it
+    _withdraw(factory, rep)
+    after, cursor = _pull_all(factory, attorney_id, cursor)
+    held = _copy(after, held)
+    assert document.id not in held, "the withdrawn counsel's copy keeps the flagged document"
+    assert case.id not in held
+    assert not _leaks(after, document)
+    # A fresh start sends nothing of it either.
+    fresh, _ = _pull_all(factory, attorney_id, None)
+    assert document.id not in _copy(fresh)
+    assert not _leaks(fresh, document)
+
+
+def test_a_case_flagged_after_counsel_withdrew_leaves_their_copy(seeded_app: Flask) -> None:
+    factory = seeded_app.extensions["ecas"].factory
+    attorney_id, case, rep, document = _setup(factory)
+    _withdraw(factory, rep)
+    first, cursor = _pull_all(factory, attorney_id, None)
+    held = _copy(first)
+    assert document.id in held  # unflagged, their own filing stays theirs
+    _flag_case(factory, case, ["vawa_t_u"])
+    after, cursor = _pull_all(factory, attorney_id, cursor)
+    held = _copy(after, held)
+    assert document.id not in held, "the flag left the document in a non-reader's copy"
+    assert not _leaks(after, document)
+    # The document changes later: still nothing reaches them.
+    with write_transaction(factory) as session:
+        write_record(session, document.model_copy(update={"title": TITLE + " (amended)"}))
+    later, _ = _pull_all(factory, attorney_id, cursor)
+    assert not _leaks(later, document)
+    assert document.id not in _copy(later, held)
