@@ -173,6 +173,33 @@ def format_date(day: date) -> str:
     return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
+# Month names in Spanish, for the mail and pages a Spanish-reading respondent reads
+# (services/mail_events.py); lower case, as Spanish writes them.
+MONTHS_ES = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
+
+
+def format_date_in(day: date, language: str) -> str:
+    """A date as documents give it in ``language``: ``December 8, 2026`` in English,
+    ``8 de diciembre de 2026`` in Spanish (``es``); any other language is English."""
+    day = _date_only(day)
+    if language == "es":
+        return f"{day.day} de {MONTHS_ES[day.month - 1]} de {day.year}"
+    return format_date(day)
+
+
 def _clock_12(local: datetime) -> str:
     hour = local.hour % 12 or 12
     return f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
@@ -188,6 +215,18 @@ def format_datetime(instant: datetime, zone: ZoneSource) -> str:
     """An instant at the court as documents give it: ``December 8, 2026 at 10:30 AM PST``."""
     local = to_court(instant, zone)
     return f"{format_date(local.date())} at {format_time(local, zone)}"
+
+
+def format_datetime_in(instant: datetime, zone: ZoneSource, language: str) -> str:
+    """:func:`format_datetime` in ``language``: Spanish (``es``) as Spanish writes it, the
+    24-hour clock after the date: ``8 de diciembre de 2026 a las 10:30 PST``."""
+    if language != "es":
+        return format_datetime(instant, zone)
+    local = to_court(instant, zone)
+    return (
+        f"{format_date_in(local.date(), language)} a las {local.hour}:{local.minute:02d} "
+        f"{zone_abbreviation(local, zone)}"
+    )
 
 
 # --- screens and tables --------------------------------------------------------------------

@@ -40,6 +40,8 @@ class MailOutbox(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # The language the message is written in (its recipient's when the event happened).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
 
 class PortalMailPreference(Base):

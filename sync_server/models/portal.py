@@ -35,6 +35,9 @@ class PortalAccount(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(36))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     review_note: Mapped[str | None] = mapped_column(String(500))
+    # The language the holder reads ("en", "es"; None: never chosen, English): their mail is
+    # written in it (services/mail_events.py), chosen on the profile page.
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class PortalSecondFactor(Base):

@@ -26,7 +26,7 @@ from flask import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from sync_server.policy import Action
-from sync_server.portal import bp
+from sync_server.portal import bp, i18n
 from sync_server.portal.gate import (
     NOTICES,
     PortalDenied,
@@ -49,6 +49,7 @@ NOTICES.update(
     {
         "profile-saved": "Your mailing address and phone number are saved.",
         "mail-saved": "Your choice of email messages is saved.",
+        "language-saved": "Your language is saved: your email messages are written in it.",
         "email-sent": (
             "We emailed a link to the new address. Your address changes when you open it; "
             "until then mail goes to the old one."
@@ -207,6 +208,8 @@ def profile() -> BaseResponse | tuple[str, int]:
     elif section == "mail":
         profiles.save_preferences(user.id, request.form.getlist("wanted"), client_ip())
         return redirect(url_for("portal.profile", notice="mail-saved"), 303)
+    elif section == "language":
+        return _save_language("portal.profile")
     elif request.method == "POST":
         raise PortalDenied(400)
     page = render_template(
@@ -218,8 +221,49 @@ def profile() -> BaseResponse | tuple[str, int]:
         email_error=email_error,
         choosable=mail_events.choosable(),
         always=[k for k in mail_events.kinds().values() if k.service],
+        languages={code: i18n.LANGUAGES[code] for code in mail_events.languages()},
     )
     return page, 422 if (errors or email_error) else 200
+
+
+def _save_language(page: str) -> BaseResponse:
+    """Keep the language the user chose (their mail is written in it) and send them back
+    to ``page``; the translated pages follow it too (``portal/i18n.py``'s cookie)."""
+    chosen = request.form.get("language", "")
+    if not portal().profiles.save_language(current_user().id, chosen, client_ip()):
+        raise PortalDenied(400)
+    saved = make_response(redirect(url_for(page, notice="language-saved", lang=chosen), 303))
+    saved.set_cookie(
+        i18n.COOKIE,
+        chosen,
+        max_age=365 * 86400,
+        path="/portal",
+        httponly=True,
+        samesite="Lax",
+        secure=secure_cookies(),
+    )
+    return saved
+
+
+@bp.route("/respondent/profile", methods=["GET", "POST"])
+@portal_page(Action.PORTAL_RESPONDENT)
+def respondent_profile() -> BaseResponse:
+    """A respondent's own profile: the language they read (their mail, these pages), in
+    English or Spanish like their other pages."""
+    if request.method == "POST":
+        if request.form.get("section") != "language":
+            raise PortalDenied(400)
+        return _save_language("portal.respondent_profile")
+    try:
+        view = portal().profiles.load(current_user().id)
+    except LookupError as err:
+        raise PortalDenied(404) from err
+    return i18n.render_localised(
+        "respondent_profile.html",
+        title=i18n.gettext_for(i18n.page_language())("My profile"),
+        view=view,
+        languages={code: i18n.LANGUAGES[code] for code in mail_events.languages()},
+    )
 
 
 @bp.get("/profile/email/<token>")

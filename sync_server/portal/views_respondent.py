@@ -10,6 +10,7 @@ documents and the filing go through the same services as counsel's pages.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import Response, make_response, redirect, render_template, request, url_for
@@ -88,7 +89,8 @@ def respondent_enrol() -> Response | BaseResponse:
         enrolment, errors = validate_enrolment(request.form)
         if enrolment is not None:
             try:
-                _accounts().enrol(enrolment, client_ip())
+                # Their mail is written in the language they enrolled in (profile page).
+                _accounts().enrol(replace(enrolment, language=page_language()), client_ip())
             except EnrolmentRefused as refused:
                 if refused.status == 429:
                     raise PortalDenied(429, _t(refused.message)) from refused

@@ -14,8 +14,18 @@ Who is concerned: the filer of a filing; each party a document is served on, as 
 certificate of service names them (counsel of record, DHS), through their portal accounts
 (for DHS, the DHS accounts assigned to the case's court); the requester of a package; the
 account's holder. Nobody else: a party not of record is never in a certificate of service.
-The wording is in ``resources/mail/`` (one text file per kind); the link is the portal page
-of the thing, made absolute with the server's configured public base URL when it is sent.
+The wording is in ``resources/mail/`` (one text file per kind and language); the link is
+the portal page of the thing, made absolute with the server's configured public base URL
+when it is sent.
+
+**Language.** Each message is written in its recipient's language: the portal account's
+``language`` (English or Spanish, chosen on the profile page, set at a respondent's
+enrolment from the page's language; English when never chosen), read when the event
+happens and kept on the outbox row. A kind's English text is its template file; the text
+in another language is the file of the same name with the language before ``.txt``
+(``filing_accepted.es.txt``): subject and body, the filing's title and the few phrases
+filled in (``events.json``), and dates in that language's form at the court's local date
+(``common.court_time.format_date_in``).
 Service mail (served documents, hearing notices) is always sent; the rest follows the
 user's choices on the profile page.
 """
@@ -38,7 +48,7 @@ from typing import Any
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from common.court_time import format_date, local_date
+from common.court_time import format_date_in, format_datetime_in, local_date
 from common.enums import DocumentType, FilingStatus, Role, RopRequestStatus
 from common.resources import resource_path
 from common.wire import Filing, RopRequest, ServiceRecord, WireRecord
@@ -91,24 +101,67 @@ def kinds() -> dict[str, MailKind]:
     }
 
 
+@cache
+def _events() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(resource_path("mail/events.json").read_text(encoding="utf-8"))
+    return data
+
+
+def languages() -> tuple[str, ...]:
+    """The languages mail is written in (``events.json``); the first is the default."""
+    return tuple(_events()["languages"])
+
+
+def language_file(template: str, language: str) -> str:
+    """The file of ``template`` (an English template's name) in ``language``."""
+    if language == languages()[0]:
+        return template
+    return template.removesuffix(".txt") + f".{language}.txt"
+
+
+def phrase(name: str, language: str) -> str:
+    """A phrase filled into a message (``events.json``'s ``phrases``) in ``language``."""
+    text: str = _events()["phrases"][language][name]
+    return text
+
+
+def language_of(session: Session, user_id: str | None) -> str:
+    """The language a portal account's holder reads: their choice, else the default."""
+    chosen = (
+        session.scalar(select(PortalAccount.language).where(PortalAccount.user_id == user_id))
+        if user_id is not None
+        else None
+    )
+    return chosen if chosen in languages() else languages()[0]
+
+
 def choosable() -> list[MailKind]:
     """The kinds a user may turn off (neither service nor about the account itself)."""
     return [k for k in kinds().values() if not k.service and not k.always]
 
 
 @cache
-def _template(kind: str) -> tuple[str, str]:
-    text = resource_path("mail/" + kinds()[kind].template).read_text(encoding="utf-8")
+def _template(kind: str, language: str) -> tuple[str, str]:
+    name = language_file(kinds()[kind].template, language)
+    text = resource_path("mail/" + name).read_text(encoding="utf-8")
     head, _, body = text.partition("\n\n")
     if not head.startswith("Subject: "):
-        raise ValueError(f"resources/mail/{kinds()[kind].template}: no Subject line")
+        raise ValueError(f"resources/mail/{name}: no Subject line")
     return head.removeprefix("Subject: ").strip(), body
 
 
-def render(kind: str, context: dict[str, Any], link: str) -> tuple[str, str]:
-    """The subject and body of a ``kind`` message; every placeholder must be filled."""
-    subject, body = _template(kind)
-    values = {k: str(v) for k, v in context.items()} | {"link": link}
+def render(kind: str, context: dict[str, Any], link: str, language: str = "en") -> tuple[str, str]:
+    """The subject and body of a ``kind`` message in ``language``; every placeholder must
+    be filled."""
+    subject, body = _template(kind, language)
+    # A placeholder an event may not know (``default_<name>`` phrases, e.g. a notice of
+    # hearing served without the hearing's time) reads the phrase instead.
+    defaults = {
+        name.removeprefix("default_"): text
+        for name, text in _events()["phrases"][language].items()
+        if name.startswith("default_")
+    }
+    values = defaults | {k: str(v) for k, v in context.items()} | {"link": link}
     return string.Template(subject).substitute(values), string.Template(body).substitute(values)
 
 
@@ -138,9 +191,11 @@ def enqueue(
     path: str,
     context: dict[str, Any],
     user_id: str | None = None,
+    language: str | None = None,
 ) -> bool:
-    """Write one message in the caller's transaction; False when the user turned this kind
-    off or the same event already mailed this address (a replayed act)."""
+    """Write one message in the caller's transaction, in ``language`` (default: the user's,
+    :func:`language_of`); False when the user turned this kind off or the same event
+    already mailed this address (a replayed act)."""
     if kind not in kinds():
         raise ValueError(f"unknown kind of mail {kind!r}")
     if user_id is not None and not wanted(session, user_id, kind):
@@ -165,6 +220,7 @@ def enqueue(
             subject_key=key,
             path=path,
             context=context,
+            language=language if language is not None else language_of(session, user_id),
             created_at=now,
             attempts=0,
             next_attempt_at=now,
@@ -192,15 +248,15 @@ def _portal_person(session: Session, user_id: str | None) -> tuple[str, str] | N
     return (found[0], found[1]) if found is not None else None
 
 
-def _court(session: Session, court_id: str | None) -> tuple[str, str]:
+def _court(session: Session, court_id: str | None, language: str) -> tuple[str, str]:
     row = session.get(CourtRow, court_id) if court_id else None
     if row is None:
-        return "the court", "UTC"
+        return phrase("unknown_court", language), "UTC"
     return row.name, row.timezone
 
 
-def _day(moment: datetime, zone: str) -> str:
-    return format_date(local_date(moment, zone))
+def _day(moment: datetime, zone: str, language: str) -> str:
+    return format_date_in(local_date(moment, zone), language)
 
 
 def filing_decided(session: Session, status_before: str | None, new: WireRecord) -> None:
@@ -214,16 +270,17 @@ def filing_decided(session: Session, status_before: str | None, new: WireRecord)
     person = _portal_person(session, new.filer_id)
     if person is None:
         return
-    court, zone = _court(session, new.court_id)
+    language = language_of(session, new.filer_id)
+    court, zone = _court(session, new.court_id, language)
     accepted = new.status is FilingStatus.ACCEPTED
     context = {
         "name": person[1],
         "court": court,
-        "filing": _filing_title(new),
-        "submitted_on": _day(new.submitted_at, zone),
+        "filing": _filing_title(new, language),
+        "submitted_on": _day(new.submitted_at, zone, language),
     }
     if not accepted:
-        context["reason"] = new.rejection_reason or "(no reason was given)"
+        context["reason"] = new.rejection_reason or phrase("no_reason", language)
     enqueue(
         session,
         "filing_accepted" if accepted else "filing_rejected",
@@ -232,12 +289,12 @@ def filing_decided(session: Session, status_before: str | None, new: WireRecord)
         path=_filings_page(session, new.filer_id),
         context=context,
         user_id=new.filer_id,
+        language=language,
     )
 
 
-def _filing_title(filing: Filing) -> str:
-    data = json.loads(resource_path("mail/events.json").read_text(encoding="utf-8"))
-    titles: dict[str, str] = data["filing_titles"]
+def _filing_title(filing: Filing, language: str) -> str:
+    titles: dict[str, str] = _events()["filing_titles"][language]
     return titles.get(filing.kind.value, filing.kind.value)
 
 
@@ -281,14 +338,16 @@ def _respondent_accounts(session: Session, case_id: str) -> list[tuple[str, str,
     return [(r[0], r[1], r[2]) for r in rows]
 
 
-def document_served(session: Session, record: ServiceRecord) -> None:
+def document_served(
+    session: Session, record: ServiceRecord, *, hearing_at: datetime | None = None
+) -> None:
     """A document served on a party: the party's portal accounts are told (a notice of
-    hearing as such). Only the parties the certificate of service names are written."""
+    hearing as such, with the time of the hearing it sets, ``hearing_at``, when known).
+    Only the parties the certificate of service names are written."""
     document = session.get(DocumentRow, record.document_id)
     case = session.get(CaseRow, record.case_id)
     if document is None or case is None:
         return
-    court, zone = _court(session, case.court_id)
     if record.party.value == "practitioner":
         person = _portal_person(session, record.recipient_id)
         people = [(record.recipient_id, *person)] if person and record.recipient_id else []
@@ -303,19 +362,25 @@ def document_served(session: Session, record: ServiceRecord) -> None:
     notice = document.doc_type == DocumentType.HEARING_NOTICE.value
     own = "respondent/cases" if record.party.value == "respondent" else "cases"
     for user_id, address, name in people:
+        language = language_of(session, user_id)
+        court, zone = _court(session, case.court_id, language)
+        context = {
+            "name": name,
+            "court": court,
+            "document": document.title,
+            "served_on": _day(record.served_at, zone, language),
+        }
+        if notice and hearing_at is not None:
+            context["hearing_on"] = format_datetime_in(hearing_at, zone, language)
         enqueue(
             session,
             "hearing_notice" if notice else "document_served",
             to_address=address,
             key=f"served:{record.document_id}",
             path=f"/portal/{own}/{record.case_id}/documents/{record.document_id}",
-            context={
-                "name": name,
-                "court": court,
-                "document": document.title,
-                "served_on": _day(record.served_at, zone),
-            },
+            context=context,
             user_id=user_id,
+            language=language,
         )
 
 
@@ -327,7 +392,8 @@ def package_ready(session: Session, record: RopRequest) -> None:
     if person is None:
         return
     case = session.get(CaseRow, record.case_id)
-    _, zone = _court(session, case.court_id if case else None)
+    language = language_of(session, record.requester_id)
+    _, zone = _court(session, case.court_id if case else None, language)
     enqueue(
         session,
         "package_ready",
@@ -336,10 +402,11 @@ def package_ready(session: Session, record: RopRequest) -> None:
         path=f"/portal/record/{record.id}",
         context={
             "name": person[1],
-            "requested_on": _day(record.requested_at, zone),
+            "requested_on": _day(record.requested_at, zone, language),
             "pages": record.result_pages or 0,
         },
         user_id=record.requester_id,
+        language=language,
     )
 
 
@@ -359,9 +426,11 @@ def account_decided(
     ).first()
     if row is None:
         return
+    language = language_of(session, user_id)
     context: dict[str, Any] = {"name": row[1]}
     if kind == "account_approved":
-        context["eoir_id_sentence"] = f" Your EOIR ID is {eoir_id}." if eoir_id else ""
+        sentence = string.Template(phrase("eoir_id_sentence", language))
+        context["eoir_id_sentence"] = sentence.substitute(eoir_id=eoir_id) if eoir_id else ""
     else:
         context["reason"] = reason
     enqueue(
@@ -372,6 +441,7 @@ def account_decided(
         path="/portal/login",
         context=context,
         user_id=user_id,
+        language=language,
     )
 
 
@@ -433,8 +503,9 @@ class MailSender:
             row = session.get(MailOutbox, message_id)
             assert row is not None
             kind, to, path, context = row.kind, row.to_address, row.path, dict(row.context)
+            language = row.language if row.language in languages() else languages()[0]
             attempts = row.attempts + 1
-        subject, body = render(kind, context, self.base_url.rstrip("/") + path)
+        subject, body = render(kind, context, self.base_url.rstrip("/") + path, language)
         try:
             self.mailer.send(compose(self.mailer, to, subject, body))
         except (OSError, smtplib.SMTPException) as err:

@@ -152,6 +152,7 @@ class HearingNotices:
                 new.id, version, kind, "service", party.party.value, party.recipient_id or ""
             ),
             lookups=lookups,
+            hearing_at=notice.setting.starts_at,
         )
         audit.append(
             session,

@@ -1,5 +1,5 @@
 """A portal user's own profile: contact details, email address (re-verified), which mail
-to receive, and the terms of use.
+to receive, the language of their mail, and the terms of use.
 
 The mailing address and phone are the registration's ``contact``; a new email address is
 kept aside (``contact["pending_email"]``) and a link is mailed to it through the outbox
@@ -74,6 +74,7 @@ class ProfileView:
     pending_email: str | None
     contact: dict[str, str]
     wanted: dict[str, bool]  # kind -> receive it (the choosable kinds)
+    language: str = "en"  # the language of their mail (mail_events.language_of)
 
 
 def _hash(token: str) -> str:
@@ -106,6 +107,7 @@ class Profiles:
                 pending_email=contact.pop("pending_email", None),
                 contact=contact,
                 wanted={k.name: k.name not in off for k in mail_events.choosable()},
+                language=mail_events.language_of(session, user_id),
             )
 
     def save_contact(self, user_id: str, form: Mapping[str, str], ip: str) -> FieldErrors:
@@ -157,6 +159,28 @@ class Profiles:
                     record_id=user_id,
                     detail={"wanted": changes, "ip": ip},
                 )
+
+    def save_language(self, user_id: str, language: str, ip: str) -> bool:
+        """Keep the language the user reads (their mail is written in it); False when
+        ``language`` is not one mail is written in."""
+        if language not in mail_events.languages():
+            return False
+        with write_transaction(self.factory) as session:
+            account = session.get(PortalAccount, user_id)
+            if account is None:
+                raise LookupError("portal account")
+            before = account.language
+            if before != language:
+                account.language = language
+                audit.append(
+                    session,
+                    actor_id=user_id,
+                    action="portal.language_chosen",
+                    entity="user_profile",
+                    record_id=user_id,
+                    detail={"language": language, "before": before, "ip": ip},
+                )
+        return True
 
     def request_email_change(self, user_id: str, new_email: str, ip: str) -> str | None:
         """Mail a confirmation link to ``new_email``; the problem with the address, or None.

@@ -61,6 +61,7 @@ class Enrolment:
     email: str
     username: str
     password: str
+    language: str = "en"  # the enrolment page's: the language of their mail until changed
 
 
 def validate_enrolment(data: Mapping[str, Any]) -> tuple[Enrolment | None, FieldErrors]:
@@ -201,6 +202,7 @@ class RespondentAccounts:
                 email=enrolment.email,
                 status=AccountStatus.APPROVED.value,
                 category="respondent",
+                language=enrolment.language,
                 contact={},
                 bar_admissions=[],
                 organization=None,

@@ -125,11 +125,13 @@ def record_service(
     served_at: datetime,
     record_id: Callable[[PartyToServe], str],
     lookups: SessionLookups,
+    hearing_at: datetime | None = None,
 ) -> list[ServiceRecord]:
     """Write one ``service_record`` per party of ``certificate`` for ``document_id``.
     ``record_id`` derives each id from what is served (e.g. from the order's id), so the
     same act served again names the same records instead of adding others. A respondent
-    with no address of record gets none: nothing was sent (the certificate says so)."""
+    with no address of record gets none: nothing was sent (the certificate says so).
+    ``hearing_at`` is the hearing a notice of hearing sets (its time goes in the mail)."""
     written = []
     for party in certificate.parties:
         if party.unreachable:
@@ -145,6 +147,7 @@ def record_service(
             address_id=party.address_id,
         )
         write_record(session, record, lookups=lookups)
-        mail_events.document_served(session, record)  # in this transaction (outbox)
+        # In this transaction (the outbox).
+        mail_events.document_served(session, record, hearing_at=hearing_at)
         written.append(record)
     return written
