@@ -29,7 +29,7 @@ from sync_server.models import (
     UserRow,
 )
 from sync_server.models.types import utcnow
-from sync_server.services import audit, passwords
+from sync_server.services import audit, mail_events, passwords
 from sync_server.services.accounts import AccountStatus
 from sync_server.services.auth import hash_password
 from sync_server.services.mailer import Mailer, compose
@@ -104,19 +104,13 @@ class PasswordResets:
                 detail={"ip": ip},
             )
             address, name_shown = account.email, user.display_name
+            language = mail_events.language_of(session, user.id)
         link = f"{base_url.rstrip('/')}/portal/password/reset/{token}"
-        self.mailer.send(
-            compose(
-                self.mailer,
-                address,
-                "Reset your ECAS Portal password",
-                f"Dear {name_shown},\n\nSomeone asked to reset the password of your ECAS "
-                f"Portal account. To choose a new password, open:\n\n{link}\n\n"
-                f"The link works once, for {RESET_MINUTES} minutes. Choosing a new password "
-                "signs you out everywhere.\n\n"
-                "If you did not ask, ignore this message: your password is unchanged.\n",
-            )
+        # Sent at once, not through the outbox: the link carries the token (resources/mail/).
+        subject, body = mail_events.render(
+            "password_reset", {"name": name_shown, "minutes": RESET_MINUTES}, link, language
         )
+        self.mailer.send(compose(self.mailer, address, subject, body))
 
     def _live(self, session: Session, token: str) -> PortalPasswordReset | None:
         if not token or len(token) > 200:

@@ -227,6 +227,18 @@ def test_a_spanish_respondent_gets_spanish_mail_and_an_english_one_english(
     with app.extensions["ecas"].factory() as session:
         assert session.get(PortalAccount, john.user_id).language == "es"
 
+    # Account mail too: Maria forgets her password; the link (sent at once, not through the
+    # outbox) comes in Spanish and opens the page to choose a new one.
+    visitor = Browser(app.test_client())
+    asked = visitor.post(
+        "/portal/password/forgot", {"login": maria.email}, from_page="/portal/login"
+    )
+    assert asked.status_code == 303, visitor.last
+    reset = sink.one(maria.email, "Restablezca su contraseña del Portal ECAS")
+    assert "El enlace funciona una sola vez, durante 30 minutos" in reset.get_content()
+    assert _link(reset).startswith("/portal/password/reset/")
+    assert visitor.get(_link(reset)).status_code == 200, visitor.last
+
 
 def test_counsel_choose_the_language_of_their_mail_on_their_profile_page(
     mail_app: Flask,  # noqa: F811

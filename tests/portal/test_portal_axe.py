@@ -277,6 +277,7 @@ AUDITED = {
     "portal.respondent_case",
     "portal.respondent_address",
     "portal.respondent_file",
+    "portal.respondent_profile",
 }
 
 
@@ -614,6 +615,12 @@ def test_respondent_pages_in_english_and_spanish(site: Site) -> None:
         page.locator("main form button[type=submit]").last.click()
         expect(page.locator("#error-summary")).to_be_visible()
         site.check(page, f"the respondent's filing sent empty ({lang})")
+        profile = f"/portal/respondent/profile?lang={lang}"
+        site.visit(page, profile, f"the respondent's profile ({lang})")
+    page.check("#language-es")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main .notice.ok")).to_be_visible()
+    site.check(page, "the respondent's profile, Spanish chosen (es)")
     # A respondent with a second case (the portal has no page yet to add one: the link is
     # made in the database) gets the list of cases instead of the one case.
     second = mailed_case(api, api.login("clerk1"))
