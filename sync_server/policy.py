@@ -1641,6 +1641,17 @@ def flagged_read_refusal(
     return None
 
 
+def can_read(principal: Principal, record: WireRecord, lookups: Lookups) -> bool:
+    """:func:`can_see` with the flags: whether ``principal`` reads ``record`` itself, for
+    answers that carry a record (a push's conflict or refusal). An owner who is not a
+    reader of a flagged record reads nothing of it, as in :func:`feed_filter`."""
+    if not can_see(principal, placement_of(record, lookups), lookups):
+        return False
+    flags = record_flags(record, lookups)
+    case_id = record.id if isinstance(record, Case) else getattr(record, "case_id", None)
+    return flagged_read_refusal(principal, flags, case_id, lookups) is None
+
+
 def package_withholds(
     p: Principal, flags: Collection[Confidentiality], case_id: str, lookups: Lookups
 ) -> Confidentiality | None:

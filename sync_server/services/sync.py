@@ -41,7 +41,15 @@ from sync_server.db import (
     write_transaction,
 )
 from sync_server.models import AppliedMutation, SyncDeparture
-from sync_server.policy import Principal, can_see, check_write, feed_filter, placement_of, scope_key
+from sync_server.policy import (
+    Principal,
+    can_read,
+    can_see,
+    check_write,
+    feed_filter,
+    placement_of,
+    scope_key,
+)
 from sync_server.services import (
     audit,
     confidentiality,
@@ -281,12 +289,10 @@ class _Pusher:
             return _rejected(m, problem)
         row = load_record(self.session, m.entity, m.id)
         old = row_to_record(m.entity, row) if row is not None else None
-        if old is not None and not can_see(
-            self.principal, placement_of(old, self.lookups), self.lookups
-        ):
+        if old is not None and not can_read(self.principal, old, self.lookups):
             # Answered with a bare tombstone (the id the pusher sent, nothing else): a copy
-            # that still holds the record (its case moved away while this edit waited)
-            # drops it instead of showing it forever.
+            # that still holds the record (its case moved away while this edit waited, a
+            # flag closed it to its filer) drops it instead of showing it forever.
             refused = _rejected(m, "no such record in your scope")
             refused.current = Change(entity=m.entity, id=m.id, version=0, deleted=True, data={})
             return refused

@@ -31,6 +31,8 @@ from sync_server.models import CaseRow, UserRow
 from sync_server.services import confidentiality, sync
 from sync_server.services.auth import create_user, principal_of
 from sync_server.services.records import SessionLookups, row_to_record, write_record
+from tests.conftest import Api, mutation, user_id
+from tests.server.sync_helpers import stored
 
 TITLE = "Declaration of persecution in the home country"
 
@@ -63,10 +65,13 @@ def _copy(
     return held
 
 
-def _setup(factory: sessionmaker[Session]) -> tuple[str, Case, Representation, Document]:
-    """An attorney of record in a new case, who filed a document in it."""
+def _setup(
+    factory: sessionmaker[Session], attorney_id: str | None = None
+) -> tuple[str, Case, Representation, Document]:
+    """An attorney of record in a new case (a new account unless ``attorney_id``), who
+    filed a document in it."""
     with write_transaction(factory) as session:
-        attorney_id = create_user(
+        attorney_id = attorney_id or create_user(
             session,
             username=f"conf-sync-{uuid.uuid4().hex[:8]}",
             password="a-long-test-password-1",
@@ -169,3 +174,26 @@ def test_a_case_flagged_after_counsel_withdrew_leaves_their_copy(seeded_app: Fla
     later, _ = _pull_all(factory, attorney_id, cursor)
     assert not _leaks(later, document)
     assert document.id not in _copy(later, held)
+
+
+def test_a_push_answers_a_withdrawn_counsel_nothing_of_a_flagged_document(
+    seeded_app: Flask,
+) -> None:
+    """A conflict or a refusal answers with the server's copy of the record; for a flagged
+    document its filer may no longer read, the answer is a bare tombstone."""
+    factory = seeded_app.extensions["ecas"].factory
+    api = Api(seeded_app.test_client())
+    _, case, rep, document = _setup(factory, user_id("attorney2"))
+    _flag_case(factory, case, ["sealed"])
+    _withdraw(factory, rep)
+    found = stored(seeded_app, "document", document.id)
+    assert found is not None
+    data, version, _ = found
+    token = api.login("attorney2")
+    for base in (version, version - 1):  # refused as a write, and as a stale copy
+        body = data | {"title": "Corrected title"}
+        (result,) = api.push(token, mutation("document", body, base_version=base))
+        assert result["status"] == "rejected", result
+        assert result["error"] == "no such record in your scope"
+        assert result["current"]["deleted"] and not result["current"]["data"]
+        assert TITLE not in orjson.dumps(result).decode()
