@@ -205,44 +205,20 @@ class AccountService:
                 )
             else:
                 self._create(session, reg, password_hash, token, ip)
+        # Sent at once (resources/mail/, 'direct' kinds), in English: the registration page
+        # is English and the person has chosen no language yet.
+        link = f"{base_url.rstrip('/')}/portal/verify/{token}"
+        context: dict[str, Any]
         if email_taken:
-            self.mailer.send(
-                compose(
-                    self.mailer,
-                    reg.email,
-                    "Someone tried to register with your address at the ECAS Portal",
-                    "Someone tried to register a new ECAS Portal account with this email "
-                    "address, which already has an account. Nothing was changed.\n\n"
-                    "If it was you: sign in with your username or this address instead. If "
-                    "you no longer know your password, ask the court administrator.\n\n"
-                    "If it was not you, you need not do anything.\n",
-                )
-            )
+            kind, context = "registration_address_taken", {}
         elif username_taken:
-            self.mailer.send(
-                compose(
-                    self.mailer,
-                    reg.email,
-                    "Choose another username for the ECAS Portal",
-                    f"Dear {reg.display_name},\n\nThe username you chose, {reg.username}, "
-                    "belongs to another account, so no account was made. Please register "
-                    "again with another username.\n\n"
-                    "If you did not register, ignore this message.\n",
-                )
-            )
+            kind = "registration_username_taken"
+            context = {"name": reg.display_name, "username": reg.username}
         else:
-            link = f"{base_url.rstrip('/')}/portal/verify/{token}"
-            self.mailer.send(
-                compose(
-                    self.mailer,
-                    reg.email,
-                    "Confirm your email address for the ECAS Portal",
-                    f"Dear {reg.display_name},\n\nTo confirm this address, open:\n\n{link}\n\n"
-                    f"The link works for {EMAIL_TOKEN_HOURS} hours. Then bring photo "
-                    "identification to the court you chose; an administrator there approves "
-                    "the account.\n\nIf you did not register, ignore this message.\n",
-                )
-            )
+            kind = "registration_verify"
+            context = {"name": reg.display_name, "hours": EMAIL_TOKEN_HOURS}
+        subject, body = mail_events.render(kind, context, link)
+        self.mailer.send(compose(self.mailer, reg.email, subject, body))
         return {}
 
     @staticmethod
@@ -468,18 +444,12 @@ class AccountService:
                 detail={"reason": reason} if reason else {},
             )
             email = account.email
+            language = mail_events.language_of(session, user_id)
             if status is AccountStatus.SUSPENDED:  # the outbox, in this transaction
                 mail_events.account_decided(session, user_id, "account_suspended", reason=reason)
-        if status is AccountStatus.REJECTED:
-            word = "rejected"
-            self.mailer.send(
-                compose(
-                    self.mailer,
-                    email,
-                    f"Your ECAS Portal account was {word}",
-                    f"Your ECAS Portal account was {word}.\n\nReason: {reason}\n",
-                )
-            )
+        if status is AccountStatus.REJECTED:  # sent at once: no account to sign in to
+            subject, body = mail_events.render("account_rejected", {"reason": reason}, "", language)
+            self.mailer.send(compose(self.mailer, email, subject, body))
 
     # -- lookups -----------------------------------------------------------------------------
 

@@ -23,7 +23,15 @@ from sync_server.models import CaseRow, CourtRow, FilingRow, MailOutbox, PortalA
 from sync_server.services import mail_events
 from tests.conftest import Api
 from tests.portal.portal_flows import clerk_accepts
-from tests.portal.portal_helpers import PASSWORD, Account, Browser, sign_in_enrolling, user_row
+from tests.portal.portal_helpers import (
+    PASSWORD,
+    Account,
+    Browser,
+    registration_form,
+    sign_in_admin,
+    sign_in_enrolling,
+    user_row,
+)
 from tests.portal.respondent_flows import BIRTH, MailedCase, a_hearing, access_code, mailed_case
 from tests.portal.test_mail_events import (  # noqa: F401  (fixtures)
     BASE,
@@ -263,3 +271,40 @@ def test_counsel_choose_the_language_of_their_mail_on_their_profile_page(
     assert browser.get(_link(confirm)).status_code == 303  # the link works: address changed
     with app.extensions["ecas"].factory() as session:
         assert session.get(PortalAccount, account.user_id).email == new_address
+    # The court suspends the account: the holder is told in Spanish, with the reason.
+    admin = sign_in_admin(app)
+    admin.get("/portal/admin/registrations?all=1")
+    decided = admin.post(
+        f"/portal/admin/registrations/{account.user_id}/suspend", {"reason": "Bar license lapsed"}
+    )
+    assert decided.status_code == 302, admin.last
+    suspended = sink.one(new_address, "Su cuenta del Portal ECAS fue suspendida")
+    assert "Motivo: Bar license lapsed" in suspended.get_content()
+    assert _link(suspended) == "/portal/login"
+
+
+def test_registration_mail_from_the_templates_says_what_it_said(
+    mail_app: Flask,  # noqa: F811
+    smtp: Smtp,  # noqa: F811
+) -> None:
+    """The mail of a registration, moved from code to resources/mail/ (sent at once, in
+    English: nobody has chosen a language yet), is sent with its link and values filled:
+    the link to confirm (which works), the username taken, the rejection with its reason."""
+    sink, app = smtp.sink, mail_app
+    visitor = Browser(app.test_client())
+    form = registration_form()
+    assert visitor.post("/portal/register", form, from_page="/portal/register").status_code == 303
+    verify = sink.one(form["email"], "Confirm your email address for the ECAS Portal")
+    assert "The link works for 48 hours." in verify.get_content()
+    assert visitor.get(_link(verify)).status_code == 200
+    again = registration_form(username=form["username"])
+    assert visitor.post("/portal/register", again, from_page="/portal/register").status_code == 303
+    taken = sink.one(again["email"], "Choose another username for the ECAS Portal")
+    assert f"The username you chose, {form['username']}, belongs" in taken.get_content()
+    user = user_row(app, form["username"]).id
+    admin = sign_in_admin(app)
+    admin.get("/portal/admin/registrations")
+    decided = admin.post(f"/portal/admin/registrations/{user}/reject", {"reason": "No bar record"})
+    assert decided.status_code == 302, admin.last
+    rejected = sink.one(form["email"], "Your ECAS Portal account was rejected")
+    assert "Reason: No bar record" in rejected.get_content()
