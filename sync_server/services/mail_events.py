@@ -64,6 +64,7 @@ from sync_server.models import (
 )
 from sync_server.models.respondents import RespondentCase
 from sync_server.models.types import utcnow
+from sync_server.policy import can_read, record_flags
 from sync_server.services.mailer import Mailer, compose
 
 log = logging.getLogger(__name__)
@@ -359,6 +360,7 @@ def document_served(
         people = _respondent_accounts(session, record.case_id)
     else:
         people = []
+    people = [p for p in people if _may_read_document(session, p[0], document)]
     notice = document.doc_type == DocumentType.HEARING_NOTICE.value
     own = "respondent/cases" if record.party.value == "respondent" else "cases"
     for user_id, address, name in people:
@@ -382,6 +384,23 @@ def document_served(
             user_id=user_id,
             language=language,
         )
+
+
+def _may_read_document(session: Session, user_id: str, row: DocumentRow) -> bool:
+    """Whether a mail naming the document (its title) may go to ``user_id``: always for an
+    unflagged one; for a flagged one only to a reader (policy.can_read), so no mail tells
+    a practitioner no longer of record what a confidential record is called."""
+    # imported here: records and auth import this module (the outbox written in their
+    # transactions)
+    from sync_server.services.auth import principal_of
+    from sync_server.services.records import SessionLookups, row_to_record
+
+    lookups = SessionLookups(session)
+    record = row_to_record("document", row)
+    if not record_flags(record, lookups):
+        return True
+    user = session.get(UserRow, user_id)
+    return user is not None and can_read(principal_of(user), record, lookups)
 
 
 def package_ready(session: Session, record: RopRequest) -> None:

@@ -7,7 +7,7 @@ them). On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
@@ -25,10 +25,10 @@ from common.enums import (
     RepresentationStatus,
     Role,
 )
-from common.wire import Case, Document, Representation
+from common.wire import Case, Document, Representation, ServiceRecord
 from sync_server.db import write_transaction
-from sync_server.models import CaseRow, UserRow
-from sync_server.services import confidentiality, sync
+from sync_server.models import CaseRow, MailOutbox, PortalAccount, UserRow
+from sync_server.services import confidentiality, mail_events, sync
 from sync_server.services.auth import create_user, principal_of
 from sync_server.services.records import SessionLookups, row_to_record, write_record
 from tests.conftest import Api, mutation, user_id
@@ -197,3 +197,51 @@ def test_a_push_answers_a_withdrawn_counsel_nothing_of_a_flagged_document(
         assert result["error"] == "no such record in your scope"
         assert result["current"]["deleted"] and not result["current"]["data"]
         assert TITLE not in orjson.dumps(result).decode()
+
+
+def test_no_mail_names_a_flagged_document_to_someone_who_may_not_read_it(
+    seeded_app: Flask,
+) -> None:
+    """A document served on a practitioner no longer of record (a certificate entered from
+    paper, a stale service list): the outbox holds no mail naming its title for them."""
+    factory = seeded_app.extensions["ecas"].factory
+    attorney_id, case, rep, document = _setup(factory)
+    with write_transaction(factory) as session:
+        court_id = session.get_one(CaseRow, case.id).court_id
+        session.add(
+            PortalAccount(
+                user_id=attorney_id,
+                email=f"{attorney_id[:8]}@counsel.example",
+                status="approved",
+                category="attorney",
+                identity_court_id=court_id,
+            )
+        )
+    _withdraw(factory, rep)
+
+    def served(flags: list[str]) -> list[MailOutbox]:
+        _flag_case(factory, case, flags)
+        record = ServiceRecord(
+            id=str(uuid.uuid4()),
+            case_id=case.id,
+            document_id=document.id,
+            party=Party.PRACTITIONER,
+            recipient_id=attorney_id,
+            served_at=datetime.now(UTC),
+        )
+        with write_transaction(factory) as session:
+            mail_events.document_served(session, record)
+        with factory() as session:
+            return list(
+                session.scalars(
+                    select(MailOutbox).where(
+                        MailOutbox.user_id == attorney_id,
+                        MailOutbox.subject_key == f"served:{document.id}",
+                    )
+                )
+            )
+
+    assert served(["asylum"]) == []
+    # Unflagged, the same service is mailed (the check is the flag, not the withdrawal).
+    mails = served([])
+    assert len(mails) == 1 and mails[0].context["document"] == TITLE
