@@ -303,6 +303,14 @@ class ApiClient:
         response = self._call("GET", f"/api/v1/cases/{case_id}/history", what=what)
         return _parse(what, response, lambda body: [dict(e) for e in body["entries"]])
 
+    def rotate_access_code(self, case_id: str) -> tuple[str, str]:
+        """A new case access code for an open case of the clerk's court: (the A-number as
+        shown, the code). The server keeps only its hash and audits the change; the old
+        code stops working at once. The code is in this answer alone."""
+        what = "the request for a new case access code"
+        response = self._call("POST", f"/api/v1/cases/{case_id}/access-code", what=what)
+        return _parse(what, response, lambda body: (str(body["a_number"]), str(body["code"])))
+
     def healthz(self) -> bool:
         """Whether the server answers and its database is up (no sign-in needed): how a
         client working offline notices that the server is back."""

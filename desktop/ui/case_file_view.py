@@ -54,6 +54,7 @@ from desktop.case_file import (
 from desktop.clerk_actions import assign_judge
 from desktop.docket import DocketData, load_docket
 from desktop.local_store import LocalStore
+from desktop.ui.access_code_rotation import AccessCodeRotation
 from desktop.ui.address_dialog import AddressDialog
 from desktop.ui.appeal_tab import AppealTab
 from desktop.ui.case_history import CaseHistoryPanel
@@ -343,6 +344,12 @@ class CaseFileView(QWidget):
         self.flags = FlagActions(self.ctx, self.case_id, self._selected_document, self)
         self.flags.changed.connect(self._flags_saved)
         self.flags.failed.connect(lambda text: self._say(text, error=True))
+        # The clerk replaces the respondent's portal access code (desktop/ui/access_code_rotation).
+        self.access_code = AccessCodeRotation(self.ctx, self.case_id, self)
+        self.access_code.failed.connect(lambda text: self._say(text, error=True))
+        self.access_code.issued.connect(
+            lambda a_number: self._say(f"A new case access code was issued for {a_number}.")
+        )
 
     def _layout(self) -> None:
         names = QVBoxLayout()
@@ -359,6 +366,7 @@ class CaseFileView(QWidget):
         actions.addWidget(self.order_actions.new_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.assign_button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.flags.button, 0, Qt.AlignmentFlag.AlignRight)
+        actions.addWidget(self.access_code.button, 0, Qt.AlignmentFlag.AlignRight)
         actions.addWidget(self.assign_bar, 0, Qt.AlignmentFlag.AlignRight)
         for widget in self.counsel.widgets():
             actions.addWidget(widget, 0, Qt.AlignmentFlag.AlignRight)

@@ -201,6 +201,22 @@ class PublicCaseInfo:
             code = access_codes.rotate(session, case.id, clerk.id)
             return format_a_number(case.a_number), code
 
+    def rotate_code_for_case(self, clerk: Principal, case_id: str) -> tuple[str, str] | None:
+        """The same for the case the clerk has open (the desktop's case file): (the
+        A-number as shown, the new code), or None when the case is not an open case of the
+        clerk's court."""
+        with write_transaction(self.factory) as session:
+            case = session.get(CaseRow, case_id)
+            if (
+                case is None
+                or case.deleted
+                or case.status in _CLOSED
+                or not may_rotate_access_code(clerk, case.court_id)
+            ):
+                return None
+            code = access_codes.rotate(session, case.id, clerk.id)
+            return format_a_number(case.a_number), code
+
     @staticmethod
     def _case(session: Session, a_number: str, last_name: str) -> CaseRow | None:
         rows = session.scalars(

@@ -62,6 +62,7 @@ ENDPOINT_ACCESS: dict[str, frozenset[str]] = {
     "blobs.append_upload": WRITERS,
     "blobs.download": SIGNED_IN,
     "cases.history": frozenset({"judge", "clerk", "court_admin", "eoir_staff"}),
+    "cases.rotate_access_code": frozenset({"clerk", "court_admin"}),
     "registrations.pending": frozenset({"court_admin"}),
     "registrations.approve": frozenset({"court_admin"}),
     "registrations.reject": frozenset({"court_admin"}),
@@ -107,6 +108,9 @@ CALLS: dict[str, Call] = {
     "blobs.download": lambda api, h: api.client.get(f"/api/v1/blobs/{'0' * 64}", headers=h),
     "cases.history": lambda api, h: api.client.get(
         f"/api/v1/cases/{demo_id('case', 0)}/history", headers=h
+    ),
+    "cases.rotate_access_code": lambda api, h: api.client.post(
+        f"/api/v1/cases/{uuid.uuid4()}/access-code", headers=h
     ),
     "registrations.pending": lambda api, h: api.client.get("/api/v1/registrations", headers=h),
     "registrations.approve": lambda api, h: api.client.post(

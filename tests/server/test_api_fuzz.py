@@ -130,7 +130,9 @@ def _operations(document: dict[str, Any]) -> set[tuple[str, str]]:
 # The operations fuzzed, one test each; `test_every_operation_is_fuzzed` fails when the spec
 # gains one not listed here.
 OPERATIONS = [
+    ("GET", "/"),
     ("GET", "/api/openapi.json"),
+    ("GET", "/api/version"),
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/logout"),
     ("POST", "/api/v1/auth/refresh"),
@@ -141,6 +143,7 @@ OPERATIONS = [
     ("PATCH", "/api/v1/blobs/uploads/{raw_id}"),
     ("GET", "/api/v1/blobs/{sha256}"),
     ("GET", "/api/v1/cases/{case_id}/history"),
+    ("POST", "/api/v1/cases/{case_id}/access-code"),
     ("GET", "/api/v1/registrations"),
     ("POST", "/api/v1/registrations/{user_id}/approve"),
     ("POST", "/api/v1/registrations/{user_id}/reject"),
