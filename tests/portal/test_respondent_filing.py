@@ -114,6 +114,8 @@ def test_a_respondent_files_a_motion_the_clerk_has_it_to_review_and_dhs_is_serve
     pulled = {(c["entity"], c["id"]): c["data"] for c in changes}
     assert pulled[("filing", filing.id)]["status"] == "pending"
     assert all(("document", d.id) in pulled for d in docs)
+    # The queue names the filer: the respondent's profile reaches the clerk too.
+    assert pulled[("user_profile", account.user_id)]["role"] == "respondent"
 
     # The respondent's case page shows it pending, titled.
     browser.get(f"/portal/respondent/cases/{case.case_id}?notice=respondent-filed")
