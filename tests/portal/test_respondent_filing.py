@@ -15,6 +15,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from common.enums import DocumentType
+from common.forms_eoir import PARTY_DOCUMENT_TYPES
 from common.resources import resource_path
 from sync_server.models import DocumentRow, FilingRow
 from sync_server.services.respondent_filings import document_kinds
@@ -72,6 +73,8 @@ def test_the_list_is_data_with_its_sources() -> None:
     assert all(k.citations and all(c["section"] for c in k.citations) for k in kinds)
     assert all(c.get("assumption") or c.get("read_on") for k in kinds for c in k.citations)
     assert {k.key: k.doc_type for k in kinds}["i589"] is DocumentType.APPLICATION_I589
+    # Each is a kind a party may file (the filing rules refuse any other at both doors).
+    assert {k.doc_type for k in kinds} <= PARTY_DOCUMENT_TYPES
 
 
 def test_a_respondent_files_a_motion_the_clerk_has_it_to_review_and_dhs_is_served(
