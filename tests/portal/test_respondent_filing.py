@@ -23,6 +23,7 @@ from tests.conftest import Api
 from tests.pdf_factory import encrypted_pdf, javascript_pdf, valid_pdf
 from tests.portal.portal_helpers import Account, Browser, csrf_of, sign_in_enrolling
 from tests.portal.respondent_flows import MailedCase, access_code, mailed_case
+from tests.portal.test_portal_accessibility import check
 from tests.portal.test_respondent_access import _enrol
 from tests.server.sync_helpers import TokenBook, applied, representation_data
 
@@ -153,3 +154,17 @@ def test_another_case_is_not_found(
     browser, _ = _respondent(seeded_app, case)
     other = mailed_case(api, tokens["clerk1"])
     assert browser.get(f"/portal/respondent/cases/{other.case_id}/file").status_code == 404
+
+
+def test_the_filing_page_passes_the_portals_static_accessibility_checks(
+    seeded_app: Flask, case: MailedCase
+) -> None:
+    browser, _ = _respondent(seeded_app, case)
+    path = f"/portal/respondent/cases/{case.case_id}/file"
+    for lang in ("en", "es"):
+        browser.get(f"{path}?lang={lang}")
+        check(browser.last)
+        assert _send(browser, f"{path}?lang={lang}", {}) == 422  # every field's error
+        check(browser.last)
+    assert _send(browser, path, {"kind": "i589", "title": "I-589"}, lead=encrypted_pdf()) == 422
+    check(browser.last)  # the PDF box's reason, tied to its field
