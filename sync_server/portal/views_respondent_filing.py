@@ -80,7 +80,7 @@ def respondent_file(case_id: str) -> Response | BaseResponse:
                 )
             except FilingRefused as err:
                 # The PDF box's reasons name the file and are shown as written (English).
-                errors, problem = err.errors, _t("Nothing was filed.") + " " + str(err)
+                errors, problem = err.errors, _t("Nothing was filed.") + " " + _t(str(err))
             except NotFound as err:
                 raise not_found("case") from err
             else:

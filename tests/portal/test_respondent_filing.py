@@ -133,6 +133,10 @@ def test_the_filing_page_speaks_spanish(seeded_app: Flask, case: MailedCase) -> 
     assert 'lang="es"' in browser.last
     assert "Presentar documentos" in browser.last
     assert "Moción de aplazamiento" in browser.last and "¿Qué presenta?" in browser.last
+    path = f"/portal/respondent/cases/{case.case_id}/file?lang=es"
+    fields = {"kind": "evidence", "title": "Carta"}
+    assert _send(browser, path, fields, lead=encrypted_pdf()) == 422
+    assert "No se presentó nada. Algunos archivos no se pueden presentar" in browser.last
 
 
 def test_once_counsel_appears_the_respondent_files_no_documents(
