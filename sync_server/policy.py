@@ -449,8 +449,10 @@ def _flags_set(column: Any) -> ColumnElement[bool]:
 
 
 def feed_rows_flagged(rec: type[SyncRecord] = SyncRecord) -> ColumnElement[bool]:
-    """The SQL twin of :func:`record_flags` on change-feed rows: the row of a flagged case,
-    or of a document flagged itself or through its case. Each test is one primary-key probe
+    """The SQL twin of :func:`owned_record_flags` on change-feed rows: a row of a flagged
+    case (its own record or another of the case: a filing, a motion, an appeal... but the
+    appearance, which tells its practitioner that it ended), or of a document flagged
+    itself. Each test is one primary-key probe
     of the row's case or document, correlated to the row (the feed reads it for a
     principal's own rows, a page of them at a time, never for the whole scope)."""
     case_flagged = exists().where(CaseRow.id == rec.case_id, _flags_set(CaseRow.confidentiality))
@@ -458,7 +460,7 @@ def feed_rows_flagged(rec: type[SyncRecord] = SyncRecord) -> ColumnElement[bool]
         DocumentRow.id == rec.record_id, _flags_set(DocumentRow.confidentiality)
     )
     return or_(
-        and_(rec.entity.in_(["case", "document"]), case_flagged),
+        and_(rec.entity != "representation", rec.case_id.is_not(None), case_flagged),
         and_(rec.entity == "document", document_flagged),
     )
 
@@ -1647,9 +1649,21 @@ def can_read(principal: Principal, record: WireRecord, lookups: Lookups) -> bool
     reader of a flagged record reads nothing of it, as in :func:`feed_filter`."""
     if not can_see(principal, placement_of(record, lookups), lookups):
         return False
-    flags = record_flags(record, lookups)
+    flags = owned_record_flags(record, lookups)
     case_id = record.id if isinstance(record, Case) else getattr(record, "case_id", None)
     return flagged_read_refusal(principal, flags, case_id, lookups) is None
+
+
+def owned_record_flags(record: WireRecord, lookups: Lookups) -> frozenset[Confidentiality]:
+    """The flags that close ``record`` to an owner who is not a reader of its case:
+    :func:`record_flags`, and for any other record of a case (a filing, a motion, an
+    appeal, a service record) its case's; an appearance carries none (its practitioner
+    keeps the record that their representation ended)."""
+    flags = record_flags(record, lookups)
+    case_id = getattr(record, "case_id", None)
+    if isinstance(record, Case | Document | Representation) or not case_id:
+        return flags
+    return flags | flags_of(lookups.case_flags(case_id))
 
 
 def package_withholds(

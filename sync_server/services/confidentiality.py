@@ -13,13 +13,20 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from common.enums import Confidentiality, DocumentType
 from common.wire import Case, Document, WireRecord
 from sync_server.db import next_version
-from sync_server.models import CaseRow, DocumentRow, SyncDeparture, SyncRecord, UserRow
+from sync_server.models import (
+    ENTITY_TABLES,
+    CaseRow,
+    DocumentRow,
+    SyncDeparture,
+    SyncRecord,
+    UserRow,
+)
 from sync_server.policy import (
     FLAG_RULES,
     Audience,
@@ -27,6 +34,7 @@ from sync_server.policy import (
     can_see,
     flagged_read_refusal,
     flags_of,
+    owned_record_flags,
     placement_of,
     record_flags,
 )
@@ -156,25 +164,24 @@ def after_write(
 
 
 def depart_non_readers(session: Session, record: Case | Document, lookups: SessionLookups) -> int:
-    """After ``record`` was flagged: the owner of a document it covers (its filer) who is
-    not a reader of the flagged document (a withdrawn counsel) holds it in their copy from
-    before; a departure addressed to them alone takes it out (policy.feed_filter sends
-    them nothing more of it). Returns how many departures were written."""
+    """After ``record`` was flagged: the owner of a record it covers (a document's filer, a
+    filing's, a motion's...) who is not a reader of it (a withdrawn counsel) holds it in
+    their copy from before; a departure addressed to them alone takes it out
+    (policy.feed_filter sends them nothing more of it). Returns how many departures were written."""
     rec = SyncRecord
-    where = [rec.entity == "document", rec.owner_id.is_not(None), rec.deleted.is_(False)]
-    if isinstance(record, Case):
-        where.append(rec.case_id == record.id)
+    where: list[ColumnElement[bool]] = [rec.owner_id.is_not(None), rec.deleted.is_(False)]
+    if isinstance(record, Case):  # every owned record of the case but an appearance
+        where += [rec.case_id == record.id, rec.entity != "representation"]
     else:
-        where.append(rec.record_id == record.id)
+        where += [rec.entity == "document", rec.record_id == record.id]
     lookups.forget()
     departed = 0
     for feed in session.scalars(select(rec).where(*where)).all():
-        row = session.get(DocumentRow, feed.record_id)
+        row = session.get(ENTITY_TABLES[feed.entity], feed.record_id)
         user = session.get(UserRow, feed.owner_id)
         if row is None or user is None:
             continue
-        document = row_to_record("document", row)
-        flags = record_flags(document, lookups)
+        flags = owned_record_flags(row_to_record(feed.entity, row), lookups)
         principal = principal_of(user)
         if flagged_read_refusal(principal, flags, feed.case_id, lookups) is None:
             continue

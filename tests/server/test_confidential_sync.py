@@ -21,11 +21,12 @@ from common.enums import (
     DocumentStatus,
     DocumentType,
     FilingKind,
+    FilingStatus,
     Party,
     RepresentationStatus,
     Role,
 )
-from common.wire import Case, Document, Representation, ServiceRecord
+from common.wire import Case, Document, Filing, Representation, ServiceRecord
 from sync_server.db import write_transaction
 from sync_server.models import CaseRow, MailOutbox, PortalAccount, UserRow
 from sync_server.services import confidentiality, mail_events, sync
@@ -115,7 +116,29 @@ def _setup(
             status=DocumentStatus.ACCEPTED,
         )
         write_record(session, document)
+        # their filing of it, which only its filer and the court read (what they typed)
+        filing = Filing(
+            id=str(uuid.uuid4()),
+            case_id=case.id,
+            court_id=case.court_id,
+            filer_id=attorney_id,
+            kind=FilingKind.DOCUMENT,
+            status=FilingStatus.ACCEPTED,
+            submitted_at=datetime(2026, 12, 2, 15, 0, tzinfo=UTC),
+            lead_document_id=document.id,
+            form={"description": TITLE},
+        )
+        write_record(session, filing)
     return attorney_id, case, rep, document
+
+
+def _of_case(held: dict[str, dict[str, Any]], case: Case) -> set[str]:
+    """The records of ``case`` in a copy, its appearances aside."""
+    return {
+        rid
+        for rid, data in held.items()
+        if (data.get("case_id") == case.id or rid == case.id) and "practitioner_id" not in data
+    }
 
 
 def _flag_case(factory: sessionmaker[Session], case: Case, flags: list[str]) -> None:
@@ -148,7 +171,7 @@ def test_withdrawn_counsel_loses_their_flagged_filing(seeded_app: Flask) -> None
     after, cursor = _pull_all(factory, attorney_id, cursor)
     held = _copy(after, held)
     assert document.id not in held, "the withdrawn counsel's copy keeps the flagged document"
-    assert case.id not in held
+    assert _of_case(held, case) == set(), "their filing of it stays in their copy"
     assert not _leaks(after, document)
     # A fresh start sends nothing of it either.
     fresh, _ = _pull_all(factory, attorney_id, None)
@@ -167,6 +190,7 @@ def test_a_case_flagged_after_counsel_withdrew_leaves_their_copy(seeded_app: Fla
     after, cursor = _pull_all(factory, attorney_id, cursor)
     held = _copy(after, held)
     assert document.id not in held, "the flag left the document in a non-reader's copy"
+    assert _of_case(held, case) == set(), "the flag left their filing in their copy"
     assert not _leaks(after, document)
     # The document changes later: still nothing reaches them.
     with write_transaction(factory) as session:
