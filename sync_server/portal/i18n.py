@@ -8,7 +8,9 @@ is compiled with Babel when the process first needs it (in memory: a fresh clone
 installed package needs no build step, and a compiled file can't fall behind its source).
 
 The language is the page's ``?lang=`` when given (then remembered in a cookie), else the
-cookie, else the browser's Accept-Language among those offered, else English. Only pages
+cookie, else the signed-in user's stored language (``portal_account.language``, chosen on
+their profile page; their mail is in it too), else the browser's Accept-Language among
+those offered, else English. Only pages
 rendered with :func:`render_localised` are translated and say so in ``<html lang>``;
 every other page stays English with ``lang="en"``.
 """
@@ -21,9 +23,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Response, make_response, render_template, request
+from flask import Response, g, make_response, render_template, request
+from sqlalchemy import select
 
+from sync_server.models import PortalAccount
 from sync_server.portal import bp
+from sync_server.portal.gate import session_view
+from sync_server.portal.services import portal
 
 LANGUAGES = {"en": "English", "es": "Español"}
 DEFAULT = "en"
@@ -56,8 +62,26 @@ def page_language() -> str:
     kept = request.cookies.get(COOKIE, "")
     if kept in LANGUAGES:
         return kept
+    stored = _stored_language()
+    if stored in LANGUAGES:
+        return stored
     best = request.accept_languages.best_match(list(LANGUAGES))
     return best or DEFAULT
+
+
+def _stored_language() -> str | None:
+    """The language the signed-in user chose (read once a request), or None."""
+    if "portal_stored_language" not in g:
+        view = session_view()
+        chosen = None
+        if view is not None and view.second_factor_done:
+            with portal().core.factory() as session:
+                chosen = session.scalar(
+                    select(PortalAccount.language).where(PortalAccount.user_id == view.principal.id)
+                )
+        g.portal_stored_language = chosen
+    stored: str | None = g.portal_stored_language
+    return stored
 
 
 def gettext_for(lang: str) -> Any:

@@ -28,6 +28,7 @@ from tests.portal.portal_helpers import (
     Account,
     Browser,
     registration_form,
+    sign_in,
     sign_in_admin,
     sign_in_enrolling,
     user_row,
@@ -225,6 +226,10 @@ def test_a_spanish_respondent_gets_spanish_mail_and_an_english_one_english(
     assert "<h1>Mi perfil</h1>" in john_browser.last and "Su idioma quedó guardado" in (
         john_browser.last
     )
+    # Signed in again elsewhere (no cookie): his pages are Spanish, from the stored choice.
+    elsewhere = sign_in(app, john)
+    elsewhere.get(page)
+    assert "<h1>Mi perfil</h1>" in elsewhere.last and '<html lang="es">' in elsewhere.last
     applied(api, clerk, "hearing", a_hearing(english_case.case_id, "2027-05-06T17:00:00Z"))
     second = sink.one(john.email, "Aviso de audiencia")
     assert "6 de mayo de 2027 a las 10:00 PDT" in second.get_content()
