@@ -153,6 +153,8 @@ def allows(principal: Principal | None, action: Action) -> bool:
         return principal.role.is_court_staff or principal.role is Role.EOIR_STAFF
     if action is Action.REGISTRATION_REVIEW:
         return principal.role is Role.COURT_ADMIN and principal.court_id is not None
+    if action is Action.ACCESS_CODE_ROTATE:  # which cases: may_rotate_access_code
+        return principal.role in (Role.CLERK, Role.COURT_ADMIN) and principal.court_id is not None
     # The portal's pages are never API endpoints (see portal_allows); all else: signed in.
     return not action.value.startswith("portal.")
 
