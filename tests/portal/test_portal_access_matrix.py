@@ -110,6 +110,10 @@ PAGES: dict[str, tuple[frozenset[str], Call]] = {
         frozenset(),
         lambda b, c: b.get(f"/portal/respondent/cases/{c}/address"),
     ),
+    "portal.respondent_file": (
+        frozenset(),
+        lambda b, c: b.get(f"/portal/respondent/cases/{c}/file"),
+    ),
     "portal.rotate_access_code": (
         frozenset({CLERK, ADMIN}),
         lambda b, c: b.get("/portal/court/access-code"),
