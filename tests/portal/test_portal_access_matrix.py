@@ -114,6 +114,7 @@ PAGES: dict[str, tuple[frozenset[str], Call]] = {
         frozenset(),
         lambda b, c: b.get(f"/portal/respondent/cases/{c}/file"),
     ),
+    "portal.respondent_profile": (frozenset(), lambda b, c: b.get("/portal/respondent/profile")),
     "portal.rotate_access_code": (
         frozenset({CLERK, ADMIN}),
         lambda b, c: b.get("/portal/court/access-code"),
