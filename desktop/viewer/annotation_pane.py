@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     QRect,
     Qt,
 )
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtGui import QColor, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -60,10 +61,22 @@ _KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 _AUTHOR_ROLE = Qt.ItemDataRole.UserRole + 2
 _PAGE_ROLE = Qt.ItemDataRole.UserRole + 3
 TEXT_COLUMN, COMMENT_COLUMN = 3, 4
-# Widths of the narrow columns (type, page, author, shared); text and comment share the rest.
-FIXED_WIDTHS = {0: 68, 1: 32, 2: 62, 5: 48}
+# Widths of the narrow columns (page, author, the quoted text: its tooltip has it whole);
+# type and shared are as wide as their longest word (see _fitted_widths); the comment, what a
+# reader reads, takes the rest.
+FIXED_WIDTHS = {1: 32, 2: 54, 3: 48}
 ROW_LINES = 3  # a row shows this many wrapped lines of its text and comment
 EDITOR_LINES = 5
+
+
+def _fitted_widths(metrics: QFontMetrics, style: QStyle) -> dict[int, int]:
+    """The type and shared columns' widths: their longest word whole (the type's beside
+    its colour swatch), so neither is ever cut to "Hig…" or "Priv…"."""
+    margin = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 4
+    swatch = style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 4
+    kind = max(metrics.horizontalAdvance(label) for label in KIND_LABELS.values())
+    shared = max(metrics.horizontalAdvance(word) for word in VISIBILITY_WORDS.values())
+    return {0: kind + swatch + margin, 5: shared + margin}
 
 
 def _position(record: Annotation) -> tuple[int, float, float]:
@@ -349,9 +362,10 @@ class AnnotationPane(QWidget):
         header = self.table.horizontalHeader()
         header.setMinimumSectionSize(24)
         header.setStretchLastSection(False)
+        widths = {**FIXED_WIDTHS, **_fitted_widths(self.fontMetrics(), self.style())}
         for column in range(len(COLUMNS)):
-            width = FIXED_WIDTHS.get(column)
-            if width is None:  # text and comment: the width that is left, shared
+            width = widths.get(column)
+            if width is None:  # the comment: the width that is left
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
             else:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
@@ -382,6 +396,11 @@ class AnnotationPane(QWidget):
             layer.selected.connect(self._on_layer_selected)
 
     def _on_reset(self) -> None:
+        header = self.table.horizontalHeader()
+        for column in (0, 5):  # the type and sharing words whole, as the view measures them
+            wanted = self.table.sizeHintForColumn(column)
+            if wanted > header.sectionSize(column):
+                header.resizeSection(column, wanted)
         if self.layer is not None and self.layer.selected_id is not None:
             self._on_layer_selected(self.layer.selected_id)  # the chosen row stays chosen
         authors = sorted({r.author_id for r in self.model.all_rows})

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QPlainTextEdit,
+    QStyle,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from common.enums import Visibility
@@ -230,6 +237,29 @@ def test_the_list_shows_comments_and_sharing_without_scrolling_sideways(
     assert header.sectionSize(4) >= 60  # the comment has room to be read...
     assert table.wordWrap()  # ...over several lines
     assert table.rowHeight(0) >= 3 * table.fontMetrics().lineSpacing()
+
+
+def test_the_type_and_sharing_words_are_never_cut(
+    annotated: tuple[ViewerWindow, WindowAnnotations], qtbot: QtBot
+) -> None:
+    _win, support = annotated
+    table = support.pane.table
+    model = support.pane.model
+    qtbot.waitUntil(lambda: model.rowCount() == 3, timeout=5000)
+    header = table.horizontalHeader()
+    metrics = table.fontMetrics()
+    icon = table.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+    for row in range(model.rowCount()):
+        kind = str(model.index(row, 0).data())
+        shared = str(model.index(row, 5).data())
+        assert header.sectionSize(0) >= metrics.horizontalAdvance(kind) + icon, kind
+        assert header.sectionSize(5) >= metrics.horizontalAdvance(shared), shared
+    # as wide as the view itself wants for what it shows (its delegate's size hints)
+    assert header.sectionSize(0) >= table.sizeHintForColumn(0), table.sizeHintForColumn(0)
+    assert header.sectionSize(5) >= table.sizeHintForColumn(5), table.sizeHintForColumn(5)
+    # every kind's word and "Private" fit, not only the ones on screen
+    assert header.sectionSize(0) >= metrics.horizontalAdvance("Strike-out") + icon
+    assert header.sectionSize(5) >= metrics.horizontalAdvance("Private")
 
 
 def _editor(table: QWidget) -> QPlainTextEdit:
