@@ -21,6 +21,7 @@ declare -A ARGS=(
     [bench_annotations]="--runs 5 --pages 3"
     [bench_audit_refusals]="--requests 20"
     [bench_client]="--cases 200 --runs 1"
+    [bench_confidential_feed]="--cases 100 --documents 20 --repeats 2"
     [bench_decision_entry]="--cases 200 --runs 3"
     [bench_docket]="--hearings 500 --runs 15"
     [bench_docket_clashes]="--hearings 300 --runs 3"
