@@ -1,7 +1,7 @@
 # Entry points for developers and CI. Each target runs a script in scripts/, which
 # installs what it needs into .venv first. `make help` lists the targets.
 
-.PHONY: help run test soak lint bench installer clean
+.PHONY: help run test soak lint bench installer mutation clean
 
 help: ## List the targets
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | \
@@ -21,6 +21,9 @@ lint: ## Run ruff, ruff format --check, mypy and import-linter (scripts/lint.sh)
 
 bench: ## Run every benchmarks/bench_*.py (scripts/bench.sh)
 	bash scripts/bench.sh
+
+mutation: ## Mutation testing of the core modules; ARGS="common/anumber.py" picks some (scripts/mutation.sh)
+	bash scripts/mutation.sh $(ARGS)
 
 installer: ## Build the frozen client and the .deb into dist/ (scripts/installer.sh)
 	bash scripts/installer.sh

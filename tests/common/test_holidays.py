@@ -49,9 +49,29 @@ def test_new_year_observed_in_previous_year_is_not_counted_twice() -> None:
     assert len(federal_holidays(2027)) == 12
 
 
+@pytest.mark.parametrize(
+    ("day", "name"),
+    [
+        # The month begins on the holiday's weekday: the n-th one counts that first day.
+        (date(2024, 1, 15), "Birthday of Martin Luther King, Jr."),  # 1 Jan 2024 a Monday
+        (date(2025, 9, 1), "Labor Day"),  # 1 Sep 2025 a Monday
+    ],
+)
+def test_nth_weekday_counts_the_first_of_the_month(day: date, name: str) -> None:
+    assert holiday_name(day) == name
+    assert holiday_name(day.replace(day=day.day + 7)) is None
+
+
 def test_no_juneteenth_before_2021() -> None:
     assert holiday_name(date(2020, 6, 19)) is None
     assert len(federal_holidays(2020)) == 10
+
+
+def test_juneteenth_from_its_first_year() -> None:
+    # Sat 19 June 2021, the first Juneteenth, was observed on Friday 18 June.
+    assert holiday_name(date(2021, 6, 18)) == "Juneteenth National Independence Day"
+    # 11 holidays and Fri 31 Dec 2021 for New Year's Day 2022 (a Saturday).
+    assert len(federal_holidays(2021)) == 12
 
 
 def test_business_days() -> None:

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Mutation testing (mutmut 3): how many small faults planted in a module its own tests catch.
+#
+#   scripts/mutation.sh                      every module in the table below
+#   scripts/mutation.sh common/anumber.py    one or more modules, by path
+#   make mutation ARGS="common/holidays.py"
+#
+# Each module runs in a scratch copy of the working tree ($MUTATION_WORKDIR, default
+# /tmp/ecas-mutation/<module>), never in the repository itself: mutmut writes its mutants/
+# folder beside the pyproject.toml it reads, and the module's [tool.mutmut] section (which
+# file to mutate, which tests) is added to the copy's pyproject.toml only. Each module is
+# tested with its own fast tests (the table below), the server's on SQLite only
+# (-m "not postgres"). The run prints killed / survived / timeout per module and the score
+# (killed + timeout over all mutants, those that no test reaches included), and appends one line per module
+# to $MUTATION_SUMMARY (default test-output/mutation-summary.tsv).
+#
+# Not part of `make test` nor of .ci/run: a module takes minutes to tens of minutes.
+# Run it under `nice -n 19` on a shared machine. docs/TESTING.md has the measured figures.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+PY="$REPO/.venv/bin/python"
+MUTMUT="$REPO/.venv/bin/mutmut"
+if [[ ! -x "$MUTMUT" ]]; then
+    "$REPO/scripts/setup.sh" --dev >/dev/null
+fi
+WORKDIR="${MUTATION_WORKDIR:-/tmp/ecas-mutation}"
+SUMMARY="${MUTATION_SUMMARY:-$REPO/test-output/mutation-summary.tsv}"
+CHILDREN="${MUTATION_CHILDREN:-2}"
+export QT_QPA_PLATFORM=offscreen
+
+# Module -> its own tests (space-separated paths; pytest options may follow after "--").
+declare -A TESTS=(
+    [common/anumber.py]="tests/common/test_anumber.py"
+    [common/court_time.py]="tests/common/test_court_time.py tests/common/test_court_clock_rule.py"
+    [common/holidays.py]="tests/common/test_holidays.py tests/common/test_court_closures.py"
+    [common/service.py]="tests/common/test_service.py"
+    [common/deadlines.py]="tests/common/test_deadlines.py tests/common/test_appeal_deadline.py tests/common/test_motion_rules.py tests/common/test_decisions.py"
+    [sync_server/policy.py]="tests/server/test_access_matrix.py tests/server/test_least_privilege.py tests/server/test_scope_delta.py tests/server/test_confidential_records.py"
+    [sync_server/services/sync.py]="tests/server/test_sync_pull.py tests/server/test_sync_push.py tests/server/test_sync_noop.py tests/server/test_push_batch.py tests/server/test_scope_delta.py tests/server/test_confidential_sync.py tests/server/test_feed_text.py"
+    [desktop/local_store.py]="tests/desktop/test_local_store.py tests/desktop/test_outbox.py tests/desktop/test_scope_reset_keeps_edits.py tests/desktop/test_scope_delta_apply.py tests/desktop/test_encrypted_store.py"
+)
+# Smallest first, so that a run cut short still measured the most modules.
+ORDER=(
+    common/anumber.py common/holidays.py common/court_time.py common/service.py
+    common/deadlines.py sync_server/policy.py desktop/local_store.py
+    sync_server/services/sync.py
+)
+
+modules=("$@")
+if [[ ${#modules[@]} -eq 0 ]]; then
+    modules=("${ORDER[@]}")
+fi
+for module in "${modules[@]}"; do
+    if [[ -z "${TESTS[$module]:-}" ]]; then
+        echo "mutation: no tests mapped for $module (add it to TESTS in $0)" >&2
+        exit 2
+    fi
+done
+
+mkdir -p "$(dirname "$SUMMARY")"
+if [[ ! -s "$SUMMARY" ]]; then
+    printf 'date\tmodule\tmutants\tkilled\tsurvived\ttimeout\tno_tests\tsuspicious\tscore\tload\tseconds\n' >"$SUMMARY"
+fi
+
+toml_list() {  # words -> a TOML array of strings
+    local out="" word
+    for word in "$@"; do out+="\"$word\", "; done
+    printf '[%s]' "${out%, }"
+}
+
+status=0
+for module in "${modules[@]}"; do
+    slug="${module//\//_}"
+    slug="${slug%.py}"
+    work="$WORKDIR/$slug"
+    rm -rf "$work"
+    mkdir -p "$work"
+    # The working tree as git sees it (tracked and new files, nothing ignored).
+    git ls-files -z --cached --others --exclude-standard \
+        | (cd "$REPO" && xargs -0 cp --parents -t "$work" 2>/dev/null || true)
+    read -r -a tests <<<"${TESTS[$module]}"
+    selection=("${tests[@]}")
+    # Empties the project's lru_caches before each test (scripts/mutation_fresh_caches.py
+    # says why: without it a mutant of a cached function is never called in the fork).
+    cp "$REPO/scripts/mutation_fresh_caches.py" "$work/mutation_fresh_caches.py"
+    extra=(-p no:cacheprovider -p mutation_fresh_caches)
+    case "$module" in
+        sync_server/*) extra+=(-m "not postgres") ;;
+    esac
+    {
+        printf '\n[tool.mutmut]\n'
+        printf 'source_paths = ["common", "sync_server", "desktop"]\n'
+        printf 'only_mutate = %s\n' "$(toml_list "$module")"
+        printf 'also_copy = ["resources", "mutation_fresh_caches.py"]\n'
+        printf 'pytest_add_cli_args_test_selection = %s\n' "$(toml_list "${selection[@]}")"
+        printf 'pytest_add_cli_args = %s\n' "$(toml_list "${extra[@]}")"
+    } >>"$work/pyproject.toml"
+
+    echo "mutation: $module with ${tests[*]}"
+    load="$(cut -d' ' -f1 /proc/loadavg)"
+    started=$SECONDS
+    if ! (cd "$work" && "$MUTMUT" run --max-children "$CHILDREN" >"$work/mutmut-run.log" 2>&1); then
+        echo "mutation: mutmut run failed for $module; the end of $work/mutmut-run.log:" >&2
+        tail -n 30 "$work/mutmut-run.log" >&2
+        status=1
+        continue
+    fi
+    seconds=$((SECONDS - started))
+    (cd "$work" && "$MUTMUT" export-cicd-stats >/dev/null)
+    (cd "$work" && "$MUTMUT" results >"$work/survivors.txt" 2>&1 || true)
+    "$PY" - "$work/mutants/mutmut-cicd-stats.json" "$module" "$load" "$seconds" "$SUMMARY" <<'EOF'
+import datetime
+import json
+import sys
+
+path, module, load, seconds, summary = sys.argv[1:]
+with open(path, encoding="utf-8") as f:
+    s = json.load(f)
+# Every mutant counts, those no test reaches too (they are not caught); skipped ones do not.
+reached = s["total"] - s["skipped"]
+caught = s["killed"] + s["timeout"] + s["segfault"]
+score = 100.0 * caught / reached if reached else 0.0
+print(
+    f"mutation: {module}: {s['total']} mutants, {s['killed']} killed, {s['survived']} survived, "
+    f"{s['timeout']} timeout, {s['no_tests']} not reached by a test, "
+    f"{s['suspicious']} suspicious; score {score:.1f} % ({seconds} s, load {load})"
+)
+day = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+with open(summary, "a", encoding="utf-8") as f:
+    f.write(
+        f"{day}\t{module}\t{s['total']}\t{s['killed']}\t{s['survived']}\t{s['timeout']}\t"
+        f"{s['no_tests']}\t{s['suspicious']}\t{score:.1f}\t{load}\t{seconds}\n"
+    )
+EOF
+    echo "mutation: survivors of $module (mutmut show <name> in $work):"
+    grep -E ': (survived|no tests)' "$work/survivors.txt" | head -n 40 || true
+done
+echo "mutation: summary in $SUMMARY"
+exit "$status"
