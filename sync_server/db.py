@@ -13,8 +13,11 @@ that moment, which is below every version it will take), and just before it comm
 raises ``server_state.version``, the top readers page up to, no higher than the lowest
 such key of any other open writer. So every version at or below the committed top is
 committed or will never be: a reader paging by version never passes an uncommitted lower
-one. The audit chain is appended in that same short section at the commit (the
-``server_state`` row lock), so it keeps one order.
+one. A writer that ends without publishing (killed, rolled back) holds no reader back: a
+reader finding the sequence past the published top computes the same rule itself
+(:data:`READER_TOP`) and publishes it (:func:`raise_committed_top`). The audit chain is
+appended in that same short section at the commit (the ``server_state`` row lock), so it
+keeps one order.
 """
 
 from __future__ import annotations
@@ -148,20 +151,58 @@ _TAKE = f"SELECT nextval('{_SEQUENCE}') FROM generate_series(1, :n)"  # noqa: S6
 # The committed top readers page up to: at most the sequence's top, and below the lowest
 # key any other open writer announced. The open writers are read after the sequence (the
 # subquery depends on s.top), so a writer not yet announced then takes versions above it.
-_PUBLISH = f"""
-UPDATE server_state SET version = GREATEST(version, (
-    SELECT LEAST(s.top, COALESCE((
+# A writer whose lock is gone has committed or never will (PostgreSQL makes a commit
+# visible before it releases the transaction's locks), so the rule needs no writer's help.
+_SEQUENCE_TOP = f"""(SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END AS top
+      FROM {_SEQUENCE}) AS s"""  # noqa: S608 (constants)
+_SAFE_TOP = f"""LEAST(s.top, COALESCE((
         SELECT min(l.objid::bigint) FROM pg_locks AS l
         WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND s.top IS NOT NULL
           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
           AND l.classid::bigint = ({_VERSION_NS}::bigint + 4294967296) % 4294967296
           AND l.pid <> pg_backend_pid()
-    ), s.top))
-    FROM (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END AS top
-          FROM {_SEQUENCE}) AS s
+    ), s.top))"""  # noqa: S608 (constants)
+_PUBLISH = f"""
+UPDATE server_state SET version = GREATEST(version, (
+    SELECT {_SAFE_TOP}
+    FROM {_SEQUENCE_TOP}
 ))
 WHERE id = 1
 """  # noqa: S608 (constants)
+
+# A reader's committed top (PostgreSQL), from ``server_state AS st`` and ``SEQUENCE_TOP``
+# in one statement: the published top, or, when the sequence is past it, the same rule as
+# _PUBLISH computed by the reader itself. A writer that held the top down and ended
+# without publishing (its worker killed mid-push, so its connection and locks went; a
+# rollback outside write_transaction; an announce followed by WriteLockUpgrade) would
+# otherwise keep everything committed above its key from every reader until the next
+# write anywhere, hours at night. Computing it in the pull (issue 16's option a, rather
+# than a publisher running every few seconds) makes a commit visible to the next pull,
+# with no process to keep alive and no write while nothing is stalled; the CASE reads
+# pg_locks only when the sequence is past the published top (a writer between its first
+# version and its commit, or a stall), so a no-op sync reads one more row, the sequence's.
+SEQUENCE_TOP = _SEQUENCE_TOP
+READER_TOP = f"""CASE WHEN s.top > st.version
+    THEN GREATEST(st.version, {_SAFE_TOP}) ELSE st.version END"""
+
+# Raise the published top to what a reader computed, never waiting: a writer holding the
+# row (as it commits, and so publishes at least as high) is skipped; GREATEST keeps a top
+# raised meanwhile. A lost raise only leaves the top lower, which readers compute again,
+# so the pull's commit need not wait for the disk.
+_RAISE = """
+WITH free AS (SELECT id FROM server_state WHERE id = 1 FOR UPDATE SKIP LOCKED)
+UPDATE server_state SET version = GREATEST(server_state.version, :top)
+FROM free WHERE server_state.id = free.id AND server_state.version < :top
+"""
+
+
+def raise_committed_top(session: Session, top: int) -> None:
+    """Publish ``top``, a committed top a reader computed with :data:`READER_TOP` above the
+    published one (PostgreSQL), so later reads need not compute it again; skipped, not
+    awaited, while a writer holds the row. Call it at the end of the reader's transaction:
+    the row stays locked until that commits."""
+    session.execute(text("SELECT set_config('synchronous_commit', 'off', true)"))
+    session.execute(text(_RAISE), {"top": top})
 
 
 @event.listens_for(Session, "before_commit")
@@ -275,7 +316,8 @@ def write_transaction(
 def _publish_after_rollback(factory: sessionmaker[Session]) -> None:
     """Raise the committed top for the writers that committed while a transaction that
     has now rolled back held it down (PostgreSQL); they are all committed, so this needs
-    no version of its own. Without it they would wait for the next write."""
+    no version of its own. Without it the next pull would compute that top itself
+    (:data:`READER_TOP`); this spares readers the pg_locks read."""
     try:
         with factory() as session, session.begin():
             session.execute(text(_PUBLISH))

@@ -23,25 +23,38 @@ import orjson
 from sqlalchemy import ColumnElement, Select, Text, case, cast, func, literal, select, text
 from sqlalchemy.orm import Session
 
+from sync_server.db import READER_TOP, SEQUENCE_TOP
 from sync_server.services.feed_pages import PLANNER_SETTINGS, remember
 
 _SETTINGS = ", ".join(f"set_config('{k}', '{v}', true)" for k, v in PLANNER_SETTINGS)
 _NEWEST = "(SELECT max(version) FROM sync_departure)"
-_TOP = f"SELECT version, {_NEWEST} FROM server_state WHERE id = 1"  # noqa: S608 (constants)
-_TOP_POSTGRES = f"SELECT version, {_NEWEST}, {_SETTINGS} FROM server_state WHERE id = 1"  # noqa: S608
+_TOP = f"SELECT version, {_NEWEST}, version FROM server_state WHERE id = 1"  # noqa: S608 (constants)
+# PostgreSQL: the reader's own committed top (db.READER_TOP), which reads pg_locks only
+# when the sequence is past the published top, then the published top itself.
+_TOP_POSTGRES = (
+    f"SELECT {READER_TOP}, {_NEWEST}, st.version, {_SETTINGS}"  # noqa: S608 (constants)
+    f" FROM server_state AS st, {SEQUENCE_TOP} WHERE st.id = 1"
+)
 
 
-def page_top(session: Session) -> tuple[int, int]:
-    """The committed top of the version sequence and the version of the newest departure
-    (0: none), in one statement; on PostgreSQL the same statement sets the pull's planner
-    settings for the rest of the transaction.
+def page_top(session: Session) -> tuple[int, int, int]:
+    """The committed top of the version sequence, the version of the newest departure
+    (0: none) and the published top (``server_state.version``), in one statement; on
+    PostgreSQL the same statement sets the pull's planner settings for the rest of the
+    transaction.
 
-    Both are read in one snapshot: a version at or below the top is committed (versions
-    are handed out under the write lock, and the top moves in the transaction that wrote
-    them), so a departure the page must carry is counted here."""
+    Every version at or below the committed top is committed or never will be. On
+    PostgreSQL it is the published top, or higher when the sequence is past it and no open
+    writer holds it down (db.READER_TOP: a writer that ended without publishing delays no
+    reader). The page's statements run after this one, each in a newer snapshot (READ
+    COMMITTED), so they see every commit at or below the top. A departure at or below the
+    published top is counted here (the statement's snapshot has it); a top computed above
+    it may hold commits newer than that snapshot, so then the newest departure is taken to
+    be the top itself, and the page reads the departures (rare: only a stalled top)."""
     postgres = session.get_bind().dialect.name == "postgresql"
     row = session.execute(text(_TOP_POSTGRES if postgres else _TOP)).one()
-    return int(row[0]), int(row[1] or 0)
+    top, newest, published = int(row[0]), int(row[1] or 0), int(row[2])
+    return top, (newest if top <= published else max(newest, top)), published
 
 
 _HEADS: dict[str, str] = {}

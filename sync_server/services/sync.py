@@ -34,6 +34,7 @@ from sync_server.db import (
     WriteLockUpgrade,
     is_postgres,
     lock_audit_head,
+    raise_committed_top,
     release_versions,
     reserve_versions,
     rewind_versions,
@@ -133,15 +134,31 @@ def pull(session: Session, principal: Principal, since: str | None, limit: int) 
     """One page of changes in ``principal``'s scope after ``since``, as response JSON.
 
     The committed top of the version sequence is read first; every version at or below it
-    is committed (versions are handed out under the write lock), so paging up to it can't
-    skip a record that commits meanwhile. An empty tail advances the cursor to that top.
+    is committed or never will be (feed_text.page_top), so paging up to it can't skip a
+    record that commits meanwhile. An empty tail advances the cursor to that top. A top
+    the pull computed above the published one (a writer that held it down ended without
+    publishing) is published, without waiting, as the pull ends (db.raise_committed_top).
     """
+    # the top, the newest departure and the planner settings in one round trip
+    top, newest_departure, published = feed_text.page_top(session)
+    body = _pull_page(session, principal, since, limit, top, newest_departure)
+    if top > published:
+        raise_committed_top(session, top)
+    return body
+
+
+def _pull_page(
+    session: Session,
+    principal: Principal,
+    since: str | None,
+    limit: int,
+    top: int,
+    newest_departure: int,
+) -> bytes:
     lookups = SessionLookups(session)
     scope = _scope_digest(principal, lookups)
     courts = scope_delta.scope_courts(principal)
     start, reset = 0, False
-    # the top, the newest departure and the planner settings in one round trip
-    top, newest_departure = feed_text.page_top(session)
     if since:
         cursor = Cursor.decode(since)
         if cursor.version > top:  # forged, or from before this server was restored
