@@ -146,6 +146,76 @@ def test_a_detained_respondent_without_a_known_facility_is_in_care_of_the_custod
     assert respondent.in_care_of == "the custodial officer" and respondent.unreachable
 
 
+def test_the_envelope_lines_of_a_home_abroad_and_a_facility() -> None:
+    home = _address("nta", date(2026, 9, 1), street="12 Elm Street", unit="Apt 4")
+    assert address_lines(home) == ("12 Elm Street", "Apt 4", "Oakland, CA 94607")
+    abroad = Address(
+        id=str(uuid.uuid4()),
+        case_id=CASE_ID,
+        kind="eoir_33",
+        street="Calle 5 de Mayo 10",
+        city="Lima",
+        country="Peru",
+        effective_on=date(2026, 9, 1),
+        recorded_at=datetime(2026, 9, 1, 18, 0, tzinfo=UTC),
+    )
+    assert address_lines(abroad) == ("Calle 5 de Mayo 10", "Lima", "PERU")
+    # A facility with no custodian recorded is still mailed in care of its officer; a home
+    # address is never "in care of" anyone.
+    facility = _address("custodial", date(2026, 10, 1), street="1 Detention Way")
+    assert address_lines(facility) == (
+        "in care of the custodial officer",
+        "1 Detention Way",
+        "Oakland, CA 94607",
+    )
+
+
+def test_each_party_is_described_in_one_line_for_the_certificate() -> None:
+    home = _address("nta", date(2026, 9, 1), street="12 Elm Street")
+    [respondent, dhs] = parties_to_serve_from(
+        _case(), COURT, [], {}, [home], proceeding=Proceeding.MAIN
+    )
+    assert respondent.describe() == (
+        "Respondent: Ana Reyes — first-class mail — 12 Elm Street; Oakland, CA 94607"
+    )
+    assert dhs.describe() == (
+        "Department of Homeland Security: DHS — ICE Office of the Principal Legal Advisor, "
+        "San Francisco — electronic service (ECAS)"
+    )
+
+
+def test_counsel_are_served_once_each_in_a_stable_order() -> None:
+    # The certificate lists counsel by user id (the same order on every desk and the
+    # server), each once however many EOIR-28s they filed.
+    first, second, unknown = (
+        "11111111-0000-4000-8000-000000000000",
+        "22222222-0000-4000-8000-000000000000",
+        "33333333-0000-4000-8000-000000000000",
+    )
+    users = {
+        first: UserProfile(id=first, username="kim", display_name="Kim Lee", role="attorney"),
+        second: UserProfile(id=second, username="ray", display_name="Ray Diaz", role="attorney"),
+    }
+    appearances = [
+        _counsel(unknown, "eoir_28", "all_proceedings"),
+        _counsel(second, "eoir_28", "all_proceedings"),
+        _counsel(first, "eoir_28", "all_proceedings"),
+        _counsel(second, "eoir_28", "all_except_custody_and_bond"),  # a second EOIR-28
+    ]
+    parties = parties_to_serve_from(
+        _case(), COURT, appearances, users, [], proceeding=Proceeding.MAIN
+    )
+    assert [(p.party, p.recipient_id, p.name) for p in parties] == [
+        (Party.PRACTITIONER, first, "Kim Lee"),
+        (Party.PRACTITIONER, second, "Ray Diaz"),
+        (Party.PRACTITIONER, unknown, "Practitioner of record"),
+        (Party.DHS, None, "DHS — ICE Office of the Principal Legal Advisor, San Francisco"),
+    ]
+    assert parties[0].describe() == (
+        "Counsel for the respondent: Kim Lee — electronic service (ECAS)"
+    )
+
+
 @pytest.mark.parametrize(
     ("template", "case_type", "expected"),
     [
