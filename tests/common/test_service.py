@@ -15,6 +15,8 @@ from common.service import (
     Proceeding,
     address_lines,
     address_of_record,
+    certificate_of_service,
+    history,
     parties_to_serve_from,
     proceeding_for,
     service_rules,
@@ -214,6 +216,54 @@ def test_counsel_are_served_once_each_in_a_stable_order() -> None:
     assert parties[0].describe() == (
         "Counsel for the respondent: Kim Lee — electronic service (ECAS)"
     )
+
+
+def test_the_respondent_is_mailed_at_the_address_of_record_on_the_day_of_service() -> None:
+    nta = _address("nta", date(2026, 9, 1))
+    moved = _address("eoir_33", date(2026, 11, 20), recorded=1)
+
+    def mailed_to(on: date) -> tuple[str | None, tuple[str, ...], str | None]:
+        [respondent, _] = parties_to_serve_from(
+            _case(Custody.RELEASED), COURT, [], {}, [nta, moved], proceeding=Proceeding.MAIN, on=on
+        )
+        return respondent.address_id, respondent.address, respondent.in_care_of
+
+    # An order served the day before the EOIR-33 takes effect goes to the old address.
+    assert mailed_to(date(2026, 11, 19)) == (nta.id, address_lines(nta), None)
+    assert mailed_to(date(2026, 11, 20)) == (moved.id, address_lines(moved), None)
+
+
+def test_a_detained_respondent_is_served_in_care_of_the_facility_s_custodian() -> None:
+    facility = _address(
+        "custodial", date(2026, 10, 1), in_care_of="the custodial officer, Mesa Verde"
+    )
+    [respondent, _] = parties_to_serve_from(
+        _case(Custody.DETAINED), COURT, [], {}, [facility], proceeding=Proceeding.MAIN
+    )
+    assert respondent.in_care_of == "the custodial officer, Mesa Verde"
+    assert respondent.address_id == facility.id
+
+
+def test_dhs_is_named_without_a_city_when_the_court_is_unknown() -> None:
+    [_, dhs] = parties_to_serve_from(_case(), None, [], {}, [], proceeding=Proceeding.MAIN)
+    assert dhs.name == "DHS — ICE Office of the Principal Legal Advisor"
+
+
+def test_the_address_history_is_shown_latest_first() -> None:
+    nta = _address("nta", date(2026, 9, 1))
+    moved = _address("eoir_33", date(2026, 11, 20), recorded=1)
+    corrected = _address("eoir_33", date(2026, 11, 20), recorded=2)  # same day, later
+    assert history([nta, corrected, moved]) == [corrected, moved, nta]
+
+
+def test_the_certificate_names_the_court_staff_and_the_day() -> None:
+    parties = parties_to_serve_from(_case(), COURT, [], {}, [], proceeding=Proceeding.MAIN)
+    certificate = certificate_of_service(
+        parties, court_name=COURT.name, served_on=date(2026, 12, 7)
+    )
+    assert certificate.served_by == "Court staff, San Francisco Immigration Court"
+    assert certificate.served_on == date(2026, 12, 7)
+    assert certificate.parties == tuple(parties)
 
 
 @pytest.mark.parametrize(
