@@ -9,7 +9,7 @@ An order's date matters because it starts the 30-day appeal clock (8 CFR 1003.38
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,8 +19,11 @@ from common.court_time import (
     court_instant,
     court_today,
     court_zone,
+    date_range,
     format_date,
+    format_date_in,
     format_datetime,
+    format_datetime_in,
     format_time,
     iso_date,
     local_date,
@@ -28,6 +31,7 @@ from common.court_time import (
     table_date,
     table_datetime,
     table_time,
+    utc_now,
     utc_stamp,
     zone_abbreviation,
 )
@@ -117,6 +121,47 @@ def test_machine_formats_are_utc_and_iso() -> None:
     assert pdf_date(moment) == "D:20261208183005+00'00'"
 
 
+def test_an_evening_hearing_is_written_with_the_court_s_date_and_its_own_hour() -> None:
+    # Court's clock rule: 17:30 PST on Mon 7 Dec 2026 is 01:30 UTC on the 8th.
+    evening = datetime(2026, 12, 8, 1, 30, tzinfo=UTC)
+    assert format_datetime(evening, PACIFIC) == "December 7, 2026 at 5:30 PM PST"
+    assert table_datetime(evening, PACIFIC) == "Mon 7 Dec 2026 17:30 PST"
+
+
+def test_spanish_documents_write_the_court_s_date_their_own_way() -> None:
+    evening = datetime(2026, 12, 8, 1, 30, tzinfo=UTC)  # 17:30 PST on 7 Dec
+    assert format_date_in(date(2026, 1, 8), "es") == "8 de enero de 2026"
+    assert format_date_in(date(2026, 12, 8), "en") == "December 8, 2026"
+    assert format_datetime_in(evening, PACIFIC, "es") == "7 de diciembre de 2026 a las 17:30 PST"
+    assert format_datetime_in(evening, PACIFIC, "en") == "December 7, 2026 at 5:30 PM PST"
+    with pytest.raises(TypeError):
+        format_date_in(evening, "es")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "heading"),
+    [
+        (date(2026, 12, 8), date(2026, 12, 8), "Tue 8 Dec 2026"),
+        (date(2026, 12, 7), date(2026, 12, 11), "7\u201311 Dec 2026"),
+        (date(2026, 11, 30), date(2026, 12, 4), "30 Nov \u2013 4 Dec 2026"),
+        (date(2026, 12, 28), date(2027, 1, 1), "28 Dec 2026 \u2013 1 Jan 2027"),
+        (date(2026, 1, 5), date(2027, 1, 9), "5 Jan 2026 \u2013 9 Jan 2027"),
+    ],
+)
+def test_a_range_of_days_as_a_heading_says_it(first: date, last: date, heading: str) -> None:
+    assert date_range(first, last) == heading
+
+
+def test_machine_formats_are_utc_whatever_this_computer_s_zone() -> None:
+    moment = datetime(2026, 12, 8, 10, 30, 5, tzinfo=ZoneInfo(PACIFIC))
+    with machine_zone("Asia/Tokyo"):
+        assert utc_stamp(moment) == "2026-12-08 18:30 UTC"
+        assert pdf_date(moment) == "D:20261208183005+00'00'"
+        # What is stored and sent for a hearing booked at 09:00 in San Francisco.
+        booked = court_instant(date(2026, 12, 8), time(9, 0), PACIFIC)
+        assert booked.isoformat() == "2026-12-08T17:00:00+00:00"
+
+
 def test_a_zone_comes_from_a_court_record_its_name_or_a_zone() -> None:
     class ServerCourt:
         timezone = PACIFIC
@@ -132,21 +177,56 @@ def test_a_zone_without_letters_shows_its_offset() -> None:
     assert zone_abbreviation(moment, "America/Sao_Paulo") == "UTC-03"
     assert zone_abbreviation(moment, "Asia/Kathmandu") == "UTC+05:45"
     assert zone_abbreviation(moment, "Pacific/Guam") == "ChST"
+    assert zone_abbreviation(moment, "Atlantic/Azores") == "UTC+00"  # summer: no offset
 
 
 def test_an_unknown_court_zone_is_refused_with_what_to_do() -> None:
-    with pytest.raises(UnknownTimeZone, match="correct the court's record"):
+    # The clerk or administrator reads this whole sentence; it says what to do.
+    with pytest.raises(UnknownTimeZone) as refused:
         court_zone("Pacific/Atlantis")
+    assert str(refused.value) == (
+        "The court's time zone 'Pacific/Atlantis' is not a known IANA zone (e.g. "
+        "'America/Los_Angeles'); correct the court's record, or update this computer's "
+        "time-zone data (the tzdata package)."
+    )
+
+
+class _NoOffset(tzinfo):
+    """A zone that cannot say its offset: the instant is as good as naive."""
+
+    def utcoffset(self, dt: datetime | None) -> None:
+        return None
 
 
 def test_a_naive_instant_is_refused_rather_than_guessed() -> None:
-    with pytest.raises(ValueError, match="has no time zone"):
-        local_date(datetime(2026, 12, 8, 1, 30), PACIFIC)
+    for naive in (datetime(2026, 12, 8, 1, 30), datetime(2026, 12, 8, 1, 30, tzinfo=_NoOffset())):
+        with pytest.raises(ValueError) as refused:
+            local_date(naive, PACIFIC)
+        assert str(refused.value) == (
+            "2026-12-08T01:30:00 has no time zone; pass an aware instant (UTC from storage "
+            "or the wire)"
+        )
+
+
+def test_now_is_utc() -> None:
+    before = datetime.now(UTC)
+    now = utc_now()
+    assert now.utcoffset() == timedelta(0)
+    assert before <= now <= datetime.now(UTC)
+
+
+def test_the_first_reading_of_the_repeated_hour_whatever_fold_the_caller_passes() -> None:
+    # 01:30 happens twice on Sun 1 Nov 2026 in San Francisco: PDT (08:30 UTC), then PST.
+    booked = court_instant(date(2026, 11, 1), time(1, 30, fold=1), PACIFIC)
+    assert booked == datetime(2026, 11, 1, 8, 30, tzinfo=UTC)
 
 
 def test_a_datetime_is_not_formatted_as_a_date_by_accident() -> None:
     # The old bug in another shape: a UTC instant passed where the court's date belongs.
-    with pytest.raises(TypeError, match="local_date"):
+    with pytest.raises(TypeError) as refused:
         format_date(datetime(2026, 12, 8, 1, 30, tzinfo=UTC))
+    assert str(refused.value) == (
+        "format a date, not a datetime: use local_date(instant, court) first"
+    )
     with pytest.raises(TypeError):
         table_date(datetime(2026, 12, 8, 1, 30, tzinfo=UTC))
