@@ -28,7 +28,7 @@ from common.enums import (
 )
 from common.wire import Case, Document, Filing, Representation, ServiceRecord
 from sync_server.db import write_transaction
-from sync_server.models import CaseRow, MailOutbox, PortalAccount, UserRow
+from sync_server.models import Blob, CaseRow, MailOutbox, PortalAccount, UserRow
 from sync_server.services import confidentiality, mail_events, sync
 from sync_server.services.auth import create_user, principal_of
 from sync_server.services.records import SessionLookups, row_to_record, write_record
@@ -102,6 +102,9 @@ def _setup(
             accepted_on=date(2026, 12, 1),
         )
         write_record(session, rep)
+        # a stored PDF's bytes (the seeded app is shared: every document must have its blob)
+        blob = session.scalars(select(Blob).order_by(Blob.sha256)).first()
+        assert blob is not None
         document = Document(
             id=str(uuid.uuid4()),
             case_id=case.id,
@@ -111,8 +114,8 @@ def _setup(
             filer_party=Party.RESPONDENT,
             filed_on=date(2026, 12, 2),
             pages=1,
-            sha256="ab" * 32,
-            size=100,
+            sha256=blob.sha256,
+            size=blob.size,
             status=DocumentStatus.ACCEPTED,
         )
         write_record(session, document)
