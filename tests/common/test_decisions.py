@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from common.deadlines import case_decision, deadlines_for_case
+from common.deadlines import Decision, case_decision, deadlines_for_case
 from common.decisions import (
     check_decision,
     check_pleading,
@@ -167,6 +167,45 @@ def test_deadlines_come_from_the_decision_record_before_the_orders() -> None:
     assert "motion_to_rescind_in_absentia" in {
         d.rule_id for d in deadlines_for_case([], found, today=TUESDAY)
     }
+
+
+def test_the_case_s_latest_live_decision_record_is_the_one_that_counts() -> None:
+    case = {"id": CASE, "status": "decided", "decided_on": None}
+    first = decision(C.REMOVAL_ORDERED, decided_on=date(2026, 12, 1))
+    # Reopened and decided again, in writing, served two days later; the respondent alone
+    # waived appeal, so DHS may still appeal.
+    again = decision(
+        C.REMOVAL_ORDERED,
+        form="written",
+        served_on=date(2026, 12, 10),
+        appeal_waived_by=["respondent"],
+    )
+    corrected = decision(  # the same day, recorded a minute later: it replaces `again`
+        C.REMOVAL_ORDERED,
+        form="written",
+        served_on=date(2026, 12, 11),
+        appeal_waived_by=["respondent"],
+        recorded_at=datetime(2026, 12, 8, 18, 1, tzinfo=UTC),
+    )
+    withdrawn = decision(C.IN_ABSENTIA, decided_on=date(2026, 12, 15))
+    elsewhere = decision(C.IN_ABSENTIA, decided_on=date(2026, 12, 20), case_id=str(uuid.uuid4()))
+    records = [
+        again.model_dump(mode="json"),  # before its correction: the order must not decide
+        first.model_dump(mode="json"),
+        {**withdrawn.model_dump(mode="json"), "deleted": True},
+        corrected.model_dump(mode="json"),
+        elsewhere.model_dump(mode="json"),
+    ]
+    assert case_decision(case, [], None, records) == Decision(
+        decided_on=TUESDAY,
+        oral=False,
+        served_on=date(2026, 12, 11),
+        in_absentia=False,
+        appealable=True,
+    )
+    oral = decision(C.REMOVAL_ORDERED, decided_on=date(2026, 12, 9))
+    found = case_decision(case, [], None, [*records, oral.model_dump(mode="json")])
+    assert found == Decision(decided_on=date(2026, 12, 9), oral=True, served_on=None)
 
 
 def test_an_order_drafted_after_the_decision_starts_from_it() -> None:
