@@ -60,7 +60,12 @@ def test_a_judge_marks_the_case_as_asylum_information(
     assert not any(box.isChecked() for box in dialog.boxes.values())
     asylum = dialog.findChild(QCheckBox, "flag_asylum")
     assert asylum is dialog.boxes[Confidentiality.ASYLUM] and "8 CFR 1208.6" in asylum.text()
-    qtbot.mouseClick(asylum, Qt.MouseButton.LeftButton)
+    qtbot.waitExposed(dialog)
+    # Space on the focused box, as a keyboard user ticks it (a click at its centre missed
+    # once in CI while the dialog was still being laid out)
+    asylum.setFocus()
+    qtbot.keyClick(asylum, Qt.Key.Key_Space)
+    qtbot.waitUntil(asylum.isChecked, timeout=2000)
     with qtbot.waitSignal(view.loaded, timeout=5000):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 

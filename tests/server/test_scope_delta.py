@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from common.enums import AppearanceScope, FilingKind, RepresentationStatus, Role
 from common.wire import Case, Representation, UserProfile
+from sync_server.db import begin_write
 from sync_server.models import CaseRow, CourtRow, SyncRecord, UserRow
 from sync_server.policy import feed_filter
 from sync_server.services import sync
@@ -58,6 +59,7 @@ def _new_case(session: Session, court_id: str | None = None) -> Case:
 def test_an_accepted_appearance_brings_only_its_case(seeded_app: Flask) -> None:
     factory = seeded_app.extensions["ecas"].factory
     with factory() as session:
+        begin_write(session)  # first: a read turned write can meet "database is locked"
         attorney_id = create_user(
             session,
             username=f"delta-{uuid.uuid4().hex[:8]}",
@@ -73,6 +75,7 @@ def test_an_accepted_appearance_brings_only_its_case(seeded_app: Flask) -> None:
     held = {c["id"]: c["version"] for c in first}
     assert case.id not in held
     with factory() as session:  # the clerk accepts the attorney's EOIR-28 in the case
+        begin_write(session)  # first: a read turned write can meet "database is locked"
         write_record(
             session,
             Representation(
@@ -110,6 +113,7 @@ def test_a_judge_moved_to_another_court_gets_tombstones_and_the_new_court(
 ) -> None:
     factory = seeded_app.extensions["ecas"].factory
     with factory() as session:
+        begin_write(session)  # first: a read turned write can meet "database is locked"
         courts = [
             c.id
             for c in session.scalars(select(CourtRow).order_by(CourtRow.code))
@@ -128,6 +132,7 @@ def test_a_judge_moved_to_another_court_gets_tombstones_and_the_new_court(
     first, cursor, _ = _pull_all(factory, judge_id, None, limit=500)
     held = {c["id"] for c in first if not c["deleted"]}
     with factory() as session:
+        begin_write(session)  # first: a read turned write can meet "database is locked"
         old_rows = {
             r.record_id
             for r in session.execute(
