@@ -248,10 +248,16 @@ def _save_language(page: str) -> BaseResponse:
 @bp.route("/respondent/profile", methods=["GET", "POST"])
 @portal_page(Action.PORTAL_RESPONDENT)
 def respondent_profile() -> BaseResponse:
-    """A respondent's own profile: the language they read (their mail, these pages), in
-    English or Spanish like their other pages."""
+    """A respondent's own profile: the language they read (their mail, these pages) and
+    which mail they want besides service, in English or Spanish like their other pages."""
     if request.method == "POST":
-        if request.form.get("section") != "language":
+        section = request.form.get("section")
+        if section == "mail":
+            portal().profiles.save_preferences(
+                current_user().id, request.form.getlist("wanted"), client_ip()
+            )
+            return redirect(url_for("portal.respondent_profile", notice="mail-saved"), 303)
+        if section != "language":
             raise PortalDenied(400)
         return _save_language("portal.respondent_profile")
     try:
@@ -262,6 +268,8 @@ def respondent_profile() -> BaseResponse:
         "respondent_profile.html",
         title=i18n.gettext_for(i18n.page_language())("My profile"),
         view=view,
+        choosable=mail_events.choosable(),
+        always=[k for k in mail_events.kinds().values() if k.service],
         languages={code: i18n.LANGUAGES[code] for code in mail_events.languages()},
     )
 

@@ -253,6 +253,55 @@ def test_a_spanish_respondent_gets_spanish_mail_and_an_english_one_english(
     assert visitor.get(_link(reset)).status_code == 200, visitor.last
 
 
+def test_a_respondent_chooses_which_mail_to_get_except_service(
+    mail_app: Flask,  # noqa: F811
+    smtp: Smtp,  # noqa: F811
+) -> None:
+    """On her profile page, in Spanish, a respondent turns off the mail telling her a filing
+    was accepted: the clerk accepts her EOIR-33 and nothing is mailed; a notice of hearing,
+    which is service, still comes, and the page says it always will."""
+    sink, app = smtp.sink, mail_app
+    api = Api(app.test_client())
+    clerk = api.login("clerk1")
+    case = mailed_case(api, clerk)
+    maria, browser = _enrol(app, case, "maria", "?lang=es")
+    page = "/portal/respondent/profile"
+    browser.get(page)
+    assert "Envíenme un mensaje cuando" in browser.last
+    assert "El secretario acepta un escrito mío" in browser.last
+    assert 'id="wanted-filing_accepted" name="wanted" value="filing_accepted" checked' in (
+        browser.last
+    )
+    always = browser.last.split('id="always-sent"')[1].split("</ul>")[0]
+    assert "Se me notifica un documento" in always and "aviso de audiencia" in always
+    kept = [k.name for k in mail_events.choosable() if k.name != "filing_accepted"]
+    response = browser.post(page, {"section": "mail", "wanted": kept}, from_page=page)
+    assert response.status_code == 303, browser.last
+    browser.get(response.headers["Location"])
+    assert "Sus opciones de correo quedaron guardadas." in browser.last
+    assert 'value="filing_accepted" checked' not in browser.last
+
+    path = f"/portal/respondent/cases/{case.case_id}/address"
+    moved = {
+        "street": "400 Fruitvale Avenue",
+        "unit": "",
+        "city": "Oakland",
+        "state": "CA",
+        "zip": "94601",
+        "phone": "",
+        "effective_on": "2026-11-20",
+    }
+    assert browser.post(path, moved, from_page=path).status_code == 303, browser.last
+    with app.extensions["ecas"].factory() as session:
+        filing = session.scalar(select(FilingRow.id).where(FilingRow.filer_id == maria.user_id))
+    assert filing is not None
+    clerk_accepts(api, "clerk1", filing)
+    applied(api, clerk, "hearing", a_hearing(case.case_id, "2027-04-05T17:00:00Z"))
+    sink.one(maria.email, "Aviso de audiencia")  # service: always sent
+    subjects = [str(m["Subject"]) for m in sink.to(maria.email)]
+    assert not any("aceptado" in subject for subject in subjects), subjects
+
+
 def test_counsel_choose_the_language_of_their_mail_on_their_profile_page(
     mail_app: Flask,  # noqa: F811
     smtp: Smtp,  # noqa: F811

@@ -618,9 +618,13 @@ def test_respondent_pages_in_english_and_spanish(site: Site) -> None:
         profile = f"/portal/respondent/profile?lang={lang}"
         site.visit(page, profile, f"the respondent's profile ({lang})")
     page.check("#language-es")
-    page.locator("main form button[type=submit]").click()
+    page.locator("main form button[type=submit]").last.click()  # the language's form
     expect(page.locator("main .notice.ok")).to_be_visible()
     site.check(page, "the respondent's profile, Spanish chosen (es)")
+    page.uncheck("#wanted-filing_accepted")
+    page.locator("main form button[type=submit]").first.click()  # the mail choices' form
+    expect(page.locator("main .notice.ok")).to_be_visible()
+    site.check(page, "the respondent's profile, mail choices saved (es)")
     # A respondent with a second case (the portal has no page yet to add one: the link is
     # made in the database) gets the list of cases instead of the one case.
     second = mailed_case(api, api.login("clerk1"))
