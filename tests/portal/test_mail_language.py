@@ -154,6 +154,27 @@ def _court_day(app: Flask, case_id: str, address: str, language: str) -> str:
     return format_date_in(local_date(row.created_at, zone), language)
 
 
+def _change_of_address_accepted(
+    app: Flask, api: Api, account: Account, browser: Browser, case: MailedCase
+) -> None:
+    """The respondent files an EOIR-33 on their page; clerk1 accepts it."""
+    path = f"/portal/respondent/cases/{case.case_id}/address"
+    moved = {
+        "street": "400 Fruitvale Avenue",
+        "unit": "",
+        "city": "Oakland",
+        "state": "CA",
+        "zip": "94601",
+        "phone": "",
+        "effective_on": "2026-11-20",
+    }
+    assert browser.post(path, moved, from_page=path).status_code == 303, browser.last
+    with app.extensions["ecas"].factory() as session:
+        filing = session.scalar(select(FilingRow.id).where(FilingRow.filer_id == account.user_id))
+    assert filing is not None
+    clerk_accepts(api, "clerk1", filing)
+
+
 def test_a_spanish_respondent_gets_spanish_mail_and_an_english_one_english(
     mail_app: Flask,  # noqa: F811  (the fixture imported above)
     smtp: Smtp,  # noqa: F811
@@ -192,21 +213,7 @@ def test_a_spanish_respondent_gets_spanish_mail_and_an_english_one_english(
 
     # Maria files a change of address; the clerk accepts it: she is told in Spanish, with
     # the form's Spanish title, and the link opens her pages.
-    path = f"/portal/respondent/cases/{spanish_case.case_id}/address"
-    moved = {
-        "street": "400 Fruitvale Avenue",
-        "unit": "",
-        "city": "Oakland",
-        "state": "CA",
-        "zip": "94601",
-        "phone": "",
-        "effective_on": "2026-11-20",
-    }
-    assert maria_browser.post(path, moved, from_page=path).status_code == 303, maria_browser.last
-    with app.extensions["ecas"].factory() as session:
-        filing = session.scalar(select(FilingRow.id).where(FilingRow.filer_id == maria.user_id))
-    assert filing is not None
-    clerk_accepts(api, "clerk1", filing)
+    _change_of_address_accepted(app, api, maria, maria_browser, spanish_case)
     accepted = sink.one(maria.email, "Su escrito fue aceptado")
     assert "Cambio de domicilio (formulario EOIR-33)" in str(accepted["Subject"])
     assert SPANISH_DATE.search(accepted.get_content()), accepted.get_content()
@@ -281,21 +288,7 @@ def test_a_respondent_chooses_which_mail_to_get_except_service(
     assert "Sus opciones de correo quedaron guardadas." in browser.last
     assert 'value="filing_accepted" checked' not in browser.last
 
-    path = f"/portal/respondent/cases/{case.case_id}/address"
-    moved = {
-        "street": "400 Fruitvale Avenue",
-        "unit": "",
-        "city": "Oakland",
-        "state": "CA",
-        "zip": "94601",
-        "phone": "",
-        "effective_on": "2026-11-20",
-    }
-    assert browser.post(path, moved, from_page=path).status_code == 303, browser.last
-    with app.extensions["ecas"].factory() as session:
-        filing = session.scalar(select(FilingRow.id).where(FilingRow.filer_id == maria.user_id))
-    assert filing is not None
-    clerk_accepts(api, "clerk1", filing)
+    _change_of_address_accepted(app, api, maria, browser, case)
     applied(api, clerk, "hearing", a_hearing(case.case_id, "2027-04-05T17:00:00Z"))
     sink.one(maria.email, "Aviso de audiencia")  # service: always sent
     subjects = [str(m["Subject"]) for m in sink.to(maria.email)]
