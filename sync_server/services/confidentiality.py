@@ -18,18 +18,15 @@ from sqlalchemy.orm import Session
 
 from common.enums import Confidentiality, DocumentType
 from common.wire import Case, Document, WireRecord
-from sync_server.db import next_version
 from sync_server.models import (
     ENTITY_TABLES,
     CaseRow,
     DocumentRow,
-    SyncDeparture,
     SyncRecord,
     UserRow,
 )
 from sync_server.policy import (
     FLAG_RULES,
-    Audience,
     Principal,
     can_see,
     flagged_read_refusal,
@@ -40,7 +37,12 @@ from sync_server.policy import (
 )
 from sync_server.services import audit
 from sync_server.services.auth import principal_of
-from sync_server.services.records import SessionLookups, row_to_record, write_consequence
+from sync_server.services.records import (
+    SessionLookups,
+    depart_owner,
+    row_to_record,
+    write_consequence,
+)
 
 READ = "confidential.read"
 REFUSED = "confidential.read_refused"
@@ -185,16 +187,13 @@ def depart_non_readers(session: Session, record: Case | Document, lookups: Sessi
         principal = principal_of(user)
         if flagged_read_refusal(principal, flags, feed.case_id, lookups) is None:
             continue
-        session.add(
-            SyncDeparture(
-                version=next_version(session),
-                entity=feed.entity,
-                record_id=feed.record_id,
-                court_id=feed.court_id,
-                case_id=feed.case_id,
-                owner_id=principal.id,
-                audience=Audience.OWNER.value,
-            )
+        depart_owner(
+            session,
+            entity=feed.entity,
+            record_id=feed.record_id,
+            court_id=feed.court_id,
+            case_id=feed.case_id,
+            owner_id=principal.id,
         )
         departed += 1
     return departed

@@ -21,10 +21,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from common.wire import Representation, WireRecord
-from sync_server.db import next_version
 from sync_server.models import SyncDeparture, SyncRecord
 from sync_server.policy import Audience
-from sync_server.services.records import SessionLookups
+from sync_server.services.records import SessionLookups, depart_owner
 
 
 def cases_read(record: WireRecord | None, lookups: SessionLookups) -> frozenset[str] | None:
@@ -70,16 +69,13 @@ def follow_counsel_change(
         .order_by(SyncRecord.version)
     ).all()
     for entity, record_id, court_id, case_id in rows:
-        session.add(
-            SyncDeparture(
-                version=next_version(session),
-                entity=entity,
-                record_id=record_id,
-                court_id=court_id,
-                case_id=case_id,
-                owner_id=practitioner_id,
-                audience=Audience.OWNER.value,
-            )
+        depart_owner(
+            session,
+            entity=entity,
+            record_id=record_id,
+            court_id=court_id,
+            case_id=case_id,
+            owner_id=practitioner_id,
         )
     session.flush()
     return len(rows)

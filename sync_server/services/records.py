@@ -363,16 +363,13 @@ def republish_case_children(
             )
         moved += 1
     if not can_see(mover, placement_of(new, lookups), lookups):
-        session.add(
-            SyncDeparture(
-                version=next_version(session),
-                entity=new.entity,
-                record_id=new.id,
-                court_id=old.court_id,
-                case_id=new.id,
-                owner_id=mover.id,
-                audience=Audience.OWNER.value,
-            )
+        depart_owner(
+            session,
+            entity=new.entity,
+            record_id=new.id,
+            court_id=old.court_id,
+            case_id=new.id,
+            owner_id=mover.id,
         )
     return moved
 
@@ -397,3 +394,27 @@ def change_dict(session: Session, entity: str, record_id: str) -> dict[str, Any]
         "deleted": feed.deleted,
         "data": orjson.loads(feed.payload),
     }
+
+
+def depart_owner(
+    session: Session,
+    *,
+    entity: str,
+    record_id: str,
+    court_id: str | None,
+    case_id: str | None,
+    owner_id: str,
+) -> None:
+    """A tombstone for one record addressed to its owner alone (the owner may no longer
+    read it: a change of venue, a withdrawal, a flag they may not read), at a new version."""
+    session.add(
+        SyncDeparture(
+            version=next_version(session),
+            entity=entity,
+            record_id=record_id,
+            court_id=court_id,
+            case_id=case_id,
+            owner_id=owner_id,
+            audience=Audience.OWNER.value,
+        )
+    )
