@@ -313,6 +313,19 @@ def write_transaction(
         raise
 
 
+@contextmanager
+def audit_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A write transaction that only appends to the audit chain (it takes no versions):
+    on PostgreSQL it shares the server-wide lock, as the court writers do, and locks only
+    the chain's head, so it neither waits for a long writer of some court's records nor,
+    waiting, holds up every writer that queues behind it (an exclusive request blocks the
+    shared ones after it). On SQLite it is the one writer, as every write is."""
+    with write_transaction(factory, courts=()) as session:
+        if is_postgres(session):
+            lock_audit_head(session)
+        yield session
+
+
 def _publish_after_rollback(factory: sessionmaker[Session]) -> None:
     """Raise the committed top for the writers that committed while a transaction that
     has now rolled back held it down (PostgreSQL); they are all committed, so this needs

@@ -2,8 +2,9 @@
 server or fill the table.
 
 A refusal is queued in memory (no database work in the request) and written in batches:
-one write transaction (one take of the write lock) per batch, by a background thread of
-the process every ``flush_seconds`` or as soon as ``BATCH`` are waiting, and at exit.
+one audit-only write transaction (sharing the write lock, locking the chain's head; see
+``db.audit_transaction``) per batch, by a background thread of the process every
+``flush_seconds`` or as soon as ``BATCH`` are waiting, and at exit.
 
 Who did it decides how it is kept:
 
@@ -40,7 +41,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from sync_server.db import write_transaction
+from sync_server.db import audit_transaction
 from sync_server.models.types import utcnow
 from sync_server.services import audit
 
@@ -195,7 +196,7 @@ class RefusalLog:
             if not batch:
                 return 0
             try:
-                with write_transaction(self.factory) as session:
+                with audit_transaction(self.factory) as session:
                     audit.append_many(session, batch)
             except Exception as err:
                 if at_exit:

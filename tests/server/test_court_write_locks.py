@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session
 
+from sync_server.db import begin_write
 from sync_server.demo.plan import demo_id
-from sync_server.models import CaseRow
+from sync_server.models import AuditEntry, CaseRow
 from tests.conftest import Api, mutation
 from tests.server.sync_helpers import hearing_data
 
@@ -101,3 +104,49 @@ def test_a_push_waits_for_its_own_court_only(seeded_app: Flask, backend: str) ->
     changes, _ = setup.pull_all(setup.login("eoir1"))
     versions = {c["id"]: c["version"] for c in changes if c["entity"] == "hearing"}
     assert versions[nyb_push["id"]] < versions[sfr_push["id"]]
+
+
+def test_refusals_written_while_a_court_writer_stalls_hold_no_push_up(
+    seeded_app: Flask, backend: str
+) -> None:
+    """The refusal log's batches share the server lock and lock only the chain's head, so a
+    court's stalled writer neither holds them up nor, through them, every other push (an
+    exclusive request queued behind the stalled writer would block each shared one after
+    it: the full suite once hung so, when a minute's anonymous refusals were written)."""
+    if backend != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    setup = Api(seeded_app.test_client())
+    clerk_sfr = setup.login("clerk2")
+    services = seeded_app.extensions["ecas"]
+    services.refusals.flush()  # nothing of earlier tests' is left to write
+    reason = "stalled-writer-" + uuid.uuid4().hex[:8]
+    conn = services.engine.connect()
+    try:
+        holder = Session(bind=conn)  # a push of Houston's hearings, stalled mid-way
+        holder.begin()
+        begin_write(holder, [demo_id("court", "HOU")])
+        services.refusals.record(
+            actor_id=None, client="203.0.113.9", action="test", target=None, reason=reason
+        )
+        flusher = threading.Thread(target=services.refusals.flush, daemon=True)
+        flusher.start()
+        flusher.join(WAIT)
+        assert not flusher.is_alive(), "the refusal log waited for Houston's writer"
+        push = _Push(
+            seeded_app,
+            clerk_sfr,
+            mutation("hearing", hearing_data(_case_of(seeded_app, "SFR"), "SFR")),
+        )
+        push.start()
+        push.join(WAIT)
+        assert not push.is_alive(), "a push of San Francisco waited behind Houston's writer"
+        assert push.results is not None and push.results[0]["status"] == "applied"
+        holder.rollback()
+        holder.close()
+    finally:
+        conn.close()
+    with services.factory() as session:
+        written = session.scalars(
+            select(AuditEntry.detail).where(AuditEntry.action == "access.refused")
+        ).all()
+    assert any(d.get("reason") == reason for d in written)
