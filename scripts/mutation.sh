@@ -36,16 +36,44 @@ declare -A TESTS=(
     [common/court_time.py]="tests/common/test_court_time.py tests/common/test_court_clock_rule.py"
     [common/holidays.py]="tests/common/test_holidays.py tests/common/test_court_closures.py"
     [common/service.py]="tests/common/test_service.py"
-    [common/deadlines.py]="tests/common/test_deadlines.py tests/common/test_appeal_deadline.py tests/common/test_motion_rules.py tests/common/test_decisions.py"
+    [common/deadlines.py]="tests/common/test_deadlines.py tests/common/test_deadlines_mutants.py tests/common/test_appeal_deadline.py tests/common/test_motion_rules.py tests/common/test_decisions.py"
+    # common/'s court-rule modules (their tests in tests/common; custody, counsel and family
+    # have none there: only server tests, pdf_box and seed, reach them)
+    [common/decisions.py]="tests/common/test_decisions.py tests/common/test_board_decision_rules.py"
+    [common/motions.py]="tests/common/test_motion_rules.py"
+    [common/appeals.py]="tests/common/test_appeal_deadline.py tests/common/test_appeal_decided_rule.py tests/common/test_briefing_schedule.py"
+    [common/adjournment.py]="tests/common/test_adjournment.py"
+    [common/voluntary_departure.py]="tests/common/test_voluntary_departure.py"
+    [common/bonds.py]="tests/orders/test_bond_order_from_record.py"
+    [common/lifecycle.py]="tests/common/test_lifecycle.py tests/common/test_decisions.py"
+    [common/board_decisions.py]="tests/common/test_board_decision_rules.py"
+    [common/court_closures.py]="tests/common/test_court_closures.py tests/common/test_deadlines.py tests/common/test_appeal_deadline.py tests/common/test_briefing_schedule.py"
     [sync_server/policy.py]="tests/server/test_access_matrix.py tests/server/test_least_privilege.py tests/server/test_scope_delta.py tests/server/test_confidential_records.py"
     [sync_server/services/sync.py]="tests/server/test_sync_pull.py tests/server/test_sync_push.py tests/server/test_sync_noop.py tests/server/test_push_batch.py tests/server/test_scope_delta.py tests/server/test_confidential_sync.py tests/server/test_feed_text.py"
     [desktop/local_store.py]="tests/desktop/test_local_store.py tests/desktop/test_outbox.py tests/desktop/test_scope_reset_keeps_edits.py tests/desktop/test_scope_delta_apply.py tests/desktop/test_encrypted_store.py"
+    # common/'s shared pieces (names, sources, data files, reference lists)
+    [common/folding.py]="tests/common/test_folding_mutants.py tests/desktop/test_docket_search_folding.py"
+    [common/citations.py]="tests/common/test_citations_mutants.py"
+    [common/annotations.py]="tests/common/test_annotations_mutants.py tests/server/test_annotation_kinds.py"
+    [common/confidentiality.py]="tests/common/test_confidentiality_mutants.py"
+    [common/resources.py]="tests/common/test_resources_mutants.py"
+    [common/languages.py]="tests/common/test_languages_mutants.py"
+    [common/version.py]="tests/common/test_version_mutants.py"
+    [common/enums.py]="tests/common/test_enums_mutants.py"
+    [common/protocol.py]="tests/common/test_protocol_mutants.py tests/server/test_bad_input.py"
+    [common/wire.py]="tests/common/test_wire_mutants.py"
 )
 # Smallest first, so that a run cut short still measured the most modules.
 ORDER=(
     common/anumber.py common/holidays.py common/court_time.py common/service.py
     common/deadlines.py sync_server/policy.py desktop/local_store.py
     sync_server/services/sync.py
+    common/voluntary_departure.py common/adjournment.py common/lifecycle.py
+    common/board_decisions.py common/court_closures.py common/bonds.py common/motions.py
+    common/decisions.py common/appeals.py
+    common/version.py common/folding.py common/citations.py common/annotations.py
+    common/confidentiality.py common/resources.py common/languages.py common/enums.py
+    common/wire.py common/protocol.py
 )
 
 modules=("$@")
