@@ -60,8 +60,16 @@ declare -A TESTS=(
     [common/languages.py]="tests/common/test_languages_mutants.py"
     [common/version.py]="tests/common/test_version_mutants.py"
     [common/enums.py]="tests/common/test_enums_mutants.py"
-    [common/protocol.py]="tests/common/test_protocol_mutants.py tests/server/test_bad_input.py"
+    [common/protocol.py]="tests/common/test_protocol_mutants.py"
     [common/wire.py]="tests/common/test_wire_mutants.py"
+    # common/'s forms, notices and orders, and the PDFs they make
+    [common/forms_eoir.py]="tests/common/test_forms_eoir_rules.py"
+    [common/hearing_notices.py]="tests/notices/test_notice_wording.py tests/notices/test_tagged_notices.py"
+    [common/orders.py]="tests/orders/test_rules.py tests/orders/test_order_wording.py"
+    [common/order_pdf.py]="tests/orders/test_rules.py tests/orders/test_order_wording.py tests/orders/test_tagged_orders.py"
+    [common/pdf_tags.py]="tests/orders/test_tagged_orders.py tests/notices/test_tagged_notices.py"
+    [common/pdf_preflight.py]="tests/common/test_pdf_preflight.py"
+    [common/pdf_box.py]="tests/server/test_pdf_box.py"
 )
 # Smallest first, so that a run cut short still measured the most modules.
 ORDER=(
@@ -73,7 +81,9 @@ ORDER=(
     common/decisions.py common/appeals.py
     common/version.py common/folding.py common/citations.py common/annotations.py
     common/confidentiality.py common/resources.py common/languages.py common/enums.py
-    common/wire.py common/protocol.py
+    common/wire.py common/protocol.py common/forms_eoir.py common/pdf_tags.py
+    common/hearing_notices.py common/order_pdf.py common/pdf_preflight.py common/orders.py
+    common/pdf_box.py
 )
 
 modules=("$@")
