@@ -49,12 +49,12 @@ declare -A TESTS=(
     [common/board_decisions.py]="tests/common/test_board_decision_rules.py"
     [common/court_closures.py]="tests/common/test_court_closures.py tests/common/test_deadlines.py tests/common/test_appeal_deadline.py tests/common/test_briefing_schedule.py"
     [sync_server/policy.py]="tests/server/test_policy_units.py tests/server/test_policy_write_rules.py"
-    [sync_server/services/sync.py]="tests/server/test_sync_pull.py tests/server/test_sync_push.py tests/server/test_sync_noop.py tests/server/test_push_batch.py tests/server/test_scope_delta.py tests/server/test_confidential_sync.py tests/server/test_feed_text.py"
+    [sync_server/services/sync.py]="tests/server/test_sync_pull.py tests/server/test_sync_push.py tests/server/test_sync_noop.py tests/server/test_push_batch.py tests/server/test_scope_delta.py tests/server/test_confidential_sync.py tests/server/test_feed_text.py tests/server/test_push_replay_and_groups.py tests/server/test_sync_protocol_exact.py"
     [desktop/local_store.py]="tests/desktop/test_local_store.py tests/desktop/test_outbox.py tests/desktop/test_scope_reset_keeps_edits.py tests/desktop/test_scope_delta_apply.py tests/desktop/test_encrypted_store.py"
-    # common/'s shared pieces (names, sources, data files, reference lists)
+    # common/'s shared pieces (names, sources, data files, reference lists). Not here:
+    # common/annotations.py, constants only (mutmut 3 mutates function bodies: no mutant).
     [common/folding.py]="tests/common/test_folding_mutants.py tests/desktop/test_docket_search_folding.py"
     [common/citations.py]="tests/common/test_citations_mutants.py"
-    [common/annotations.py]="tests/common/test_annotations_mutants.py tests/server/test_annotation_kinds.py"
     [common/confidentiality.py]="tests/common/test_confidentiality_mutants.py"
     [common/resources.py]="tests/common/test_resources_mutants.py"
     [common/languages.py]="tests/common/test_languages_mutants.py"
@@ -79,7 +79,7 @@ ORDER=(
     common/voluntary_departure.py common/adjournment.py common/lifecycle.py
     common/board_decisions.py common/court_closures.py common/bonds.py common/motions.py
     common/decisions.py common/appeals.py
-    common/version.py common/folding.py common/citations.py common/annotations.py
+    common/version.py common/folding.py common/citations.py
     common/confidentiality.py common/resources.py common/languages.py common/enums.py
     common/wire.py common/protocol.py common/forms_eoir.py common/pdf_tags.py
     common/hearing_notices.py common/order_pdf.py common/pdf_preflight.py common/orders.py
