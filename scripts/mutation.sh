@@ -48,7 +48,7 @@ declare -A TESTS=(
     [common/lifecycle.py]="tests/common/test_lifecycle.py tests/common/test_decisions.py"
     [common/board_decisions.py]="tests/common/test_board_decision_rules.py"
     [common/court_closures.py]="tests/common/test_court_closures.py tests/common/test_deadlines.py tests/common/test_appeal_deadline.py tests/common/test_briefing_schedule.py"
-    [sync_server/policy.py]="tests/server/test_policy_units.py tests/server/test_policy_write_rules.py"
+    [sync_server/policy.py]="tests/server/test_policy_units.py tests/server/test_policy_write_rules.py tests/server/test_policy_feed_sql.py"
     [sync_server/services/sync.py]="tests/server/test_sync_pull.py tests/server/test_sync_push.py tests/server/test_sync_noop.py tests/server/test_push_batch.py tests/server/test_scope_delta.py tests/server/test_confidential_sync.py tests/server/test_feed_text.py tests/server/test_push_replay_and_groups.py tests/server/test_sync_protocol_exact.py"
     [desktop/local_store.py]="tests/desktop/test_local_store.py tests/desktop/test_outbox.py tests/desktop/test_scope_reset_keeps_edits.py tests/desktop/test_scope_delta_apply.py tests/desktop/test_encrypted_store.py"
     # common/'s shared pieces (names, sources, data files, reference lists). Not here:
