@@ -63,8 +63,8 @@ declare -A TESTS=(
     [common/protocol.py]="tests/common/test_protocol_mutants.py"
     [common/wire.py]="tests/common/test_wire_mutants.py"
     # common/'s forms, notices and orders, and the PDFs they make
-    [common/forms_eoir.py]="tests/common/test_forms_eoir_rules.py"
-    [common/hearing_notices.py]="tests/notices/test_notice_wording.py tests/notices/test_tagged_notices.py"
+    [common/forms_eoir.py]="tests/common/test_forms_eoir_rules.py tests/common/test_forms_eoir_mutants.py"
+    [common/hearing_notices.py]="tests/notices/test_notice_wording.py tests/notices/test_tagged_notices.py tests/common/test_hearing_notices_mutants.py"
     [common/orders.py]="tests/orders/test_rules.py tests/orders/test_order_wording.py"
     [common/order_pdf.py]="tests/orders/test_rules.py tests/orders/test_order_wording.py tests/orders/test_tagged_orders.py"
     [common/pdf_tags.py]="tests/orders/test_tagged_orders.py tests/notices/test_tagged_notices.py"
