@@ -52,14 +52,14 @@ declare -A TESTS=(
     [sync_server/services/sync.py]="tests/server/test_sync_pull.py tests/server/test_sync_push.py tests/server/test_sync_noop.py tests/server/test_push_batch.py tests/server/test_scope_delta.py tests/server/test_confidential_sync.py tests/server/test_feed_text.py tests/server/test_push_replay_and_groups.py tests/server/test_sync_protocol_exact.py"
     [desktop/local_store.py]="tests/desktop/test_local_store.py tests/desktop/test_outbox.py tests/desktop/test_scope_reset_keeps_edits.py tests/desktop/test_scope_delta_apply.py tests/desktop/test_encrypted_store.py"
     # common/'s shared pieces (names, sources, data files, reference lists). Not here:
-    # common/annotations.py, constants only (mutmut 3 mutates function bodies: no mutant).
+    # common/annotations.py and common/enums.py: mutmut 3 makes no mutant of them (it mutates
+    # the bodies of undecorated functions; they have constants and properties only).
     [common/folding.py]="tests/common/test_folding_mutants.py tests/desktop/test_docket_search_folding.py"
     [common/citations.py]="tests/common/test_citations_mutants.py"
     [common/confidentiality.py]="tests/common/test_confidentiality_mutants.py"
     [common/resources.py]="tests/common/test_resources_mutants.py"
     [common/languages.py]="tests/common/test_languages_mutants.py"
     [common/version.py]="tests/common/test_version_mutants.py"
-    [common/enums.py]="tests/common/test_enums_mutants.py"
     [common/protocol.py]="tests/common/test_protocol_mutants.py"
     [common/wire.py]="tests/common/test_wire_mutants.py"
     # common/'s forms, notices and orders, and the PDFs they make
@@ -80,7 +80,7 @@ ORDER=(
     common/board_decisions.py common/court_closures.py common/bonds.py common/motions.py
     common/decisions.py common/appeals.py
     common/version.py common/folding.py common/citations.py
-    common/confidentiality.py common/resources.py common/languages.py common/enums.py
+    common/confidentiality.py common/resources.py common/languages.py
     common/wire.py common/protocol.py common/forms_eoir.py common/pdf_tags.py
     common/hearing_notices.py common/order_pdf.py common/pdf_preflight.py common/orders.py
     common/pdf_box.py
