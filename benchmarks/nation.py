@@ -36,7 +36,7 @@ import functools
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -62,6 +62,7 @@ from benchmarks.fixtures import (
     _load_reference_and_users,
     bench_id,
 )
+from benchmarks.nation_replica import DEFAULT_TEMPLATE, replicate, shared_ids
 from common.enums import (
     AppearanceScope,
     CourtKind,
@@ -242,12 +243,15 @@ def _accounts(factory: sessionmaker[Session], attorneys: int) -> tuple[list[str]
             eoir_id="AT0000000",
             user_id=attorney_id(0),
         )
-        version = int(
-            session.execute(text("SELECT version FROM server_state WHERE id = 1")).scalar_one()
-        )
         hashed = session.execute(
             select(UserRow.password_hash).where(UserRow.id == attorney_id(0))
         ).scalar_one()
+    # read after the commit: on PostgreSQL versions come from a sequence and the committed
+    # top is published as the transaction commits
+    with factory() as session:
+        version = int(
+            session.execute(text("SELECT version FROM server_state WHERE id = 1")).scalar_one()
+        )
     return judge_ids, version, hashed
 
 
@@ -286,8 +290,19 @@ def _chunks(total: int) -> Iterator[range]:
         yield range(start, min(total, start + CHUNK))
 
 
-def load(url_pg: str, url_sa: str, cases: int) -> Nation:
-    """Migrate database ``url`` and fill it with ``cases`` cases; prints the timings."""
+def load(
+    url_pg: str,
+    url_sa: str,
+    cases: int,
+    *,
+    template: int = 0,
+    records_of: Callable[[int], list[WireRecord]] | None = None,
+) -> Nation:
+    """Migrate database ``url`` and fill it with ``cases`` cases; prints the timings.
+
+    With ``template`` the cases are copies of that many cases replicated by PostgreSQL
+    (``benchmarks.nation_replica``); without it each case's records are built in Python
+    (``records_of``, by default ``CaseFactory``'s case with its EOIR-28) and COPYed."""
     started = time.perf_counter()
     # "heads": a migration still on a branch of its own (work in progress) is applied too
     command.upgrade(alembic_config(url_sa), "heads")
@@ -330,12 +345,46 @@ def load(url_pg: str, url_sa: str, cases: int) -> Nation:
         conn.execute("UPDATE server_state SET version = %s WHERE id = 1", (version,))
         conn.commit()
         generated = copied = 0.0
-        for chunk in _chunks(cases):
+        attorney_ids = [attorney_id(n) for n in range(attorneys)]
+
+        def build(index: int) -> list[WireRecord]:
+            return _records_of(maker, index, attorneys, accepted_on)
+
+        printed = [0]
+
+        def progress(done: int, reached: int) -> None:
+            if done - printed[0] >= CHUNK * 20 or done == cases:
+                printed[0] = done
+                print(
+                    f"  {done:>9,} cases, version {reached:,}: "
+                    f"{time.perf_counter() - started:,.0f} s",
+                    flush=True,
+                )
+
+        if template:
+            done = replicate(
+                conn,
+                shapes,
+                typed_values,
+                feed_values,
+                build,
+                cases=cases,
+                template=template,
+                attorney_ids=attorney_ids,
+                shared=shared_ids(judge_ids, bench_id("court", BOARD_CODE)),
+                version=version,
+                now=now,
+                tables=(*ENTITIES, "representation", "sync_record"),
+                progress=progress,
+            )
+            version = done.version
+            generated, copied = done.template_seconds, done.sql_seconds
+        for chunk in _chunks(cases) if not template else ():
             t0 = time.perf_counter()
             typed: dict[str, list[tuple[Any, ...]]] = {name: [] for name in LOADED}
             feed = []
             for index in chunk:
-                for record in _records_of(maker, index, attorneys, accepted_on):
+                for record in (records_of or build)(index):
                     if isinstance(record, Case):
                         lookups.case_courts[record.id] = record.court_id
                     version += 1
@@ -351,12 +400,8 @@ def load(url_pg: str, url_sa: str, cases: int) -> Nation:
             conn.commit()
             generated += t1 - t0
             copied += time.perf_counter() - t1
-            if chunk.stop % (CHUNK * 20) == 0 or chunk.stop == cases:
-                print(
-                    f"  {chunk.stop:>9,} cases, version {version:,}: "
-                    f"{time.perf_counter() - started:,.0f} s",
-                    flush=True,
-                )
+            progress(chunk.stop, version)
+        t_board = time.perf_counter()
         # the Board's feed key, as records.write_record keeps it (migration 0028)
         statuses = ", ".join(f"'{s}'" for s in BOARD_APPEAL_STATUSES)
         conn.execute(
@@ -376,7 +421,12 @@ def load(url_pg: str, url_sa: str, cases: int) -> Nation:
         t4 = time.perf_counter()
     print(
         f"loaded {cases:,} cases ({version:,} versions) in {t4 - started:,.1f} s: "
-        f"records built {generated:,.1f} s, COPY {copied:,.1f} s, "
+        + (
+            f"template built and staged {generated:,.1f} s, replicated by SQL {copied:,.1f} s, "
+            if template
+            else f"records built {generated:,.1f} s, COPY {copied:,.1f} s, "
+        )
+        + f"at_board {t2 - t_board:,.1f} s, "
         f"{len(indexes)} indexes {t3 - t2:,.1f} s, ANALYZE {t4 - t3:,.1f} s",
         flush=True,
     )
@@ -677,6 +727,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--db", default="nation_bench")
     parser.add_argument("--page", type=int, default=1000)
+    parser.add_argument(
+        "--template",
+        type=int,
+        default=DEFAULT_TEMPLATE,
+        help="cases built in Python and replicated by PostgreSQL (0: build every case)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--measure-only", action="store_true", help="use a kept database")
     parser.add_argument("--portal-only", action="store_true", help="measure the portal only")
@@ -693,7 +749,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.measure_only:
         create_database(args.db)
     try:
-        nation = nation_of(args.cases) if args.measure_only else load(url_pg, url_sa, args.cases)
+        nation = (
+            nation_of(args.cases)
+            if args.measure_only
+            else load(url_pg, url_sa, args.cases, template=args.template)
+        )
         engine = make_engine(url_sa)
         try:
             full = [r for r in args.full.split(",") if r]
