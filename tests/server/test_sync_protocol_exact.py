@@ -19,15 +19,21 @@ from flask import Flask
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
+from common.enums import Role
 from common.protocol import Mutation
-from sync_server.models import AuditEntry
+from common.wire import UserProfile
+from sync_server.db import begin_write
+from sync_server.models import AuditEntry, UserRow
+from sync_server.services import sync
+from sync_server.services.auth import create_user, principal_of
+from sync_server.services.records import row_to_record, write_record
 from sync_server.services.sync import (
     Cursor,
     CursorError,
     _units,
     _validation_message,
 )
-from tests.conftest import Api, mutation, user_id
+from tests.conftest import Api, court_id, mutation, user_id
 from tests.server.sync_helpers import (
     SFR,
     TokenBook,
@@ -464,3 +470,97 @@ def test_an_explanation_names_at_most_ten_fields() -> None:
         _Twelve.model_validate({})
     message = _validation_message(err.value)
     assert message == "invalid data — " + "; ".join(f"f{i}: Field required" for i in range(10))
+
+
+# --- pages: has_more at the exact edge, and a catch-up's cursors ---------------------------
+
+
+def test_a_page_holding_the_last_changes_exactly_has_no_more(
+    api: Api, tokens: TokenBook, seeded_app: Flask
+) -> None:
+    token = tokens["judge1"]
+    document = a_document(seeded_app, first_case(seeded_app, SFR))
+    _, cursor = api.pull_all(token)
+    notes = [annotation_data(document, "judge1") for _ in range(2)]
+    results = api.push(token, *(mutation("annotation", n) for n in notes))
+    versions = [r["version"] for r in results]
+
+    exact = api.changes(token, cursor, limit=2)
+    assert [(c["id"], c["version"]) for c in exact["changes"]] == [
+        (n["id"], v) for n, v in zip(notes, versions, strict=True)
+    ]
+    assert exact["has_more"] is False
+    # at the top (on PostgreSQL a push's unused reserved versions are gaps below it)
+    assert Cursor.decode(exact["cursor"]).version >= max(versions)
+
+    short = api.changes(token, cursor, limit=1)
+    assert [c["id"] for c in short["changes"]] == [notes[0]["id"]]
+    assert short["has_more"] is True
+    assert Cursor.decode(short["cursor"]).version == versions[0]
+
+
+def _pull_pages(factory: Any, user: str, since: str | None, limit: int) -> list[dict[str, Any]]:
+    pages: list[dict[str, Any]] = []
+    while True:
+        with factory() as session:
+            principal = principal_of(session.get_one(UserRow, user))
+            page = orjson.loads(sync.pull(session, principal, since, limit))
+        pages.append(page)
+        since = page["cursor"]
+        if not page["has_more"]:
+            return pages
+
+
+def test_a_catch_up_after_a_move_of_court_keeps_its_place_in_its_cursors(
+    seeded_app: Flask,
+) -> None:
+    """A judge moved to another court catches up in pages: each cursor holds the version
+    the judge's copy was at, the courts that copy was made of and the catch-up's place;
+    the last holds the new court, and the ordinary pages go on from the same version."""
+    factory = seeded_app.extensions["ecas"].factory
+    with factory() as session:
+        begin_write(session)
+        old_court, new_court = court_id("SFR"), court_id("NYB")
+        judge = create_user(
+            session,
+            username=f"exact-judge-{uuid.uuid4().hex[:8]}",
+            password="a-long-test-password-1",
+            role=Role.JUDGE,
+            display_name="Judge Exact",
+            court_id=old_court,
+        )
+        session.commit()
+    held = _pull_pages(factory, judge, None, 1000)
+    since = held[-1]["cursor"]
+    start = Cursor.decode(since)
+    assert start.courts == (old_court,) and start.catchup is None
+    with factory() as session:
+        begin_write(session)
+        profile = row_to_record("user_profile", session.get_one(UserRow, judge))
+        assert isinstance(profile, UserProfile)
+        write_record(session, profile.model_copy(update={"court_id": new_court}))
+        session.commit()
+
+    pages = _pull_pages(factory, judge, since, 40)
+
+    assert len(pages) > 2
+    catching_up = [p for p in pages if Cursor.decode(p["cursor"]).catchup is not None]
+    assert catching_up, "the catch-up took more than one page"
+    for page in catching_up:
+        mark = Cursor.decode(page["cursor"])
+        assert (mark.version, mark.courts) == (start.version, (old_court,))
+        assert page["has_more"] is True and page["reset"] is False
+        assert len(page["changes"]) == 40
+    places = [Cursor.decode(p["cursor"]).catchup for p in catching_up]
+    assert places == sorted(places) and len(set(places)) == len(places)
+    done = pages[len(catching_up)]
+    mark = Cursor.decode(done["cursor"])
+    assert (mark.version, mark.courts, mark.catchup) == (start.version, (new_court,), None)
+    assert done["has_more"] is (start.version < Cursor.decode(pages[-1]["cursor"]).version)
+    changes = [c for p in pages for c in p["changes"]]
+    tombstones = [c for c in changes if c["deleted"]]
+    assert tombstones
+    assert all(c["data"] == {"id": c["id"]} for c in tombstones)
+    assert not any(p["reset"] for p in pages)
+    ids = [c["id"] for c in changes if not c["deleted"]]
+    assert len(ids) == len(set(ids)), "a record sent twice"
