@@ -127,6 +127,10 @@ def _broken(folder: Path, change: str) -> Path:
         data["overstay"] = "the day after"
     elif change == "unread_rule":
         del data["overstay"]["source"]["read_on"]
+    elif change in ("document", "section"):
+        del data["stages"][0]["source"][change]
+    elif change == "no_rule":
+        del data["overstay"]["rule"]
     path = folder / FILE
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
@@ -139,6 +143,9 @@ def _broken(folder: Path, change: str) -> Path:
         ("unread", ": stage post_conclusion: a source not read must say its assumption"),
         ("overstay", ": overstay: 'rule' must be an object"),
         ("unread_rule", ": overstay: rule: a source not read must say its assumption"),
+        ("document", ": stage pre_conclusion: missing field 'document'"),
+        ("section", ": stage pre_conclusion: missing field 'section'"),
+        ("no_rule", ": overstay: missing field 'rule'"),
     ],
 )
 def test_a_broken_rules_file_is_refused_naming_the_place(
