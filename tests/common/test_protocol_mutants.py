@@ -135,7 +135,9 @@ def test_a_digest_of_a_lone_surrogate() -> None:
 def test_a_version_is_a_number_not_true_or_false(flag: bool) -> None:
     with pytest.raises(pydantic.ValidationError) as caught:
         _mutation(base_version=flag)
-    assert "must be a number, not true or false" in str(caught.value)
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("base_version",)
+    assert error["msg"] == "Value error, must be a number, not true or false"
 
 
 def test_a_version_may_be_written_3_0() -> None:
