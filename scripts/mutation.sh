@@ -69,7 +69,7 @@ declare -A TESTS=(
     [common/hearing_notices.py]="tests/notices/test_notice_wording.py tests/notices/test_tagged_notices.py tests/common/test_hearing_notices_mutants.py"
     [common/orders.py]="tests/orders/test_rules.py tests/orders/test_order_wording.py"
     [common/order_pdf.py]="tests/orders/test_rules.py tests/orders/test_order_wording.py tests/orders/test_tagged_orders.py"
-    [common/pdf_tags.py]="tests/orders/test_tagged_orders.py tests/notices/test_tagged_notices.py"
+    [common/pdf_tags.py]="tests/orders/test_tagged_orders.py tests/notices/test_tagged_notices.py tests/common/test_pdf_tags_mutants.py"
     [common/pdf_preflight.py]="tests/common/test_pdf_preflight.py"
     [common/pdf_box.py]="tests/server/test_pdf_box.py"
 )
