@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Collection
+from typing import Any
 
 import pytest
 
 from common.enums import Confidentiality, FilingKind, Role
 from common.resources import DataFileError
-from common.wire import BoardDecision, Case, RopRequest
+from common.wire import BoardDecision, Case, RopRequest, WireRecord
 from sync_server import policy
 from sync_server.policy import (
     Action,
@@ -326,6 +327,13 @@ def test_scope_key_changes_with_what_the_principal_sees() -> None:
     assert scope_key(who(Role.EOIR_STAFF), w) == "all"
     assert scope_key(who(Role.CLERK), w) == f"court:{COURT_A}"
     assert scope_key(who(Role.BOARD_CLERK), w) == f"board:{CASE_AT_BOARD}"
+
+    class _TwoBeforeBoard(_World):
+        def board_case_ids(self) -> Collection[str]:
+            return (CASE_B, CASE_A)
+
+    two = ",".join(sorted((CASE_A, CASE_B)))
+    assert scope_key(who(Role.BOARD_MEMBER), _TwoBeforeBoard()) == f"board:{two}"
     dhs = who(Role.DHS, assigned=tuple(sorted((COURT_A, COURT_B), reverse=True)))
     assert scope_key(dhs, w) == "dhs:" + ",".join(sorted((COURT_A, COURT_B)))
     both = ",".join(sorted((CASE_A, CASE_B)))
@@ -551,3 +559,141 @@ def test_only_the_courts_judge_or_clerk_sets_a_flag() -> None:
         flag_change_refusal(who(Role.CLERK, court=COURT_B), None, new, W)
         == "the record belongs to another court"
     )
+
+
+# -- placement_of: where each kind of record sits, and for whom ------------------------------
+
+
+class _Placed(_World):
+    """Case A at court A; DOC_OF_A is a document of case A."""
+
+    def document_case(self, document_id: str) -> str | None:
+        return CASE_A if document_id == DOC_OF_A else None
+
+
+DOC_OF_A = _id()
+
+
+def _placements() -> list[tuple[WireRecord, Placement]]:
+    from common.enums import (
+        BoardDecisionStatus,
+        DocumentStatus,
+        OrderStatus,
+        RepresentationStatus,
+        Visibility,
+    )
+    from common.wire import (
+        Address,
+        Annotation,
+        Appeal,
+        BoardVote,
+        Bond,
+        Courtroom,
+        CustodyChange,
+        DecisionRecord,
+        Document,
+        Filing,
+        Hearing,
+        Motion,
+        Order,
+        Pleading,
+        Representation,
+        ServiceRecord,
+        UserProfile,
+    )
+
+    c = CASE_A
+    pub, court, owner = Audience.PUBLIC, Audience.COURT, Audience.OWNER
+    board, panel = Audience.BOARD, Audience.PANEL
+
+    def make(cls: Any, **fields: Any) -> Any:
+        return cls.model_construct(**({"id": _id()} | fields))
+
+    def rep(status: RepresentationStatus) -> Any:
+        return make(Representation, case_id=c, practitioner_id=ME, status=status)
+
+    def doc(status: DocumentStatus) -> Any:
+        return make(Document, case_id=c, filer_id=ME, status=status)
+
+    def note(visibility: Visibility, document_id: str = DOC_OF_A) -> Any:
+        return make(Annotation, document_id=document_id, author_id=ME, visibility=visibility)
+
+    def order(status: OrderStatus, template: str = "continuance") -> Any:
+        return make(Order, case_id=c, status=status, template=template)
+
+    return [
+        (make(Courtroom, court_id=COURT_B), Placement(COURT_B, None, None, pub)),
+        (make(UserProfile, id=SOMEONE, court_id=COURT_B), Placement(COURT_B, None, SOMEONE, court)),
+        (make(Case, id=CASE_B, court_id=COURT_B), Placement(COURT_B, CASE_B, None, pub)),
+        (rep(RepresentationStatus.ACCEPTED), Placement(COURT_A, c, ME, pub)),
+        (rep(RepresentationStatus.PENDING), Placement(COURT_A, c, ME, court)),
+        (rep(RepresentationStatus.WITHDRAWN), Placement(COURT_A, c, ME, court)),
+        (make(Hearing, case_id=c), Placement(COURT_A, c, None, pub)),
+        (doc(DocumentStatus.ACCEPTED), Placement(COURT_A, c, ME, pub)),
+        (doc(DocumentStatus.PENDING), Placement(COURT_A, c, ME, court)),
+        (note(Visibility.PRIVATE), Placement(COURT_A, c, ME, owner)),
+        (note(Visibility.SHARED), Placement(COURT_A, c, ME, court)),
+        (note(Visibility.PANEL), Placement(COURT_A, c, ME, panel)),
+        (note(Visibility.SHARED, _id()), Placement(None, None, ME, court)),
+        (order(OrderStatus.DRAFT), Placement(COURT_A, c, None, court)),
+        (order(OrderStatus.SIGNED), Placement(COURT_A, c, None, pub)),
+        (order(OrderStatus.DRAFT, "board_decision"), Placement(COURT_A, c, None, board)),
+        (order(OrderStatus.ISSUED, "board_decision"), Placement(COURT_A, c, None, pub)),
+        (
+            make(BoardDecision, case_id=c, status=BoardDecisionStatus.ISSUED),
+            Placement(COURT_A, c, None, pub),
+        ),
+        (
+            make(BoardDecision, case_id=c, status=BoardDecisionStatus.DRAFTED),
+            Placement(COURT_A, c, None, board),
+        ),
+        (make(BoardVote, case_id=c, member_id=ME), Placement(COURT_A, c, ME, board)),
+        (
+            make(Filing, court_id=COURT_B, case_id=c, filer_id=ME),
+            Placement(COURT_B, c, ME, court),
+        ),
+        (make(ServiceRecord, case_id=c, recipient_id=ME), Placement(COURT_A, c, ME, pub)),
+        (make(RopRequest, case_id=c, requester_id=ME), Placement(COURT_A, c, ME, court)),
+        (make(Address, case_id=c), Placement(COURT_A, c, None, pub)),
+        (make(Bond, case_id=c), Placement(COURT_A, c, None, pub)),
+        (make(Motion, case_id=c, filer_id=ME), Placement(COURT_A, c, ME, pub)),
+        (make(CustodyChange, case_id=c), Placement(COURT_A, c, None, pub)),
+        (make(Appeal, case_id=c, filer_id=ME), Placement(COURT_A, c, ME, pub)),
+        (make(Pleading, case_id=c), Placement(COURT_A, c, None, pub)),
+        (make(DecisionRecord, case_id=c), Placement(COURT_A, c, None, pub)),
+    ]
+
+
+def test_each_record_is_placed_at_its_court_case_owner_and_audience() -> None:
+    from common.wire import AdjournmentCodeRecord, Court
+
+    for record, expected in _placements():
+        assert policy.placement_of(record, _Placed()) == expected, type(record).__name__
+    # reference data: everyone signed in reads it
+    for cls in (Court, AdjournmentCodeRecord):
+        ref = cls.model_construct(id=_id())
+        assert policy.placement_of(ref, _Placed()) == GLOBAL
+
+
+def test_a_document_carries_its_own_flags_and_its_cases() -> None:
+    from common.wire import Document, Filing, Representation
+
+    w = _World(flags={CASE_A: ["asylum"]})
+    doc = Document.model_construct(id=_id(), case_id=CASE_A, confidentiality=["sealed"])
+    assert record_flags(doc, w) == {Confidentiality.ASYLUM, Confidentiality.SEALED}
+    assert record_flags(doc, W) == {Confidentiality.SEALED}
+    filing = Filing.model_construct(id=_id(), case_id=CASE_A, court_id=COURT_A, filer_id=ME)
+    assert record_flags(filing, w) == frozenset()
+    assert policy.owned_record_flags(filing, w) == {Confidentiality.ASYLUM}
+    assert policy.owned_record_flags(filing, W) == frozenset()
+    rep = Representation.model_construct(id=_id(), case_id=CASE_A, practitioner_id=ME)
+    assert policy.owned_record_flags(rep, w) == frozenset()
+    courtless = Filing.model_construct(id=_id(), case_id=None, court_id=COURT_A, filer_id=ME)
+    assert policy.owned_record_flags(courtless, w) == frozenset()
+    assert policy.owned_record_flags(doc, w) == {Confidentiality.ASYLUM, Confidentiality.SEALED}
+    # the filer of a filing in a flagged case they no longer appear in reads none of it
+    attorney = who(Role.ATTORNEY, court=None)
+    assert can_read(attorney, filing, w)
+    gone = _World(flags={CASE_A: ["asylum"]}, practitioner_cases=())
+    assert not can_read(attorney, filing, gone)
+    assert can_read(attorney, filing, _World(practitioner_cases=()))

@@ -1201,3 +1201,122 @@ def test_a_respondent_files_pending_in_their_own_case(kind: FilingKind) -> None:
     assert write(RESPONDENT, None, _filing(kind=FilingKind.EOIR_28)) == (
         "this filing is not one the respondent's pages accept"
     )
+
+
+def _briefing(**fields: Any) -> Appeal:
+    base: dict[str, Any] = {
+        "status": "docketed",
+        "transcript_status": "ordered",
+        "transcript_document_id": None,
+        "appellant_brief_due": None,
+        "appellee_brief_due": None,
+        "appellant_extension": "none",
+        "appellant_extension_requested_at": None,
+        "appellant_extension_decided_on": None,
+        "appellee_extension": "none",
+        "appellee_extension_requested_at": None,
+        "appellee_extension_decided_on": None,
+        "appellant_brief_document_id": None,
+        "appellee_brief_document_id": None,
+    }
+    return _appeal(**(base | fields))
+
+
+DAY = datetime.date(2026, 12, 3)
+
+
+def test_the_boards_clerk_dockets_and_decides_one_extension_at_a_time() -> None:
+    a = _briefing(status="filed")
+    assert write(BCLERK, a, change(a, status="docketed", docketed_on=DAY)) is None
+    assert write(BCLERK, a, change(a, transcript_status="ready")) is None
+    b = _briefing()
+    for side in ("appellant", "appellee"):
+        granted = {f"{side}_extension": "granted", f"{side}_extension_decided_on": DAY}
+        assert write(BCLERK, b, change(b, **granted)) is None
+        assert write(BCLERK, b, change(b, **granted, **{f"{side}_brief_due": DAY})) is None
+        assert write(BCLERK, b, change(b, **{f"{side}_extension": "denied"})) is None
+        assert write(BCLERK, b, change(b, **granted, status="decided")) == (
+            "the Board's clerk decides one party's extension request at a time"
+        )
+        # the party's own request is not the clerk's to file
+        requested = granted | {f"{side}_extension_requested_at": DAY}
+        assert write(BCLERK, b, change(b, **requested)) == (
+            "the Board's clerk decides one party's extension request at a time"
+        )
+    both = {"appellant_extension": "granted", "appellee_extension": "granted"}
+    assert write(BCLERK, b, change(b, **both)) == (
+        "the Board's clerk decides one party's extension request at a time"
+    )
+    assert write(BCLERK, b, change(b, appellant_brief_due=DAY)) == (
+        "the Board's clerk rejects or dockets an appeal; not appellant_brief_due"
+    )
+    assert write(BCLERK, b, change(b, reasons="s", filer_id=OTHER)) == (
+        "the Board's clerk rejects or dockets an appeal; not filer_id, reasons"
+    )
+    assert write(CLERK, b, change(b, transcript_status="ready", transcript_document_id=DOC_A)) is (
+        None
+    )
+
+
+def test_each_party_files_on_its_own_side_of_the_appeal() -> None:
+    b = _briefing()  # the respondent's appeal, by ME (counsel of record in case A)
+    request = {"appellant_extension": "requested", "appellant_extension_requested_at": DAY}
+    assert write(ATTORNEY, b, change(b, **request)) is None
+    assert write(ATTORNEY, b, change(b, appellant_brief_document_id=DOC_A)) is None
+    assert write(ATTORNEY, b, change(b, appellee_brief_document_id=DOC_A)) == (
+        "a party files only on its own side of the appeal (the appellant's extension request "
+        "or brief); the Board's clerk decides requests and issues the schedule"
+    )
+    mixed = request | {"appellant_brief_document_id": DOC_A}
+    assert write(ATTORNEY, b, change(b, **mixed)) is not None
+    # the appeal's filer whose EOIR-27 went with it, not of record in the case
+    theirs = _briefing(case_id=CASE_B)
+    assert write(ATTORNEY, theirs, change(theirs, appellant_brief_document_id=DOC_A)) is None
+    dhs_filed = _briefing(case_id=CASE_B, appellant=Party.DHS)
+    assert write(ATTORNEY, dhs_filed, change(dhs_filed, appellee_brief_document_id=DOC_A)) == (
+        "only a party of record files in the appeal"
+    )
+    # DHS is the appellee of the respondent's appeal
+    assert write(DHS, b, change(b, appellee_brief_document_id=DOC_A)) is None
+    assert write(DHS, b, change(b, appellant_brief_document_id=DOC_A)) == (
+        "a party files only on its own side of the appeal (the appellee's extension request "
+        "or brief); the Board's clerk decides requests and issues the schedule"
+    )
+    own = _briefing(appellant=Party.DHS, filer_id=OTHER)
+    assert write(DHS, own, change(own, appellant_brief_document_id=DOC_A)) is None
+    assert write(ATTORNEY, own, change(own, appellee_brief_document_id=DOC_A)) is None
+
+
+def test_a_record_moved_between_courts_is_refused_by_its_old_court_too() -> None:
+    moved = ServiceRecord.model_construct(id=_id(), case_id=CASE_B)
+    back = change(moved, case_id=CASE_A)
+    assert write(CLERK, moved, back) == "the record belongs to another court"
+    assert write(CLERK, back, moved) == "the record belongs to another court"
+
+
+def test_the_boards_clerk_reassigns_panel_and_date_in_their_own_name() -> None:
+    d = _decision(assigned_by=OTHER, author_id=OTHER, member_ids=[OTHER])
+    panel = change(
+        d,
+        panel=True,
+        member_ids=[OTHER, ME, JUDGE_A],
+        assigned_by=BCLERK.id,
+        assigned_on=DAY,
+    )
+    assert write(BCLERK, d, panel) is None
+    assert write(BCLERK, d, change(d, assigned_by=BCLERK.id, assigned_on=DAY)) is None
+
+
+def test_court_staff_request_the_record_of_their_own_courts_cases_only() -> None:
+    r = RopRequest.model_construct(
+        id=_id(),
+        case_id=CASE_A,
+        requester_id=ME,
+        status=RopRequestStatus.QUEUED,
+        result_sha256=None,
+        error=None,
+    )
+    assert write(CLERK, None, r) is None
+    assert write(who(Role.CLERK, COURT_B), None, r) == (
+        "you may request the record only of a case you can see"
+    )
