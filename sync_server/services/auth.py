@@ -532,17 +532,21 @@ class AuthService:
 
     @staticmethod
     def _check_claims(session: Session, claims: dict[str, Any]) -> Principal:
-        user = session.get(UserRow, claims.get("sub"))
-        if user is None or not user.active or user.deleted:
-            raise AuthError("The account is disabled.")
         # Signing out (or a detected token theft) revokes the family: its access tokens
-        # stop working at once instead of living out their 15 minutes.
-        revoked = session.scalar(
+        # stop working at once instead of living out their 15 minutes. The account and
+        # the family's revocation are read in one statement (one round trip, issue 16).
+        revoked = (
             select(RefreshToken.token_hash)
             .where(RefreshToken.family_id == claims.get("fam"), RefreshToken.revoked.is_(True))
-            .limit(1)
+            .exists()
         )
-        if revoked is not None:
+        row = session.execute(
+            select(UserRow, revoked).where(UserRow.id == claims.get("sub"))
+        ).one_or_none()
+        user = None if row is None else row[0]
+        if user is None or not user.active or user.deleted:
+            raise AuthError("The account is disabled.")
+        if row is not None and row[1]:
             raise AuthError("This session was ended. Sign in again.")
         return principal_of(user)
 
