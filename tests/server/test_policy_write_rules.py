@@ -1320,3 +1320,11 @@ def test_court_staff_request_the_record_of_their_own_courts_cases_only() -> None
     assert write(who(Role.CLERK, COURT_B), None, r) == (
         "you may request the record only of a case you can see"
     )
+
+
+def test_an_appearance_moved_from_another_courts_case_is_refused() -> None:
+    there = _rep(case_id=CASE_B)
+    here = change(there, case_id=CASE_A)
+    assert write(CLERK, there, here) == "the record belongs to another court"
+    leave = change(here, status=RepresentationStatus.WITHDRAWN, leave_by=JUDGE_A)
+    assert write(JUDGE, there, leave) == "the record belongs to another court"
