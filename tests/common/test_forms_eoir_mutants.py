@@ -350,3 +350,39 @@ def test_a_detained_respondent_s_address_names_the_facility() -> None:
     assert errors == {} and checked is not None and checked.form.custody is Custody.DETAINED
     checked, errors = validate_notice_to_appear(NTA | {"custody": "detained"}, TODAY)
     assert errors == {} and checked is not None
+
+
+def test_a_missing_a_number_is_a_required_field() -> None:
+    form, errors = _appearance(a_number="", zip="x")
+    assert form is None
+    assert errors == {"a_number": REQUIRED, "zip": FORMAT}
+    checked, errors = validate_notice_to_appear(NTA | {"a_number": "", "nationality": ""}, TODAY)
+    assert checked is None
+    assert errors == {"a_number": REQUIRED, "nationality": REQUIRED}
+
+
+def test_a_ticked_box_counts_whatever_value_the_browser_posts() -> None:
+    # A checkbox is present in the post when ticked, with the value its page gave it.
+    form, errors = _appearance(
+        declaration="I agree", respondent_consent="ticked", not_subject_to_discipline="confirmed"
+    )
+    assert errors == {} and form is not None
+    assert form.declaration and form.respondent_consent and form.not_subject_to_discipline
+
+
+def test_a_value_of_the_wrong_kind_is_refused_in_pydantic_s_words() -> None:
+    form, errors = _appearance(service_method="fax", service_date="next week")
+    assert form is None
+    assert set(errors) == {"service_method", "service_date"}
+    assert errors["service_method"] == "Input should be 'electronic', 'mail' or 'in_person'"
+    assert errors["service_date"].startswith("Input should be a valid date")
+
+
+def test_the_case_type_refusal_in_full() -> None:
+    assert nta_case_type_refusal(CaseType.ASYLUM_ONLY) == (
+        "a notice to appear (Form I-862) opens removal proceedings only (8 CFR 1239.1(a)); "
+        "a credible fear review, asylum-only or withholding-only case comes on Form I-863 "
+        "(Notice of Referral to Immigration Judge), a bond case on a request for custody "
+        "redetermination, rescission on a notice of intent to rescind: file those on paper "
+        "with the court"
+    )
