@@ -136,6 +136,12 @@ for module in "${modules[@]}"; do
         printf 'also_copy = ["resources", "mutation_fresh_caches.py"]\n'
         printf 'pytest_add_cli_args_test_selection = %s\n' "$(toml_list "${selection[@]}")"
         printf 'pytest_add_cli_args = %s\n' "$(toml_list "${extra[@]}")"
+        if [[ "$module" == sync_server/* ]]; then
+            # Each mutant's run builds the seeded server first (5 s idle, 20 s and more on
+            # busy cores), which mutmut's wall limit, 15 x (the tests' time + 1 s), does not
+            # count: mutants of functions with short tests "timed out" while being built.
+            printf 'timeout_constant = 30.0\ntimeout_multiplier = 3.0\n'
+        fi
     } >>"$work/pyproject.toml"
 
     echo "mutation: $module with ${tests[*]}"
