@@ -7,17 +7,21 @@ opens only with its key. Written for the mutation run of desktop/local_store.py
 from __future__ import annotations
 
 import sqlite3
+import threading
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 
 from common.enums import ClockEffect
 from common.protocol import Change, MutationResult, MutationStatus
 from common.wire import AdjournmentCodeRecord
-from desktop.local_schema import outbox_table, record_table, state_table
+from desktop import outbox
+from desktop.local_schema import issue_table, outbox_table, record_table, state_table
 from desktop.local_store import (
     RESET_SWEEP,
     LocalStore,
@@ -80,7 +84,8 @@ def test_the_cursor_is_one_value_replaced_by_each_page(tmp_path: Path) -> None:
     store.apply_page([], "c2")
     assert store.get_state("cursor") == "c2"
     assert store.get_state("cursor", "start") == "c2"
-    assert store.get_state("last_sync_at") is not None
+    synced = datetime.fromisoformat(str(store.get_state("last_sync_at")))
+    assert synced.utcoffset() == timedelta(0)
     with store.engine.connect() as conn:
         rows = list(conn.execute(select(state_table).where(state_table.c.key == "cursor")))
     assert [r.value for r in rows] == ["c2"]
@@ -128,6 +133,7 @@ def test_the_outbox_keeps_the_order_edits_were_made_and_its_limit(tmp_path: Path
     records = [_code(f"o{i}") for i in range(3)]
     ids = [store.save(r) for r in records]
     assert store.pending_count() == 3
+    assert [e.op for e in store.pending()] == ["upsert"] * 3
     assert [e.mutation_id for e in store.pending()] == ids
     assert [e.mutation_id for e in store.pending(limit=2)] == ids[:2]
 
@@ -329,14 +335,14 @@ def test_a_large_page_is_matched_against_every_record_held(tmp_path: Path) -> No
 def test_a_scope_reset_sweeps_only_what_the_last_page_did_not_confirm(tmp_path: Path) -> None:
     store = LocalStore(tmp_path / "s.sqlite3")
     kept, dropped, edited = _code("s1"), _code("s2"), _code("s3")
-    store.apply_page([_change(kept, 2), _change(dropped, 3), _change(edited, 4)], "c1")
+    store.apply_page([_change(kept, 2), _change(dropped, 1), _change(edited, 4)], "c1")
     mine = edited.model_copy(update={"description": "unsent"})
     store.save(mine)
     store.apply_page([], "c2", reset=True, last=False)
     assert store.get_state(RESET_SWEEP) == "1"
     assert store.get(ENTITY, dropped.id) is not None  # readable until the last page
-    assert store.version_of(ENTITY, dropped.id) == 3
-    assert _row(store, dropped.id).version == -3
+    assert store.version_of(ENTITY, dropped.id) == 1
+    assert _row(store, dropped.id).version == -1
     assert _row(store, edited.id).version == 4  # waiting in the outbox: not marked
     store.apply_page([_change(kept, 2)], "c3", last=True)
     assert store.get_state(RESET_SWEEP) == ""
@@ -468,3 +474,98 @@ def test_a_plain_copy_is_encrypted_in_place_keeping_records_and_edits(tmp_path: 
     assert [e.mutation_id for e in store.pending()] == [mutation]
     assert (store.get_state("cursor"), store.client_id) == ("c7", client)
     store.engine.dispose()
+
+
+def test_each_action_gets_its_own_group_and_carries_its_records(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path / "s.sqlite3")
+    first = [_code("t1"), _code("t2")]
+    second = [_code("t3"), _code("t4")]
+    store.save_together(first)
+    store.save_together(second)
+    entries = store.pending()
+    assert len({e.group_id for e in entries}) == 2
+    assert [e.op for e in entries] == ["upsert"] * 4
+    assert [e.data for e in entries] == [r.model_dump(mode="json") for r in first + second]
+    assert store.get(ENTITY, first[0].id) == first[0].model_dump(mode="json")
+
+
+def _old_issue(store: LocalStore, record_id: str, local: str | None, op: str | None) -> int:
+    """An issue row as an older client wrote it (no ``op`` column then: NULL)."""
+    with store.transaction() as conn:
+        conn.execute(
+            insert(issue_table).values(
+                kind="conflict",
+                entity=ENTITY,
+                record_id=record_id,
+                local_data=local,
+                server_change=None,
+                error=None,
+                created_at="2026-01-05T10:00:00+00:00",
+                op=op,
+            )
+        )
+        return int(conn.scalar(select(func.max(issue_table.c.id))) or 0)
+
+
+def test_an_older_clients_issue_without_op_is_an_edit_to_send_again(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path / "s.sqlite3")
+    record = _code("q1", "mine")
+    store.apply_page([_change(_code("q1"), 2)], "c")
+    issue_id = _old_issue(
+        store, record.id, orjson.dumps(record.model_dump(mode="json")).decode(), None
+    )
+    [issue] = store.issues()
+    assert (issue.id, issue.op) == (issue_id, "upsert")
+    mutation = store.resolve_keep_mine(issue_id)
+    [entry] = store.pending()
+    assert (entry.mutation_id, entry.op) == (mutation, "upsert")
+    assert entry.data == record.model_dump(mode="json")
+
+
+def test_keep_mine_needs_the_users_version_unless_it_was_a_delete(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path / "s.sqlite3")
+    gone, empty = _code("q2"), _code("q3")
+    store.apply_page([_change(gone, 3), _change(empty, 4)], "c")
+    deleted = _old_issue(store, gone.id, None, "delete")
+    nothing = _old_issue(store, empty.id, None, "upsert")
+    mutation = store.resolve_keep_mine(deleted)
+    assert mutation is not None
+    [entry] = store.pending()
+    assert (entry.mutation_id, entry.op, entry.record_id) == (mutation, "delete", gone.id)
+    assert store.resolve_keep_mine(nothing) is None  # nothing of the user's to send
+    assert [i.id for i in store.issues()] == [nothing]
+    assert store.pending_count() == 1
+
+
+def test_a_conversion_cut_short_before_is_started_again_cleanly(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    plain = LocalStore(path)
+    record = _code("v1")
+    plain.apply_page([_change(record, 2)], "c1")
+    plain.engine.dispose()
+    leftover = path.with_name(path.name + ".encrypting")
+    leftover.write_bytes(b"half of an earlier conversion")
+    store = LocalStore(path, KEY)
+    assert not leftover.exists()
+    assert store.get(ENTITY, record.id) == record.model_dump(mode="json")
+
+
+def test_the_encrypted_copy_is_used_from_the_sync_thread_too(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path / "enc.sqlite3", KEY)
+    record = _code("w1")
+    store.apply_page([_change(record, 2)], "c1")  # its connection goes back to the pool
+    seen: list[Any] = []
+    worker = threading.Thread(target=lambda: seen.append(store.get(ENTITY, record.id)))
+    worker.start()
+    worker.join()
+    assert seen == [record.model_dump(mode="json")]
+
+
+def test_a_push_takes_at_most_200_entries_unless_told(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path / "s.sqlite3")
+    with store.transaction() as conn:  # 201 separate edits, written at once
+        for i in range(201):
+            record = _code(f"{i:04d}")
+            outbox.queue(conn, ENTITY, record.id, "upsert", record.model_dump(mode="json"))
+    assert store.pending_count() == 201
+    assert len(store.pending()) == 200
