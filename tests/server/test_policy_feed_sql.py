@@ -48,6 +48,7 @@ def _id() -> str:
 A, B, BOARD = "court-a", "court-b", "court-board"
 REMOVAL, BOND, CASE_B, AT_BOARD, FLAGGED = "c-removal", "c-bond", "c-b", "c-board", "c-flag"
 ME, OTHER = "u-me", "u-other"
+NULL_FLAGS = "c-null-flags"
 
 
 def _filler(column: Any) -> Any:
@@ -107,6 +108,7 @@ ROWS: dict[str, tuple[str, str | None, str | None, str | None, str]] = {
     "rep-flag": ("representation", A, FLAGGED, ME, "court"),
     "doc-sealed": ("document", A, REMOVAL, ME, "court"),
     "mine-flag-courtless": ("filing", None, FLAGGED, ME, "court"),
+    "mine-null-flags": ("filing", B, NULL_FLAGS, ME, "court"),
 }
 
 
@@ -120,6 +122,7 @@ def engine() -> Iterator[Engine]:
         case(conn, CASE_B, B)
         case(conn, AT_BOARD, B)
         case(conn, FLAGGED, A, confidentiality=["asylum"])
+        case(conn, NULL_FLAGS, B, confidentiality=None)  # stored as JSON null: no flag
         put(conn, "document", id="doc-sealed", case_id=REMOVAL, confidentiality=["sealed"])
         put(conn, "appeal", id=_id(), case_id=AT_BOARD, status="docketed")
         put(conn, "appeal", id=_id(), case_id=CASE_B, status="rejected")
@@ -209,7 +212,7 @@ def test_board_staff_pull_the_cases_before_the_board_and_their_panels_notes(
     # a Board clerk on no panel, owning nothing
     assert pulled(engine, who(Role.BOARD_CLERK, BOARD, uid="u-clerk")) == at_board
     # their own rows: everywhere, but a flagged one only while its case is before the Board
-    own = {"note-mine", "mine-b", "mine-courtless", "rep-flag"}
+    own = {"note-mine", "mine-b", "mine-courtless", "rep-flag", "mine-null-flags"}
     assert pulled(engine, who(Role.BOARD_MEMBER, BOARD)) == at_board | {"panel-board"} | own
     departures = at_board | {"panel-board"} | own | {"mine-flag", "doc-sealed"}
     assert pulled(engine, who(Role.BOARD_MEMBER, BOARD), SyncDeparture) == (
@@ -245,6 +248,7 @@ def test_a_practitioner_pulls_the_public_rows_of_the_cases_they_appear_in(
         "mine-courtless",
         "rep-flag",
         "doc-sealed",
+        "mine-null-flags",  # a stored null is no flag
     }
     assert pulled(engine, who(Role.ATTORNEY)) == expected
     departures = expected | {"mine-flag", "mine-flag-courtless"}

@@ -546,6 +546,8 @@ def test_only_the_courts_judge_or_clerk_sets_a_flag() -> None:
     assert flag_change_refusal(who(Role.JUDGE), old, new, W) is None
     assert flag_change_refusal(who(Role.CLERK), old, new, W) is None
     assert flag_change_refusal(who(Role.ATTORNEY), old, old, W) is None
+    # a record that keeps its flags is no flag change, whoever changes the rest of it
+    assert flag_change_refusal(who(Role.ATTORNEY), new, new, W) is None
     for role in set(Role) - {Role.JUDGE, Role.CLERK}:
         assert (
             flag_change_refusal(who(role), old, new, W)

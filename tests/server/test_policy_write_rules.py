@@ -1328,3 +1328,53 @@ def test_an_appearance_moved_from_another_courts_case_is_refused() -> None:
     assert write(CLERK, there, here) == "the record belongs to another court"
     leave = change(here, status=RepresentationStatus.WITHDRAWN, leave_by=JUDGE_A)
     assert write(JUDGE, there, leave) == "the record belongs to another court"
+
+
+# -- third round: survivors of the sampled mutation run ---------------------------------------
+
+
+def test_a_granted_extension_moves_both_due_days() -> None:
+    b = _briefing()
+    granted = {
+        "appellant_extension": "granted",
+        "appellant_extension_decided_on": DAY,
+        "appellant_brief_due": DAY,
+        "appellee_brief_due": DAY,
+    }
+    assert write(BCLERK, b, change(b, **granted)) is None
+
+
+def test_a_filing_or_hearing_moved_between_courts_is_refused() -> None:
+    f = _filing()
+    to_b = change(f, court_id=COURT_B, case_id=CASE_B)
+    assert write(CLERK, f, to_b) == "a filing before the Board is reviewed by the Board's clerk"
+    from_b = _filing(court_id=COURT_B, case_id=CASE_B)
+    assert write(CLERK, from_b, change(from_b, court_id=COURT_A, case_id=CASE_A)) == (
+        "the record belongs to another court"
+    )
+    h = _hearing(case_id=CASE_B)
+    assert write(CLERK, h, change(h, case_id=CASE_A)) == "the record belongs to another court"
+
+
+def test_an_appearance_moved_to_another_courts_case_is_refused_to_the_judge() -> None:
+    rep = _rep()
+    leave = change(rep, status=RepresentationStatus.WITHDRAWN, leave_by=JUDGE_A, case_id=CASE_B)
+    assert write(JUDGE, rep, leave) == "the record belongs to another court"
+
+
+def test_a_board_decision_draft_stays_the_boards() -> None:
+    draft = _order(case_id=CASE_AT_BOARD, judge_id=JUDGE_A, template="board_decision")
+    assert write(JUDGE, draft, change(draft, template="continuance")) == (
+        "a Board decision is drafted and signed by the Board member assigned to it"
+    )
+
+
+def test_only_the_judge_of_the_case_signs_its_orders() -> None:
+    o = _order()
+    signed = change(o, status=OrderStatus.SIGNED, signed_by=JUDGE_A)
+    assert write(JUDGE, o, signed, _World(judge=OTHER)) == (
+        "only the judge of the case signs an order; this case is before another judge"
+    )
+    assert write(CLERK, o, change(o, status=OrderStatus.SIGNED, signed_by=CLERK.id)) == (
+        "only the judge of the case signs an order; staff may prepare it, never sign"
+    )
