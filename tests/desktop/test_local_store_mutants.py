@@ -569,3 +569,12 @@ def test_a_push_takes_at_most_200_entries_unless_told(tmp_path: Path) -> None:
             outbox.queue(conn, ENTITY, record.id, "upsert", record.model_dump(mode="json"))
     assert store.pending_count() == 201
     assert len(store.pending()) == 200
+
+
+def test_a_first_start_makes_the_folders_of_the_copy(tmp_path: Path) -> None:
+    path = tmp_path / "profile" / "court.example" / "clerk.sqlite3"
+    store = LocalStore(path)
+    assert store.path == path
+    store.apply_page([_change(_code("f1"), 1)], "c1")
+    assert path.is_file()
+    assert store.count(ENTITY) == 1
