@@ -17,6 +17,7 @@ from common.deadlines import (
     DETAINED_CAVEAT,
     FINAL_ORDER_NOTE,
     Deadline,
+    DeadlineRules,
     Decision,
     Direction,
     Motion,
@@ -390,3 +391,193 @@ def test_a_rule_file_read_whole(tmp_path: Path) -> None:
     assert rule.reference == "8 CFR 1003.15(d)(2)"
     assert not load_rules(_rules_file(tmp_path, rules=_one_rule())).rule("x").must_be_received
     assert load_rules(_rules_file(tmp_path, rules=_one_rule())).rule("x").rolls
+
+
+# --- what a caller passes is what counts ------------------------------------------------------
+
+
+def _longer_rules(folder: Path) -> DeadlineRules:
+    """The shipped rules with every period one day longer (a new rule file version)."""
+    data = json.loads(resource_path("deadline_rules.json").read_text(encoding="utf-8"))
+    for rule in data["rules"]:
+        rule["days"] += 1
+    path = folder / "deadline_rules.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return load_rules(path)
+
+
+def test_the_rules_calendar_and_board_a_caller_passes_are_the_ones_used(tmp_path: Path) -> None:
+    rules = _longer_rules(tmp_path)
+    # A bare date is an oral decision; the motions against it run from it as well.
+    found = deadlines_for_case(
+        [(HearingType.INDIVIDUAL, date(2026, 12, 24))],
+        date(2026, 12, 2),
+        today=date.min,
+        motions=[Motion(date(2026, 12, 1), "Motion to continue")],
+        rules=rules,
+    )
+    assert [(d.rule_id, d.unadjusted) for d in found] == [
+        ("filing_before_individual_hearing", date(2026, 12, 8)),  # 16 days back
+        ("response_to_filing", date(2026, 12, 12)),  # 11 days
+        ("bia_appeal", date(2027, 1, 2)),  # 31 days
+        ("motion_to_reconsider", date(2027, 1, 2)),
+        ("motion_to_reopen", date(2027, 3, 3)),  # 91 days
+    ]
+    assert appeal_deadline(date(2026, 12, 2), oral=True, rules=rules).unadjusted == date(2027, 1, 2)
+    assert [d.unadjusted for d in post_order_deadlines(date(2026, 12, 2), rules=rules)] == [
+        date(2027, 1, 2),
+        date(2027, 3, 3),
+    ]
+
+
+def test_a_detained_case_s_calendar_is_the_detained_docket_s_2013_lapse() -> None:
+    # EOIR's October 2013 announcement moved non-detained filings due October 1-16 to
+    # November 8; detained dockets stayed open. A motion received Mon 23 Sep 2013 and an
+    # individual hearing Thu 24 Oct 2013: their days are Thu 3 Oct and Wed 9 Oct 2013.
+    hearing = [(HearingType.INDIVIDUAL, date(2013, 10, 24))]
+    motion = [Motion(date(2013, 9, 23), "Motion to continue")]
+    detained = deadlines_for_case(hearing, None, today=date.min, motions=motion, detained=True)
+    assert [d.due for d in detained] == [date(2013, 10, 3), date(2013, 10, 9)]
+    released = deadlines_for_case(hearing, None, today=date.min, motions=motion)
+    assert [d.due for d in released] == [date(2013, 11, 8), date(2013, 11, 8)]
+    assert compute_deadline("response_to_filing", date(2013, 9, 23), detained=True).due == date(
+        2013, 10, 3
+    )
+    # A calendar passed in is used as it is, whatever the case's custody.
+    passed = deadlines_for_case(
+        hearing,
+        None,
+        today=date.min,
+        motions=motion,
+        detained=True,
+        calendar=court_calendar(None, detained=False),
+    )
+    assert [d.due for d in passed] == [date(2013, 11, 8), date(2013, 11, 8)]
+    # And the motions after a final order use it too: reconsider within 30 days of Tue 3
+    # Sep 2013 is Thu 3 Oct, in the lapse.
+    after = post_order_deadlines(date(2013, 9, 3), calendar=court_calendar(None))
+    assert after[0].due == date(2013, 11, 8)
+    final = deadlines_for_case([], date(2013, 9, 3), today=date.min, calendar=court_calendar(None))
+    assert [d.due for d in final if d.rule_id == "motion_to_reconsider"] == [date(2013, 11, 8)]
+
+
+def test_the_board_calendar_a_caller_passes_moves_the_appeal() -> None:
+    # The Board's 2012 closure (2-3 July) moved appeals due that week to 11 July 2012. An
+    # immigration court's calendar, passed as the Board's, has no such closure.
+    decided = date(2012, 6, 5)
+    assert [
+        d.due for d in deadlines_for_case([], decided, today=date.min) if d.rule_id == "bia_appeal"
+    ] == [date(2012, 7, 11)]
+    assert [
+        d.due
+        for d in deadlines_for_case([], decided, today=date.min, board=court_calendar(None))
+        if d.rule_id == "bia_appeal"
+    ] == [date(2012, 7, 5)]
+
+
+def test_the_refusals_of_an_appeal_are_whole_sentences() -> None:
+    with pytest.raises(NoAppeal) as no_appeal:
+        appeal_deadline(date(2026, 12, 2), oral=True, in_absentia=True)
+    assert str(no_appeal.value) == (
+        "No appeal lies from an order entered in absentia (INA 240(b)(5)(C); Matter of "
+        "Guzman-Arguera, 22 I&N Dec. 722 (BIA 1999)): the respondent may move the "
+        "immigration judge to reopen, within 180 days for exceptional circumstances or at "
+        "any time for lack of notice (8 CFR 1003.23(b)(4)(ii))."
+    )
+    with pytest.raises(ValueError) as unserved:
+        appeal_deadline(date(2026, 12, 2), oral=False)
+    assert str(unserved.value) == (
+        "a written decision's appeal time runs from the day it was mailed or notified "
+        "electronically (8 CFR 1003.38(b)): give served_on"
+    )
+    with pytest.raises(ValueError) as early:
+        appeal_deadline(date(2026, 12, 2), oral=False, served_on=date(2026, 12, 1))
+    assert str(early.value) == "a written decision can't be served before it was made"
+
+
+def test_a_motion_after_a_final_order_keeps_its_count_and_gains_the_note() -> None:
+    # Reconsider within 30 days of Wed 2 Dec 2026: day 30 is New Year's Day, so Mon 4 Jan.
+    reconsider = post_order_deadlines(date(2026, 12, 2))[0]
+    assert reconsider == Deadline(
+        rule_id="motion_to_reconsider",
+        title=reconsider.title,
+        due=date(2027, 1, 4),
+        anchor=date(2026, 12, 2),
+        direction=Direction.AFTER,
+        unadjusted=date(2027, 1, 1),
+        caveat=None,
+        citation=reconsider.citation,
+        moved=(
+            "Fri 1 Jan 2027 is New Year's Day, a legal holiday",
+            "Sat 2 Jan 2027 is a Saturday",
+            "Sun 3 Jan 2027 is a Sunday",
+        ),
+        note=FINAL_ORDER_NOTE,
+    )
+    assert reconsider.title == compute_deadline("motion_to_reconsider", date(2026, 12, 2)).title
+
+
+def test_the_business_day_deadline_names_its_rule() -> None:
+    assert compute_deadline("bond_stay_notice", date(2026, 12, 7)).rule_id == "bond_stay_notice"
+
+
+def test_an_unknown_rule_lists_every_known_one(tmp_path: Path) -> None:
+    path = _rules_file(tmp_path, rules=_one_rule() + _one_rule(id="y"))
+    with pytest.raises(KeyError) as unknown:
+        load_rules(path).rule("z")
+    assert unknown.value.args[0] == "no deadline rule 'z'; known rules: x, y"
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ({"version": "1"}, ": missing field 'id'"),
+        ({"id": "x", "days": 1}, ", rule 'x': missing field 'version'"),
+        ({"id": "x", "days": 1, "version": "1"}, ", rule 'x': missing field 'title'"),
+        (
+            {"id": "x", "days": 1, "version": "1", "title": "t"},
+            ", rule 'x': missing field 'anchor'",
+        ),
+        (
+            {"id": "x", "days": 1, "version": "1", "title": "t", "anchor": "tomorrow"},
+            ", rule 'x': 'tomorrow' is not one of",
+        ),
+        (
+            {
+                "id": "x",
+                "days": 1,
+                "version": "1",
+                "title": "t",
+                "anchor": "moved",
+                "direction": "up",
+            },
+            ", rule 'x': 'up' is not one of",
+        ),
+    ],
+)
+def test_a_rule_missing_a_field_is_refused_naming_it(
+    tmp_path: Path, rule: dict[str, object], message: str
+) -> None:
+    path = _rules_file(tmp_path, rules=[rule])
+    with pytest.raises(DataFileError) as refused:
+        load_rules(path)
+    assert str(refused.value).startswith(f"{path}{message}")
+
+
+def test_a_written_decision_served_the_day_it_was_made_runs_from_that_day() -> None:
+    served = {"d1": date(2026, 12, 2)}
+    assert written_decision_service(CASE, [_order()], served, date(2026, 12, 2)) == date(
+        2026, 12, 2
+    )
+
+
+def test_orders_signed_at_the_same_time_or_not_at_all_pick_the_last_signed() -> None:
+    case = {"id": "c1", "status": "decided"}
+    unsigned_time = _order(id="o0", signed_at=None, fields={"decision_date": "2026-12-01"})
+    signed = _order(fields={"decision_date": "2026-12-02"})
+    assert case_decision(case, [signed, unsigned_time]) == Decision(date(2026, 12, 2))
+    twin = _order(id="o2", fields={"decision_date": "2026-12-03"})
+    assert case_decision(case, [signed, twin]) == Decision(date(2026, 12, 3))
+    # An oral decision's order being served does not make it a written one served then.
+    oral = _order(fields={"decision_date": "2026-12-02"})
+    assert case_decision(case, [oral], {"d1": date(2026, 12, 7)}) == Decision(date(2026, 12, 2))
