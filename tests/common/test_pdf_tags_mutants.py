@@ -5,6 +5,8 @@ sections 8.3.4, 9.4.2: a point maps through the text matrix, then the CTM)."""
 
 from __future__ import annotations
 
+import pytest
+
 from common.pdf_tags import _State, tag_stream
 
 PAGE_HEIGHT = 792.0
@@ -139,3 +141,54 @@ def test_strings_with_parentheses_escapes_and_inline_images() -> None:
         b"BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI\n"
         b"BT 1 0 0 1 72 750 Tm /H1 <</MCID 1>> BDC\n[(y) -250 (z)] TJ EMC\nET"
     )
+
+
+# A string with nested parentheses sends the whole stream to the careful tokenizer.
+NESTED = b" BT 1 0 0 1 72 600 Tm (a (b) c) Tj ET"
+
+
+def test_the_careful_reader_finds_what_the_fast_one_finds() -> None:
+    base = (
+        b"% a comment (x) Tj\n"
+        b"q 0 1 -1 0 400 400 cm 0 1 -1 0 0 0 cm"  # two quarter turns: a half turn about (200, 200)
+        b" BT /F1 12 Tf 1 0 0 1 100 -200 Tm true false null 1 pop (\\)) Tj ET Q"
+        b" BT 1 0 0 1 72 700 Tm\n% note\n(y) Tj ET"
+    )
+    fast, fast_marks, fast_layout = _tag(base)
+    careful, careful_marks, careful_layout = _tag(base + NESTED)
+    assert fast_layout.asked == [(300.0, 192.0), (72.0, 92.0)]
+    assert careful_layout.asked == [*fast_layout.asked, (72.0, 192.0)]
+    assert careful_marks == [*fast_marks, (2, "body")]
+    assert fast == (
+        b"% a comment (x) Tj\n"
+        b"q 0 1 -1 0 400 400 cm 0 1 -1 0 0 0 cm"
+        b" BT /F1 12 Tf 1 0 0 1 100 -200 Tm true false null 1 pop /P <</MCID 0>> BDC\n"
+        b"(\\)) Tj EMC\nET Q"
+        b" BT 1 0 0 1 72 700 Tm\n% note\n/H1 <</MCID 1>> BDC\n(y) Tj EMC\nET"
+    )
+    assert careful == fast + b" BT 1 0 0 1 72 600 Tm /P <</MCID 2>> BDC\n(a (b) c) Tj EMC\nET"
+
+
+def test_the_careful_reader_from_the_first_byte() -> None:
+    out, _, _ = _tag(b"0 0 m 5 5 l S" + NESTED)
+    assert out.startswith(b"/Artifact BMC\n0 0 m 5 5 l S\nEMC BT ")
+
+
+def test_the_careful_reader_skips_each_inline_image_to_its_own_end() -> None:
+    data = (
+        b"/EIx gs BI /W 1 /H 1 ID ab EI"
+        b" BT 1 0 0 1 72 600 Tm (x) Tj ET"
+        b" BI /W 1 /H 1 ID cd EI" + NESTED
+    )
+    _, marks, layout = _tag(data)
+    assert layout.asked == [(72.0, 192.0), (72.0, 192.0)]
+    assert marks == [(0, "body"), (1, "body")]
+
+
+def test_unterminated_strings_and_images_are_refused() -> None:
+    with pytest.raises(ValueError) as caught:
+        _tag(b"BT (a (b) c" + NESTED)
+    assert str(caught.value) == "unterminated string in a content stream"
+    with pytest.raises(ValueError) as caught:
+        _tag(b"BI /W 1 ID abc" + NESTED)
+    assert str(caught.value) == "unterminated inline image"
