@@ -109,6 +109,7 @@ ROWS: dict[str, tuple[str, str | None, str | None, str | None, str]] = {
     "doc-sealed": ("document", A, REMOVAL, ME, "court"),
     "mine-flag-courtless": ("filing", None, FLAGGED, ME, "court"),
     "mine-null-flags": ("filing", B, NULL_FLAGS, ME, "court"),
+    "mine-doc-b": ("document", B, CASE_B, ME, "court"),  # unflagged, beside a sealed one
 }
 
 
@@ -124,6 +125,7 @@ def engine() -> Iterator[Engine]:
         case(conn, FLAGGED, A, confidentiality=["asylum"])
         case(conn, NULL_FLAGS, B, confidentiality=None)  # stored as JSON null: no flag
         put(conn, "document", id="doc-sealed", case_id=REMOVAL, confidentiality=["sealed"])
+        put(conn, "document", id="mine-doc-b", case_id=CASE_B, confidentiality=[])
         put(conn, "appeal", id=_id(), case_id=AT_BOARD, status="docketed")
         put(conn, "appeal", id=_id(), case_id=CASE_B, status="rejected")
         put(conn, "board_decision", id=_id(), case_id=AT_BOARD, member_ids=[OTHER, ME])
@@ -212,7 +214,7 @@ def test_board_staff_pull_the_cases_before_the_board_and_their_panels_notes(
     # a Board clerk on no panel, owning nothing
     assert pulled(engine, who(Role.BOARD_CLERK, BOARD, uid="u-clerk")) == at_board
     # their own rows: everywhere, but a flagged one only while its case is before the Board
-    own = {"note-mine", "mine-b", "mine-courtless", "rep-flag", "mine-null-flags"}
+    own = {"note-mine", "mine-b", "mine-courtless", "rep-flag", "mine-null-flags", "mine-doc-b"}
     assert pulled(engine, who(Role.BOARD_MEMBER, BOARD)) == at_board | {"panel-board"} | own
     departures = at_board | {"panel-board"} | own | {"mine-flag", "doc-sealed"}
     assert pulled(engine, who(Role.BOARD_MEMBER, BOARD), SyncDeparture) == (
@@ -249,6 +251,7 @@ def test_a_practitioner_pulls_the_public_rows_of_the_cases_they_appear_in(
         "rep-flag",
         "doc-sealed",
         "mine-null-flags",  # a stored null is no flag
+        "mine-doc-b",  # their own unflagged document: another document's flag is not its
     }
     assert pulled(engine, who(Role.ATTORNEY)) == expected
     departures = expected | {"mine-flag", "mine-flag-courtless"}

@@ -699,3 +699,22 @@ def test_a_document_carries_its_own_flags_and_its_cases() -> None:
     gone = _World(flags={CASE_A: ["asylum"]}, practitioner_cases=())
     assert not can_read(attorney, filing, gone)
     assert can_read(attorney, filing, _World(practitioner_cases=()))
+
+
+def test_a_represented_case_is_judged_by_its_own_representation() -> None:
+    class _TwoCases(_World):
+        def case_represented(self, case_id: str) -> bool:
+            return case_id == CASE_B
+
+    w = _TwoCases(respondent_cases=(CASE_A, CASE_B))
+    p = who(Role.RESPONDENT, court=None)
+    assert respondent_filing_refusal(p, FilingKind.DOCUMENT, CASE_A, w) is None
+    assert respondent_filing_refusal(p, FilingKind.DOCUMENT, CASE_B, w) == (
+        "counsel of record appears for you: your counsel files for you"
+    )
+
+
+def test_can_read_asks_where_the_record_itself_sits() -> None:
+    attorney = who(Role.ATTORNEY, court=None)
+    assert not can_read(attorney, _case(CASE_B, []), W)
+    assert can_read(attorney, _case(CASE_A, []), W)

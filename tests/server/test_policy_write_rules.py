@@ -1378,3 +1378,10 @@ def test_only_the_judge_of_the_case_signs_its_orders() -> None:
     assert write(CLERK, o, change(o, status=OrderStatus.SIGNED, signed_by=CLERK.id)) == (
         "only the judge of the case signs an order; staff may prepare it, never sign"
     )
+
+
+def test_the_clerk_keeps_a_hearing_in_the_court_and_its_recorded_outcome() -> None:
+    h = _hearing()
+    assert write(CLERK, h, change(h, case_id=CASE_B)) == "the record belongs to another court"
+    held = _hearing(status=HearingStatus.COMPLETED, outcome="held")
+    assert write(CLERK, held, change(held, duration_minutes=60)) is None
