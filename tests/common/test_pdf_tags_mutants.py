@@ -192,3 +192,19 @@ def test_unterminated_strings_and_images_are_refused() -> None:
     with pytest.raises(ValueError) as caught:
         _tag(b"BI /W 1 ID abc" + NESTED)
     assert str(caught.value) == "unterminated inline image"
+
+
+def test_moves_compose_with_the_line_matrix_and_bt_starts_afresh() -> None:
+    data = (
+        b"BT 2 0 0 2 100 600 Tm 10 0 Td 10 0 Td (a) Tj T* (b) Tj ET"  # no TL: T* stays put
+        b" BT (c) Tj ET"  # BT: the text matrix is the identity again
+        b" BT 1 0.5 0 1 100 600 Tm 10 0 Td 10 0 Td (d) Tj 0 0 1 1 2 2 c (e) Tj ET"
+    )
+    _, _, layout = _tag(data)
+    assert layout.asked == [
+        (140.0, 192.0),  # each Td moves by 10 units of a text space scaled by 2
+        (140.0, 192.0),
+        (0.0, 792.0),
+        (120.0, 182.0),  # a sheared text space: each 10 across rises 5
+        (120.0, 182.0),  # a curve's six operands leave the text matrix alone
+    ]
