@@ -581,3 +581,24 @@ def test_orders_signed_at_the_same_time_or_not_at_all_pick_the_last_signed() -> 
     # An oral decision's order being served does not make it a written one served then.
     oral = _order(fields={"decision_date": "2026-12-02"})
     assert case_decision(case, [oral], {"d1": date(2026, 12, 7)}) == Decision(date(2026, 12, 2))
+
+
+def test_a_detained_case_s_deadlines_carry_the_caveat_and_its_docket_s_calendar() -> None:
+    # A detained case decided orally Tue 3 Sep 2013: reconsider within 30 days, Thu 3 Oct,
+    # which the October 2013 lapse did not move for the detained docket.
+    hearing = [(HearingType.INDIVIDUAL, date(2013, 10, 24))]
+    motion = [Motion(date(2013, 9, 23), "Motion to continue")]
+    found = deadlines_for_case(
+        hearing,
+        Decision(date(2013, 9, 3), appealable=False),
+        today=date.min,
+        motions=motion,
+        detained=True,
+        calendar=court_calendar(None, detained=True),
+    )
+    assert [(d.rule_id, d.due, d.caveat) for d in found] == [
+        ("motion_to_reconsider", date(2013, 10, 3), None),
+        ("response_to_filing", date(2013, 10, 3), DETAINED_CAVEAT),
+        ("filing_before_individual_hearing", date(2013, 10, 9), DETAINED_CAVEAT),
+        ("motion_to_reopen", date(2013, 12, 2), None),
+    ]
