@@ -797,7 +797,7 @@ def _rule_filing(
     # or the Board's clerk for a filing before the Board (its court is the Board's).
     denied = _staff_in_court(p, old, new, lookups, {Role.CLERK, Role.BOARD_CLERK})
     if denied or old is None:
-        if denied and p.role is Role.CLERK and placement_of(new, lookups).court_id != p.court_id:
+        if denied and p.role is Role.CLERK and old is not None and lookups.filing_at_board(old.id):
             return "a filing before the Board is reviewed by the Board's clerk"
         return denied
     if p.role is Role.BOARD_CLERK and new.case_id not in lookups.board_case_ids():

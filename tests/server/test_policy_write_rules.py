@@ -517,7 +517,7 @@ def test_dhs_files_before_the_board_in_a_case_of_its_courts() -> None:
 
 
 def test_the_boards_clerk_reviews_filings_before_the_board() -> None:
-    f = _filing(case_id=CASE_AT_BOARD, court_id=BOARD)
+    f = _filing(id=FILING_AT_BOARD, case_id=CASE_AT_BOARD, court_id=BOARD)
     accepted = change(f, status=FilingStatus.ACCEPTED)
     assert write(BCLERK, f, accepted) is None
     g = _filing(case_id=CASE_B, court_id=BOARD)
@@ -527,10 +527,10 @@ def test_the_boards_clerk_reviews_filings_before_the_board() -> None:
     assert write(CLERK, f, accepted) == "a filing before the Board is reviewed by the Board's clerk"
     assert write(who(Role.CLERK, COURT_B), _filing(), None) == "filings are never deleted"
     h = _filing()
-    # A clerk of another court is refused with the Board's wording (the one refusal
-    # _rule_filing gives a clerk whose court the filing is not at).
+    # A clerk of another court is told the filing is another court's; the Board's wording
+    # is for a filing before the Board only (it once answered every other court's filing).
     assert write(who(Role.CLERK, COURT_B), h, change(h, status=FilingStatus.ACCEPTED)) == (
-        "a filing before the Board is reviewed by the Board's clerk"
+        "the record belongs to another court"
     )
     assert write(who(Role.JUDGE, COURT_B), h, change(h, status=FilingStatus.ACCEPTED)) == (
         "only a board_clerk or clerk may change this record"
@@ -1347,7 +1347,7 @@ def test_a_granted_extension_moves_both_due_days() -> None:
 def test_a_filing_or_hearing_moved_between_courts_is_refused() -> None:
     f = _filing()
     to_b = change(f, court_id=COURT_B, case_id=CASE_B)
-    assert write(CLERK, f, to_b) == "a filing before the Board is reviewed by the Board's clerk"
+    assert write(CLERK, f, to_b) == "the record belongs to another court"
     from_b = _filing(court_id=COURT_B, case_id=CASE_B)
     assert write(CLERK, from_b, change(from_b, court_id=COURT_A, case_id=CASE_A)) == (
         "the record belongs to another court"
