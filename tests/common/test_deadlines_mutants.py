@@ -602,3 +602,28 @@ def test_a_detained_case_s_deadlines_carry_the_caveat_and_its_docket_s_calendar(
         ("filing_before_individual_hearing", date(2013, 10, 9), DETAINED_CAVEAT),
         ("motion_to_reopen", date(2013, 12, 2), None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("source", ": missing field 'source'"),
+        ("after", ": missing field 'after'"),
+        ("bad_after", ": 'sideways' is not one of: previous_business_day, next_business_day"),
+    ],
+)
+def test_a_rule_file_s_source_and_counting_are_refused_naming_the_file(
+    tmp_path: Path, change: str, message: str
+) -> None:
+    data = json.loads(resource_path("deadline_rules.json").read_text(encoding="utf-8"))
+    if change == "source":
+        del data["source"]
+    elif change == "after":
+        del data["counting"]["after"]
+    else:
+        data["counting"]["after"] = "sideways"
+    path = tmp_path / "deadline_rules.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(DataFileError) as refused:
+        load_rules(path)
+    assert str(refused.value) == f"{path}{message}"
