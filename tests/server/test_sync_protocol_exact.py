@@ -38,6 +38,7 @@ from tests.server.sync_helpers import (
     SFR,
     TokenBook,
     a_document,
+    adjournment_code_data,
     annotation_data,
     applied,
     first_case,
@@ -567,3 +568,15 @@ def test_a_catch_up_after_a_move_of_court_keeps_its_place_in_its_cursors(
     assert not any(p["reset"] for p in pages)
     ids = [c["id"] for c in changes if not c["deleted"]]
     assert len(ids) == len(set(ids)), "a record sent twice"
+
+
+def test_a_database_refusal_names_the_database_s_error(
+    api: Api, tokens: TokenBook, backend: str
+) -> None:
+    duplicate = {**adjournment_code_data(), "code": "01"}  # codes are unique in the database
+    (result,) = api.push(tokens["eoir1"], mutation("adjournment_code", duplicate))
+    cause = "IntegrityError" if backend == "sqlite" else "UniqueViolation"
+    assert (result["status"], result["error"]) == (
+        "rejected",
+        f"the database refused the change ({cause})",
+    )
