@@ -39,8 +39,8 @@ declare -A TESTS=(
     [common/deadlines.py]="tests/common/test_deadlines.py tests/common/test_deadlines_mutants.py tests/common/test_appeal_deadline.py tests/common/test_motion_rules.py tests/common/test_decisions.py"
     # common/'s court-rule modules (their tests in tests/common; custody, counsel and family
     # have none there: only server tests, pdf_box and seed, reach them)
-    [common/decisions.py]="tests/common/test_decisions.py tests/common/test_board_decision_rules.py"
-    [common/motions.py]="tests/common/test_motion_rules.py"
+    [common/decisions.py]="tests/common/test_decisions.py tests/common/test_board_decision_rules.py tests/common/test_decisions_mutants.py"
+    [common/motions.py]="tests/common/test_motion_rules.py tests/common/test_motions_mutants.py"
     [common/appeals.py]="tests/common/test_appeal_deadline.py tests/common/test_appeal_decided_rule.py tests/common/test_briefing_schedule.py"
     [common/adjournment.py]="tests/common/test_adjournment.py tests/common/test_adjournment_mutants.py"
     [common/voluntary_departure.py]="tests/common/test_voluntary_departure.py tests/common/test_voluntary_departure_mutants.py"
