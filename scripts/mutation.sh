@@ -41,7 +41,7 @@ declare -A TESTS=(
     # have none there: only server tests, pdf_box and seed, reach them)
     [common/decisions.py]="tests/common/test_decisions.py tests/common/test_board_decision_rules.py tests/common/test_decisions_mutants.py"
     [common/motions.py]="tests/common/test_motion_rules.py tests/common/test_motions_mutants.py"
-    [common/appeals.py]="tests/common/test_appeal_deadline.py tests/common/test_appeal_decided_rule.py tests/common/test_briefing_schedule.py"
+    [common/appeals.py]="tests/common/test_appeal_deadline.py tests/common/test_appeal_decided_rule.py tests/common/test_briefing_schedule.py tests/common/test_appeals_mutants.py"
     [common/adjournment.py]="tests/common/test_adjournment.py tests/common/test_adjournment_mutants.py"
     [common/voluntary_departure.py]="tests/common/test_voluntary_departure.py tests/common/test_voluntary_departure_mutants.py"
     [common/bonds.py]="tests/orders/test_bond_order_from_record.py"
