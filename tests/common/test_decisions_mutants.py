@@ -775,3 +775,24 @@ def test_relief_granted_but_not_in_the_pleading_is_listed_after_what_was_sought(
         ("withholding", "denied"),
         ("adjustment", "granted"),
     )
+
+
+def test_a_broken_finality_source_is_named_by_its_place(data_dir: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        del data["finality_sources"][1]["assumption"]
+
+    _edit(data_dir / "completion_types.json", change)
+    with pytest.raises(DataFileError) as raised:
+        finality_sources()
+    assert str(raised.value) == (
+        "completion_types.json, finality_sources[1]: a source not read says what it assumes "
+        "('assumption')"
+    )
+
+
+def test_an_unsent_decision_the_case_can_t_take_is_skipped_and_the_next_applies() -> None:
+    # A case opened (NTA filed, not yet calendared) can't be decided, but its venue can
+    # change (8 CFR 1003.20(b)): the decision is skipped, the change of venue applies.
+    decided = decision(C.TERMINATED, id=_id("t"), decided_on=date(2026, 12, 8))
+    venue = decision(C.CHANGE_OF_VENUE, id=_id("v"), decided_on=date(2026, 12, 9))
+    assert effective_status(CaseStatus.OPENED, [venue, decided]) is CaseStatus.PENDING

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+import common.motions as motions
 from common.court_closures import Closure, ClosureKind, CourtCalendar
 from common.deadlines import DETAINED_CAVEAT, Decision
 from common.enums import (
@@ -220,6 +221,12 @@ def _edited(name: str) -> tuple[dict[str, Any], str]:
     if name == "no exceptions":
         del data["exceptions"]
         return data, ": missing field 'exceptions'"
+    if name == "no types":
+        del data["types"]
+        return data, ": missing field 'types'"
+    if name == "no rulings":
+        data["rulings"] = {"granted": "granted"}
+        return data, ": field 'rulings' must be list, not dict"
     if name == "a type missing":
         data["types"] = [t for t in data["types"] if t["value"] != "subpoena"]
         return data, ": the types must be exactly the MotionType values"
@@ -251,6 +258,8 @@ def _edited(name: str) -> tuple[dict[str, Any], str]:
         "no label",
         "no value",
         "no exceptions",
+        "no types",
+        "no rulings",
         "a type missing",
         "a ruling missing",
         "forums not a list",
@@ -343,7 +352,7 @@ def test_only_reopening_and_reconsidering_have_limits(kind: MotionType) -> None:
 
 def test_without_a_final_order_the_limits_say_so_and_offer_the_exceptions() -> None:
     court = motion_limits(_motion(MotionType.REOPEN, date(2026, 7, 2)), None)
-    assert court is not None
+    assert court is not None and court.motion_type is MotionType.REOPEN
     assert (court.deadline, court.timely, court.earlier, court.barred) == (None, True, 0, False)
     assert court.lines == (
         "Motion to reopen: no final order of this case is recorded, so the limits of "
@@ -976,3 +985,41 @@ def test_the_assigned_member_or_panel_rules_on_an_undecided_appeal_s_motions() -
     drafted = _board("drafted", BoardDecisionStatus.DRAFTED, members=("m4",))
     assert board_member_refusal(motion, _id("m4"), [panel, drafted, issued]) is None
     assert board_member_refusal(motion, _id("m5"), [panel, drafted, issued]) == refusal
+
+
+def test_an_exception_that_names_no_motion_applies_to_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A catalogue whose "sua_sponte" lists no "applies_to": offered for no motion, and
+    # refused when a ruling names it.
+    data = _shipped()
+    for entry in data["exceptions"]:
+        if entry["value"] == "sua_sponte":
+            del entry["applies_to"]
+    edited = load_catalogue(_write(tmp_path, data))
+    monkeypatch.setattr(motions, "catalogue", lambda: edited)
+    motion = _motion(MotionType.RECONSIDER, date(2026, 7, 2))
+    limit = motion_limits(motion, Decision(FINAL))
+    assert limit is not None
+    assert [e.value for e in limit.exceptions] == ["equitable_tolling"]
+    ruled = _stamped(motion, MotionRuling.GRANTED, limit_exception="sua_sponte")
+    assert check_motion(motion, ruled, limits=limit) == (
+        "'sua_sponte' is not an exception to the limits of this motion"
+    )
+
+
+def test_the_board_s_latest_decision_is_the_latest_by_day_whatever_its_id() -> None:
+    appeal = _appeal("one", AppealStatus.DECIDED, date(2026, 7, 1))
+    remand = _board("remand", issued_on=date(2026, 9, 1), outcome=BoardOutcome.REMANDED)
+    later = _board("a2", issued_on=date(2026, 10, 1), outcome=BoardOutcome.DISMISSED)
+    assert later.id < remand.id  # the day decides, not the id
+    assert before_board([appeal], [remand, later]) is True
+    assert board_decision_of([remand, later]) == Decision(decided_on=date(2026, 10, 1))
+
+
+def test_of_one_or_three_board_decisions_the_last_issued_anchors_the_limits() -> None:
+    one = _board("b1", issued_on=date(2026, 8, 1), outcome=BoardOutcome.DISMISSED)
+    assert board_decision_of([one]) == Decision(decided_on=date(2026, 8, 1))
+    two = _board("b2", issued_on=date(2026, 9, 1), outcome=BoardOutcome.REMANDED)
+    three = _board("b3", issued_on=date(2026, 10, 1), outcome=BoardOutcome.DISMISSED)
+    assert board_decision_of([three, one, two]) == Decision(decided_on=date(2026, 10, 1))
