@@ -47,7 +47,7 @@ declare -A TESTS=(
     [common/bonds.py]="tests/orders/test_bond_order_from_record.py"
     [common/lifecycle.py]="tests/common/test_lifecycle.py tests/common/test_lifecycle_mutants.py tests/common/test_decisions.py"
     [common/board_decisions.py]="tests/common/test_board_decision_rules.py tests/common/test_board_decisions_mutants.py"
-    [common/court_closures.py]="tests/common/test_court_closures.py tests/common/test_deadlines.py tests/common/test_appeal_deadline.py tests/common/test_briefing_schedule.py"
+    [common/court_closures.py]="tests/common/test_court_closures.py tests/common/test_court_closures_mutants.py tests/common/test_deadlines.py tests/common/test_appeal_deadline.py tests/common/test_briefing_schedule.py"
     [sync_server/policy.py]="tests/server/test_policy_units.py tests/server/test_policy_write_rules.py tests/server/test_policy_feed_sql.py"
     [sync_server/services/sync.py]="tests/server/test_sync_pull.py tests/server/test_sync_push.py tests/server/test_sync_noop.py tests/server/test_push_batch.py tests/server/test_scope_delta.py tests/server/test_confidential_sync.py tests/server/test_feed_text.py tests/server/test_push_replay_and_groups.py tests/server/test_sync_protocol_exact.py"
     # The store's tests that need no server (its outbox/encryption tests with a live server
