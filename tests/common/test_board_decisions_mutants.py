@@ -389,3 +389,24 @@ def test_a_single_members_signing_refused_for_the_order_itself() -> None:
         )
         == order
     )
+
+
+def test_a_drafted_decision_is_redrafted_but_not_issued_by_an_edit_nor_returned() -> None:
+    panel = drafted(assigned())
+    assert check_board_decision_change(panel, panel) is None
+    redrafted = panel.model_copy(
+        update={"outcome": BoardOutcome.DISMISSED, "order_id": str(uuid.uuid4())}
+    )
+    assert check_board_decision_change(panel, redrafted) is None
+    issued = panel.model_copy(
+        update={"status": BoardDecisionStatus.ISSUED, "issued_on": date(2026, 12, 9)}
+    )
+    assert check_board_decision_change(panel, issued) == (
+        "a decision issues when its members sign it, not by an edit"
+    )
+    back = panel.model_copy(
+        update={"status": BoardDecisionStatus.ASSIGNED, "outcome": None, "order_id": None}
+    )
+    assert check_board_decision_change(panel, back) == (
+        "a drafted decision is not returned to assignment; redraft its order instead"
+    )

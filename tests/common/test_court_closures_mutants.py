@@ -294,3 +294,49 @@ def test_a_closure_of_more_than_a_year_is_refused_with_its_day(tmp_path: Path) -
     year = GOOD | {"closed_from": "2026-11-04", "closed_to": "2027-11-04"}
     calendar = court_calendar("SFR", closures=_closures(tmp_path, year))
     assert calendar.next_open_day(date(2026, 11, 4)) == date(2027, 11, 5)
+
+
+@pytest.mark.parametrize(
+    ("extension", "message"),
+    [
+        (
+            {"due_from": "4 Nov", "due_to": "2026-11-06", "timely_through": "2026-11-09"},
+            "FILE, closure 'x': 'due_from' must be a date (YYYY-MM-DD)",
+        ),
+        (
+            {"due_from": "2026-11-04", "due_to": "6 Nov", "timely_through": "2026-11-09"},
+            "FILE, closure 'x': 'due_to' must be a date (YYYY-MM-DD)",
+        ),
+        (
+            {"due_from": "2026-11-04", "due_to": "2026-11-06", "timely_through": "9 Nov"},
+            "FILE, closure 'x': 'timely_through' must be a date (YYYY-MM-DD)",
+        ),
+    ],
+)
+def test_an_announcements_dates_are_refused_naming_the_closure(
+    tmp_path: Path, extension: dict[str, str], message: str
+) -> None:
+    assert _refusal(tmp_path, [GOOD | {"extension": extension}]) == message
+
+
+def test_a_malformed_citation_is_refused_naming_the_file(tmp_path: Path) -> None:
+    assert _refusal(tmp_path, [GOOD], citations=["8 CFR"]) == (
+        "FILE: 'citation' must be an object with document and section"
+    )
+    assert _refusal(tmp_path, [GOOD], citations=[{"document": "8 CFR", "section": "1003.31"}]) == (
+        "FILE, citation: missing field 'read_on'"
+    )
+
+
+def test_a_deadline_due_on_the_announcements_last_day_is_in_its_window(tmp_path: Path) -> None:
+    closed = GOOD | {
+        "closed_from": "2026-11-05",
+        "closed_to": "2026-11-06",
+        "extension": {
+            "due_from": "2026-11-05",
+            "due_to": "2026-11-06",
+            "timely_through": "2026-11-10",
+        },
+    }
+    calendar = court_calendar("SFR", closures=_closures(tmp_path, closed))
+    assert calendar.roll(date(2026, 11, 6)).due == date(2026, 11, 10)
