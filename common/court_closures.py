@@ -101,8 +101,9 @@ class ClosureFile:
 
 
 def _day(raw: Mapping[str, object], key: str, where: str) -> date:
+    text = require(raw, key, str, where=where)  # a missing field is said to be missing
     try:
-        return date.fromisoformat(require(raw, key, str, where=where))
+        return date.fromisoformat(text)
     except ValueError:
         raise DataFileError(f"{where}: {key!r} must be a date (YYYY-MM-DD)") from None
 

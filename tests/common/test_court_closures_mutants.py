@@ -92,8 +92,8 @@ def _without(key: str) -> dict[str, Any]:
         ),
         (
             [GOOD | {"extension": {"due_from": "2026-11-04", "due_to": "2026-11-06"}}],
-            # _day reads a missing date as not a date (DataFileError is a ValueError).
-            "FILE, closure 'x': 'timely_through' must be a date (YYYY-MM-DD)",
+            # a missing date is said to be missing, not to be a bad date
+            "FILE, closure 'x': missing field 'timely_through'",
         ),
         (
             [
