@@ -376,6 +376,18 @@ def audit_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
+@contextmanager
+def row_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A write transaction for rows that carry no version and no audit entry (the mail
+    outbox's claims and results): on PostgreSQL its row locks are all it needs, so it takes
+    no write lock at all and never queues behind, or holds up, the record writers; on
+    SQLite it is the one writer, as every write is. Commits on success."""
+    with factory() as session, session.begin():
+        if not is_postgres(session):
+            begin_write(session)
+        yield session
+
+
 def _publish_after_rollback(factory: sessionmaker[Session]) -> None:
     """Raise the committed top for the writers that committed while a transaction that
     has now rolled back held it down (PostgreSQL); they are all committed, so this needs

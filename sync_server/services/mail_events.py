@@ -52,7 +52,7 @@ from common.court_time import format_date_in, format_datetime_in, local_date
 from common.enums import DocumentType, FilingStatus, Role, RopRequestStatus
 from common.resources import resource_path
 from common.wire import Filing, RopRequest, ServiceRecord, WireRecord
-from sync_server.db import write_transaction
+from sync_server.db import row_transaction
 from sync_server.models import (
     CaseRow,
     CourtRow,
@@ -507,7 +507,7 @@ class MailSender:
 
     def _send_one(self, message_id: str) -> int:
         now = self.clock()
-        with write_transaction(self.factory) as session:
+        with row_transaction(self.factory) as session:
             claimed = session.execute(
                 update(MailOutbox)
                 .where(
@@ -529,7 +529,7 @@ class MailSender:
             self.mailer.send(compose(self.mailer, to, subject, body))
         except (OSError, smtplib.SMTPException) as err:
             log.warning("mail %s to %s not sent (attempt %d): %s", kind, to, attempts, err)
-            with write_transaction(self.factory) as session:
+            with row_transaction(self.factory) as session:
                 session.execute(
                     update(MailOutbox)
                     .where(MailOutbox.id == message_id)
@@ -541,7 +541,7 @@ class MailSender:
                     )
                 )
             return 0
-        with write_transaction(self.factory) as session:
+        with row_transaction(self.factory) as session:
             session.execute(
                 update(MailOutbox)
                 .where(MailOutbox.id == message_id)

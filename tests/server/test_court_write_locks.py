@@ -18,9 +18,10 @@ from flask import Flask
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from sync_server.db import begin_write
+from sync_server.db import begin_write, write_transaction
 from sync_server.demo.plan import demo_id
-from sync_server.models import AuditEntry, CaseRow
+from sync_server.models import AuditEntry, CaseRow, MailOutbox
+from sync_server.services import mail_events
 from tests.conftest import Api, mutation
 from tests.server.sync_helpers import hearing_data
 
@@ -150,3 +151,45 @@ def test_refusals_written_while_a_court_writer_stalls_hold_no_push_up(
             select(AuditEntry.detail).where(AuditEntry.action == "access.refused")
         ).all()
     assert any(d.get("reason") == reason for d in written)
+
+
+def test_mail_sent_after_a_request_while_a_court_writer_stalls_holds_no_push_up(
+    seeded_app: Flask, backend: str
+) -> None:
+    """The mail outbox's claims and results lock their own rows only: mailing what a
+    request queued (after its answer, in the same thread) neither waits for a court's stalled
+    writer nor, through the queue of the server-wide lock, holds up every push after it.
+    The full suite hung so once: a clerk's push waited in its after-request mail."""
+    if backend != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    services = seeded_app.extensions["ecas"]
+    mail = seeded_app.extensions["ecas_portal"].mail
+    key = "stalled-writer-" + uuid.uuid4().hex
+    with write_transaction(services.factory) as session:
+        assert mail_events.enqueue(
+            session,
+            "account_approved",
+            to_address="stalled@example.org",
+            key=key,
+            path="/portal/login",
+            context={"name": "Stalled Writer", "eoir_id_sentence": ""},
+            language="en",
+        )
+    conn = services.engine.connect()
+    try:
+        holder = Session(bind=conn)  # a push of Houston's hearings, stalled mid-way
+        holder.begin()
+        begin_write(holder, [demo_id("court", "HOU")])
+        drainer = threading.Thread(target=mail.drain, daemon=True)
+        drainer.start()
+        drainer.join(WAIT)
+        assert not drainer.is_alive(), "the mail outbox waited for Houston's writer"
+        holder.rollback()
+        holder.close()
+    finally:
+        conn.close()
+    with services.factory() as session:
+        sent = session.scalars(
+            select(MailOutbox.sent_at).where(MailOutbox.subject_key == key)
+        ).one()
+    assert sent is not None
