@@ -254,6 +254,11 @@ def verify_chain(session: Session, anchors: Sequence[Anchor] = ()) -> ChainRepor
     """Recompute the whole chain, oldest first, streaming in batches, then hold it against
     every anchor (signed checkpoints kept outside the database, already checked by
     :func:`sync_server.services.audit_anchors.read_anchors`)."""
+    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
+        # The entries and the head from one snapshot: a batch committed between the two
+        # reads (a live server's refusals, a push) would otherwise look like removed entries.
+        # (SQLite's read transaction is one snapshot already.)
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     anchored = {a.seq for a in anchors}
     newest = max(anchored) if anchored else None
     seen: dict[int, str] = {}
