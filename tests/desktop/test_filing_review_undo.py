@@ -55,7 +55,7 @@ def test_withdraw_restores_every_record_and_refuses_once_tried(
     filled_store: Callable[[str], tuple[LocalStore, dict]],  # type: ignore[type-arg]
 ) -> None:
     store, user = filled_store("clerk1")
-    ids = add_filings(store)
+    ids = add_filings(store, new_appearance=True)
     before = {
         "filing": store.get("filing", ids["eoir_28"]),
         "documents": {
@@ -72,6 +72,7 @@ def test_withdraw_restores_every_record_and_refuses_once_tried(
         zone=row.submitted_at.tzinfo,
     )
     assert review.representation is not None  # an EOIR-28 makes a new appearance
+    assert store.get("representation", review.representation.id) is None
     records = [review.filing, *review.documents, review.representation]
     mutations = save_review(store, records)
     assert store.pending_count() == len(records) == len(mutations)

@@ -48,10 +48,21 @@ def _doc(case_id: str, filing_id: str, title: str, pages: int, doc_type: str) ->
     }
 
 
-def add_filings(store: LocalStore) -> dict[str, str]:
+def add_filings(store: LocalStore, *, new_appearance: bool = False) -> dict[str, str]:
     """Two more pending filings, as if pulled from the server: an EOIR-28 (the oldest) and
-    a motion with two attachments. Returns their ids by kind."""
-    case = next(c for c in store.all("case") if c["court_id"] == court_id("SFR"))
+    a motion with two attachments. Returns their ids by kind. ``new_appearance``: on a case
+    where attorney1 has no appearance yet (other tests on the shared server may have made
+    one on the first San Francisco case), so accepting the EOIR-28 creates one."""
+    appeared = {
+        r["case_id"]
+        for r in store.all("representation")
+        if r["practitioner_id"] == user_id("attorney1")
+    }
+    case = next(
+        c
+        for c in store.all("case")
+        if c["court_id"] == court_id("SFR") and not (new_appearance and c["id"] in appeared)
+    )
     eoir28, motion = str(uuid.uuid4()), str(uuid.uuid4())
     notice = _doc(case["id"], eoir28, "Notice of appearance (EOIR-28)", 3, "notice_of_appearance")
     lead = _doc(case["id"], motion, "Motion to continue", 6, "motion")
