@@ -1,3 +1,4 @@
+# mypy: disable-error-code="no-untyped-call"
 """common.pdf_tags.tag_stream: each run of text of a content stream wrapped in the marked
 content of the block its origin falls in, running text outside the body an artifact, and
 drawing an artifact; the positions worked out by hand from the PDF operators (ISO 32000-1
@@ -5,9 +6,21 @@ sections 8.3.4, 9.4.2: a point maps through the text matrix, then the CTM)."""
 
 from __future__ import annotations
 
+import pymupdf
 import pytest
 
-from common.pdf_tags import _State, tag_stream
+from common.pdf_tags import (
+    ARTIFACT,
+    Box,
+    Node,
+    Positions,
+    _State,
+    artifacts_only,
+    tag_html,
+    tag_page,
+    tag_stream,
+    write_structure,
+)
 
 PAGE_HEIGHT = 792.0
 ROLES = {"head": "H1", "body": "P"}
@@ -208,3 +221,265 @@ def test_moves_compose_with_the_line_matrix_and_bt_starts_afresh() -> None:
         (120.0, 182.0),  # a sheared text space: each 10 across rises 5
         (120.0, 182.0),  # a curve's six operands leave the text matrix alone
     ]
+
+
+# --- the HTML's blocks, where they land, and the structure tree ---------------------------
+
+
+def test_each_block_gets_an_id_and_its_role_in_reading_order() -> None:
+    html = (
+        '<p class="agency">A <b>bold</b> word</p>'
+        '<TABLE class="wide caption"><tr><td>Left</td><td><div>Right</div></td></tr></TABLE>'
+        '<table class="data"><tr><th>Head</th><td><table><tr><td>In</td></tr></table></td></tr>'
+        "</table>"
+        "<ul><li>One</li></ul><p/><div><h2>Title</h2><p>x</div><p>After</p></p>"
+    )
+    tagged = tag_html(html, prefix="n", layout_tables=("caption",))
+    assert tagged.html == (
+        '<p id="n0" class="agency">A <b>bold</b> word</p>'
+        '<TABLE id="n1" class="wide caption"><tr id="n2"><td id="n3">Left</td><td id="n4">'
+        '<div id="n5">Right</div></td></tr></TABLE>'
+        '<table id="n6" class="data"><tr id="n7"><th id="n8">Head</th><td id="n9">'
+        '<table id="n10"><tr id="n11"><td id="n12">In</td></tr></table></td></tr></table>'
+        '<ul id="n13"><li id="n14">One</li></ul><p id="n15"/><div id="n16"><h2 id="n17">Title'
+        '</h2><p id="n18">x</div><p id="n19">After</p></p>'
+    )
+
+    def shape(node: Node) -> object:
+        kids = [shape(kid) for kid in node.kids]
+        return (node.role, node.key, kids) if kids else (node.role, node.key)
+
+    # The layout table reads as blocks (a division of paragraphs), a table inside it as
+    # a table; a data table as a table; a list item's text as its body; <p/> holds nothing,
+    # and a closing tag closes what it left open.
+    assert shape(tagged.root) == (
+        "Document",
+        "",
+        [
+            ("P", "n0"),
+            ("Div", "n1", [("Div", "n2", [("P", "n3"), ("P", "n4", [("Div", "n5")])])]),
+            (
+                "Table",
+                "n6",
+                [
+                    (
+                        "TR",
+                        "n7",
+                        [
+                            ("TH", "n8"),
+                            ("TD", "n9", [("Table", "n10", [("TR", "n11", [("TD", "n12")])])]),
+                        ],
+                    )
+                ],
+            ),
+            ("L", "n13", [("LI", "n14", [("LBody", "n14")])]),
+            ("P", "n15"),
+            ("Div", "n16", [("H2", "n17"), ("P", "n18")]),
+            ("P", "n19"),
+        ],
+    )
+    assert list(tagged.nodes) == [f"n{i}" for i in range(20)]
+    assert tagged.nodes["n14"].role == "LBody"  # the item's text is marked on its body
+    assert tagged.nodes["n3"] is tagged.root.kids[1].kids[0].kids[0]
+    assert [n.role for n in tagged.root.walk()][:4] == ["Document", "P", "Div", "Div"]
+    # Without layout tables every table is data; the default prefix is "t".
+    plain = tag_html('<table class="caption"><tr><td>x</td></tr></table>')
+    assert (
+        plain.html == '<table id="t0" class="caption"><tr id="t1"><td id="t2">x</td></tr></table>'
+    )
+    assert [n.role for n in plain.root.walk()] == ["Document", "Table", "TR", "TD"]
+    assert tag_html("no blocks <b>at all</b>").html == "no blocks <b>at all</b>"
+
+
+def _story_positions() -> Positions:
+    story = pymupdf.Story(
+        html='<div id="d"><p id="a">First block</p><p id="b">Second</p></div><p>untagged</p>'
+    )
+    positions = Positions()
+    story.place(pymupdf.Rect(72, 72, 540, 720))
+    positions.record(story, 3)
+    return positions
+
+
+def test_positions_are_recorded_per_page_with_their_depth() -> None:
+    boxes = _story_positions().pages[3]
+    # By id and the rectangle the story placed it in; an element without id is left out.
+    assert sorted(boxes) == [("a", 1), ("b", 1), ("d", 1)]
+    a, b, d = boxes["a", 1], boxes["b", 1], boxes["d", 1]
+    assert (a.key, b.key, d.key) == ("a", "b", "d")
+    assert d.depth < a.depth == b.depth
+    assert a.x0 == d.x0 >= 72.0 and a.y0 == d.y0 >= 72.0 and d.x1 <= 540.0
+    assert a.y1 <= b.y0 and b.y1 <= d.y1 and a.x1 <= d.x1
+    where = _story_positions().assign(3, 700.0)
+    assert where(80.0, (a.y0 + a.y1) / 2) == "a"  # the innermost block holding the point
+    assert where(80.0, (b.y0 + b.y1) / 2) == "b"
+
+
+def _positions(*boxes: Box) -> Positions:
+    positions = Positions()
+    positions.pages[0] = {(box.key, 0): box for box in boxes}
+    return positions
+
+
+def test_text_goes_to_the_innermost_block_within_two_points() -> None:
+    where = _positions(
+        Box("outer", 1, 72.0, 90.0, 540.0, 300.0), Box("inner", 2, 100.0, 100.0, 200.0, 110.0)
+    ).assign(0, 720.0)
+    assert where(150.0, 105.0) == "inner"
+    assert where(150.0, 200.0) == "outer"
+    for x, y, key in [
+        (98.5, 105.0, "inner"),
+        (97.5, 105.0, "outer"),
+        (201.5, 105.0, "inner"),
+        (202.5, 105.0, "outer"),
+        (150.0, 98.5, "inner"),
+        (150.0, 97.5, "outer"),
+        (150.0, 111.5, "inner"),
+        (150.0, 112.5, "outer"),
+    ]:
+        assert where(x, y) == key, (x, y)
+    # Below the body's bottom: the running footer, an artifact, even inside a box.
+    low = _positions(Box("page", 1, 0.0, 0.0, 612.0, 792.0)).assign(0, 720.0)
+    assert (low(100.0, 720.0), low(100.0, 720.5)) == ("page", ARTIFACT)
+    # A page with no blocks has only artifacts.
+    assert _positions().assign(0, 720.0)(100.0, 100.0) is ARTIFACT
+    assert Positions().assign(5, 720.0)(100.0, 100.0) is ARTIFACT
+
+
+def test_text_outside_every_block_goes_to_the_nearest_on_its_line_first() -> None:
+    where = _positions(
+        Box("a", 2, 72.0, 100.0, 200.0, 110.0), Box("b", 2, 400.0, 120.0, 540.0, 130.0)
+    ).assign(0, 720.0)
+    assert where(250.0, 105.0) == "a"  # on a's line, 50 points right of it
+    assert where(60.0, 125.0) == "b"  # on b's line, far left of it
+    assert where(390.0, 112.0) == "a"  # 2 points below a beats 8 points above b
+    assert where(450.0, 300.0) == "b"  # below both: the nearer one, above
+    assert where(100.0, 95.0) == "a"
+    assert where(470.0, 135.0) == "b"
+
+
+def _document(pages: int = 2, height: float = 792.0) -> pymupdf.Document:
+    doc = pymupdf.open()
+    for number in range(pages):
+        page = doc.new_page(width=612, height=height)
+        page.insert_text((72, 100), f"Head {number}", fontsize=12)
+        page.insert_text((72, 200), f"Body {number}", fontsize=12)
+        page.draw_line((72, 300), (200, 300))
+    return doc
+
+
+def _by_line(x: float, y: float) -> str | None:
+    del x
+    return "h" if y < 150 else "b" if y < 250 else None
+
+
+def test_a_page_s_streams_are_tagged_and_each_mark_recorded_on_its_node() -> None:
+    doc = _document(height=700.0)  # text origins are taken from the page's own height
+    nodes = {"h": Node("H1", "h"), "b": Node("P", "b")}
+    first = doc[1].get_contents()
+    state = tag_page(doc, 1, _by_line, nodes, xrefs=first[:1])
+    assert state.mcid == 1 and nodes["h"].marks == [(1, 0)] and nodes["b"].marks == []
+    # The rest of the page's streams, later, continue its MCIDs.
+    assert tag_page(doc, 1, _by_line, nodes, xrefs=first[1:], state=state) is state
+    assert state.mcid == 2 and nodes["b"].marks == [(1, 1)]
+    assert [doc.xref_stream(x) for x in first] == [
+        b"\nq\nBT\n1 0 0 1 72 600 Tm\n/helv 12 Tf /H1 <</MCID 0>> BDC\n[<486561642031>]TJ\nEMC\n"
+        b"ET\nQ\n",
+        b"\nq\nBT\n1 0 0 1 72 500 Tm\n/helv 12 Tf /P <</MCID 1>> BDC\n[<426f64792031>]TJ\nEMC\n"
+        b"ET\nQ\n",
+        b"\nq\n/Artifact BMC\n72 400 m\n200 400 l\n0 G S\nEMC\nQ\n",
+    ]
+    # Every stream of the page when none is named; a stamp's streams: artifacts only.
+    fresh = tag_page(doc, 0, artifacts_only, {})
+    assert fresh.mcid == 0
+    assert doc.xref_stream(doc[0].get_contents()[0]) == (
+        b"\nq\nBT\n1 0 0 1 72 600 Tm\n/helv 12 Tf /Artifact <</Type/Pagination/Subtype/Footer>>"
+        b" BDC\n[<486561642030>]TJ\nEMC\nET\nQ\n"
+    )
+    assert artifacts_only(1.0, 2.0) is ARTIFACT
+
+
+def _tree(doc: pymupdf.Document) -> dict[str, str]:
+    """Each object of the structure tree, by role (the catalog and pages by name)."""
+    out = {"catalog": doc.xref_object(doc.pdf_catalog(), compressed=True)}
+    for number in range(doc.page_count):
+        out[f"page {number}"] = doc.xref_object(doc[number].xref, compressed=True)
+    for xref in range(1, doc.xref_length()):
+        text = doc.xref_object(xref, compressed=True)
+        if ("/StructTreeRoot" in text and "/Type/Catalog" not in text) or "/StructElem" in text:
+            out[f"{xref}"] = text
+    return out
+
+
+def test_the_structure_tree_written_with_its_parent_tree() -> None:
+    doc = _document()
+    head, body, inner = Node("H1", "h"), Node("P", "b"), Node("P", "i")
+    figure = Node("Figure", "f", alt="The court's seal")
+    section = Node("Sect", "s", kids=[inner, Node("Div", "x", kids=[Node("P", "y")])], title="1")
+    root = Node("Document", kids=[head, body, figure, section, Node("P", "empty")])
+    nodes = {"h": head, "b": body, "i": inner}
+    tag_page(doc, 0, _by_line, nodes)
+    tag_page(doc, 1, lambda x, y: "b" if y < 150 else "i" if y < 250 else None, nodes)
+    write_structure(doc, root, lang="es-US")
+    pages = [doc[0].xref, doc[1].xref]
+    tree = _tree(doc)
+    catalog = tree.pop("catalog")
+    assert "/MarkInfo<</Marked true>>/Lang(es-US)/ViewerPreferences<</DisplayDocTitle true>>" in (
+        catalog
+    )
+    number = int(catalog.split("/StructTreeRoot ")[1].split()[0])
+    p0, p1 = (tree.pop(f"page {i}") for i in (0, 1))
+    assert p0.endswith("/StructParents 0>>") and p1.endswith("/StructParents 1>>")
+    # Document, then its kids in reading order; the empty paragraph and division are
+    # dropped, the figure kept for its /Alt. An element marked on one page names it (/Pg)
+    # and lists its MCIDs; one on two pages lists marked-content references.
+    d, h, b, f, s, i = range(number + 1, number + 7)
+    assert tree == {
+        f"{number}": f"<</Type/StructTreeRoot/K {d} 0 R/ParentTree<</Nums[0[{h} 0 R {b} 0 R]"
+        f"1[{b} 0 R {i} 0 R]]>>/ParentTreeNextKey 2>>",
+        f"{d}": f"<</Type/StructElem/S/Document/P {number} 0 R/K[{h} 0 R {b} 0 R {f} 0 R "
+        f"{s} 0 R]>>",
+        f"{h}": f"<</Type/StructElem/S/H1/P {d} 0 R/Pg {pages[0]} 0 R/K[0]>>",
+        f"{b}": f"<</Type/StructElem/S/P/P {d} 0 R/K[<</Type/MCR/Pg {pages[0]} 0 R/MCID 1>>"
+        f"<</Type/MCR/Pg {pages[1]} 0 R/MCID 0>>]>>",
+        f"{f}": f"<</Type/StructElem/S/Figure/P {d} 0 R/Alt(The court's seal)/K[]>>",
+        f"{s}": f"<</Type/StructElem/S/Sect/P {d} 0 R/T(1)/K[{i} 0 R]>>",
+        f"{i}": f"<</Type/StructElem/S/P/P {s} 0 R/Pg {pages[1]} 0 R/K[1]>>",
+    }
+
+
+def test_a_second_tree_joins_the_first_after_it() -> None:
+    doc = _document(pages=1)
+    head, body = Node("H1", "h"), Node("P", "b")
+    tag_page(doc, 0, _by_line, {"h": head, "b": body})
+    write_structure(doc, Node("Document", kids=[head, body]), lang="en-US")
+    doc.insert_pdf(_document(pages=1))  # a page added, as to the respondent's mailed copy
+    added = Node("P", "c")
+    tag_page(doc, 1, lambda x, y: "c" if y < 150 else None, {"c": added})
+    write_structure(doc, Node("Document", kids=[added]), lang="en-US")
+    tree = _tree(doc)
+    catalog = tree.pop("catalog")
+    number = int(catalog.split("/StructTreeRoot ")[1].split()[0])
+    assert tree.pop("page 1").endswith("/StructParents 1>>")
+    top = int(tree[f"{number}"].split("/K ")[1].split()[0])
+    new = max(int(x) for x in tree if x.isdigit())
+    assert tree[f"{number}"] == (
+        f"<</Type/StructTreeRoot/K {top} 0 R/ParentTree<</Nums[0[{top + 1} 0 R {top + 2} 0 R]"
+        f"1[{new} 0 R]]>>/ParentTreeNextKey 2>>"
+    )
+    assert tree[f"{top}"].endswith(f"/K[{top + 1} 0 R {top + 2} 0 R {new} 0 R]>>")
+    assert tree[f"{new}"] == (f"<</Type/StructElem/S/P/P {top} 0 R/Pg {doc[1].xref} 0 R/K[0]>>")
+
+
+def test_marks_name_the_pages_given_and_must_run_from_zero() -> None:
+    doc = _document()
+    node = Node("P", "p", marks=[(0, 0)])
+    write_structure(doc, Node("Document", kids=[node]), lang="en-US", page_xrefs=[doc[1].xref])
+    tree = _tree(doc)
+    assert "/StructParents" not in tree["page 0"]
+    assert tree["page 1"].endswith("/StructParents 0>>")
+    assert f"/Pg {doc[1].xref} 0 R/K[0]>>" in "".join(tree.values())
+    gap = Node("P", "p", marks=[(0, 0), (0, 2)])
+    with pytest.raises(ValueError) as caught:
+        write_structure(_document(), Node("Document", kids=[gap]), lang="en-US")
+    assert str(caught.value) == "a page's MCIDs must run from 0 without gaps"
