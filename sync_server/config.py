@@ -84,6 +84,10 @@ class ServerConfig:
     # session not revoked) before reading it again: a session ended on another node stops
     # working here within this bound (services/access_cache.py). 0: check every request.
     auth_recheck_seconds: float = 5.0
+    # The same on PostgreSQL while this process hears the database's notifications of
+    # account and session changes (they take effect within milliseconds then): a backstop
+    # for a change no trigger sees (services/access_cache.py).
+    auth_notified_recheck_seconds: float = 300.0
     refresh_token_days: int = 14
     refresh_grace_seconds: int = 60
     max_request_bytes: int = 8 * 1024 * 1024
@@ -187,6 +191,7 @@ def load_config(env: Mapping[str, str] | None = None) -> ServerConfig:
         secret_key=secret,
         access_token_seconds=int(env.get("ECAS_ACCESS_TOKEN_SECONDS", "900")),
         auth_recheck_seconds=float(env.get("ECAS_AUTH_RECHECK_SECONDS", "5")),
+        auth_notified_recheck_seconds=float(env.get("ECAS_AUTH_NOTIFIED_RECHECK_SECONDS", "300")),
         refresh_token_days=int(env.get("ECAS_REFRESH_TOKEN_DAYS", "14")),
         refresh_grace_seconds=int(env.get("ECAS_REFRESH_GRACE_SECONDS", "60")),
         max_request_bytes=int(env.get("ECAS_MAX_REQUEST_BYTES", str(8 * 1024 * 1024))),

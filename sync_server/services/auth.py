@@ -42,7 +42,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from common.enums import Role
@@ -149,7 +149,32 @@ class AuthService:
     def __post_init__(self) -> None:
         self._signer = URLSafeTimedSerializer(self.config.secret_key, salt="ecas-access")
         self._factors = totp.SecondFactors(totp.SecretBox(self.config.secret_key))
-        self._access = access_cache.AccessCache(self.config.auth_recheck_seconds)
+        self._access = access_cache.AccessCache(
+            self.config.auth_recheck_seconds,
+            notified_seconds=self.config.auth_notified_recheck_seconds,
+            listener=self._change_listener(),
+        )
+
+    def _change_listener(self) -> access_cache.ChangeListener | None:
+        """On PostgreSQL, the listener to the database's account and session changes
+        (started at the first token check, in the process that serves requests)."""
+        engine = self.factory.kw.get("bind")
+        if engine is None or engine.dialect.name != "postgresql":
+            return None
+        if self.config.auth_recheck_seconds <= 0:
+            return None
+
+        def connect() -> Any:
+            # A connection of its own, made as the pool makes them, never returned to it.
+            pooled = engine.raw_connection()
+            connection = pooled.driver_connection
+            pooled.detach()
+            return connection
+
+        listener = access_cache.ChangeListener(connect)
+        # Disposing of the engine (the app closing, a test's end) stops it.
+        event.listen(engine, "engine_disposed", lambda _engine: listener.stop())
+        return listener
 
     # -- sign-in ---------------------------------------------------------------------------
 
@@ -506,13 +531,15 @@ class AuthService:
         than ``auth_recheck_seconds`` (:mod:`access_cache`). The signature and the token's
         age are checked every time."""
         claims = self._claims(access_token)
+        if self._access.listener is not None:
+            self._access.listener.start()
         cached = self._access.get(access_token)
         if cached is not None:
             return cached
         read_in = access_cache.generation()
         with self.factory() as session:
             principal = self._check_claims(session, claims)
-        self._access.put(access_token, principal, read_in)
+        self._access.put(access_token, principal, str(claims.get("fam") or ""), read_in)
         return principal
 
     def _claims(self, access_token: str) -> dict[str, Any]:

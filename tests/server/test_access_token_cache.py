@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from flask import Flask
 from sqlalchemy import event, select, update
@@ -148,3 +149,118 @@ def test_with_no_recheck_interval_a_session_ended_elsewhere_stops_at_once(
             assert client.get(CHANGES, headers=_bearer(tokens)).status_code == 401
         finally:
             _close(app)
+
+
+# -- PostgreSQL: every node hears every change (migration 0036, access_cache.ChangeListener) --
+
+
+def _listening(node: Flask) -> Any:
+    """The node's listener, once it listens (it starts at the first token check)."""
+    listener = node.extensions["ecas"].auth._access.listener
+    assert listener is not None, "PostgreSQL: the node listens for account and session changes"
+    deadline = time.monotonic() + 10
+    while not listener.live():
+        assert time.monotonic() < deadline, "the listener never connected"
+        time.sleep(0.05)
+    return listener
+
+
+def _reads_account(node: Flask, tokens: dict[str, Any]) -> bool:
+    """Whether a pull with ``tokens`` reads the account and session from the database."""
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    engine = node.extensions["ecas"].engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert node.test_client().get(CHANGES, headers=_bearer(tokens)).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    return any("FROM user_profile" in s for s in statements)
+
+
+@pytest.mark.postgres
+def test_a_listening_node_keeps_its_check_past_the_short_bound(tmp_path: Path) -> None:
+    with make_database("postgresql", tmp_path) as url:
+        node = create_app(server_config(url, tmp_path, auth_recheck_seconds=RECHECK))
+        try:
+            tokens = _clerk_tokens(node)
+            assert node.test_client().get(CHANGES, headers=_bearer(tokens)).status_code == 200
+            _listening(node)
+            # Checked (again, if the listener connected after the first check) and kept.
+            assert node.test_client().get(CHANGES, headers=_bearer(tokens)).status_code == 200
+            time.sleep(RECHECK + 0.3)
+            assert not _reads_account(node, tokens), "kept past the short bound"
+            other = _clerk_tokens(node)
+            with node.extensions["ecas"].engine.begin() as conn:  # another node's sign-out
+                conn.execute(
+                    update(RefreshToken)
+                    .where(RefreshToken.user_id == other["user"]["id"])
+                    .values(revoked=True)
+                )
+            time.sleep(0.3)
+            assert not _reads_account(node, tokens), "another user's session ended: kept"
+        finally:
+            _close(node)
+
+
+@pytest.mark.postgres
+def test_a_session_ended_by_another_node_stops_here_within_a_fraction_of_a_second(
+    tmp_path: Path,
+) -> None:
+    with make_database("postgresql", tmp_path) as url:
+        node = create_app(server_config(url, tmp_path, auth_recheck_seconds=30))
+        try:
+            tokens = _clerk_tokens(node)
+            assert node.test_client().get(CHANGES, headers=_bearer(tokens)).status_code == 200
+            _listening(node)
+            assert node.test_client().get(CHANGES, headers=_bearer(tokens)).status_code == 200
+            # Another node's sign-out: the same UPDATE, on a connection of no engine here.
+            with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+                conn.execute(
+                    "UPDATE refresh_token SET revoked = true WHERE user_id = %s",
+                    (tokens["user"]["id"],),
+                )
+            assert _status_until(node, tokens, 401, 0.5) < 0.5
+            # An account disabled elsewhere, the same.
+            again = _clerk_tokens(node)
+            assert node.test_client().get(CHANGES, headers=_bearer(again)).status_code == 200
+            with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+                conn.execute(
+                    "UPDATE user_profile SET active = false WHERE id = %s", (again["user"]["id"],)
+                )
+            assert _status_until(node, again, 401, 0.5) < 0.5
+        finally:
+            _close(node)
+
+
+@pytest.mark.postgres
+def test_a_node_whose_listener_is_cut_off_falls_back_to_the_short_bound(tmp_path: Path) -> None:
+    with make_database("postgresql", tmp_path) as url:
+        node = create_app(server_config(url, tmp_path, auth_recheck_seconds=RECHECK))
+        try:
+            tokens = _clerk_tokens(node)
+            assert node.test_client().get(CHANGES, headers=_bearer(tokens)).status_code == 200
+            listener = _listening(node)
+            plain = url.replace("+psycopg", "")
+            with psycopg.connect(plain, autocommit=True) as conn:
+                # The listener's connection dropped (its backend killed), and a session
+                # ended elsewhere before it listens again: nothing here hears of it.
+                conn.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() "
+                    "AND (query LIKE 'LISTEN%' OR query = 'SELECT 1')"
+                )
+                conn.execute(
+                    "UPDATE refresh_token SET revoked = true WHERE user_id = %s",
+                    (tokens["user"]["id"],),
+                )
+            # Seen within the short bound all the same: until it listens again a check is
+            # kept RECHECK seconds, and when it does every check kept is dropped.
+            assert _status_until(node, tokens, 401, RECHECK + 0.5) <= RECHECK + 0.5
+            _listening(node)
+            assert listener.live()
+        finally:
+            _close(node)
