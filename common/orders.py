@@ -264,6 +264,8 @@ def parse_template(data: Mapping[str, Any], where: str = "template") -> OrderTem
             heading=str(data.get("heading", "")),
             signer_title=str(data.get("signer_title", "Immigration Judge")),
         )
+    except DataFileError:
+        raise  # a field's, a clause's or a source's refusal already says where
     except (KeyError, TypeError, ValueError) as err:
         raise DataFileError(f"{where}: {err!s}") from err
     _check_computed(template, where)
