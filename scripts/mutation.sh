@@ -37,11 +37,13 @@ declare -A TESTS=(
     [common/holidays.py]="tests/common/test_holidays.py tests/common/test_court_closures.py"
     [common/service.py]="tests/common/test_service.py"
     [common/deadlines.py]="tests/common/test_deadlines.py tests/common/test_deadlines_mutants.py tests/common/test_appeal_deadline.py tests/common/test_motion_rules.py tests/common/test_decisions.py"
-    # common/'s court-rule modules (their tests in tests/common; custody, counsel and family
-    # have none there: only server tests, pdf_box and seed, reach them)
+    # common/'s court-rule modules (their tests in tests/common)
     [common/decisions.py]="tests/common/test_decisions.py tests/common/test_board_decision_rules.py tests/common/test_decisions_mutants.py"
     [common/motions.py]="tests/common/test_motion_rules.py tests/common/test_motions_mutants.py"
     [common/appeals.py]="tests/common/test_appeal_deadline.py tests/common/test_appeal_decided_rule.py tests/common/test_briefing_schedule.py tests/common/test_appeals_mutants.py"
+    [common/custody.py]="tests/common/test_custody_rules.py"
+    [common/counsel.py]="tests/common/test_counsel_rules.py"
+    [common/family.py]="tests/common/test_family_rules.py"
     [common/adjournment.py]="tests/common/test_adjournment.py tests/common/test_adjournment_mutants.py"
     [common/voluntary_departure.py]="tests/common/test_voluntary_departure.py tests/common/test_voluntary_departure_mutants.py"
     [common/bonds.py]="tests/orders/test_bond_order_from_record.py"
@@ -80,7 +82,7 @@ ORDER=(
     sync_server/services/sync.py
     common/voluntary_departure.py common/adjournment.py common/lifecycle.py
     common/board_decisions.py common/court_closures.py common/bonds.py common/motions.py
-    common/decisions.py common/appeals.py
+    common/decisions.py common/appeals.py common/family.py common/counsel.py common/custody.py
     common/version.py common/folding.py common/citations.py
     common/confidentiality.py common/resources.py common/languages.py
     common/wire.py common/protocol.py common/forms_eoir.py common/pdf_tags.py
