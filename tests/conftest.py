@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -142,10 +143,54 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+# A folder where seeded SQLite servers are kept as templates (the database file, the blob
+# store and the secret key), so that the next pytest session copies one instead of seeding
+# again (~20 s under load). Set by scripts/mutation.sh only: each mutant's run is a pytest
+# session of its own, and the seeding does not go through the mutated server modules. Unset
+# (the default), every session seeds its own server as before.
+SEED_CACHE_ENV = "ECAS_TEST_SEED_CACHE"
+_SECRET_FILE = "template-secret-key"
+
+
+def _seeded_template(cases: int) -> Path | None:
+    cache = os.environ.get(SEED_CACHE_ENV)
+    return Path(cache) / f"seeded-sqlite-{cases}" if cache else None
+
+
+@contextlib.contextmanager
+def _app_over(url: str, folder: Path, secret: str) -> Iterator[Flask]:
+    """The app over a copied template, with the key its data was made under."""
+    app = create_app(replace(server_config(url, folder), secret_key=secret))
+    try:
+        yield app
+    finally:
+        app.extensions["ecas"].engine.dispose()
+
+
+def _keep_as_template(folder: Path, secret: str, template: Path) -> None:
+    """Copies a freshly seeded server's folder to ``template`` (whole, or not at all: two
+    sessions may race to keep theirs; the first rename wins)."""
+    partial = template.with_name(f"{template.name}.{uuid.uuid4().hex}")
+    shutil.copytree(folder, partial)
+    (partial / _SECRET_FILE).write_text(secret, encoding="utf-8")
+    try:
+        partial.rename(template)
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def seeded_server_app(backend: str, folder: Path, cases: int) -> Iterator[Flask]:
     """A migrated database of ``backend`` in ``folder`` with ``cases`` demo cases, and the
-    app over it (its connections closed afterwards)."""
+    app over it (its connections closed afterwards). On SQLite with ``SEED_CACHE_ENV`` set,
+    a copy of the template kept by an earlier session when there is one."""
+    template = _seeded_template(cases) if backend == "sqlite" else None
+    if template is not None and template.is_dir():
+        shutil.copytree(template, folder, dirs_exist_ok=True)
+        secret = (folder / _SECRET_FILE).read_text(encoding="utf-8")
+        with _app_over(f"sqlite:///{folder / 'ecas.sqlite3'}", folder, secret) as app:
+            yield app
+        return
     with make_database(backend, folder) as url:
         app = create_app(server_config(url, folder))
         services = app.extensions["ecas"]
@@ -157,6 +202,9 @@ def seeded_server_app(backend: str, folder: Path, cases: int) -> Iterator[Flask]
             password=DEMO_PASSWORD,
             today=SEED_DAY,
         )
+        if template is not None:
+            services.engine.dispose()  # every connection closed: the file is whole
+            _keep_as_template(folder, app.extensions["ecas"].config.secret_key, template)
         try:
             yield app
         finally:
