@@ -280,6 +280,10 @@ class _Pusher:
         self.lookups = SessionLookups(session)
         self.issuer = issuer
         self.notices = HearingNotices(issuer.store, issuer.staging)
+        # Set by :meth:`apply` when it refused a change of a record the pusher reads: the
+        # answer then carries what the server holds, read once the refused write and what
+        # it wrote beside it (a notice, an address) are rolled back (_apply_in_savepoint).
+        self.answer_with_current = False
 
     def refused_with_current(self, m: Mutation, reason: str) -> MutationResult:
         """``m`` refused with ``reason``, carrying the server's record when the pusher may
@@ -326,13 +330,17 @@ class _Pusher:
         if row is not None and row.deleted:
             return self._conflict(m, "the record was deleted on the server")
         result = self._delete(m, old) if m.op is MutationOp.DELETE else self._upsert(m, old)
-        if result.status is MutationStatus.REJECTED and row is not None:
-            # The pusher may see this record: say what the server holds, so the client
-            # shows that instead of a copy that may have aged while the change waited.
-            current = change_dict(self.session, m.entity, m.id)
-            if current is not None:
-                result.current = Change.model_validate(current)
-                result.version = current["version"]
+        # The pusher may see this record: the answer says what the server holds, so the
+        # client shows that instead of a copy that may have aged while the change waited.
+        self.answer_with_current = result.status is MutationStatus.REJECTED and row is not None
+        return result
+
+    def with_current(self, m: Mutation, result: MutationResult) -> MutationResult:
+        """``result`` carrying the server's record of ``m`` as it is now."""
+        current = change_dict(self.session, m.entity, m.id)
+        if current is not None:
+            result.current = Change.model_validate(current)
+            result.version = current["version"]
         return result
 
     def _conflict(self, m: Mutation, reason: str) -> MutationResult:
@@ -629,6 +637,7 @@ def _apply_in_savepoint(session: Session, pusher: _Pusher, m: Mutation) -> Mutat
     """Apply ``m`` in a savepoint of its own, kept only when the answer is ``applied``."""
     savepoint = session.begin_nested()
     mark, versions = audit.held_mark(session), version_mark(session)
+    pusher.answer_with_current = False
     try:
         result = pusher.apply(m)
         session.flush()
@@ -644,6 +653,8 @@ def _apply_in_savepoint(session: Session, pusher: _Pusher, m: Mutation) -> Mutat
         audit.drop_held_since(session, mark)
         rewind_versions(session, versions)
         pusher.lookups.forget()
+        if pusher.answer_with_current:  # read after the rollback: never the refused write
+            result = pusher.with_current(m, result)
     return result
 
 
