@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +17,9 @@ import orjson
 import pytest
 from sqlalchemy import func, insert, select
 
-from common.enums import ClockEffect
+from common.enums import ClockEffect, HearingStatus, HearingType, Medium
 from common.protocol import Change, MutationResult, MutationStatus
-from common.wire import AdjournmentCodeRecord
+from common.wire import AdjournmentCodeRecord, Hearing
 from desktop import outbox
 from desktop.local_schema import issue_table, outbox_table, record_table, state_table
 from desktop.local_store import (
@@ -126,6 +126,30 @@ def test_one_action_is_one_group_and_a_single_edit_none(tmp_path: Path) -> None:
     assert entries[0].group_id == entries[1].group_id
     assert entries[2].group_id is None
     assert [e.record_id for e in entries] == [one.id, two.id, three.id]
+
+
+def test_one_action_s_records_are_kept_and_queued_in_their_wire_form(tmp_path: Path) -> None:
+    """A bench ruling saved together (the adjourned hearing beside its order): the local
+    copy and the queued change hold each record as the wire format writes it, the hearing's
+    time in UTC with its "Z", as a pull would bring it back."""
+    store = LocalStore(tmp_path / "s.sqlite3")
+    hearing = Hearing(
+        id=str(uuid.uuid4()),
+        case_id=str(uuid.uuid4()),
+        courtroom_id=None,
+        judge_id=None,
+        hearing_type=HearingType.MASTER,
+        medium=Medium.IN_PERSON,
+        starts_at=datetime(2026, 12, 1, 17, 0, tzinfo=UTC),
+        duration_minutes=30,
+        status=HearingStatus.ADJOURNED,
+    )
+    code = _code("b1")
+    store.save_together([hearing, code])
+    wire = hearing.model_dump(mode="json")
+    assert wire["starts_at"] == "2026-12-01T17:00:00Z"
+    assert store.get("hearing", hearing.id) == wire
+    assert [e.data for e in store.pending()] == [wire, code.model_dump(mode="json")]
 
 
 def test_the_outbox_keeps_the_order_edits_were_made_and_its_limit(tmp_path: Path) -> None:
@@ -275,6 +299,28 @@ def test_a_refused_edit_shows_the_servers_record_again(tmp_path: Path) -> None:
     assert (issue.kind, issue.server_change) == ("rejected", None)
     assert issue.local_data is not None and issue.local_data["description"] == "refused"
     assert _row(store, record.id).server_data == _row(store, record.id).data
+
+
+def test_keep_mine_of_a_refused_new_record_sends_it_again_as_new(tmp_path: Path) -> None:
+    """A record made here that the server refused (no record of it there, so no server
+    change in the issue): keeping it queues it again with no base version, a creation,
+    which the server does not answer "the record does not exist on the server"."""
+    store = LocalStore(tmp_path / "s.sqlite3")
+    record = _code("x3", "made here")
+    store.save(record)
+    [entry] = store.pending()
+    assert entry.base_version is None
+    store.mark_sending([entry])
+    store.acknowledge(
+        [entry],
+        [MutationResult(mutation_id=entry.mutation_id, status=MutationStatus.REJECTED)],
+    )
+    [issue] = store.issues()
+    assert (issue.kind, issue.server_change) == ("rejected", None)
+    mutation = store.resolve_keep_mine(issue.id)
+    [again] = store.pending()
+    assert (again.mutation_id, again.op, again.base_version) == (mutation, "upsert", None)
+    assert again.data == record.model_dump(mode="json")
 
 
 def test_keep_mine_of_a_refused_delete_sends_the_delete_again(tmp_path: Path) -> None:
