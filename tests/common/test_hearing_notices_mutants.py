@@ -15,7 +15,8 @@ from typing import Any
 import pymupdf
 import pytest
 
-from common.enums import CaseType, HearingType
+from common.enums import CaseType, HearingType, Party
+from common.forms_eoir import ServiceMethod
 from common.hearing_notices import (
     _TEXT_FLAGS,
     MARGIN,
@@ -36,8 +37,9 @@ from common.hearing_notices import (
     service_proceeding,
 )
 from common.resources import DataFileError, resources_dir
-from common.service import Proceeding
-from tests.notices.test_notice_wording import SAN_FRANCISCO, _notice
+from common.service import PartyToServe, Proceeding
+from tests.common.tagged_pdf import read_tagged, tagged_words
+from tests.notices.test_notice_wording import SAN_FRANCISCO, SERVICE, _notice
 
 
 def _shipped() -> dict[str, Any]:
@@ -439,6 +441,10 @@ def test_a_bond_hearing_in_a_removal_case_is_noticed_as_a_bond_proceeding() -> N
     )
     assert text.details[0] == ("Hearing", "Bond (custody redetermination) hearing")
     assert [a.key for a in text.advisals] == _advisal_keys("bond")
+    # A credible fear review has one kind of hearing, whatever the calendar type recorded.
+    review = notice_text(_notice("credible_fear_review"))
+    assert review.caption == "CREDIBLE FEAR REVIEW"
+    assert review.details[0] == ("Hearing", "Credible fear review hearing")
 
 
 def test_the_respondent_s_copy_gives_the_access_code_and_the_portal() -> None:
@@ -523,6 +529,7 @@ def test_the_page_reads_as_a_court_notice() -> None:
         footer = [s for s in page if "Page" in s["text"]]
         assert [s["text"] for s in footer] == [f"A200-012-345   Page {number} of 2"]
         assert _centred(footer[0]) and round(footer[0]["size"], 1) == 9.0
+        assert footer[0]["font"] == "NimbusRoman-Regular"  # Times, as the body's serif
         assert footer[0]["origin"][1] == pytest.approx(PAGE.height - 32)
 
 
@@ -636,8 +643,13 @@ def test_page_texts_read_ligatures_as_their_letters() -> None:
 
 def test_a_notice_is_worded_and_tagged_from_the_template_it_is_given() -> None:
     # Another wording (a translation, a new version) is used throughout, its language too.
+    shipped = notice_template()
     spanish = replace(
-        notice_template(),
+        shipped,
+        titles={
+            **shipped.titles,
+            NoticeKind.SCHEDULED: ("AVISO DE AUDIENCIA", "Aviso de audiencia"),
+        },
         agency=("DEPARTAMENTO DE JUSTICIA",),
         version="2027-01-a",
         access_heading="SU CÓDIGO DE ACCESO",
@@ -647,8 +659,28 @@ def test_a_notice_is_worded_and_tagged_from_the_template_it_is_given() -> None:
     record = render_notice(notice, spanish)
     assert page_texts(record)[0].startswith("DEPARTAMENTO DE JUSTICIA\nIMMIGRATION COURT\n")
     mailed = mailed_copy_with_code(record, notice, spanish)
+    assert "\nAVISO DE AUDIENCIA\n" in page_texts(record)[0]
     assert page_texts(mailed)[-1].startswith("SU CÓDIGO DE ACCESO\n")
+    assert "Aviso de audiencia, December 6, 2026" in page_texts(mailed)[-1]
     for pdf in (record, mailed):
         with pymupdf.open(stream=pdf, filetype="pdf") as doc:
             assert doc.xref_get_key(doc.pdf_catalog(), "Lang") == ("string", "es-US")
             assert doc.metadata["subject"] == "hearing_notice 2027-01-a; scheduled; notice n1"
+            assert doc.metadata["title"] == "Aviso de audiencia — A200-012-345"
+
+
+def test_a_notice_of_three_pages_is_tagged_on_each() -> None:
+    many = replace(
+        SERVICE,
+        parties=tuple(
+            PartyToServe(Party.DHS, f"DHS office {n}", ServiceMethod.ELECTRONIC) for n in range(40)
+        ),
+    )
+    pdf = render_notice(replace(_notice("removal"), service=many))
+    assert page_count(pdf) == 3
+    reading = read_tagged(pdf)
+    # Every page's text is in the structure tree (its blocks recorded on the right page);
+    # only the footers are artifacts.
+    assert reading.artifacts == [1, 1, 1]
+    assert all(reading.blocks[n] for n in range(3))
+    assert "DHS office 39" in tagged_words(reading, 1) + tagged_words(reading, 2)

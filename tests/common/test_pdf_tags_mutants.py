@@ -289,11 +289,14 @@ def test_each_block_gets_an_id_and_its_role_in_reading_order() -> None:
     )
     assert [n.role for n in plain.root.walk()] == ["Document", "Table", "TR", "TD"]
     assert tag_html("no blocks <b>at all</b>").html == "no blocks <b>at all</b>"
+    # Outside any table nothing is layout: a row is a row.
+    assert [n.role for n in tag_html("<tr><td>x</td></tr>").root.walk()] == ["Document", "TR", "TD"]
 
 
 def _story_positions() -> Positions:
     story = pymupdf.Story(
-        html='<div id="d"><p id="a">First block</p><p id="b">Second</p></div><p>untagged</p>'
+        html='<h2>Untagged</h2><div id="d"><p id="a">First block</p><p id="b">Second</p></div>'
+        "<p>untagged</p>"
     )
     positions = Positions()
     story.place(pymupdf.Rect(72, 72, 540, 720))
@@ -338,6 +341,9 @@ def test_text_goes_to_the_innermost_block_within_two_points() -> None:
         (150.0, 112.5, "outer"),
     ]:
         assert where(x, y) == key, (x, y)
+    # The slack's edges are inside.
+    assert [where(98.0, 105.0), where(202.0, 105.0)] == ["inner", "inner"]
+    assert [where(150.0, 98.0), where(150.0, 112.0)] == ["inner", "inner"]
     # Below the body's bottom: the running footer, an artifact, even inside a box.
     low = _positions(Box("page", 1, 0.0, 0.0, 612.0, 792.0)).assign(0, 720.0)
     assert (low(100.0, 720.0), low(100.0, 720.5)) == ("page", ARTIFACT)
@@ -483,3 +489,43 @@ def test_marks_name_the_pages_given_and_must_run_from_zero() -> None:
     with pytest.raises(ValueError) as caught:
         write_structure(_document(), Node("Document", kids=[gap]), lang="en-US")
     assert str(caught.value) == "a page's MCIDs must run from 0 without gaps"
+
+
+def _box(key: str, x0: float, y0: float, x1: float, y1: float) -> Box:
+    return Box(key, 2, x0, y0, x1, y1)
+
+
+def _nearest(point: tuple[float, float], *boxes: Box) -> str | None:
+    return _positions(*boxes).assign(0, 10_000.0)(*point)
+
+
+def test_the_nearest_block_weighs_a_line_apart_as_a_thousand_points_across() -> None:
+    # Each case: which block the point goes to, its distances worked out by hand as
+    # (lines apart x 1000 + points across), the point outside every box and its slack.
+    left, right = (
+        _box("left", 72.0, 100.0, 200.0, 110.0),
+        _box("right", 400.0, 100.0, 540.0, 110.0),
+    )
+    assert _nearest((250.0, 105.0), right, left) == "left"  # 50 across beats 150
+    tall, low = (
+        _box("tall", 0.0, 100.0, 100.0, 300.0),
+        _box("low", 2000.0, 202.5, 2200.0, 215.0),
+    )
+    assert _nearest((2100.0, 200.0), tall, low) == "tall"  # 2000 across (on its line) < 2500
+    wide = _box("wide", 0.0, 0.0, 1000.0, 10.0)
+    narrow = _box("narrow", 499.0, 30.2, 501.0, 40.0)
+    assert _nearest((500.0, 20.0), wide, narrow) == "wide"  # 10 lines apart beat 10.2
+    under = _box("under", 50.5, 30.0, 200.0, 40.0)
+    assert _nearest((50.0, 20.0), wide, under) == "wide"  # 10000 < 10000.5
+    short = _box("short", 0.0, 0.0, 100.0, 17.0)
+    far = _box("far", 3051.5, 0.0, 3100.0, 40.0)
+    assert _nearest((50.0, 20.0), short, far) == "short"  # 3 lines: 3000 < 3001.5 across
+    above, below = _box("above", 0.0, 0.0, 100.0, 15.0), _box("below", 0.0, 80.0, 100.0, 90.0)
+    assert _nearest((50.0, 50.0), above, below) == "below"  # 30 below it, 35 above
+    before, after = (
+        _box("before", 0.0, 100.0, 15.0, 110.0),
+        _box("after", 80.0, 100.0, 90.0, 110.0),
+    )
+    assert _nearest((50.0, 105.0), before, after) == "after"  # 30 to its start, 35 from an end
+    after = _box("after", 90.0, 100.0, 100.0, 110.0)
+    assert _nearest((50.0, 105.0), before, after) == "before"  # 35 from its end, 40 to a start
