@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from common.pdf_box import BoxUnavailable, PdfBox
 from common.pdf_preflight import PreflightProblem, PreflightReport, preflight_pdf
-from sync_server.db import begin_write, write_transaction
+from sync_server.db import audit_transaction, begin_write, write_transaction
 from sync_server.models import Blob, BlobHolder, BlobUpload, DocumentRow
 from sync_server.models.types import utcnow
 from sync_server.models.uploads import UploadChunk
@@ -502,8 +502,10 @@ class BlobService:
         Readable: a blob of a document the principal can see, or one they uploaded.
         Anything else is answered as not found, so ids can't be probed. The check reads
         without the write lock, so refused reads (probes) don't queue behind writers or
-        hold them up; only an allowed read takes it, for its audit entry (a refusal is
-        audited in a batch: services/refusals.py).
+        hold them up; only an allowed read writes, its audit entry, in an
+        :func:`audit_transaction` (the chain's head locked, the server-wide lock only shared:
+        a read waits for no court's writer, nor holds one up); a refusal is audited in a
+        batch (services/refusals.py).
         """
         with self.factory() as session:
             blob = session.get(Blob, sha256)
@@ -512,7 +514,7 @@ class BlobService:
             refused = flagged is not None and flagged.refusal is not None
             if blob is None or refused or not self._may_read(session, principal, blob):
                 if flagged is not None:  # a refused read of a flagged record, by name
-                    with write_transaction(self.factory) as session:
+                    with audit_transaction(self.factory) as session:
                         confidentiality.audit_refusal(
                             session,
                             principal,
@@ -524,7 +526,7 @@ class BlobService:
                         )
                 raise UploadError("No such document.", 404)
             size = blob.size
-        with write_transaction(self.factory) as session:
+        with audit_transaction(self.factory) as session:
             if flagged is not None:
                 confidentiality.audit_read(
                     session, principal, "document", flagged.document_id, flagged.flags

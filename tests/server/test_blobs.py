@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import itertools
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from common.pdf_preflight import preflight_with_defaults
+from sync_server.db import write_transaction
 from sync_server.models import AuditEntry, Blob, BlobUpload, CaseRow, DocumentRow
 from sync_server.models.uploads import UploadChunk
 from sync_server.services.blob_store import FolderBlobStore
@@ -442,3 +444,42 @@ def test_reading_needs_a_signed_in_user(api: Api, seeded_app: Flask) -> None:
     response = api.client.get(f"/api/v1/blobs/{doc.sha256}")
     assert response.status_code == 401
     assert response.mimetype == "application/problem+json"
+
+
+@pytest.mark.postgres
+def test_a_download_waits_for_no_court_writer(api: Api, seeded_app: Flask, backend: str) -> None:
+    """A read's audit entry appends to the chain only: it must not queue behind a push of
+    some court still running (nor would the pushes queued behind it then wait)."""
+    if backend != "postgresql":
+        pytest.skip("SQLite has one writer: every write waits for it")
+    doc = _document(seeded_app, "SFR")
+    token = api.login("clerk1")
+    factory = seeded_app.extensions["ecas"].factory
+    holding, release = threading.Event(), threading.Event()
+
+    def court_writer() -> None:  # another court's push, still under way
+        with write_transaction(factory, courts=[court_id("HOU")]):
+            holding.set()
+            release.wait(60)
+
+    writer = threading.Thread(target=court_writer, daemon=True)
+    writer.start()
+    try:
+        assert holding.wait(30)
+        before = _reads(seeded_app, user_id("clerk1"), doc.sha256)
+        answer: list[int] = []
+        reader = threading.Thread(
+            target=lambda: answer.append(
+                api.client.get(
+                    f"/api/v1/blobs/{doc.sha256}", headers=api.headers(token)
+                ).status_code
+            ),
+            daemon=True,
+        )
+        reader.start()
+        reader.join(20)
+        assert answer == [200], "the download waited for the court's writer"
+        assert _reads(seeded_app, user_id("clerk1"), doc.sha256) == before + 1
+    finally:
+        release.set()
+        writer.join(30)
