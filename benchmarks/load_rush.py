@@ -146,6 +146,19 @@ def _database_cpu_seconds(database_url: str) -> float:
     return total / tick
 
 
+def _database_transactions(database_url: str) -> int:
+    """Transactions committed and rolled back in this run's database so far (PostgreSQL's
+    statistics; each backend reports its own at most once a second, an idle one within
+    about ten): a count the machine's load does not inflate, unlike CPU."""
+    plain = database_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database "
+            "WHERE datname = current_database()"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
 @dataclass
 class Server:
     url: str
@@ -544,9 +557,15 @@ def main(argv: list[str] | None = None) -> int:
         cpu_self_before = _cpu_self()
         cpu_database_before = _database_cpu_seconds(server.database_url) if server.master else 0.0
 
+        transactions: list[int] = []  # at the start, at the steady state's start, at the end
+        if server.master:
+            transactions.append(_database_transactions(server.database_url))
+
         def probe() -> tuple[float, float, float]:
             cpu = _server_cpu_seconds(server.master) if server.master else 0.0
             database = _database_cpu_seconds(server.database_url) if server.master else 0.0
+            if server.master:
+                transactions.append(_database_transactions(server.database_url))
             return cpu, _cpu_self(), database
 
         steady = None
@@ -574,6 +593,9 @@ def main(argv: list[str] | None = None) -> int:
                 probe,
             )
         cpu_server_after, cpu_self_after, cpu_database_after = probe()
+        if server.master:
+            time.sleep(11)  # every backend's statistics reported (idle ones within ~10 s)
+            transactions[-1] = _database_transactions(server.database_url)
         every = max(len(stats.samples), 1)
         print(
             f"PostgreSQL CPU (this database's backends): "
@@ -598,6 +620,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"{(cpu_database_after - steady[3]) / max(late, 1) * 1000:.2f} ms a request"
                 + ("" if late >= 200 else f" (only {late} requests: too few to trust)")
             )
+            if len(transactions) == 3:
+                print(
+                    f"database transactions: {(transactions[2] - transactions[1]) / late:.2f} a "
+                    f"steady request ({(transactions[2] - transactions[0]) / every:.2f} a "
+                    "request overall; pg_stat_database, which lags up to a second)"
+                )
         elif not args.storm:
             print(
                 "steady state: never reached (not every client finished its first pull "
