@@ -34,7 +34,7 @@ from common.bonds import (
     stay_problem,
     stay_state,
 )
-from common.court_closures import CourtCalendar, board_calendar
+from common.court_closures import CourtCalendar, board_calendar, court_calendar
 from common.enums import BondDetermination, BondOutcome, Party
 from common.wire import Bond
 
@@ -692,3 +692,93 @@ def test_an_order_s_amount_or_date_that_is_not_one_differs_from_the_record() -> 
     assert order_problems(record, _order(decision=""), JUDGE) == [
         ("decision", "the bond record says otherwise: the decision is bond lowered")
     ]
+
+
+# --- found by the mutation run's first pass --------------------------------------------------
+
+
+def test_the_bond_appeal_is_counted_on_the_board_s_calendar() -> None:
+    # The Board (not the immigration courts) was closed July 2-3, 2012; EOIR announced that
+    # filings due there that week were timely if received by July 11, 2012. A bond decided
+    # June 4, 2012: 30 days is July 4, a legal holiday; at the Board, July 11.
+    due = appeal_deadline(_decided(decided_on=date(2012, 6, 4), requested_on=date(2012, 6, 1)))
+    assert due is not None and due.due == date(2012, 7, 11)
+
+
+def test_the_stay_s_ten_business_days_are_the_detained_court_s() -> None:
+    # The 2013 lapse in appropriations suspended the courts' non-detained functions only
+    # (October 1-16, 2013): a bond case is detained, so its days kept running. Decided
+    # Friday, September 27, 2013: ten business days, Columbus Day not among them: October 11.
+    detained = court_calendar("SFR", detained=True)
+    bond = _stayed(
+        requested_on=date(2013, 9, 20),
+        decided_on=date(2013, 9, 27),
+        stay_filed_on=date(2013, 9, 30),
+    )
+    state = stay_state(bond, date(2013, 10, 11), detained)
+    assert state is not None and (state.in_effect, state.until) == (True, date(2013, 10, 11))
+    assert stay_notice_deadline(date(2013, 9, 27), detained).due == date(2013, 9, 30)
+
+
+def test_each_stay_state_cites_its_rule() -> None:
+    lapsed = stay_state(_stayed(), date(2026, 12, 19), COURT)
+    assert lapsed is not None and "1003.6(c)" in lapsed.citation
+    appealed = _stayed(dhs_appeal_filed_on=date(2026, 12, 18))
+    ended = stay_state(appealed, date(2027, 3, 18), COURT)
+    assert ended is not None and "1003.6(c)(4)" in ended.citation
+
+
+def test_an_earlier_order_s_changed_bond_compares_with_the_prior_redetermination() -> None:
+    # DHS set $15,000; the first redetermination lowered it to $5,000; the second, on the
+    # respondent's later request, set $8,000: more than the $5,000 in
+    # effect, so "bond_changed" reads "raised".
+    prior = _decided(1)
+    later = _decided(
+        2,
+        BondOutcome.RAISED,
+        amount=8_000,
+        requested_on=date(2026, 12, 10),
+        decided_on=date(2026, 12, 11),
+        prior_bond_id=prior.id,
+        changed_circumstances="new arrest",
+    )
+    order = _order(decision="bond_changed", amount="8000", custody_decision_date="2026-12-11")
+    order["requested_on"] = "2026-12-10"
+    assert order_problems(later, order, JUDGE, prior=prior) == []
+    # The same amount as the bond in effect is no change for the better: read as lowered,
+    # and refused as one.
+    assert order_problems(_bond(), _order(decision="bond_changed", amount="15000"), JUDGE) == [
+        ("amount", "a lowered bond must be less than the $15,000 in effect")
+    ]
+
+
+def test_an_undecided_record_is_checked_against_the_prior_redetermination() -> None:
+    prior = _decided(1, amount=10_000)
+    later = _bond(2, requested_on=date(2026, 12, 10), prior_bond_id=prior.id)
+    order = _order(amount="12000", custody_decision_date="2026-12-11", requested_on="2026-12-10")
+    assert order_problems(later, order, JUDGE, prior=prior) == [
+        ("amount", "a lowered bond must be less than the $10,000 in effect")
+    ]
+    # Decided on the day it was asked for: the problem is the amount, not the date.
+    same_day = _order(amount="15000", custody_decision_date="2026-11-20")
+    assert order_problems(_bond(), same_day, JUDGE) == [
+        ("amount", "a lowered bond must be less than the $15,000 in effect")
+    ]
+
+
+def test_an_earlier_template_skips_only_the_fields_it_did_not_state() -> None:
+    known = ("dhs_determination", "requested_on", "requested_amount")
+    order = _order(dhs_amount="1", requested_on="2026-11-21")
+    assert order_problems(_bond(), order, JUDGE, known=known) == [
+        (
+            "requested_on",
+            "the bond record says otherwise: the day the request was received is November 20, 2026",
+        )
+    ]
+
+
+def test_an_order_s_date_is_read_as_a_date() -> None:
+    # The basic ISO form of the same day agrees with the record.
+    record = _decided()
+    assert order_problems(record, _order(custody_decision_date="20261204"), JUDGE) == []
+    assert order_problems(record, _order(requested_on="20261120"), JUDGE) == []
