@@ -718,3 +718,14 @@ def test_can_read_asks_where_the_record_itself_sits() -> None:
     attorney = who(Role.ATTORNEY, court=None)
     assert not can_read(attorney, _case(CASE_B, []), W)
     assert can_read(attorney, _case(CASE_A, []), W)
+
+
+def test_can_read_places_records_that_hang_on_a_case() -> None:
+    from common.wire import Courtroom, Hearing
+
+    hearing = Hearing.model_construct(id=_id(), case_id=CASE_A)
+    assert can_read(who(Role.CLERK), hearing, W)
+    assert not can_read(who(Role.CLERK, court=COURT_B), hearing, W)
+    room = Courtroom.model_construct(id=_id(), court_id=COURT_A, name="1")
+    assert can_read(who(Role.CLERK), room, W)
+    assert not can_read(who(Role.CLERK, court=COURT_B), room, W)

@@ -1385,3 +1385,57 @@ def test_the_clerk_keeps_a_hearing_in_the_court_and_its_recorded_outcome() -> No
     assert write(CLERK, h, change(h, case_id=CASE_B)) == "the record belongs to another court"
     held = _hearing(status=HearingStatus.COMPLETED, outcome="held")
     assert write(CLERK, held, change(held, duration_minutes=60)) is None
+
+
+# -- found by the whole-module mutation run (docs/TESTING.md) --------------------------------
+
+
+def test_a_clerk_records_custody_only_in_their_own_courts_cases() -> None:
+    c = CustodyChange.model_construct(id=_id(), case_id=CASE_B)
+    assert write(CLERK, None, c) == "the record belongs to another court"
+    assert write(who(Role.CLERK, COURT_B), None, c) is None
+
+
+def test_the_boards_clerk_attaches_the_document_of_a_motion_before_the_board() -> None:
+    m = _motion(case_id=CASE_AT_BOARD, before_board=True, filer_id=BCLERK.id)
+    assert write(BCLERK, m, change(m, document_id=_id())) is None
+
+
+def test_a_judges_pleading_stays_in_the_judges_court() -> None:
+    p = Pleading.model_construct(id=_id(), case_id=CASE_A, judge_id=JUDGE_A, charges=[])
+    elsewhere = change(p, case_id=CASE_B)
+    assert write(JUDGE, None, elsewhere) == "the record belongs to another court"
+    assert write(JUDGE, p, elsewhere) == "the record belongs to another court"
+    assert write(JUDGE, elsewhere, p) == "the record belongs to another court"
+
+
+def test_a_bond_request_stays_in_the_court_that_docketed_it() -> None:
+    here, there = _bond(), _bond(case_id=CASE_B)
+    for staff in (CLERK, JUDGE):
+        assert write(staff, here, change(here, case_id=CASE_B)) == (
+            "the record belongs to another court"
+        )
+        assert write(staff, there, change(there, case_id=CASE_A)) == (
+            "the record belongs to another court"
+        )
+    assert write(CLERK, None, there) == "the record belongs to another court"
+
+
+def test_a_document_filed_with_the_court_is_reviewed_by_the_courts_clerk() -> None:
+    doc = _doc(filing_id=_id())  # its filing is with the immigration court, not the Board
+    accepted = change(doc, status=DocumentStatus.ACCEPTED)
+    assert write(CLERK, doc, accepted) is None
+    assert write(BCLERK, doc, accepted) == (
+        "a filing with the immigration court is reviewed by the court's clerk"
+    )
+
+
+def test_the_clerks_review_of_a_filing_records_who_reviewed_it_and_when() -> None:
+    f = _filing()
+    reviewed = change(
+        f,
+        status=FilingStatus.ACCEPTED,
+        reviewed_by=CLERK.id,
+        reviewed_at=datetime.datetime(2026, 12, 7, 15, 0, tzinfo=datetime.UTC),
+    )
+    assert write(CLERK, f, reviewed) is None
