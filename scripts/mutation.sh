@@ -51,7 +51,7 @@ declare -A TESTS=(
     [common/board_decisions.py]="tests/common/test_board_decision_rules.py tests/common/test_board_decisions_mutants.py"
     [common/court_closures.py]="tests/common/test_court_closures.py tests/common/test_court_closures_mutants.py tests/common/test_deadlines.py tests/common/test_appeal_deadline.py tests/common/test_briefing_schedule.py"
     [sync_server/policy.py]="tests/server/test_policy_units.py tests/server/test_policy_write_rules.py tests/server/test_policy_feed_sql.py"
-    [sync_server/services/sync.py]="tests/server/test_sync_pull.py tests/server/test_sync_push.py tests/server/test_sync_noop.py tests/server/test_push_batch.py tests/server/test_scope_delta.py tests/server/test_confidential_sync.py tests/server/test_feed_text.py tests/server/test_push_replay_and_groups.py tests/server/test_sync_protocol_exact.py"
+    [sync_server/services/sync.py]="tests/server/test_sync_pull.py tests/server/test_sync_push.py tests/server/test_sync_noop.py tests/server/test_push_batch.py tests/server/test_scope_delta.py tests/server/test_confidential_sync.py tests/server/test_feed_text.py tests/server/test_push_replay_and_groups.py tests/server/test_sync_protocol_exact.py tests/server/test_sync_mutants.py tests/server/test_board_decisions.py::test_a_board_member_not_assigned_cannot_sign_or_vote tests/server/test_custody_history.py::test_a_custody_change_pushed_by_the_clerk_syncs_to_the_judge_and_moves_the_address_of_record"
     # The store's tests that need no server (its outbox/encryption tests with a live server
     # take 10 min a run, ~20 s of seeded-app setup each: too slow to repeat per mutant).
     [desktop/local_store.py]="tests/desktop/test_local_store.py tests/desktop/test_local_store_mutants.py tests/desktop/test_scope_delta_apply.py tests/desktop/test_scope_reset_keeps_edits.py::test_an_interrupted_reset_keeps_records_readable_until_its_last_page"
@@ -132,7 +132,13 @@ for module in "${modules[@]}"; do
     cp "$REPO/scripts/mutation_fresh_caches.py" "$work/mutation_fresh_caches.py"
     extra=(-p no:cacheprovider -p mutation_fresh_caches)
     case "$module" in
-        sync_server/*) extra+=(-m "not postgres") ;;
+        sync_server/*)
+            extra+=(-m "not postgres")
+            # Each mutant's tests are a pytest session of their own: they copy the seeded
+            # server the first session kept (tests/conftest.py) instead of seeding again.
+            export ECAS_TEST_SEED_CACHE="$work/seed-cache"
+            ;;
+        *) unset ECAS_TEST_SEED_CACHE ;;
     esac
     {
         printf '\n[tool.mutmut]\n'

@@ -18,11 +18,28 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from sync_server.models import AddressRow, DocumentRow
+from sync_server.models import AddressRow, DocumentRow, SyncDeparture
+from sync_server.services.sync import Cursor
 from tests.conftest import Api, mutation, user_id
-from tests.server.sync_helpers import SFR, TokenBook, applied, hearing_data, new_id, stored
+from tests.server.sync_helpers import (
+    NYB,
+    SFR,
+    TokenBook,
+    a_document,
+    annotation_data,
+    applied,
+    by_entity,
+    case_data,
+    first_case,
+    hearing_data,
+    new_id,
+    order_data,
+    signed,
+    stored,
+    venue_order,
+)
 
 
 @contextlib.contextmanager
@@ -135,3 +152,78 @@ def test_an_accepted_change_of_address_that_cannot_be_recorded_is_refused_whole(
         assert (
             session.scalars(select(AddressRow).where(AddressRow.case_id == case["id"])).all() == []
         )
+
+
+def test_a_case_s_departure_reaches_the_old_court_once(
+    api: Api, tokens: TokenBook, seeded_app: Flask
+) -> None:
+    """A case moved to another court (8 CFR 1003.20(b)) leaves the old court's clerk by
+    tombstones; a pull from the cursor that ended on them, after a later change, does not
+    send them again."""
+    case = case_data(SFR, judge="judge1")
+    version = applied(api, tokens["clerk1"], "case", case)
+    applied(api, tokens["judge1"], "order", venue_order(case["id"], "judge1", NYB))
+    _, before = api.pull_all(tokens["clerk2"])
+    applied(
+        api,
+        tokens["clerk1"],
+        "case",
+        {**case, "court_id": NYB, "judge_id": None},
+        base_version=version,
+    )
+
+    gone, after = api.pull_all(tokens["clerk2"], before)
+    assert by_entity(gone, "case")[case["id"]]["deleted"]
+    with seeded_app.extensions["ecas"].factory() as session:
+        newest = session.scalar(select(func.max(SyncDeparture.version)))
+    assert Cursor.decode(after).version == newest  # the pull ended on a departure
+
+    other = case_data(SFR, judge="judge1")
+    applied(api, tokens["clerk1"], "case", other)
+    later, _ = api.pull_all(tokens["clerk2"], after)
+    assert [(c["entity"], c["id"], c["deleted"]) for c in later] == [("case", other["id"], False)]
+
+
+def test_an_annotation_is_deleted_by_its_author_only(
+    api: Api, tokens: TokenBook, seeded_app: Flask
+) -> None:
+    """A note shared with the court's staff is read by the judge, but only the clerk who
+    wrote it may delete it."""
+    case_id = first_case(seeded_app, SFR)
+    document = a_document(seeded_app, case_id)
+    note = annotation_data(document, "clerk1", visibility="shared")
+    version = applied(api, tokens["clerk1"], "annotation", note)
+    delete = mutation("annotation", {}, op="delete", record_id=note["id"], base_version=version)
+
+    [refused] = api.push(tokens["judge1"], delete)
+    assert (refused["status"], refused["error"]) == (
+        "rejected",
+        "annotations belong to their author",
+    )
+    _, held_version, held_deleted = stored(seeded_app, "annotation", note["id"]) or ({}, 0, True)
+    assert (held_version, held_deleted) == (version, False)
+    [deleted] = api.push(tokens["clerk1"], {**delete, "mutation_id": new_id()})
+    assert deleted["status"] == "applied"
+    _, held_version, held_deleted = stored(seeded_app, "annotation", note["id"]) or ({}, 0, False)
+    assert (held_version, held_deleted) == (deleted["version"], True)
+
+
+def test_an_order_that_cannot_be_issued_stays_unsigned(
+    api: Api, tokens: TokenBook, seeded_app: Flask, case: dict[str, Any]
+) -> None:
+    """Signing issues the order (its document, its service) in the same savepoint: when
+    its document cannot be stored, the signature is refused and the draft stays a draft."""
+    draft = order_data(case["id"], "judge1")
+    version = applied(api, tokens["judge1"], "order", draft)
+    sign = mutation("order", signed(draft, "judge1"), base_version=version)
+    with unusable_staging(seeded_app) as staging:
+        [refused] = api.push(tokens["judge1"], sign)
+
+    assert refused["status"] == "rejected"
+    # Its PDF is staged in a new file of the staging folder, which is not a folder.
+    prefix = f"the order could not be issued: [Errno {errno.ENOTDIR}] {os.strerror(errno.ENOTDIR)}"
+    assert refused["error"].startswith(f"{prefix}: '{staging}/")
+    assert refused["error"].endswith(".order'")
+    held, held_version, _ = stored(seeded_app, "order", draft["id"]) or ({}, 0, False)
+    assert (held["status"], held_version) == ("draft", version)
+    assert (refused["version"], refused["current"]["data"]["status"]) == (version, "draft")
