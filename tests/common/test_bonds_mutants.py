@@ -782,3 +782,58 @@ def test_an_order_s_date_is_read_as_a_date() -> None:
     record = _decided()
     assert order_problems(record, _order(custody_decision_date="20261204"), JUDGE) == []
     assert order_problems(record, _order(requested_on="20261120"), JUDGE) == []
+
+
+def _detained_2013(**changes: Any) -> Bond:
+    # Decided Monday, September 30, 2013, at a court whose non-detained functions were
+    # suspended October 1-16, 2013: a bond case is detained, so the EOIR-43 was due
+    # Tuesday, October 1 (for a non-detained filer the day would have moved past the 16th).
+    data: dict[str, Any] = {"requested_on": date(2013, 9, 20), "decided_on": date(2013, 9, 30)}
+    data.update(changes)
+    return _decided(**data)
+
+
+def test_the_eoir_43_deadline_is_the_detained_court_s() -> None:
+    detained = court_calendar("SFR", detained=True)
+    assert stay_notice_deadline(date(2013, 9, 30), detained).due == date(2013, 10, 1)
+    late = _detained_2013(stay_filed_on=date(2013, 10, 2))
+    reason = stay_problem(None, late, detained)
+    assert reason is not None and reason.startswith("the EOIR-43 was due by October 1, 2013")
+    assert check_bond(None, late, prior=None, others=[], calendar=detained) == reason
+    on_time = _detained_2013(stay_filed_on=date(2013, 10, 1))
+    assert check_bond(None, on_time, prior=None, others=[], calendar=detained) is None
+
+
+def test_the_latest_prior_is_the_last_decided_whatever_its_id() -> None:
+    first = _decided(5, decided_on=date(2026, 11, 2), requested_on=date(2026, 11, 1))
+    second = _decided(3, decided_on=date(2026, 11, 10), requested_on=date(2026, 11, 9))
+    stated = {"changed_circumstances": "Now has a job and a lease."}
+    later = _bond(7, prior_bond_id=second.id, **stated)
+    assert later_request_problem(later, [first, second]) is None
+
+
+def test_a_decided_bond_saved_again_unchanged_is_accepted() -> None:
+    old = _decided()
+    assert check_bond(old, old, prior=None, others=[], calendar=COURT) is None
+
+
+def test_check_bond_measures_the_decision_against_the_prior() -> None:
+    prior = _decided(1, amount=10_000)
+    later = _decided(
+        2,
+        amount=10_000,
+        requested_on=date(2026, 12, 10),
+        decided_on=date(2026, 12, 11),
+        prior_bond_id=prior.id,
+    )
+    assert check_bond(later, later, prior=prior, others=[], calendar=COURT) == (
+        "a lowered bond must be less than the $10,000 in effect"
+    )
+
+
+def test_a_zero_bond_in_the_order_asks_for_the_amount() -> None:
+    # $0 is a whole-dollar figure; a lowered bond of $0 is no bond set (recognizance is
+    # its own decision).
+    assert order_problems(_bond(), _order(amount="0"), JUDGE) == [
+        ("amount", "bond lowered: give the new bond amount")
+    ]
