@@ -46,7 +46,7 @@ declare -A TESTS=(
     [common/family.py]="tests/common/test_family_rules.py"
     [common/adjournment.py]="tests/common/test_adjournment.py tests/common/test_adjournment_mutants.py"
     [common/voluntary_departure.py]="tests/common/test_voluntary_departure.py tests/common/test_voluntary_departure_mutants.py"
-    [common/bonds.py]="tests/orders/test_bond_order_from_record.py"
+    [common/bonds.py]="tests/common/test_bonds_mutants.py"
     [common/lifecycle.py]="tests/common/test_lifecycle.py tests/common/test_lifecycle_mutants.py tests/common/test_decisions.py"
     [common/board_decisions.py]="tests/common/test_board_decision_rules.py tests/common/test_board_decisions_mutants.py"
     [common/court_closures.py]="tests/common/test_court_closures.py tests/common/test_court_closures_mutants.py tests/common/test_deadlines.py tests/common/test_appeal_deadline.py tests/common/test_briefing_schedule.py"
@@ -69,8 +69,8 @@ declare -A TESTS=(
     # common/'s forms, notices and orders, and the PDFs they make
     [common/forms_eoir.py]="tests/common/test_forms_eoir_rules.py tests/common/test_forms_eoir_mutants.py"
     [common/hearing_notices.py]="tests/notices/test_notice_wording.py tests/notices/test_tagged_notices.py tests/common/test_hearing_notices_mutants.py"
-    [common/orders.py]="tests/orders/test_rules.py tests/orders/test_order_wording.py"
-    [common/order_pdf.py]="tests/orders/test_rules.py tests/orders/test_order_wording.py tests/orders/test_tagged_orders.py"
+    [common/orders.py]="tests/orders/test_orders_mutants.py tests/orders/test_rules.py"
+    [common/order_pdf.py]="tests/common/test_order_pdf_mutants.py tests/orders/test_rules.py tests/orders/test_order_wording.py tests/orders/test_tagged_orders.py"
     [common/pdf_tags.py]="tests/orders/test_tagged_orders.py tests/notices/test_tagged_notices.py tests/common/test_pdf_tags_mutants.py"
     [common/pdf_preflight.py]="tests/common/test_pdf_preflight.py tests/common/test_pdf_preflight_mutants.py"
     # The box's own tests, not the upload ones (those seed a server: ~1 min a run at load 25).
