@@ -296,6 +296,43 @@ def test_one_form_of_cancellation() -> None:
     assert both == {"cancellation_vawa": "only one form of cancellation of removal can be granted"}
 
 
+def test_of_three_forms_of_cancellation_granted_the_last_is_named() -> None:
+    three = removal(
+        cancellation_lpr="granted",
+        cancellation_nonlpr="granted",
+        cancellation_vawa="granted",
+        disposition="relief_granted",
+        removal_country=None,
+        alternate_country=None,
+        withholding="not_applied",
+        withholding_country=None,
+        cat_withholding="not_applied",
+        cat_withholding_country=None,
+    )
+    assert three["cancellation_vawa"] == "only one form of cancellation of removal can be granted"
+    assert "cancellation_nonlpr" not in three
+
+
+def test_terminated_proceedings_name_a_granted_application_too() -> None:
+    terminated = removal(
+        removability="not_sustained",
+        disposition="terminated",
+        termination_reason="DHS did not prove alienage.",
+        removal_country=None,
+        alternate_country=None,
+        withholding="not_applied",
+        withholding_country=None,
+        asylum="not_applied",
+        cat_withholding="not_applied",
+        cat_withholding_country=None,
+        adjustment="granted",
+    )
+    assert terminated["disposition"].endswith(
+        "proceedings terminated: applications for relief are not decided (mark them 'Not "
+        "applied for' or 'Withdrawn'): adjustment of status"
+    )
+
+
 def test_a_frivolousness_finding_needs_the_warning_before_the_decision() -> None:
     # INA § 208(d)(6), (d)(4)(A).
     made = {"frivolous_finding": "made", "decision_date": "2026-11-27"}
@@ -404,6 +441,30 @@ def test_a_field_out_of_play_is_named_with_the_condition_that_brings_it_in() -> 
         )
         == {}
     )
+
+
+def test_an_outcome_out_of_play_may_rest_at_not_applied_and_nothing_else_may() -> None:
+    t = parse_template(
+        {
+            **_MINIMAL,
+            "fields": [
+                {"key": "asked", "label": "Asked", "type": "text"},
+                {"key": "relief", "label": "Relief", "type": "outcome", "when": {"field": "asked"}},
+                {
+                    "key": "kind",
+                    "label": "Kind",
+                    "type": "choice",
+                    "choices": [{"value": "not_applied", "label": "None"}],
+                    "when": {"field": "asked"},
+                },
+            ],
+        }
+    )
+    assert check_order(t, {"relief": "not_applied"}, "") == []
+    assert [str(p) for p in check_order(t, {"relief": "denied", "kind": "not_applied"}, "")] == [
+        "relief: Relief applies only when Asked is filled in: clear it",
+        "kind: Kind applies only when Asked is filled in: clear it",
+    ]
 
 
 def test_a_field_required_by_another_names_it_and_a_condition_on_any_value() -> None:
@@ -652,6 +713,30 @@ def test_2026_11_status_and_relief_granted() -> None:
         )
         == {}
     )
+
+
+def test_2026_11_each_grant_of_status_is_relief_and_excludes_removal() -> None:
+    # Asylum, cancellation and adjustment each give status: each alone makes "relief
+    # granted" right and removal or voluntary departure wrong; with asylum granted,
+    # withholding needs no order of removal.
+    relief = {"disposition": "relief_granted", "removal_country": None}
+    for status in ("asylum", "cancellation", "adjustment"):
+        assert old_removal(**relief, **{status: "granted"}) == {}
+        assert old_removal(**{status: "granted"}) == {
+            "disposition": f"{status} granted gives the respondent status: removal or "
+            "voluntary departure can't also be ordered (choose 'Relief granted')"
+        }
+    departure = {
+        "voluntary_departure": "granted",
+        "disposition": "voluntary_departure",
+        "vd_depart_by": "2027-01-26",
+        "vd_bond": "500",
+    }
+    assert old_removal(**departure, adjustment="granted") == {
+        "disposition": "adjustment granted gives the respondent status: removal or "
+        "voluntary departure can't also be ordered (choose 'Relief granted')"
+    }
+    assert old_removal(**relief, asylum="granted", withholding="granted", cat="granted") == {}
 
 
 def test_2026_11_voluntary_departure_terms() -> None:
