@@ -445,6 +445,9 @@ def test_a_bond_hearing_in_a_removal_case_is_noticed_as_a_bond_proceeding() -> N
     review = notice_text(_notice("credible_fear_review"))
     assert review.caption == "CREDIBLE FEAR REVIEW"
     assert review.details[0] == ("Hearing", "Credible fear review hearing")
+    assert review.opening[0].startswith(
+        "The immigration court has set a credible fear review hearing"
+    )
 
 
 def test_the_respondent_s_copy_gives_the_access_code_and_the_portal() -> None:
