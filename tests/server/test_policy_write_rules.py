@@ -1439,3 +1439,24 @@ def test_the_clerks_review_of_a_filing_records_who_reviewed_it_and_when() -> Non
         reviewed_at=datetime.datetime(2026, 12, 7, 15, 0, tzinfo=datetime.UTC),
     )
     assert write(CLERK, f, reviewed) is None
+
+
+def test_a_document_is_added_in_its_own_court_and_never_edited_by_its_filer() -> None:
+    sealed = _doc(confidentiality=["sealed"])
+    assert write(CLERK, None, sealed) is None
+    assert write(CLERK, None, _doc(case_id=CASE_B)) == "the record belongs to another court"
+    submitted = "a submitted filing can't be changed; file a new one"
+    assert write(ATTORNEY, sealed, change(sealed, title="u")) == submitted
+    assert write(RESPONDENT, _doc(), change(_doc(), title="u")) == submitted
+
+
+def test_dhs_files_in_a_case_of_its_court_that_is_not_before_the_board() -> None:
+    assert write(DHS, None, _filing(filer_id=DHS.id)) is None
+
+
+def test_a_draft_order_stays_in_its_court() -> None:
+    here, there = _order(), _order(case_id=CASE_B)
+    assert write(CLERK, here, change(here, case_id=CASE_B)) == "the record belongs to another court"
+    assert write(CLERK, there, change(there, case_id=CASE_A)) == (
+        "the record belongs to another court"
+    )
