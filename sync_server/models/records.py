@@ -122,6 +122,18 @@ class CaseRow(Synced, Base):
             postgresql_using="gin",
             postgresql_ops={"respondent_name_folded": "gin_trgm_ops"},
         ),
+        # ... and DHS's search of its courts' cases by name: the court and the name's
+        # trigrams in one GIN index (btree_gin; migration 0037: 0.9 s -> 24 ms for a
+        # three-letter term in a court of 244,706 cases at 4,000,000).
+        Index(
+            "ix_case_court_name_trgm",
+            "court_id",
+            "respondent_name_folded",
+            postgresql_using="gin",
+            postgresql_ops={"respondent_name_folded": "gin_trgm_ops"},
+            postgresql_where=text("deleted IS false"),
+            sqlite_where=text("deleted IS false"),
+        ),
         # The portal's search by name or A-number (``ILIKE '%term%'``): trigram indexes on
         # PostgreSQL (pg_trgm; migration 0023); elsewhere plain ones.
         Index(

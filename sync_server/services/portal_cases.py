@@ -278,10 +278,10 @@ class CasePortal:
                 CourtRow.timezone,
             )
 
-            def page_of(number: int, *counted: ColumnElement[int]) -> list[Any]:
+            def page_of(number: int) -> list[Any]:
                 return list(
                     session.execute(
-                        select(*shown, *counted)
+                        select(*shown)
                         .join(CourtRow, CourtRow.id == CaseRow.court_id)
                         .where(*conditions)
                         .order_by(CaseRow.opened_on.desc(), CaseRow.id)
@@ -294,10 +294,45 @@ class CasePortal:
             rows: list[Any] = []
             total = -1
             if wanted.search.strip():
-                # A search finds its matches through the name's (or A-number's) trigram
-                # index and sorts them all anyway: the count rides along (a window over
-                # the same matches) instead of finding them a second time.
-                rows = page_of(page, func.count().over().label("total"))
+                # A search finds its matches through the trigram indexes (for DHS, the
+                # court's and the name's together: migration 0037) and sorts them all
+                # anyway: the count rides along (a window over the same matches) instead
+                # of finding them a second time. The matches are fenced off (MATERIALIZED)
+                # so that PostgreSQL looks them up by index rather than walking the
+                # court's cases newest first and filtering every one (at 4,000,000 cases:
+                # 0.9 s -> 24 ms for "gar" in a court of 244,706).
+                found = (
+                    select(
+                        CaseRow.id,
+                        CaseRow.a_number,
+                        CaseRow.respondent_last_name,
+                        CaseRow.respondent_first_name,
+                        CaseRow.status,
+                        CaseRow.court_id,
+                        CaseRow.opened_on,
+                    )
+                    .where(*conditions)
+                    .cte("found")
+                    .prefix_with("MATERIALIZED", dialect="postgresql")
+                )
+                rows = list(
+                    session.execute(
+                        select(
+                            found.c.id,
+                            found.c.a_number,
+                            found.c.respondent_last_name,
+                            found.c.respondent_first_name,
+                            found.c.status,
+                            CourtRow.name,
+                            CourtRow.timezone,
+                            func.count().over().label("total"),
+                        )
+                        .join(CourtRow, CourtRow.id == found.c.court_id)
+                        .order_by(found.c.opened_on.desc(), found.c.id)
+                        .offset((page - 1) * CASE_LIST_LIMIT)
+                        .limit(CASE_LIST_LIMIT)
+                    ).all()
+                )
                 if rows:
                     total = int(rows[0].total)
             if total < 0:
