@@ -157,31 +157,32 @@ def test_an_accepted_change_of_address_that_cannot_be_recorded_is_refused_whole(
 def test_a_case_s_departure_reaches_the_old_court_once(
     api: Api, tokens: TokenBook, seeded_app: Flask
 ) -> None:
-    """A case moved to another court (8 CFR 1003.20(b)) leaves the old court's clerk by
-    tombstones; a pull from the cursor that ended on them, after a later change, does not
-    send them again."""
-    case = case_data(SFR, judge="judge1")
-    version = applied(api, tokens["clerk1"], "case", case)
-    applied(api, tokens["judge1"], "order", venue_order(case["id"], "judge1", NYB))
+    """Cases moved to another court (8 CFR 1003.20(b)) leave the old court's clerk by
+    tombstones; a pull from the cursor that ended on the first move's tombstones brings
+    the second move's, not the first's again."""
+    cases = [case_data(SFR, judge="judge1") for _ in range(2)]
+    versions = [applied(api, tokens["clerk1"], "case", case) for case in cases]
+    for case in cases:
+        applied(api, tokens["judge1"], "order", venue_order(case["id"], "judge1", NYB))
     _, before = api.pull_all(tokens["clerk2"])
-    applied(
-        api,
-        tokens["clerk1"],
-        "case",
-        {**case, "court_id": NYB, "judge_id": None},
-        base_version=version,
-    )
 
+    def move(index: int) -> None:
+        moved = {**cases[index], "court_id": NYB, "judge_id": None}
+        applied(api, tokens["clerk1"], "case", moved, base_version=versions[index])
+
+    move(0)
     gone, after = api.pull_all(tokens["clerk2"], before)
-    assert by_entity(gone, "case")[case["id"]]["deleted"]
+    assert by_entity(gone, "case")[cases[0]["id"]]["deleted"]
     with seeded_app.extensions["ecas"].factory() as session:
         newest = session.scalar(select(func.max(SyncDeparture.version)))
     assert Cursor.decode(after).version == newest  # the pull ended on a departure
 
-    other = case_data(SFR, judge="judge1")
-    applied(api, tokens["clerk1"], "case", other)
+    move(1)
     later, _ = api.pull_all(tokens["clerk2"], after)
-    assert [(c["entity"], c["id"], c["deleted"]) for c in later] == [("case", other["id"], False)]
+    assert [(c["id"], c["deleted"]) for c in later if c["entity"] == "case"] == [
+        (cases[1]["id"], True)
+    ]
+    assert not {(c["entity"], c["id"]) for c in later} & {(c["entity"], c["id"]) for c in gone}
 
 
 def test_an_annotation_is_deleted_by_its_author_only(
