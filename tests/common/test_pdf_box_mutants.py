@@ -144,13 +144,6 @@ def test_a_checker_applies_the_page_limit_it_is_sent(zygote: Zygote) -> None:
     assert Inspection.from_json(answer) == Inspection((PreflightCode.TOO_MANY_PAGES,), (), 3)
 
 
-def test_each_socket_handed_over_gets_a_checker_of_its_own(zygote: Zygote) -> None:
-    (first,) = zygote.hand_over(30)
-    (second,) = zygote.hand_over(30)
-    assert Inspection.from_json(converse(second, pdf_factory.valid_pdf(1))).page_count == 1
-    assert Inspection.from_json(converse(first, pdf_factory.valid_pdf(4))).page_count == 4
-
-
 def test_a_pdf_cut_short_of_its_announced_size_gets_no_answer(zygote: Zygote) -> None:
     (conn,) = zygote.hand_over(30)
     raw = pdf_factory.valid_pdf(2)
