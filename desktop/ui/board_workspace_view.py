@@ -92,6 +92,8 @@ class BoardWorkspaceView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.current: AppealAssignment | None = None
+        self._rows_asked = 0  # the latest refresh's number (see refresh)
+        self._details_asked = 0  # the latest selection's read of its details
         self.order_window: OrderWindow | None = None
         self.vote_dialog: VoteDialog | None = None
         self.sign_dialog: SignDecisionDialog | None = None
@@ -216,10 +218,18 @@ class BoardWorkspaceView(QWidget):
     # -- reading ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        # Reads run on a pool of threads and may answer out of order: each answer carries
+        # the number of its request, and only the latest request's answer is shown (an
+        # older one, read before a draft was saved, would otherwise undo what it shows).
         user = self.ctx.user_id
-        self.ctx.read(lambda store: my_appeals(store, user), self._show)
+        self._rows_asked += 1
+        asked = self._rows_asked
+        self.ctx.read(lambda store: (asked, my_appeals(store, user)), self._show)
 
-    def _show(self, rows: list[AppealAssignment]) -> None:
+    def _show(self, answer: tuple[int, list[AppealAssignment]]) -> None:
+        asked, rows = answer
+        if asked != self._rows_asked:
+            return  # a later refresh is on its way
         keep = self.current.decision.id if self.current else None
         self.appeals_model.set_rows(rows)
         index = next(
@@ -255,13 +265,18 @@ class BoardWorkspaceView(QWidget):
         if row.decision.outcome is not None:
             self.outcome.setCurrentIndex(max(0, self.outcome.findData(row.decision.outcome.value)))
         decision, me = row.decision, self.ctx.user_id
+        self._details_asked += 1
+        asked = self._details_asked
         self.ctx.read(
             lambda store: (
-                materials(store, decision),
-                vote_rows(store, decision),
-                waiting_for(store, decision, me),
-                decision_order(store, decision),
-                draft_text(store, decision),
+                asked,
+                (
+                    materials(store, decision),
+                    vote_rows(store, decision),
+                    waiting_for(store, decision, me),
+                    decision_order(store, decision),
+                    draft_text(store, decision),
+                ),
             ),
             self._show_details,
         )
@@ -270,9 +285,12 @@ class BoardWorkspaceView(QWidget):
         self._enable()
 
     def _show_details(
-        self, found: tuple[list[Material], list[VoteRow], list[str], Order | None, str]
+        self,
+        answer: tuple[int, tuple[list[Material], list[VoteRow], list[str], Order | None, str]],
     ) -> None:
-        papers, votes, waiting, order, text = found
+        asked, (papers, votes, waiting, order, text) = answer
+        if asked != self._details_asked:
+            return  # read for an earlier selection or before a change: a later read follows
         self.draft_view.setPlainText(text or "Not drafted yet.")
         self.materials_model.set_rows(papers)
         self.votes_model.set_rows(votes)
