@@ -249,6 +249,7 @@ class BoardWorkspaceView(QWidget):
     def _selected(self) -> None:
         row = self.appeals_model.row(self.appeals.currentIndex())
         self.current = row
+        self._details_asked += 1  # any read for the selection before is now stale
         if row is None:
             self.heading.setText("Select an appeal.")
             self.materials_model.set_rows([])
@@ -265,7 +266,6 @@ class BoardWorkspaceView(QWidget):
         if row.decision.outcome is not None:
             self.outcome.setCurrentIndex(max(0, self.outcome.findData(row.decision.outcome.value)))
         decision, me = row.decision, self.ctx.user_id
-        self._details_asked += 1
         asked = self._details_asked
         self.ctx.read(
             lambda store: (
