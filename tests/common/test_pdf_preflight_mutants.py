@@ -363,6 +363,34 @@ def test_a_twice_deflated_bomb_is_counted_at_each_stage() -> None:
     assert check(with_streams(stream(once, b"/Filter[/Fl/Fl]"))) == []
 
 
+def padded_deflate(padding: int, length: int) -> bytes:
+    """A zlib stream of ``length`` zero bytes whose deflate data starts with ``padding``
+    bytes of empty stored blocks (5 bytes each, inflating to nothing)."""
+    empty_block = b"\x00\x00\x00\xff\xff"  # not final, stored, LEN 0, NLEN 0xFFFF
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate, byte-aligned start
+    piece = b"\0" * MIB
+    body = [packer.compress(piece) for _ in range(length // MIB)]
+    body += [packer.compress(b"\0" * (length % MIB)), packer.flush()]
+    checksum = 1
+    for _ in range(length // MIB):
+        checksum = zlib.adler32(piece, checksum)
+    checksum = zlib.adler32(b"\0" * (length % MIB), checksum)
+    blocks = empty_block * -(-padding // len(empty_block))
+    return b"\x78\x9c" + blocks + b"".join(body) + checksum.to_bytes(4, "big")
+
+
+def test_a_twice_deflated_bomb_is_counted_past_the_first_mib_of_its_first_stage() -> None:
+    # The outer stage inflates to 1.5 MiB of empty blocks, then a 17 MiB bomb: its second
+    # stage must read every 1 MiB piece the first hands it, not stop after the first.
+    inner = padded_deflate(MIB + MIB // 2, 17 * MIB)
+    assert zlib.decompress(inner) == b"\0" * (17 * MIB)
+    twice = zlib.compress(inner, 9)
+    assert len(twice) * 400 < 16 * MIB  # the 16 MiB floor is the cap, not the ratio
+    assert check(with_streams(stream(twice, b"/Filter[/Fl/Fl]"))) == ["inflation"]
+    small = zlib.compress(padded_deflate(MIB + MIB // 2, 15 * MIB), 9)
+    assert check(with_streams(stream(small, b"/Filter[/Fl/Fl]"))) == []
+
+
 def test_a_text_filter_after_the_flate_stage_is_not_decoded() -> None:
     # The zeros are inflated by Flate and then "hex-decoded": a reader would fail there,
     # the inflation still counts the 20 MiB.
