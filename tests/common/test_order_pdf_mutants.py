@@ -10,6 +10,7 @@ and are fast; the rest render one order each.
 from __future__ import annotations
 
 import io
+import math
 import struct
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -229,6 +230,26 @@ def test_the_draft_mark_is_light_grey_behind_the_text_turned_about_the_centre() 
             box = pymupdf.Rect(mark["bbox"])
             centre = ((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)
             assert centre == pytest.approx((306, 396), abs=3)  # the middle of a letter page
+
+
+def test_the_draft_mark_s_baseline_runs_a_third_of_its_size_below_the_centre() -> None:
+    # Unturned, the mark is centred across the page on a baseline 54 / 3 = 18 points below
+    # the page's centre; turned 35 degrees about that centre, its first letter's origin
+    # turned back must land there.
+    width = pymupdf.get_text_length(DRAFT, fontname="helv", fontsize=54)
+    angle = math.radians(35)
+    with pymupdf.open(stream=_draft_pdf(), filetype="pdf") as doc:
+        for page in doc:
+            (mark,) = [
+                s for s in page.get_texttrace() if "".join(chr(c[0]) for c in s["chars"]) == DRAFT
+            ]
+            x, y = mark["chars"][0][2]
+            dx, dy = x - 306, y - 396
+            back = (
+                dx * math.cos(angle) - dy * math.sin(angle),
+                dx * math.sin(angle) + dy * math.cos(angle),
+            )
+            assert back == pytest.approx((-width / 2, 54 / 3), abs=0.05)
 
 
 def test_a_signed_order_has_no_draft_mark() -> None:
