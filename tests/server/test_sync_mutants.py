@@ -185,6 +185,32 @@ def test_a_case_s_departure_reaches_the_old_court_once(
     assert not {(c["entity"], c["id"]) for c in later} & {(c["entity"], c["id"]) for c in gone}
 
 
+def test_a_departure_at_the_cursor_s_version_is_not_sent_again(api: Api, tokens: TokenBook) -> None:
+    """A cursor at the very version of one of the puller's own tombstones (a page may end
+    there) already holds it: the next pull, which reads departures because a newer one
+    exists, brings only what came after the cursor."""
+    cases = [case_data(SFR, judge="judge1") for _ in range(2)]
+    versions = [applied(api, tokens["clerk1"], "case", case) for case in cases]
+    for case in cases:
+        applied(api, tokens["judge1"], "order", venue_order(case["id"], "judge1", NYB))
+    _, before = api.pull_all(tokens["clerk2"])
+    for index, case in enumerate(cases):
+        moved = {**case, "court_id": NYB, "judge_id": None}
+        applied(api, tokens["clerk1"], "case", moved, base_version=versions[index])
+    gone, _ = api.pull_all(tokens["clerk2"], before)
+    first = by_entity(gone, "case")[cases[0]["id"]]
+    assert first["deleted"]
+    mark = Cursor.decode(before)
+    at_first = Cursor(first["version"], mark.scope, mark.courts).encode()
+
+    later, _ = api.pull_all(tokens["clerk2"], at_first)
+
+    assert [c["version"] for c in later if c["version"] <= first["version"]] == []
+    assert [(c["id"], c["deleted"]) for c in later if c["entity"] == "case"] == [
+        (cases[1]["id"], True)
+    ]
+
+
 def test_an_annotation_is_deleted_by_its_author_only(
     api: Api, tokens: TokenBook, seeded_app: Flask
 ) -> None:
