@@ -217,7 +217,10 @@ class Inspection:
     @classmethod
     def from_json(cls, text: str | bytes) -> Inspection:
         """Parse and validate an inspection; ``ValueError`` for anything unexpected."""
-        data = json.loads(text)
+        try:
+            data = json.loads(text)
+        except RecursionError:  # arrays nested thousands deep: not ours either
+            raise ValueError("not an inspection") from None
         if not isinstance(data, dict) or set(data) != {"codes", "details", "page_count"}:
             raise ValueError("not an inspection")
         codes, details, pages = data["codes"], data["details"], data["page_count"]

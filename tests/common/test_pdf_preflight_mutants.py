@@ -607,6 +607,9 @@ def test_only_a_failed_allocation_means_too_complex(error: Exception, out_of_mem
         '["codes", "details", "page_count"]',
         '{"codes": "javascript", "details": [], "page_count": 1}',
         '{"codes": [], "details": "cut_short", "page_count": 1}',
+        '{"codes": [], "details": {}, "page_count": 1}',
+        '{"codes": {}, "details": [], "page_count": 1}',
+        '{"codes": [], "details": 7, "page_count": 1}',
         '{"codes": [1], "details": [], "page_count": 1}',
         '{"codes": ["damaged"], "details": [2], "page_count": 1}',
         '{"codes": ["damaged"], "details": ["cut_short", "cut_short"], "page_count": 1}',
@@ -618,6 +621,15 @@ def test_only_a_failed_allocation_means_too_complex(error: Exception, out_of_mem
 def test_a_malformed_answer_is_not_an_inspection(answer: str) -> None:
     with pytest.raises(ValueError):
         Inspection.from_json(answer)
+
+
+def test_an_answer_nested_too_deep_is_not_an_inspection() -> None:
+    # A checker's answer may be up to 64 KiB: as thousands of open brackets, Python's JSON
+    # reader runs out of recursion, and the box must still read it as "not ours".
+    with pytest.raises(ValueError):
+        Inspection.from_json("[" * 60_000)
+    with pytest.raises(ValueError):
+        Inspection.from_json(b'{"codes": ' + b"[" * 60_000)
 
 
 @pytest.mark.parametrize("pages", [None, 0, 1_000_000_000])
