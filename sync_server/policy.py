@@ -18,8 +18,10 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     exists,
     false,
+    literal,
     not_,
     or_,
     select,
@@ -468,6 +470,12 @@ def feed_rows_flagged(rec: type[SyncRecord] = SyncRecord) -> ColumnElement[bool]
 
 
 def court_appearances(practitioner_id: str) -> Select[str]:
+    """The cases a practitioner reads (see :func:`_appearances_of`), as a statement to embed
+    in another (the feed's branch, the portal's list)."""
+    return _appearances_of(literal(practitioner_id, String))
+
+
+def _appearances_of(practitioner_id: ColumnElement[str]) -> Select[str]:
     """The cases a practitioner reads: those their accepted EOIR-28s cover by scope. An
     EOIR-27 is an appearance before the Board (8 CFR 1292.4(a)) and opens none of the
     court's cases to its filer.
@@ -502,6 +510,12 @@ def court_appearances(practitioner_id: str) -> Select[str]:
         and_(~bond, linked.c.scope == AppearanceScope.ALL_EXCEPT_CUSTODY_AND_BOND.value),
     )
     return select(CaseRow.id).join(linked, CaseRow.id == linked.c.case_id).where(covered)
+
+
+# Built once: a sync's scope key reads a practitioner's cases on every request, and building
+# the statement cost more of the server's CPU than running it (the morning-rush profile,
+# docs/PERFORMANCE.md). Run with ``{"practitioner_id": ...}``.
+COURT_APPEARANCES_BY_ID: Select[str] = _appearances_of(bindparam("practitioner_id", type_=String))
 
 
 # An appeal in these states puts its case before the Board (its intake, then its docket;

@@ -31,6 +31,7 @@ reads the database).
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 import weakref
@@ -78,6 +79,7 @@ class _Entry:
     principal: Principal
     family: str
     checked_at: float  # time.monotonic()
+    expires_at: float  # time.time(): when the token itself expires
 
 
 class AccessCache:
@@ -116,20 +118,28 @@ class AccessCache:
             entry = self._entries.get(token)
             if entry is None:
                 return None
-            if time.monotonic() - entry.checked_at >= bound:
+            if time.monotonic() - entry.checked_at >= bound or time.time() > entry.expires_at:
                 del self._entries[token]
                 return None
             return entry.principal
 
-    def put(self, token: str, principal: Principal, family: str, read_in_generation: int) -> None:
+    def put(
+        self,
+        token: str,
+        principal: Principal,
+        family: str,
+        read_in_generation: int,
+        expires_at: float = math.inf,
+    ) -> None:
         """Keep what a database check read, unless an account or session change was heard
-        in this process since the check began (``read_in_generation``)."""
+        in this process since the check began (``read_in_generation``), until the token
+        itself expires (``expires_at``, ``time.time()``) at the latest."""
         if self.recheck_seconds <= 0:
             return
         with self._lock:
             if read_in_generation != _generation:
                 return
-            self._entries[token] = _Entry(principal, family, time.monotonic())
+            self._entries[token] = _Entry(principal, family, time.monotonic(), expires_at)
             self._entries.move_to_end(token)
             while len(self._entries) > self.capacity:
                 self._entries.popitem(last=False)

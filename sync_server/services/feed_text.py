@@ -35,6 +35,7 @@ _TOP_POSTGRES = (
     f"SELECT {READER_TOP}, {_NEWEST}, st.version, {_SETTINGS}"  # noqa: S608 (constants)
     f" FROM server_state AS st, {SEQUENCE_TOP} WHERE st.id = 1"
 )
+_TOP_SQL, _TOP_POSTGRES_SQL = text(_TOP), text(_TOP_POSTGRES)  # built once: every pull runs one
 
 
 def page_top(session: Session) -> tuple[int, int, int]:
@@ -52,7 +53,7 @@ def page_top(session: Session) -> tuple[int, int, int]:
     it may hold commits newer than that snapshot, so then the newest departure is taken to
     be the top itself, and the page reads the departures (rare: only a stalled top)."""
     postgres = session.get_bind().dialect.name == "postgresql"
-    row = session.execute(text(_TOP_POSTGRES if postgres else _TOP)).one()
+    row = session.execute(_TOP_POSTGRES_SQL if postgres else _TOP_SQL).one()
     top, newest, published = int(row[0]), int(row[1] or 0), int(row[2])
     return top, (newest if top <= published else max(newest, top)), published
 

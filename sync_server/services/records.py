@@ -31,12 +31,12 @@ from sync_server.models import (
 )
 from sync_server.models.types import utcnow
 from sync_server.policy import (
+    COURT_APPEARANCES_BY_ID,
     Audience,
     Placement,
     Principal,
     board_cases,
     can_see,
-    court_appearances,
     placement_of,
     respondent_cases,
 )
@@ -82,7 +82,7 @@ class SessionLookups:
 
     def practitioner_case_ids(self, user_id: str) -> Collection[str]:
         if user_id not in self._practitioner_cases:
-            ids = self._session.scalars(court_appearances(user_id))
+            ids = self._session.scalars(COURT_APPEARANCES_BY_ID, {"practitioner_id": user_id})
             self._practitioner_cases[user_id] = frozenset(ids)
         return self._practitioner_cases[user_id]
 

@@ -94,6 +94,31 @@ def test_a_recently_checked_token_is_served_without_reading_the_account(node: Fl
     assert not [s for s in statements if "FROM users" in s or "refresh_tokens" in s]
 
 
+def test_a_kept_token_still_expires_on_time_and_a_changed_one_is_checked_afresh(
+    backend: str, tmp_path: Path
+) -> None:
+    """A kept check skips the signature (the string was checked before), never the token's
+    own lifetime: the check is kept 60 s here, the token lives 2 s."""
+    with make_database(backend, tmp_path) as url:
+        config = server_config(url, tmp_path, auth_recheck_seconds=60, access_token_seconds=2)
+        node = create_app(config)
+        try:
+            tokens = _clerk_tokens(node)
+            client = node.test_client()
+            assert client.get(CHANGES, headers=_bearer(tokens)).status_code == 200
+            forged = dict(tokens, access_token=tokens["access_token"][:-2] + "xx")
+            refused = client.get(CHANGES, headers=_bearer(forged))
+            assert refused.status_code == 401
+            assert "not valid" in refused.get_data(as_text=True)
+            assert client.get(CHANGES, headers=_bearer(tokens)).status_code == 200
+            time.sleep(3.1)  # itsdangerous counts whole seconds: past 2 s of age for sure
+            expired = client.get(CHANGES, headers=_bearer(tokens))
+            assert expired.status_code == 401
+            assert "expired" in expired.get_data(as_text=True)
+        finally:
+            _close(node)
+
+
 def test_signing_out_stops_the_token_at_once_on_this_node(node: Flask) -> None:
     tokens = _clerk_tokens(node)
     client = node.test_client()
