@@ -32,7 +32,7 @@ from sync_server.models.uploads import UploadChunk
 from sync_server.policy import Principal, can_see, placement_of
 from sync_server.services import audit, confidentiality
 from sync_server.services.blob_store import CHUNK, BlobStore
-from sync_server.services.confidentiality import judge_blob_read
+from sync_server.services.confidentiality import judge_blob_documents
 from sync_server.services.records import SessionLookups, row_to_record
 
 log = logging.getLogger(__name__)
@@ -510,9 +510,15 @@ class BlobService:
         with self.factory() as session:
             blob = session.get(Blob, sha256)
             # bytes of a confidential document: only its readers, whatever other key
-            flagged = None if blob is None else judge_blob_read(session, principal, sha256)
+            flagged, seen = (
+                (None, False) if blob is None else judge_blob_documents(session, principal, sha256)
+            )
             refused = flagged is not None and flagged.refusal is not None
-            if blob is None or refused or not self._may_read(session, principal, blob):
+            if (
+                blob is None
+                or refused
+                or not (seen or self._may_read_kept(session, principal, blob))
+            ):
                 if flagged is not None:  # a refused read of a flagged record, by name
                     with audit_transaction(self.factory) as session:
                         confidentiality.audit_refusal(
@@ -542,10 +548,16 @@ class BlobService:
         return size
 
     @staticmethod
-    def _may_read(session: Session, principal: Principal, blob: Blob) -> bool:
+    def _may_read_kept(session: Session, principal: Principal, blob: Blob) -> bool:
+        """Whether ``principal`` holds a key to ``blob`` other than a document they can see:
+        they uploaded it, or hold it (a package made for them)."""
         if blob.uploaded_by == principal.id:
             return True
-        if session.get(BlobHolder, (blob.sha256, principal.id)) is not None:
+        return session.get(BlobHolder, (blob.sha256, principal.id)) is not None
+
+    @staticmethod
+    def _may_read(session: Session, principal: Principal, blob: Blob) -> bool:
+        if BlobService._may_read_kept(session, principal, blob):
             return True
         lookups = SessionLookups(session)
         docs = session.scalars(

@@ -209,28 +209,34 @@ class FlaggedRead:
     document_id: str
 
 
-def judge_blob_read(session: Session, principal: Principal, sha256: str) -> FlaggedRead | None:
+def judge_blob_documents(
+    session: Session, principal: Principal, sha256: str
+) -> tuple[FlaggedRead | None, bool]:
     """Whether ``principal`` may read the blob ``sha256`` as far as confidentiality goes
-    (None: no flagged document holds it). Another key to the bytes (the uploader's, a
-    holder's) never opens a flagged document; an unflagged document with the same bytes
-    that ``principal`` can see does (the bytes are no secret of the flag then)."""
+    (None: no flagged document holds it), and whether they can see any live document
+    holding the bytes: one read of the documents for both questions a download asks.
+    Another key to the bytes (the uploader's, a holder's) never opens a flagged document;
+    an unflagged document with the same bytes that ``principal`` can see does (the bytes
+    are no secret of the flag then)."""
     lookups = SessionLookups(session)
     rows = session.scalars(
         select(DocumentRow).where(DocumentRow.sha256 == sha256, DocumentRow.deleted.is_(False))
     )
     flagged: FlaggedRead | None = None
+    seen_any = False
     for row in rows:
         document = row_to_record("document", row)
         assert isinstance(document, Document)
         flags = record_flags(document, lookups)
         seen = can_see(principal, placement_of(document, lookups), lookups)
+        seen_any = seen_any or seen
         if not flags:
             if seen:
-                return None
+                return None, True
             continue
         refusal = None if seen else "not a reader of this case"
         refusal = refusal or flagged_read_refusal(principal, flags, document.case_id, lookups)
         if refusal is None:
-            return FlaggedRead(flags, None, document.id)
+            return FlaggedRead(flags, None, document.id), True
         flagged = flagged or FlaggedRead(flags, refusal, document.id)
-    return flagged
+    return flagged, seen_any
