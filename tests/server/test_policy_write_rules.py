@@ -1460,3 +1460,35 @@ def test_a_draft_order_stays_in_its_court() -> None:
     assert write(CLERK, there, change(there, case_id=CASE_A)) == (
         "the record belongs to another court"
     )
+
+
+# -- found by the complete whole-module run (docs/TESTING.md) --------------------------------
+
+
+def test_a_party_files_a_late_brief_with_all_its_fields_at_once() -> None:
+    b = _briefing()
+    late = {
+        "appellant_brief_document_id": DOC_A,
+        "appellant_brief_received_at": datetime.datetime(2026, 12, 4, 9, 0, tzinfo=datetime.UTC),
+        "appellant_brief_late": True,
+    }
+    assert write(ATTORNEY, b, change(b, **late)) is None
+    dhs_late = {k.replace("appellant", "appellee"): v for k, v in late.items()}
+    assert write(DHS, b, change(b, **dhs_late)) is None
+    # and still on its own side only
+    assert write(DHS, b, change(b, **late)) is not None
+
+
+def test_a_clerk_cannot_pull_another_courts_motion_into_their_court() -> None:
+    theirs = _motion(case_id=CASE_B, filer_id=OTHER)
+    pulled = change(theirs, case_id=CASE_A)
+    assert write(CLERK, theirs, pulled) == "the record belongs to another court"
+    withdrawn = change(pulled, status=MotionStatus.WITHDRAWN)
+    assert write(CLERK, theirs, withdrawn) == "the record belongs to another court"
+
+
+def test_a_clerk_cannot_pull_another_courts_document_into_their_court_sealed() -> None:
+    theirs = _doc(case_id=CASE_B, filer_id=OTHER)
+    sealed_here = change(theirs, case_id=CASE_A, confidentiality=["sealed"])
+    assert write(CLERK, theirs, sealed_here) == "the record belongs to another court"
+    assert write(JUDGE, theirs, sealed_here) == "the record belongs to another court"
