@@ -31,6 +31,7 @@ server refuses to start without it; the desktop may check files it opens in-proc
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import select
@@ -40,6 +41,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -329,33 +331,115 @@ def _wall_of(note: bytes) -> float:
         return _MAX_WALL
 
 
+@dataclass(frozen=True)
+class _Limits:
+    """What a checker holds itself to: the seconds before its alarm, CPU seconds (soft;
+    the kernel kills at one more), and bytes of address space."""
+
+    alarm: int
+    cpu: int
+    memory: int
+
+    @classmethod
+    def of(cls, header: dict[str, Any], base: int) -> _Limits:
+        """From the check's header, for a checker whose zygote was ``base`` bytes."""
+        wall = min(float(header["wall_seconds"]), _MAX_WALL)
+        return cls(
+            alarm=max(1, int(wall + 0.999)),
+            cpu=max(1, int(header["cpu_seconds"])),
+            memory=base + int(header["memory_mb"]) * _MIB,
+        )
+
+
+def _limit_self(
+    limits: _Limits, setrlimit: Callable[[int, tuple[int, int]], None], alarm: Callable[[int], Any]
+) -> None:
+    """Arm the wall clock's alarm and set the process's limits (the checker passes
+    ``resource.setrlimit`` and ``signal.alarm``)."""
+    import resource
+
+    alarm(limits.alarm)
+    setrlimit(resource.RLIMIT_CPU, (limits.cpu, limits.cpu + 1))
+    setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
+    setrlimit(resource.RLIMIT_CORE, (0, 0))
+    setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+    setrlimit(resource.RLIMIT_NPROC, (0, 0))  # the last: a test waits for it
+
+
+_NEAR_LIMIT = 16 * _MIB  # a parse whose address space came this close ran out of memory
+
+
+def _vm_peak() -> int:
+    """The most address space this process has held, in bytes (0 if unknown)."""
+    try:
+        with open("/proc/self/status", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"VmPeak:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _verdict(inspection: Inspection, peaks: tuple[int, int], memory: int, said: str) -> Inspection:
+    """What a checker answers for ``inspection``, made while its address space's peak went
+    from ``peaks[0]`` to ``peaks[1]`` bytes, of the ``memory`` allowed, and MuPDF ``said``
+    what it did (its errors and warnings).
+
+    A parse that ran out of memory is too complex, whatever it found: MuPDF catches a
+    refused allocation in many places and goes on with a broken object, a repair or a
+    shorter file, so the inspection can read "damaged" (or find nothing wrong) where the
+    box's memory limit stopped it. Out of memory: MuPDF mentions a failed allocation, or
+    the parse raised the peak to within :data:`_NEAR_LIMIT` of the limit."""
+    text = said.lower()
+    before, after = peaks
+    near = after > before and after > memory - _NEAR_LIMIT
+    starved = near or "malloc" in text or "out of memory" in text
+    return Inspection.too_complex() if starved else inspection
+
+
+def _serve(conn: socket.socket, base: int, limit: Callable[[_Limits], None]) -> None:
+    """A checker's work on its socket: read the header, ``limit`` itself before a byte of
+    the PDF, read the PDF, answer its inspection. Raises when the PDF is cut short."""
+    import pymupdf
+
+    from common import pdf_preflight
+
+    conn.settimeout(_MAX_WALL)
+    with conn.makefile("rb") as reader:  # closed with the socket: the end of the answer
+        header: dict[str, Any] = json.loads(reader.readline(4096))
+        limits = _Limits.of(header, base)
+        limit(limits)
+        size = int(header["size"])
+        raw = reader.read(size)
+    if len(raw) != size:
+        raise EOFError
+    tools: Any = pymupdf.TOOLS  # MuPDF's errors and warnings, kept while it parses
+    tools.reset_mupdf_warnings()
+    before = _vm_peak()  # a fork inherits its zygote's peak
+    inspection = pdf_preflight.inspect_pdf(raw, int(header["max_pages"]))
+    said = str(tools.mupdf_warnings())
+    answer = _verdict(inspection, (before, _vm_peak()), limits.memory, said)
+    conn.sendall(answer.to_json().encode())
+
+
 def _checker(fd: int, base: int) -> None:  # pragma: no cover - runs in the forked child
     import resource
 
     code = 0
     try:
+        # Nothing but its own socket: a descriptor inherited from the zygote (another
+        # check's socket, had it one open) would keep that check from ever seeing the
+        # end of its answer while this checker lives.
+        os.closerange(3, fd)
+        os.closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
         with socket.socket(fileno=fd) as conn:
-            conn.settimeout(_MAX_WALL)
-            reader = conn.makefile("rb")
-            header: dict[str, Any] = json.loads(reader.readline(4096))
-            wall = min(float(header["wall_seconds"]), _MAX_WALL)
-            signal.signal(signal.SIGALRM, signal.SIG_DFL)
-            signal.alarm(max(1, int(wall + 0.999)))
-            cpu = max(1, int(header["cpu_seconds"]))
-            memory = base + int(header["memory_mb"]) * _MIB
-            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-            resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
-            resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
-            size = int(header["size"])
-            raw = reader.read(size)
-            if len(raw) != size:
-                raise EOFError
-            from common.pdf_preflight import inspect_pdf
-
-            inspection = inspect_pdf(raw, int(header["max_pages"]))
-            conn.sendall(inspection.to_json().encode())
+            _serve(
+                conn,
+                base,
+                functools.partial(_limit_self, setrlimit=resource.setrlimit, alarm=signal.alarm),
+            )
     except BaseException:
         code = 1
     os._exit(code)

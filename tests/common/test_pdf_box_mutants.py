@@ -15,6 +15,7 @@ import json
 import os
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,9 +25,9 @@ from typing import Any
 
 import pytest
 
-from common import pdf_box
+from common import pdf_box, pdf_preflight
 from common.pdf_box import BoxLimits, PdfBox
-from common.pdf_preflight import Inspection, PreflightCode
+from common.pdf_preflight import Detail, Inspection, PreflightCode
 from tests import pdf_factory
 
 MIB = 1024 * 1024
@@ -379,3 +380,297 @@ def test_a_forked_server_process_starts_a_zygote_of_its_own() -> None:
     assert pages == 3
     assert child_zygote not in (0, parent_zygote.pid)
     assert parent_zygote.poll() is None  # the parent's zygote is untouched
+
+
+# -- two checks at once, and a checker's descriptors --------------------------------------
+
+
+def test_each_checker_serves_its_own_socket_whoever_answers_first(zygote: Zygote) -> None:
+    # Both checks' sockets exist before the first is handed over, so the first checker is
+    # forked while the second check's sockets are open here (the zygote is a thread of
+    # this process): it must close them, or the second check never sees the end of its
+    # answer until the first checker ends (killed at its wall clock and grace).
+    first, first_theirs = socket.socketpair()
+    second, second_theirs = socket.socketpair()
+    socket.send_fds(zygote.control, [b"5.000;"], [first_theirs.fileno()])
+    zygote.checker()  # the first checker is forked with all four open
+    socket.send_fds(zygote.control, [b"5.000;"], [second_theirs.fileno()])
+    first_theirs.close()
+    second_theirs.close()
+    started = time.monotonic()
+    assert Inspection.from_json(converse(second, pdf_factory.valid_pdf(1))).page_count == 1
+    assert time.monotonic() - started < 5  # the first checker's kill is due at 8 s
+    assert Inspection.from_json(converse(first, pdf_factory.valid_pdf(4))).page_count == 4
+
+
+def test_a_checker_keeps_no_descriptor_but_the_standard_three_and_its_socket(
+    zygote: Zygote,
+) -> None:
+    (conn,) = zygote.hand_over(30)
+    pid = zygote.checker()
+    end = time.monotonic() + 20
+    while len(os.listdir(f"/proc/{pid}/fd")) > 4 and time.monotonic() < end:
+        time.sleep(0.02)
+    fds = sorted(int(fd) for fd in os.listdir(f"/proc/{pid}/fd"))
+    assert fds[:3] == [0, 1, 2] and len(fds) == 4
+    assert os.readlink(f"/proc/{pid}/fd/{fds[3]}").startswith("socket:")
+    # ... and that one is the check's: it still answers.
+    assert Inspection.from_json(converse(conn, pdf_factory.valid_pdf(2))).page_count == 2
+
+
+# -- a parse out of memory -------------------------------------------------------------------
+
+
+def _fill_address_space() -> None:
+    """Map 1 MiB pieces (never touched, so no memory is used) until the limit refuses one."""
+    import mmap
+
+    pieces: list[mmap.mmap] = []
+    with contextlib.suppress(OSError, MemoryError):
+        while len(pieces) < 1_000_000:
+            pieces.append(mmap.mmap(-1, MIB))
+    for piece in pieces:
+        piece.close()
+
+
+def _peak() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmPeak:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmPeak")
+
+
+DAMAGED = Inspection((PreflightCode.DAMAGED,), (Detail.UNREADABLE,), 1)
+
+
+def test_a_parse_that_ran_out_of_memory_is_too_complex_though_it_says_damaged(
+    zygote: Zygote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # MuPDF may catch the refused allocation and report a broken object instead; here the
+    # parse fills the address space to the checker's limit and then says "damaged".
+    def starving(raw: bytes, max_pages: int) -> Inspection:
+        _fill_address_space()
+        return DAMAGED
+
+    monkeypatch.setattr(pdf_preflight, "inspect_pdf", starving)  # the checker is our fork
+    # Enough room above this process's own peak that the limit is reached by the parse.
+    room = (_peak() - _vm_size(os.getpid())) // MIB + 100
+    (conn,) = zygote.hand_over(30)
+    answer = converse(conn, pdf_factory.valid_pdf(1), memory_mb=room)
+    assert Inspection.from_json(answer) == Inspection.too_complex()
+
+
+def test_a_damaged_file_parsed_well_within_memory_is_damaged(
+    zygote: Zygote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf_preflight, "inspect_pdf", lambda raw, max_pages: DAMAGED)
+    room = (_peak() - _vm_size(os.getpid())) // MIB + 100
+    (conn,) = zygote.hand_over(30)
+    answer = converse(conn, pdf_factory.valid_pdf(1), memory_mb=room)
+    assert Inspection.from_json(answer) == DAMAGED
+
+
+LIMIT = 1024 * MIB
+
+
+@pytest.mark.parametrize(
+    ("inspection", "before", "after", "said", "expected"),
+    [
+        # The parse raised the peak to within 16 MiB of the limit: out of memory.
+        (DAMAGED, 100 * MIB, LIMIT - 16 * MIB + 1, "", Inspection.too_complex()),
+        (Inspection((), (), 3), 100 * MIB, LIMIT, "", Inspection.too_complex()),
+        (DAMAGED, 100 * MIB, LIMIT - 16 * MIB, "", DAMAGED),
+        # A peak inherited from the zygote, not raised by the parse, says nothing.
+        (DAMAGED, LIMIT - MIB, LIMIT - MIB, "", DAMAGED),
+        # MuPDF's word for a refused allocation, however far from the limit.
+        (
+            DAMAGED,
+            100 * MIB,
+            200 * MIB,
+            "error: malloc (16 bytes) failed",
+            Inspection.too_complex(),
+        ),
+        (
+            DAMAGED,
+            100 * MIB,
+            200 * MIB,
+            "warning: OUT OF MEMORY in object",
+            Inspection.too_complex(),
+        ),
+        (DAMAGED, 100 * MIB, 200 * MIB, "warning: repairing PDF document", DAMAGED),
+    ],
+)
+def test_the_checker_s_verdict_on_memory(
+    inspection: Inspection, before: int, after: int, said: str, expected: Inspection
+) -> None:
+    assert pdf_box._verdict(inspection, (before, after), LIMIT, said) == expected
+
+
+def test_the_peak_address_space_is_the_kernel_s() -> None:
+    assert pdf_box._vm_peak() == _peak()
+    assert pdf_box._vm_peak() >= pdf_box._vm_bytes() == _vm_size(os.getpid())
+
+
+# -- the checker's work, in this process ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("wall", "cpu", "alarm", "seconds"),
+    [(2.5, 4, 3, 4), (2.0, 0, 2, 1), (0.2, -3, 1, 1), (0.0, 15, 1, 15), (99999.0, 7, 900, 7)],
+)
+def test_a_checker_s_limits_from_its_header(
+    wall: float, cpu: int, alarm: int, seconds: int
+) -> None:
+    header = {"wall_seconds": wall, "cpu_seconds": cpu, "memory_mb": 300}
+    limits = pdf_box._Limits.of(header, 5000)
+    assert limits == pdf_box._Limits(alarm=alarm, cpu=seconds, memory=5000 + 300 * MIB)
+
+
+def test_a_checker_arms_its_alarm_and_sets_every_limit() -> None:
+    import resource
+
+    calls: list[Any] = []
+    pdf_box._limit_self(
+        pdf_box._Limits(alarm=7, cpu=4, memory=123 * MIB),
+        setrlimit=lambda which, values: calls.append((which, values)),
+        alarm=lambda seconds: calls.append(("alarm", seconds)),
+    )
+    assert calls == [
+        ("alarm", 7),
+        (resource.RLIMIT_CPU, (4, 5)),
+        (resource.RLIMIT_AS, (123 * MIB, 123 * MIB)),
+        (resource.RLIMIT_CORE, (0, 0)),
+        (resource.RLIMIT_FSIZE, (0, 0)),
+        (resource.RLIMIT_NPROC, (0, 0)),
+    ]
+
+
+def _serve(data: bytes, base: int = 1 << 45) -> tuple[bytes, list[Any], BaseException | None]:
+    """Run the checker's work on a socket in a thread of this process (no limits set:
+    ``limit`` records them); a base far above this process keeps the memory check quiet."""
+    ours, theirs = socket.socketpair()
+    limits: list[Any] = []
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with theirs:
+                pdf_box._serve(theirs, base, limits.append)
+        except BaseException as err:
+            raised.append(err)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    ours.settimeout(60)
+    ours.sendall(data)
+    ours.shutdown(socket.SHUT_WR)
+    answer = read_all(ours)
+    thread.join(60)
+    return answer, limits, raised[0] if raised else None
+
+
+def test_the_checker_s_work_limits_then_answers_the_inspection() -> None:
+    raw = pdf_factory.valid_pdf(3)
+    answer, limits, raised = _serve(header(raw, max_pages=2, wall_seconds=2.5) + raw, base=1 << 45)
+    assert raised is None
+    assert Inspection.from_json(answer) == Inspection((PreflightCode.TOO_MANY_PAGES,), (), 3)
+    assert limits == [pdf_box._Limits(alarm=3, cpu=5, memory=(1 << 45) + 300 * MIB)]
+
+
+def test_the_checker_s_work_on_a_pdf_cut_short_answers_nothing() -> None:
+    raw = pdf_factory.valid_pdf(2)
+    answer, limits, raised = _serve(header(raw) + raw[:-1])
+    assert answer == b"" and isinstance(raised, EOFError)
+    assert len(limits) == 1  # limited before the PDF was read
+
+
+def test_the_checker_s_work_reports_what_mupdf_said_of_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pymupdf
+
+    say: Any = pymupdf.JM_mupdf_warning  # how MuPDF's messages reach PyMuPDF's store
+    say("malloc (99 bytes) failed")  # said before this check: not this check's
+
+    def swallowed(raw: bytes, max_pages: int) -> Inspection:
+        say("error: malloc (64 bytes) failed")  # caught inside MuPDF
+        return DAMAGED
+
+    raw = pdf_factory.valid_pdf(1)
+    answer, _, _ = _serve(header(raw) + raw)
+    assert Inspection.from_json(answer) == Inspection((), (), 1)
+    monkeypatch.setattr(pdf_preflight, "inspect_pdf", swallowed)
+    answer, _, _ = _serve(header(raw) + raw)
+    assert Inspection.from_json(answer) == Inspection.too_complex()
+
+
+# -- the zygote's start ----------------------------------------------------------------------
+
+
+def test_the_zygote_starts_isolated_from_the_server() -> None:
+    PdfBox.stop()
+    PdfBox.start()
+    process = pdf_box._ZYGOTE._process
+    assert process is not None
+    pid = process.pid
+    args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:-1]
+    assert args[:4] == [os.fsencode(sys.executable), b"-I", b"-m", b"common.pdf_box"]
+    assert os.readlink(f"/proc/{pid}/fd/{int(args[4])}").startswith("socket:")
+    assert os.readlink(f"/proc/{pid}/cwd") == "/"
+    assert os.getsid(pid) == pid  # a session of its own
+    for fd in (0, 1, 2):
+        assert os.readlink(f"/proc/{pid}/fd/{fd}") == "/dev/null"
+    environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")[:-1]
+    assert sorted(environ) == [b"LC_ALL=C.UTF-8", f"PATH={os.defpath}".encode()]
+    assert sorted(int(fd) for fd in os.listdir(f"/proc/{pid}/fd")) == [0, 1, 2, int(args[4])]
+
+
+def _fake_interpreter(tmp_path: Path, body: str) -> str:
+    """A stand-in for the zygote's interpreter, given the same arguments: a script run by
+    the real one, in which ``control`` is the descriptor of its control socket."""
+    script = tmp_path / "python"
+    preamble = "import os, sys, time\ncontrol = int(sys.argv[4])\n"
+    script.write_text(f"#!{sys.executable}\n{preamble}{body}\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+@pytest.mark.parametrize(
+    "body", ['os.write(control, b"X")\ntime.sleep(30)', "sys.exit(0)"], ids=["wrong", "gone"]
+)
+def test_a_zygote_that_does_not_say_it_is_ready_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str
+) -> None:
+    PdfBox.stop()
+    monkeypatch.setattr(sys, "executable", _fake_interpreter(tmp_path, body))
+    started = time.monotonic()
+    with pytest.raises(pdf_box.BoxUnavailable, match="could not be started"):
+        pdf_box._ZYGOTE.hand_over(5)
+    assert time.monotonic() - started < 20
+    assert pdf_box._ZYGOTE._process is None and pdf_box._ZYGOTE.lost()
+
+
+def test_a_zygote_that_says_ready_in_time_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    PdfBox.stop()
+    body = 'time.sleep(1)\nos.write(control, b"R")\ntime.sleep(30)'
+    monkeypatch.setattr(sys, "executable", _fake_interpreter(tmp_path, body))
+    with pdf_box._ZYGOTE.hand_over(5):
+        pass
+    process = pdf_box._ZYGOTE._process
+    assert process is not None and process.poll() is None
+    PdfBox.stop()
+
+
+def test_a_zygote_silent_past_the_start_up_time_is_given_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    PdfBox.stop()
+    monkeypatch.setattr(pdf_box, "_STARTUP_SECONDS", 1.0)
+    monkeypatch.setattr(sys, "executable", _fake_interpreter(tmp_path, "time.sleep(60)"))
+    started = time.monotonic()
+    with pytest.raises(pdf_box.BoxUnavailable):
+        pdf_box._ZYGOTE.hand_over(5)
+    assert time.monotonic() - started < 15  # two tries of a second each, and the kills
+    assert pdf_box._ZYGOTE._process is None
