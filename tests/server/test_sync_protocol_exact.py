@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from common.enums import Role
 from common.protocol import Mutation
-from common.wire import ENTITY_SCHEMAS, UserProfile
+from common.wire import ENTITY_SCHEMAS, Courtroom, UserProfile
 from sync_server.db import begin_write
 from sync_server.models import AuditEntry, UserRow
 from sync_server.services import sync
@@ -531,6 +531,11 @@ def test_a_catch_up_after_a_move_of_court_keeps_its_place_in_its_cursors(
             display_name="Judge Exact",
             court_id=old_court,
         )
+        # a courtroom of the new court, taken out of use before the judge's copy was made:
+        # the catch-up brings it as deleted, not as a room to schedule in
+        closed = Courtroom(id=str(uuid.uuid4()), court_id=new_court, name="Courtroom Exact")
+        write_record(session, closed)
+        write_record(session, closed, deleted=True)
         session.commit()
     held = _pull_pages(factory, judge, None, 1000)
     since = held[-1]["cursor"]
@@ -560,9 +565,23 @@ def test_a_catch_up_after_a_move_of_court_keeps_its_place_in_its_cursors(
     assert (mark.version, mark.courts, mark.catchup) == (start.version, (new_court,), None)
     assert done["has_more"] is (start.version < Cursor.decode(pages[-1]["cursor"]).version)
     changes = [c for p in pages for c in p["changes"]]
-    tombstones = [c for c in changes if c["deleted"]]
+    tombstones = [c for c in changes if c["deleted"] and c["id"] != closed.id]
     assert tombstones
     assert all(c["data"] == {"id": c["id"]} for c in tombstones)
+    # each tombstone at its record's version in the feed, in the feed's order; the closed
+    # courtroom as a deletion
+    tombstone_versions = [c["version"] for c in tombstones]
+    assert all(isinstance(v, int) and v > 0 for v in tombstone_versions)
+    assert tombstone_versions == sorted(tombstone_versions)
+    assert [c for c in changes if c["id"] == closed.id] == [
+        {
+            "entity": "courtroom",
+            "id": closed.id,
+            "version": next(c["version"] for c in changes if c["id"] == closed.id),
+            "deleted": True,
+            "data": next(c["data"] for c in changes if c["id"] == closed.id),
+        }
+    ]
     assert {c["entity"] for c in tombstones} >= {"case", "hearing"}
     assert {c["entity"] for c in tombstones} <= set(ENTITY_SCHEMAS)
     assert not any(p["reset"] for p in pages)
