@@ -117,6 +117,7 @@ class _Zygote:
     def lost(self) -> bool:
         """Whether the zygote has gone (its end of the control socket closed)."""
         with self._lock:
+            self._disown()
             if self._control is None:
                 return True
             try:
@@ -133,9 +134,16 @@ class _Zygote:
         with self._lock:
             self._stop()
 
-    def _ensure(self) -> socket.socket:
-        if self._owner != os.getpid():  # inherited through a fork: start our own
+    def _disown(self) -> None:
+        """In a process forked since the zygote started, forget the parent's zygote (close
+        this copy of its socket; never kill it): this process starts its own."""
+        if self._owner != os.getpid():
+            if self._control is not None:
+                self._control.close()
             self._process, self._control, self._owner = None, None, os.getpid()
+
+    def _ensure(self) -> socket.socket:
+        self._disown()
         if self._process is not None and self._process.poll() is None and self._control:
             return self._control
         self._stop()
@@ -170,6 +178,7 @@ class _Zygote:
         return ours
 
     def _stop(self) -> None:
+        self._disown()  # a forked process stopping its box must not kill its parent's zygote
         if self._control is not None:
             self._control.close()
             self._control = None

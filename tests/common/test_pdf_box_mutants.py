@@ -84,9 +84,15 @@ def zygote() -> Iterator[Zygote]:
     try:
         yield zygote
     finally:
-        for checker in zygote.children():
+        checkers = zygote.children()
+        for checker in checkers:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(checker, signal.SIGKILL)
+        # Reaped here, not left to whoever waits for this process's children next (mutmut
+        # waits for its workers with any-child waits).
+        for checker in checkers:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(checker, 0)
         ours.close()
         thread.join(30)
         theirs.close()
@@ -674,3 +680,21 @@ def test_a_zygote_silent_past_the_start_up_time_is_given_up(
         pdf_box._ZYGOTE.hand_over(5)
     assert time.monotonic() - started < 15  # two tries of a second each, and the kills
     assert pdf_box._ZYGOTE._process is None
+
+
+def test_a_forked_process_stopping_its_box_leaves_the_parent_s_zygote_alone() -> None:
+    PdfBox.start()
+    parent_zygote = pdf_box._ZYGOTE._process
+    assert parent_zygote is not None
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the forked process
+        code = 1
+        try:
+            lost = pdf_box._ZYGOTE.lost()  # it has no zygote of its own yet
+            PdfBox.stop()
+            code = 0 if lost and pdf_box._ZYGOTE._process is None else 2
+        finally:
+            os._exit(code)
+    assert _wait(pid, 60) == 0
+    assert parent_zygote.poll() is None  # still running, still this process's
+    assert not pdf_box._ZYGOTE.lost() and pdf_box._ZYGOTE._process is parent_zygote
