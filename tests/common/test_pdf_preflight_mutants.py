@@ -471,6 +471,14 @@ def test_an_indirect_xfa_array_and_a_single_xfa_stream_are_read() -> None:
         b"(//server/share/a.pdf)",
         b"(ftp://files.example/a.pdf)",
         b"(\\\\\\\\server\\\\share)",
+        b"(\\\\)",  # a lone backslash: the root of the reader's drive
+        # Control characters, which a reader skips, before a network path: MuPDF keeps
+        # them as octal escapes (a printable one it writes as itself) or escape letters.
+        b"(\\001//server/share)",
+        b"(\\001\\001//server/share)",
+        b"(\\037//server/share)",
+        b"(\\n//server/share)",
+        b"( //server/share)",
     ],
 )
 def test_a_link_leaving_the_web_is_refused_however_it_is_spelled(uri: bytes) -> None:
@@ -493,6 +501,7 @@ def test_a_link_leaving_the_web_is_refused_however_it_is_spelled(uri: bytes) -> 
         b"<6874747073 3A2F2F782E6578616D706C65>",  # "https://x.example"
         b"(https://x.example/a\\)b)",
         b"(mailto:clerk@court.example)",
+        b"(\\377//server/share)",  # y-umlaut first: a relative path, not a network one
     ],
 )
 def test_a_web_link_is_accepted_however_it_is_spelled(uri: bytes) -> None:
