@@ -27,6 +27,7 @@ from tests.server.sync_helpers import (
     NYB,
     SFR,
     TokenBook,
+    a_case_of,
     a_document,
     annotation_data,
     applied,
@@ -209,6 +210,73 @@ def test_a_departure_at_the_cursor_s_version_is_not_sent_again(api: Api, tokens:
     assert [(c["id"], c["deleted"]) for c in later if c["entity"] == "case"] == [
         (cases[1]["id"], True)
     ]
+
+
+def _group(*mutations: dict[str, Any]) -> list[dict[str, Any]]:
+    group = new_id()
+    return [{**m, "group": group} for m in mutations]
+
+
+def test_a_group_s_other_members_carry_only_records_their_pusher_may_see(
+    api: Api, tokens: TokenBook, seeded_app: Flask, hearing: tuple[dict[str, Any], int]
+) -> None:
+    """A group refused by one member refuses the others, each with the server's record
+    when its pusher may read it; a member naming a record of another court (never checked,
+    since the group stopped before it) is answered without that record."""
+    data, version = hearing
+    nyb_case = first_case(seeded_app, NYB)
+    held = stored(seeded_app, "case", nyb_case)
+    assert held is not None
+    nyb_data, nyb_version, _ = held
+    orphan = hearing_data(new_id())  # a hearing of a case that does not exist: refused
+
+    culprit, elsewhere, visible = api.push(
+        tokens["clerk1"],
+        *_group(
+            mutation("hearing", orphan),
+            mutation("case", {**nyb_data, "status": "closed"}, base_version=nyb_version),
+            mutation("hearing", {**data, "duration_minutes": 20}, base_version=version),
+        ),
+    )
+
+    assert culprit["status"] == "rejected"
+    assert (elsewhere["status"], elsewhere["current"], elsewhere["version"]) == (
+        "rejected",
+        None,
+        None,
+    )
+    assert elsewhere["error"].startswith(
+        f"not applied: it belongs with the change of hearing {orphan['id']}"
+    )
+    assert visible["status"] == "rejected"
+    kept = stored(seeded_app, "hearing", data["id"])
+    assert kept is not None
+    assert (visible["version"], visible["current"]["data"]) == (version, kept[0])
+    assert stored(seeded_app, "case", nyb_case) == held
+
+
+def test_counsel_refused_in_a_group_is_shown_the_hearing_of_their_case(
+    api: Api, tokens: TokenBook, seeded_app: Flask
+) -> None:
+    """Counsel reads the hearings of their cases: a group of theirs refused by one member
+    answers another member, an edit of such a hearing, with the hearing the server holds."""
+    case_id = a_case_of(seeded_app, "attorney1")
+    data = hearing_data(case_id)
+    version = applied(api, tokens["clerk1"], "hearing", data)
+    held = stored(seeded_app, "hearing", data["id"])
+    assert held is not None
+
+    culprit, other = api.push(
+        tokens["attorney1"],
+        *_group(
+            mutation("hearing", hearing_data(case_id)),  # counsel does not schedule
+            mutation("hearing", {**data, "duration_minutes": 20}, base_version=version),
+        ),
+    )
+
+    assert culprit["status"] == "rejected"
+    assert other["status"] == "rejected"
+    assert (other["version"], other["current"]["data"]) == (version, held[0])
 
 
 def test_an_annotation_is_deleted_by_its_author_only(

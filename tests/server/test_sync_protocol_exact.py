@@ -466,6 +466,23 @@ def test_data_that_is_not_an_object_is_named_data() -> None:
     assert _validation_message(err.value).startswith("invalid data — data: ")
 
 
+class _Inner(BaseModel):
+    count: int
+
+
+class _Outer(BaseModel):
+    inner: _Inner
+
+
+def test_a_nested_field_is_named_by_its_path() -> None:
+    with pytest.raises(ValidationError) as err:
+        _Outer.model_validate({"inner": {"count": "many"}})
+    assert _validation_message(err.value) == (
+        "invalid data — inner.count: Input should be a valid integer, unable to parse string "
+        "as an integer"
+    )
+
+
 def test_an_explanation_names_at_most_ten_fields() -> None:
     with pytest.raises(ValidationError) as err:
         _Twelve.model_validate({})
