@@ -74,6 +74,10 @@ class Stats:
 
     samples: list[tuple[str, float, str, float]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # How late each client thread woke for its next sync (seconds past the planned time):
+    # the generator's own queueing (500 threads share one interpreter lock and the same 2
+    # cores as the server), which a request's measured time includes too.
+    lateness: list[float] = field(default_factory=list)
 
     def add(self, kind: str, seconds: float, outcome: str) -> None:
         began = time.monotonic() - seconds
@@ -390,8 +394,11 @@ def run_rush(
         next_at = time.monotonic() + random.uniform(0.5, 1.5) * interval
         while True:
             time.sleep(max(0.0, next_at - time.monotonic()))
-            if time.monotonic() >= stop_at:
+            woke = time.monotonic()
+            if woke >= stop_at:
                 return
+            with stats.lock:
+                stats.lateness.append(max(0.0, woke - next_at))
             client.pull(stats, base, "sync")
             if pusher and client.hearings:
                 client.push_one(stats, base)
@@ -508,6 +515,12 @@ def report(
                 f"{steady['p99']:>8.1f}   ({steady['per_second']:.1f} requests/s, begun "
                 f"after the first pulls; outcomes other than ok: {steady['errors']})"
             )
+    if stats.lateness:
+        print(
+            f"generator wake-up lateness p50 / p95 / p99: {_ms(stats.lateness, 50):.1f} / "
+            f"{_ms(stats.lateness, 95):.1f} / {_ms(stats.lateness, 99):.1f} ms "
+            "(the generator's own queueing, inside every measured time too)"
+        )
     errors = {k: v for k, v in outcomes.items() if k != "ok"}
     print(f"requests/s: {total / wall:.1f} over {wall:.1f} s; outcomes other than ok: {errors}")
     print(
