@@ -517,6 +517,29 @@ def test_a_page_holding_the_last_changes_exactly_has_no_more(
     assert Cursor.decode(short["cursor"]).version == versions[0]
 
 
+@pytest.mark.parametrize("during_catch_up", [False, True], ids=["no-courts", "catching-up"])
+def test_a_scope_change_that_can_t_be_followed_starts_the_copy_again(
+    api: Api, tokens: TokenBook, during_catch_up: bool
+) -> None:
+    """A cursor of another scope that names no courts (the change can't be told), or one
+    whose scope changed again during its catch-up, is answered from the start with
+    ``reset``: the client drops its copy, so nothing that left its scope stays in it."""
+    token = tokens["clerk1"]
+    fresh = api.changes(token, limit=5)
+    held = Cursor.decode(fresh["cursor"])
+    assert fresh["reset"] is False and held.courts
+    if during_catch_up:
+        forged = Cursor(held.version, "0" * 16, held.courts, 3)
+    else:
+        forged = Cursor(held.version, "0" * 16)
+
+    page = api.changes(token, forged.encode(), limit=5)
+
+    assert page["reset"] is True
+    assert page["changes"] == fresh["changes"]
+    assert Cursor.decode(page["cursor"]) == held
+
+
 def _pull_pages(factory: Any, user: str, since: str | None, limit: int) -> list[dict[str, Any]]:
     pages: list[dict[str, Any]] = []
     for _ in range(1000):  # a cursor that loses its place would page forever
