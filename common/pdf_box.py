@@ -432,26 +432,34 @@ def _serve(conn: socket.socket, base: int, limit: Callable[[_Limits], None]) -> 
     conn.sendall(answer.to_json().encode())
 
 
-def _checker(fd: int, base: int) -> None:  # pragma: no cover - runs in the forked child
-    import resource
+def _check(
+    fd: int, base: int, closerange: Callable[[int, int], None], limit: Callable[[_Limits], None]
+) -> int:
+    """A checker's life on socket ``fd`` up to its exit code: 0 once it has answered.
 
-    code = 0
+    First it closes every descriptor but the standard three and its own (``closerange``):
+    a descriptor inherited from the zygote (another check's socket, had it one open)
+    would keep that check from ever seeing the end of its answer while this one lives."""
     try:
-        # Nothing but its own socket: a descriptor inherited from the zygote (another
-        # check's socket, had it one open) would keep that check from ever seeing the
-        # end of its answer while this checker lives.
-        os.closerange(3, fd)
-        os.closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
-        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        closerange(3, fd)
+        closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
         with socket.socket(fileno=fd) as conn:
-            _serve(
-                conn,
-                base,
-                functools.partial(_limit_self, setrlimit=resource.setrlimit, alarm=signal.alarm),
-            )
+            _serve(conn, base, limit)
     except BaseException:
-        code = 1
-    os._exit(code)
+        return 1
+    return 0
+
+
+def _checker(fd: int, base: int) -> None:  # pragma: no cover - runs in the forked child
+    code = 1
+    try:
+        import resource
+
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        limit = functools.partial(_limit_self, setrlimit=resource.setrlimit, alarm=signal.alarm)
+        code = _check(fd, base, os.closerange, limit)
+    finally:
+        os._exit(code)
 
 
 def _main(argv: list[str]) -> None:  # pragma: no cover - the zygote process

@@ -698,3 +698,267 @@ def test_a_forked_process_stopping_its_box_leaves_the_parent_s_zygote_alone() ->
     assert _wait(pid, 60) == 0
     assert parent_zygote.poll() is None  # still running, still this process's
     assert not pdf_box._ZYGOTE.lost() and pdf_box._ZYGOTE._process is parent_zygote
+
+
+def test_a_new_zygote_handle_has_no_zygote_until_its_first_check() -> None:
+    handle = pdf_box._Zygote()
+    assert handle.lost()
+    with handle.hand_over(30) as conn:
+        answer = converse(conn, pdf_factory.valid_pdf(2))
+    assert Inspection.from_json(answer).page_count == 2
+    assert not handle.lost()
+    handle.stop()
+    assert handle.lost()
+
+
+def test_a_zygote_killed_with_a_hand_over_unread_is_noticed_as_lost() -> None:
+    PdfBox.start()
+    process = pdf_box._ZYGOTE._process
+    assert process is not None
+    os.kill(process.pid, signal.SIGSTOP)  # the next hand-over waits, unread
+    try:
+        mine = pdf_box._ZYGOTE.hand_over(30)
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    mine.close()
+    assert pdf_box._ZYGOTE.lost()  # its socket reset, not merely closed
+    box = PdfBox(BoxLimits(memory_mb=300, cpu_seconds=5, wall_seconds=30))
+    assert box.inspect(pdf_factory.valid_pdf(2), 2000) == Inspection((), (), 2)
+    PdfBox.stop()
+
+
+# -- a checker's life, in this process (no descriptor closed, no limit set) -------------------
+
+
+def _check(data: bytes, shut: bool = True) -> tuple[bytes, int, list[Any], list[Any]]:
+    """Run ``_check`` on a socket in a thread: the answer, its exit code, the descriptor
+    ranges it closes and the limits it sets (recorded, not applied)."""
+    ours, theirs = socket.socketpair()
+    closed: list[Any] = []
+    limits: list[Any] = []
+    codes: list[int] = []
+    fd = theirs.detach()
+    thread = threading.Thread(
+        target=lambda: codes.append(
+            pdf_box._check(fd, 1 << 45, lambda low, high: closed.append((low, high)), limits.append)
+        )
+    )
+    thread.start()
+    ours.settimeout(60)
+    ours.sendall(data)
+    if shut:
+        ours.shutdown(socket.SHUT_WR)
+    answer = read_all(ours)
+    thread.join(60)
+    assert closed == [(3, fd), (fd + 1, os.sysconf("SC_OPEN_MAX"))]
+    with pytest.raises(OSError):
+        os.fstat(fd)  # its socket is closed when it is done
+    return answer, codes[0], closed, limits
+
+
+def test_a_checker_closes_all_else_answers_and_exits_0() -> None:
+    raw = pdf_factory.valid_pdf(3)
+    answer, code, _, limits = _check(header(raw) + raw)
+    assert Inspection.from_json(answer) == Inspection((), (), 3) and code == 0
+    assert len(limits) == 1
+
+
+def test_a_checker_given_a_pdf_cut_short_exits_1_without_an_answer() -> None:
+    raw = pdf_factory.valid_pdf(3)
+    answer, code, _, _ = _check(header(raw) + raw[:-1])
+    assert (answer, code) == (b"", 1)
+
+
+def test_a_checker_reads_the_announced_size_and_no_more() -> None:
+    raw = pdf_factory.valid_pdf(2)
+    answer, code, _, _ = _check(header(raw) + raw + b"trailing bytes, not the PDF's")
+    assert Inspection.from_json(answer).page_count == 2 and code == 0
+
+
+def _padded_header(raw: bytes, length: int) -> bytes:
+    """A header line of exactly ``length`` bytes with its newline."""
+    line = header(raw)
+    padding = length - len(line) - len(', "pad": ""')
+    assert padding >= 0
+    return line[:-2] + b', "pad": "' + b"x" * padding + b'"}\n'
+
+
+def test_a_header_of_4_kib_is_read_and_a_longer_one_is_refused() -> None:
+    raw = pdf_factory.valid_pdf(1)
+    longest = _padded_header(raw, 4097)  # 4,096 bytes of JSON and the newline
+    answer, code, _, _ = _check(longest + raw)
+    assert Inspection.from_json(answer).page_count == 1 and code == 0
+    answer, code, _, _ = _check(_padded_header(raw, 4098) + raw)
+    assert (answer, code) == (b"", 1)
+
+
+def _grow_peak(beyond: int) -> None:
+    """Raise this process's peak address space to ``beyond`` bytes past its peak now
+    (mapped, never touched, then unmapped)."""
+    import mmap
+
+    piece = mmap.mmap(-1, _peak() - _vm_size(os.getpid()) + beyond)
+    piece.close()
+
+
+@pytest.mark.parametrize(("grown", "expected"), [(40, Inspection.too_complex()), (4, DAMAGED)])
+def test_the_checker_s_work_weighs_the_peak_its_parse_reached(
+    monkeypatch: pytest.MonkeyPatch, grown: int, expected: Inspection
+) -> None:
+    def parse(raw: bytes, max_pages: int) -> Inspection:
+        _grow_peak(grown * MIB)
+        return DAMAGED
+
+    monkeypatch.setattr(pdf_preflight, "inspect_pdf", parse)
+    raw = pdf_factory.valid_pdf(1)
+    # The limit 32 MiB above the peak now: a parse reaching 40 MiB past it came within
+    # 16 MiB of the limit, one reaching 4 MiB past it did not.
+    base = _peak() + 32 * MIB - 300 * MIB
+    answer, _, raised = _serve(header(raw, memory_mb=300) + raw, base=base)
+    assert raised is None
+    assert Inspection.from_json(answer) == expected
+
+
+# -- the parent's side, more ---------------------------------------------------------------
+
+
+def test_without_resource_limits_or_descriptor_passing_there_is_no_box(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with monkeypatch.context() as patch:
+        patch.setitem(sys.modules, "resource", None)  # importing it fails
+        assert not pdf_box.box_available()
+    with monkeypatch.context() as patch:
+        patch.delattr(socket, "send_fds")
+        assert not pdf_box.box_available()
+    with monkeypatch.context() as patch:
+        patch.delattr(os, "fork")
+        assert not pdf_box.box_available()
+    assert pdf_box.box_available()
+
+
+def test_a_check_waits_for_a_slot_no_longer_than_its_wall_clock() -> None:
+    box = PdfBox(BoxLimits(memory_mb=300, cpu_seconds=5, wall_seconds=0.5, concurrent=1))
+    assert box._slots.acquire(timeout=1)  # the one slot is busy
+    started = time.monotonic()
+    with pytest.raises(pdf_box.BoxUnavailable) as raised:
+        box.inspect(pdf_factory.valid_pdf(1), 2000)
+    assert str(raised.value) == "every PDF check slot stayed busy"
+    assert 0.4 <= time.monotonic() - started < 10
+
+
+def test_a_zygote_killed_with_a_check_in_hand_is_replaced_and_the_check_made() -> None:
+    box = PdfBox(BoxLimits(memory_mb=300, cpu_seconds=5, wall_seconds=30))
+    PdfBox.start()
+    process = pdf_box._ZYGOTE._process
+    assert process is not None
+    os.kill(process.pid, signal.SIGSTOP)  # it takes the socket but forks no checker
+    result: list[Inspection] = []
+    thread = threading.Thread(
+        target=lambda: result.append(box.inspect(pdf_factory.valid_pdf(2), 2000))
+    )
+    thread.start()
+    time.sleep(0.5)  # the check is handed over and waits
+    os.kill(process.pid, signal.SIGKILL)
+    thread.join(60)
+    assert result == [Inspection((), (), 2)]
+    assert pdf_box._ZYGOTE._process is not None and pdf_box._ZYGOTE._process.pid != process.pid
+    PdfBox.stop()
+
+
+def test_a_checker_killed_mid_check_is_too_complex_without_a_second_try() -> None:
+    box = PdfBox(BoxLimits(memory_mb=300, cpu_seconds=5, wall_seconds=30))
+    PdfBox.start()
+    process = pdf_box._ZYGOTE._process
+    assert process is not None
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    result: list[Inspection] = []
+    # A checker that waits for its PDF forever (the box sends it at once: this one is held
+    # by stopping it as soon as it appears, then killed).
+    thread = threading.Thread(
+        target=lambda: result.append(box.inspect(pdf_factory.valid_pdf(2), 2000))
+    )
+    thread.start()
+    end = time.monotonic() + 20
+    killed = False
+    while not killed and time.monotonic() < end and thread.is_alive():
+        for pid in children.read_text().split():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid), signal.SIGKILL)
+                killed = True
+    thread.join(60)
+    if killed:  # (the check may have ended before its checker was seen: nothing to test)
+        assert result == [Inspection.too_complex()]
+    PdfBox.stop()
+
+
+def test_a_zygote_that_fails_its_first_hand_over_is_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first zygote says ready but takes no socket; the second is the real one.
+    PdfBox.stop()
+    real = sys.executable
+    marker = tmp_path / "started-once"
+    body = (
+        "import socket\n"
+        f"if os.path.exists({str(marker)!r}):\n"
+        f"    os.execv({real!r}, [{real!r}, *sys.argv[1:]])\n"
+        f"open({str(marker)!r}, 'w').close()\n"
+        "s = socket.socket(fileno=control)\n"
+        "s.shutdown(socket.SHUT_RD)\n"
+        's.sendall(b"R")\n'
+        "time.sleep(30)"
+    )
+    monkeypatch.setattr(sys, "executable", _fake_interpreter(tmp_path, body))
+    with pdf_box._ZYGOTE.hand_over(30) as conn:
+        answer = converse(conn, pdf_factory.valid_pdf(2))
+    assert Inspection.from_json(answer).page_count == 2
+    PdfBox.stop()
+
+
+def test_a_checker_that_reads_nothing_is_too_complex_after_its_wall_clock() -> None:
+    box = PdfBox(BoxLimits(wall_seconds=0.5))
+    mine, theirs = socket.socketpair()
+    try:
+        started = time.monotonic()
+        assert box._converse(mine, b"%PDF-1.7" + b" " * 16 * MIB, 7) == Inspection.too_complex()
+        took = time.monotonic() - started
+    finally:
+        mine.close()
+        theirs.close()
+    assert took < 10
+
+
+def test_a_checker_that_trickles_its_answer_is_cut_off_at_its_wall_clock() -> None:
+    box = PdfBox(BoxLimits(wall_seconds=0.5))
+    mine, theirs = socket.socketpair()
+    stop = threading.Event()
+
+    def trickle() -> None:
+        while not stop.wait(0.3):
+            with contextlib.suppress(OSError):
+                theirs.send(b" ")
+
+    thread = threading.Thread(target=trickle)
+    thread.start()
+    try:
+        started = time.monotonic()
+        assert box._converse(mine, b"%PDF-1.7", 7) == Inspection.too_complex()
+        took = time.monotonic() - started
+    finally:
+        stop.set()
+        thread.join()
+        mine.close()
+        theirs.close()
+    assert took < 10
+
+
+def test_a_checker_gone_before_the_pdf_is_sent_gives_no_answer() -> None:
+    box = PdfBox(BoxLimits(wall_seconds=5))
+    mine, theirs = socket.socketpair()
+    theirs.close()
+    try:
+        assert box._converse(mine, b"%PDF-1.7" + b" " * MIB, 7) is None
+    finally:
+        mine.close()
