@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import configparser
 import re
+import runpy
 import shlex
 import shutil
 import subprocess
@@ -88,3 +89,16 @@ def test_nginx_accepts_the_tls_site(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "syntax is ok" in result.stderr
+
+
+def test_workers_touch_their_liveness_file_in_memory_not_on_disk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each worker touches its liveness file on every turn of its loop; on the disk-backed
+    /tmp that cost ~5 % of a worker's CPU in the morning rush (docs/PERFORMANCE.md)."""
+    conf = str(SERVER_DIR / "gunicorn.conf.py")
+    monkeypatch.delenv("ECAS_GUNICORN_WORKER_TMP_DIR", raising=False)
+    settings = runpy.run_path(conf)
+    assert settings["worker_tmp_dir"] == "/dev/shm"
+    monkeypatch.setenv("ECAS_GUNICORN_WORKER_TMP_DIR", "/var/lib/ecas/run")
+    assert runpy.run_path(conf)["worker_tmp_dir"] == "/var/lib/ecas/run"
