@@ -867,30 +867,54 @@ def test_a_zygote_killed_with_a_check_in_hand_is_replaced_and_the_check_made() -
     PdfBox.stop()
 
 
-def test_a_checker_killed_mid_check_is_too_complex_without_a_second_try() -> None:
-    box = PdfBox(BoxLimits(memory_mb=300, cpu_seconds=5, wall_seconds=30))
-    PdfBox.start()
-    process = pdf_box._ZYGOTE._process
-    assert process is not None
-    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-    result: list[Inspection] = []
-    # A checker that waits for its PDF forever (the box sends it at once: this one is held
-    # by stopping it as soon as it appears, then killed).
-    thread = threading.Thread(
-        target=lambda: result.append(box.inspect(pdf_factory.valid_pdf(2), 2000))
-    )
-    thread.start()
-    end = time.monotonic() + 20
-    killed = False
-    while not killed and time.monotonic() < end and thread.is_alive():
-        for pid in children.read_text().split():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(int(pid), signal.SIGKILL)
-                killed = True
-    thread.join(60)
-    if killed:  # (the check may have ended before its checker was seen: nothing to test)
-        assert result == [Inspection.too_complex()]
-    PdfBox.stop()
+class FakeZygote:
+    """This test in the zygote's place: each hand-over gets the next of ``answers`` from a
+    :class:`FakeChecker`; ``lost`` says whether the zygote died meanwhile."""
+
+    def __init__(self, answers: list[bytes], lost: bool) -> None:
+        self.answers = answers
+        self.is_lost = lost
+        self.checkers: list[FakeChecker] = []
+
+    def hand_over(self, wall_seconds: float) -> socket.socket:
+        checker = FakeChecker(self.answers.pop(0))
+        self.checkers.append(checker)
+        return checker.box_end
+
+    def lost(self) -> bool:
+        return self.is_lost
+
+
+GOOD = Inspection((), (), 2)
+
+
+@pytest.mark.parametrize(
+    ("answers", "lost", "expected", "tries"),
+    [
+        # A checker that ended without a word while its zygote lives: the file's doing.
+        ([b"", GOOD.to_json().encode()], False, Inspection.too_complex(), 1),
+        # ... while its zygote died: once more, with another.
+        ([b"", GOOD.to_json().encode()], True, GOOD, 2),
+        ([b"", b""], True, Inspection.too_complex(), 2),
+        ([GOOD.to_json().encode(), b""], True, GOOD, 1),
+    ],
+)
+def test_a_check_without_an_answer_is_tried_again_only_when_the_zygote_died(
+    monkeypatch: pytest.MonkeyPatch,
+    answers: list[bytes],
+    lost: bool,
+    expected: Inspection,
+    tries: int,
+) -> None:
+    fake = FakeZygote(list(answers), lost)
+    monkeypatch.setattr(pdf_box, "_ZYGOTE", fake)
+    box = PdfBox(BoxLimits(memory_mb=300, cpu_seconds=5, wall_seconds=5))
+    try:
+        assert box.inspect(b"%PDF-1.7 body", 7) == expected
+    finally:
+        for checker in fake.checkers:
+            checker.close()
+    assert len(fake.checkers) == tries
 
 
 def test_a_zygote_that_fails_its_first_hand_over_is_replaced(
