@@ -200,15 +200,15 @@ def test_a_departure_at_the_cursor_s_version_is_not_sent_again(api: Api, tokens:
         applied(api, tokens["clerk1"], "case", moved, base_version=versions[index])
     gone, _ = api.pull_all(tokens["clerk2"], before)
     first = by_entity(gone, "case")[cases[0]["id"]]
-    assert first["deleted"]
+    assert (first["deleted"], first["data"]) == (True, {"id": cases[0]["id"]})
     mark = Cursor.decode(before)
     at_first = Cursor(first["version"], mark.scope, mark.courts).encode()
 
     later, _ = api.pull_all(tokens["clerk2"], at_first)
 
     assert [c["version"] for c in later if c["version"] <= first["version"]] == []
-    assert [(c["id"], c["deleted"]) for c in later if c["entity"] == "case"] == [
-        (cases[1]["id"], True)
+    assert [(c["id"], c["deleted"], c["data"]) for c in later if c["entity"] == "case"] == [
+        (cases[1]["id"], True, {"id": cases[1]["id"]})
     ]
 
 
