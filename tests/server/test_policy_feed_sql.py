@@ -273,6 +273,10 @@ def test_court_appearances_follow_the_form_status_and_scope(engine: Engine) -> N
         (CASE_B, "all_proceedings", {"status": "withdrawn"}, set()),
         (CASE_B, "all_proceedings", {"deleted": True}, set()),
         (CASE_B, "all_proceedings", {"practitioner_id": OTHER}, set()),
+        # another practitioner's appearance in a bond case opens neither case to ME
+        (BOND, "all_proceedings", {"practitioner_id": OTHER}, set()),
+        (BOND, "all_except_custody_and_bond", {"practitioner_id": OTHER}, set()),
+        (REMOVAL, "all_proceedings", {"practitioner_id": OTHER}, set()),
     ]
     for case_id, scope, extra, expected in cases:
         with engine.connect() as conn:
@@ -299,4 +303,92 @@ def test_board_panel_and_respondent_case_sets(engine: Engine) -> None:
         put(conn, "respondent_case", user_id=ME, case_id=REMOVAL)
         put(conn, "respondent_case", user_id=OTHER, case_id=CASE_B)
         assert set(conn.scalars(respondent_cases(ME))) == {REMOVAL}
+        conn.rollback()
+
+
+# -- found by the complete whole-module mutation run (docs/TESTING.md) ------------------------
+
+
+def _row(
+    conn: Connection, rid: str, row: tuple[str, str | None, str | None, str | None, str]
+) -> None:
+    entity, court, case_id, owner, audience = row
+    put(
+        conn,
+        "sync_record",
+        entity=entity,
+        record_id=rid,
+        court_id=court,
+        case_id=case_id,
+        owner_id=owner,
+        audience=audience,
+        payload="{}",
+    )
+
+
+def _pulled_in(conn: Connection, p: Principal) -> set[tuple[str, str]]:
+    query = select(SyncRecord.entity, SyncRecord.record_id).where(feed_filter(p))
+    return {(entity, rid) for entity, rid in conn.execute(query)}
+
+
+def test_a_courts_courtroom_or_a_record_of_an_unknown_case_is_no_global_row(
+    engine: Engine,
+) -> None:
+    """Only a row of no court and no case is everyone's: a courtroom belongs to its court,
+    and a record whose case the server does not know (court None) to nobody outside."""
+    with engine.connect() as conn:
+        _row(conn, "courtroom-a", ("courtroom", A, None, None, "public"))
+        _row(conn, "orphan", ("hearing", None, "c-unknown", None, "public"))
+        strangers = (
+            who(Role.ATTORNEY),
+            who(Role.ACCREDITED_REP),
+            who(Role.DHS, None, (B,)),
+            who(Role.BOARD_CLERK, BOARD, uid="u-clerk"),
+            who(Role.BOARD_MEMBER, BOARD),
+        )
+        for p in strangers:
+            got = _pulled_in(conn, p)
+            assert ("court", "global") in got, p.role
+            assert ("courtroom", "courtroom-a") not in got, p.role
+            assert ("hearing", "orphan") not in got, p.role
+        dhs_a = _pulled_in(conn, who(Role.DHS, None, (A,)))
+        assert ("courtroom", "courtroom-a") in dhs_a
+        assert ("hearing", "orphan") not in dhs_a
+        conn.rollback()
+
+
+def test_a_panel_member_does_not_read_another_members_private_note_in_the_case(
+    engine: Engine,
+) -> None:
+    # ME sits on the panel of the case before the Board; OTHER's note there is OTHER's own
+    with engine.connect() as conn:
+        _row(conn, "note-other-board", ("annotation", B, AT_BOARD, OTHER, "owner"))
+        got = _pulled_in(conn, who(Role.BOARD_MEMBER, BOARD))
+        assert ("annotation", "panel-board") in got
+        assert ("annotation", "note-other-board") not in got
+        conn.rollback()
+
+
+def test_a_board_members_own_note_in_a_flagged_case_is_theirs_while_before_the_board(
+    engine: Engine,
+) -> None:
+    member = who(Role.BOARD_MEMBER, BOARD)
+    with engine.connect() as conn:
+        _row(conn, "note-mine-flag", ("annotation", A, FLAGGED, ME, "owner"))
+        assert ("annotation", "note-mine-flag") not in _pulled_in(conn, member)
+        put(conn, "appeal", id=_id(), case_id=FLAGGED, status="docketed")
+        assert ("annotation", "note-mine-flag") in _pulled_in(conn, member)
+        conn.rollback()
+
+
+def test_a_documents_flag_reaches_no_record_of_another_kind_sharing_its_id(
+    engine: Engine,
+) -> None:
+    # a filing of ME's in an unflagged case, whose id is also the sealed document's
+    with engine.connect() as conn:
+        _row(conn, "doc-sealed", ("filing", B, CASE_B, ME, "court"))
+        for p in (who(Role.ATTORNEY), who(Role.BOARD_MEMBER, BOARD)):
+            assert ("filing", "doc-sealed") in _pulled_in(conn, p), p.role
+        # the sealed document itself: still withheld from the Board member, not its reader
+        assert ("document", "doc-sealed") not in _pulled_in(conn, who(Role.BOARD_MEMBER, BOARD))
         conn.rollback()
