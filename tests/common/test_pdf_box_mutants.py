@@ -650,8 +650,9 @@ def test_a_zygote_that_does_not_say_it_is_ready_is_not_used(
     PdfBox.stop()
     monkeypatch.setattr(sys, "executable", _fake_interpreter(tmp_path, body))
     started = time.monotonic()
-    with pytest.raises(pdf_box.BoxUnavailable, match="could not be started"):
+    with pytest.raises(pdf_box.BoxUnavailable) as raised:
         pdf_box._ZYGOTE.hand_over(5)
+    assert str(raised.value) == "the PDF checker could not be started"
     assert time.monotonic() - started < 20
     assert pdf_box._ZYGOTE._process is None and pdf_box._ZYGOTE.lost()
 
@@ -986,3 +987,17 @@ def test_a_checker_gone_before_the_pdf_is_sent_gives_no_answer() -> None:
         assert box._converse(mine, b"%PDF-1.7" + b" " * MIB, 7) is None
     finally:
         mine.close()
+
+
+def test_stopping_the_box_kills_a_zygote_that_would_not_end_by_itself() -> None:
+    PdfBox.start()
+    process = pdf_box._ZYGOTE._process
+    assert process is not None
+    os.kill(process.pid, signal.SIGSTOP)  # it cannot notice its socket closing
+    try:
+        PdfBox.stop()
+        assert process.poll() == -signal.SIGKILL
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGKILL)
+        process.wait()
