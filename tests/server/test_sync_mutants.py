@@ -20,7 +20,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
-from sync_server.models import AddressRow, DocumentRow, SyncDeparture
+from sync_server.models import AddressRow, Blob, BlobHolder, DocumentRow, SyncDeparture
 from sync_server.services.sync import Cursor
 from tests.conftest import Api, mutation, user_id
 from tests.server.sync_helpers import (
@@ -33,6 +33,7 @@ from tests.server.sync_helpers import (
     applied,
     by_entity,
     case_data,
+    document_data,
     first_case,
     hearing_data,
     new_id,
@@ -40,6 +41,7 @@ from tests.server.sync_helpers import (
     signed,
     stored,
     venue_order,
+    version_of,
 )
 
 
@@ -277,6 +279,58 @@ def test_counsel_refused_in_a_group_is_shown_the_hearing_of_their_case(
     assert culprit["status"] == "rejected"
     assert other["status"] == "rejected"
     assert (other["version"], other["current"]["data"]) == (version, held[0])
+
+
+def test_an_upsert_whose_data_has_no_id_takes_the_mutation_s(
+    api: Api, tokens: TokenBook, seeded_app: Flask, case: dict[str, Any]
+) -> None:
+    data = hearing_data(case["id"])
+    bare = {k: v for k, v in data.items() if k != "id"}
+    [result] = api.push(tokens["clerk1"], {**mutation("hearing", data), "data": bare})
+    assert result["status"] == "applied", result
+    assert version_of(seeded_app, "hearing", data["id"]) == result["version"]
+
+
+def test_a_document_may_not_name_bytes_its_pusher_never_uploaded(
+    api: Api, tokens: TokenBook, seeded_app: Flask, case: dict[str, Any]
+) -> None:
+    """Bytes the seed stored (no uploader recorded) that the pushing clerk holds no claim
+    to: knowing their hash is not a way to file (and so read) them."""
+    with seeded_app.extensions["ecas"].factory() as session:
+        held = select(BlobHolder.sha256).where(BlobHolder.user_id == user_id("clerk2"))
+        blob = session.scalars(
+            select(Blob)
+            .where(Blob.uploaded_by.is_(None), Blob.sha256.not_in(held))
+            .order_by(Blob.sha256)
+            .limit(1)
+        ).one()
+        sha256, size = blob.sha256, blob.size
+    data = {**document_data(seeded_app, case["id"]), "sha256": sha256, "size": size}
+    [result] = api.push(tokens["clerk2"], mutation("document", data))
+    assert (result["status"], result["error"]) == (
+        "rejected",
+        f"missing_blobs: upload the document's bytes ({sha256}) first",
+    )
+    assert stored(seeded_app, "document", data["id"]) is None
+
+
+def test_a_case_edited_in_its_court_leaves_its_records_as_they_were(
+    api: Api, tokens: TokenBook, seeded_app: Flask, hearing: tuple[dict[str, Any], int]
+) -> None:
+    """Only a move to another court writes a case's records again (for their new
+    readers); an edit in the same court leaves them at their versions."""
+    data, version = hearing
+    held = stored(seeded_app, "case", data["case_id"])
+    assert held is not None
+    case, case_version, _ = held
+    applied(
+        api,
+        tokens["clerk1"],
+        "case",
+        {**case, "language": "Quechua"},
+        base_version=case_version,
+    )
+    assert version_of(seeded_app, "hearing", data["id"]) == version
 
 
 def test_an_annotation_is_deleted_by_its_author_only(

@@ -316,6 +316,12 @@ def test_the_audit_trail_names_each_change_its_fields_and_its_group(
     assert update.detail["group"] == group
     assert update.detail["changed"] == ["duration_minutes", "starts_at"]
     assert update.detail["data"]["duration_minutes"] == 45
+    # the fields compared as the wire writes them: an unchanged time is not "changed"
+    longer = {**moved, "duration_minutes": 60}
+    (third,) = api.push(token, mutation("hearing", longer, base_version=second["version"]))
+    assert third["status"] == "applied"
+    *_, last = _entries(seeded_app, data["id"])
+    assert (last.action, last.detail["changed"]) == ("record.update", ["duration_minutes"])
 
 
 def test_a_delete_is_audited_as_a_delete(api: Api, tokens: TokenBook, seeded_app: Flask) -> None:
