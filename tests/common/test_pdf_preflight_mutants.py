@@ -10,6 +10,7 @@ templates, and links and remote targets spelled with PDF string escapes, hex and
 from __future__ import annotations
 
 import random
+import tracemalloc
 import zlib
 
 import pytest
@@ -354,6 +355,25 @@ def zlib_a85(data: bytes) -> bytes:
     import base64
 
     return base64.a85encode(data, adobe=False) + b"~>"
+
+
+def test_no_stream_may_inflate_beyond_256_mib_whatever_its_stored_size() -> None:
+    # 700,000 stored bytes allow 400 times that, 280 MB: the 256 MiB cap still applies.
+    bomb = stored_as(256 * MIB + 1, 700_000)
+    assert check(with_streams(stream(bomb))) == ["inflation"]
+
+
+def test_a_bomb_is_inflated_a_mib_at_a_time_never_whole() -> None:
+    # The server checks uploads in its own memory budget: a 20 MiB bomb must not be
+    # inflated into one 20 MiB buffer on its way to being refused.
+    pdf = with_streams(stream(flate(20 * MIB)))
+    tracemalloc.start()
+    try:
+        assert check(pdf) == ["inflation"]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * MIB
 
 
 def test_a_twice_deflated_bomb_is_counted_at_each_stage() -> None:
