@@ -1001,3 +1001,22 @@ def test_stopping_the_box_kills_a_zygote_that_would_not_end_by_itself() -> None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(process.pid, signal.SIGKILL)
         process.wait()
+
+
+def test_the_zygote_reads_nothing_from_the_server_s_standard_input() -> None:
+    # This process's standard input made a pipe (under a runner it is often /dev/null
+    # already, which would hide an inherited one).
+    saved = os.dup(0)
+    reader, writer = os.pipe()
+    os.dup2(reader, 0)
+    try:
+        PdfBox.stop()
+        PdfBox.start()
+        process = pdf_box._ZYGOTE._process
+        assert process is not None
+        assert os.readlink(f"/proc/{process.pid}/fd/0") == "/dev/null"
+    finally:
+        os.dup2(saved, 0)
+        for fd in (saved, reader, writer):
+            os.close(fd)
+        PdfBox.stop()
