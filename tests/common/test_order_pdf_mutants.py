@@ -66,6 +66,13 @@ def test_a_board_order_carries_the_board_s_heading_and_signer() -> None:
     assert '<p class="agency">BOARD OF IMMIGRATION APPEALS</p>' in html
     assert "IMMIGRATION COURT —" not in html
     assert "<p>Board Member</p>" in html
+    # No appeal clause and no separate opinions: the signature follows the clauses and
+    # the certificate follows the signature, with nothing between.
+    assert (
+        '<p class="clause">Reason: Removal is imminent and the appeal is pending.</p>\n'
+        '<div class="signature">'
+    ) in html
+    assert 'draft for review.</i></p></div>\n<div class="service">' in html
 
 
 def test_the_clauses_print_under_their_headings_and_the_appeal_joins_the_signature() -> None:
