@@ -500,6 +500,7 @@ def test_an_indirect_xfa_array_and_a_single_xfa_stream_are_read() -> None:
         b"(\\n//server/share)",
         b"( //server/share)",
         b"<FEFF002F002F007300>",  # "//s" in UTF-16 and a stray byte
+        b"(javascript:)",  # the scheme alone, its colon the string's last character
     ],
 )
 def test_a_link_leaving_the_web_is_refused_however_it_is_spelled(uri: bytes) -> None:
