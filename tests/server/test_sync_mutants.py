@@ -333,6 +333,21 @@ def test_a_case_edited_in_its_court_leaves_its_records_as_they_were(
     assert version_of(seeded_app, "hearing", data["id"]) == version
 
 
+def test_data_nested_too_deep_is_refused_unread(
+    api: Api, tokens: TokenBook, seeded_app: Flask, case: dict[str, Any]
+) -> None:
+    data = hearing_data(case["id"])
+    deep: Any = "x"
+    for _ in range(40):
+        deep = [deep]
+    [result] = api.push(tokens["clerk1"], mutation("hearing", {**data, "outcome": deep}))
+    assert (result["status"], result["error"]) == (
+        "rejected",
+        "the record's data nests deeper than 32 levels",
+    )
+    assert stored(seeded_app, "hearing", data["id"]) is None
+
+
 def test_an_annotation_is_deleted_by_its_author_only(
     api: Api, tokens: TokenBook, seeded_app: Flask
 ) -> None:
