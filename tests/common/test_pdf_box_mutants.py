@@ -1020,3 +1020,10 @@ def test_the_zygote_reads_nothing_from_the_server_s_standard_input() -> None:
         for fd in (saved, reader, writer):
             os.close(fd)
         PdfBox.stop()
+
+
+def test_a_box_on_a_platform_that_cannot_box_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_box, "box_available", lambda: False)
+    with pytest.raises(pdf_box.BoxUnavailable) as raised:
+        PdfBox()
+    assert str(raised.value) == "this platform cannot box a PDF parse"
