@@ -27,18 +27,21 @@ def _clerk_enters_motions(server: Flask, count: int) -> tuple[str, list[str], st
     """Paper motions the clerk enters in one of judge1's cases, each naming an accepted
     document of the case as the motion's PDF; returns (case id, motion ids, document id)."""
     with server.extensions["ecas"].factory() as session:
-        case = session.scalars(
-            select(CaseRow)
-            .where(CaseRow.judge_id == user_id("judge1"), CaseRow.status != "appealed")
-            .order_by(CaseRow.id)
+        # The first of judge1's cases that still has an accepted document: other tests on
+        # the shared server may have deleted or rejected the first case's (one CI run).
+        found = session.execute(
+            select(CaseRow, DocumentRow)
+            .join(DocumentRow, DocumentRow.case_id == CaseRow.id)
+            .where(
+                CaseRow.judge_id == user_id("judge1"),
+                CaseRow.status != "appealed",
+                DocumentRow.status == "accepted",
+                DocumentRow.deleted.is_(False),
+            )
+            .order_by(CaseRow.id, DocumentRow.id)
         ).first()
-        assert case is not None
-        document = session.scalars(
-            select(DocumentRow)
-            .where(DocumentRow.case_id == case.id, DocumentRow.status == "accepted")
-            .order_by(DocumentRow.id)
-        ).first()
-        assert document is not None
+        assert found is not None
+        case, document = found
     api = Api(server.test_client())
     token = api.login("clerk1", PASSWORD)
     ids = [str(uuid.uuid4()) for _ in range(count)]
