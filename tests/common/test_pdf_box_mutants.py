@@ -18,6 +18,7 @@ import socket
 import sys
 import threading
 import time
+import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -1027,3 +1028,298 @@ def test_a_box_on_a_platform_that_cannot_box_says_so(monkeypatch: pytest.MonkeyP
     with pytest.raises(pdf_box.BoxUnavailable) as raised:
         PdfBox()
     assert str(raised.value) == "this platform cannot box a PDF parse"
+
+
+# -- the forked processes' entry points, run in this process with the kernel calls recorded ---
+
+
+class _Exited(Exception):
+    """``os._exit`` as a checker run in this process calls it."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class _Kernel:
+    """What a checker asked of the kernel: signal handlers, alarms, limits, descriptors closed."""
+
+    signals: list[Any]
+    alarms: list[Any]
+    limits: list[Any]
+    closed: list[Any]
+
+
+def _kernel(monkeypatch: pytest.MonkeyPatch, signals_fail: bool = False) -> _Kernel:
+    """Stand-ins for the calls a forked checker or zygote makes on itself (recorded, never
+    applied to the test process); ``os._exit`` raises :class:`_Exited`."""
+    import resource
+
+    kernel = _Kernel([], [], [], [])
+
+    def set_signal(signum: int, handler: Any) -> None:
+        if signals_fail:
+            raise OSError("no signal for you")
+        kernel.signals.append((signum, handler))
+
+    def exit_now(code: int) -> None:
+        raise _Exited(code)
+
+    monkeypatch.setattr(signal, "signal", set_signal)
+    monkeypatch.setattr(signal, "alarm", kernel.alarms.append)
+    monkeypatch.setattr(
+        resource, "setrlimit", lambda which, pair: kernel.limits.append((which, pair))
+    )
+    monkeypatch.setattr(os, "closerange", lambda low, high: kernel.closed.append((low, high)))
+    monkeypatch.setattr(os, "_exit", exit_now)
+    return kernel
+
+
+def _checker(
+    monkeypatch: pytest.MonkeyPatch, data: bytes, **kernel: bool
+) -> tuple[bytes, int, _Kernel]:
+    """Run ``_checker`` on a socket holding ``data``: its answer, exit code and kernel calls."""
+    recorded = _kernel(monkeypatch, **kernel)
+    ours, theirs = socket.socketpair()
+    fd = theirs.detach()
+    ours.settimeout(60)
+    ours.sendall(data)
+    ours.shutdown(socket.SHUT_WR)
+    try:
+        with pytest.raises(_Exited) as exited:
+            pdf_box._checker(fd, 1 << 45)
+    finally:
+        monkeypatch.undo()
+    try:
+        os.fstat(fd)
+    except OSError:  # closed by the checker: its answer follows
+        return read_all(ours), exited.value.code, recorded
+    os.close(fd)  # never taken: no answer (its unread data would reset the connection)
+    ours.close()
+    return b"", exited.value.code, recorded
+
+
+def test_a_checker_process_sets_its_alarm_and_limits_answers_and_exits_0(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import resource
+
+    raw = pdf_factory.valid_pdf(3)
+    answer, code, kernel = _checker(monkeypatch, header(raw, wall_seconds=7.5) + raw)
+    assert Inspection.from_json(answer) == Inspection((), (), 3) and code == 0
+    # The alarm's default action is death: no handler of the zygote's survives into it.
+    assert kernel.signals == [(signal.SIGALRM, signal.SIG_DFL)]
+    assert kernel.alarms == [8]
+    assert kernel.limits[:2] == [
+        (resource.RLIMIT_CPU, (5, 6)),
+        (resource.RLIMIT_AS, ((1 << 45) + 300 * MIB, (1 << 45) + 300 * MIB)),
+    ]
+    assert len(kernel.limits) == 5
+    assert len(kernel.closed) == 2 and kernel.closed[0][0] == 3
+
+
+def test_a_checker_process_that_cannot_answer_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = pdf_factory.valid_pdf(3)
+    answer, code, _ = _checker(monkeypatch, header(raw) + raw[:-1])
+    assert (answer, code) == (b"", 1)
+
+
+def test_a_checker_process_that_fails_before_its_check_exits_1(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    raw = pdf_factory.valid_pdf(1)
+    answer, code, kernel = _checker(monkeypatch, header(raw) + raw, signals_fail=True)
+    assert (answer, code) == (b"", 1)
+    assert kernel.closed == []  # it never reached its socket
+
+
+def test_the_zygote_process_ignores_ctrl_c_says_ready_and_closes_its_socket_at_the_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    kernel = _kernel(monkeypatch)
+    ours, theirs = socket.socketpair()
+    fd = theirs.detach()
+    ours.settimeout(60)
+    ours.shutdown(socket.SHUT_WR)  # the server gone: the zygote says ready, then ends
+    try:
+        pdf_box._main(["/srv/common/pdf_box.py", str(fd)])
+    finally:
+        monkeypatch.undo()
+    # Ready, then the end of its socket (closed by _main: nothing else holds it).
+    assert read_all(ours) == b"R"
+    assert kernel.signals == [(signal.SIGINT, signal.SIG_IGN)]
+
+
+def test_a_box_is_an_inspector_of_raw_bytes_and_a_page_limit() -> None:
+    box = PdfBox(BoxLimits(memory_mb=300, cpu_seconds=5, wall_seconds=30))
+    inspector: pdf_preflight.Inspector = box
+    raw = pdf_factory.valid_pdf(3)
+    assert inspector(raw, 2) == Inspection((PreflightCode.TOO_MANY_PAGES,), (), 3)
+    assert inspector(raw, 3) == Inspection((), (), 3)
+    PdfBox.stop()
+
+
+# -- clocks and bookkeeping, without waiting for them ------------------------------------------
+
+
+class _SilentChecker:
+    """A checker's socket as ``_converse`` uses it: the timeouts it is given are recorded,
+    what it is sent is dropped, and it never answers."""
+
+    def __init__(self) -> None:
+        self.timeouts: list[float] = []
+
+    def settimeout(self, seconds: float) -> None:
+        self.timeouts.append(seconds)
+
+    def sendall(self, data: bytes) -> None:
+        pass
+
+    def shutdown(self, how: int) -> None:
+        pass
+
+    def recv(self, size: int) -> bytes:
+        raise TimeoutError
+
+
+def _clock(monkeypatch: pytest.MonkeyPatch, *readings: float) -> None:
+    """``pdf_box``'s monotonic clock reads ``readings``, then the last one for ever."""
+    left = list(readings)
+    now = types.SimpleNamespace(monotonic=lambda: left.pop(0) if len(left) > 1 else left[0])
+    monkeypatch.setattr(pdf_box, "time", now)
+
+
+def test_the_box_waits_for_an_answer_its_wall_clock_and_one_second(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _clock(monkeypatch, 100.0)
+    checker = _SilentChecker()
+    box = PdfBox(BoxLimits(wall_seconds=2.5))
+    assert box._converse(checker, b"%PDF-1.7", 7) == Inspection.too_complex()  # type: ignore[arg-type]
+    assert checker.timeouts == [3.5, 3.5]  # sending, then reading
+
+
+def test_past_its_deadline_the_box_still_sends_for_a_tenth_and_reads_for_a_hundredth(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _clock(monkeypatch, 100.0, 200.0)
+    checker = _SilentChecker()
+    box = PdfBox(BoxLimits(wall_seconds=2.5))
+    assert box._converse(checker, b"%PDF-1.7", 7) == Inspection.too_complex()  # type: ignore[arg-type]
+    assert checker.timeouts == [0.1, 0.01]
+
+
+def test_the_zygote_looks_at_its_checkers_every_half_second(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import select
+
+    waits: list[float] = []
+
+    def wait(read: Any, write: Any, error: Any, timeout: float) -> Any:
+        waits.append(timeout)
+        return select.select(read, write, error, timeout)
+
+    monkeypatch.setattr(pdf_box, "select", types.SimpleNamespace(select=wait))
+    ours, theirs = socket.socketpair()
+    ours.shutdown(socket.SHUT_WR)  # the server gone: one look, then the end
+    with ours, theirs:
+        pdf_box._zygote(theirs)
+        assert ours.recv(1) == b"R"
+    assert waits == [0.5]
+
+
+def _sleeper() -> int:
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        time.sleep(60)
+        os._exit(0)
+    return pid
+
+
+def test_reaping_forgets_the_checkers_that_ended_and_keeps_the_others() -> None:
+    PdfBox.stop()  # no zygote of this process to be reaped by mistake
+    ended = os.fork()
+    if ended == 0:  # pragma: no cover - the child
+        os._exit(0)
+    alive = _sleeper()
+    try:
+        while _state(ended) != "Z":
+            time.sleep(0.01)
+        due = time.monotonic() + 60
+        running = {ended: due, alive: due}
+        pdf_box._reap(running)
+        assert running == {alive: due}
+        assert _state(ended) is None  # collected
+    finally:
+        os.kill(alive, signal.SIGKILL)
+        os.waitpid(alive, 0)
+
+
+def test_a_checker_gone_by_the_time_it_is_killed_is_no_error() -> None:
+    PdfBox.stop()
+    alive = _sleeper()  # a child still running: the reaping stops there
+    # A pid no process can have: the checker ended and was collected by someone else.
+    gone = int(Path("/proc/sys/kernel/pid_max").read_text())
+    try:
+        running = {gone: time.monotonic() - 1}
+        pdf_box._reap(running)
+        assert _state(alive) not in (None, "Z")
+    finally:
+        os.kill(alive, signal.SIGKILL)
+        os.waitpid(alive, 0)
+
+
+def test_a_checker_s_work_ends_when_its_parent_stays_silent_past_the_longest_wall_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pdf_box, "_MAX_WALL", 0.3)
+    ours, theirs = socket.socketpair()
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            pdf_box._serve(theirs, 1 << 45, lambda limits: None)
+        except BaseException as err:
+            raised.append(err)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(10)
+    still_waiting = thread.is_alive()
+    ours.close()  # ends a checker that would have waited for ever
+    thread.join(10)
+    theirs.close()
+    assert not still_waiting and isinstance(raised[0], TimeoutError)
+
+
+def test_a_zygote_that_ended_is_replaced_though_its_socket_is_still_held_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first zygote leaves a child holding its control socket, says ready and ends:
+    # a socket that still takes hand-overs is no sign of a zygote alive.
+    PdfBox.stop()
+    holder = tmp_path / "holder"
+    body = (
+        "child = os.fork()\n"
+        "if child == 0:\n"
+        "    time.sleep(60)\n"
+        "    os._exit(0)\n"
+        f"open({str(holder)!r}, 'w').write(str(child))\n"
+        'os.write(control, b"R")\n'
+    )
+    monkeypatch.setattr(sys, "executable", _fake_interpreter(tmp_path, body))
+    try:
+        PdfBox.start()
+        ended = pdf_box._ZYGOTE._process
+        assert ended is not None
+        ended.wait(30)
+        monkeypatch.undo()  # the real interpreter from here on
+        box = PdfBox(BoxLimits(memory_mb=300, cpu_seconds=5, wall_seconds=2))
+        assert box.inspect(pdf_factory.valid_pdf(2), 2000) == Inspection((), (), 2)
+        assert pdf_box._ZYGOTE._process is not ended
+    finally:
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            os.kill(int(holder.read_text()), signal.SIGKILL)
+        PdfBox.stop()
