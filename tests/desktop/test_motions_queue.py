@@ -17,7 +17,8 @@ from sqlalchemy import select
 from common.enums import MotionRuling
 from desktop.motions import Stamp, pending_motions, ruling_draft, withdraw
 from desktop.ui.motions_view import MotionRulingDialog, MotionsQueueView
-from sync_server.models import CaseRow, DocumentRow
+from sync_server.models import CaseRow, DocumentRow, UserRow
+from sync_server.services.motions import case_before_board
 from tests.conftest import Api, mutation, user_id
 
 PASSWORD = "test-password-123"
@@ -27,19 +28,27 @@ def _clerk_enters_motions(server: Flask, count: int) -> tuple[str, list[str], st
     """Paper motions the clerk enters in one of judge1's cases, each naming an accepted
     document of the case as the motion's PDF; returns (case id, motion ids, document id)."""
     with server.extensions["ecas"].factory() as session:
-        # The first of judge1's cases that still has an accepted document: other tests on
-        # the shared server may have deleted or rejected the first case's (one CI run).
-        found = session.execute(
+        # The first of judge1's cases in clerk1's court that still has an accepted document
+        # and is not before the Board: other tests on the shared server delete or reject
+        # documents and appeal cases (a motion in a case before the Board goes to the Board,
+        # and the clerk's push is refused: two CI runs failed on the first case by id).
+        clerk_court = session.scalar(
+            select(UserRow.court_id).where(UserRow.id == user_id("clerk1"))
+        )
+        candidates = session.execute(
             select(CaseRow, DocumentRow)
             .join(DocumentRow, DocumentRow.case_id == CaseRow.id)
             .where(
                 CaseRow.judge_id == user_id("judge1"),
+                CaseRow.court_id == clerk_court,
                 CaseRow.status != "appealed",
+                CaseRow.deleted.is_(False),
                 DocumentRow.status == "accepted",
                 DocumentRow.deleted.is_(False),
             )
             .order_by(CaseRow.id, DocumentRow.id)
-        ).first()
+        ).all()
+        found = next((row for row in candidates if not case_before_board(session, row[0].id)), None)
         assert found is not None
         case, document = found
     api = Api(server.test_client())
@@ -64,7 +73,7 @@ def _clerk_enters_motions(server: Flask, count: int) -> tuple[str, list[str], st
             for i, motion_id in enumerate(ids)
         ),
     )
-    assert all(r["status"] == "applied" for r in results), results
+    assert all(r["status"] == "applied" for r in results), [r["reason"] for r in results]
     return case.id, ids, document.id
 
 
