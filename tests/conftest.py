@@ -157,6 +157,15 @@ def _seeded_template(cases: int) -> Path | None:
     return Path(cache) / f"seeded-sqlite-{cases}" if cache else None
 
 
+def close_app(app: Flask) -> None:
+    """What a stopping server does, before its database goes: the refusal log's queue and
+    the minute's counts written (else its exit hook finds the test's database dropped and
+    says entries were lost), then every connection closed."""
+    services = app.extensions["ecas"]
+    services.refusals.flush(final=True)
+    services.engine.dispose()
+
+
 @contextlib.contextmanager
 def _app_over(url: str, folder: Path, secret: str) -> Iterator[Flask]:
     """The app over a copied template, with the key its data was made under."""
@@ -164,7 +173,7 @@ def _app_over(url: str, folder: Path, secret: str) -> Iterator[Flask]:
     try:
         yield app
     finally:
-        app.extensions["ecas"].engine.dispose()
+        close_app(app)
 
 
 def _keep_as_template(folder: Path, secret: str, template: Path) -> None:
@@ -208,7 +217,7 @@ def seeded_server_app(backend: str, folder: Path, cases: int) -> Iterator[Flask]
         try:
             yield app
         finally:
-            services.engine.dispose()
+            close_app(app)
 
 
 @pytest.fixture(scope="session")
@@ -229,7 +238,7 @@ def fresh_app(backend: str, tmp_path: Path) -> Iterator[Flask]:
     with make_database(backend, tmp_path) as url:
         app = create_app(server_config(url, tmp_path))
         yield app
-        app.extensions["ecas"].engine.dispose()
+        close_app(app)
 
 
 @dataclass
