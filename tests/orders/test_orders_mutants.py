@@ -628,6 +628,12 @@ def test_the_2026_11_bond_order_grants_at_least_1500_and_only_a_grant_has_an_amo
     assert found("bond_order", "2026-11", decision="granted", amount="1499") == {
         "amount": "a bond under INA § 236(a) is at least $1,500"
     }
+    assert found("bond_order", "2026-11", decision="granted", amount="1") == {
+        "amount": "a bond under INA § 236(a) is at least $1,500"
+    }
+    assert found("bond_order", "2026-11", decision="granted", amount="0") == {
+        "amount": "Bond amount (USD) must be an amount in dollars greater than zero"
+    }
     assert found("bond_order", "2026-11", decision="denied", amount="2000") == {
         "amount": "only a bond that is granted has an amount"
     }
@@ -755,6 +761,17 @@ def test_2026_11_voluntary_departure_terms() -> None:
     }
     assert old_removal(**{**vd, "vd_bond": "499"}) == {
         "vd_bond": "the voluntary departure bond is at least $500"
+    }
+    # Any amount above zero is held to the floor; zero is refused once, as no amount.
+    assert old_removal(**{**vd, "vd_bond": "1"}) == {
+        "vd_bond": "the voluntary departure bond is at least $500"
+    }
+    assert old_removal(**{**vd, "vd_bond": "0"}) == {
+        "vd_bond": "Voluntary departure bond (USD) must be an amount in dollars greater than zero"
+    }
+    # Charges not sustained: no voluntary departure either (its alternate order is removal).
+    assert old_removal(**vd, removability="not_sustained") == {
+        "disposition": "the charges are not sustained: removal can't be ordered (terminate instead)"
     }
     assert old_removal(**{**vd, "disposition": "removal_ordered"}) == {
         "disposition": "voluntary departure is granted: choose the voluntary departure "
@@ -1205,6 +1222,33 @@ def test_the_clauses_of_an_order_by_place() -> None:
     assert "November 20, 2026" in preamble[0]
 
 
+def test_a_clause_prints_only_for_a_value_of_a_field_in_play() -> None:
+    # A condition on a free-text field names the value it waits for as written.
+    t = parse_template(
+        {
+            **_MINIMAL,
+            "fields": [
+                {"key": "plea", "label": "Plea", "type": "text"},
+                {
+                    "key": "reason",
+                    "label": "Reason",
+                    "type": "text",
+                    "when": {"field": "plea", "in": ["guilty"]},
+                    "clauses": {"*": "Because {reason}."},
+                },
+            ],
+        }
+    )
+    out_of_play = {"plea": "innocent", "reason": "x"}
+    assert [str(p) for p in check_order(t, out_of_play, "")] == [
+        "reason: Reason applies only when Plea is 'guilty': clear it"
+    ]
+    assert clauses(t, FACTS, out_of_play, TODAY) == []
+    assert clauses(t, FACTS, {"plea": "guilty", "reason": ""}, TODAY) == []
+    assert clauses(t, FACTS, {"plea": "guilty"}, TODAY) == []
+    assert clauses(t, FACTS, {"plea": "guilty", "reason": "x"}, TODAY) == ["Because x."]
+
+
 def test_a_field_applies_only_while_the_field_it_depends_on_applies() -> None:
     template = template_for("removal_decision")
     bond = template.field("vd_bond")
@@ -1324,6 +1368,18 @@ def test_signing_refuses_an_incomplete_order_with_each_problem() -> None:
         sign(order, JUDGE, Role.JUDGE, JUDGE, SIGNED_AT)
     assert refused.value.problems == [Problem("appeal_dhs", "Appeal: DHS is required")]
     assert str(refused.value) == "appeal_dhs: Appeal: DHS is required"
+    both = ready_order(
+        fields={
+            **COMPLETE_FIELDS["removal_decision"],
+            "appeal_dhs": None,
+            "appeal_respondent": None,
+        }
+    )
+    with pytest.raises(SigningRefused) as two:
+        sign(both, JUDGE, Role.JUDGE, JUDGE, SIGNED_AT)
+    assert str(two.value) == (
+        "appeal_respondent: Appeal: respondent is required; appeal_dhs: Appeal: DHS is required"
+    )
     unknown = ready_order(template="poem")
     with pytest.raises(SigningRefused) as no_template:
         sign(unknown, JUDGE, Role.JUDGE, JUDGE, SIGNED_AT)
@@ -1363,6 +1419,11 @@ def test_a_pushed_order_must_make_sense() -> None:
     unready = signed.model_copy(update={"fields": {**signed.fields, "appeal_dhs": None}})
     assert check_order_change(unready, None) == (
         "the order is not ready to sign — appeal_dhs: Appeal: DHS is required"
+    )
+    both = unready.model_copy(update={"fields": {**unready.fields, "appeal_respondent": None}})
+    assert check_order_change(both, None) == (
+        "the order is not ready to sign — appeal_respondent: Appeal: respondent is required; "
+        "appeal_dhs: Appeal: DHS is required"
     )
     correction = new_draft(template_for("removal_decision"), FACTS, JUDGE, TODAY, corrects=signed)
     assert check_order_change(correction, signed) is None
