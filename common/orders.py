@@ -747,7 +747,8 @@ def _field_problems(template: OrderTemplate, fields: Mapping[str, Any]) -> list[
                 why = ""
                 if f.required_when and not f.required:
                     cause = template.field(f.required_when[0])
-                    shown = dict(cause.options()).get(str(fields.get(cause.key)), "")
+                    given = str(fields.get(cause.key))
+                    shown = dict(cause.options()).get(given, given)  # free text: as typed
                     why = f" when {cause.label} is {shown!r}"
                 elif f.when is not None:
                     why = f" when {_condition_text(template, f.when)}"

@@ -509,6 +509,36 @@ def test_a_field_required_by_another_names_it_and_a_condition_on_any_value() -> 
         "why: Why applies only when Who is filled in: clear it"
     ]
     assert check_order(clause, {"who": "DHS", "why": "late"}, "") == []
+    # A cause with no list of values (free text) is named by the value typed; a field that
+    # is required anyway says so without a condition.
+    typed = parse_template(
+        {
+            **_MINIMAL,
+            "fields": [
+                {"key": "plea", "label": "Plea", "type": "text"},
+                {
+                    "key": "reason",
+                    "label": "Reason",
+                    "type": "text",
+                    "required_when": {"field": "plea", "in": ["guilty"]},
+                },
+                {
+                    "key": "basis",
+                    "label": "Basis",
+                    "type": "text",
+                    "required": True,
+                    "required_when": {"field": "plea", "in": ["guilty"]},
+                },
+            ],
+        }
+    )
+    assert [str(p) for p in check_order(typed, {"plea": "guilty"}, "")] == [
+        "reason: Reason is required when Plea is 'guilty'",
+        "basis: Basis is required",
+    ]
+    assert [str(p) for p in check_order(typed, {"plea": "innocent"}, "")] == [
+        "basis: Basis is required"
+    ]
 
 
 def test_the_body_may_name_only_known_merge_fields_and_is_at_most_20000_characters() -> None:
