@@ -624,3 +624,48 @@ def test_a_first_start_makes_the_folders_of_the_copy(tmp_path: Path) -> None:
     store.apply_page([_change(_code("f1"), 1)], "c1")
     assert path.is_file()
     assert store.count(ENTITY) == 1
+
+
+def test_a_record_saved_alone_is_kept_and_queued_in_its_wire_form(tmp_path: Path) -> None:
+    """``save`` (one record, one action) writes the wire format as ``save_together`` does:
+    a hearing's time in UTC with its "Z", as the server stores it and a pull brings it back."""
+    store = LocalStore(tmp_path / "s.sqlite3")
+    hearing = Hearing(
+        id=str(uuid.uuid4()),
+        case_id=str(uuid.uuid4()),
+        courtroom_id=None,
+        judge_id=None,
+        hearing_type=HearingType.MASTER,
+        medium=Medium.IN_PERSON,
+        starts_at=datetime(2026, 12, 1, 17, 0, tzinfo=UTC),
+        duration_minutes=30,
+        status=HearingStatus.SCHEDULED,
+    )
+    store.save(hearing)
+    wire = hearing.model_dump(mode="json")
+    assert wire["starts_at"] == "2026-12-01T17:00:00Z"
+    assert store.get("hearing", hearing.id) == wire
+    assert [e.data for e in store.pending()] == [wire]
+
+
+def test_a_page_s_held_versions_are_looked_up_500_ids_a_query(tmp_path: Path) -> None:
+    """A page of 1,001 new records: three look-ups of the versions held (500, 500, 1),
+    not one per record."""
+    from sqlalchemy import event
+
+    store = LocalStore(tmp_path / "s.sqlite3")
+    changes = [_change(_code(f"{i:x}"), 1) for i in range(1001)]
+    lookups: list[int] = []
+
+    def count(
+        conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool
+    ) -> None:
+        if statement.startswith("SELECT") and "WHERE record.id IN" in statement:
+            lookups.append(len(params) if isinstance(params, (tuple, list)) else 0)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        assert store.apply_page(changes, "c") == 1001
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    assert lookups == [500, 500, 1]
