@@ -138,6 +138,8 @@ def test_voluntary_departure_before_the_conclusion_allows_120_days_on_its_three_
     )
     # A bond is the conclusion's condition (INA § 240B(b)(3)), not one before it.
     assert removal(**{**pre, "vd_bond": "100"}) == {}
+    # An application left blank is only missing, not pending.
+    assert removal(**{**pre, "asylum": ""}) == {"asylum": "Asylum (INA § 208) is required"}
 
 
 def test_the_voluntary_departure_bond_and_civil_penalty_have_their_limits() -> None:
@@ -231,6 +233,16 @@ def test_charges_not_sustained_end_in_termination_deciding_no_application() -> N
     assert not_sustained["disposition"] == (
         "the charges are not sustained: choose 'Proceedings terminated' and say why"
     )
+    # No disposition yet, or a blank one: only that it is required.
+    for blank in (None, ""):
+        assert removal(
+            removability="not_sustained",
+            withholding="not_applied",
+            withholding_country=None,
+            removal_country=None,
+            alternate_country=None,
+            disposition=blank,
+        ) == {"disposition": "Disposition is required"}
     terminated = removal(
         removability="not_sustained",
         disposition="terminated",
@@ -281,6 +293,11 @@ def test_one_form_of_cancellation() -> None:
         "cancellation_lpr": lpr
     }
     assert removal(cancellation_lpr="denied") == {}
+    # A form left blank is only missing, not applied for.
+    assert removal(cancellation_lpr="", cancellation_vawa="withdrawn") == {
+        "cancellation_lpr": "Cancellation of removal, permanent resident (INA § 240A(a)) is "
+        "required"
+    }
     assert removal(cancellation_nonlpr="denied", cancellation_vawa="denied") == {}
     both = removal(
         cancellation_nonlpr="granted",
@@ -970,6 +987,14 @@ def test_a_template_reads_every_part_it_declares() -> None:
             {"source": [{"document": "INA", "read": "December"}]},
             "note.json: a source needs 'read' as YYYY-MM-DD",
         ),
+        (
+            {"fields": [{"key": "a", "label": "A", "type": "text", "source": ["INA"]}]},
+            "note.json field 0: a source is an object with document, section, read",
+        ),
+        (
+            {"clauses": [{"text": "x", "source": {"document": "INA"}}]},
+            "note.json clause 0: a source needs 'read' as YYYY-MM-DD",
+        ),
         ({"computed": ["tomorrow"]}, "note.json: unknown computed value 'tomorrow'"),
         (
             {"computed": ["vd_bond_due"]},
@@ -1117,6 +1142,10 @@ def test_counsel_named_is_counsel_of_record_in_the_proceeding() -> None:
     assert values["charges"] == "INA § 212(a)(6)(A)(i); INA § 212(a)(7)(A)(i)(I)"
     bond_values = merge_values(template_for("bond_order"), facts, {}, TODAY)
     assert bond_values["counsel"] == "Attorney Lee, Attorney Bond"
+    # Any order in a bond case acts in the custody proceeding.
+    bond_case = CaseFacts(**{**facts.__dict__, "case_type": "bond"})
+    motion_values = merge_values(template_for("motion_order"), bond_case, {}, TODAY)
+    assert motion_values["counsel"] == "Attorney Lee, Attorney Bond"
     pro_se = CaseFacts(**{**FACTS.__dict__, "counsel": (), "charges": ()})
     values = merge_values(template_for("removal_decision"), pro_se, {}, TODAY)
     assert (values["counsel"], values["counsel_phrase"], values["charges"]) == (
