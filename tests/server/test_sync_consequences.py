@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from common.appeals import BOARD_TIMEZONE
 from common.court_time import court_today
+from common.protocol import Mutation
 from sync_server.models import AuditEntry, CaseRow
 from tests.conftest import Api, mutation, user_id
 from tests.server.audit_helpers import entries_after, max_seq
@@ -330,3 +331,23 @@ def test_a_removal_case_edited_links_no_bond_case(
     with seeded_app.extensions["ecas"].factory() as session:
         row = session.scalars(select(CaseRow).where(CaseRow.id == bond["id"])).one()
         assert (row.removal_case_id, row.version) == (None, bond_version)
+
+
+def test_a_reused_mutation_id_is_audited_in_the_pusher_s_name_with_its_record(
+    api: Api, tokens: TokenBook, seeded_app: Flask, hearing: tuple[dict[str, Any], int]
+) -> None:
+    """The same mutation id sent again with other data is refused; the audit names who
+    sent it, the record it named and the content the id first carried."""
+    data, version = hearing
+    sent = mutation("hearing", {**data, "duration_minutes": 45}, base_version=version)
+    [first] = api.push(tokens["clerk1"], sent)
+    assert first["status"] == "applied"
+    seq = max_seq(seeded_app)
+    [replay] = api.push(
+        tokens["clerk1"], {**sent, "data": {**sent["data"], "duration_minutes": 90}}
+    )
+    assert replay["status"] == "rejected"
+    reused = _entry(seeded_app, seq, "sync.mutation_reused", data["id"])
+    assert (reused.actor_id, reused.entity) == (user_id("clerk1"), "hearing")
+    first_content = Mutation.model_validate(sent).digest()
+    assert reused.detail == {"mutation_id": sent["mutation_id"], "stored_digest": first_content}
