@@ -18,10 +18,21 @@ from datetime import UTC, date, datetime
 import pymupdf
 import pytest
 
+from common import court_time
 from common.enums import Party, Role
 from common.forms_eoir import ServiceMethod
-from common.order_pdf import order_html, page_count, page_images, pdf_text, render_order
-from common.orders import new_draft, sign, template_for
+from common.order_pdf import (
+    _CSS,
+    PAGE,
+    _Block,
+    _layout,
+    order_html,
+    page_count,
+    page_images,
+    pdf_text,
+    render_order,
+)
+from common.orders import StandingClause, new_draft, sign, template_for
 from common.service import CertificateOfService, PartyToServe
 from common.wire import Order
 from tests.orders.helpers import COMPLETE_FIELDS, FACTS, JUDGE, SIGNED_AT
@@ -320,3 +331,97 @@ def test_the_preview_shows_each_page_as_a_png_at_the_zoom() -> None:
     first = pymupdf.Pixmap(images[0][2])
     second = pymupdf.Pixmap(images[1][2])
     assert first.samples != second.samples  # each page its own image
+
+
+# --- the layout, the footer, the saved file (survivors of the whole-module run) -------------
+
+
+def _drawn(blocks: list[_Block]) -> tuple[int, bytes]:
+    buffer = io.BytesIO()
+    writer = pymupdf.DocumentWriter(buffer)
+    pages = _layout(blocks, lambda _n: writer.begin_page(PAGE), lambda _d, _n: writer.end_page())
+    writer.close()
+    return pages, buffer.getvalue()
+
+
+def test_the_next_block_starts_six_points_below_the_last() -> None:
+    first = pymupdf.Story(html="<p>Alpha</p>", user_css=_CSS)
+    _more, filled = first.place(pymupdf.Rect(72, 72, 612 - 72, 792 - 72))
+    _pages, pdf = _drawn([_Block("<p>Alpha</p>"), _Block("<p>Beta</p>")])
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        lines = [
+            (line["spans"][0]["text"], line["spans"][0]["origin"][1])
+            for block in doc[0].get_text("dict")["blocks"]
+            for line in block["lines"]
+        ]
+    (alpha, y_alpha), (beta, y_beta) = lines
+    assert (alpha, beta) == ("Alpha", "Beta")
+    # Beta is laid out as Alpha was, from the foot of what Alpha filled plus the 6-point gap.
+    assert y_beta - y_alpha == pytest.approx(pymupdf.Rect(filled).height + 6, abs=0.01)
+
+
+def test_a_block_kept_together_but_longer_than_a_page_splits_from_a_fresh_page() -> None:
+    # At the top of a page there is nowhere better to move it: it is split there, leaving
+    # no empty page before it.
+    long = "".join(f"<p>Party {n}, served by first-class mail.</p>" for n in range(120))
+    split, _pdf = _drawn([_Block(long)])
+    assert split >= 2
+    kept, pdf = _drawn([_Block(long, keep_together=True)])
+    assert kept == split
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        assert doc[0].get_text().startswith("Party 0,")
+
+
+def test_the_footer_sits_at_the_top_of_its_box_48_points_above_the_foot() -> None:
+    with pymupdf.open(stream=_signed_pdf(), filetype="pdf") as doc:
+        (block,) = doc[0].get_text("dict", clip=pymupdf.Rect(0, 792 - 60, 612, 792))["blocks"]
+        (line,) = block["lines"]
+    # The box starts 48 points above the page's foot (y = 744); a 9-point line at its top.
+    assert line["bbox"][1] == pytest.approx(750.29, abs=0.1)
+
+
+def test_the_footer_is_drawn_clipped_to_its_box_between_48_and_24_points_above_the_foot() -> None:
+    long = "\n\n".join(f"Finding {n}: the evidence was considered." for n in range(90))
+    pdf = render_order(BOND, _bond_order(body=long, signed_at=SIGNED_AT), FACTS)
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        assert doc.page_count >= 2
+        for page in doc:
+            clips = [d["scissor"] for d in page.get_drawings(extended=True) if d["type"] == "clip"]
+            assert clips[-1] == pymupdf.Rect(72, 792 - 48, 612 - 72, 792 - 24)
+
+
+def test_the_issued_file_is_already_compacted_and_compressed() -> None:
+    # Saved with unused objects dropped and streams deflated: saving it so once more
+    # changes no byte (the same order gives the same file, and the smallest of the two).
+    for pdf in (_draft_pdf(), _signed_pdf()):
+        with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+            assert doc.tobytes(garbage=1, deflate=True, no_new_id=True) == pdf
+            assert doc.metadata is not None
+            assert (doc.metadata["trapped"], doc.metadata["format"]) == ("", "PDF 1.7")
+            info = int(doc.xref_get_key(-1, "Info")[1].split()[0])
+            assert doc.xref_get_key(info, "Trapped") == ("null", "null")
+
+
+def test_two_separate_opinions_print_one_paragraph_each() -> None:
+    board = template_for("board_decision")
+    template = replace(
+        board, standing=(*board.standing, StandingClause("opinions", "Member Chen dissents."))
+    )
+    fields = {**COMPLETE_FIELDS["board_decision"], "separate_opinions": "Member Ruiz concurs."}
+    order = new_draft(template, FACTS, JUDGE, TODAY).model_copy(
+        update={"fields": fields, "body": "Decision."}
+    )
+    html = order_html(template, order, FACTS, TODAY)
+    assert (
+        "<h2>SEPARATE OPINIONS</h2><p>Member Ruiz concurs.</p><p>Member Chen dissents.</p>\n"
+    ) in html
+
+
+def test_an_undated_draft_is_dated_by_the_court_s_day_not_utc_s(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 03:00 UTC on 19 November is still 18 November, 19:00, in San Francisco: a draft
+    # rendered then, with no date given, is dated the 18th.
+    monkeypatch.setattr(court_time, "utc_now", lambda: datetime(2026, 11, 19, 3, 0, tzinfo=UTC))
+    text = " ".join(pdf_text(render_order(BOND, _bond_order(body="Dated {today}."), FACTS)).split())
+    assert "Dated November 18, 2026." in text
