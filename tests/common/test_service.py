@@ -3,14 +3,18 @@ resources/service_rules.json)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from common import service
 from common.enums import Custody, Party
 from common.forms_eoir import ServiceMethod
+from common.resources import DataFileError, resource_path
 from common.service import (
     Proceeding,
     address_lines,
@@ -288,3 +292,20 @@ def test_every_service_rule_cites_its_source() -> None:
         for citation in rule.citations:
             assert citation["document"] and citation["section"]
             assert citation["read_on"] == "2026-12-06"
+
+
+def test_a_rules_file_with_a_wording_that_is_not_text_names_where(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = json.loads(resource_path(service.RULES_FILE).read_text(encoding="utf-8"))
+    rules["wording"]["methods"]["mail"] = 7
+    broken = tmp_path / "service_rules.json"
+    broken.write_text(json.dumps(rules), encoding="utf-8")
+    monkeypatch.setattr(service, "resource_path", lambda _name: broken)
+    service.service_wording.cache_clear()
+    try:
+        with pytest.raises(DataFileError) as raised:
+            service.service_wording()
+    finally:
+        service.service_wording.cache_clear()
+    assert str(raised.value) == f"{broken} wording.methods: every value must be text"
