@@ -12,24 +12,29 @@ from __future__ import annotations
 import random
 import tracemalloc
 import zlib
+from pathlib import Path
 
 import pytest
 
+from common import pdf_preflight
 from common.pdf_preflight import (
     TOO_COMPLEX_MESSAGE,
     Detail,
     Inspection,
     PreflightCode,
     inspect_pdf,
+    load_intake_limits,
     preflight_pdf,
 )
 from common.pdf_preflight import _out_of_memory as _out_of_memory
+from common.resources import DataFileError
 from tests import pdf_factory
 
 MIB = 1024 * 1024
 CATALOG = b"<</Type/Catalog/Pages 2 0 R>>"
 ONE_PAGE_TREE = b"<</Type/Pages/Kids[3 0 R]/Count 1>>"
 PAGE = b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>"
+ONE_PAGE_PDF = pdf_factory.raw_pdf({1: CATALOG, 2: ONE_PAGE_TREE, 3: PAGE})
 PRINT_AGAIN = "Print it to a new PDF (Print to PDF) and upload that copy."
 
 
@@ -685,3 +690,149 @@ def test_an_inspection_written_is_the_one_read() -> None:
         '{"codes": ["external_action", "javascript"], "details": ["submit_form"], "page_count": 7}'
     )
     assert Inspection.too_complex() == Inspection((PreflightCode.TOO_COMPLEX,), (), None)
+
+
+# -- edges the PDF library keeps out of reach: budgets and failures simulated ----------------
+
+
+def test_the_file_s_streams_may_inflate_to_the_file_budget_together_and_not_a_byte_more(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The 1 GiB file budget, brought down so that three 1 MiB Flate streams reach it
+    (at 1 GiB the edge takes four 256 MiB streams, tens of seconds): what the streams
+    inflate to together may reach the budget exactly, not a byte more. The last stream is
+    refused for what the first two used; the cross-reference stream after them is no
+    Flate stream and is not capped."""
+    pdf = with_streams(stream(flate(MIB)), stream(flate(MIB)), stream(flate(MIB)))
+    monkeypatch.setattr(pdf_preflight, "MAX_TOTAL_INFLATED", 3 * MIB)
+    assert check(pdf) == []
+    monkeypatch.setattr(pdf_preflight, "MAX_TOTAL_INFLATED", 3 * MIB - 1)
+    assert messages(pdf) == {"inflation": pdf_preflight._INFLATION}
+    monkeypatch.setattr(pdf_preflight, "MAX_TOTAL_INFLATED", 2 * MIB)
+    assert check(pdf) == ["inflation"]
+
+
+class _RaisingMuPdf:
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def open(self, **_: object) -> object:
+        raise self.error
+
+
+def test_a_file_the_pdf_library_runs_out_of_memory_opening_is_too_complex(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # What the box's memory limit does to MuPDF, which no file does reliably in a test.
+    monkeypatch.setattr(pdf_preflight, "_MUPDF", _RaisingMuPdf(MemoryError()))
+    assert inspect_pdf(ONE_PAGE_PDF, 10) == Inspection((PreflightCode.TOO_COMPLEX,), (), None)
+    monkeypatch.setattr(pdf_preflight, "_MUPDF", _RaisingMuPdf(RuntimeError("bad header")))
+    assert inspect_pdf(ONE_PAGE_PDF, 10) == Inspection(
+        (PreflightCode.DAMAGED,), (Detail.CANNOT_OPEN,), None
+    )
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (
+            RuntimeError("code=2: malloc (16 bytes) failed"),
+            Inspection((PreflightCode.TOO_COMPLEX,), (), None),
+        ),
+        (
+            RuntimeError("code=7: object out of range"),
+            Inspection((PreflightCode.DAMAGED,), (Detail.UNREADABLE,), None),
+        ),
+    ],
+)
+def test_a_file_the_pdf_library_runs_out_of_memory_reading_is_too_complex(
+    monkeypatch: pytest.MonkeyPatch, error: Exception, expected: Inspection
+) -> None:
+    def walk(doc: object) -> None:
+        raise error
+
+    monkeypatch.setattr(pdf_preflight, "_page_tree_fault", walk)
+    assert inspect_pdf(ONE_PAGE_PDF, 10) == expected
+
+
+class _EncryptedDocument:
+    """A one-page document MuPDF calls encrypted, opened without a password, whose
+    metadata names no encryption: the encryption flag alone must count."""
+
+    is_repaired = False
+    is_encrypted = True
+    needs_pass = False
+    metadata = None
+    page_count = 1
+
+    def pdf_catalog(self) -> int:
+        return 1
+
+    def xref_get_key(self, xref: int, key: str) -> tuple[str, str]:
+        return ("null", "null")
+
+    def embfile_count(self) -> int:
+        return 0
+
+    def xref_length(self) -> int:
+        return 1
+
+    def close(self) -> None:
+        pass
+
+
+def test_the_library_s_encryption_flag_alone_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    class MuPdf:
+        def open(self, **_: object) -> object:
+            return _EncryptedDocument()
+
+    monkeypatch.setattr(pdf_preflight, "_MUPDF", MuPdf())
+    assert inspect_pdf(ONE_PAGE_PDF, 10) == Inspection((PreflightCode.ENCRYPTED,), (), 1)
+
+
+def test_two_page_tree_faults_are_both_named() -> None:
+    def inspector(raw: bytes, max_pages: int) -> Inspection:
+        return Inspection((PreflightCode.PAGE_TREE,), (Detail.PAGE_LOOP, Detail.PAGE_DEPTH), None)
+
+    report = preflight_pdf(b"%PDF-1.7", max_bytes=MIB, max_pages=10, inspect=inspector)
+    assert [p.message for p in report.problems] == [
+        "The PDF's list of pages is malformed (a page or a group of pages is listed inside "
+        "itself or twice; its pages are nested more than 32 levels deep). " + PRINT_AGAIN
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "fault"),
+    [
+        ('{"version": "1", "max_bytes": "25 MB", "max_pages": 2000}', "'max_bytes' must be int"),
+        ('{"version": "1", "max_bytes": 1024}', "missing field 'max_pages'"),
+    ],
+)
+def test_a_malformed_limits_file_is_named_in_the_error(
+    tmp_path: Path, content: str, fault: str
+) -> None:
+    path = tmp_path / "intake_limits.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataFileError) as raised:
+        load_intake_limits(path)
+    assert str(raised.value).startswith(f"{path}: ")
+    assert fault in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("[" * 60_000, "not an inspection"),
+        ('["codes", "details", "page_count"]', "not an inspection"),
+        ('{"codes": "javascript", "details": [], "page_count": 1}', "not an inspection"),
+        ('{"codes": [1], "details": [], "page_count": 1}', "bad codes"),
+        ('{"codes": ["damaged", "damaged"], "details": [], "page_count": 1}', "bad codes"),
+        ('{"codes": ["damaged"], "details": [2], "page_count": 1}', "bad details"),
+        ('{"codes": [], "details": ["cut_short"], "page_count": 1}', "a detail without its code"),
+        ('{"codes": [], "details": [], "page_count": -1}', "bad page count"),
+    ],
+)
+def test_a_malformed_answer_says_what_is_wrong_with_it(answer: str, reason: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        Inspection.from_json(answer)
+    assert str(raised.value) == reason
