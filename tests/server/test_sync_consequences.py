@@ -38,6 +38,8 @@ from tests.server.test_board_appeals import appeal_data, docketed
 from tests.server.test_board_decisions import (
     MEMBERS,
     _assigned_and_drafted,
+    draft,
+    drafted,
     signed_by,
     vote,
 )
@@ -351,3 +353,72 @@ def test_a_reused_mutation_id_is_audited_in_the_pusher_s_name_with_its_record(
     assert (reused.actor_id, reused.entity) == (user_id("clerk1"), "hearing")
     first_content = Mutation.model_validate(sent).digest()
     assert reused.detail == {"mutation_id": sent["mutation_id"], "stored_digest": first_content}
+
+
+def test_recording_a_decision_s_service_leaves_a_remanded_case_pending(
+    api: Api, tokens: TokenBook, seeded_app: Flask
+) -> None:
+    """A decision moves its case once, when it is recorded: the clerk's later entry of its
+    service date is an edit and moves nothing, even once the Board has remanded the case
+    and it is pending at the court again."""
+    decided_on = (court_today(BOARD_TIMEZONE) - timedelta(days=4)).isoformat()
+    case = case_data(SFR, judge="judge1")
+    applied(api, tokens["clerk1"], "case", case)
+    decision = {
+        "id": new_id(),
+        "case_id": case["id"],
+        "judge_id": user_id("judge1"),
+        "form": "written",
+        "decided_on": decided_on,
+        "completion": "terminated",
+        "relief_granted": [],
+        "removal_country": None,
+        "appeal_reserved_by": [],
+        "appeal_waived_by": [],
+        "recorded_at": f"{decided_on}T18:00:00Z",
+    }
+    decision_version = applied(api, tokens["judge1"], "decision", decision)
+    case |= {"status": "decided", "decided_on": decided_on}
+    appeal = appeal_data(case, "dhs1")
+    version = applied(api, tokens["dhs1"], "appeal", appeal)
+    applied(api, tokens["board_clerk1"], "appeal", docketed(appeal), base_version=version)
+    assignment = {
+        "id": new_id(),
+        "appeal_id": appeal["id"],
+        "case_id": case["id"],
+        "panel": False,
+        "member_ids": [user_id("board_member1")],
+        "author_id": user_id("board_member1"),
+        "assigned_by": user_id("board_clerk1"),
+        "assigned_on": court_today(BOARD_TIMEZONE).isoformat(),
+    }
+    version = applied(api, tokens["board_clerk1"], "board_decision", assignment)
+    order = draft(case, "board_member1", "remanded")
+    order_version = applied(api, tokens["board_member1"], "order", order)
+    applied(
+        api,
+        tokens["board_member1"],
+        "board_decision",
+        drafted(assignment, order),
+        base_version=version,
+    )
+    applied(
+        api,
+        tokens["board_member1"],
+        "order",
+        signed_by(order, "board_member1"),
+        base_version=order_version,
+    )
+    remanded = stored(seeded_app, "case", case["id"])
+    assert remanded is not None and remanded[0]["status"] == "pending"
+
+    applied(
+        api,
+        tokens["clerk1"],
+        "decision",
+        decision | {"served_on": decided_on},
+        base_version=decision_version,
+    )
+    held = stored(seeded_app, "case", case["id"])
+    assert held is not None
+    assert (held[0]["status"], held[1]) == ("pending", remanded[1])
