@@ -836,3 +836,21 @@ def test_a_malformed_answer_says_what_is_wrong_with_it(answer: str, reason: str)
     with pytest.raises(ValueError) as raised:
         Inspection.from_json(answer)
     assert str(raised.value) == reason
+
+
+@pytest.mark.parametrize(
+    ("token", "text"),
+    [
+        (b"(a\\\nb)", "ab"),  # a backslash before a line break continues the line
+        (b"(a\\\rb)", "ab"),
+        (b"(a\\)", "a\\"),  # a lone backslash at the end is kept
+        (b"(x\\n)", "x\n"),
+        (b"<6a 6B>", "jk"),  # hex digits in either case
+        (b"<616>", "a`"),  # an odd last digit is followed by 0
+    ],
+)
+def test_a_string_is_read_in_any_spelling_the_pdf_format_allows(token: bytes, text: str) -> None:
+    """MuPDF re-writes strings before the scan sees them (continued lines joined, hex in
+    upper case and even), so these spellings are read here directly: the scan must not
+    depend on MuPDF's choice of spelling."""
+    assert pdf_preflight._pdf_string(token) == text
