@@ -391,3 +391,32 @@ def test_an_order_that_cannot_be_issued_stays_unsigned(
     held, held_version, _ = stored(seeded_app, "order", draft["id"]) or ({}, 0, False)
     assert (held["status"], held_version) == ("draft", version)
     assert (refused["version"], refused["current"]["data"]["status"]) == (version, "draft")
+
+
+def test_a_page_carries_no_departure_beyond_its_cursor(api: Api, tokens: TokenBook) -> None:
+    """Pulled one change a page, the tombstones of two cases moved away (a case opened
+    after each) each come once, on the page whose cursor covers them, never ahead of it
+    (the next page would send them again)."""
+    cases = [case_data(SFR, judge="judge1") for _ in range(2)]
+    versions = [applied(api, tokens["clerk1"], "case", case) for case in cases]
+    for case in cases:
+        applied(api, tokens["judge1"], "order", venue_order(case["id"], "judge1", NYB))
+    _, since = api.pull_all(tokens["clerk2"])
+    for index, case in enumerate(cases):
+        moved = {**case, "court_id": NYB, "judge_id": None}
+        applied(api, tokens["clerk1"], "case", moved, base_version=versions[index])
+        # A case the clerk still reads after each move: the pages end between the moves.
+        applied(api, tokens["clerk1"], "case", case_data(SFR, judge="judge1"))
+
+    seen: list[tuple[str, str, int]] = []
+    while True:
+        page = api.changes(tokens["clerk2"], since, limit=1)
+        end = Cursor.decode(page["cursor"]).version
+        assert [c["version"] for c in page["changes"] if c["version"] > end] == []
+        seen += [(c["entity"], c["id"], c["version"]) for c in page["changes"]]
+        since = page["cursor"]
+        if not page["has_more"]:
+            break
+    assert len(seen) == len(set(seen))
+    gone = [(e, i) for e, i, _ in seen if e == "case" and i in {c["id"] for c in cases}]
+    assert sorted(gone) == sorted(("case", c["id"]) for c in cases)
