@@ -9,11 +9,14 @@ from __future__ import annotations
 import pymupdf
 import pytest
 
+from common import pdf_tags
 from common.pdf_tags import (
     ARTIFACT,
     Box,
     Node,
     Positions,
+    _operators,
+    _operators_fast,
     _State,
     artifacts_only,
     tag_html,
@@ -221,6 +224,102 @@ def test_moves_compose_with_the_line_matrix_and_bt_starts_afresh() -> None:
         (120.0, 182.0),  # a sheared text space: each 10 across rises 5
         (120.0, 182.0),  # a curve's six operands leave the text matrix alone
     ]
+
+
+def test_a_sheared_line_matrix_carries_each_move() -> None:
+    # Tm leans the text space (x' = x + 0.5 y): each Td of 10 up is 5 across as well, so
+    # the line matrix keeps its lean through the first move for the second.
+    _, _, layout = _tag(b"BT 1 0 0.5 1 100 600 Tm 0 10 Td 0 10 Td (x) Tj ET")
+    assert layout.asked == [(110.0, 172.0)]
+
+
+def test_the_fast_reader_leaves_inline_images_and_stray_bytes_to_the_careful_one() -> None:
+    assert _operators_fast(b"0 0 m (x) Tj") == [
+        (b"m", [b"0", b"0"], 0, 5),
+        (b"Tj", [b"(x)"], 6, 12),
+    ]
+    assert _operators_fast(b"q BI /W 1 ID x EI Q") is None
+    assert _operators_fast(b"BT ) Tj ET") is None
+    # Without the careful reader the image's bytes would read as a line of text.
+    data = b"BI /W 1 /H 1 ID (x) Tj EI BT 1 0 0 1 72 600 Tm (y) Tj ET"
+    out, marks, layout = _tag(data)
+    assert (layout.asked, marks) == ([(72.0, 192.0)], [(0, "body")])
+    assert out == (
+        b"BI /W 1 /H 1 ID (x) Tj EI BT 1 0 0 1 72 600 Tm /P <</MCID 0>> BDC\n(y) Tj EMC\nET"
+    )
+
+
+class _NoCarefulReader:
+    def match(self, data: bytes, pos: int) -> None:
+        raise AssertionError(f"the careful reader was used at byte {pos}")
+
+
+def test_a_stream_the_fast_reader_reads_never_goes_through_the_careful_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pdf_tags, "_TOKEN", _NoCarefulReader())
+    assert list(_operators(b"q 1 0 0 1 5 5 cm (x) Tj Q")) == [
+        (b"q", [], 0, 1),
+        (b"cm", [b"1", b"0", b"0", b"1", b"5", b"5"], 2, 16),
+        (b"Tj", [b"(x)"], 17, 23),
+        (b"Q", [], 24, 25),
+    ]
+
+
+def test_true_false_and_null_are_operands_for_the_careful_reader_too() -> None:
+    data = b"/A true false null x (a (b)) Tj"
+    assert list(_operators(data)) == [
+        (b"x", [b"/A", b"true", b"false", b"null"], 0, 20),
+        (b"Tj", [b"(a (b))"], 21, 31),
+    ]
+
+
+def test_an_unreadable_stream_names_the_byte() -> None:
+    with pytest.raises(ValueError) as caught:
+        _tag(b"BT ) Tj ET")
+    assert str(caught.value) == "unreadable content stream at byte 3"
+
+
+def test_the_careful_reader_ends_an_inline_image_at_its_ei() -> None:
+    assert list(_operators(b"q BI /W 1 ID ab EI Q")) == [
+        (b"q", [], 0, 1),
+        (b"BI", [], 2, 18),
+        (b"Q", [], 19, 20),
+    ]
+
+
+def test_text_before_any_bt_starts_from_the_identity() -> None:
+    out, _, layout = _tag(b"(x) Tj")
+    assert layout.asked == [(0.0, 792.0)]
+    assert out == FOOTER + b"(x) Tj\nEMC\n"
+
+
+def test_next_line_moves_keep_the_whole_line_matrix() -> None:
+    # Text space (2, 1, 0.5, 2, 100, 500): a move (x, y) adds (2x + 0.5y, x + 2y). T*, '
+    # and " each move (0, -10), the leading; every Td after them moves in the same space.
+    data = (
+        b"BT 2 1 0.5 2 100 500 Tm 10 TL T* 3 4 Td (a) Tj"  # (95, 480), then (103, 491)
+        b" (b) ' 5 6 Td (c) Tj"  # (98, 471), then (111, 488)
+        b' 1 2 (d) " 7 8 Td (e) Tj ET'  # (106, 468), then (124, 491)
+    )
+    _, _, layout = _tag(data)
+    assert layout.asked == [
+        (103.0, 301.0),
+        (98.0, 321.0),
+        (111.0, 304.0),
+        (106.0, 324.0),
+        (124.0, 301.0),
+    ]
+
+
+def test_an_operator_reads_its_own_last_operands() -> None:
+    # Stray operands before an operator (a damaged or odd stream) are passed over.
+    data = b"/X 2 0 0 2 10 20 cm BT /Y 1 0 0 1 50 300 Tm /Z 5 -10 Td 99 14 TL T* (a) Tj ET"
+    _, _, layout = _tag(data)
+    # Tm (50, 300), Td (55, 290), T* (55, 276); scaled by 2 and moved (10, 20): (120, 572).
+    assert layout.asked == [(120.0, 220.0)]
+    _, _, layout = _tag(b"BT 1 0 0 1 72 600 Tm 3 14 TD (a) Tj 1 2 3 4 5 6 7 Td (b) Tj ET")
+    assert layout.asked == [(75.0, 178.0), (81.0, 171.0)]
 
 
 # --- the HTML's blocks, where they land, and the structure tree ---------------------------
